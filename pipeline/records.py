@@ -1,0 +1,243 @@
+"""The records stages exchange. Stages meet only through these.
+
+Each record maps one-to-one to a warehouse table (``schemas/<table>.schema.json`` and
+``schemas/warehouse.sql``). Records are plain dataclasses so they can cross process
+boundaries as Parquet (see :mod:`pipeline.staging`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+def stable_id(*parts: object, length: int = 16) -> str:
+    """A deterministic id from its parts: re-running on the same input gives the same id."""
+    h = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:length]
+
+
+@dataclass
+class Document:
+    """Every item read, raw content kept so anything can be reprocessed."""
+
+    doc_id: str
+    source_kind: str  # "file" | "feed_entry" | "html_page"
+    source_uri: str
+    fetched_at: datetime
+    raw_sha256: str
+    raw_text: str | None
+    status: str = "ok"  # "ok" | "quarantined"
+    content_type: str = "text/plain"  # "text/plain" | "text/html"
+    encoding: str | None = None
+    feed_name: str | None = None
+    url: str | None = None  # canonical link when known (feed entry link, page URL)
+    hint_title: str | None = None  # metadata carried from a feed entry
+    hint_published_at: datetime | None = None
+    hint_author: str | None = None
+    content_origin: str = "file"  # "file" | "page" | "feed_content" (page could not be fetched)
+
+
+@dataclass
+class Article:
+    article_id: str
+    doc_id: str
+    source_uri: str
+    url: str | None
+    title: str | None
+    publisher: str | None
+    byline: str | None
+    published_at: datetime | None
+    language: str | None
+    body: str
+    word_count: int
+    content_hash: str
+    is_duplicate: bool = False
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    cluster_id: str | None = None
+    first_seen_at: datetime | None = None
+    date_anchor: datetime | None = None  # the date relative expressions resolve against
+    date_anchor_source: str | None = None  # "published" | "inferred" | "fetched"
+
+
+@dataclass
+class BoilerplateSpan:
+    article_id: str
+    position: int  # order of the removed span in the raw article (0-based)
+    rule: str  # "<family>:<rule name>", e.g. "comment_prompt:leave_a_reply"
+    text: str
+
+
+@dataclass
+class Caption:
+    article_id: str
+    position: int
+    text: str
+
+
+@dataclass
+class Signature:
+    """A MinHash signature kept so later runs compare against history without recomputing."""
+
+    article_id: str
+    content_hash: str
+    num_perm: int
+    hashvalues: bytes
+    shingle_count: int
+    published_at: datetime | None = None
+    first_seen_at: datetime | None = None
+
+
+@dataclass
+class Entity:
+    entity_id: str
+    canonical_name: str
+    entity_type: str  # PERSON | ORG | GPE | LOC | NORP | FAC | EVENT
+    aliases: list[str] = field(default_factory=list)
+    country_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    article_count: int = 0
+    mention_count: int = 0
+
+
+@dataclass
+class EntityMention:
+    article_id: str
+    entity_id: str
+    surface: str
+    start_char: int  # offsets into Article.body
+    end_char: int
+    sentence_index: int
+    entity_type: str | None = None
+
+
+@dataclass
+class Event:
+    event_id: str
+    event_date: str | None  # ISO: YYYY-MM-DD, YYYY-MM or YYYY, per date_precision
+    date_precision: str | None  # "day" | "month" | "year"
+    event_type: str
+    cameo_root: str
+    modality: str  # "occurred" | "scheduled" | "hypothetical"
+    location: str | None
+    location_lat: float | None
+    location_lon: float | None
+    actor1: str | None  # entity_id
+    actor2: str | None
+    actors: list[str] = field(default_factory=list)  # entity_ids
+    summary: str | None = None
+    num_mentions: int = 0
+    num_articles: int = 0
+    num_sources: int = 0
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+
+@dataclass
+class EventMention:
+    event_id: str
+    article_id: str
+    sentence: str
+    date_text: str | None
+    start_char: int
+    end_char: int
+    confidence: float
+    event_type: str | None = None
+    event_date: str | None = None
+    date_precision: str | None = None
+    modality: str | None = None
+    actors: list[str] = field(default_factory=list)
+    location: str | None = None
+
+
+@dataclass
+class QuarantineItem:
+    item_id: str
+    stage: str
+    reason_code: str
+    message: str
+    payload: str | None
+    run_id: str
+    quarantined_at: datetime
+
+
+@dataclass
+class PublisherLine:
+    """A normalised line seen in an article of a publisher: lines recurring across many
+    articles of one publisher are boilerplate (the learned cleaning signal)."""
+
+    publisher: str
+    line_hash: str
+    article_id: str
+    seen_at: datetime
+
+
+@dataclass
+class DuplicateLink:
+    """Dedup's verdict for one article, new or already loaded (a later, earlier-published
+    copy can change the canonical of a stored cluster)."""
+
+    article_id: str
+    is_duplicate: bool
+    duplicate_of: str | None
+    similarity: float | None
+    cluster_id: str
+
+
+@dataclass
+class Sentence:
+    """Sentence boundaries from the one NLP parse, reused by event extraction."""
+
+    article_id: str
+    sentence_index: int
+    start_char: int
+    end_char: int
+
+
+@dataclass
+class FeedState:
+    feed_name: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    content_sha256: str | None = None
+    seen_entry_ids: list[str] = field(default_factory=list)
+    last_status: str | None = None
+    consecutive_failures: int = 0
+    next_retry_at: datetime | None = None
+    last_fetched_at: datetime | None = None
+
+
+@dataclass
+class QualityResult:
+    run_id: str
+    suite: str
+    expectation: str
+    success: bool
+    observed_value: str | None
+    details: str | None
+    severity: str = "critical"  # "critical" | "warning"
+
+
+@dataclass
+class Batch:
+    """What one run produced, stage by stage; the load stage writes it in one transaction."""
+
+    run_id: str
+    documents: list[Document] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    boilerplate: list[BoilerplateSpan] = field(default_factory=list)
+    captions: list[Caption] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
+    duplicate_links: list[DuplicateLink] = field(default_factory=list)
+    publisher_lines: list[PublisherLine] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    feed_states: list[FeedState] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    mentions: list[EntityMention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    event_mentions: list[EventMention] = field(default_factory=list)
+    quarantine: list[QuarantineItem] = field(default_factory=list)

