@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pipeline.errors import ConfigError
 
@@ -28,6 +29,7 @@ class Settings:
     staging_dir: Path = PROJECT_ROOT / "staging"
     schemas_dir: Path = PROJECT_ROOT / "schemas"
     feeds_file: Path = PROJECT_ROOT / "feeds.toml"
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
 
     # --- ingest ----------------------------------------------------------------
     max_input_bytes: int = 20_000_000  # larger files are quarantined, not read whole
@@ -65,10 +67,11 @@ class Settings:
 
     # --- load ------------------------------------------------------------------
     lock_timeout_seconds: float = 60.0
+    keep_staging: bool = False  # keep staging/run_id=*/ after publish (debugging)
 
     extra: Mapping[str, Any] = field(default_factory=dict)
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
 

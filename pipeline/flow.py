@@ -1,0 +1,362 @@
+"""The pipeline's steps, one function per Airflow task, also run in sequence by the CLI.
+
+Each step takes plain arguments (a run id and the settings), reads what earlier steps
+staged under ``<staging_dir>/run_id=<id>/`` and stages its own output there. Only
+:func:`publish_step` writes the warehouse, in one transaction. So the same code path
+serves a single process (``newsmon run``), separate Airflow tasks on one machine, and
+Celery workers sharing a staging volume with one publisher.
+
+This module is orchestration, not a stage: it is the one place that imports stages.
+Stage imports stay inside the steps so each task loads only what it needs.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import QualityError
+from pipeline.records import (
+    Article,
+    Batch,
+    BoilerplateSpan,
+    Caption,
+    Document,
+    DuplicateLink,
+    Entity,
+    EntityMention,
+    Event,
+    EventMention,
+    FeedState,
+    PublisherLine,
+    QuarantineItem,
+    Sentence,
+    Signature,
+)
+from pipeline.settings import Settings
+from pipeline.staging import read_records, run_dir, write_records
+
+# The staged files of a finished batch: Batch attribute -> (file name, record class).
+BATCH_FILES: dict[str, tuple[str, type]] = {
+    "documents": ("documents", Document),
+    "articles": ("articles", Article),
+    "boilerplate": ("boilerplate", BoilerplateSpan),
+    "captions": ("captions", Caption),
+    "signatures": ("signatures", Signature),
+    "duplicate_links": ("duplicate_links", DuplicateLink),
+    "publisher_lines": ("publisher_lines", PublisherLine),
+    "sentences": ("sentences", Sentence),
+    "entities": ("entities", Entity),
+    "mentions": ("mentions", EntityMention),
+    "events": ("events", Event),
+    "event_mentions": ("event_mentions", EventMention),
+    "feed_states": ("feed_states", FeedState),
+}
+QUARANTINE_STEPS = ("ingest", "clean", "dedup", "extract", "validate")
+REPORT_TABLES = ["documents", "articles", "boilerplate_removed", "captions", "entities", "entity_mentions",
+                 "events", "event_mentions", "quarantine", "pipeline_runs", "feed_state"]
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    documents: int = 0
+    skipped_known: int = 0
+    articles: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    entities: int = 0
+    mentions: int = 0
+    events: int = 0
+    db_path: str = ""
+    report_path: str | None = None
+    quality_failures: list[str] = field(default_factory=list)
+    quality_warnings: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _utc_now() -> datetime:
+    from pipeline.ingest.files import utc_now
+
+    return utc_now()
+
+
+def _dir(run_id: str, settings: Settings) -> Path:
+    return run_dir(settings.staging_dir, run_id)
+
+
+def _write_stats(run_id: str, settings: Settings, step: str, stats: dict[str, Any]) -> None:
+    path = _dir(run_id, settings) / f"stats_{step}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stats, default=str), encoding="utf-8")
+
+
+def _read_stats(run_id: str, settings: Settings) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for path in sorted(_dir(run_id, settings).glob("stats_*.json")):
+        merged[path.stem.removeprefix("stats_")] = json.loads(path.read_text(encoding="utf-8"))
+    return merged
+
+
+def _quarantine(run_id: str, settings: Settings, step: str, items: list[QuarantineItem]) -> None:
+    write_records(_dir(run_id, settings), f"quarantine_{step}", items, QuarantineItem)
+
+
+def _history(settings: Settings):
+    """A read-only view of the warehouse for steps that compare against history."""
+    from pipeline.load.warehouse import Warehouse
+
+    return Warehouse(settings, read_only=True)
+
+
+# --- steps -------------------------------------------------------------------------------
+
+def start_run(trigger: str, settings: Settings, run_id: str | None = None) -> str:
+    """Allocate a run id and its staging folder. Airflow passes its own run id for traceability."""
+    run_id = run_id or f"{_utc_now():%Y%m%dT%H%M%S}-{trigger}-{secrets.token_hex(3)}"
+    safe = "".join(c if c.isalnum() or c in "-_.T" else "_" for c in run_id)
+    directory = _dir(safe, settings)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "manifest.json").write_text(
+        json.dumps({"run_id": safe, "trigger": trigger, "started_at": _utc_now().isoformat()}),
+        encoding="utf-8")
+    return safe
+
+
+def ingest_step(run_id: str, inputs: Sequence[str], feeds: Sequence[str], settings: Settings) -> dict[str, int]:
+    """Read files and feeds; only what the warehouse has not seen becomes a document."""
+    from pipeline.ingest.files import read_inputs
+    from pipeline.load.warehouse import read_sql
+
+    with _history(settings) as wh:
+        known = set(wh.query_arrow(read_sql("known_doc_ids")).column(0).to_pylist())
+        states = _feed_states(wh) if feeds else {}
+    out = read_inputs(inputs, settings, run_id, known)
+    documents, quarantine, feed_states = out.documents, out.quarantine, []
+    if feeds:
+        from pipeline.ingest.feeds import feed_source_from_arg, read_feeds
+
+        feed_out = read_feeds([feed_source_from_arg(f) for f in feeds], settings, run_id, states, _utc_now())
+        known_ids = known | {d.doc_id for d in documents}
+        documents += [d for d in feed_out.documents if d.doc_id not in known_ids]
+        quarantine += feed_out.quarantine
+        feed_states = feed_out.feed_states
+    directory = _dir(run_id, settings)
+    write_records(directory, "documents", documents, Document)
+    write_records(directory, "feed_states", feed_states, FeedState)
+    _quarantine(run_id, settings, "ingest", quarantine)
+    stats = {"documents": len(documents), "skipped_known": out.skipped_known, "quarantined": len(quarantine)}
+    _write_stats(run_id, settings, "ingest", stats)
+    return stats
+
+
+def _feed_states(wh: Any) -> dict[str, FeedState]:
+    from pipeline.staging import from_arrow
+
+    table = wh.query_arrow("SELECT * FROM feed_state")
+    return {s.feed_name: s for s in from_arrow(table, FeedState)}
+
+
+def clean_step(run_id: str, settings: Settings) -> dict[str, int]:
+    from pipeline.clean import RecurringLines, clean_documents
+    from pipeline.load.warehouse import read_sql
+
+    directory = _dir(run_id, settings)
+    documents = [d for d in read_records(directory, "documents", Document) if d.status == "ok"]
+    since = _utc_now() - timedelta(days=settings.recurring_line_window_days)
+    with _history(settings) as wh:
+        rows = wh.con.execute(read_sql("publisher_line_counts"), [since]).fetchall()
+    out = clean_documents(documents, settings, run_id, RecurringLines(rows))
+    write_records(directory, "clean_articles", out.articles, Article)
+    write_records(directory, "boilerplate", out.boilerplate, BoilerplateSpan)
+    write_records(directory, "captions", out.captions, Caption)
+    write_records(directory, "publisher_lines", out.publisher_lines, PublisherLine)
+    _quarantine(run_id, settings, "clean", out.quarantine)
+    stats = {"articles": len(out.articles), "boilerplate_spans": len(out.boilerplate),
+             "quarantined": len(out.quarantine)}
+    _write_stats(run_id, settings, "clean", stats)
+    return stats
+
+
+def dedup_step(run_id: str, settings: Settings) -> dict[str, int]:
+    from pipeline.dedup import DedupIndex, deduplicate
+    from pipeline.load.warehouse import read_sql
+    from pipeline.staging import from_arrow
+
+    directory = _dir(run_id, settings)
+    articles = read_records(directory, "clean_articles", Article)
+    with _history(settings) as wh:
+        signatures = from_arrow(wh.query_arrow(read_sql("signatures")), Signature)
+        links = from_arrow(wh.query_arrow(read_sql("duplicate_links")), DuplicateLink)
+    index = DedupIndex.from_history(signatures, links, settings)
+    out = deduplicate(articles, index, settings)
+    write_records(directory, "dedup_articles", out.articles, Article)
+    write_records(directory, "signatures", out.signatures, Signature)
+    write_records(directory, "duplicate_links", out.links, DuplicateLink)
+    stats = {"articles": len(out.articles), "duplicates": sum(a.is_duplicate for a in out.articles)}
+    _write_stats(run_id, settings, "dedup", stats)
+    return stats
+
+
+def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
+    """Entities (one NLP parse), then dated events from the same sentences and mentions."""
+    from pipeline.extract.dates import resolve_anchor
+    from pipeline.extract.entities import extract_entities
+    from pipeline.extract.events import extract_events
+    from pipeline.staging import from_arrow
+
+    directory = _dir(run_id, settings)
+    articles = read_records(directory, "dedup_articles", Article)
+    for article in articles:
+        article.date_anchor, article.date_anchor_source = resolve_anchor(article, article.first_seen_at)
+    with _history(settings) as wh:
+        known_entities = from_arrow(wh.query_arrow("SELECT * FROM entities"), Entity)
+        known_events = from_arrow(wh.query_arrow("SELECT * FROM events"), Event)
+        known_event_mentions = from_arrow(wh.query_arrow("SELECT * FROM event_mentions"), EventMention)
+    ents = extract_entities(articles, settings, known_entities)
+    by_id = {e.entity_id: e for e in known_entities}
+    by_id.update({e.entity_id: e for e in ents.entities})
+    evs = extract_events(articles, ents.sentences, ents.mentions, list(by_id.values()), settings,
+                         known_events, known_event_mentions)
+    write_records(directory, "articles", articles, Article)
+    write_records(directory, "entities", ents.entities, Entity)
+    write_records(directory, "mentions", ents.mentions, EntityMention)
+    write_records(directory, "sentences", ents.sentences, Sentence)
+    write_records(directory, "events", evs.events, Event)
+    write_records(directory, "event_mentions", evs.event_mentions, EventMention)
+    stats = {"entities": len(ents.entities), "mentions": len(ents.mentions), "events": len(evs.events),
+             "event_mentions": len(evs.event_mentions)}
+    _write_stats(run_id, settings, "extract", stats)
+    return stats
+
+
+def staged_batch(run_id: str, settings: Settings, subdir: str = "") -> Batch:
+    directory = _dir(run_id, settings) / subdir
+    batch = Batch(run_id=run_id)
+    for attr, (name, cls) in BATCH_FILES.items():
+        setattr(batch, attr, read_records(directory, name, cls))
+    if subdir:
+        batch.quarantine = read_records(directory, "quarantine", QuarantineItem)
+    else:
+        for step in QUARANTINE_STEPS:
+            batch.quarantine += read_records(directory, f"quarantine_{step}", QuarantineItem)
+    return batch
+
+
+def validate_step(run_id: str, settings: Settings) -> dict[str, int]:
+    """Every record is checked against its JSON Schema; failures go to quarantine."""
+    from pipeline.validate import validate_batch
+
+    batch = staged_batch(run_id, settings)
+    before = len(batch.quarantine)
+    valid = validate_batch(batch, settings)
+    _quarantine_documents(valid)
+    directory = _dir(run_id, settings) / "validated"
+    for attr, (name, cls) in BATCH_FILES.items():
+        write_records(directory, name, getattr(valid, attr), cls)
+    write_records(directory, "quarantine", valid.quarantine, QuarantineItem)
+    stats = {"rejected": len(valid.quarantine) - before, "quarantined": len(valid.quarantine)}
+    _write_stats(run_id, settings, "validate", stats)
+    return stats
+
+
+def _quarantine_documents(batch: Batch) -> None:
+    """A document whose article did not survive cleaning or validation is marked quarantined."""
+    loaded = {a.doc_id for a in batch.articles}
+    for doc in batch.documents:
+        if doc.status == "ok" and doc.doc_id not in loaded:
+            doc.status = "quarantined"
+
+
+def publish_step(run_id: str, settings: Settings, trigger: str = "cli") -> dict[str, int]:
+    """The single writer: load the validated batch in one transaction, then drop staging."""
+    from pipeline.load.warehouse import Warehouse
+
+    directory = _dir(run_id, settings)
+    batch = staged_batch(run_id, settings, "validated")
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    with Warehouse(settings) as wh:
+        written = wh.load_batch(batch, stats=_read_stats(run_id, settings),
+                                started_at=datetime.fromisoformat(manifest["started_at"]), trigger=trigger)
+    if not settings.keep_staging:
+        shutil.rmtree(directory, ignore_errors=True)
+    return written
+
+
+def quality_step(run_id: str, settings: Settings, out_dir: Path | None = None,
+                 fail_on_critical: bool = True) -> dict[str, Any]:
+    """GX suites over the loaded warehouse, results stored, reports rebuilt."""
+    from pipeline.load.warehouse import Warehouse
+    from pipeline.report import build_reports
+    from pipeline.validate import run_quality_suites
+
+    with Warehouse(settings, read_only=True) as wh:
+        tables = wh.read_tables(REPORT_TABLES)
+    results = run_quality_suites(tables, settings, run_id)
+    with Warehouse(settings) as wh:
+        wh.save_quality_results(results)
+        history = wh.read_table("quality_results")
+    paths = build_reports(tables, results, history, settings, Path(out_dir or settings.reports_dir))
+    failures = [r.expectation for r in results if not r.success and r.severity == "critical"]
+    warnings = [r.expectation for r in results if not r.success and r.severity != "critical"]
+    outcome = {"failures": failures, "warnings": warnings, "report": str(paths.get("quality_html", "")),
+               "expectations": len(results)}
+    if failures and fail_on_critical:
+        raise QualityError(f"{len(failures)} critical expectation(s) failed: {', '.join(failures)}",
+                           item=run_id, hint=f"see {outcome['report']}")
+    return outcome
+
+
+# --- the whole run, in-process --------------------------------------------------------------
+
+def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings, trigger: str = "cli",
+                 progress: Callable[[str, dict[str, Any]], None] | None = None,
+                 run_quality: bool = True) -> RunSummary:
+    """Every step in order, in this process: what `newsmon run` does."""
+    import time
+
+    run_id = start_run(trigger, settings)
+    summary = RunSummary(run_id=run_id, db_path=str(settings.db_path))
+    steps: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        ("ingest", lambda: ingest_step(run_id, inputs, feeds, settings)),
+        ("clean", lambda: clean_step(run_id, settings)),
+        ("dedup", lambda: dedup_step(run_id, settings)),
+        ("extract", lambda: extract_step(run_id, settings)),
+        ("validate", lambda: validate_step(run_id, settings)),
+        ("publish", lambda: publish_step(run_id, settings, trigger)),
+    ]
+    results: dict[str, dict[str, Any]] = {}
+    for name, step in steps:
+        started = time.perf_counter()
+        results[name] = step()
+        summary.seconds[name] = round(time.perf_counter() - started, 3)
+        if progress:
+            progress(name, results[name])
+    summary.documents = results["ingest"]["documents"]
+    summary.skipped_known = results["ingest"]["skipped_known"]
+    summary.articles = results["dedup"]["articles"]
+    summary.duplicates = results["dedup"]["duplicates"]
+    summary.quarantined = results["validate"]["quarantined"]
+    summary.entities = results["extract"]["entities"]
+    summary.mentions = results["extract"]["mentions"]
+    summary.events = results["extract"]["events"]
+    if run_quality:
+        started = time.perf_counter()
+        outcome = quality_step(run_id, settings, fail_on_critical=False)
+        summary.seconds["quality"] = round(time.perf_counter() - started, 3)
+        summary.report_path = outcome["report"]
+        summary.quality_failures = outcome["failures"]
+        summary.quality_warnings = outcome["warnings"]
+        if progress:
+            progress("quality", outcome)
+    return summary
+
+
+def summary_fields() -> list[str]:
+    return [f.name for f in fields(RunSummary)]

@@ -1,0 +1,139 @@
+"""Read article files (plain text or HTML) into Documents, decoding whatever arrives.
+
+Unusable files (empty, binary, undecodable, oversized) become quarantine rows with a reason
+code and are still recorded as documents, so a re-run knows it has seen them and nothing is
+silently dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.ingest.decode import decode_bytes, looks_like_html
+from pipeline.records import Document, QuarantineItem, stable_id
+from pipeline.settings import Settings
+
+ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
+
+
+@dataclass
+class IngestOutput:
+    documents: list[Document] = field(default_factory=list)
+    quarantine: list[QuarantineItem] = field(default_factory=list)
+    skipped_known: int = 0
+
+
+def utc_now() -> datetime:
+    """Naive UTC: the warehouse stores TIMESTAMP (no zone), always in UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files as given, and article files inside folders (sorted, so runs are repeatable)."""
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*")
+                              if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        else:
+            yield path
+
+
+def document_id(source_uri: str, raw_sha256: str) -> str:
+    return stable_id("file", source_uri, raw_sha256)
+
+
+def read_document(path: str | Path, settings: Settings, run_id: str = "adhoc") -> Document:
+    """Read and decode one file. Raises InputError (with a reason_code) when unusable."""
+    path = Path(path)
+    source_uri = str(path.expanduser().resolve())
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError("unreadable", f"cannot read {path}: {exc.strerror or exc}", item=source_uri,
+                         hint="check the path and its permissions") from exc
+    if not path.is_file():
+        raise InputError("not_a_file", f"{path} is not a regular file", item=source_uri)
+    if size == 0:
+        raise InputError("empty_file", f"{path} is empty (0 bytes)", item=source_uri)
+    if size > settings.max_input_bytes:
+        raise InputError("too_large", f"{path} is {size:,} bytes, over max_input_bytes="
+                         f"{settings.max_input_bytes:,}", item=source_uri,
+                         hint="raise NEWSMON_MAX_INPUT_BYTES if this really is one article")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError("unreadable", f"cannot read {path}: {exc.strerror or exc}", item=source_uri) from exc
+    text, encoding = decode_bytes(raw, item=source_uri)
+    is_html = path.suffix.lower() in {".html", ".htm", ".xhtml"} or looks_like_html(text)
+    return Document(
+        doc_id=document_id(source_uri, hashlib.sha256(raw).hexdigest()),
+        source_kind="file",
+        source_uri=source_uri,
+        fetched_at=utc_now(),
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        raw_text=text,
+        content_type="text/html" if is_html else "text/plain",
+        encoding=encoding,
+        content_origin="file",
+    )
+
+
+def _quarantined_document(path: Path, error: InputError, run_id: str, now: datetime
+                          ) -> tuple[Document, QuarantineItem]:
+    source_uri = str(path.expanduser().resolve())
+    digest = _sha256_of_file(path)
+    doc = Document(doc_id=document_id(source_uri, digest), source_kind="file", source_uri=source_uri,
+                   fetched_at=now, raw_sha256=digest, raw_text=None, status="quarantined")
+    payload = {"source_uri": source_uri, "sha256": digest, "size": _size(path)}
+    item = QuarantineItem(item_id=doc.doc_id, stage="ingest", reason_code=error.reason_code,
+                          message=str(error), payload=json.dumps(payload), run_id=run_id,
+                          quarantined_at=now)
+    return doc, item
+
+
+def read_inputs(paths: Iterable[str | Path], settings: Settings, run_id: str,
+                known_doc_ids: set[str] | frozenset[str] = frozenset()) -> IngestOutput:
+    """Read every input file; documents already in the warehouse (same path, same bytes) are skipped."""
+    out = IngestOutput()
+    for path in expand_inputs(paths):
+        try:
+            doc = read_document(path, settings, run_id)
+        except InputError as exc:
+            doc, item = _quarantined_document(path, exc, run_id, utc_now())
+            if doc.doc_id in known_doc_ids:
+                out.skipped_known += 1
+                continue
+            out.documents.append(doc)
+            out.quarantine.append(item)
+            continue
+        if doc.doc_id in known_doc_ids:
+            out.skipped_known += 1
+            continue
+        out.documents.append(doc)
+    return out
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _sha256_of_file(path: Path) -> str:
+    """Streamed, so an oversized file is fingerprinted without being held in memory."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        digest.update(str(path).encode())
+    return digest.hexdigest()

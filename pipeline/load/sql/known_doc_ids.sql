@@ -1,0 +1,3 @@
+SELECT
+    doc_id
+FROM documents

@@ -1,0 +1,9 @@
+SELECT
+    article_id,
+    content_hash,
+    num_perm,
+    hashvalues,
+    shingle_count,
+    published_at,
+    first_seen_at
+FROM article_signatures

@@ -1,0 +1,219 @@
+"""The DuckDB warehouse: the only module that writes it.
+
+DuckDB allows one writing process per file. Opening retries while another process holds
+the lock (a DAG run and a CLI run at the same time), then fails with a transient
+:class:`WarehouseLockedError` that says who to wait for. A batch loads in one transaction:
+either all of a run's rows land or none do, so a killed run leaves the previous state.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from pipeline.errors import WarehouseError, WarehouseLockedError
+from pipeline.records import (
+    Article,
+    Batch,
+    BoilerplateSpan,
+    Caption,
+    Document,
+    DuplicateLink,
+    Entity,
+    EntityMention,
+    Event,
+    EventMention,
+    FeedState,
+    PublisherLine,
+    QualityResult,
+    QuarantineItem,
+    Signature,
+)
+from pipeline.settings import Settings
+from pipeline.staging import to_arrow
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+# (batch attribute, record class, table): the load order; parents before children.
+TABLES: list[tuple[str, type, str]] = [
+    ("documents", Document, "documents"),
+    ("articles", Article, "articles"),
+    ("boilerplate", BoilerplateSpan, "boilerplate_removed"),
+    ("captions", Caption, "captions"),
+    ("signatures", Signature, "article_signatures"),
+    ("publisher_lines", PublisherLine, "publisher_lines"),
+    ("entities", Entity, "entities"),
+    ("mentions", EntityMention, "entity_mentions"),
+    ("events", Event, "events"),
+    ("event_mentions", EventMention, "event_mentions"),
+    ("quarantine", QuarantineItem, "quarantine"),
+    ("feed_states", FeedState, "feed_state"),
+]
+# Rows that belong to an article and are replaced whole when the article is reprocessed.
+ARTICLE_CHILDREN = ["boilerplate_removed", "captions", "entity_mentions", "event_mentions"]
+
+
+def read_sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set lock" in text)
+
+
+class Warehouse:
+    """A connection to the warehouse file; use as a context manager."""
+
+    def __init__(self, settings: Settings, *, read_only: bool = False, path: Path | None = None):
+        self.settings = settings
+        self.path = Path(path or settings.db_path)
+        self.read_only = read_only
+        self.con = self._connect()
+        if not read_only:
+            self.con.execute((settings.schemas_dir / "warehouse.sql").read_text(encoding="utf-8"))
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if self.read_only and not self.path.exists():
+            # Nothing loaded yet: an empty in-memory warehouse with the same tables.
+            con = duckdb.connect(":memory:")
+            con.execute((self.settings.schemas_dir / "warehouse.sql").read_text(encoding="utf-8"))
+            return con
+        if not self.read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WarehouseError(f"cannot create the warehouse folder {self.path.parent}: {exc}",
+                                     hint="choose a writable --db path") from exc
+        deadline = time.monotonic() + self.settings.lock_timeout_seconds
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=self.read_only)
+            except duckdb.IOException as exc:
+                if not _is_lock_error(exc):
+                    raise WarehouseError(f"cannot open the warehouse {self.path}: {exc}",
+                                         hint="check the path, its permissions and free disk space") from exc
+                if time.monotonic() >= deadline:
+                    raise WarehouseLockedError(
+                        f"the warehouse {self.path} is locked by another process for more than "
+                        f"{self.settings.lock_timeout_seconds:.0f}s",
+                        hint="another newsmon run or DAG task is writing; it is retried, or raise "
+                             "NEWSMON_LOCK_TIMEOUT_SECONDS") from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- reads -------------------------------------------------------------------
+    def query_df(self, sql: str, params: Iterable[Any] | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, list(params or [])).df()
+
+    def query_arrow(self, sql: str, params: Iterable[Any] | None = None) -> pa.Table:
+        return self.con.execute(sql, list(params or [])).fetch_arrow_table()
+
+    def read_table(self, name: str) -> pd.DataFrame:
+        return self.query_df(f'SELECT * FROM "{name}"')
+
+    def read_tables(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+        return {name: self.read_table(name) for name in names}
+
+    def scalar(self, sql: str, params: Iterable[Any] | None = None) -> Any:
+        row = self.con.execute(sql, list(params or [])).fetchone()
+        return row[0] if row else None
+
+    # --- writes ------------------------------------------------------------------
+    def _upsert(self, table: str, records: list[Any], cls: type, run_id: str) -> int:
+        if not records:
+            return 0
+        columns = {r[0] for r in self.con.execute(f'DESCRIBE "{table}"').fetchall()}
+        staged = to_arrow(records, cls)
+        keep = [name for name in staged.column_names if name in columns]
+        staged = staged.select(keep)
+        if "run_id" in columns and "run_id" not in keep:
+            staged = staged.append_column("run_id", pa.array([run_id] * staged.num_rows, pa.string()))
+        self.con.register("staged_rows", staged)
+        try:
+            self.con.execute(f'INSERT OR REPLACE INTO "{table}" BY NAME SELECT * FROM staged_rows')
+        finally:
+            self.con.unregister("staged_rows")
+        return staged.num_rows
+
+    def load_batch(self, batch: Batch, *, stats: dict[str, Any] | None = None,
+                   started_at: Any = None, trigger: str = "cli") -> dict[str, int]:
+        """Write one run's records in a single transaction; return rows written per table."""
+        written: dict[str, int] = {}
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            reprocessed = [a.article_id for a in batch.articles]
+            if reprocessed:
+                self.con.register("reprocessed", pa.table({"article_id": reprocessed}))
+                for child in ARTICLE_CHILDREN:
+                    self.con.execute(f'DELETE FROM "{child}" WHERE article_id IN '
+                                     "(SELECT article_id FROM reprocessed)")
+                self.con.unregister("reprocessed")
+            for attr, cls, table in TABLES:
+                written[table] = self._upsert(table, getattr(batch, attr), cls, batch.run_id)
+            self._apply_duplicate_links(batch.duplicate_links)
+            self._refresh_aggregates(batch)
+            self.con.execute(
+                "INSERT OR REPLACE INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "
+                "VALUES (?, coalesce(?, now()::TIMESTAMP), now()::TIMESTAMP, ?, ?)",
+                [batch.run_id, started_at, trigger, json.dumps({**(stats or {}), "loaded": written})],
+            )
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return written
+
+    def _apply_duplicate_links(self, links: list[DuplicateLink]) -> None:
+        if not links:
+            return
+        self.con.register("links", to_arrow(links, DuplicateLink))
+        try:
+            self.con.execute(read_sql("apply_duplicate_links"))
+        finally:
+            self.con.unregister("links")
+
+    def _refresh_aggregates(self, batch: Batch) -> None:
+        """Counts derive from the mention tables, for the entities and events this batch touched."""
+        entity_ids = {e.entity_id for e in batch.entities} | {m.entity_id for m in batch.mentions}
+        event_ids = {e.event_id for e in batch.events} | {m.event_id for m in batch.event_mentions}
+        if entity_ids:
+            self.con.register("touched", pa.table({"id": sorted(entity_ids)}))
+            self.con.execute(read_sql("refresh_entity_counts"))
+            self.con.unregister("touched")
+        if event_ids:
+            self.con.register("touched", pa.table({"id": sorted(event_ids)}))
+            self.con.execute(read_sql("refresh_event_counts"))
+            self.con.unregister("touched")
+
+    def save_quality_results(self, results: list[QualityResult]) -> int:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            n = self._upsert("quality_results", results, QualityResult, results[0].run_id if results else "")
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return n
+
+
+def records_as_dicts(records: list[Any]) -> list[dict[str, Any]]:
+    return [asdict(r) for r in records]
