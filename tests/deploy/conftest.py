@@ -1,0 +1,40 @@
+"""Shared fixtures for the deployment tests: the compose validator and a throwaway PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.deploy.postgres_server import PostgresServer, find_postgres_bindir
+
+REPO = Path(__file__).resolve().parents[2]
+COMPOSE_BIN = REPO / ".venv-compose" / "bin" / "docker-compose"
+
+
+def _missing(reason: str) -> None:
+    """In CI a missing tool is a broken setup (fail); on a laptop it is a skip with the fix."""
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def compose_bin() -> Path:
+    if not COMPOSE_BIN.exists():
+        _missing(f"compose validator missing at {COMPOSE_BIN}: run scripts/install_compose_validator.sh")
+    return COMPOSE_BIN
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    bindir = find_postgres_bindir()
+    if bindir is None:
+        _missing("PostgreSQL server binaries (initdb, pg_ctl) not found: run scripts/install_postgres.sh")
+    server = PostgresServer(bindir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
