@@ -88,6 +88,10 @@ class Signature:
     shingle_count: int
     published_at: datetime | None = None
     first_seen_at: datetime | None = None
+    # The sorted unique 32-bit shingle hashes (little-endian uint32) and the shingle size they
+    # were made with: later runs verify candidates on true Jaccard/containment without the body.
+    shingle_hashes: bytes = b""
+    shingle_size: int = 0
 
 
 @dataclass
