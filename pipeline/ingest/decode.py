@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 
 from charset_normalizer import from_bytes
 
@@ -33,14 +34,22 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_START.match(text[:4096]))
 
 
+def _dominance(column: bytes) -> float:
+    """Share of a byte column taken by its two most common values."""
+    counts = sorted(Counter(column).values(), reverse=True)
+    return sum(counts[:2]) / len(column)
+
+
 def _utf16_without_bom(sample: bytes) -> str | None:
-    if len(sample) < 4:
+    """UTF-16 text in one script leaves one byte column nearly constant (0x00 for Latin,
+    0x04 for Cyrillic...) while the other varies; 8-bit text shows no such pattern."""
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 8:
         return None
-    even_nuls = sample[0::2].count(0) / (len(sample) / 2)
-    odd_nuls = sample[1::2].count(0) / (len(sample) / 2)
-    if odd_nuls > 0.3 and even_nuls < 0.05:
+    even, odd = _dominance(sample[0::2]), _dominance(sample[1::2])
+    if odd > 0.9 and even < 0.6:
         return "utf-16-le"
-    if even_nuls > 0.3 and odd_nuls < 0.05:
+    if even > 0.9 and odd < 0.6:
         return "utf-16-be"
     return None
 

@@ -1,0 +1,53 @@
+"""Shared fixtures: isolated settings, and one real pipeline run on the seeds per session."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Airflow reads its home when first imported: give the tests their own, never the project's.
+os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="newsmon-airflow-"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
+EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
+
+
+def make_settings(root: Path, **overrides):
+    """Settings confined to `root`, ignoring the developer's env vars and newsmon.toml."""
+    from pipeline.settings import load_settings
+
+    values = {
+        "db_path": root / "warehouse" / "news.duckdb",
+        "reports_dir": root / "reports",
+        "staging_dir": root / "staging",
+    }
+    values.update(overrides)
+    return load_settings(env={"NEWSMON_CONFIG": ""}, **values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path):
+    return make_settings(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def seeds_run(tmp_path_factory):
+    """One full in-process pipeline run on seeds/: (settings, RunSummary). Read-only for tests."""
+    from pipeline.flow import run_pipeline
+
+    root = tmp_path_factory.mktemp("seeds_run")
+    settings = make_settings(root)
+    summary = run_pipeline([str(SEEDS_DIR)], [], settings, trigger="test")
+    return settings, summary
+
+
+@pytest.fixture
+def seeds_db(seeds_run):
+    """Path of the seeds warehouse (do not write it: copy it first)."""
+    return seeds_run[0].db_path
