@@ -63,7 +63,9 @@ CREATE TABLE IF NOT EXISTS article_signatures (
     hashvalues        BLOB NOT NULL,
     shingle_count     INTEGER NOT NULL,
     published_at      TIMESTAMP,
-    first_seen_at     TIMESTAMP
+    first_seen_at     TIMESTAMP,
+    shingle_hashes    BLOB NOT NULL,
+    shingle_size      INTEGER NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS publisher_lines (

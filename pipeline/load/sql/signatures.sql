@@ -5,5 +5,7 @@ SELECT
     hashvalues,
     shingle_count,
     published_at,
-    first_seen_at
+    first_seen_at,
+    shingle_hashes,
+    shingle_size
 FROM article_signatures
