@@ -321,6 +321,10 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
     """Every step in order, in this process: what `newsmon run` does."""
     import time
 
+    from pipeline.load.warehouse import Warehouse
+
+    with Warehouse(settings):  # fail fast on an unwritable or locked warehouse, before any work
+        pass
     run_id = start_run(trigger, settings)
     summary = RunSummary(run_id=run_id, db_path=str(settings.db_path))
     steps: list[tuple[str, Callable[[], dict[str, Any]]]] = [

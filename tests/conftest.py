@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -13,6 +14,10 @@ os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="newsmon-airflow-"
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# As in a deployment, the DAGs folder is on sys.path (Airflow adds it) for shared DAG defaults.
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(PROJECT_ROOT / "dags")
+if str(PROJECT_ROOT / "dags") not in sys.path:
+    sys.path.append(str(PROJECT_ROOT / "dags"))
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
 EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"

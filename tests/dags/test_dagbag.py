@@ -1,0 +1,36 @@
+"""The DAG files import cleanly and are wired as the guide asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
+
+
+def test_no_import_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert "news_seeds" in dagbag.dag_ids
+
+
+def test_every_dag_has_tags_retries_and_no_catchup(dagbag):
+    for dag_id, dag in dagbag.dags.items():
+        assert dag.tags, dag_id
+        assert dag.catchup is False, dag_id
+        for task in dag.tasks:
+            assert task.retries >= 1, f"{dag_id}.{task.task_id}"
+            assert task.retry_policy is not None, f"{dag_id}.{task.task_id}"
+
+
+def test_only_warehouse_writers_use_the_single_slot_pool(dagbag):
+    dag = dagbag.dags["news_seeds"]
+    pooled = {t.task_id for t in dag.tasks if t.pool == "duckdb_writer"}
+    assert pooled == {"publish", "quality"}
+    order = [t.task_id for t in dag.topological_sort()]
+    assert order == ["start", "ingest", "clean", "dedup", "extract", "validate", "publish", "quality"]
