@@ -1,0 +1,145 @@
+"""Entity extraction stage: spaCy NER on cleaned article bodies, then resolution to one id
+per real-world person, organisation and place.
+
+Flow: one parse per article (:mod:`pipeline.extract.nlp`) -> model spans trimmed and
+filtered (:mod:`pipeline.extract.entity_text`) -> types harmonised
+(:mod:`pipeline.extract.entity_types`) -> names the model missed found from corpus memory
+(:mod:`pipeline.extract.entity_memory`) -> resolution (:mod:`pipeline.extract.resolve`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from pipeline.extract.entity_memory import find_remembered, trusted_lexicon
+from pipeline.extract.entity_text import (
+    KEPT_TYPES,
+    TITLE_WORDS,
+    acronym_key,
+    initials,
+    is_acronym,
+    name_key,
+    reject_reason,
+    strip_title,
+    trim_span,
+)
+from pipeline.extract.entity_types import Candidate, harmonise_types
+from pipeline.extract.gazetteer import load_gazetteer
+from pipeline.extract.nlp import parse_texts
+from pipeline.extract.resolve import resolve
+from pipeline.records import Article, Entity, EntityMention, Sentence
+from pipeline.settings import Settings
+
+# Words that join an organisation's name to a place that belongs to it
+# ("Organization for Security and Cooperation" + " in " + "Europe").
+_NAME_JOINERS = (" in ", " of ", " for ", " and ", " on ")
+
+
+@dataclass
+class EntityOutput:
+    entities: list[Entity] = field(default_factory=list)  # new ones and known ones touched
+    mentions: list[EntityMention] = field(default_factory=list)  # offsets into Article.body
+    sentences: list[Sentence] = field(default_factory=list)  # from the same parse
+
+
+def _sentence_index(starts: list[int], pos: int) -> int:
+    return max(0, bisect.bisect_right(starts, pos) - 1)
+
+
+def model_candidates(article_id: str, body: str, doc: Doc, starts: list[int]) -> list[Candidate]:
+    """The model's spans of kept types, trimmed to the name proper; non-names rejected."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in KEPT_TYPES:
+            continue
+        start, end = trim_span(body, ent.start_char, ent.end_char)
+        if ent.label_ == "PERSON":
+            start, end = strip_title(body, start, end)
+        surface = body[start:end]
+        if not surface or reject_reason(surface, ent.label_):
+            continue
+        if ent.label_ in ("PERSON", "ORG") and surface.lower() in TITLE_WORDS:
+            continue  # a bare title or role word ("President", "State") names nobody
+        out.append(Candidate(article_id, start, end, surface, ent.label_, _sentence_index(starts, start)))
+    return out
+
+
+def _known_acronyms(cands: list[Candidate], known: list[Entity]) -> set[str]:
+    acronyms = {acronym_key(c.surface) for c in cands if is_acronym(c.surface)}
+    for e in known:
+        acronyms.update(acronym_key(a) for a in e.aliases if is_acronym(a))
+    return acronyms
+
+
+def repair_split_names(cands: list[Candidate], bodies: dict[str, str], known: list[Entity]) -> list[Candidate]:
+    """Join an ORG span to the place span after it when together they spell out a known
+    acronym: the model often stops "Organization for Security and Cooperation in Europe"
+    before "in Europe"."""
+    acronyms = _known_acronyms(cands, known)
+    out: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: (c.article_id, c.start)):
+        prev = out[-1] if out else None
+        if prev is not None and prev.article_id == c.article_id and prev.label == "ORG" \
+                and c.label in ("GPE", "LOC", "ORG"):
+            body = bodies[c.article_id]
+            joiner = body[prev.end:c.start]
+            joined = body[prev.start:c.end]
+            if joiner in _NAME_JOINERS and initials(joined) in acronyms \
+                    and initials(prev.surface) not in acronyms:
+                out[-1] = Candidate(prev.article_id, prev.start, c.end, joined, "ORG", prev.sentence_index)
+                continue
+        out.append(c)
+    return out
+
+
+def _known_types(known: list[Entity]) -> dict[str, Counter[str]]:
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in known:
+        for alias in {e.canonical_name, *e.aliases}:
+            types[name_key(alias)][e.entity_type] += 1
+    return types
+
+
+def extract_entities(articles: list[Article], settings: Settings,
+                     known_entities: list[Entity]) -> EntityOutput:
+    """Entities, mentions and sentences for the articles of one batch.
+
+    Articles with ``is_duplicate=True`` are skipped: the model never runs on a duplicate
+    (its canonical copy carries the mentions). ``known_entities`` are the warehouse's
+    entities: names resolve to their ids, and their names are found again where the model
+    misses them. Bodies longer than ``settings.nlp_max_chars`` are cut for NER only.
+    """
+    live = [a for a in articles if not a.is_duplicate]
+    if not live:
+        return EntityOutput()
+    gaz = load_gazetteer()
+    bodies = {a.article_id: a.body for a in live}
+    cands: list[Candidate] = []
+    sentences: list[Sentence] = []
+    starts: dict[str, list[int]] = {}
+    limits: dict[str, int] = {}
+    for article, parse in zip(live, parse_texts([a.body for a in live], settings), strict=True):
+        sentences.extend(Sentence(article.article_id, i, s, e) for i, (s, e) in enumerate(parse.sentences))
+        starts[article.article_id] = [s for s, _ in parse.sentences]
+        limits[article.article_id] = parse.cut
+        cands.extend(model_candidates(article.article_id, article.body, parse.doc,
+                                      starts[article.article_id]))
+    cands = repair_split_names(cands, bodies, known_entities)
+    known_types = _known_types(known_entities)
+    harmonise_types(cands, gaz, bodies, known_types)
+
+    lexicon = trusted_lexicon(cands, known_entities, gaz)
+    by_article: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for c in cands:
+        by_article[c.article_id].append((c.start, c.end))
+    for a in live:
+        cands.extend(find_remembered(a.article_id, a.body, limits[a.article_id], by_article[a.article_id],
+                                     lexicon, starts[a.article_id]))
+    harmonise_types(cands, gaz, bodies, known_types)
+
+    entities, mentions = resolve(cands, known_entities, gaz)
+    return EntityOutput(entities=entities, mentions=mentions, sentences=sentences)

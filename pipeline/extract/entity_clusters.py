@@ -1,0 +1,65 @@
+"""The cluster: all mentions judged to name one real-world thing, and its stable id."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline.extract.entity_text import is_acronym
+from pipeline.extract.gazetteer import Place
+from pipeline.records import Entity, stable_id
+
+
+@dataclass(eq=False)
+class Cluster:
+    entity_type: str
+    id_key: str  # what the stable id is derived from (a known entity's id wins)
+    surfaces: Counter[str] = field(default_factory=Counter)
+    known: Entity | None = None
+    place: Place | None = None
+    country_code: str | None = None
+    canonical_hint: str | None = None  # e.g. the gazetteer's name for a place
+
+    @property
+    def entity_id(self) -> str:
+        if self.known is not None:
+            return self.known.entity_id
+        return stable_id(self.entity_type, self.id_key)
+
+    def canonical_name(self) -> str:
+        if self.canonical_hint:
+            return self.canonical_hint
+        multi = [s for s in self.surfaces if len(s.split()) >= 2 and not is_acronym(s)]
+        if self.known is not None:
+            known_name = self.known.canonical_name
+            # a surname-only or acronym-only entity from an earlier run gets its full name
+            if multi and (len(known_name.split()) < 2 or is_acronym(known_name)):
+                return _most_used(self.surfaces, multi)
+            return known_name
+        if multi:
+            return _most_used(self.surfaces, multi)
+        plain = [s for s in self.surfaces if not is_acronym(s)]
+        return _most_used(self.surfaces, plain or list(self.surfaces))
+
+    def to_entity(self) -> Entity:
+        aliases = set(self.surfaces)
+        if self.known is not None:
+            aliases.update(self.known.aliases)
+            aliases.add(self.known.canonical_name)
+        place = self.place
+        known = self.known
+        return Entity(
+            entity_id=self.entity_id,
+            canonical_name=self.canonical_name(),
+            entity_type=self.entity_type,
+            aliases=sorted(aliases),
+            country_code=self.country_code or (place.country_code if place else None)
+            or (known.country_code if known else None),
+            lat=place.lat if place else (known.lat if known else None),
+            lon=place.lon if place else (known.lon if known else None),
+        )
+
+
+def _most_used(counts: Counter[str], options: list[str]) -> str:
+    """Most frequent, then longest, then alphabetical: deterministic for the same input."""
+    return min(options, key=lambda s: (-counts[s], -len(s), s))

@@ -1,0 +1,134 @@
+"""Person resolution: full names merged across transliterations, short forms attached to the
+full name they abbreviate (in the article first, then in the corpus).
+
+Two full names are one person when their surnames fold to the same key and their given names
+are compatible (same folded form, a close spelling with the same initial letter, or an
+initial). People who share only a surname stay apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from rapidfuzz import fuzz
+
+from pipeline.extract.entity_clusters import Cluster
+from pipeline.extract.entity_text import fold
+from pipeline.extract.entity_types import Candidate
+from pipeline.records import Entity
+
+_GIVEN_NAME_MIN_RATIO = 80
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_SURNAME_PARTICLE = re.compile(r"^(?:al|el|ul|bin|ibn|van|von|de|da|di|du|le|la)\s+")
+
+
+def name_parts(surface: str) -> list[str]:
+    words = [w for w in surface.replace(",", " ").split() if w.lower() not in _SUFFIXES]
+    return words or surface.split()
+
+
+def surname_key(word: str) -> str:
+    return _SURNAME_PARTICLE.sub("", fold(word))
+
+
+def given_compatible(a: str, b: str) -> bool:
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return False
+    if fa == fb:
+        return True
+    if fa[0] != fb[0]:
+        return False
+    if len(fa) == 1 or len(fb) == 1 or a.endswith(".") or b.endswith("."):
+        return True  # an initial
+    return fuzz.ratio(fa, fb) >= _GIVEN_NAME_MIN_RATIO
+
+
+class PersonResolver:
+    def __init__(self, known: list[Entity]) -> None:
+        self.clusters: list[Cluster] = []
+        self.by_surname: dict[str, list[Cluster]] = defaultdict(list)
+        self.full_names: dict[int, list[list[str]]] = defaultdict(list)  # id(cluster) -> names
+        for e in sorted(known, key=lambda e: e.entity_id):
+            if e.entity_type == "PERSON":
+                cl = self._new(e.entity_id, known=e)
+                for alias in {e.canonical_name, *e.aliases}:
+                    self._remember(cl, name_parts(alias))
+
+    def _new(self, id_key: str, known: Entity | None = None) -> Cluster:
+        cl = Cluster("PERSON", id_key, known=known)
+        self.clusters.append(cl)
+        return cl
+
+    def _remember(self, cl: Cluster, parts: list[str]) -> None:
+        key = surname_key(parts[-1])
+        if cl not in self.by_surname[key]:
+            self.by_surname[key].append(cl)
+        if len(parts) >= 2:
+            self.full_names[id(cl)].append(parts)
+
+    def _compatible(self, cl: Cluster, parts: list[str]) -> bool:
+        names = self.full_names[id(cl)]
+        return not names or any(given_compatible(parts[0], n[0]) for n in names)
+
+    def _full_name_cluster(self, parts: list[str]) -> Cluster:
+        candidates = [cl for cl in self.by_surname[surname_key(parts[-1])] if self._compatible(cl, parts)]
+        # a cluster that already has full names beats a surname-only one
+        candidates.sort(key=lambda cl: (not self.full_names[id(cl)], self.clusters.index(cl)))
+        if candidates:
+            cl = candidates[0]
+        else:
+            cl = self._new(fold(" ".join(parts)))
+        self._remember(cl, parts)
+        return cl
+
+    def resolve(self, cands: list[Candidate]) -> dict[int, Cluster]:
+        """id(candidate) -> cluster, for PERSON candidates."""
+        out: dict[int, Cluster] = {}
+        full = [c for c in cands if len(name_parts(c.surface)) >= 2]
+        counts = Counter(c.surface for c in full)
+        # the most used spelling of a name seeds its cluster: deterministic, input-order free
+        for surface in sorted(counts, key=lambda s: (-counts[s], s)):
+            self._full_name_cluster(name_parts(surface))
+        for c in full:
+            parts = name_parts(c.surface)
+            cl = next(cl for cl in self.by_surname[surname_key(parts[-1])]
+                      if parts in self.full_names[id(cl)])
+            out[id(c)] = cl
+        in_article: dict[str, list[Cluster]] = defaultdict(list)
+        for c in full:
+            if out[id(c)] not in in_article[c.article_id]:
+                in_article[c.article_id].append(out[id(c)])
+        for c in cands:
+            if id(c) not in out:
+                out[id(c)] = self._short_form(c.surface, in_article[c.article_id])
+        for c in cands:
+            out[id(c)].surfaces[c.surface] += 1
+        return out
+
+    def _short_form(self, surface: str, article_clusters: list[Cluster]) -> Cluster:
+        word = name_parts(surface)[-1]
+        key = surname_key(word)
+        local = [cl for cl in article_clusters if cl in self.by_surname[key]]
+        if len(local) == 1:
+            return local[0]
+        if not local:
+            given = [cl for cl in article_clusters
+                     if any(fold(n[0]) == fold(word) for n in self.full_names[id(cl)])]
+            if len(given) == 1:
+                return given[0]
+        corpus = [cl for cl in self.by_surname[key] if self.full_names[id(cl)]]
+        if len(corpus) == 1:
+            return corpus[0]
+        if len(local) > 1 or len(corpus) > 1:
+            # shared surname, no way to tell: the bare surname is its own entity
+            id_key = "surname-only:" + key
+        else:
+            id_key = key
+        for cl in self.by_surname[key]:
+            if not self.full_names[id(cl)]:
+                return cl
+        cl = self._new(id_key)
+        self._remember(cl, [word])
+        return cl

@@ -1,0 +1,113 @@
+"""The one spaCy parse of an article: model loading, batching, sentence boundaries.
+
+The model is loaded once per process and only with the components extraction needs: the
+statistical NER (which has its own tok2vec in en_core_web_sm) and the cheap ``senter``
+sentence recogniser. tagger/parser/lemmatizer/attribute_ruler are excluded: NER output is
+identical without them and the pipe is markedly faster.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.errors import ConfigError
+from pipeline.settings import Settings
+
+_NOT_NEEDED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
+# A blank line is a paragraph break: no sentence spans it, whatever the model says.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model_name: str) -> Language:
+    """Load ``model_name`` once per process with NER and a sentence splitter only."""
+    try:
+        nlp = spacy.load(model_name, exclude=_NOT_NEEDED)
+    except OSError as exc:  # model package missing: an install problem, not a data problem
+        raise ConfigError(f"spaCy model {model_name!r} is not installed",
+                          hint="install the project's pinned dependencies (make install)") from exc
+    if "senter" in nlp.component_names:
+        nlp.enable_pipe("senter")
+    elif "parser" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer", first=True)
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _rule_splitter() -> Language:
+    """A rule-based sentence splitter for text beyond the NER cut (no model, very cheap)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@dataclass
+class Parse:
+    """One text's parse: the spaCy Doc of its first ``cut`` chars, sentence spans of all of it."""
+
+    doc: Doc
+    cut: int
+    sentences: list[tuple[int, int]]
+
+
+def _split_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, pos = [], start
+    for m in _PARAGRAPH_BREAK.finditer(text, start, end):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, end))
+    return spans
+
+
+def _trimmed(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def sentence_spans(doc: Doc, text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence (start, end) char spans of ``doc`` (shifted by ``offset`` into ``text``),
+    also split at paragraph breaks and trimmed of surrounding whitespace."""
+    spans: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        s, e = offset + sent.start_char, offset + sent.end_char
+        spans.extend(_split_paragraphs(text, s, e))
+    return _trimmed(text, spans)
+
+
+def _cut_point(text: str, max_chars: int) -> int:
+    if len(text) <= max_chars:
+        return len(text)
+    # cut at whitespace so no token is split in two
+    ws = text.rfind(" ", 0, max_chars)
+    nl = text.rfind("\n", 0, max_chars)
+    best = max(ws, nl)
+    return best if best > max_chars // 2 else max_chars
+
+
+def parse_texts(texts: list[str], settings: Settings) -> Iterator[Parse]:
+    """Parse texts in batches with ``nlp.pipe``; texts longer than ``nlp_max_chars`` are cut
+    for NER and the rest gets rule-based sentence boundaries only."""
+    nlp = load_nlp(settings.spacy_model)
+    cuts = [_cut_point(t, settings.nlp_max_chars) for t in texts]
+    docs = nlp.pipe((t[:c] for t, c in zip(texts, cuts, strict=True)),
+                    batch_size=settings.nlp_batch_size, n_process=settings.nlp_processes)
+    for text, cut, doc in zip(texts, cuts, docs, strict=True):
+        sentences = sentence_spans(doc, text)
+        if cut < len(text):
+            rest = _rule_splitter()(text[cut:])
+            sentences.extend(sentence_spans(rest, text, offset=cut))
+        yield Parse(doc=doc, cut=cut, sentences=sentences)

@@ -1,0 +1,152 @@
+"""Resolution: one ``entity_id`` per real-world thing.
+
+- PERSON: :mod:`pipeline.extract.entity_persons` (transliterations, short forms).
+- Places (GPE/LOC): the gazetteer decides; the id comes from the ISO code or geonameid, so
+  "US", "U.S.", "the United States" and "USA" are one entity in every run.
+- ORG and other names: one cluster per normalised name, acronyms joined to the long form whose
+  initials they are (in the article first, then in the batch, then in the warehouse).
+- ``known`` entities (the warehouse) are corpus memory: a cluster that matches one reuses its id.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pipeline.extract.entity_clusters import Cluster
+from pipeline.extract.entity_persons import PersonResolver
+from pipeline.extract.entity_text import acronym_key, initials, is_acronym, name_key
+from pipeline.extract.entity_types import Candidate
+from pipeline.extract.gazetteer import Gazetteer
+from pipeline.records import Entity, EntityMention
+
+
+def _norp_key(surface: str) -> str:
+    key = name_key(surface)
+    # "Russians" and "Russian" are one group
+    return key[:-1] if len(key) >= 5 and key.endswith("s") and not key.endswith("ss") else key
+
+
+def _root_rank(key: str) -> tuple[bool, str]:
+    return (not key.startswith("acr:"), key)
+
+
+class _NameResolver:
+    """Non-person, non-gazetteer names of one type."""
+
+    def __init__(self, entity_type: str, known: list[Entity]) -> None:
+        self.entity_type = entity_type
+        self.parent: dict[str, str] = {}
+        self.known_by_key: dict[str, Entity] = {}
+        self.long_forms: dict[str, set[str]] = defaultdict(set)  # initials -> name keys
+        for e in sorted(known, key=lambda e: e.entity_id):
+            if e.entity_type != entity_type:
+                continue
+            keys = [self.key(a) for a in {e.canonical_name, *e.aliases}]
+            for k in keys:
+                self.known_by_key.setdefault(k, e)
+                self._union(keys[0], k)
+            for a in {e.canonical_name, *e.aliases}:
+                if not is_acronym(a) and len(a.split()) >= 2:
+                    self.long_forms[initials(a)].add(self.key(a))
+
+    def key(self, surface: str) -> str:
+        if is_acronym(surface):
+            return "acr:" + acronym_key(surface)
+        return _norp_key(surface) if self.entity_type == "NORP" else name_key(surface)
+
+    def _find(self, k: str) -> str:
+        self.parent.setdefault(k, k)
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def _union(self, a: str, b: str) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra != rb:
+            # the acronym key is the root: the id then survives the long form's absence
+            if _root_rank(rb) < _root_rank(ra):
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+    def resolve(self, cands: list[Candidate]) -> dict[int, Cluster]:
+        batch_long: dict[str, set[str]] = defaultdict(set)
+        article_long: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for c in cands:
+            self._find(self.key(c.surface))
+            if not is_acronym(c.surface) and len(c.words) >= 2:
+                ini = initials(c.surface)
+                if len(ini) >= 2:
+                    batch_long[ini].add(self.key(c.surface))
+                    article_long[(c.article_id, ini)].add(self.key(c.surface))
+        for c in cands:
+            if not is_acronym(c.surface):
+                continue
+            acr = acronym_key(c.surface)
+            for pool in (article_long.get((c.article_id, acr), set()), batch_long.get(acr, set()),
+                         self.long_forms.get(acr, set())):
+                if len(pool) == 1:  # an ambiguous acronym stays on its own
+                    self._union(self.key(c.surface), next(iter(pool)))
+                    break
+        # a long form whose initials match an acronym seen only in the warehouse
+        for ini, keys in batch_long.items():
+            acr_key = "acr:" + ini
+            if acr_key in self.known_by_key and len(keys) == 1:
+                self._union(acr_key, next(iter(keys)))
+        clusters: dict[str, Cluster] = {}
+        out: dict[int, Cluster] = {}
+        known_by_root = {self._find(k): e for k, e in sorted(self.known_by_key.items())}
+        for c in cands:
+            root = self._find(self.key(c.surface))
+            cl = clusters.get(root)
+            if cl is None:
+                cl = clusters[root] = Cluster(self.entity_type, root, known=known_by_root.get(root))
+            cl.surfaces[c.surface] += 1
+            out[id(c)] = cl
+        return out
+
+
+def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer) -> tuple[list[Entity],
+                                                                                  list[EntityMention]]:
+    """Assign every candidate an entity; return the entities touched and the mentions."""
+    assigned: dict[int, Cluster] = {}
+    assigned.update(PersonResolver(known).resolve([c for c in cands if c.label == "PERSON"]))
+
+    context: dict[str, set[str]] = defaultdict(set)
+    for c in cands:
+        if c.label == "GPE":
+            country = gaz.country(c.surface)
+            if country:
+                context[c.article_id].add(country.country_code)
+    places: dict[str, Cluster] = {}
+    known_by_id = {e.entity_id: e for e in known}
+    rest: dict[str, list[Candidate]] = defaultdict(list)
+    for c in cands:
+        if c.label == "PERSON":
+            continue
+        place = gaz.place(c.surface, frozenset(context[c.article_id])) if c.label in ("GPE", "LOC") else None
+        if place is None:
+            rest[c.label].append(c)
+            continue
+        key = f"{place.kind}:{place.key}"
+        cl = places.get(key)
+        if cl is None:
+            cl = places[key] = Cluster("GPE", key, place=place, canonical_hint=place.name)
+            cl.known = known_by_id.get(cl.entity_id)  # keeps aliases seen in earlier runs
+        cl.surfaces[c.surface] += 1
+        assigned[id(c)] = cl
+    for label, group in sorted(rest.items()):
+        assigned.update(_NameResolver(label, known).resolve(group))
+        if label == "NORP":
+            for c in group:
+                assigned[id(c)].country_code = assigned[id(c)].country_code or gaz.demonym_country(c.surface)
+
+    entities: dict[str, Entity] = {}
+    mentions = []
+    for c in sorted(cands, key=lambda c: (c.article_id, c.start)):
+        cl = assigned[id(c)]
+        if cl.entity_id not in entities:
+            entities[cl.entity_id] = cl.to_entity()
+        mentions.append(EntityMention(c.article_id, cl.entity_id, c.surface, c.start, c.end,
+                                      c.sentence_index, cl.entity_type))
+    return sorted(entities.values(), key=lambda e: e.entity_id), mentions
