@@ -177,10 +177,20 @@ class Warehouse:
                 [batch.run_id, started_at, trigger, json.dumps({**(stats or {}), "loaded": written})],
             )
             self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
+        except Exception as exc:
+            self._rollback()
+            if isinstance(exc, duckdb.IOException):
+                raise WarehouseError(f"loading run {batch.run_id} into {self.path} failed, nothing was "
+                                     f"written: {exc}", hint="free disk space or fix permissions, then "
+                                     "re-run: the run is idempotent") from exc
             raise
         return written
+
+    def _rollback(self) -> None:
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # the failed statement may already have aborted the transaction
 
     def _apply_duplicate_links(self, links: list[DuplicateLink]) -> None:
         if not links:
@@ -210,7 +220,7 @@ class Warehouse:
             n = self._upsert("quality_results", results, QualityResult, results[0].run_id if results else "")
             self.con.execute("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
         return n
 
