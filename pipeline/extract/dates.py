@@ -1,0 +1,486 @@
+"""Date expressions in news text, resolved against an anchor date.
+
+Rule-based on purpose: news dates come in a small number of surface forms ("Jan. 10",
+"the night of December 31", "Friday", "next week", "mid-January", "in 2014", "three weeks
+later"), and a rule can be told *not* to fire on prices, counts and clock times, which a
+generic parser (dateparser's ``search_dates``) does not know. Precision is never invented:
+"mid-January" is a month, "next week" is a week, "in 2014" is a year.
+
+A month-day without a year takes the year that puts it nearest the anchor, in the direction
+the clause's tense points to ("will meet on January 10" looks forward, "met on December 30"
+looks back). Tense comes from lexical cues, because this stage reuses the one spaCy parse
+done for entities and does not parse again.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from pipeline.records import Article
+
+GRANULARITIES = ("day", "week", "month", "year")
+
+
+@dataclass
+class DateExpression:
+    start: int
+    end: int
+    text: str
+    value: str  # ISO: YYYY-MM-DD | YYYY-Www | YYYY-MM | YYYY
+    granularity: str  # "day" | "week" | "month" | "year"
+    year_explicit: bool = True  # False when the year came from the anchor, not the text
+    kind: str = "absolute"  # "absolute" | "month_day" | "weekday" | "relative" | "chained"
+    qualifier: str | None = None  # "night" | "evening" | "morning" | "mid" | "early" | "late"
+
+
+# --- vocabulary -----------------------------------------------------------------------------
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+# Month names that are also common words: only dates when a day/year or a preposition says so.
+_AMBIGUOUS_MONTHS = {"may", "march", "mar", "june", "jun", "august", "aug", "jan", "dec", "sep", "oct"}
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
+             "saturday": 5, "sunday": 6}
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "several": None, "a few": None, "few": None,
+}
+
+_MONTH_RE = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+             r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|"
+             r"Nov\.?|Dec\.?)(?![a-z])")
+_DAY_RE = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR_RE = r"(?:1[89]\d\d|20\d\d)"
+_WEEKDAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_NUM_RE = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
+_QUAL_RE = r"(?:(?:the\s+|on\s+the\s+)?(?P<qual>night|evening|morning|afternoon)\s+of\s+)"
+_PART_RE = r"(?:(?P<part>mid|early|late)[-\s]+|(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+)"
+
+# Ordered: longer, more specific forms first; a span claimed by one pattern is not re-used.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"(?<![\d/.-])(?P<y>" + _YEAR_RE + r")-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d])")),
+    ("numeric", re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>" + _YEAR_RE + r")(?![\d/])")),
+    ("day_month_year", re.compile(_QUAL_RE + r"?(?:the\s+)?(?P<d>" + _DAY_RE + r")(?:\s+of)?\s+(?P<m>"
+                                  + _MONTH_RE + r")(?:,?\s+(?P<y>" + _YEAR_RE + r"))?(?![\d])")),
+    ("month_day_year", re.compile(_QUAL_RE + r"?(?P<m>" + _MONTH_RE + r")\s+(?P<d>" + _DAY_RE
+                                  + r")(?![\d:])(?:,?\s+(?P<y>" + _YEAR_RE + r")(?![\d]))?")),
+    ("part_month", re.compile(_PART_RE + r"(?P<m>" + _MONTH_RE + r")(?:,?\s+(?P<y>" + _YEAR_RE + r"))?",
+                              re.IGNORECASE)),
+    ("part_year", re.compile(r"(?P<part>mid|early|late)[-\s]+(?P<y>" + _YEAR_RE + r")(?![\d])", re.IGNORECASE)),
+    ("month_year", re.compile(r"(?P<m>" + _MONTH_RE + r"),?\s+(?P<y>" + _YEAR_RE + r")(?![\d])")),
+    ("chained", re.compile(
+        r"(?P<n>" + _NUM_RE + r"|a\s+few|several)\s+(?P<unit>day|week|month|year)s?\s+"
+        r"(?P<dir>later|after\s+that|afterwards?|earlier|before\s+that|previously)", re.IGNORECASE)),
+    ("same", re.compile(r"(?:the\s+)?(?P<rel>same\s+(?:day|week|month|year)|next\s+day|following\s+"
+                        r"(?:day|week|month)|day\s+before|previous\s+day)", re.IGNORECASE)),
+    ("ago", re.compile(r"(?P<n>" + _NUM_RE + r")\s+(?P<unit>day|week|month|year)s?\s+ago", re.IGNORECASE)),
+    ("deictic", re.compile(r"(?P<w>today|yesterday|tomorrow|tonight|last\s+night)(?![\w-])", re.IGNORECASE)),
+    ("this_next_last", re.compile(r"(?P<which>this|next|last|past|coming)\s+(?P<unit>week(?:end)?|month|year)"
+                                  r"(?:'s|’s)?(?![\w-])", re.IGNORECASE)),
+    ("weekday", re.compile(r"(?:(?P<which>last|next|this|coming|past)\s+)?(?P<wd>" + _WEEKDAY_RE + r")"
+                           r"(?:'s|’s)?(?:\s+(?P<tod>night|evening|morning|afternoon))?(?![\w])", re.IGNORECASE)),
+    ("month", re.compile(r"(?P<prep>\b(?:in|since|until|till|by|during|from|to|through|of|last|next|this|"
+                         r"early|late)\s+)?(?P<m>" + _MONTH_RE + r")(?![\w])")),
+    ("year", re.compile(r"(?P<prep>\b(?:in|since|until|till|by|during|from|to|through|of|before|after|"
+                        r"around|circa|the|until|between|and|year|summer|winter|spring|autumn|fall)\s+)?"
+                        r"(?<![\d$€£¥.,:/-])(?P<y>" + _YEAR_RE + r")(?P<tail>s|'s|’s)?(?![\d%])")),
+]
+
+# Words after a bare four-digit number that show it counts something rather than names a year.
+_COUNT_NOUNS = re.compile(
+    r"\s*(?:people|persons|troops|soldiers|men|women|children|civilians|cases|deaths|dead|units|"
+    r"tanks|vehicles|km|kilometers|kilometres|miles|metres|meters|dollars|euros|rubles|roubles|"
+    r"votes|members|employees|workers|jobs|homes|tons|tonnes|barrels|hectares|feet|points|"
+    r"refugees|migrants|prisoners|pages|words|followers|signatures|rounds|missiles|drones)\b",
+    re.IGNORECASE)
+_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥]|\b(?:USD|EUR|GBP|RUB|US\$))\s*$")
+_TIME_AFTER = re.compile(r"\s*(?::\d\d|\s*(?:a\.?m\.?|p\.?m\.?|hours|hrs|GMT|UTC)\b)", re.IGNORECASE)
+
+# --- tense ----------------------------------------------------------------------------------
+_FUTURE_CUES = re.compile(
+    r"\b(?:will|shall|'ll|going\s+to|expected\s+to|due\s+to\s+(?=(?:be|meet|hold|start|begin|take|visit|"
+    r"arrive|sign|travel|speak|vote|resume|return|open|launch|attend|host|deliver|announce|make|"
+    r"give|present|submit|hear|decide|rule|end|expire|go|come|leave|publish|release)\b)|set\s+to|scheduled|slated|planned|"
+    r"plans?\s+to|upcoming|forthcoming|next|to\s+be\s+held|would|ahead\s+of|starts?|begins?|"
+    r"is\s+to|are\s+to|coming)\b", re.IGNORECASE)
+_PAST_CUES = re.compile(
+    r"\b(?:said|says|was|were|had|did|held|met|told|announced|ago|last|earlier|previously|"
+    r"took\s+place|happened|began|started|signed|spoke|wrote|discussed|agreed|stressed|"
+    r"submitted|published|imposed|withdrew|visited|warned|threatened|proposed|demanded|"
+    r"\w{3,}ed)\b", re.IGNORECASE)
+_NOT_PAST = {"scheduled", "planned", "expected", "slated", "based", "concerned", "related", "united",
+             "interested", "involved", "armed", "advanced", "limited", "required", "proposed"}
+_SENT_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z\"“‘(])|\n\s*\n|\n")
+
+
+def _sentence_span(text: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for m in _SENT_BOUNDARY.finditer(text, 0, pos):
+        start = m.end()
+    m = _SENT_BOUNDARY.search(text, pos)
+    return start, (m.start() if m else len(text))
+
+
+def tense_at(text: str, start: int, end: int) -> str:
+    """'past' | 'future' | 'unknown' for the clause around text[start:end] (lexical cues)."""
+    s_start, s_end = _sentence_span(text, start)
+    scores = {"past": 0.0, "future": 0.0}
+    for label, cue_re in (("future", _FUTURE_CUES), ("past", _PAST_CUES)):
+        for m in cue_re.finditer(text, s_start, s_end):
+            if start <= m.start() < end:
+                continue
+            word = m.group(0).lower()
+            if label == "past" and word in _NOT_PAST:
+                continue
+            if label == "past" and word.endswith("ed") and re.match(r"\s+by\b", text[m.end():]):
+                continue  # "followed by", "initiated by": a participle, not the clause's tense
+            before = m.end() <= start
+            gap = text[m.end():start] if before else text[end:m.start()]
+            distance = len(gap.split())
+            # The governing verb usually precedes the date ("will meet on Jan 10"); a cue after
+            # it, past a comma, more often belongs to the next clause.
+            weight = 1.0 if before else (0.3 if re.search(r"[,;:]", gap) else 0.6)
+            scores[label] += weight / (1.0 + distance / 4.0) * (1.5 if label == "future" else 1.0)
+    if max(scores.values()) < 0.2 or abs(scores["past"] - scores["future"]) < 0.1:
+        return "unknown"
+    return "future" if scores["future"] > scores["past"] else "past"
+
+
+# --- resolution helpers ---------------------------------------------------------------------
+def _month_num(token: str) -> int:
+    return _MONTHS[token.lower().rstrip(".")]
+
+
+def _day_num(token: str) -> int:
+    return int(re.match(r"\d+", token).group(0))
+
+
+def _iso_week(d: date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def _pick_year(month: int, day: int | None, anchor: date, tense: str) -> int:
+    """The year that puts month(-day) nearest the anchor, in the tense's direction."""
+    best: tuple[float, int] | None = None
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        d = day or 1
+        if day and day > calendar.monthrange(year, month)[1]:
+            continue
+        cand = date(year, month, d)
+        if day is None:  # a month: compare month indices, the anchor's own month is "now"
+            delta = (year - anchor.year) * 12 + (month - anchor.month)
+        else:
+            delta = (cand - anchor).days
+        if tense == "past" and delta > (0 if day is None else 1):
+            continue
+        if tense == "future" and delta < 0:
+            continue
+        score = abs(delta)
+        if best is None or score < best[0]:
+            best = (score, year)
+    if best is None:  # tense excluded every candidate (cannot happen for +-1 year) - nearest
+        return anchor.year
+    return best[1]
+
+
+def _valid_day(year: int, month: int, day: int) -> bool:
+    return 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _shift_month(d: date, months: int) -> date:
+    idx = d.year * 12 + d.month - 1 + months
+    return date(idx // 12, idx % 12 + 1, 1)
+
+
+def _to_value(d: date, gran: str) -> str:
+    if gran == "day":
+        return d.isoformat()
+    if gran == "week":
+        return _iso_week(d)
+    if gran == "month":
+        return f"{d.year:04d}-{d.month:02d}"
+    return f"{d.year:04d}"
+
+
+def value_to_range(value: str, granularity: str) -> tuple[date, date]:
+    """First and last day a resolved value covers (used to compare dates of different precision)."""
+    if granularity == "day":
+        d = date.fromisoformat(value)
+        return d, d
+    if granularity == "week":
+        y, w = value.split("-W")
+        first = date.fromisocalendar(int(y), int(w), 1)
+        return first, first + timedelta(days=6)
+    if granularity == "month":
+        y, m = (int(p) for p in value.split("-"))
+        return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+    y = int(value)
+    return date(y, 1, 1), date(y, 12, 31)
+
+
+def _number(token: str) -> int | None:
+    token = re.sub(r"\s+", " ", token.lower())
+    if token.isdigit():
+        return int(token)
+    return _NUMBER_WORDS.get(token)
+
+
+# --- the finder -----------------------------------------------------------------------------
+def _resolve(kind: str, m: re.Match[str], text: str, anchor: date | None,
+             previous: DateExpression | None) -> DateExpression | None:
+    g = m.groupdict()
+    qual = g.get("qual")
+    tense = tense_at(text, m.start(), m.end()) if anchor else "unknown"
+
+    if kind == "iso":
+        y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
+        return _mk(m, date(y, mo, d), "day") if _valid_day(y, mo, d) else None
+    if kind == "numeric":
+        a, b, y = int(g["a"]), int(g["b"]), int(g["y"])
+        if a > 12 and b <= 12:
+            mo, d = b, a
+        elif b > 12 and a <= 12:
+            mo, d = a, b
+        elif a == b:
+            mo, d = a, b
+        else:
+            return None  # 03/04/2022: US or European order cannot be told - do not guess
+        return _mk(m, date(y, mo, d), "day") if 1 <= mo <= 12 and _valid_day(y, mo, d) else None
+    if kind in ("day_month_year", "month_day_year"):
+        mo, d = _month_num(g["m"]), _day_num(g["d"])
+        if g.get("y"):
+            y = int(g["y"])
+            explicit = True
+        else:
+            if anchor is None:
+                return None
+            # "May 5" is a date, but a bare "may 5" (lowercase) never reaches here: months are
+            # matched case-sensitively.
+            y = _pick_year(mo, d, anchor, tense)
+            explicit = False
+        if not _valid_day(y, mo, d):
+            return None
+        return _mk(m, date(y, mo, d), "day", explicit, "absolute" if explicit else "month_day", qual)
+    if kind == "part_month":
+        mo = _month_num(g["m"])
+        if g.get("y"):
+            y, explicit = int(g["y"]), True
+        elif anchor is not None:
+            y, explicit = _pick_year(mo, None, anchor, tense), False
+        else:
+            return None
+        part = (g.get("part") or g.get("edge") or "").lower()
+        return _mk(m, date(y, mo, 1), "month", explicit, "absolute" if explicit else "month_day", part)
+    if kind == "part_year":
+        return _mk(m, date(int(g["y"]), 1, 1), "year", True, "absolute", g["part"].lower())
+    if kind == "month_year":
+        return _mk(m, date(int(g["y"]), _month_num(g["m"]), 1), "month")
+    if kind == "chained":
+        n = _number(g["n"])
+        if n is None:
+            return None
+        ref = previous if previous is not None else None
+        if ref is None:
+            return None  # "three weeks later" with nothing before it: no reference to count from
+        ref_start, _ = value_to_range(ref.value, ref.granularity)
+        sign = -1 if g["dir"].lower().startswith(("earlier", "before", "previous")) else 1
+        unit = g["unit"].lower()
+        if unit == "day":
+            d, gran = ref_start + timedelta(days=sign * n), "day"
+        elif unit == "week":
+            d, gran = ref_start + timedelta(weeks=sign * n), "week"
+        elif unit == "month":
+            d, gran = _shift_month(ref_start, sign * n), "month"
+        else:
+            d, gran = date(ref_start.year + sign * n, 1, 1), "year"
+        gran = _coarser(gran, ref.granularity)
+        return _mk(m, d, gran, ref.year_explicit, "chained")
+    if kind == "same":
+        if previous is None:
+            return None
+        ref_start, _ = value_to_range(previous.value, previous.granularity)
+        rel = re.sub(r"\s+", " ", g["rel"].lower())
+        unit = rel.split()[-1]
+        if rel in ("next day", "following day"):
+            d, gran = ref_start + timedelta(days=1), "day"
+        elif rel in ("day before", "previous day"):
+            d, gran = ref_start - timedelta(days=1), "day"
+        elif rel == "following week":
+            d, gran = ref_start + timedelta(weeks=1), "week"
+        elif rel == "following month":
+            d, gran = _shift_month(ref_start, 1), "month"
+        else:
+            d, gran = ref_start, unit
+        return _mk(m, d, _coarser(gran, previous.granularity), previous.year_explicit, "chained")
+    if kind == "year":
+        y0, y1 = m.start("y"), m.end("y")
+        return DateExpression(y0, y1, text[y0:y1], m.group("y"), "year")
+    if anchor is None:
+        return None
+    if kind == "ago":
+        n = _number(g["n"])
+        unit = g["unit"].lower()
+        if n is None:
+            return None
+        if unit == "day":
+            return _mk(m, anchor - timedelta(days=n), "day", False, "relative")
+        if unit == "week":
+            return _mk(m, anchor - timedelta(weeks=n), "week", False, "relative")
+        if unit == "month":
+            return _mk(m, _shift_month(anchor, -n), "month", False, "relative")
+        return _mk(m, date(anchor.year - n, 1, 1), "year", False, "relative")
+    if kind == "deictic":
+        w = re.sub(r"\s+", " ", g["w"].lower())
+        if g["w"][0].isupper() and m.start() > 0 and not _starts_sentence(text, m.start()):
+            return None  # "USA Today", "Ukraine Today": a name, not a day
+        offset = {"today": 0, "tonight": 0, "yesterday": -1, "last night": -1, "tomorrow": 1}[w]
+        return _mk(m, anchor + timedelta(days=offset), "day", False, "relative")
+    if kind == "this_next_last":
+        which, unit = g["which"].lower(), g["unit"].lower()
+        step = {"this": 0, "coming": 1, "next": 1, "last": -1, "past": -1}[which]
+        if unit.startswith("week"):
+            return _mk(m, anchor + timedelta(weeks=step), "week", False, "relative")
+        if unit == "month":
+            return _mk(m, _shift_month(anchor, step), "month", False, "relative")
+        return _mk(m, date(anchor.year + step, 1, 1), "year", False, "relative")
+    if kind == "weekday":
+        wd = _WEEKDAYS[g["wd"].lower()]
+        which = (g.get("which") or "").lower()
+        if not which and not g["wd"][0].isupper():
+            return None
+        back = (anchor.weekday() - wd) % 7
+        fwd = (wd - anchor.weekday()) % 7
+        if which in ("last", "past"):
+            offset = -(back or 7)
+        elif which in ("next", "coming"):
+            offset = fwd or 7
+        elif which == "this" or tense == "unknown":
+            offset = -back if back <= fwd else fwd
+        elif tense == "past":
+            offset = -back
+        else:
+            offset = fwd
+        return _mk(m, anchor + timedelta(days=offset), "day", False, "weekday",
+                   (g.get("tod") or "").lower() or None)
+    if kind == "month":
+        token = g["m"]
+        prep = (g.get("prep") or "").strip().lower()
+        if token.lower().rstrip(".") in _AMBIGUOUS_MONTHS and not prep:
+            return None  # "May" the verb, "March" the walk, "June" the name
+        mo = _month_num(token)
+        if prep in ("last", "next", "this"):
+            tense = {"last": "past", "next": "future", "this": "unknown"}[prep]
+        y = _pick_year(mo, None, anchor, tense)
+        span = (m.start("m") if prep in ("in", "since", "until", "till", "by", "during", "from", "to",
+                                         "through", "of") else m.start(), m.end())
+        return DateExpression(span[0], span[1], text[span[0]:span[1]], f"{y:04d}-{mo:02d}", "month",
+                              False, "month_day", prep if prep in ("early", "late") else None)
+    return None
+
+
+def _starts_sentence(text: str, pos: int) -> bool:
+    return re.search(r"(?:^|[.!?\n][\"'”’)]*)\s*$", text[max(0, pos - 4):pos]) is not None
+
+
+def _coarser(a: str, b: str) -> str:
+    return a if GRANULARITIES.index(a) >= GRANULARITIES.index(b) else b
+
+
+def _mk(m: re.Match[str], d: date, gran: str, explicit: bool = True, kind: str = "absolute",
+        qualifier: str | None = None) -> DateExpression:
+    return DateExpression(m.start(), m.end(), m.group(0), _to_value(d, gran), gran, explicit, kind,
+                          qualifier or None)
+
+
+def _year_is_date(text: str, m: re.Match[str], anchor: date | None) -> bool:
+    """A bare four-digit number names a year only with a year-like context."""
+    y = int(m.group("y"))
+    if m.group("tail") == "s":
+        return False  # "the 1990s" is a decade: coarser than any granularity we store
+    before = text[max(0, m.start("y") - 6):m.start("y")]
+    after = text[m.end("y"):m.end("y") + 30]
+    if _CURRENCY_BEFORE.search(before) or _TIME_AFTER.match(after) or _COUNT_NOUNS.match(after):
+        return False
+    if re.match(r"\s*[-–]\s*\d", after) or re.search(r"\d[,.]\s*$", before):
+        return False  # part of a range or a larger number ("100,2021")
+    if m.group("prep") or m.group("tail"):
+        return True
+    # No preposition: accept a plausible year that reads like a subject or a parenthetical.
+    lo, hi = (1900, 2100) if anchor is None else (anchor.year - 60, anchor.year + 15)
+    return lo <= y <= hi and bool(re.match(r"\s*(?:[,.;:)!?]|$|[a-z]+\b)", after))
+
+
+def find_dates(text: str, anchor: date | None) -> list[DateExpression]:
+    """Every date expression in ``text``, resolved against ``anchor`` (offsets into ``text``).
+
+    Without an anchor only self-contained dates (with a year) are resolved.
+    """
+    if isinstance(anchor, datetime):
+        anchor = anchor.date()
+    taken = [False] * (len(text) + 1)
+    raw: list[tuple[int, int, str, re.Match[str]]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            s, e = m.start(), m.end()
+            if any(taken[s:e]):
+                continue
+            if kind == "year" and not _year_is_date(text, m, anchor):
+                continue
+            for i in range(s, e):
+                taken[i] = True
+            raw.append((s, e, kind, m))
+    raw.sort(key=lambda r: r[0])
+    found: list[DateExpression] = []
+    for _s, _e, kind, m in raw:
+        previous = found[-1] if found else None
+        expr = _resolve(kind, m, text, anchor, previous)
+        if expr is None:
+            continue
+        found.append(expr)
+    return found
+
+
+# --- the anchor -----------------------------------------------------------------------------
+_DATELINE_WINDOW = 400  # a date in the first lines of the body is usually the dateline
+
+
+def resolve_anchor(article: Article, fetched_at: datetime | None) -> tuple[datetime | None, str | None]:
+    """The date relative expressions resolve against, and where it came from.
+
+    Published date when known ("published"); else inferred from the article's own
+    absolute dates ("inferred"): a dateline near the top, else the latest fully dated
+    day not in a forward-looking clause; else the fetch date ("fetched").
+    """
+    if article.published_at is not None:
+        return article.published_at, "published"
+    text = article.body or ""
+    dated = [e for e in find_dates(text, None) if e.granularity == "day" and e.year_explicit]
+    if fetched_at is not None:
+        limit = fetched_at.date() + timedelta(days=1)
+        dated = [e for e in dated if date.fromisoformat(e.value) <= limit]
+    if dated:
+        head = [e for e in dated if e.start < _DATELINE_WINDOW and _line_is_dateline(text, e)]
+        if head:
+            chosen = head[0]
+        else:
+            backward = [e for e in dated if tense_at(text, e.start, e.end) != "future"] or dated
+            chosen = max(backward, key=lambda e: e.value)
+        return datetime.fromisoformat(chosen.value), "inferred"
+    if fetched_at is not None:
+        return fetched_at, "fetched"
+    return None, None
+
+
+def _line_is_dateline(text: str, expr: DateExpression) -> bool:
+    line_start = text.rfind("\n", 0, expr.start) + 1
+    line_end = text.find("\n", expr.end)
+    line = text[line_start:line_end if line_end != -1 else len(text)]
+    return len(line.strip()) <= 60

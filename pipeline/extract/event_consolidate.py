@@ -1,0 +1,162 @@
+"""Consolidation: mentions of one real event, across articles and runs, become one event row.
+
+Two mentions are one event when their types belong to one family, their dates agree within a
+tolerance set by their granularity (one day either side for days: outlets in different time
+zones date a late-evening call differently; a week or month covers its days), and they share
+an actor or the place. Mentions from one article with different days are different events
+(the article itself tells them apart).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from pipeline.extract.dates import value_to_range
+
+DAY_TOLERANCE = 1
+
+
+@dataclass
+class Member:
+    """One mention as consolidation sees it (new candidates and stored mentions alike)."""
+
+    key: tuple[str, int, str]  # (article_id, start_char, event_type): the loader's upsert key
+    article_id: str
+    event_type: str
+    family: str
+    date_value: str | None
+    granularity: str | None
+    actors: list[str]
+    location: str | None
+    confidence: float
+    strong: bool
+
+
+@dataclass
+class Cluster:
+    event_id: str
+    members: list[Member] = field(default_factory=list)
+    known: bool = False
+
+    @property
+    def family(self) -> str:
+        return self.members[0].family
+
+    def actors(self) -> set[str]:
+        return {a for m in self.members for a in m.actors}
+
+    def locations(self) -> set[str]:
+        return {m.location for m in self.members if m.location}
+
+    def date(self) -> tuple[str | None, str | None]:
+        """The event's date: the best-supported value among the finest-grained mentions."""
+        dated = [m for m in self.members if m.date_value]
+        if not dated:
+            return None, None
+        order = ("day", "week", "month", "year")
+        finest = min(order.index(m.granularity or "year") for m in dated)
+        votes: Counter[str] = Counter()
+        for m in dated:
+            if order.index(m.granularity or "year") == finest:
+                votes[m.date_value] += m.confidence + (0.5 if m.strong else 0.0)
+        value = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        return value, order[finest]
+
+
+def _range(value: str, granularity: str) -> tuple[date, date]:
+    first, last = value_to_range(value, granularity)
+    if granularity == "day":
+        return first - timedelta(days=DAY_TOLERANCE), last + timedelta(days=DAY_TOLERANCE)
+    return first, last
+
+
+def date_distance(a_value: str, a_gran: str, b_value: str, b_gran: str) -> int | None:
+    """Days between two dates after tolerance; None when they cannot be the same event."""
+    a0, a1 = _range(a_value, a_gran)
+    b0, b1 = _range(b_value, b_gran)
+    if a1 < b0 or b1 < a0:
+        return None
+    c0, c1 = value_to_range(a_value, a_gran)
+    d0, d1 = value_to_range(b_value, b_gran)
+    return max(0, (d0 - c1).days, (c0 - d1).days)
+
+
+def match_score(member: Member, cluster: Cluster) -> float | None:
+    """How well a mention fits an event; None when it cannot be the same event."""
+    if member.family != cluster.family or not member.date_value:
+        return None
+    value, gran = cluster.date()
+    if value is None:
+        return None
+    distance = date_distance(member.date_value, member.granularity, value, gran)
+    if distance is None:
+        return None
+    for other in cluster.members:
+        if (other.article_id == member.article_id and other.granularity == "day"
+                and member.granularity == "day" and other.date_value != member.date_value):
+            return None
+    overlap = len(set(member.actors) & cluster.actors())
+    same_place = member.location is not None and member.location in cluster.locations()
+    if not overlap and not same_place:
+        return None
+    if member.granularity != gran and overlap < 2 and not same_place:
+        return None  # a coarse "mid-January" fits a day only with strong evidence it is that event
+    type_bonus = 0.5 if any(m.event_type == member.event_type for m in cluster.members) else 0.0
+    return 2.0 * overlap + (1.5 if same_place else 0.0) + type_bonus - 1.0 * distance
+
+
+def best_cluster(member: Member, clusters: list[Cluster]) -> Cluster | None:
+    best: tuple[float, str, Cluster] | None = None
+    for cluster in clusters:
+        score = match_score(member, cluster)
+        if score is None:
+            continue
+        # Ties go to the smaller event id: deterministic whatever the iteration order.
+        if best is None or (score, _neg(cluster.event_id)) > (best[0], _neg(best[1])):
+            best = (score, cluster.event_id, cluster)
+    return best[2] if best else None
+
+
+def _neg(event_id: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in event_id)
+
+
+def pattern_match(month_day: tuple[int, int] | None, weekday: int | None, family: str,
+                  actors: list[str], location: str | None, clusters: list[Cluster]) -> Cluster | None:
+    """A strongly dated event a year-less mention may refer to (same month-day or weekday).
+
+    Used for articles whose only anchor is the time a file was read: their year is unknown,
+    but "January 10" with the same actors and kind of event as a dated event is that event.
+    A weekday alone is weak evidence, so it must point at exactly one event.
+    """
+    hits: list[tuple[float, Cluster]] = []
+    for cluster in clusters:
+        value, gran = cluster.date()
+        if gran != "day" or cluster.family != family:
+            continue
+        if not any(m.strong for m in cluster.members):
+            continue
+        d = date.fromisoformat(value)
+        overlap = len(set(actors) & cluster.actors())
+        same_place = location is not None and location in cluster.locations()
+        if not overlap and not same_place:
+            continue
+        if month_day is not None:
+            try:
+                candidate = date(d.year, *month_day)
+            except ValueError:
+                continue
+            off = abs((candidate - d).days)
+            if off > DAY_TOLERANCE:
+                continue
+            hits.append((2.0 * overlap + (1.5 if same_place else 0) - off, cluster))
+        elif weekday is not None and d.weekday() == weekday:
+            hits.append((2.0 * overlap + (1.5 if same_place else 0), cluster))
+    if not hits:
+        return None
+    hits.sort(key=lambda h: (-h[0], h[1].event_id))
+    if weekday is not None and month_day is None and len(hits) > 1 and hits[0][0] == hits[1][0]:
+        return None
+    return hits[0][1]

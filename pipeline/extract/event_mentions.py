@@ -1,0 +1,148 @@
+"""Event mentions in one article: a clause with a trigger, a date and at least one actor.
+
+Works on the sentences and entity mentions of the one spaCy parse (no second parse). A
+sentence with several dates holds several events ("meet in Geneva on January 10, followed by
+talks ... on January 12 and a meeting on January 13"): each date owns the clause that ends
+with it, and the last one also the rest of the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from pipeline.extract.dates import DateExpression, tense_at, value_to_range
+from pipeline.extract.event_lexicon import EventType, Lexicon, Trigger
+from pipeline.records import Article, Entity, EntityMention, Sentence
+
+ACTOR_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
+PLACE_TYPES = {"GPE", "LOC", "FAC"}
+_PLACE_PREP = re.compile(r"(?:\b(?:in|at|near|outside|inside|to)\s+(?:the\s+)?)$", re.IGNORECASE)
+# Words between a nationality/country and a person's name that make it a title, not an actor:
+# "US President Joe Biden", "Russian Foreign Minister Sergei Lavrov".
+_TITLE_GAP = re.compile(r"^\s+(?:[A-Z][\w.-]*\s+){0,4}$")
+_ANAPHORA = re.compile(r"\b(?:the\s+two\s+(?:leaders|presidents|sides|countries|men|ministers)|both\s+"
+                       r"(?:leaders|sides|presidents|countries)|the\s+leaders|the\s+parties|they)\b",
+                       re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(?:if|unless|could|might|may|possibility|possible|prospect|in\s+case|"
+                           r"whether|would\s+(?:lead|impose|face|be)|threat\s+of|risk\s+of)\b",
+                           re.IGNORECASE)
+_TRIGGER_REACH = 160  # characters: a trigger further than this from its date is another clause
+
+
+@dataclass
+class Candidate:
+    article_id: str
+    sentence: str
+    sentence_index: int
+    start_char: int
+    end_char: int
+    event_type: EventType
+    trigger: Trigger
+    date: DateExpression
+    actors: list[str]
+    location: str | None
+    modality: str
+    confidence: float
+    anchor_strength: str  # "strong" (published / inferred) | "weak" (fetch date or none)
+    event_id: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _modality(text: str, seg_start: int, seg_end: int, expr: DateExpression, anchor: date | None) -> str:
+    segment = text[seg_start:seg_end]
+    if _HYPOTHETICAL.search(segment):
+        return "hypothetical"
+    first, _ = value_to_range(expr.value, expr.granularity)
+    if anchor is not None and first > anchor:
+        return "scheduled"
+    if tense_at(text, expr.start, expr.end) == "future" and (anchor is None or first >= anchor):
+        return "scheduled"
+    return "occurred"
+
+
+def _pick_trigger(triggers: list[Trigger], expr: DateExpression) -> Trigger | None:
+    best: tuple[float, Trigger] | None = None
+    for t in triggers:
+        distance = expr.start - t.end if t.end <= expr.start else t.start - expr.end
+        if distance > _TRIGGER_REACH:
+            continue
+        score = max(distance, 0) + 25 * t.event_type.priority
+        if best is None or score < best[0]:
+            best = (score, t)
+    return best[1] if best else None
+
+
+def _actors_and_place(text: str, seg_start: int, seg_end: int, mentions: list[EntityMention],
+                      types: dict[str, str]) -> tuple[list[str], str | None]:
+    inside = [m for m in mentions if m.start_char >= seg_start and m.end_char <= seg_end]
+    location: str | None = None
+    location_end = -1
+    actors: list[str] = []
+    for i, m in enumerate(inside):
+        etype = m.entity_type or types.get(m.entity_id, "")
+        before = text[max(seg_start, m.start_char - 12):m.start_char]
+        if etype in PLACE_TYPES and (_PLACE_PREP.search(before) or
+                                     (location_end >= 0 and re.fullmatch(r",\s*", text[location_end:m.start_char]))):
+            if location is None:
+                location = m.entity_id
+            location_end = m.end_char  # "in Geneva, Switzerland": the country qualifies the city
+            continue
+        if etype not in ACTOR_TYPES:
+            continue
+        nxt = inside[i + 1] if i + 1 < len(inside) else None
+        if (etype in ("NORP", "GPE") and nxt is not None
+                and (nxt.entity_type or types.get(nxt.entity_id)) == "PERSON"
+                and _TITLE_GAP.match(text[m.end_char:nxt.start_char])):
+            continue
+        if m.entity_id not in actors:
+            actors.append(m.entity_id)
+    return actors, location
+
+
+def find_candidates(article: Article, sentences: list[Sentence], mentions: list[EntityMention],
+                    dates: list[DateExpression], entities: dict[str, Entity], lexicon: Lexicon,
+                    anchor: date | None, anchor_strength: str) -> list[Candidate]:
+    """Event mentions of one article, in text order."""
+    text = article.body
+    types = {eid: e.entity_type for eid, e in entities.items()}
+    out: list[Candidate] = []
+    previous_actors: tuple[int, list[str]] | None = None
+    for sent in sorted(sentences, key=lambda s: s.start_char):
+        s_dates = [d for d in dates if d.start >= sent.start_char and d.end <= sent.end_char]
+        s_mentions = sorted((m for m in mentions if sent.start_char <= m.start_char < sent.end_char),
+                            key=lambda m: m.start_char)
+        if not s_dates:
+            continue
+        triggers = lexicon.find(text, sent.start_char, sent.end_char)
+        sentence_text = text[sent.start_char:sent.end_char]
+        for i, expr in enumerate(s_dates):
+            seg_start = s_dates[i - 1].end if i else sent.start_char
+            seg_end = expr.end if i + 1 < len(s_dates) else sent.end_char
+            seg_triggers = [t for t in triggers if t.start >= seg_start and t.end <= seg_end]
+            trigger = _pick_trigger(seg_triggers or (triggers if len(s_dates) == 1 else []), expr)
+            if trigger is None:
+                continue
+            actors, location = _actors_and_place(text, seg_start, seg_end, s_mentions, types)
+            inherited = False
+            if not actors and previous_actors and sent.sentence_index - previous_actors[0] <= 2 \
+                    and _ANAPHORA.search(text[seg_start:seg_end]):
+                actors, inherited = list(previous_actors[1]), True
+            if not actors:
+                continue
+            previous_actors = (sent.sentence_index, actors)
+            confidence = 0.5
+            confidence += 0.15 if len(actors) >= 2 else 0.0
+            confidence += 0.1 if location else 0.0
+            confidence += 0.1 if expr.granularity == "day" else 0.0
+            confidence += 0.1 if anchor_strength == "strong" or expr.year_explicit else -0.1
+            confidence -= 0.1 if inherited else 0.0
+            confidence -= 0.15 if trigger.event_type.name == "statement" else 0.0
+            out.append(Candidate(
+                article_id=article.article_id, sentence=sentence_text.strip(),
+                sentence_index=sent.sentence_index, start_char=seg_start, end_char=seg_end,
+                event_type=trigger.event_type, trigger=trigger, date=expr, actors=actors,
+                location=location, modality=_modality(text, seg_start, seg_end, expr, anchor),
+                confidence=round(max(0.05, min(confidence, 0.95)), 2), anchor_strength=anchor_strength))
+    return out

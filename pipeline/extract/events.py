@@ -1,0 +1,239 @@
+"""Dated events, consolidated across articles and runs like GDELT's events and mentions.
+
+``extract_events`` turns the sentences and entity mentions of the one NLP parse into event
+mentions (a clause with a trigger of a known type, a date and an actor), then attaches each to
+an existing event (stored or from this batch) when it is the same real event, or starts a new
+one. Event ids are derived from the mention that founded the event, so the same input gives
+the same ids; a mention already stored keeps its event on a re-run.
+
+Articles dated only by the time a *file* was read have no trustworthy year: a year-less
+"January 10" in them is checked against strongly dated events first (same month-day or
+weekday, same kind of event, a shared actor or place) and, when it matches, the article is
+re-read against that date.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import urlparse
+
+from pipeline.extract.dates import find_dates, resolve_anchor
+from pipeline.extract.event_consolidate import Cluster, Member, best_cluster, pattern_match
+from pipeline.extract.event_lexicon import Lexicon, load_lexicon
+from pipeline.extract.event_mentions import PLACE_TYPES, Candidate, find_candidates
+from pipeline.records import Article, Entity, EntityMention, Event, EventMention, Sentence, stable_id
+from pipeline.settings import Settings
+
+_MODALITY_ORDER = ("occurred", "scheduled", "hypothetical")
+
+
+@dataclass
+class EventOutput:
+    events: list[Event] = field(default_factory=list)
+    event_mentions: list[EventMention] = field(default_factory=list)
+
+
+def _anchor_of(article: Article) -> tuple[date | None, str]:
+    anchor, source = article.date_anchor, article.date_anchor_source
+    if anchor is None:
+        anchor, source = resolve_anchor(article, None)
+    # A fetch time is a fair anchor for a web item (fetched soon after publication) but says
+    # nothing about an article read from a file, which may be years old.
+    strong = source in ("published", "inferred") or (source == "fetched" and bool(article.url))
+    return (anchor.date() if isinstance(anchor, datetime) else anchor), ("strong" if strong else "weak")
+
+
+def _source_of(article: Article) -> str:
+    if article.publisher:
+        return article.publisher.strip().lower()
+    for uri in (article.url, article.source_uri):
+        host = urlparse(uri or "").hostname
+        if host:
+            return host.lower().removeprefix("www.")
+    return article.source_uri or f"article:{article.article_id}"
+
+
+class _Consolidator:
+    def __init__(self, lexicon: Lexicon, entities: dict[str, Entity],
+                 known_events: list[Event], known_mentions: list[EventMention]):
+        self.lexicon = lexicon
+        self.entities = entities
+        self.names = {eid: e.canonical_name for eid, e in entities.items()}
+        self.clusters: dict[str, Cluster] = {}
+        self.key_to_event: dict[tuple[str, int, str], str] = {}
+        self.known_events = {e.event_id: e for e in known_events}
+        self.modality: dict[tuple[str, int, str], str] = {}
+        by_event: dict[str, list[EventMention]] = defaultdict(list)
+        for m in known_mentions:
+            by_event[m.event_id].append(m)
+        for ev in sorted(known_events, key=lambda e: e.event_id):
+            cluster = Cluster(ev.event_id, known=True)
+            for m in sorted(by_event.get(ev.event_id, []), key=lambda m: (m.article_id, m.start_char)):
+                etype = m.event_type or ev.event_type
+                key = (m.article_id, m.start_char, etype)
+                cluster.members.append(Member(
+                    key, m.article_id, etype, self._family(etype), m.event_date or ev.event_date,
+                    m.date_precision or ev.date_precision, list(m.actors or []), m.location,
+                    float(m.confidence), float(m.confidence) >= 0.6))
+                self.key_to_event[key] = ev.event_id
+                self.modality[key] = m.modality or ev.modality
+            if not cluster.members:  # an event stored without mentions still blocks a duplicate
+                cluster.members.append(Member(
+                    ("", -1, ev.event_type), "", ev.event_type, self._family(ev.event_type), ev.event_date,
+                    ev.date_precision, list(ev.actors or []), ev.location, 0.5, True))
+            self.clusters[ev.event_id] = cluster
+        self.touched: set[str] = set()
+
+    def _family(self, type_name: str) -> str:
+        et = self.lexicon.types.get(type_name)
+        return et.family if et else type_name
+
+    def location_name(self, entity_id: str | None) -> str | None:
+        return self.names.get(entity_id, entity_id) if entity_id else None
+
+    def member(self, c: Candidate) -> Member:
+        return Member((c.article_id, c.start_char, c.event_type.name), c.article_id, c.event_type.name,
+                      c.event_type.family, c.date.value, c.date.granularity, c.actors,
+                      self.location_name(c.location), c.confidence, c.anchor_strength == "strong")
+
+    def add(self, c: Candidate) -> str:
+        m = self.member(c)
+        event_id = self.key_to_event.get(m.key)
+        cluster = self.clusters.get(event_id) if event_id else None
+        if cluster is None:
+            cluster = best_cluster(m, list(self.clusters.values()))
+        if cluster is None:
+            event_id = stable_id("event", c.article_id, c.start_char, c.event_type.name)
+            cluster = self.clusters.setdefault(event_id, Cluster(event_id))
+        cluster.members = [x for x in cluster.members if x.key != m.key] + [m]
+        self.key_to_event[m.key] = cluster.event_id
+        self.modality[m.key] = c.modality
+        self.touched.add(cluster.event_id)
+        return cluster.event_id
+
+    def corroborated_anchor(self, candidates: list[Candidate]) -> date | None:
+        """For a file-dated article: the date its first year-less event mention points at."""
+        strong = list(self.clusters.values())
+        for c in candidates:
+            if c.date.year_explicit or c.date.granularity != "day":
+                continue
+            own = date.fromisoformat(c.date.value)
+            month_day = (own.month, own.day) if c.date.kind == "month_day" else None
+            weekday = own.weekday() if c.date.kind == "weekday" else None
+            if month_day is None and weekday is None:
+                continue
+            hit = pattern_match(month_day, weekday, c.event_type.family, c.actors,
+                                self.location_name(c.location), strong)
+            if hit is None:
+                continue
+            event_day = date.fromisoformat(hit.date()[0])
+            if month_day is None:
+                return event_day
+            years = (event_day.year - 1, event_day.year, event_day.year + 1)
+            options = [date(y, *month_day) for y in years if _valid(y, *month_day)]
+            return min(options, key=lambda d: abs((d - event_day).days))
+        return None
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def extract_events(articles: list[Article], sentences: list[Sentence], mentions: list[EntityMention],
+                   entities: list[Entity], settings: Settings,
+                   known_events: list[Event], known_mentions: list[EventMention]) -> EventOutput:
+    """Event mentions of this batch and the events they belong to (new and updated)."""
+    del settings  # no tunables yet; kept so the flow passes settings like to every stage
+    lexicon = load_lexicon()
+    entity_map = {e.entity_id: e for e in entities}
+    sents_by_article: dict[str, list[Sentence]] = defaultdict(list)
+    for s in sentences:
+        sents_by_article[s.article_id].append(s)
+    mentions_by_article: dict[str, list[EntityMention]] = defaultdict(list)
+    for m in mentions:
+        mentions_by_article[m.article_id].append(m)
+    cons = _Consolidator(lexicon, entity_map, known_events, known_mentions)
+
+    live = [a for a in articles if not a.is_duplicate]
+    anchors = {a.article_id: _anchor_of(a) for a in live}
+    # Strongly dated articles first, oldest first: they found events that file-dated ones join.
+    order = sorted(live, key=lambda a: (anchors[a.article_id][1] != "strong",
+                                        anchors[a.article_id][0] or date.max, a.article_id))
+    new_candidates: list[Candidate] = []
+    for article in order:
+        anchor, strength = anchors[article.article_id]
+        args = (sents_by_article.get(article.article_id, []), mentions_by_article.get(article.article_id, []))
+        candidates = find_candidates(article, *args, find_dates(article.body, anchor), entity_map, lexicon,
+                                     anchor, strength)
+        if strength == "weak":
+            new_anchor = cons.corroborated_anchor(candidates)
+            if new_anchor is not None:
+                candidates = find_candidates(article, *args, find_dates(article.body, new_anchor), entity_map,
+                                             lexicon, new_anchor, "corroborated")
+        for c in candidates:
+            c.event_id = cons.add(c)
+            new_candidates.append(c)
+
+    seen = {a.article_id: a for a in live}
+    event_mentions = [
+        EventMention(
+            event_id=c.event_id, article_id=c.article_id, sentence=c.sentence, date_text=c.date.text,
+            start_char=c.start_char, end_char=c.end_char, confidence=c.confidence,
+            event_type=c.event_type.name, event_date=c.date.value, date_precision=c.date.granularity,
+            modality=c.modality, actors=list(c.actors), location=cons.location_name(c.location))
+        for c in new_candidates]
+    events = [_event_row(cons, cons.clusters[eid], seen, lexicon) for eid in sorted(cons.touched)]
+    event_mentions.sort(key=lambda m: (m.article_id, m.start_char, m.event_type))
+    return EventOutput(events=events, event_mentions=event_mentions)
+
+
+def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Article], lexicon: Lexicon) -> Event:
+    members = [m for m in cluster.members if m.article_id]
+    types = Counter(m.event_type for m in members)
+    event_type = sorted(types, key=lambda t: (-types[t], lexicon.types[t].priority if t in lexicon.types else 99,
+                                              t))[0]
+    et = lexicon.types.get(event_type)
+    value, precision = cluster.date()
+    actor_counts: Counter[str] = Counter()
+    first_pos: dict[str, int] = {}
+    for m in members:
+        for i, a in enumerate(m.actors):
+            actor_counts[a] += 1
+            first_pos.setdefault(a, i)
+    actors = sorted(actor_counts, key=lambda a: (-actor_counts[a], first_pos[a], a))
+    places = Counter(m.location for m in members if m.location)
+    location = sorted(places, key=lambda p: (-places[p], p))[0] if places else None
+    lat = lon = None
+    if location:
+        place = next((e for e in cons.entities.values()
+                      if e.canonical_name == location and e.entity_type in PLACE_TYPES), None)
+        lat, lon = (place.lat, place.lon) if place else (None, None)
+    modalities = {cons.modality.get(m.key) for m in members}
+    modality = next((x for x in _MODALITY_ORDER if x in modalities), "occurred")
+    seen_times = [t for a in {m.article_id for m in members} if a in articles
+                  for t in [articles[a].first_seen_at or articles[a].published_at] if t]
+    known = cons.known_events.get(cluster.event_id)
+    if known:
+        seen_times += [t for t in (known.first_seen, known.last_seen) if t]
+        if location is None and known.location:
+            location, lat, lon = known.location, known.location_lat, known.location_lon
+    sources = {(_source_of(articles[m.article_id]) if m.article_id in articles else f"article:{m.article_id}")
+               for m in members}
+    names = [cons.names.get(a, a) for a in actors]
+    summary = f"{event_type.replace('_', ' ')}: {', '.join(names[:4])}"
+    summary += f" in {location}" if location else ""
+    summary += f" ({value})" if value else ""
+    return Event(
+        event_id=cluster.event_id, event_date=value, date_precision=precision, event_type=event_type,
+        cameo_root=et.cameo_root if et else (known.cameo_root if known else ""), modality=modality,
+        location=location, location_lat=lat, location_lon=lon,
+        actor1=actors[0] if actors else None, actor2=actors[1] if len(actors) > 1 else None, actors=actors,
+        summary=summary, num_mentions=len(members), num_articles=len({m.article_id for m in members}),
+        num_sources=len(sources), first_seen=min(seen_times) if seen_times else None,
+        last_seen=max(seen_times) if seen_times else None)
