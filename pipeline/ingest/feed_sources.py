@@ -107,7 +107,8 @@ def load_feed_sources(path: Path) -> list[FeedSource]:
 
 
 def feed_source_from_arg(arg: str) -> FeedSource:
-    """A `--feed` argument: an http(s) URL, a local feed file, or a folder of feed files.
+    """A `--feed` argument: an http(s) URL, a local feed file, a folder of feed files, or a
+    feeds file (``.toml``, expanded by :func:`expand_source` with its own per-feed options).
 
     Local feeds given on the command line are read offline: entries use the feed's own
     content, article pages are not fetched.
@@ -122,10 +123,26 @@ def feed_source_from_arg(arg: str) -> FeedSource:
     return FeedSource(name=str(path), url=str(path), fetch_pages=False)
 
 
+def is_feeds_file(source: FeedSource) -> bool:
+    return source.is_local and Path(source.url).suffix.lower() == ".toml" and Path(source.url).is_file()
+
+
 def expand_source(source: FeedSource) -> list[FeedSource]:
-    """A folder source becomes one source per feed file under it (sorted, recursive)."""
+    """Sources to read, one per feed.
+
+    A feeds file (``.toml``) becomes the feeds it lists, so a scheduler can pass the project's
+    feeds file as one argument; a folder becomes one source per feed file under it (sorted,
+    recursive).
+    """
     if not source.is_local:
         return [source]
+    if is_feeds_file(source):
+        listed = load_feed_sources(Path(source.url))
+        nested = [entry.name for entry in listed if is_feeds_file(entry)]
+        if nested:
+            raise ConfigError(f"{source.url}: feeds {nested} point at other feeds files",
+                              hint="list feeds (URLs, files, folders) directly")
+        return [feed for entry in listed for feed in expand_source(entry)]
     root = Path(source.url)
     if not root.is_dir():
         return [source]

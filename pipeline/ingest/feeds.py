@@ -21,7 +21,12 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.errors import FetchError
 from pipeline.ingest.feed_parse import parse_feed_bytes
-from pipeline.ingest.feed_sources import FeedSource, expand_source
+from pipeline.ingest.feed_sources import (  # noqa: F401 — re-exported: the flow imports them from here
+    FeedSource,
+    expand_source,
+    feed_source_from_arg,
+    load_feed_sources,
+)
 from pipeline.ingest.http import Fetcher, decode_text
 from pipeline.records import Document, FeedState, QuarantineItem, stable_id
 from pipeline.settings import Settings
@@ -257,13 +262,22 @@ class _FeedReader:
             raise FetchError("unsupported_scheme", "a web feed cannot point at local files", transient=False,
                              item=link)
         folder = Path(feed.url).resolve().parent
-        path = Path(unquote(urlsplit(link).path)).resolve()
+        path = _file_url_path(link).resolve()
         if not path.is_relative_to(folder) or not path.is_file():
             raise FetchError("not_found", "local page is missing or outside the feed's folder",
                              transient=False, item=link)
         if path.suffix.lower() not in (".html", ".htm", ".xhtml"):
             raise FetchError("not_html", "local page is not an .html file", transient=False, item=link)
         return _read_bounded(path, self.settings.http_max_bytes), path.as_uri(), "text/html"
+
+
+def _file_url_path(link: str) -> Path:
+    """feedparser folds ``file:///a/b`` into ``file://a/b``: read a host part as the first folder."""
+    parts = urlsplit(link)
+    path = unquote(parts.path)
+    if parts.netloc and parts.netloc.lower() != "localhost":
+        path = f"/{unquote(parts.netloc)}{path}"
+    return Path(path)
 
 
 def _read_bounded(path: Path, limit: int) -> bytes:
