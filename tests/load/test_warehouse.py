@@ -1,0 +1,100 @@
+"""The loader: one transaction per batch, idempotent upserts, derived counts, lock handling."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+
+from pipeline.errors import WarehouseLockedError
+from pipeline.ingest.files import read_inputs
+from pipeline.load.warehouse import Warehouse
+from pipeline.records import Article, Batch, DuplicateLink, Entity, EntityMention, Event, EventMention
+from pipeline.text import content_hash, word_count
+from tests.conftest import SEED_FILES
+
+
+def seed_batch(settings, run_id="r1") -> Batch:
+    docs = read_inputs([str(p) for p in SEED_FILES], settings, run_id).documents
+    articles = [Article(article_id=d.doc_id, doc_id=d.doc_id, source_uri=d.source_uri, url=None,
+                        title=d.raw_text.splitlines()[0], publisher=None, byline=None,
+                        published_at=datetime(2022, 1, 4 + i), language="en", body=d.raw_text,
+                        word_count=word_count(d.raw_text), content_hash=content_hash(d.raw_text),
+                        cluster_id=d.doc_id) for i, d in enumerate(docs)]
+    a, b = articles[0].article_id, articles[1].article_id
+    putin = Entity("putin", "Vladimir Putin", "PERSON", ["Putin", "Vladimir Putin"])
+    mentions = [EntityMention(a, "putin", "Putin", 0, 5, 0), EntityMention(a, "putin", "Putin", 20, 25, 1),
+                EntityMention(b, "putin", "Putin", 7, 12, 0)]
+    event = Event("ev1", "2022-01-10", "day", "meet", "04", "scheduled", "Geneva", 46.2, 6.14, "putin", None,
+                  ["putin"])
+    event_mentions = [EventMention("ev1", a, "talks in Geneva", "Jan. 10", 0, 15, 0.8, "meet"),
+                      EventMention("ev1", b, "talks in Geneva", "January 10", 3, 18, 0.8, "meet")]
+    return Batch(run_id, documents=docs, articles=articles, entities=[putin], mentions=mentions,
+                 events=[event], event_mentions=event_mentions)
+
+
+def counts(wh: Warehouse) -> dict[str, int]:
+    return {t: wh.scalar(f"SELECT count(*) FROM {t}") for t in
+            ["documents", "articles", "entities", "entity_mentions", "events", "event_mentions"]}
+
+
+def test_counts_derive_from_mentions_and_reload_is_idempotent(settings):
+    batch = seed_batch(settings)
+    with Warehouse(settings) as wh:
+        wh.load_batch(batch)
+        first = counts(wh)
+        wh.load_batch(batch)
+        assert counts(wh) == first == {"documents": 5, "articles": 5, "entities": 1, "entity_mentions": 3,
+                                       "events": 1, "event_mentions": 2}
+        assert wh.con.execute("SELECT article_count, mention_count FROM entities").fetchone() == (2, 3)
+        assert wh.con.execute("SELECT num_mentions, num_articles, num_sources FROM events").fetchone() == (2, 2, 2)
+
+
+def test_a_failing_batch_writes_nothing(settings):
+    good = seed_batch(settings)
+    with Warehouse(settings) as wh:
+        wh.load_batch(good)
+        before = counts(wh)
+        bad = seed_batch(settings, "r2")
+        bad.entities.append(Entity("x", None, "PERSON"))  # canonical_name NOT NULL: fails mid-transaction
+        bad.articles[0].title = "changed in the failed run"
+        with pytest.raises(Exception, match="NOT NULL"):
+            wh.load_batch(bad)
+        assert counts(wh) == before
+        assert wh.scalar("SELECT count(*) FROM articles WHERE title = 'changed in the failed run'") == 0
+        assert wh.scalar("SELECT count(*) FROM pipeline_runs WHERE run_id = 'r2'") == 0
+
+
+def test_reprocessed_article_replaces_its_child_rows(settings):
+    batch = seed_batch(settings)
+    with Warehouse(settings) as wh:
+        wh.load_batch(batch)
+        again = seed_batch(settings, "r2")
+        again.mentions = again.mentions[:1]
+        wh.load_batch(again)
+        assert wh.scalar("SELECT count(*) FROM entity_mentions") == 1
+        assert wh.con.execute("SELECT article_count, mention_count FROM entities").fetchone() == (1, 1)
+
+
+def test_duplicate_links_update_stored_articles(settings):
+    batch = seed_batch(settings)
+    a, b = batch.articles[0].article_id, batch.articles[1].article_id
+    with Warehouse(settings) as wh:
+        wh.load_batch(batch)
+        wh.load_batch(Batch("r2", duplicate_links=[DuplicateLink(b, True, a, 0.93, a), DuplicateLink(a, False, None,
+                                                                                                        None, a)]))
+        rows = wh.con.execute("SELECT article_id, is_duplicate, duplicate_of, cluster_id FROM articles "
+                              "WHERE article_id IN (?, ?) ORDER BY is_duplicate", [a, b]).fetchall()
+    assert rows == [(a, False, None, a), (b, True, a, a)]
+
+
+def test_a_held_lock_becomes_a_transient_error_that_names_the_fix(settings):
+    with Warehouse(settings):
+        code = ("from pipeline.load.warehouse import Warehouse; from pipeline.settings import load_settings; "
+                f"Warehouse(load_settings(db_path={str(settings.db_path)!r}, lock_timeout_seconds=1))")
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "WarehouseLockedError" in result.stderr and "NEWSMON_LOCK_TIMEOUT_SECONDS" in result.stderr
+    assert WarehouseLockedError.transient is True
