@@ -74,3 +74,29 @@ def test_staging_is_cleaned_after_publish_and_reports_exist(dag_run):
     _, _, tmp = dag_run
     assert not any((tmp / "staging").glob("run_id=*/*.parquet"))
     assert (tmp / "reports" / "quality.html").is_file()
+
+
+def test_rerunning_the_dag_run_changes_nothing(dag_run):
+    """Clear-and-re-run of the same DAG run (same logical date) converges to the same rows."""
+    result, db, tmp = dag_run
+    snapshot_sql = ["SELECT doc_id FROM documents ORDER BY 1",
+                    "SELECT article_id, title, cluster_id FROM articles ORDER BY 1",
+                    "SELECT entity_id, article_count, mention_count FROM entities ORDER BY 1",
+                    "SELECT article_id, entity_id, start_char FROM entity_mentions ORDER BY 1, 3",
+                    "SELECT event_id, num_mentions FROM events ORDER BY 1"]
+
+    def snapshot():
+        with duckdb.connect(str(db), read_only=True) as con:
+            return [con.execute(sql).fetchall() for sql in snapshot_sql]
+
+    before = snapshot()
+    env = {**os.environ,
+           "AIRFLOW_HOME": str(tmp / "airflow"),
+           "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+           "NEWSMON_DB_PATH": str(db),
+           "NEWSMON_STAGING_DIR": str(tmp / "staging"),
+           "NEWSMON_REPORTS_DIR": str(tmp / "reports")}
+    again = subprocess.run([AIRFLOW, "dags", "test", "news_seeds", "2022-01-04"], env=env,
+                           capture_output=True, text=True, timeout=900)
+    assert again.returncode == 0, (again.stdout + again.stderr)[-3000:]
+    assert snapshot() == before
