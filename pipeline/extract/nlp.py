@@ -23,6 +23,9 @@ from pipeline.settings import Settings
 _NOT_NEEDED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
 # A blank line is a paragraph break: no sentence spans it, whatever the model says.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+# Scraped text often loses the space between sentences ("the Cold War.The NATO-Russia..."):
+# a full stop after a lower-case word, glued to a capitalised word, ends a sentence.
+_GLUED_SENTENCE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[“\"‘']?[A-Z][a-z])|(?<=[a-z]{2}[.!?][”\"’])(?=[A-Z][a-z])")
 
 
 @lru_cache(maxsize=4)
@@ -63,7 +66,14 @@ def _split_paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, end))
-    return spans
+    out = []
+    for s, e in spans:
+        for m in _GLUED_SENTENCE.finditer(text, s, e):
+            if m.start() > s:
+                out.append((s, m.start()))
+                s = m.start()
+        out.append((s, e))
+    return out
 
 
 def _trimmed(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

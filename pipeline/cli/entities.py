@@ -1,0 +1,106 @@
+"""`newsmon entities FILE ...`: the entities of text or HTML files, one line per mention.
+
+Files are read and cleaned as the pipeline does, then passed to
+:func:`pipeline.extract.entities.extract_entities`. Offsets are into the file's text as read
+wherever the cleaned body's paragraphs appear in it verbatim (plain text without
+boilerplate); otherwise they are into the cleaned body and the line says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+
+from pipeline.errors import ConfigError, InputError
+from pipeline.records import Article, Document
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("entities", help="named entities (resolved to entity ids) of text/HTML files")
+    p.add_argument("files", nargs="+", metavar="FILE", help="article files (.txt, .html)")
+    p.add_argument("--jsonl", action="store_true", help="one JSON object per mention")
+    p.set_defaults(func=handle)
+
+
+@dataclass
+class _Source:
+    path: str
+    text: str
+    article: Article
+
+
+def _clean(docs: list[Document], settings) -> list[Article]:
+    try:
+        from pipeline.clean import RecurringLines, clean_documents
+    except ImportError:  # clean stage not installed yet: the text as read is the body
+        from pipeline.text import content_hash, word_count
+        return [Article(d.doc_id, d.doc_id, d.source_uri, None, None, None, None, None, None,
+                        d.raw_text or "", word_count(d.raw_text or ""), content_hash(d.raw_text or ""))
+                for d in docs]
+    return clean_documents(docs, settings, "adhoc", RecurringLines([])).articles
+
+
+def body_to_text_offsets(body: str, text: str) -> list[tuple[int, int, int]] | None:
+    """(body_start, body_end, text_start) for each paragraph of ``body`` found verbatim, in
+    order, in ``text``; None when some paragraph is not there (the cleaner rewrote it)."""
+    pieces, pos, cursor = [], 0, 0
+    for para in body.split("\n"):
+        if para.strip():
+            found = text.find(para, cursor)
+            if found < 0:
+                return None
+            pieces.append((pos, pos + len(para), found))
+            cursor = found + len(para)
+        pos += len(para) + 1
+    return pieces
+
+
+def _map(offsets: list[tuple[int, int, int]] | None, start: int, end: int) -> tuple[int, int] | None:
+    for b_start, b_end, t_start in offsets or []:
+        if b_start <= start and end <= b_end:
+            return t_start + start - b_start, t_start + end - b_start
+    return None
+
+
+def handle(args: argparse.Namespace) -> int:
+    from pipeline.extract.entities import extract_entities
+    from pipeline.ingest.files import read_document
+    from pipeline.settings import load_settings
+
+    settings = load_settings(args.config)
+    docs, failed = [], 0
+    for path in args.files:
+        try:
+            docs.append((path, read_document(path, settings)))
+        except InputError as exc:
+            print(f"newsmon: skipped {path}: [{exc.reason_code}] {exc.message}", file=sys.stderr)
+            failed += 1
+    if not docs:
+        raise ConfigError("no readable input file", hint="give text or HTML article files")
+    by_doc = {d.doc_id: (path, d) for path, d in docs}
+    articles = _clean([d for _, d in docs], settings)
+    out = extract_entities(articles, settings, known_entities=[])
+    canonical = {e.entity_id: e.canonical_name for e in out.entities}
+    bodies = {a.article_id: a for a in articles}
+    offsets = {}
+    for a in articles:
+        _, doc = by_doc[a.doc_id]
+        offsets[a.article_id] = body_to_text_offsets(a.body, doc.raw_text or "") \
+            if doc.content_type == "text/plain" else None
+    for m in out.mentions:
+        article = bodies[m.article_id]
+        path, _ = by_doc[article.doc_id]
+        mapped = _map(offsets[m.article_id], m.start_char, m.end_char)
+        row = {"source": path, "start": mapped[0] if mapped else m.start_char,
+               "end": mapped[1] if mapped else m.end_char, "text": m.surface, "type": m.entity_type,
+               "entity_id": m.entity_id, "canonical": canonical[m.entity_id]}
+        if not mapped:
+            row["offsets"] = "body"
+        if args.jsonl:
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print(f"{path}\t{row['start']}-{row['end']}\t{m.entity_type:<6}\t{m.surface}\t"
+                  f"-> {row['canonical']} [{m.entity_id}]")
+    return 1 if failed else 0
