@@ -1,0 +1,251 @@
+"""The data-quality suites, as code: one suite per warehouse table.
+
+Every check has a stable name ``<table>.<column or key>.<what>`` (tests and dashboards refer
+to it) and a severity:
+
+* critical: integrity — keys unique, required values present, codes in their allowed set,
+  references resolve, offsets ordered. Everything the JSON Schema says is critical too: a
+  violation in the warehouse means a record got past validation.
+* warning: plausibility — dates between 1990 and tomorrow, word counts, leftover boilerplate,
+  duplicate and quarantine shares within the configured bounds.
+
+Checks that span tables (references, offsets into a body) are made single-table by giving
+GX the referenced keys as a value set, or a derived ``_check_*`` column computed here.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import great_expectations as gx
+import pandas as pd
+
+from pipeline.settings import Settings
+from pipeline.validate.schemas import load_schemas, nullable, stored_columns
+
+E = gx.expectations
+CRITICAL, WARNING = "critical", "warning"
+EARLIEST_DATE = datetime(1990, 1, 1)
+# An article under 10 words is a teaser or an extraction failure; over 50,000 it is a
+# concatenated page or a feed dump, not one article.
+MIN_WORDS, MAX_WORDS = 10, 50_000
+MARKERS_FILE = Path(__file__).with_name("boilerplate_markers.toml")
+
+# (table, column, referenced table, referenced key): values must exist in the referenced table.
+REFERENCES = [
+    ("articles", "doc_id", "documents", "doc_id"),
+    ("articles", "duplicate_of", "articles", "article_id"),
+    ("boilerplate_removed", "article_id", "articles", "article_id"),
+    ("captions", "article_id", "articles", "article_id"),
+    ("entity_mentions", "article_id", "articles", "article_id"),
+    ("entity_mentions", "entity_id", "entities", "entity_id"),
+    ("events", "actor1", "entities", "entity_id"),
+    ("events", "actor2", "entities", "entity_id"),
+    ("event_mentions", "event_id", "events", "event_id"),
+    ("event_mentions", "article_id", "articles", "article_id"),
+]
+
+
+@dataclass
+class Check:
+    name: str
+    severity: str
+    expectation: Any  # a gx.expectations.Expectation
+    description: str = ""
+
+
+@dataclass
+class Suite:
+    name: str  # the table
+    frame: pd.DataFrame
+    key: list[str]  # columns that identify a row in examples
+    checks: list[Check] = field(default_factory=list)
+
+    def add(self, name: str, severity: str, expectation: Any, description: str = "") -> None:
+        self.checks.append(Check(f"{self.name}.{name}", severity, expectation, description))
+
+
+def boilerplate_markers(settings: Settings) -> list[str]:
+    markers = settings.extra.get("boilerplate_markers") if settings.extra else None
+    if markers is None:
+        markers = tomllib.loads(MARKERS_FILE.read_text(encoding="utf-8"))["markers"]
+    return [_case_insensitive(m) for m in markers]
+
+
+def _case_insensitive(pattern: str) -> str:
+    # Python allows inline flags only at the start: merge (?i) into a leading flag group.
+    found = re.match(r"^\(\?([a-zA-Z]+)\)", pattern)
+    return f"(?i{found.group(1)}){pattern[found.end():]}" if found else f"(?i){pattern}"
+
+
+def _schema_checks(suite: Suite, schema: dict[str, Any]) -> None:
+    """What the JSON Schema says about stored columns, as critical expectations."""
+    key = schema["x-primary-key"]
+    if len(key) == 1:
+        suite.add(f"{key[0]}.unique", CRITICAL, E.ExpectColumnValuesToBeUnique(column=key[0]),
+                  "primary key is unique")
+    else:
+        suite.add("key.unique", CRITICAL, E.ExpectCompoundColumnsToBeUnique(column_list=key),
+                  f"({', '.join(key)}) is unique")
+    for col, prop in stored_columns(schema).items():
+        if not nullable(prop):
+            suite.add(f"{col}.not_null", CRITICAL, E.ExpectColumnValuesToNotBeNull(column=col))
+        if "enum" in prop:
+            allowed = [v for v in prop["enum"] if v is not None]
+            suite.add(f"{col}.allowed_values", CRITICAL, E.ExpectColumnValuesToBeInSet(column=col, value_set=allowed))
+        if "pattern" in prop:
+            suite.add(f"{col}.pattern", CRITICAL, E.ExpectColumnValuesToMatchRegex(column=col, regex=prop["pattern"]))
+        if "minLength" in prop:
+            suite.add(f"{col}.not_empty", CRITICAL,
+                      E.ExpectColumnValueLengthsToBeBetween(column=col, min_value=prop["minLength"]))
+        if "minimum" in prop or "maximum" in prop:
+            suite.add(f"{col}.range", CRITICAL, E.ExpectColumnValuesToBeBetween(
+                column=col, min_value=prop.get("minimum"), max_value=prop.get("maximum")))
+
+
+def _plausible_dates(suite: Suite, columns: list[str], latest: datetime) -> None:
+    for col in columns:
+        if col in suite.frame.columns:
+            suite.frame[col] = pd.to_datetime(suite.frame[col], errors="coerce")
+        suite.add(f"{col}.plausible_date", WARNING, E.ExpectColumnValuesToBeBetween(
+            column=col, min_value=EARLIEST_DATE, max_value=latest),
+            f"between {EARLIEST_DATE:%Y-%m-%d} and {latest:%Y-%m-%d}")
+
+
+def _in_run(frame: pd.DataFrame, run_id: str) -> pd.Series:
+    """Rows of this run when the table records run ids; otherwise every row."""
+    if "run_id" in frame.columns and (frame["run_id"] == run_id).any():
+        return frame["run_id"] == run_id
+    return pd.Series(True, index=frame.index)
+
+
+def _ids(tables: dict[str, pd.DataFrame], table: str, column: str) -> set[Any]:
+    frame = tables.get(table)
+    if frame is None or column not in frame.columns:
+        return set()
+    return set(frame[column].dropna().tolist())
+
+
+def build_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_id: str,
+                 now: datetime) -> list[Suite]:
+    """One suite per table present in `tables` that has a JSON Schema."""
+    schemas = load_schemas(Path(settings.schemas_dir))
+    tomorrow = now + timedelta(days=1)
+    suites: dict[str, Suite] = {}
+    for table, frame in tables.items():
+        if table not in schemas:
+            continue
+        suite = Suite(table, frame.reset_index(drop=True).copy(), list(schemas[table]["x-primary-key"]))
+        _schema_checks(suite, schemas[table])
+        suites[table] = suite
+
+    for table, col, ref_table, ref_col in REFERENCES:
+        if table in suites and ref_table in tables:
+            allowed = sorted(_ids(tables, ref_table, ref_col), key=str)
+            suites[table].add(f"{col}.references_{ref_table}", CRITICAL,
+                              E.ExpectColumnValuesToBeInSet(column=col, value_set=allowed),
+                              f"every {col} is a {ref_table}.{ref_col}")
+
+    if "documents" in suites:
+        _documents(suites["documents"], tables, settings, run_id, tomorrow)
+    if "articles" in suites:
+        _articles(suites["articles"], settings, run_id, tomorrow)
+    for table in ("entity_mentions", "event_mentions"):
+        if table in suites:
+            suites[table].add("end_char.after_start", CRITICAL, E.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="end_char", column_B="start_char", or_equal=False))
+    if "entity_mentions" in suites and "articles" in tables:
+        _surface_matches_body(suites["entity_mentions"], tables["articles"])
+    if "entities" in suites:
+        suites["entities"].add("mention_count.at_least_one", WARNING,
+                               E.ExpectColumnValuesToBeBetween(column="mention_count", min_value=1),
+                               "an entity nobody mentions is an orphan")
+    if "events" in suites:
+        _events(suites["events"], now)
+    if "pipeline_runs" in suites:
+        runs = suites["pipeline_runs"]
+        runs.add("finished_at.after_started_at", WARNING, E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="finished_at", column_B="started_at", or_equal=True, ignore_row_if="either_value_is_missing"))
+    return list(suites.values())
+
+
+def _documents(suite: Suite, tables: dict[str, pd.DataFrame], settings: Settings, run_id: str,
+               tomorrow: datetime) -> None:
+    frame = suite.frame
+    _plausible_dates(suite, ["fetched_at"], tomorrow)
+    # A document counts as quarantined when ingest marked it so or when any stage
+    # quarantined it or one of its articles.
+    quarantined_ids = _ids(tables, "quarantine", "item_id")
+    articles = tables.get("articles")
+    bad_docs = set()
+    if articles is not None and {"article_id", "doc_id"} <= set(articles.columns):
+        bad_docs = set(articles.loc[articles["article_id"].isin(quarantined_ids), "doc_id"])
+    if {"doc_id", "status"} <= set(frame.columns):
+        flag = (frame["status"] == "quarantined") | frame["doc_id"].isin(quarantined_ids | bad_docs)
+        frame["_check_quarantined"] = flag.astype(object).where(_in_run(frame, run_id), None)
+    suite.add("quarantined_share.within_bounds", WARNING, E.ExpectColumnValuesToBeInSet(
+        column="_check_quarantined", value_set=[False], mostly=1 - settings.max_quarantine_share),
+        f"at most {settings.max_quarantine_share:.0%} of this run's documents quarantined")
+
+
+def _articles(suite: Suite, settings: Settings, run_id: str, tomorrow: datetime) -> None:
+    frame = suite.frame
+    _plausible_dates(suite, ["published_at", "first_seen_at"], tomorrow)
+    suite.add("title.not_null", WARNING, E.ExpectColumnValuesToNotBeNull(column="title"),
+              "every article has a title")
+    suite.add("word_count.plausible_range", WARNING, E.ExpectColumnValuesToBeBetween(
+        column="word_count", min_value=MIN_WORDS, max_value=MAX_WORDS))
+    suite.add("body.no_boilerplate_markers", WARNING, E.ExpectColumnValuesToNotMatchRegexList(
+        column="body", regex_list=boilerplate_markers(settings)),
+        "no comment form, newsletter box, share bar or teaser label left in a body")
+    if {"is_duplicate", "duplicate_of"} <= set(frame.columns):
+        frame["_check_duplicate_link"] = frame["is_duplicate"].astype(bool) == frame["duplicate_of"].notna()
+        frame["_check_duplicate"] = frame["is_duplicate"].astype(object).where(_in_run(frame, run_id), None)
+    suite.add("duplicate_of.set_iff_duplicate", CRITICAL, E.ExpectColumnValuesToBeInSet(
+        column="_check_duplicate_link", value_set=[True]), "duplicate_of is set exactly when is_duplicate")
+    suite.add("duplicate_share.within_bounds", WARNING, E.ExpectColumnValuesToBeInSet(
+        column="_check_duplicate", value_set=[False], mostly=1 - settings.max_duplicate_share),
+        f"at most {settings.max_duplicate_share:.0%} of this run's articles are duplicates")
+
+
+def _surface_matches_body(suite: Suite, articles: pd.DataFrame) -> None:
+    frame = suite.frame
+    if {"article_id", "start_char", "end_char", "surface"} <= set(frame.columns) and \
+            {"article_id", "body"} <= set(articles.columns):
+        bodies = dict(zip(articles["article_id"], articles["body"], strict=False))
+
+        def matches(row: pd.Series) -> bool | None:
+            body = bodies.get(row["article_id"])
+            if not isinstance(body, str):
+                return None  # orphan mentions are the reference check's business
+            return body[int(row["start_char"]):int(row["end_char"])] == row["surface"]
+
+        frame["_check_surface_in_body"] = frame.apply(matches, axis=1) if len(frame) else pd.Series(dtype=object)
+    suite.add("surface.matches_body", WARNING, E.ExpectColumnValuesToBeInSet(
+        column="_check_surface_in_body", value_set=[True]), "body[start_char:end_char] == surface")
+
+
+def _events(suite: Suite, now: datetime) -> None:
+    frame = suite.frame
+    # Scheduled events may lie ahead; a year ahead is still plausible news.
+    latest = now + timedelta(days=366)
+    if "event_date" in frame.columns:
+        frame["_check_event_day"] = pd.to_datetime(
+            frame["event_date"].map(_first_day, na_action="ignore"), errors="coerce")
+    suite.add("event_date.plausible_date", WARNING, E.ExpectColumnValuesToBeBetween(
+        column="_check_event_day", min_value=EARLIEST_DATE, max_value=latest),
+        f"between {EARLIEST_DATE:%Y-%m-%d} and {latest:%Y-%m-%d}")
+    suite.add("num_mentions.at_least_one", WARNING,
+              E.ExpectColumnValuesToBeBetween(column="num_mentions", min_value=1),
+              "an event nobody mentions is an orphan")
+
+
+def _first_day(value: object) -> str:
+    """'2022', '2022-01' or '2022-01-10' as the first day of that period."""
+    parts = str(value).split("-")
+    return "-".join(parts + ["01"] * (3 - len(parts))) if 1 <= len(parts) <= 3 else str(value)

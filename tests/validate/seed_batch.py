@@ -1,0 +1,87 @@
+"""A realistic Batch built from the five seed articles, independent of the other stages.
+
+Titles are the first line, bodies the remaining paragraphs with lines of under four words
+split off as boilerplate spans (a crude stand-in for the cleaner, good enough to give the
+quality suites real text). Entities and events are found by exact search of names taken
+from tests/validate/cases/seed_entities.json, so every offset points into the real body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.records import (
+    Article,
+    Batch,
+    BoilerplateSpan,
+    Document,
+    Entity,
+    EntityMention,
+    Event,
+    EventMention,
+    QuarantineItem,
+    stable_id,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+CASES = Path(__file__).with_name("cases")
+FETCHED = datetime(2022, 2, 1, 8, 0, 0)
+
+
+def seed_batch(run_id: str = "fixture-run") -> Batch:
+    spec = json.loads((CASES / "seed_entities.json").read_text(encoding="utf-8"))
+    batch = Batch(run_id=run_id)
+    entities = {name: Entity(entity_id=stable_id("entity", name), canonical_name=name, entity_type=etype,
+                             aliases=[name])
+                for name, etype in spec["entities"].items()}
+    event = Event(event_id=stable_id("event", "geneva-talks"), event_date="2022-01-10", date_precision="day",
+                  event_type="meeting", cameo_root="04", modality="scheduled", location="Geneva",
+                  location_lat=46.2, location_lon=6.15, actor1=entities["United States"].entity_id,
+                  actor2=entities["Russia"].entity_id,
+                  actors=[entities["United States"].entity_id, entities["Russia"].entity_id],
+                  summary="US-Russia talks in Geneva")
+    for path in SEEDS:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        digest = hashlib.sha256(raw).hexdigest()
+        doc = Document(doc_id=stable_id("file", str(path), digest), source_kind="file", source_uri=str(path),
+                       fetched_at=FETCHED, raw_sha256=digest, raw_text=text)
+        batch.documents.append(doc)
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        title, rest = lines[0], lines[1:]
+        kept, spans = [], []
+        for line in rest:
+            (spans if len(line.split()) < 4 else kept).append(line)
+        body = "\n\n".join(kept)
+        article_id = stable_id("article", doc.doc_id)
+        batch.articles.append(Article(
+            article_id=article_id, doc_id=doc.doc_id, source_uri=doc.source_uri, url=None, title=title,
+            publisher=None, byline=None, published_at=datetime(2022, 1, 4), language="en", body=body,
+            word_count=len(body.split()), content_hash=hashlib.sha256(body.encode()).hexdigest(),
+            first_seen_at=FETCHED))
+        batch.boilerplate += [BoilerplateSpan(article_id, i, "fixture:short_line", s) for i, s in enumerate(spans)]
+        for name, entity in entities.items():
+            for m in re.finditer(rf"\b{re.escape(name)}\b", body):
+                sentence_index = body[:m.start()].count(". ")
+                batch.mentions.append(EntityMention(article_id, entity.entity_id, name, m.start(), m.end(),
+                                                    sentence_index, entity.entity_type))
+        geneva = body.find("Geneva")
+        if geneva >= 0:
+            start = body.rfind("\n", 0, geneva) + 1
+            end = body.find("\n", geneva)
+            end = len(body) if end < 0 else end
+            batch.event_mentions.append(EventMention(
+                event.event_id, article_id, body[start:end], "January 10", start, end, 0.8,
+                event_type="meeting", event_date="2022-01-10", date_precision="day", modality="scheduled"))
+    used = {m.entity_id for m in batch.mentions}
+    batch.entities = [e for e in entities.values() if e.entity_id in used]
+    batch.events = [event]
+    batch.quarantine.append(QuarantineItem(item_id="empty-file-fixture", stage="ingest", reason_code="empty_file",
+                                           message="/tmp/empty.txt is empty (0 bytes)", payload=None,
+                                           run_id=run_id, quarantined_at=FETCHED))
+    return batch
