@@ -1,0 +1,115 @@
+"""NER and entity resolution on the hand-labelled seeds: newsmon vs the raw spaCy model.
+
+    .venv/bin/python benchmarks/ner_eval.py [--errors]
+
+Both systems read the same evaluation bodies (seed text minus title, dateline, captions and
+page furniture; see the fixture). The raw model is ``spacy.load(settings.spacy_model)`` with
+its default pipeline, its entities restricted to the types newsmon keeps; its "resolution" is
+one entity per (type, exact surface). Matching criteria are defined in
+pipeline/extract/entity_eval.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import spacy  # noqa: E402
+
+from pipeline.extract.entities import extract_entities  # noqa: E402
+from pipeline.extract.entity_eval import Score, Span, load_gold, match, resolution  # noqa: E402
+from pipeline.extract.entity_text import KEPT_TYPES  # noqa: E402
+from pipeline.records import Article  # noqa: E402
+from pipeline.settings import Settings  # noqa: E402
+from pipeline.text import content_hash, word_count  # noqa: E402
+
+FIXTURE = ROOT / "tests" / "extract" / "cases" / "entities" / "seeds_gold.json"
+
+
+def raw_spacy(golds, settings) -> dict[str, list[Span]]:
+    nlp = spacy.load(settings.spacy_model)
+    out = {}
+    for g, doc in zip(golds, nlp.pipe([g.body for g in golds]), strict=True):
+        out[g.name] = [Span(e.start_char, e.end_char, e.label_, f"{e.label_}:{e.text}")
+                       for e in doc.ents if e.label_ in KEPT_TYPES]
+    return out
+
+
+def newsmon(golds, settings) -> dict[str, list[Span]]:
+    articles = [Article(g.name, g.name, g.name, None, None, None, None, None, "en", g.body,
+                        word_count(g.body), content_hash(g.body)) for g in golds]
+    res = extract_entities(articles, settings, known_entities=[])
+    out: dict[str, list[Span]] = {g.name: [] for g in golds}
+    for m in res.mentions:
+        out[m.article_id].append(Span(m.start_char, m.end_char, m.entity_type, m.entity_id))
+    return out
+
+
+def evaluate(golds, preds, normalised):
+    total, pairs = Score(0, 0, 0), []
+    for g in golds:
+        s, p = match(g, preds[g.name], normalised)
+        total = Score(total.tp + s.tp, total.fp + s.fp, total.fn + s.fn)
+        pairs.extend(p)
+    return total, pairs
+
+
+def print_errors(golds, preds, label):
+    print(f"\n--- {label}: errors (normalised criterion) ---")
+    for g in golds:
+        s, pairs = match(g, preds[g.name], True)
+        hit_g = {(a.start, a.end) for a, _ in pairs}
+        hit_p = {(b.start, b.end, b.label) for _, b in pairs}
+        from pipeline.extract.entity_eval import _normalise
+        for m in g.mentions:
+            n = _normalise(g.body, m)
+            if (n.start, n.end) not in hit_g:
+                print(f"  FN {g.name[:3]} {g.body[n.start:n.end]!r}/{m.label}")
+        for m in preds[g.name]:
+            n = _normalise(g.body, m)
+            if (n.start, n.end, n.label) not in hit_p and not any(n.start < e and s_ < n.end for s_, e in g.ignore):
+                print(f"  FP {g.name[:3]} {g.body[n.start:n.end]!r}/{m.label}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--errors", action="store_true", help="list false positives/negatives")
+    args = ap.parse_args()
+    settings = Settings()
+    golds = load_gold(FIXTURE, ROOT / "seeds")
+    t0 = time.perf_counter()
+    raw = raw_spacy(golds, settings)
+    t1 = time.perf_counter()
+    ours = newsmon(golds, settings)
+    t2 = time.perf_counter()
+    n_gold = sum(len(g.mentions) for g in golds)
+    print(f"{len(golds)} seeds, {n_gold} gold mentions, {len({m.cluster for g in golds for m in g.mentions})} "
+          f"gold entities (fixture: {FIXTURE.relative_to(ROOT)})\n")
+    print(f"{'criterion':<28}{'system':<10}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>5}{'FN':>5}")
+    results = {}
+    for crit, normalised in (("exact span + type", False), ("normalised span + type", True)):
+        for name, preds in (("spaCy", raw), ("newsmon", ours)):
+            s, pairs = evaluate(golds, preds, normalised)
+            results[(crit, name)] = (s, pairs)
+            print(f"{crit:<28}{name:<10}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.tp:6d}{s.fp:5d}{s.fn:5d}")
+    print(f"\n{'resolution (pairs of found mentions)':<38}{'P':>7}{'R':>7}{'F1':>7}  exactly-resolved entities")
+    for name in ("spaCy", "newsmon"):
+        _, pairs = results[("normalised span + type", name)]
+        r, exact, n = resolution(pairs)
+        print(f"{name + (' (type+surface)' if name == 'spaCy' else ' (entity_id)'):<38}"
+              f"{r.precision:7.3f}{r.recall:7.3f}{r.f1:7.3f}  {exact}/{n}")
+    print(f"\nwall time: raw spaCy {t1 - t0:.1f}s (load + full pipeline), newsmon {t2 - t1:.1f}s "
+          f"(load + ner/senter + resolution)")
+    if args.errors:
+        print_errors(golds, raw, "spaCy")
+        print_errors(golds, ours, "newsmon")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

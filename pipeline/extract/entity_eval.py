@@ -1,0 +1,132 @@
+"""Scoring entity extraction against a hand-labelled fixture (used by benchmarks/ner_eval.py
+and the tests; pure functions, no model).
+
+Fixture format: see ``tests/extract/cases/entities/seeds_gold.json`` ("about").
+
+Criteria:
+- *exact*: a prediction is correct when its (start, end, type) equals a gold mention's.
+- *normalised*: the same after trimming both spans with :func:`entity_text.trim_span`
+  (surrounding quotes/space, a leading "the", a possessive "'s"), so a system that follows
+  the OntoNotes convention of including "the" is not penalised for it.
+- Predictions overlapping an ``ignore`` span are not scored.
+- Resolution, over mention pairs correctly found (normalised criterion): a pair is "same" in
+  gold when the ids match and in a prediction when the cluster keys match; pairwise P/R/F1,
+  plus the share of gold entities whose mentions form exactly one predicted cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+
+from pipeline.extract.entity_text import trim_span
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    label: str
+    cluster: str  # gold id, or the system's entity key
+
+
+@dataclass
+class GoldArticle:
+    name: str
+    body: str
+    mentions: list[Span]
+    ignore: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _occurrences(body: str, surfaces: list[str]) -> list[tuple[int, int, str]]:
+    """Non-overlapping occurrences, longest surface first, not glued to letters/digits."""
+    taken: list[tuple[int, int]] = []
+    found = []
+    for surface in sorted(surfaces, key=lambda s: (-len(s), s)):
+        for m in re.finditer(r"(?<![^\W_])" + re.escape(surface) + r"(?![^\W_])", body):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), m.end(), surface))
+    return sorted(found)
+
+
+def load_gold(fixture: Path, seeds_dir: Path) -> list[GoldArticle]:
+    spec = json.loads(fixture.read_text(encoding="utf-8"))
+    entities: dict[str, list[str]] = spec["entities"]
+    ignore = list(spec.get("ignore", []))
+    out = []
+    for name, conf in sorted(spec["seeds"].items()):
+        lines = (seeds_dir / name).read_text(encoding="utf-8").split("\n")
+        drop = set(conf.get("drop_lines", []))
+        body = "\n".join(line for i, line in enumerate(lines, 1) if i not in drop)
+        occ = _occurrences(body, list(entities) + ignore)
+        mentions = [Span(s, e, entities[t][0], entities[t][1]) for s, e, t in occ if t in entities]
+        out.append(GoldArticle(name, body, mentions, [(s, e) for s, e, t in occ if t not in entities]))
+    return out
+
+
+def alias_pairs(fixture: Path) -> list[tuple[str, str]]:
+    return [tuple(p) for p in json.loads(fixture.read_text(encoding="utf-8")).get("alias_pairs", [])]
+
+
+def _normalise(body: str, span: Span) -> Span:
+    s, e = trim_span(body, span.start, span.end)
+    return Span(s, e, span.label, span.cluster)
+
+
+@dataclass
+class Score:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def match(gold: GoldArticle, predicted: list[Span], normalised: bool) -> tuple[Score, list[tuple[Span, Span]]]:
+    """Score one article; also return the (gold, predicted) pairs that match."""
+    g = [_normalise(gold.body, m) for m in gold.mentions] if normalised else list(gold.mentions)
+    p = [_normalise(gold.body, m) for m in predicted] if normalised else list(predicted)
+    p = [x for x in p if not any(x.start < e and s < x.end for s, e in gold.ignore)]
+    by_key = {(x.start, x.end, x.label): x for x in g}
+    pairs = []
+    for x in p:
+        hit = by_key.pop((x.start, x.end, x.label), None)
+        if hit is not None:
+            pairs.append((hit, x))
+    tp = len(pairs)
+    return Score(tp, len(p) - tp, len(g) - tp), pairs
+
+
+def resolution(pairs: list[tuple[Span, Span]]) -> tuple[Score, int, int]:
+    """Pairwise link score over matched mentions (corpus-wide), and (gold entities resolved
+    to exactly one cluster holding nothing else, gold entities)."""
+    tp = fp = fn = 0
+    for (g1, p1), (g2, p2) in combinations(pairs, 2):
+        same_gold, same_pred = g1.cluster == g2.cluster, p1.cluster == p2.cluster
+        tp += same_gold and same_pred
+        fp += same_pred and not same_gold
+        fn += same_gold and not same_pred
+    clusters_of: dict[str, set[str]] = {}
+    golds_of: dict[str, set[str]] = {}
+    for g, p in pairs:
+        clusters_of.setdefault(g.cluster, set()).add(p.cluster)
+        golds_of.setdefault(p.cluster, set()).add(g.cluster)
+    exact = sum(1 for gid, cl in clusters_of.items()
+                if len(cl) == 1 and golds_of[next(iter(cl))] == {gid})
+    return Score(tp, fp, fn), exact, len(clusters_of)
