@@ -127,8 +127,8 @@ class _FeedReader:
         entries = list(parsed.get("entries") or [])
         bozo = _bozo_text(parsed)
         if not entries:
-            # Malformed = nothing recognisable came out; a recovered feed without items is empty.
-            malformed = bool(bozo) and not parsed.get("feed")
+            # Malformed = no feed format was recognised; a recovered feed without items is empty.
+            malformed = bool(bozo) and not (parsed.get("version") and parsed.get("feed"))
             reason = "feed_malformed" if malformed else "feed_empty"
             message = f"unusable feed: {bozo}" if malformed else "feed parsed but has no entries" + (
                 f" (recovered: {bozo})" if bozo else "")

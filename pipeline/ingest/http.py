@@ -79,7 +79,18 @@ class Fetcher:
     def __init__(self, settings: Settings, *, sleep=time.sleep):
         self.settings = settings
         self._sleep = sleep
-        self._client = httpx.Client(
+        self._http: httpx.Client | None = None
+
+    @property
+    def _client(self) -> httpx.Client:
+        # Created on first use: runs over local feeds only never build a TLS context.
+        if self._http is None:
+            self._http = self._new_client()
+        return self._http
+
+    def _new_client(self) -> httpx.Client:
+        settings = self.settings
+        return httpx.Client(
             timeout=httpx.Timeout(connect=settings.http_connect_timeout, read=settings.http_read_timeout,
                                   write=settings.http_read_timeout, pool=settings.http_connect_timeout),
             follow_redirects=False,  # followed by hand: every hop is checked and counted
@@ -94,7 +105,9 @@ class Fetcher:
         self.close()
 
     def close(self) -> None:
-        self._client.close()
+        if self._http is not None:
+            self._http.close()
+            self._http = None
 
     def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
               accept: str | None = None) -> FetchResult:
