@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from pipeline.records import Article
 
 GRANULARITIES = ("day", "week", "month", "year")
+LOWER_BOUND_SLACK_DAYS = 45
 
 
 @dataclass
@@ -132,6 +133,8 @@ def tense_at(text: str, start: int, end: int) -> str:
     """'past' | 'future' | 'unknown' for the clause around text[start:end] (lexical cues)."""
     s_start, s_end = _sentence_span(text, start)
     scores = {"past": 0.0, "future": 0.0}
+    # "On January 26, the US submitted ...": an introductory date takes the tense of what follows.
+    initial = len(text[s_start:start].split()) <= 3
     for label, cue_re in (("future", _FUTURE_CUES), ("past", _PAST_CUES)):
         for m in cue_re.finditer(text, s_start, s_end):
             if start <= m.start() < end:
@@ -146,9 +149,9 @@ def tense_at(text: str, start: int, end: int) -> str:
             distance = len(gap.split())
             # The governing verb usually precedes the date ("will meet on Jan 10"); a cue after
             # it, past a comma, more often belongs to the next clause.
-            weight = 1.0 if before else (0.3 if re.search(r"[,;:]", gap) else 0.6)
+            weight = 1.0 if before or initial else (0.3 if re.search(r"[,;:]", gap) else 0.6)
             scores[label] += weight / (1.0 + distance / 4.0) * (1.5 if label == "future" else 1.0)
-    if max(scores.values()) < 0.2 or abs(scores["past"] - scores["future"]) < 0.1:
+    if max(scores.values()) < 0.1 or abs(scores["past"] - scores["future"]) < 0.1:
         return "unknown"
     return "future" if scores["future"] > scores["past"] else "past"
 
@@ -167,8 +170,12 @@ def _iso_week(d: date) -> str:
     return f"{y}-W{w:02d}"
 
 
-def _pick_year(month: int, day: int | None, anchor: date, tense: str) -> int:
-    """The year that puts month(-day) nearest the anchor, in the tense's direction."""
+def _pick_year(month: int, day: int | None, anchor: date, tense: str, slack: int = 0) -> int:
+    """The year that puts month(-day) nearest the anchor, in the tense's direction.
+
+    ``slack`` (days) lets a past-tense date fall after the anchor: an anchor inferred from the
+    article's own dates is only a lower bound of when it was written.
+    """
     best: tuple[float, int] | None = None
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         d = day or 1
@@ -179,7 +186,7 @@ def _pick_year(month: int, day: int | None, anchor: date, tense: str) -> int:
             delta = (year - anchor.year) * 12 + (month - anchor.month)
         else:
             delta = (cand - anchor).days
-        if tense == "past" and delta > (0 if day is None else 1):
+        if tense == "past" and delta > (slack // 30 if day is None else max(1, slack)):
             continue
         if tense == "future" and delta < 0:
             continue
@@ -235,7 +242,7 @@ def _number(token: str) -> int | None:
 
 # --- the finder -----------------------------------------------------------------------------
 def _resolve(kind: str, m: re.Match[str], text: str, anchor: date | None,
-             previous: DateExpression | None) -> DateExpression | None:
+             previous: DateExpression | None, slack: int = 0) -> DateExpression | None:
     g = m.groupdict()
     qual = g.get("qual")
     tense = tense_at(text, m.start(), m.end()) if anchor else "unknown"
@@ -264,7 +271,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, anchor: date | None,
                 return None
             # "May 5" is a date, but a bare "may 5" (lowercase) never reaches here: months are
             # matched case-sensitively.
-            y = _pick_year(mo, d, anchor, tense)
+            y = _pick_year(mo, d, anchor, tense, slack)
             explicit = False
         if not _valid_day(y, mo, d):
             return None
@@ -274,7 +281,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, anchor: date | None,
         if g.get("y"):
             y, explicit = int(g["y"]), True
         elif anchor is not None:
-            y, explicit = _pick_year(mo, None, anchor, tense), False
+            y, explicit = _pick_year(mo, None, anchor, tense, slack), False
         else:
             return None
         part = (g.get("part") or g.get("edge") or "").lower()
@@ -378,7 +385,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, anchor: date | None,
         mo = _month_num(token)
         if prep in ("last", "next", "this"):
             tense = {"last": "past", "next": "future", "this": "unknown"}[prep]
-        y = _pick_year(mo, None, anchor, tense)
+        y = _pick_year(mo, None, anchor, tense, slack)
         span = (m.start("m") if prep in ("in", "since", "until", "till", "by", "during", "from", "to",
                                          "through", "of") else m.start(), m.end())
         return DateExpression(span[0], span[1], text[span[0]:span[1]], f"{y:04d}-{mo:02d}", "month",
@@ -418,11 +425,15 @@ def _year_is_date(text: str, m: re.Match[str], anchor: date | None) -> bool:
     return lo <= y <= hi and bool(re.match(r"\s*(?:[,.;:)!?]|$|[a-z]+\b)", after))
 
 
-def find_dates(text: str, anchor: date | None) -> list[DateExpression]:
+def find_dates(text: str, anchor: date | None, *, anchor_is_lower_bound: bool = False) -> list[DateExpression]:
     """Every date expression in ``text``, resolved against ``anchor`` (offsets into ``text``).
 
-    Without an anchor only self-contained dates (with a year) are resolved.
+    Without an anchor only self-contained dates (with a year) are resolved. With
+    ``anchor_is_lower_bound`` (an anchor inferred from the article's own dates: the article
+    was written that day or later) a past-tense month-day may fall up to
+    ``LOWER_BOUND_SLACK_DAYS`` after it.
     """
+    slack = LOWER_BOUND_SLACK_DAYS if anchor_is_lower_bound else 0
     if isinstance(anchor, datetime):
         anchor = anchor.date()
     taken = [False] * (len(text) + 1)
@@ -441,7 +452,7 @@ def find_dates(text: str, anchor: date | None) -> list[DateExpression]:
     found: list[DateExpression] = []
     for _s, _e, kind, m in raw:
         previous = found[-1] if found else None
-        expr = _resolve(kind, m, text, anchor, previous)
+        expr = _resolve(kind, m, text, anchor, previous, slack)
         if expr is None:
             continue
         found.append(expr)

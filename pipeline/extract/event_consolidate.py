@@ -32,6 +32,9 @@ class Member:
     location: str | None
     confidence: float
     strong: bool
+    actor_keys: frozenset[str] = frozenset()  # entity ids plus "cc:<country>" for states and peoples
+    specific: frozenset[str] = frozenset()  # the actors that are people or organisations
+    modality: str | None = None
 
 
 @dataclass
@@ -45,7 +48,12 @@ class Cluster:
         return self.members[0].family
 
     def actors(self) -> set[str]:
-        return {a for m in self.members for a in m.actors}
+        """Actor keys: "Russia", "Moscow" and "Russian" all stand for one state actor (cc:RU)."""
+        return {k for m in self.members for k in (m.actor_keys or m.actors)}
+
+    def named_actors(self) -> set[str]:
+        """Actors that are people or organisations, not states or peoples."""
+        return {a for m in self.members for a in m.specific}
 
     def locations(self) -> set[str]:
         return {m.location for m in self.members if m.location}
@@ -97,12 +105,14 @@ def match_score(member: Member, cluster: Cluster) -> float | None:
         if (other.article_id == member.article_id and other.granularity == "day"
                 and member.granularity == "day" and other.date_value != member.date_value):
             return None
-    overlap = len(set(member.actors) & cluster.actors())
+    overlap = len(set(member.actor_keys or member.actors) & cluster.actors())
     same_place = member.location is not None and member.location in cluster.locations()
     if not overlap and not same_place:
         return None
-    if member.granularity != gran and overlap < 2 and not same_place:
-        return None  # a coarse "mid-January" fits a day only with strong evidence it is that event
+    if member.granularity != gran and not same_place and not (member.specific & cluster.named_actors()):
+        # A coarse "in December" fits a dated event only when it names the same people or
+        # organisations (or place), not merely the same countries.
+        return None
     type_bonus = 0.5 if any(m.event_type == member.event_type for m in cluster.members) else 0.0
     return 2.0 * overlap + (1.5 if same_place else 0.0) + type_bonus - 1.0 * distance
 
@@ -124,7 +134,7 @@ def _neg(event_id: str) -> tuple[int, ...]:
 
 
 def pattern_match(month_day: tuple[int, int] | None, weekday: int | None, family: str,
-                  actors: list[str], location: str | None, clusters: list[Cluster]) -> Cluster | None:
+                  actors: frozenset[str], location: str | None, clusters: list[Cluster]) -> Cluster | None:
     """A strongly dated event a year-less mention may refer to (same month-day or weekday).
 
     Used for articles whose only anchor is the time a file was read: their year is unknown,

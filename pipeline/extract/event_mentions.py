@@ -26,8 +26,14 @@ _ANAPHORA = re.compile(r"\b(?:the\s+two\s+(?:leaders|presidents|sides|countries|
                        r"(?:leaders|sides|presidents|countries)|the\s+leaders|the\s+parties|they)\b",
                        re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless|could|might|may|possibility|possible|prospect|in\s+case|"
-                           r"whether|would\s+(?:lead|impose|face|be)|threat\s+of|risk\s+of)\b",
-                           re.IGNORECASE)
+                           r"whether|would|threat\s+of|risk\s+of|hope|hopes|hoping)\b", re.IGNORECASE)
+_HYPOTHETICAL_REACH = 45  # characters before the trigger a modal or "if" governs it from
+_PLANNED = re.compile(r"\b(?:upcoming|scheduled|planned|slated|due|forthcoming|next)\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no|n't|neither|nor|without)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# Clause boundaries inside a sentence: each clause holds its own event ("..., followed by talks
+# on January 12", "..., and the same week a meeting ...").
+_CLAUSE_BREAK = re.compile(r",\s+(?=(?:and|but|while|whereas|followed\s+by|when|after\s+which|although|"
+                           r"though|as\s+well\s+as)\b)|;\s+", re.IGNORECASE)
 _TRIGGER_REACH = 160  # characters: a trigger further than this from its date is another clause
 
 
@@ -50,14 +56,20 @@ class Candidate:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def _modality(text: str, seg_start: int, seg_end: int, expr: DateExpression, anchor: date | None) -> str:
-    segment = text[seg_start:seg_end]
-    if _HYPOTHETICAL.search(segment):
-        return "hypothetical"
+def _modality(text: str, seg_start: int, trigger: Trigger, expr: DateExpression, anchor: date | None,
+              lower_bound: bool) -> str:
+    window = text[max(seg_start, trigger.start - _HYPOTHETICAL_REACH):trigger.start]
+    cues = list(_HYPOTHETICAL.finditer(window))
+    cue = cues[-1] if cues else None
+    if cue is not None and not _PLANNED.search(window[cue.end():]):
+        return "hypothetical"  # "may reach an arrangement during upcoming talks" is still planned
     first, _ = value_to_range(expr.value, expr.granularity)
-    if anchor is not None and first > anchor:
-        return "scheduled"
-    if tense_at(text, expr.start, expr.end) == "future" and (anchor is None or first >= anchor):
+    if anchor is not None and first > anchor and (not lower_bound or expr.kind == "relative"):
+        return "scheduled"  # after the day it was written ("next week", or past a true anchor)
+    tense = tense_at(text, expr.start, expr.end)
+    if tense == "past":
+        return "occurred"
+    if tense == "future" or (anchor is not None and first > anchor and not lower_bound):
         return "scheduled"
     return "occurred"
 
@@ -68,7 +80,7 @@ def _pick_trigger(triggers: list[Trigger], expr: DateExpression) -> Trigger | No
         distance = expr.start - t.end if t.end <= expr.start else t.start - expr.end
         if distance > _TRIGGER_REACH:
             continue
-        score = max(distance, 0) + 25 * t.event_type.priority
+        score = max(distance, 0) + 10 * t.event_type.priority
         if best is None or score < best[0]:
             best = (score, t)
     return best[1] if best else None
@@ -101,34 +113,98 @@ def _actors_and_place(text: str, seg_start: int, seg_end: int, mentions: list[En
     return actors, location
 
 
+def _clauses(text: str, start: int, end: int, dates: list[DateExpression]) -> list[tuple[int, int]]:
+    """Clauses that each hold at least one date: a clause without one ("..., and the Russian
+    Federation will meet") belongs with the one before it (or after it, when first)."""
+    spans, cursor = [], start
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        spans.append((cursor, m.start()))
+        cursor = m.end()
+    spans.append((cursor, end))
+    groups: list[list] = []  # [start, end, has_date]
+    for c_start, c_end in spans:
+        has_date = any(d.start >= c_start and d.end <= c_end for d in dates)
+        if groups and not (has_date and groups[-1][2]):
+            groups[-1][1] = c_end
+            groups[-1][2] = groups[-1][2] or has_date
+        else:
+            groups.append([c_start, c_end, has_date])
+    merged = [(g[0], g[1]) for g in groups]
+    return merged
+
+
+def _join_fragments(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """A "sentence" starting with punctuation or a lower-case word continues the one before
+    (the splitter cut at a stray full stop: "with Russia. , the United States and ...")."""
+    out: list[Sentence] = []
+    for s in sorted(sentences, key=lambda s: s.start_char):
+        head = text[s.start_char:s.end_char].lstrip()[:1]
+        if out and head and not (head.isupper() or head.isdigit() or head in "\"“‘'(["):
+            out[-1] = Sentence(s.article_id, out[-1].sentence_index, out[-1].start_char, s.end_char)
+        else:
+            out.append(s)
+    return out
+
+
+def _segments(text: str, sent: Sentence, dates: list[DateExpression]) -> list[tuple[int, int, DateExpression]]:
+    """(start, end, date): each date's share of the sentence.
+
+    The sentence is cut into clauses; inside a clause with several dates, each date owns the
+    text that ends with it and the last one also the rest of the clause.
+    """
+    out = []
+    for c_start, c_end in _clauses(text, sent.start_char, sent.end_char, dates):
+        inside = [d for d in dates if d.start >= c_start and d.end <= c_end]
+        for i, expr in enumerate(inside):
+            seg_start = inside[i - 1].end if i else c_start
+            seg_end = expr.end if i + 1 < len(inside) else c_end
+            out.append((seg_start, seg_end, expr))
+    return out
+
+
+def _usable_triggers(text: str, triggers: list[Trigger], mentions: list[EntityMention]) -> list[Trigger]:
+    """Drop triggers inside a name ("North Atlantic Treaty Organization") or negated ("has not met")."""
+    kept = []
+    for t in triggers:
+        if any(m.start_char <= t.start and t.end <= m.end_char for m in mentions):
+            continue
+        if _NEGATION.search(text[max(0, t.start - 25):t.start]):
+            continue
+        kept.append(t)
+    return kept
+
+
 def find_candidates(article: Article, sentences: list[Sentence], mentions: list[EntityMention],
                     dates: list[DateExpression], entities: dict[str, Entity], lexicon: Lexicon,
-                    anchor: date | None, anchor_strength: str) -> list[Candidate]:
-    """Event mentions of one article, in text order."""
+                    anchor: date | None, anchor_strength: str, lower_bound: bool = False) -> list[Candidate]:
+    """Event mentions of one article, in text order.
+
+    ``lower_bound``: the anchor is the earliest the article can have been written (inferred
+    from its own dates), so a date after it is not necessarily in the future.
+    """
     text = article.body
     types = {eid: e.entity_type for eid, e in entities.items()}
     out: list[Candidate] = []
     previous_actors: tuple[int, list[str]] | None = None
-    for sent in sorted(sentences, key=lambda s: s.start_char):
+    for sent in _join_fragments(text, sentences):
         s_dates = [d for d in dates if d.start >= sent.start_char and d.end <= sent.end_char]
-        s_mentions = sorted((m for m in mentions if sent.start_char <= m.start_char < sent.end_char),
-                            key=lambda m: m.start_char)
         if not s_dates:
             continue
-        triggers = lexicon.find(text, sent.start_char, sent.end_char)
+        s_mentions = sorted((m for m in mentions if sent.start_char <= m.start_char < sent.end_char),
+                            key=lambda m: m.start_char)
+        triggers = _usable_triggers(text, lexicon.find(text, sent.start_char, sent.end_char), s_mentions)
         sentence_text = text[sent.start_char:sent.end_char]
-        for i, expr in enumerate(s_dates):
-            seg_start = s_dates[i - 1].end if i else sent.start_char
-            seg_end = expr.end if i + 1 < len(s_dates) else sent.end_char
+        for seg_start, seg_end, expr in _segments(text, sent, s_dates):
             seg_triggers = [t for t in triggers if t.start >= seg_start and t.end <= seg_end]
-            trigger = _pick_trigger(seg_triggers or (triggers if len(s_dates) == 1 else []), expr)
+            trigger = _pick_trigger(seg_triggers, expr)
             if trigger is None:
                 continue
             actors, location = _actors_and_place(text, seg_start, seg_end, s_mentions, types)
             inherited = False
-            if not actors and previous_actors and sent.sentence_index - previous_actors[0] <= 2 \
+            if previous_actors and sent.sentence_index - previous_actors[0] <= 2 \
                     and _ANAPHORA.search(text[seg_start:seg_end]):
-                actors, inherited = list(previous_actors[1]), True
+                # "the two leaders held another virtual meeting": the leaders named just before
+                actors, inherited = previous_actors[1] + [a for a in actors if a not in previous_actors[1]], True
             if not actors:
                 continue
             previous_actors = (sent.sentence_index, actors)
@@ -143,6 +219,7 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
                 article_id=article.article_id, sentence=sentence_text.strip(),
                 sentence_index=sent.sentence_index, start_char=seg_start, end_char=seg_end,
                 event_type=trigger.event_type, trigger=trigger, date=expr, actors=actors,
-                location=location, modality=_modality(text, seg_start, seg_end, expr, anchor),
+                location=location,
+                modality=_modality(text, seg_start, trigger, expr, anchor, anchor_strength != "strong" or lower_bound),
                 confidence=round(max(0.05, min(confidence, 0.95)), 2), anchor_strength=anchor_strength))
     return out

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
-from pipeline.extract.dates import find_dates, resolve_anchor
+from pipeline.extract.dates import find_dates, resolve_anchor, tense_at
 from pipeline.extract.event_consolidate import Cluster, Member, best_cluster, pattern_match
 from pipeline.extract.event_lexicon import Lexicon, load_lexicon
 from pipeline.extract.event_mentions import PLACE_TYPES, Candidate, find_candidates
@@ -35,14 +35,15 @@ class EventOutput:
     event_mentions: list[EventMention] = field(default_factory=list)
 
 
-def _anchor_of(article: Article) -> tuple[date | None, str]:
+def _anchor_of(article: Article) -> tuple[date | None, str, bool]:
     anchor, source = article.date_anchor, article.date_anchor_source
     if anchor is None:
         anchor, source = resolve_anchor(article, None)
     # A fetch time is a fair anchor for a web item (fetched soon after publication) but says
     # nothing about an article read from a file, which may be years old.
     strong = source in ("published", "inferred") or (source == "fetched" and bool(article.url))
-    return (anchor.date() if isinstance(anchor, datetime) else anchor), ("strong" if strong else "weak")
+    day = anchor.date() if isinstance(anchor, datetime) else anchor
+    return day, ("strong" if strong else "weak"), source == "inferred"
 
 
 def _source_of(article: Article) -> str:
@@ -64,7 +65,6 @@ class _Consolidator:
         self.clusters: dict[str, Cluster] = {}
         self.key_to_event: dict[tuple[str, int, str], str] = {}
         self.known_events = {e.event_id: e for e in known_events}
-        self.modality: dict[tuple[str, int, str], str] = {}
         by_event: dict[str, list[EventMention]] = defaultdict(list)
         for m in known_mentions:
             by_event[m.event_id].append(m)
@@ -76,15 +76,28 @@ class _Consolidator:
                 cluster.members.append(Member(
                     key, m.article_id, etype, self._family(etype), m.event_date or ev.event_date,
                     m.date_precision or ev.date_precision, list(m.actors or []), m.location,
-                    float(m.confidence), float(m.confidence) >= 0.6))
+                    float(m.confidence), float(m.confidence) >= 0.6, self.actor_keys(list(m.actors or [])),
+                    self.specific(list(m.actors or [])), m.modality or ev.modality))
                 self.key_to_event[key] = ev.event_id
-                self.modality[key] = m.modality or ev.modality
             if not cluster.members:  # an event stored without mentions still blocks a duplicate
                 cluster.members.append(Member(
                     ("", -1, ev.event_type), "", ev.event_type, self._family(ev.event_type), ev.event_date,
-                    ev.date_precision, list(ev.actors or []), ev.location, 0.5, True))
+                    ev.date_precision, list(ev.actors or []), ev.location, 0.5, True,
+                    self.actor_keys(list(ev.actors or [])), self.specific(list(ev.actors or [])), ev.modality))
             self.clusters[ev.event_id] = cluster
         self.touched: set[str] = set()
+
+    def actor_keys(self, actors: list[str]) -> frozenset[str]:
+        keys = set(actors)
+        for a in actors:
+            e = self.entities.get(a)
+            if e is not None and e.country_code and e.entity_type in ("GPE", "NORP"):
+                keys.add(f"cc:{e.country_code.upper()}")
+        return frozenset(keys)
+
+    def specific(self, actors: list[str]) -> frozenset[str]:
+        return frozenset(a for a in actors if a in self.entities
+                         and self.entities[a].entity_type in ("PERSON", "ORG"))
 
     def _family(self, type_name: str) -> str:
         et = self.lexicon.types.get(type_name)
@@ -96,7 +109,8 @@ class _Consolidator:
     def member(self, c: Candidate) -> Member:
         return Member((c.article_id, c.start_char, c.event_type.name), c.article_id, c.event_type.name,
                       c.event_type.family, c.date.value, c.date.granularity, c.actors,
-                      self.location_name(c.location), c.confidence, c.anchor_strength == "strong")
+                      self.location_name(c.location), c.confidence, c.anchor_strength == "strong",
+                      self.actor_keys(c.actors), self.specific(c.actors), c.modality)
 
     def add(self, c: Candidate) -> str:
         m = self.member(c)
@@ -109,13 +123,19 @@ class _Consolidator:
             cluster = self.clusters.setdefault(event_id, Cluster(event_id))
         cluster.members = [x for x in cluster.members if x.key != m.key] + [m]
         self.key_to_event[m.key] = cluster.event_id
-        self.modality[m.key] = c.modality
         self.touched.add(cluster.event_id)
         return cluster.event_id
 
-    def corroborated_anchor(self, candidates: list[Candidate]) -> date | None:
-        """For a file-dated article: the date its first year-less event mention points at."""
+    def corroborated_anchor(self, text: str, candidates: list[Candidate]) -> date | None:
+        """For a file-dated article: the date its year-less event mentions point at.
+
+        A month-day ("January 10") matching a dated event gives that date. A weekday alone
+        ("on Wednesday") gives a date within the week around the event: before it when the
+        article speaks of it in the future tense, after it when in the past.
+        """
         strong = list(self.clusters.values())
+        weekday_day: date | None = None
+        lean = 0
         for c in candidates:
             if c.date.year_explicit or c.date.granularity != "day":
                 continue
@@ -124,17 +144,21 @@ class _Consolidator:
             weekday = own.weekday() if c.date.kind == "weekday" else None
             if month_day is None and weekday is None:
                 continue
-            hit = pattern_match(month_day, weekday, c.event_type.family, c.actors,
+            hit = pattern_match(month_day, weekday, c.event_type.family, self.actor_keys(c.actors),
                                 self.location_name(c.location), strong)
             if hit is None:
                 continue
             event_day = date.fromisoformat(hit.date()[0])
-            if month_day is None:
-                return event_day
-            years = (event_day.year - 1, event_day.year, event_day.year + 1)
-            options = [date(y, *month_day) for y in years if _valid(y, *month_day)]
-            return min(options, key=lambda d: abs((d - event_day).days))
-        return None
+            if month_day is not None:
+                years = (event_day.year - 1, event_day.year, event_day.year + 1)
+                options = [date(y, *month_day) for y in years if _valid(y, *month_day)]
+                return min(options, key=lambda d: abs((d - event_day).days))
+            if weekday_day is None or weekday_day == event_day:
+                weekday_day = event_day
+                lean += {"future": -1, "past": 1}.get(tense_at(text, c.date.start, c.date.end), 0)
+        if weekday_day is None:
+            return None
+        return weekday_day + timedelta(days=-3 if lean < 0 else (3 if lean > 0 else 0))
 
 
 def _valid(year: int, month: int, day: int) -> bool:
@@ -167,12 +191,12 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
                                         anchors[a.article_id][0] or date.max, a.article_id))
     new_candidates: list[Candidate] = []
     for article in order:
-        anchor, strength = anchors[article.article_id]
+        anchor, strength, lower_bound = anchors[article.article_id]
         args = (sents_by_article.get(article.article_id, []), mentions_by_article.get(article.article_id, []))
-        candidates = find_candidates(article, *args, find_dates(article.body, anchor), entity_map, lexicon,
-                                     anchor, strength)
+        dates = find_dates(article.body, anchor, anchor_is_lower_bound=lower_bound)
+        candidates = find_candidates(article, *args, dates, entity_map, lexicon, anchor, strength, lower_bound)
         if strength == "weak":
-            new_anchor = cons.corroborated_anchor(candidates)
+            new_anchor = cons.corroborated_anchor(article.body, candidates)
             if new_anchor is not None:
                 candidates = find_candidates(article, *args, find_dates(article.body, new_anchor), entity_map,
                                              lexicon, new_anchor, "corroborated")
@@ -195,9 +219,17 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
 
 def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Article], lexicon: Lexicon) -> Event:
     members = [m for m in cluster.members if m.article_id]
-    types = Counter(m.event_type for m in members)
+    # Type and modality: a vote weighted by confidence, strongly dated reports counting more.
+    types: Counter[str] = Counter()
+    modalities: Counter[str] = Counter()
+    for m in members:
+        weight = m.confidence + (0.5 if m.strong else 0.0)
+        types[m.event_type] += weight
+        modalities[m.modality or "occurred"] += weight
     event_type = sorted(types, key=lambda t: (-types[t], lexicon.types[t].priority if t in lexicon.types else 99,
                                               t))[0]
+    modality = sorted(modalities, key=lambda x: (-modalities[x], _MODALITY_ORDER.index(x)
+                                                 if x in _MODALITY_ORDER else 9))[0]
     et = lexicon.types.get(event_type)
     value, precision = cluster.date()
     actor_counts: Counter[str] = Counter()
@@ -214,8 +246,6 @@ def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Articl
         place = next((e for e in cons.entities.values()
                       if e.canonical_name == location and e.entity_type in PLACE_TYPES), None)
         lat, lon = (place.lat, place.lon) if place else (None, None)
-    modalities = {cons.modality.get(m.key) for m in members}
-    modality = next((x for x in _MODALITY_ORDER if x in modalities), "occurred")
     seen_times = [t for a in {m.article_id for m in members} if a in articles
                   for t in [articles[a].first_seen_at or articles[a].published_at] if t]
     known = cons.known_events.get(cluster.event_id)
