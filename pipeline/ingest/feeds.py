@@ -27,7 +27,7 @@ from pipeline.ingest.feed_sources import (  # noqa: F401 — re-exported: the fl
     feed_source_from_arg,
     load_feed_sources,
 )
-from pipeline.ingest.http import Fetcher, decode_text
+from pipeline.ingest.http import Fetcher, decode_text, resolves_to_internal
 from pipeline.records import Document, FeedState, QuarantineItem, stable_id
 from pipeline.settings import Settings
 
@@ -92,6 +92,7 @@ class _Raw:
 class _FeedReader:
     def __init__(self, settings: Settings, run_id: str, now: datetime, fetcher: Fetcher, out: FeedOutput):
         self.settings, self.run_id, self.now, self.fetcher, self.out = settings, run_id, now, fetcher, out
+        self._internal_feed: dict[str, bool] = {}
 
     def quarantine(self, item_id: str, reason: str, message: str, payload: dict) -> QuarantineItem:
         return QuarantineItem(item_id=item_id, stage=STAGE, reason_code=reason, message=message,
@@ -247,7 +248,11 @@ class _FeedReader:
         """(bytes, final url, content type) of the article page; None if it is not HTML."""
         if link.lower().startswith("file:"):
             return self._local_page(feed, link)
-        res = self.fetcher.fetch(link, accept=PAGE_ACCEPT)
+        # A feed on the internal network may link internal pages; any other feed may not.
+        if feed.url not in self._internal_feed:
+            self._internal_feed[feed.url] = not feed.is_local and resolves_to_internal(feed.url)
+        allow_internal = self._internal_feed[feed.url]
+        res = self.fetcher.fetch(link, accept=PAGE_ACCEPT, allow_internal=allow_internal)
         if res.truncated:
             raise FetchError("too_large", f"page larger than {self.settings.http_max_bytes} bytes (cut)",
                              transient=False, item=link)

@@ -11,7 +11,9 @@ errors), conditional GET, and an honest User-Agent from the settings.
 from __future__ import annotations
 
 import codecs
+import ipaddress
 import re
+import socket
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -70,6 +72,24 @@ def check_url(url: str) -> str:
     return url
 
 
+def resolves_to_internal(url: str) -> bool:
+    """Whether the URL's host is (or resolves to) a loopback, private, link-local or reserved
+    address. Links inside feeds are untrusted: they must not reach the machine's own network."""
+    host = urlsplit(url).hostname
+    if not host:
+        return False
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            return False  # unresolvable: the fetch itself will fail with a connection error
+        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return any(a.is_private or a.is_loopback or a.is_link_local or a.is_reserved or a.is_multicast
+               or a.is_unspecified for a in addresses)
+
+
 class Fetcher:
     """A reusable HTTP client (connection pooling) bound to the settings.
 
@@ -110,8 +130,12 @@ class Fetcher:
             self._http = None
 
     def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-              accept: str | None = None) -> FetchResult:
-        """GET ``url``; retry transient failures with backoff; raise FetchError otherwise."""
+              accept: str | None = None, allow_internal: bool = True) -> FetchResult:
+        """GET ``url``; retry transient failures with backoff; raise FetchError otherwise.
+
+        ``allow_internal=False`` refuses internal addresses at every redirect hop (for URLs
+        taken from untrusted content, such as the links inside a feed).
+        """
         check_url(url)
         headers = {}
         if etag:
@@ -123,17 +147,21 @@ class Fetcher:
         attempts = max(0, self.settings.http_retries) + 1
         for attempt in range(attempts):
             try:
-                return self._fetch_once(url, headers)
+                return self._fetch_once(url, headers, allow_internal)
             except FetchError as exc:
                 if not exc.transient or attempt == attempts - 1:
                     raise
                 self._sleep(self.settings.http_backoff_seconds * (2 ** attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _fetch_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+    def _fetch_once(self, url: str, headers: dict[str, str], allow_internal: bool) -> FetchResult:
         current = url
         for _hop in range(self.settings.http_max_redirects + 1):
             check_url(current)
+            if not allow_internal and resolves_to_internal(current):
+                raise FetchError("internal_address", "refusing to fetch an internal network address",
+                                 transient=False, item=current,
+                                 hint="links in a public feed may not point at private hosts")
             try:
                 with self._client.stream("GET", current, headers=headers) as resp:
                     if resp.status_code in _REDIRECTS and "location" in resp.headers:

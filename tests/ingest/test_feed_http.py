@@ -113,3 +113,16 @@ def test_one_failing_feed_does_not_stop_the_others(httpserver, settings):
     assert [(q.reason_code, json.loads(q.payload)["error"]) for q in out.quarantine] == [
         ("fetch_failed", "connection_error")]
     assert json.loads(out.quarantine[0].payload)["transient"] is True
+
+
+def test_a_local_feed_cannot_make_us_fetch_internal_pages(httpserver, settings, tmp_path):
+    httpserver.expect_request("/admin").respond_with_data("<html><body>secret</body></html>", content_type="text/html")
+    feed = tmp_path / "untrusted.rss"
+    feed.write_text(f"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>probe</title><link>{httpserver.url_for("/admin")}</link><guid isPermaLink="false">p1</guid>
+<description>the feed's own summary</description></item></channel></rss>""", encoding="utf-8")
+    out = read_feeds([FeedSource("untrusted", str(feed))], settings, "r1", {}, NOW)
+    (doc,) = out.documents
+    assert doc.content_origin == "feed_content" and "secret" not in doc.raw_text
+    assert json.loads(out.quarantine[0].payload)["error"] == "internal_address"
+    assert not [r for r, _ in httpserver.log if r.path == "/admin"]

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.wrappers import Response
 
 from pipeline.errors import FetchError
-from pipeline.ingest.http import Fetcher, check_url, decode_text
+from pipeline.ingest.http import Fetcher, check_url, decode_text, resolves_to_internal
 from tests.conftest import make_settings
 
 CASES = Path(__file__).parent / "cases" / "feeds"
@@ -170,3 +170,19 @@ def test_decode_text_follows_header_then_meta_then_utf8():
     assert "Москва" in decode_text(page.encode("cp1251"))[0]
     assert decode_text("Genève".encode("latin-1"), "text/html; charset=ISO-8859-1") == ("Genève", "iso8859-1")
     assert decode_text("Genève".encode())[0] == "Genève"
+
+
+@pytest.mark.parametrize("url, internal", [
+    ("http://127.0.0.1/x", True), ("http://10.1.2.3/x", True), ("http://169.254.169.254/latest/", True),
+    ("http://[::1]:8080/", True), ("http://0.0.0.0/", True), ("http://localhost/", True),
+    ("https://8.8.8.8/", False), ("http://[2606:4700::1111]/", False)])
+def test_internal_addresses_are_recognised(url, internal):
+    assert resolves_to_internal(url) is internal
+
+
+def test_untrusted_links_cannot_reach_internal_hosts(httpserver, fast):
+    httpserver.expect_request("/admin").respond_with_data("secret")
+    with Fetcher(fast) as f, pytest.raises(FetchError) as err:
+        f.fetch(httpserver.url_for("/admin"), allow_internal=False)
+    assert err.value.reason_code == "internal_address" and not err.value.transient
+    assert _requests(httpserver, "/admin") == []
