@@ -89,7 +89,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                            r"(?:'s|’s)?(?:\s+(?P<tod>night|evening|morning|afternoon))?(?![\w])", re.IGNORECASE)),
     ("month", re.compile(r"(?P<prep>\b(?:in|since|until|till|by|during|from|to|through|of|last|next|this|"
                          r"early|late)\s+)?(?P<m>" + _MONTH_RE + r")(?![\w])")),
-    ("year", re.compile(r"(?P<prep>\b(?:in|since|until|till|by|during|from|to|through|of|before|after|"
+    ("year", re.compile(r"(?P<prep>\b(?i:in|since|until|till|by|during|from|to|through|of|before|after|"
                         r"around|circa|the|until|between|and|year|summer|winter|spring|autumn|fall)\s+)?"
                         r"(?<![\d$€£¥.,:/-])(?P<y>" + _YEAR_RE + r")(?P<tail>s|'s|’s)?(?![\d%])")),
 ]
@@ -109,7 +109,8 @@ _FUTURE_CUES = re.compile(
     r"\b(?:will|shall|'ll|going\s+to|expected\s+to|due\s+to\s+(?=(?:be|meet|hold|start|begin|take|visit|"
     r"arrive|sign|travel|speak|vote|resume|return|open|launch|attend|host|deliver|announce|make|"
     r"give|present|submit|hear|decide|rule|end|expire|go|come|leave|publish|release)\b)|set\s+to|scheduled|slated|planned|"
-    r"plans?\s+to|upcoming|forthcoming|next|to\s+be\s+held|would|ahead\s+of|starts?|begins?|"
+    r"plans?\s+to|upcoming|forthcoming|next|to\s+be\s+held|would|may|might|intends?\s+to|aims?\s+to|"
+    r"ahead\s+of|starts?|begins?|"
     r"is\s+to|are\s+to|coming)\b", re.IGNORECASE)
 _PAST_CUES = re.compile(
     r"\b(?:said|says|was|were|had|did|held|met|told|announced|ago|last|earlier|previously|"
@@ -368,7 +369,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, anchor: date | None,
         if which in ("last", "past"):
             offset = -(back or 7)
         elif which in ("next", "coming"):
-            offset = fwd or 7
+            # "next Friday" said on a Thursday is the Friday of next week, not tomorrow.
+            offset = fwd + 7 if fwd == 0 or anchor.weekday() + fwd <= 6 and which == "next" else fwd
         elif which == "this" or tense == "unknown":
             offset = -back if back <= fwd else fwd
         elif tense == "past":
@@ -420,9 +422,13 @@ def _year_is_date(text: str, m: re.Match[str], anchor: date | None) -> bool:
         return False  # part of a range or a larger number ("100,2021")
     if m.group("prep") or m.group("tail"):
         return True
-    # No preposition: accept a plausible year that reads like a subject or a parenthetical.
+    # No preposition: accept a plausible year that opens a sentence or follows a comma or
+    # bracket ("2022 represents ...", "two terms, 2010 to 2018"); after a noun it is a label
+    # ("Room 2019", "gate 2018").
     lo, hi = (1900, 2100) if anchor is None else (anchor.year - 60, anchor.year + 15)
-    return lo <= y <= hi and bool(re.match(r"\s*(?:[,.;:)!?]|$|[a-z]+\b)", after))
+    lead = text[:m.start("y")].rstrip()
+    opens = not lead or lead[-1] in ".!?\n(,–—:;\"“" or _starts_sentence(text, m.start("y"))
+    return lo <= y <= hi and opens and bool(re.match(r"\s*(?:[,.;:)!?]|$|[a-z]+\b)", after))
 
 
 def find_dates(text: str, anchor: date | None, *, anchor_is_lower_bound: bool = False) -> list[DateExpression]:
