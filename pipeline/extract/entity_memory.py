@@ -12,6 +12,8 @@ import bisect
 import re
 from collections import Counter, defaultdict
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from pipeline.extract.entity_text import fold, is_acronym, reject_reason
 from pipeline.extract.entity_types import Candidate
 from pipeline.extract.gazetteer import Gazetteer
@@ -56,6 +58,11 @@ def _capitalised(token: str) -> bool:
     return token[:1].isupper()
 
 
+def _name_word(token: str) -> bool:
+    """Could this capitalised word be part of a name? Function words ("Then", "And") cannot."""
+    return _capitalised(token) and token.lower() not in STOP_WORDS
+
+
 def find_remembered(article_id: str, body: str, limit: int, covered: list[tuple[int, int]],
                     lexicon: dict[str, str], sentence_starts: list[int]) -> list[Candidate]:
     """Occurrences of lexicon surfaces in ``body[:limit]`` that no existing span covers.
@@ -85,10 +92,10 @@ def find_remembered(article_id: str, body: str, limit: int, covered: list[tuple[
             continue
         j, end, surface = match
         prev_glued = i > 0 and tokens[i - 1][1] == start - 1 and body[start - 1] == " " \
-            and _capitalised(body[tokens[i - 1][0]:tokens[i - 1][1]]) and not _sentence_start(
+            and _name_word(body[tokens[i - 1][0]:tokens[i - 1][1]]) and not _sentence_start(
                 sentence_starts, start)
         next_glued = j + 1 < len(tokens) and tokens[j + 1][0] == end + 1 and body[end] == " " \
-            and _capitalised(body[tokens[j + 1][0]:tokens[j + 1][1]])
+            and _name_word(body[tokens[j + 1][0]:tokens[j + 1][1]])
         overlaps = _overlaps(covered, cov_starts, start, end)
         if not (prev_glued or next_glued or overlaps):
             sidx = max(0, bisect.bisect_right(sentence_starts, start) - 1)
