@@ -1,0 +1,148 @@
+"""Resolution rules, gazetteer and surface rules on their own (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.entity_memory import find_remembered, trusted_lexicon
+from pipeline.extract.entity_persons import given_compatible
+from pipeline.extract.entity_text import fold, initials, reject_reason, strip_title, trim_span
+from pipeline.extract.entity_types import Candidate, harmonise_types
+from pipeline.extract.gazetteer import load_gazetteer
+from pipeline.extract.resolve import resolve
+from pipeline.records import Entity
+
+
+def cand(article_id: str, body: str, surface: str, label: str, nth: int = 0) -> Candidate:
+    start = -1
+    for _ in range(nth + 1):
+        start = body.index(surface, start + 1)
+    return Candidate(article_id, start, start + len(surface), surface, label, 0)
+
+
+def by_surface(cands, mentions):
+    return {(m.article_id, m.surface): m.entity_id for m in mentions}
+
+
+@pytest.mark.parametrize("a,b", [("Sergey", "Sergei"), ("Zelensky", "Zelenskyy"), ("Zelenskiy", "Zelenskyy"),
+                                 ("Dmitry", "Dmitri"), ("Mikhail", "Mikhail"), ("Yuri", "Yury")])
+def test_fold_merges_transliterations(a, b):
+    assert fold(a) == fold(b)
+
+
+@pytest.mark.parametrize("a,b,same", [("Vladimir", "Volodymyr", True), ("Joe", "Jill", False),
+                                      ("Joe", "Hunter", False), ("J.", "Joe", True),
+                                      ("Alexander", "Aleksandr", True), ("Mark", "Mike", False)])
+def test_given_name_compatibility(a, b, same):
+    assert given_compatible(a, b) is same
+
+
+def test_initials_skip_function_words():
+    assert initials("Organization for Security and Cooperation in Europe") == "OSCE"
+    assert initials("North Atlantic Treaty Organization") == "NATO"
+    assert initials("Democratic Republic of the Congo") == "DRC"
+
+
+@pytest.mark.parametrize("text,span,expected", [
+    ("said the United States.", (5, 22), "United States"),
+    ("in “Fontanka Row” today", (3, 17), "Fontanka Row"),
+    ("Putin’s court", (0, 7), "Putin"),
+    ("Portnikov\n\n4 January", (0, 11), "Portnikov"),
+    ("met the U.S. envoy", (4, 12), "U.S."),
+])
+def test_trim_span(text, span, expected):
+    s, e = trim_span(text, *span)
+    assert text[s:e] == expected
+
+
+def test_strip_title_keeps_the_name():
+    text = "Foreign Minister Sergei Lavrov"
+    s, e = strip_title(text, 0, len(text))
+    assert text[s:e] == "Sergei Lavrov"
+    text = "President"
+    assert strip_title(text, 0, len(text)) == (0, len(text))  # never empties a span
+
+
+@pytest.mark.parametrize("surface,label", [("Wednesday", "ORG"), ("January 10", "EVENT"), ("2014", "GPE"),
+                                           ("Leave a Reply", "ORG"), ("Google News Disclaimers", "ORG"),
+                                           ("daily", "ORG"), ("’s Note", "PERSON"), ("the evening", "LOC"),
+                                           ("Putin", "DATE")])
+def test_non_entities_are_rejected(surface, label):
+    assert reject_reason(surface, label) is not None
+
+
+def test_real_names_are_kept():
+    for surface, label in [("Vladimir Putin", "PERSON"), ("NATO", "ORG"), ("U.S.", "GPE"), ("pro-Russian", "NORP")]:
+        assert reject_reason(surface, label) is None
+
+
+def test_gazetteer_places():
+    gaz = load_gazetteer()
+    assert gaz.country("Russia").country_code == "RU"  # pycountry.lookup("Russia") would raise
+    assert gaz.country("the Russian Federation").country_code == "RU"
+    for s in ("US", "U.S.", "USA", "United States", "Unites States"):
+        assert gaz.country(s).country_code == "US", s
+    assert gaz.country("us") is None  # a pronoun is not a country code
+    assert gaz.city("Geneva").country_code == "CH"
+    assert gaz.city("Geneva", frozenset({"US"})).country_code == "CH"  # 200k beats 21k x context
+    assert gaz.city("Kiev").name == "Kyiv"
+    assert gaz.demonym_country("Ukrainians") == "UA" and gaz.demonym_country("Milan") is None
+
+
+def test_acronyms_link_to_long_forms_in_article_then_corpus():
+    b1 = "The World Health Organization (WHO) warned. WHO staff left."
+    b2 = "WHO said more."
+    cands = [cand("a1", b1, "World Health Organization", "ORG"), cand("a1", b1, "WHO", "ORG"),
+             cand("a1", b1, "WHO", "ORG", 1), cand("a2", b2, "WHO", "ORG")]
+    _, mentions = resolve(cands, [], load_gazetteer())
+    assert len({m.entity_id for m in mentions}) == 1
+
+
+def test_ambiguous_acronym_stays_alone():
+    b = "The Democratic Unionist Party and the Dutch Union of Pensioners met. DUP spoke."
+    cands = [cand("a", b, "Democratic Unionist Party", "ORG"), cand("a", b, "Dutch Union of Pensioners", "ORG"),
+             cand("a", b, "DUP", "ORG")]
+    _, mentions = resolve(cands, [], load_gazetteer())
+    assert len({m.entity_id for m in mentions}) == 3
+
+
+def test_surname_shared_by_two_people_is_not_guessed():
+    b = "Joe Biden and Hunter Biden arrived. Biden spoke."
+    cands = [cand("a", b, "Joe Biden", "PERSON"), cand("a", b, "Hunter Biden", "PERSON"),
+             cand("a", b, "Biden", "PERSON", 2)]
+    ents, mentions = resolve(cands, [], load_gazetteer())
+    assert len({m.entity_id for m in mentions}) == 3
+    assert {e.canonical_name for e in ents} == {"Joe Biden", "Hunter Biden", "Biden"}
+
+
+def test_known_surname_only_entity_is_upgraded_to_full_name():
+    known = [Entity("k1", "Putin", "PERSON", ["Putin"])]
+    b = "Vladimir Putin spoke."
+    ents, mentions = resolve([cand("a", b, "Vladimir Putin", "PERSON")], known, load_gazetteer())
+    assert mentions[0].entity_id == "k1"
+    assert ents[0].canonical_name == "Vladimir Putin" and ents[0].aliases == ["Putin", "Vladimir Putin"]
+
+
+def test_known_places_keep_earlier_aliases():
+    gaz = load_gazetteer()
+    first, _ = resolve([cand("a", "the U.S. said", "U.S.", "GPE")], [], gaz)
+    ents, _ = resolve([cand("b", "the United States said", "United States", "GPE")], first, gaz)
+    assert ents[0].entity_id == first[0].entity_id and ents[0].aliases == ["U.S.", "United States"]
+
+
+def test_type_harmonisation():
+    gaz = load_gazetteer()
+    b = "Andrei Kortunov spoke. Kortunov continues. Fighting in Kiev and the Donbass region. Ukrainian troops."
+    cands = [cand("a", b, "Andrei Kortunov", "PERSON"), cand("a", b, "Kortunov", "ORG", 1),
+             cand("a", b, "Kiev", "PERSON"), cand("a", b, "Donbass", "PERSON"), cand("a", b, "Ukrainian", "GPE")]
+    harmonise_types(cands, gaz, {"a": b})
+    assert [c.label for c in cands] == ["PERSON", "PERSON", "GPE", "LOC", "NORP"]
+
+
+def test_memory_skips_names_glued_to_unknown_capitalised_words():
+    gaz = load_gazetteer()
+    lexicon = trusted_lexicon([], [Entity("w", "West", "LOC", ["West"], mention_count=5)], gaz)
+    body = "The West spoke. West Bank settlers left. And West spoke again."
+    found = find_remembered("a", body, len(body), [], lexicon, [0, 16, 41])
+    assert [body[c.start:c.end] for c in found] == ["West", "West"]
+    assert [c.start for c in found] == [4, body.index("And West") + 4]
