@@ -18,7 +18,10 @@ from pipeline.records import Article, Entity, EntityMention, Sentence
 
 ACTOR_TYPES = {"PERSON", "ORG", "GPE", "NORP"}
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
-_PLACE_PREP = re.compile(r"(?:\b(?:in|at|near|outside|inside|to)\s+(?:the\s+)?)$", re.IGNORECASE)
+# A place is where the event happened when a locative word precedes it ("in Geneva", "visited
+# Kyiv", "travelled to Beijing"); "a response to Russia" makes Russia a party, not a place.
+_PLACE_PREP = re.compile(r"(?:\b(?:in|at|near|outside|inside|visited|visiting|visit|toured|(?:travel+ed|went|"
+                         r"flew|returned|trip|journey|headed|came|deployed|sent|moved)\s+to)\s+(?:the\s+)?)$", re.IGNORECASE)
 # Words between a nationality/country and a person's name that make it a title, not an actor:
 # "US President Joe Biden", "Russian Foreign Minister Sergei Lavrov".
 _TITLE_GAP = re.compile(r"^\s+(?:[A-Z][\w.-]*\s+){0,4}$")
@@ -34,7 +37,8 @@ _NEGATION = re.compile(r"\b(?:not|never|no|n't|neither|nor|without)\s+(?:\w+\s+)
 # on January 12", "..., and the same week a meeting ...").
 _CLAUSE_BREAK = re.compile(r",\s+(?=(?:and|but|while|whereas|followed\s+by|when|after\s+which|although|"
                            r"though|as\s+well\s+as)\b)|;\s+", re.IGNORECASE)
-_TRIGGER_REACH = 160  # characters: a trigger further than this from its date is another clause
+_TRIGGER_REACH = 160
+_PLACE_REACH = 45  # characters between a place and the trigger or date it locates  # characters: a trigger further than this from its date is another clause
 
 
 @dataclass
@@ -80,26 +84,29 @@ def _pick_trigger(triggers: list[Trigger], expr: DateExpression) -> Trigger | No
         distance = expr.start - t.end if t.end <= expr.start else t.start - expr.end
         if distance > _TRIGGER_REACH:
             continue
-        score = max(distance, 0) + 10 * t.event_type.priority
+        score = max(distance, 0) + 8 * t.event_type.priority
         if best is None or score < best[0]:
             best = (score, t)
     return best[1] if best else None
 
 
 def _actors_and_place(text: str, seg_start: int, seg_end: int, mentions: list[EntityMention],
-                      types: dict[str, str]) -> tuple[list[str], str | None]:
+                      types: dict[str, str], anchors: tuple[int, int]) -> tuple[list[str], str | None]:
+    """Actors of a clause, and its place: the located place nearest the trigger or date."""
     inside = [m for m in mentions if m.start_char >= seg_start and m.end_char <= seg_end]
-    location: str | None = None
+    places: list[tuple[int, str]] = []  # (distance to trigger/date, entity id)
     location_end = -1
     actors: list[str] = []
     for i, m in enumerate(inside):
         etype = m.entity_type or types.get(m.entity_id, "")
-        before = text[max(seg_start, m.start_char - 12):m.start_char]
-        if etype in PLACE_TYPES and (_PLACE_PREP.search(before) or
-                                     (location_end >= 0 and re.fullmatch(r",\s*", text[location_end:m.start_char]))):
-            if location is None:
-                location = m.entity_id
-            location_end = m.end_char  # "in Geneva, Switzerland": the country qualifies the city
+        before = text[max(seg_start, m.start_char - 20):m.start_char]
+        qualifier = location_end >= 0 and re.fullmatch(r",\s*", text[location_end:m.start_char])
+        if etype in PLACE_TYPES and (_PLACE_PREP.search(before) or qualifier):
+            if not qualifier:  # "in Geneva, Switzerland": the country only qualifies the city
+                distance = min(abs(m.start_char - a) for a in anchors)
+                if distance <= _PLACE_REACH:
+                    places.append((distance, m.entity_id))
+            location_end = m.end_char
             continue
         if etype not in ACTOR_TYPES:
             continue
@@ -110,6 +117,7 @@ def _actors_and_place(text: str, seg_start: int, seg_end: int, mentions: list[En
             continue
         if m.entity_id not in actors:
             actors.append(m.entity_id)
+    location = min(places)[1] if places else None
     return actors, location
 
 
@@ -199,21 +207,24 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
             trigger = _pick_trigger(seg_triggers, expr)
             if trigger is None:
                 continue
-            actors, location = _actors_and_place(text, seg_start, seg_end, s_mentions, types)
+            actors, location = _actors_and_place(text, seg_start, seg_end, s_mentions, types,
+                                                 (trigger.start, trigger.end, expr.start, expr.end))
             inherited = False
             if previous_actors and sent.sentence_index - previous_actors[0] <= 2 \
                     and _ANAPHORA.search(text[seg_start:seg_end]):
                 # "the two leaders held another virtual meeting": the leaders named just before
                 actors, inherited = previous_actors[1] + [a for a in actors if a not in previous_actors[1]], True
-            if not actors:
-                continue
-            previous_actors = (sent.sentence_index, actors)
+            if not actors and not location:
+                continue  # who and where both unknown: not an event we can place
+            if actors:
+                previous_actors = (sent.sentence_index, actors)
             confidence = 0.5
             confidence += 0.15 if len(actors) >= 2 else 0.0
             confidence += 0.1 if location else 0.0
             confidence += 0.1 if expr.granularity == "day" else 0.0
             confidence += 0.1 if anchor_strength == "strong" or expr.year_explicit else -0.1
             confidence -= 0.1 if inherited else 0.0
+            confidence -= 0.15 if not actors else 0.0
             confidence -= 0.15 if trigger.event_type.name == "statement" else 0.0
             out.append(Candidate(
                 article_id=article.article_id, sentence=sentence_text.strip(),
