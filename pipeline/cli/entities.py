@@ -2,8 +2,9 @@
 
 Files are read and cleaned as the pipeline does, then passed to
 :func:`pipeline.extract.entities.extract_entities`. Offsets are into the file's text as read
-wherever the cleaned body's paragraphs appear in it verbatim (plain text without
-boilerplate); otherwise they are into the cleaned body and the line says so.
+wherever the mention lies in a stretch the cleaned body shares verbatim with that text (always
+so for plain text without boilerplate); otherwise (HTML) they are into the cleaned body and
+the line says so with ``"offsets": "body"``.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from pipeline.errors import ConfigError, InputError
-from pipeline.records import Article, Document
+from pipeline.records import Article, Document, QuarantineItem
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,37 +25,46 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=handle)
 
 
-@dataclass
-class _Source:
-    path: str
-    text: str
-    article: Article
-
-
-def _clean(docs: list[Document], settings) -> list[Article]:
+def _clean(docs: list[Document], settings) -> tuple[list[Article], list[QuarantineItem]]:
     try:
-        from pipeline.clean import RecurringLines, clean_documents
-    except ImportError:  # clean stage not installed yet: the text as read is the body
+        from pipeline.clean import clean_documents
+    except ImportError:  # clean stage not installed: the text as read is the body
         from pipeline.text import content_hash, word_count
         return [Article(d.doc_id, d.doc_id, d.source_uri, None, None, None, None, None, None,
                         d.raw_text or "", word_count(d.raw_text or ""), content_hash(d.raw_text or ""))
-                for d in docs]
-    return clean_documents(docs, settings, "adhoc", RecurringLines([])).articles
+                for d in docs], []
+    out = clean_documents(docs, settings, "adhoc")
+    return out.articles, out.quarantine
 
 
-def body_to_text_offsets(body: str, text: str) -> list[tuple[int, int, int]] | None:
-    """(body_start, body_end, text_start) for each paragraph of ``body`` found verbatim, in
-    order, in ``text``; None when some paragraph is not there (the cleaner rewrote it)."""
-    pieces, pos, cursor = [], 0, 0
+def _payload_source(item: QuarantineItem) -> str:
+    try:
+        return json.loads(item.payload or "{}").get("source_uri", item.item_id)
+    except (ValueError, AttributeError):
+        return item.item_id
+
+
+def body_to_text_offsets(body: str, text: str) -> list[tuple[int, int, int]]:
+    """(body_start, body_end, text_start) of the stretches the cleaned body shares verbatim
+    with the file's text. Paragraphs are looked up whole; one the cleaner changed (it may
+    re-space glued sentences) is aligned character-wise inside a window of the text."""
+    blocks, pos, cursor = [], 0, 0
     for para in body.split("\n"):
-        if para.strip():
-            found = text.find(para, cursor)
-            if found < 0:
-                return None
-            pieces.append((pos, pos + len(para), found))
+        found = text.find(para, cursor) if para.strip() else -1
+        if found >= 0:
+            blocks.append((pos, pos + len(para), found))
             cursor = found + len(para)
+        elif para.strip():
+            window = text[cursor:cursor + 2 * len(para) + 200]
+            matcher = SequenceMatcher(None, para, window, autojunk=False)
+            end = cursor
+            for a, b, size in matcher.get_matching_blocks():
+                if size:
+                    blocks.append((pos + a, pos + a + size, cursor + b))
+                    end = cursor + b + size
+            cursor = end
         pos += len(para) + 1
-    return pieces
+    return blocks
 
 
 def _map(offsets: list[tuple[int, int, int]] | None, start: int, end: int) -> tuple[int, int] | None:
@@ -80,7 +90,13 @@ def handle(args: argparse.Namespace) -> int:
     if not docs:
         raise ConfigError("no readable input file", hint="give text or HTML article files")
     by_doc = {d.doc_id: (path, d) for path, d in docs}
-    articles = _clean([d for _, d in docs], settings)
+    articles, rejected = _clean([d for _, d in docs], settings)
+    for item in rejected:  # e.g. nothing left after cleaning: say so, never drop silently
+        source = _payload_source(item)
+        print(f"newsmon: skipped {source}: [{item.reason_code}] {item.message}", file=sys.stderr)
+        failed += 1
+    if not articles:
+        return 1
     out = extract_entities(articles, settings, known_entities=[])
     canonical = {e.entity_id: e.canonical_name for e in out.entities}
     bodies = {a.article_id: a for a in articles}
