@@ -206,3 +206,23 @@ def test_signature_bytes_are_stable_across_calls():
     two = deduplicate([body], DedupIndex.empty(SETTINGS), SETTINGS).signatures[0]
     assert one.hashvalues == two.hashvalues and len(one.hashvalues) == 4 * SETTINGS.minhash_perm
     assert one.shingle_count == len(one.shingle_hashes) // 4 > 100
+
+
+def test_ascii_and_typographic_spellings_tokenise_alike():
+    from pipeline.dedup.shingles import tokens
+
+    plain = 'He said "no deal" - it\'s over, Lavrov\'s aide says.'
+    typographic = "He said \u201cno deal\u201d \u2014 it\u2019s OVER, Lavrov\u2019s aide says."
+    assert plain.isascii() and not typographic.isascii()  # the two tokenizer paths
+    assert tokens(plain) == tokens(typographic)
+    assert tokens("Juknevi\u010dien\u0117 said") == ["juknevi\u010dien\u0117".encode(), b"said"]
+
+
+def test_only_sentence_length_repeated_lines_are_collapsed():
+    from pipeline.dedup.shingles import collapse_repeated_paragraphs
+
+    text = "Q: Will you run?\nYes.\nQ: And your party?\nYes.\n\nA caption of the photo, by AP\n\nBody.\n\na caption of the photo, by AP"
+    out = collapse_repeated_paragraphs(text, 4)
+    assert out.count("Yes.") == 2
+    assert out.casefold().count("a caption of the photo") == 1
+    assert out == "Q: Will you run?\nYes.\nQ: And your party?\nYes.\n\nA caption of the photo, by AP\n\nBody."
