@@ -1,0 +1,249 @@
+"""Paragraph- and sentence-level boilerplate removal over one article's paragraphs.
+
+The rules come from rules.toml; a few structural signals live here because they look at
+the article's shape rather than at a phrase:
+
+- ``repeated:repeated_paragraph`` / ``caption:repeated_paragraph``: a paragraph printed twice
+  (typically a caption) keeps its first copy;
+- ``page_metadata:date_line`` / ``page_metadata:meta_line``: a line that is only a date, or
+  a short " | "-separated line holding a date (the parser reads the dateline first);
+- ``related_teaser:teaser_list``: headline-like lines after a related-stories heading, when
+  they run to the end of the article;
+- ``trailing:furniture``: short label lines ("Show more news", "Next Post") after the last
+  prose paragraph, once boilerplate has been found there;
+- ``recurring:publisher_line``: a line recurring across many articles of the same publisher.
+
+Questions, quoted lines and anything ending like a sentence are never taken by the
+structural signals; phrase rules are anchored to furniture wording.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pipeline.clean.dates import is_date_only
+from pipeline.clean.rules import Rule, RuleSet
+from pipeline.text import normalise_for_hash
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+")
+_TERMINAL = ('.', '?', '!', '"', '”', '“', "'", '’', '»', '«', ')', ':', ';', ',', '…')
+_QUOTES = re.compile(r"[\"“”«»„]")
+MIN_WORDS_FOR_REPEAT = 4
+TEASER_MAX_WORDS = 25
+EXCERPT_MAX_WORDS = 80
+FURNITURE_MAX_WORDS = 6
+RECURRING_MAX_SHARE = 0.5  # a "recurring" majority means a re-fetched copy, not boilerplate
+
+
+@dataclass
+class Removal:
+    index: int  # paragraph index in the raw article
+    offset: int  # character offset inside that paragraph
+    rule: str
+    text: str
+
+
+@dataclass
+class Cleaned:
+    paragraphs: list[str] = field(default_factory=list)
+    removals: list[Removal] = field(default_factory=list)
+    captions: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Para:
+    index: int
+    text: str
+    norm: str
+    removed_by: str | None = None
+    is_caption: bool = False
+    heading_block: bool = False
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs; a split needs the next sentence to start with a non-lowercase char."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        nxt = text[m.end():m.end() + 1]
+        if not nxt or nxt.islower():
+            continue
+        pieces.append((start, text[start:m.end()].rstrip()))
+        start = m.end()
+    if start < len(text):
+        pieces.append((start, text[start:]))
+    return [(o, s) for o, s in pieces if s.strip()]
+
+
+def _is_furniture(p: _Para) -> bool:
+    """A short label line (e.g. 'Show more news'): no sentence ending, quote, comma, table cell
+    or handle; a clause with a comma or a table row is content even when short."""
+    text = p.text.strip()
+    return (0 < p.words <= FURNITURE_MAX_WORDS and not text.endswith(_TERMINAL)
+            and not _QUOTES.search(text) and not any(c in text for c in ",|@"))
+
+
+def _is_teaser(p: _Para) -> bool:
+    """A headline-like line: short, and not a full sentence or a lead-in to a list."""
+    text = p.text.strip()
+    if text.endswith(("...", "…", "[…]", "[...]")):  # a truncated excerpt of another story
+        return p.words <= EXCERPT_MAX_WORDS
+    return 0 < p.words <= TEASER_MAX_WORDS and not text.endswith(('.', ':', ';', ','))
+
+
+def _is_meta_line(p: _Para) -> bool:
+    """'January 13, 2020 at 08:45 AM | categories: Python' — a short piped line with a date."""
+    if "|" not in p.text or p.words > 15:
+        return False
+    return any(is_date_only(part) for part in p.text.split("|") if part.strip())
+
+
+def _first_match(rules: tuple[Rule, ...], text: str, words: int) -> Rule | None:
+    for rule in rules:
+        if words <= rule.max_words and rule.regex.search(text):
+            return rule
+    return None
+
+
+class Cleaner:
+    """Applies one RuleSet; stateless between articles."""
+
+    def __init__(self, rules: RuleSet):
+        self.paragraph_rules = rules.of_scope("paragraph") + rules.of_scope("heading_block")
+        self.sentence_rules = rules.of_scope("sentence")
+        self.inline_rules = rules.of_scope("inline")
+
+    def clean(self, paragraphs: list[tuple[int, str]],
+              is_recurring: Callable[[str], bool] | None = None, title: str | None = None) -> Cleaned:
+        paras = [_Para(i, t.strip(), normalise_for_hash(t)) for i, t in paragraphs if t.strip()]
+        out = Cleaned()
+        recurring = self._recurring(paras, is_recurring)
+        # The title echoed further down is a teaser for this same story (a leading one stays).
+        seen: dict[str, _Para] = {normalise_for_hash(title): _Para(-1, title, "")} if title else {}
+        self._leading = paras[0] if paras else None
+        for p in paras:
+            self._classify(p, seen, recurring)
+        self._teaser_lists(paras)
+        self._trailing_furniture(paras)
+        for p in paras:
+            if p.removed_by:
+                out.removals.append(Removal(p.index, 0, p.removed_by, p.text))
+                if p.is_caption and not p.removed_by.endswith("repeated_paragraph"):
+                    out.captions.append((p.index, p.text))
+                continue
+            text = self._sentences(p, out)
+            text = self._inline(p.index, text, out) if text else text
+            if text.strip():
+                out.paragraphs.append(text.strip())
+        out.removals.sort(key=lambda r: (r.index, r.offset))
+        return out
+
+    # -- passes -------------------------------------------------------------------
+    @staticmethod
+    def _recurring(paras: list[_Para], is_recurring: Callable[[str], bool] | None) -> set[int]:
+        if is_recurring is None:
+            return set()
+        hits = {id(p) for p in paras if is_recurring(p.norm)}
+        total = sum(p.words for p in paras) or 1
+        share = sum(p.words for p in paras if id(p) in hits) / total
+        return hits if share <= RECURRING_MAX_SHARE else set()
+
+    def _classify(self, p: _Para, seen: dict[str, _Para], recurring: set[int]) -> None:
+        first = seen.get(p.norm)
+        if first is not None and first.index < 0 and p is not self._leading:
+            p.removed_by = "repeated:title_line"
+            return
+        if first is not None and first.index >= 0 and p.words >= MIN_WORDS_FOR_REPEAT:
+            family = "caption" if first.is_caption else "repeated"
+            p.removed_by = f"{family}:repeated_paragraph"
+            return
+        seen.setdefault(p.norm, p)
+        rule = _first_match(self.paragraph_rules, p.norm, p.words) or self._all_sentences(p)
+        if rule is not None:
+            p.removed_by = rule.label
+            p.is_caption = rule.action == "caption"
+            p.heading_block = rule.scope == "heading_block"
+        elif id(p) in recurring:
+            p.removed_by = "recurring:publisher_line"
+        elif p.words <= 12 and is_date_only(p.text):
+            p.removed_by = "page_metadata:date_line"
+        elif _is_meta_line(p):
+            p.removed_by = "page_metadata:meta_line"
+
+    def _all_sentences(self, p: _Para) -> Rule | None:
+        """The sentence rule that matches, when every sentence of the paragraph is boilerplate."""
+        first: Rule | None = None
+        for _, sentence in split_sentences(p.text):
+            rule = _first_match(self.sentence_rules, normalise_for_hash(sentence), len(sentence.split()))
+            if rule is None:
+                return None
+            first = first or rule
+        return first
+
+    @staticmethod
+    def _teaser_lists(paras: list[_Para]) -> None:
+        for pos, p in enumerate(paras):
+            if not p.heading_block:
+                continue
+            run: list[_Para] = []
+            for q in paras[pos + 1:]:
+                if q.removed_by:
+                    continue
+                if not _is_teaser(q):
+                    run = []
+                    break
+                run.append(q)
+            for q in run:
+                q.removed_by = "related_teaser:teaser_list"
+
+    @staticmethod
+    def _trailing_furniture(paras: list[_Para]) -> None:
+        last_prose = -1
+        for pos, p in enumerate(paras):
+            if not p.removed_by and not _is_furniture(p):
+                last_prose = pos
+        tail = paras[last_prose + 1:]
+        # A repeated paragraph (a chorus, a caption) is no sign that the article has ended.
+        if not any(p.removed_by and not p.removed_by.startswith("repeated:") for p in tail):
+            return
+        for p in tail:
+            if not p.removed_by:
+                p.removed_by = "trailing:furniture"
+
+    def _sentences(self, p: _Para, out: Cleaned) -> str:
+        if not self.sentence_rules:
+            return p.text
+        pieces = split_sentences(p.text)
+        hits: list[tuple[int, str, Rule]] = []
+        kept: list[str] = []
+        for offset, sentence in pieces:
+            norm = normalise_for_hash(sentence)
+            rule = _first_match(self.sentence_rules, norm, len(sentence.split()))
+            if rule is None:
+                kept.append(sentence)
+            else:
+                hits.append((offset, sentence, rule))
+        if not hits:
+            return p.text
+        if not kept:  # the whole paragraph is boilerplate: one span, not one per sentence
+            out.removals.append(Removal(p.index, 0, hits[0][2].label, p.text))
+            return ""
+        for offset, sentence, rule in hits:
+            out.removals.append(Removal(p.index, offset, rule.label, sentence))
+        return " ".join(kept)
+
+    def _inline(self, index: int, text: str, out: Cleaned) -> str:
+        for rule in self.inline_rules:
+            if rule.action == "repair":
+                text = rule.regex.sub(rule.replacement, text)
+                continue
+            for m in rule.regex.finditer(text):
+                out.removals.append(Removal(index, m.start(), rule.label, m.group(0)))
+            text = rule.regex.sub("", text)
+        return text

@@ -1,0 +1,166 @@
+"""The clean stage: Documents in, Articles plus their audit trail out.
+
+Two passes over the batch: first every document is parsed (plain text or HTML) so lines
+recurring within the batch count towards the learned signal, then each is cleaned. A
+document that yields no usable body becomes a QuarantineItem; it never stops the batch.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from pipeline.clean.dates import _naive_utc
+from pipeline.clean.engine import Cleaned, Cleaner, Removal
+from pipeline.clean.html import extract_html
+from pipeline.clean.metadata import Head, notes_metadata, parse_plain
+from pipeline.clean.recurring import MIN_LINE_CHARS, RecurringLines, line_hash, publisher_key
+from pipeline.clean.rules import load_rules
+from pipeline.records import (
+    Article,
+    BoilerplateSpan,
+    Caption,
+    Document,
+    PublisherLine,
+    QuarantineItem,
+)
+from pipeline.settings import Settings
+from pipeline.text import content_hash, normalise_for_hash, word_count
+
+STAGE = "clean"
+
+
+@dataclass
+class CleanOutput:
+    articles: list[Article] = field(default_factory=list)
+    boilerplate: list[BoilerplateSpan] = field(default_factory=list)
+    captions: list[Caption] = field(default_factory=list)
+    publisher_lines: list[PublisherLine] = field(default_factory=list)
+    quarantine: list[QuarantineItem] = field(default_factory=list)
+
+
+class _Unusable(Exception):
+    """A document with no usable body (becomes a quarantine row, not an error)."""
+
+    def __init__(self, reason_code: str, message: str, payload: dict | None = None):
+        super().__init__(message)
+        self.reason_code = reason_code
+        self.payload = payload or {}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _host(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+def parse_document(doc: Document) -> Head:
+    """Title/publisher/byline/date and body paragraphs of one document (raises _Unusable)."""
+    if not doc.raw_text or not doc.raw_text.strip():
+        raise _Unusable("empty_body", "the document has no text")
+    if doc.content_type == "text/html":
+        head = extract_html(doc.raw_text, doc.url)
+        if head is None:
+            raise _Unusable("no_extractable_text", "trafilatura found no main text in the page")
+    else:
+        head = parse_plain(doc.raw_text, doc.hint_title)
+    byline, publisher = notes_metadata(head.paragraphs)
+    head.title = head.title or doc.hint_title
+    head.byline = head.byline or byline or doc.hint_author
+    head.publisher = head.publisher or publisher or _host(doc.url)
+    head.published_at = head.published_at or (_naive_utc(doc.hint_published_at)
+                                              if doc.hint_published_at else None)
+    return head
+
+
+def _language(body: str) -> str | None:
+    import py3langid  # loads its model on first use
+
+    code, _ = py3langid.classify(body)
+    return code or None
+
+
+def build_article(doc: Document, head: Head, cleaned: Cleaned) -> Article:
+    body = "\n\n".join(cleaned.paragraphs)
+    fetched = _naive_utc(doc.fetched_at) if doc.fetched_at else None
+    return Article(
+        article_id=doc.doc_id, doc_id=doc.doc_id, source_uri=doc.source_uri, url=doc.url,
+        title=head.title, publisher=head.publisher, byline=head.byline,
+        published_at=head.published_at, language=_language(body), body=body,
+        word_count=word_count(body), content_hash=content_hash(body), first_seen_at=fetched,
+        date_anchor=head.published_at or fetched,
+        date_anchor_source="published" if head.published_at else ("fetched" if fetched else None),
+    )
+
+
+def _spans(article_id: str, removals: list[Removal]) -> list[BoilerplateSpan]:
+    ordered = sorted(removals, key=lambda r: (r.index, r.offset))
+    return [BoilerplateSpan(article_id, pos, r.rule, r.text) for pos, r in enumerate(ordered)]
+
+
+def _quarantine(doc: Document, run_id: str, reason: str, message: str, payload: dict) -> QuarantineItem:
+    payload = {"source_uri": doc.source_uri, **payload}
+    return QuarantineItem(item_id=doc.doc_id, stage=STAGE, reason_code=reason, message=message,
+                          payload=json.dumps(payload, ensure_ascii=False, default=str), run_id=run_id,
+                          quarantined_at=_utc_now())
+
+
+def clean_documents(documents: list[Document], settings: Settings, run_id: str,
+                    recurring: RecurringLines | None = None) -> CleanOutput:
+    """Clean a batch; documents already quarantined at ingest are passed over."""
+    cleaner = Cleaner(load_rules())
+    recurring = recurring if recurring is not None else RecurringLines()
+    out = CleanOutput()
+    parsed: list[tuple[Document, Head]] = []
+    for doc in documents:
+        if doc.status == "quarantined":
+            continue
+        try:
+            head = parse_document(doc)
+        except _Unusable as exc:
+            out.quarantine.append(_quarantine(doc, run_id, exc.reason_code, str(exc), exc.payload))
+            continue
+        except Exception as exc:  # one bad page must not stop the batch: record it, go on
+            out.quarantine.append(_quarantine(doc, run_id, "clean_error", f"{type(exc).__name__}: {exc}", {}))
+            continue
+        norms = [normalise_for_hash(t) for _, t in head.paragraphs]
+        recurring.add_article(head.publisher, doc.raw_sha256 or doc.doc_id, norms)
+        parsed.append((doc, head))
+
+    for doc, head in parsed:
+        try:
+            _clean_one(doc, head, cleaner, recurring, settings, run_id, out)
+        except Exception as exc:  # as above: quarantined with the reason, batch goes on
+            out.quarantine.append(_quarantine(doc, run_id, "clean_error", f"{type(exc).__name__}: {exc}", {}))
+    return out
+
+
+def _clean_one(doc: Document, head: Head, cleaner: Cleaner, recurring: RecurringLines,
+               settings: Settings, run_id: str, out: CleanOutput) -> None:
+    def is_recurring(norm: str) -> bool:
+        return recurring.is_recurring(head.publisher, norm, settings.recurring_line_min_articles)
+
+    cleaned = cleaner.clean(head.paragraphs, is_recurring, head.title)
+    removals = head.removals + cleaned.removals
+    if not word_count("\n".join(cleaned.paragraphs)):
+        rules = sorted({r.rule for r in removals})
+        out.quarantine.append(_quarantine(
+            doc, run_id, "empty_body", f"no body left after cleaning ({len(removals)} spans removed)",
+            {"removed_rules": rules}))
+        return
+    article = build_article(doc, head, cleaned)
+    out.articles.append(article)
+    out.boilerplate.extend(_spans(article.article_id, removals))
+    out.captions.extend(Caption(article.article_id, pos, text)
+                        for pos, (_, text) in enumerate(sorted(cleaned.captions)))
+    key = publisher_key(head.publisher)
+    if key:
+        seen_at = article.first_seen_at or _utc_now()
+        digests = {line_hash(n, normalised=True) for n in (normalise_for_hash(t) for _, t in head.paragraphs)
+                   if len(n) >= MIN_LINE_CHARS}
+        out.publisher_lines.extend(PublisherLine(key, d, article.article_id, seen_at) for d in sorted(digests))
