@@ -50,54 +50,55 @@ def news_feeds():
         return start_run("feeds", load_settings(), run_id=context["run_id"])
 
     @task
-    def ingest(run_id: str, **context) -> dict:
+    def ingest(newsmon_run: str, **context) -> dict:
         from pipeline.flow import ingest_step
         from pipeline.settings import load_settings
 
         settings = load_settings()
         feeds = context["params"].get("feeds") or [str(settings.feeds_file)]
-        return ingest_step(run_id, [], feeds, settings)
+        return ingest_step(newsmon_run, [], feeds, settings)
 
     @task
-    def clean(run_id: str) -> dict:
+    def clean(newsmon_run: str) -> dict:
         from pipeline.flow import clean_step
         from pipeline.settings import load_settings
 
-        return clean_step(run_id, load_settings())
+        return clean_step(newsmon_run, load_settings())
 
     @task
-    def dedup(run_id: str) -> dict:
+    def dedup(newsmon_run: str) -> dict:
         from pipeline.flow import dedup_step
         from pipeline.settings import load_settings
 
-        return dedup_step(run_id, load_settings())
+        return dedup_step(newsmon_run, load_settings())
 
     @task
-    def extract(run_id: str) -> dict:
+    def extract(newsmon_run: str) -> dict:
         from pipeline.flow import extract_step
         from pipeline.settings import load_settings
 
-        return extract_step(run_id, load_settings())
+        return extract_step(newsmon_run, load_settings())
 
     @task
-    def validate(run_id: str) -> dict:
+    def validate(newsmon_run: str) -> dict:
         from pipeline.flow import validate_step
         from pipeline.settings import load_settings
 
-        return validate_step(run_id, load_settings())
+        return validate_step(newsmon_run, load_settings())
 
     @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE])
-    def publish(run_id: str, *, outlet_events=None) -> dict:
+    def publish(newsmon_run: str, *, outlet_events=None) -> dict:
         from pipeline.flow import publish_step
         from pipeline.settings import load_settings
 
-        written = publish_step(run_id, load_settings(), trigger="airflow-feeds")
+        written = publish_step(newsmon_run, load_settings(), trigger="airflow-feeds")
         # Downstream DAGs learn which newsmon run changed the warehouse.
-        outlet_events[WAREHOUSE].extra = {"run_id": run_id}
+        outlet_events[WAREHOUSE].extra = {"run_id": newsmon_run}
         return written
 
-    run_id = start()
-    steps = [ingest(run_id), clean(run_id), dedup(run_id), extract(run_id), validate(run_id), publish(run_id)]
+    newsmon_run = start()
+    steps = [ingest(newsmon_run), clean(newsmon_run), dedup(newsmon_run), extract(newsmon_run),
+             validate(newsmon_run), publish(newsmon_run)]
     for upstream, downstream in zip(steps, steps[1:], strict=False):
         upstream >> downstream
 
