@@ -1,7 +1,7 @@
 """Feed ingestion over feedparser's test suite (../shared/eval/feedparser), plus incremental timings.
 
     .venv/bin/python benchmarks/feed_suite.py            # read_feeds only (a few seconds)
-    .venv/bin/python benchmarks/feed_suite.py --cli      # also `newsmon run --feed` on the folder
+    .venv/bin/python benchmarks/feed_suite.py --cli      # also run_pipeline and `newsmon run --feed`
 
 Prints: files read, entries loaded, quarantined by reason, unexpected errors, crashes; how the
 20 files the manifest expects to be malformed ("bozo") were handled; files with no outcome
@@ -161,6 +161,32 @@ def cli_runs() -> None:
             print("    " + (proc.stdout.strip() or proc.stderr.strip()[-1500:]).replace("\n", "\n    "))
 
 
+def pipeline_runs() -> None:
+    """The same incremental sequence in one process through pipeline.flow.run_pipeline, with
+    each step's seconds: separates the work from import/start-up costs that the CLI pays."""
+    from pipeline.flow import run_pipeline
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(env={"NEWSMON_CONFIG": ""}, db_path=Path(tmp) / "news.duckdb",
+                                 staging_dir=Path(tmp) / "staging", reports_dir=Path(tmp) / "reports")
+        folder = Path(tmp) / "feed"
+        shutil.copytree(FIXTURE, folder)
+        feed = str(folder / "seeds.rss")
+        # `--feed PATH` reads local feeds offline (no pages): use a feeds file to read the pages.
+        feeds_file = Path(tmp) / "feeds.toml"
+        feeds_file.write_text(f'[[feed]]\nname = "bench-seeds"\nurl = "{feed}"\n', encoding="utf-8")
+        print("incremental, in-process run_pipeline (seconds per step; quality = GX suites + reports):")
+        for label, before in (("first run", None), ("nothing new", None), ("one new entry", _add_entry)):
+            if before:
+                before(folder / "seeds.rss")
+            started = time.perf_counter()
+            summary = run_pipeline([], [str(feeds_file)], settings, trigger="bench")
+            total = time.perf_counter() - started
+            work = sum(v for k, v in summary.seconds.items() if k != "quality")
+            print(f"  {label:<15} total {total:6.2f} s, steps without quality {work:5.2f} s, "
+                  f"documents={summary.documents} articles={summary.articles}  {summary.seconds}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cli", action="store_true", help="also run `newsmon run --feed` end to end")
@@ -175,6 +201,7 @@ def main() -> int:
         suite_run(settings)
         incremental_read_feeds(settings)
     if args.cli:
+        pipeline_runs()
         cli_runs()
     return 0
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,6 +39,7 @@ FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json
                "text/xml;q=0.9, */*;q=0.5")
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+PAGE_WORKERS = 4  # article pages fetched at once per feed: fast, still polite to one site
 MAX_SEEN_IDS = 5000  # ids kept per feed beyond those currently in it
 _MAX_KEY_CHARS = 256  # longer entry ids are stored hashed
 _MAX_BACKOFF = timedelta(hours=24)
@@ -92,7 +94,6 @@ class _Raw:
 class _FeedReader:
     def __init__(self, settings: Settings, run_id: str, now: datetime, fetcher: Fetcher, out: FeedOutput):
         self.settings, self.run_id, self.now, self.fetcher, self.out = settings, run_id, now, fetcher, out
-        self._internal_feed: dict[str, bool] = {}
 
     def quarantine(self, item_id: str, reason: str, message: str, payload: dict) -> QuarantineItem:
         return QuarantineItem(item_id=item_id, stage=STAGE, reason_code=reason, message=message,
@@ -194,38 +195,53 @@ class _FeedReader:
 
     # --- entries ----------------------------------------------------------------------------
     def _entries(self, feed: FeedSource, entries: list, seen: set[str], feed_encoding: str | None) -> int:
-        count = 0
+        new = []
         for entry in entries:
             key = _entry_key(entry)
             if key in seen:
                 continue
             seen.add(key)  # a feed listing one entry twice yields it once
-            count += 1
-            doc_id = stable_id("feed_entry", feed.name, key)
-            doc = self._document(feed, entry, doc_id, key, feed_encoding)
+            new.append((entry, key))
+        pages = self._pages(feed, [entry.get("link") if feed.fetch_pages else None for entry, _ in new])
+        for (entry, key), page in zip(new, pages, strict=True):
+            doc = self._document(feed, entry, stable_id("feed_entry", feed.name, key), key, feed_encoding, page)
             if doc is not None:
                 self.out.documents.append(doc)
-        return count
+        return len(new)
 
-    def _document(self, feed: FeedSource, entry, doc_id: str, key: str,
-                  feed_encoding: str | None) -> Document | None:
+    def _pages(self, feed: FeedSource, links: list[str | None]) -> list:
+        """Each link's page, or the FetchError that prevented it; a few fetched in parallel
+        (threads share the client's connection pool), results in entry order."""
+        # A feed on the internal network may link internal pages; any other feed may not.
+        allow_internal = not feed.is_local and resolves_to_internal(feed.url) if any(links) else False
+
+        def one(link: str | None):
+            if not link:
+                return None
+            try:
+                return self._page(feed, link, allow_internal)
+            except FetchError as exc:
+                return exc
+
+        wanted = sum(1 for link in links if link)
+        if wanted <= 1:
+            return [one(link) for link in links]
+        with ThreadPoolExecutor(max_workers=min(PAGE_WORKERS, wanted)) as pool:
+            return list(pool.map(one, links))
+
+    def _document(self, feed: FeedSource, entry, doc_id: str, key: str, feed_encoding: str | None,
+                  page: tuple[bytes, str, str] | FetchError | None) -> Document | None:
         link = entry.get("link") or None
         hints = {"hint_title": _clean(entry.get("title")), "hint_author": _clean(entry.get("author")),
                  "hint_published_at": _entry_datetime(entry)}
-        page_problem = None
-        if feed.fetch_pages and link:
-            try:
-                page = self._page(feed, link)
-            except FetchError as exc:
-                page_problem = exc
-            else:
-                if page is not None:
-                    body, url, ctype = page
-                    text, encoding = decode_text(body, ctype)
-                    return Document(doc_id=doc_id, source_kind="feed_entry", source_uri=url,
-                                    fetched_at=self.now, raw_sha256=_sha256(body), raw_text=text,
-                                    content_type="text/html", encoding=encoding, feed_name=feed.name,
-                                    url=url, content_origin="page", **hints)
+        page_problem = page if isinstance(page, FetchError) else None
+        if page is not None and page_problem is None:
+            body, url, ctype = page
+            text, encoding = decode_text(body, ctype)
+            return Document(doc_id=doc_id, source_kind="feed_entry", source_uri=url,
+                            fetched_at=self.now, raw_sha256=_sha256(body), raw_text=text,
+                            content_type="text/html", encoding=encoding, feed_name=feed.name,
+                            url=url, content_origin="page", **hints)
         content, ctype = _entry_content(entry)
         payload = {"feed": feed.name, "entry_id": key, "link": link}
         if page_problem is not None:
@@ -244,14 +260,10 @@ class _FeedReader:
                         encoding=feed_encoding or "utf-8", feed_name=feed.name, url=link,
                         content_origin="feed_content", **hints)
 
-    def _page(self, feed: FeedSource, link: str) -> tuple[bytes, str, str] | None:
-        """(bytes, final url, content type) of the article page; None if it is not HTML."""
+    def _page(self, feed: FeedSource, link: str, allow_internal: bool) -> tuple[bytes, str, str]:
+        """(bytes, final url, content type) of the article page."""
         if link.lower().startswith("file:"):
             return self._local_page(feed, link)
-        # A feed on the internal network may link internal pages; any other feed may not.
-        if feed.url not in self._internal_feed:
-            self._internal_feed[feed.url] = not feed.is_local and resolves_to_internal(feed.url)
-        allow_internal = self._internal_feed[feed.url]
         res = self.fetcher.fetch(link, accept=PAGE_ACCEPT, allow_internal=allow_internal)
         if res.truncated:
             raise FetchError("too_large", f"page larger than {self.settings.http_max_bytes} bytes (cut)",
