@@ -4,7 +4,8 @@ Rule-based on purpose: news dates come in a small number of surface forms ("Jan.
 "the night of December 31", "Friday", "next week", "mid-January", "in 2014", "three weeks
 later"), and a rule can be told *not* to fire on prices, counts and clock times, which a
 generic parser (dateparser's ``search_dates``) does not know. Precision is never invented:
-"mid-January" is a month, "next week" is a week, "in 2014" is a year.
+"mid-January" is a month, "in 2014" is a year, and "next week", coarser than a day, is
+stated as its month (stored precisions are day, month and year).
 
 A month-day without a year takes the year that puts it nearest the anchor, in the direction
 the clause's tense points to ("will meet on January 10" looks forward, "met on December 30"
@@ -30,11 +31,11 @@ class DateExpression:
     start: int
     end: int
     text: str
-    value: str  # ISO: YYYY-MM-DD | YYYY-Www | YYYY-MM | YYYY
-    granularity: str  # "day" | "week" | "month" | "year"
+    value: str  # ISO: YYYY-MM-DD | YYYY-MM | YYYY
+    granularity: str  # "day" | "month" | "year" (a week is stated as its month)
     year_explicit: bool = True  # False when the year came from the anchor, not the text
     kind: str = "absolute"  # "absolute" | "month_day" | "weekday" | "relative" | "chained"
-    qualifier: str | None = None  # "night" | "evening" | "morning" | "mid" | "early" | "late"
+    qualifier: str | None = None  # "night" | "evening" | "morning" | "mid" | "early" | "late" | "week"
 
 
 # --- vocabulary -----------------------------------------------------------------------------
@@ -405,6 +406,11 @@ def _coarser(a: str, b: str) -> str:
 
 def _mk(m: re.Match[str], d: date, gran: str, explicit: bool = True, kind: str = "absolute",
         qualifier: str | None = None) -> DateExpression:
+    if gran == "week":
+        # Stored precisions are day, month and year: a week is stated as its month (the month
+        # of its Thursday, as ISO weeks do, when it straddles two), never as a made-up day.
+        monday = d - timedelta(days=d.weekday())
+        d, gran, qualifier = monday + timedelta(days=3), "month", qualifier or "week"
     return DateExpression(m.start(), m.end(), m.group(0), _to_value(d, gran), gran, explicit, kind,
                           qualifier or None)
 

@@ -35,6 +35,7 @@ class Member:
     actor_keys: frozenset[str] = frozenset()  # entity ids plus "cc:<country>" for states and peoples
     specific: frozenset[str] = frozenset()  # the actors that are people or organisations
     modality: str | None = None
+    dated: bool = True  # its date rests on a publication date, the text, or a corroborated event
 
 
 @dataclass
@@ -135,7 +136,7 @@ def _neg(event_id: str) -> tuple[int, ...]:
 
 def pattern_match(month_day: tuple[int, int] | None, weekday: int | None, family: str,
                   actors: frozenset[str], location: str | None, clusters: list[Cluster]) -> Cluster | None:
-    """A strongly dated event a year-less mention may refer to (same month-day or weekday).
+    """A dated event a year-less mention may refer to (same month-day or weekday).
 
     Used for articles whose only anchor is the time a file was read: their year is unknown,
     but "January 10" with the same actors and kind of event as a dated event is that event.
@@ -146,7 +147,7 @@ def pattern_match(month_day: tuple[int, int] | None, weekday: int | None, family
         value, gran = cluster.date()
         if gran != "day" or cluster.family != family:
             continue
-        if not any(m.strong for m in cluster.members):
+        if not any(m.dated for m in cluster.members):
             continue
         d = date.fromisoformat(value)
         overlap = len(set(actors) & cluster.actors())

@@ -27,6 +27,7 @@ from pipeline.records import Article, Entity, EntityMention, Event, EventMention
 from pipeline.settings import Settings
 
 _MODALITY_ORDER = ("occurred", "scheduled", "hypothetical")
+_CONTEXT_MIN_SHARED = 2  # named people/organisations an undated file must share with dated ones
 
 
 @dataclass
@@ -77,13 +78,14 @@ class _Consolidator:
                     key, m.article_id, etype, self._family(etype), m.event_date or ev.event_date,
                     m.date_precision or ev.date_precision, list(m.actors or []), m.location,
                     float(m.confidence), float(m.confidence) >= 0.6, self.actor_keys(list(m.actors or [])),
-                    self.specific(list(m.actors or [])), m.modality or ev.modality))
+                    self.specific(list(m.actors or [])), m.modality or ev.modality, float(m.confidence) >= 0.6))
                 self.key_to_event[key] = ev.event_id
             if not cluster.members:  # an event stored without mentions still blocks a duplicate
                 cluster.members.append(Member(
                     ("", -1, ev.event_type), "", ev.event_type, self._family(ev.event_type), ev.event_date,
                     ev.date_precision, list(ev.actors or []), ev.location, 0.5, True,
-                    self.actor_keys(list(ev.actors or [])), self.specific(list(ev.actors or [])), ev.modality))
+                    self.actor_keys(list(ev.actors or [])), self.specific(list(ev.actors or [])), ev.modality,
+                    True))
             self.clusters[ev.event_id] = cluster
         self.touched: set[str] = set()
 
@@ -110,7 +112,8 @@ class _Consolidator:
         return Member((c.article_id, c.start_char, c.event_type.name), c.article_id, c.event_type.name,
                       c.event_type.family, c.date.value, c.date.granularity, c.actors,
                       self.location_name(c.location), c.confidence, c.anchor_strength == "strong",
-                      self.actor_keys(c.actors), self.specific(c.actors), c.modality)
+                      self.actor_keys(c.actors), self.specific(c.actors), c.modality,
+                      c.anchor_strength in ("strong", "corroborated"))
 
     def add(self, c: Candidate) -> str:
         m = self.member(c)
@@ -161,6 +164,20 @@ class _Consolidator:
         return weekday_day + timedelta(days=-3 if lean < 0 else (3 if lean > 0 else 0))
 
 
+def _context_anchor(article_id: str, effective: dict[str, date],
+                    mentions_by_article: dict[str, list[EntityMention]], entities: dict[str, Entity]) -> date | None:
+    """For a file-dated article nothing corroborates: the middle date of the dated articles of
+    the batch that name the same people and organisations (a folder of files about one story is
+    read as one news period). Year-less dates in it then resolve to the nearest year."""
+    def named(aid: str) -> set[str]:
+        return {m.entity_id for m in mentions_by_article.get(aid, [])
+                if (m.entity_type or getattr(entities.get(m.entity_id), "entity_type", "")) in ("PERSON", "ORG")}
+
+    own = named(article_id)
+    related = sorted(d for aid, d in effective.items() if len(own & named(aid)) >= _CONTEXT_MIN_SHARED)
+    return related[len(related) // 2] if related else None
+
+
 def _valid(year: int, month: int, day: int) -> bool:
     try:
         date(year, month, day)
@@ -186,23 +203,46 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
 
     live = [a for a in articles if not a.is_duplicate]
     anchors = {a.article_id: _anchor_of(a) for a in live}
-    # Strongly dated articles first, oldest first: they found events that file-dated ones join.
-    order = sorted(live, key=lambda a: (anchors[a.article_id][1] != "strong",
-                                        anchors[a.article_id][0] or date.max, a.article_id))
     new_candidates: list[Candidate] = []
-    for article in order:
-        anchor, strength, lower_bound = anchors[article.article_id]
+
+    def read(article: Article, anchor: date | None, strength: str, lower_bound: bool) -> list[Candidate]:
         args = (sents_by_article.get(article.article_id, []), mentions_by_article.get(article.article_id, []))
         dates = find_dates(article.body, anchor, anchor_is_lower_bound=lower_bound)
-        candidates = find_candidates(article, *args, dates, entity_map, lexicon, anchor, strength, lower_bound)
-        if strength == "weak":
-            new_anchor = cons.corroborated_anchor(article.body, candidates)
-            if new_anchor is not None:
-                candidates = find_candidates(article, *args, find_dates(article.body, new_anchor), entity_map,
-                                             lexicon, new_anchor, "corroborated")
+        return find_candidates(article, *args, dates, entity_map, lexicon, anchor, strength, lower_bound)
+
+    def add_all(candidates: list[Candidate]) -> None:
         for c in candidates:
             c.event_id = cons.add(c)
             new_candidates.append(c)
+
+    # Strongly dated articles first, oldest first: they found the events file-dated ones join.
+    strong = sorted((a for a in live if anchors[a.article_id][1] == "strong"),
+                    key=lambda a: (anchors[a.article_id][0] or date.max, a.article_id))
+    effective: dict[str, date] = {}  # the date each dated article was read against
+    for article in strong:
+        add_all(read(article, *anchors[article.article_id]))
+        if anchors[article.article_id][0] is not None:
+            effective[article.article_id] = anchors[article.article_id][0]
+    # File-dated articles in rounds: one corroborated by a dated event may date another.
+    pending = sorted((a for a in live if anchors[a.article_id][1] != "strong"), key=lambda a: a.article_id)
+    while pending:
+        progressed = []
+        for article in pending:
+            anchor, strength, lower_bound = anchors[article.article_id]
+            new_anchor = cons.corroborated_anchor(article.body, read(article, anchor, strength, lower_bound))
+            if new_anchor is not None:
+                add_all(read(article, new_anchor, "corroborated", True))
+                effective[article.article_id] = new_anchor
+                progressed.append(article)
+        if not progressed:
+            break
+        pending = [a for a in pending if a not in progressed]
+    for article in pending:
+        context = _context_anchor(article.article_id, effective, mentions_by_article, entity_map)
+        if context is not None:
+            add_all(read(article, context, "context", True))
+        else:  # nothing dates it: its own (fetch-time) anchor
+            add_all(read(article, *anchors[article.article_id]))
 
     seen = {a.article_id: a for a in live}
     event_mentions = [
