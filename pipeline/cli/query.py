@@ -10,7 +10,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sql", help="run a read-only SQL query on the warehouse and print the result")
     p.add_argument("query")
     p.add_argument("--db", help="warehouse file (default: warehouse/news.duckdb)")
-    p.add_argument("--max-width", type=int, default=120)
+    p.add_argument("--max-width", type=int, default=160)
     p.set_defaults(func=handle_sql)
     s = sub.add_parser("status", help="table counts and the latest run of the warehouse")
     s.add_argument("--db", help="warehouse file (default: warehouse/news.duckdb)")
