@@ -62,7 +62,7 @@ _DAY_RE = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR_RE = r"(?:1[89]\d\d|20\d\d)"
 _WEEKDAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUM_RE = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)"
-_QUAL_RE = r"(?:(?:the\s+|on\s+the\s+)?(?P<qual>night|evening|morning|afternoon)\s+of\s+)"
+_QUAL_RE = r"(?:(?:the\s+)?(?P<qual>night|evening|morning|afternoon)\s+of\s+)"
 _PART_RE = r"(?:(?P<part>mid|early|late)[-\s]+|(?:the\s+)?(?P<edge>end|beginning|start|middle)\s+of\s+)"
 
 # Ordered: longer, more specific forms first; a span claimed by one pattern is not re-used.
@@ -131,12 +131,21 @@ def _sentence_span(text: str, pos: int) -> tuple[int, int]:
     return start, (m.start() if m else len(text))
 
 
+_INTRO = re.compile(r"^[\W_]*(?:(?:on|in|at|by|already|early|late|since|until|and|but|then|so|later|the|of|"
+                    r"during|from|before|after|as|of|that)\W+)*$", re.IGNORECASE)
+
+
 def tense_at(text: str, start: int, end: int) -> str:
-    """'past' | 'future' | 'unknown' for the clause around text[start:end] (lexical cues)."""
+    """'past' | 'future' | 'unknown' for the clause around text[start:end] (lexical cues).
+
+    The governing verb usually precedes the date ("will meet on Jan 10"), so cues before it
+    decide when there are any; cues after it count only for an introductory date ("On
+    January 26, the US submitted ...") or when nothing precedes it.
+    """
     s_start, s_end = _sentence_span(text, start)
-    scores = {"past": 0.0, "future": 0.0}
-    # "On January 26, the US submitted ...": an introductory date takes the tense of what follows.
-    initial = len(text[s_start:start].split()) <= 3
+    before_scores = {"past": 0.0, "future": 0.0}
+    after_scores = {"past": 0.0, "future": 0.0}
+    initial = _INTRO.match(text[s_start:start]) is not None
     for label, cue_re in (("future", _FUTURE_CUES), ("past", _PAST_CUES)):
         for m in cue_re.finditer(text, s_start, s_end):
             if start <= m.start() < end:
@@ -148,11 +157,13 @@ def tense_at(text: str, start: int, end: int) -> str:
                 continue  # "followed by", "initiated by": a participle, not the clause's tense
             before = m.end() <= start
             gap = text[m.end():start] if before else text[end:m.start()]
-            distance = len(gap.split())
-            # The governing verb usually precedes the date ("will meet on Jan 10"); a cue after
-            # it, past a comma, more often belongs to the next clause.
             weight = 1.0 if before or initial else (0.3 if re.search(r"[,;:]", gap) else 0.6)
-            scores[label] += weight / (1.0 + distance / 4.0) * (1.5 if label == "future" else 1.0)
+            side = before_scores if before else after_scores
+            side[label] += weight / (1.0 + len(gap.split()) / 4.0) * (1.5 if label == "future" else 1.0)
+    if initial or max(before_scores.values()) < 0.2:
+        scores = {k: before_scores[k] + after_scores[k] for k in before_scores}
+    else:
+        scores = before_scores
     if max(scores.values()) < 0.1 or abs(scores["past"] - scores["future"]) < 0.1:
         return "unknown"
     return "future" if scores["future"] > scores["past"] else "past"

@@ -1,0 +1,230 @@
+"""Date expressions: every surface form, year direction, false alarms, anchors, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.dates import find_dates, resolve_anchor, tense_at
+from pipeline.records import Article
+
+CASES = Path(__file__).parent / "cases" / "dates"
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+
+
+def _one(text: str, anchor: str) -> tuple[str, str, str]:
+    found = find_dates(text, date.fromisoformat(anchor))
+    assert len(found) == 1, [(e.text, e.value) for e in found]
+    e = found[0]
+    assert text[e.start:e.end] == e.text
+    return e.text, e.value, e.granularity
+
+
+# (sentence, anchor, expected text, value, granularity): written for these tests, not from seeds.
+FORMS = [
+    ("The envoys met on Jan. 10 in Vienna.", "2023-03-15", "Jan. 10", "2023-01-10", "day"),
+    ("Voting ended on December 30 without incident.", "2024-01-03", "December 30", "2023-12-30", "day"),
+    ("Talks will resume on January 8, the ministry said.", "2023-12-28", "January 8", "2024-01-08", "day"),
+    ("The ministers spoke on Friday.", "2023-06-07", "Friday", "2023-06-02", "day"),
+    ("The ministers will speak again on Friday.", "2023-06-07", "Friday", "2023-06-09", "day"),
+    ("A new round is planned for next week.", "2023-06-07", "next week", "2023-06", "month"),
+    ("The strike began on the night of January 3.", "2023-01-10", "the night of January 3", "2023-01-03", "day"),
+    ("A ruling is expected in mid-January.", "2022-12-20", "mid-January", "2023-01", "month"),
+    ("Crimea was annexed in 2014.", "2023-06-07", "2014", "2014", "year"),
+    ("The pact was signed on 16 June 2021 in Geneva.", "2023-06-07", "16 June 2021", "2021-06-16", "day"),
+    ("The pact was signed on June 16, 2021, in Geneva.", "2023-06-07", "June 16, 2021", "2021-06-16", "day"),
+    ("Elections were held in November 2015.", "2023-06-07", "November 2015", "2015-11", "month"),
+    ("The report is dated 2023-05-30.", "2023-06-07", "2023-05-30", "2023-05-30", "day"),
+    ("The dam was breached three days ago.", "2023-06-07", "three days ago", "2023-06-04", "day"),
+    ("Prices rose last month.", "2023-06-07", "last month", "2023-05", "month"),
+    ("The drills ended yesterday.", "2023-06-07", "yesterday", "2023-06-06", "day"),
+    ("In late May, rebels took the airport.", "2023-06-07", "late May", "2023-05", "month"),
+    ("Growth should pick up in mid-2024.", "2023-06-07", "mid-2024", "2024", "year"),
+]
+
+
+@pytest.mark.parametrize("text,anchor,surface,value,gran", FORMS)
+def test_each_form_resolves_against_the_anchor(text, anchor, surface, value, gran):
+    assert _one(text, anchor) == (surface, value, gran)
+
+
+def test_relative_to_the_previous_date_three_weeks_later_is_not_a_day():
+    text = "The leaders talked on December 7. Three weeks later, on December 30, they spoke again."
+    found = find_dates(text, date(2022, 1, 5))
+    assert [(e.text, e.value, e.granularity) for e in found] == [
+        ("December 7", "2021-12-07", "day"),
+        ("Three weeks later", "2021-12", "month"),  # a week is stated as its month: no made-up day
+        ("December 30", "2021-12-30", "day"),
+    ]
+
+
+def test_days_later_counts_from_the_previous_date():
+    found = find_dates("Talks open on January 10. Two days later, NATO meets.", date(2022, 1, 4))
+    assert [(e.text, e.value) for e in found] == [("January 10", "2022-01-10"), ("Two days later", "2022-01-12")]
+
+
+def test_chained_expression_without_a_reference_is_not_resolved():
+    assert find_dates("Three weeks later, the talks collapsed.", date(2023, 6, 7)) == []
+
+
+@pytest.mark.parametrize("text,value", [
+    ("The leaders met on January 5.", "2023-01-05"),           # past: the January before
+    ("The leaders will meet on January 5.", "2024-01-05"),     # future: the next January
+])
+def test_month_day_year_follows_the_tense(text, value):
+    assert _one(text, "2023-12-20")[1] == value
+
+
+@pytest.mark.parametrize("text", [
+    "The company paid $2,019 million for 2,021 new hires.",
+    "Shares rose 3.5% to $20.22 at 10:30 a.m. local time.",
+    "The flight landed at 11:35 p.m. Moscow time.",
+    "Around 2000 troops were moved to the border.",
+    "The minister may resign if the vote fails.",
+    "March on Washington organisers expect 5,000 people.",
+    "The mission ran through the 1990s.",
+    "Room 2019 of the hotel was booked for 3 nights.",
+    "Headline from Ukraine Today: markets calm.",
+    "The ratio was 3/4 and the score 21-19.",
+    "They signed on 03/04/2023, a date written either way round.",
+])
+def test_numbers_prices_times_and_words_are_not_dates(text):
+    assert find_dates(text, date(2023, 6, 7)) == []
+
+
+def test_never_invents_precision():
+    values = {e.text: (e.value, e.granularity) for e in find_dates(
+        "Sanctions were eased in early March and tightened in 2019.", date(2023, 6, 7))}
+    assert values == {"early March": ("2023-03", "month"), "2019": ("2019", "year")}
+
+
+def test_tense_cues():
+    s = "Officials are due to meet in Geneva on January 10."
+    assert tense_at(s, s.index("January"), len(s) - 1) == "future"
+    s = "On January 26, the envoy submitted the reply."
+    assert tense_at(s, 3, 13) == "past"
+
+
+def test_without_anchor_only_self_contained_dates_resolve():
+    found = find_dates("On 4 January 2022 they met; on Friday they spoke; on January 10 they meet.", None)
+    assert [(e.text, e.value) for e in found] == [("4 January 2022", "2022-01-04")]
+
+
+def _article(body: str, published: datetime | None = None) -> Article:
+    return Article("a1", "d1", "/x.txt", None, None, None, None, published, "en", body, len(body.split()), "h")
+
+
+def test_anchor_published_first():
+    when = datetime(2022, 1, 4, 9, 35)
+    assert resolve_anchor(_article("Talks on Jan. 10.", when), datetime(2026, 1, 1)) == (when, "published")
+
+
+def test_anchor_inferred_from_a_dateline():
+    body = "Headline words here\n\n4 January 2022, 09:35 AM\n\nThe talks on Jan. 10 were set on 1 December 2021."
+    assert resolve_anchor(_article(body), datetime(2026, 1, 1)) == (datetime(2022, 1, 4), "inferred")
+
+
+def test_anchor_inferred_from_the_latest_reported_day_not_a_scheduled_one():
+    body = ("Ministers met on 3 March 2021 and again on 9 March 2021. "
+            "They will meet again on 1 June 2021.")
+    assert resolve_anchor(_article(body), None) == (datetime(2021, 3, 9), "inferred")
+
+
+def test_anchor_falls_back_to_fetch_date_then_nothing():
+    fetched = datetime(2023, 5, 1, 12, 0)
+    assert resolve_anchor(_article("They met on Friday in 2014."), fetched) == (fetched, "fetched")
+    assert resolve_anchor(_article("They met on Friday."), None) == (None, None)
+
+
+def test_seed_dates_resolve_against_the_published_day():
+    text = (SEEDS / "000_5f96fe331a1d35a0.txt").read_text(encoding="utf-8")
+    got = {(e.text, e.value) for e in find_dates(text, date(2022, 1, 4))}
+    assert {("Jan. 3", "2022-01-03"), ("Jan. 10", "2022-01-10"), ("Dec. 30", "2021-12-30"),
+            ("4 January 2022", "2022-01-04"), ("1962", "1962")} <= got
+    assert not any(e.text.startswith(("09:35", "9am")) for e in find_dates(text, date(2022, 1, 4)))
+
+
+def _score(path: Path, system) -> float:
+    """Resolution F1 (span overlap and equal value) on a labelled JSON-lines file."""
+    tp = n_pred = n_gold = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        text, anchor = case["text"], date.fromisoformat(case["anchor"])
+        gold = [(text.index(g[0]), text.index(g[0]) + len(g[0]), g[1], g[2]) for g in case["gold"]]
+        preds = system(text, anchor)
+        n_pred, n_gold = n_pred + len(preds), n_gold + len(gold)
+        used: set[int] = set()
+        for s, e, ok in preds:
+            hit = next((i for i, g in enumerate(gold) if i not in used and s < g[1] and g[0] < e), None)
+            if hit is not None:
+                used.add(hit)
+                tp += ok(gold[hit][2], gold[hit][3])
+    p, r = tp / n_pred, tp / n_gold
+    return 2 * p * r / (p + r)
+
+
+def _ours(text, anchor):
+    return [(e.start, e.end, lambda v, g, e=e: (e.value, e.granularity) == (v, g)) for e in find_dates(text, anchor)]
+
+
+def _dateparser(text, anchor):
+    from dateparser.search import search_dates
+
+    out = []
+    for surface, dt in search_dates(text, languages=["en"], settings={
+            "RELATIVE_BASE": datetime(anchor.year, anchor.month, anchor.day)}) or []:
+        start = text.find(surface)
+        as_gran = {"day": dt.strftime("%Y-%m-%d"), "month": dt.strftime("%Y-%m"), "year": dt.strftime("%Y")}
+        out.append((start, start + len(surface), lambda v, g, a=as_gran: a[g] == v))
+    return out
+
+
+@pytest.mark.parametrize("name", ["labelled.jsonl", "heldout.jsonl"])
+def test_finder_beats_dateparser_on_labelled_sentences(name):
+    ours, theirs = _score(CASES / name, _ours), _score(CASES / name, _dateparser)
+    assert ours >= 0.9
+    assert ours > theirs + 0.15
+
+
+def _newsmon(*args: str) -> subprocess.CompletedProcess:
+    # A subprocess, as a user runs it (the dispatcher discovers its subcommand modules on import).
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+
+
+def test_cli_prints_one_json_line_per_expression_with_offsets_into_the_text(tmp_path):
+    from pipeline.ingest.files import read_document
+    from pipeline.settings import load_settings
+
+    text = "Ministers met on Jan. 10 and will meet again next week — not at 10:30, nor for $2,020.\n"
+    utf8 = tmp_path / "a.txt"
+    utf8.write_text(text, encoding="utf-8")
+    utf16 = tmp_path / "b.txt"
+    utf16.write_bytes(text.encode("utf-16"))  # decoded by the ingest reader
+    done = _newsmon("dates", "--anchor", "2023-01-12", str(utf8), str(utf16))
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["source"], r["text"], r["value"], r["granularity"]) for r in rows] == [
+        (str(utf8), "Jan. 10", "2023-01-10", "day"), (str(utf8), "next week", "2023-01", "month"),
+        (str(utf16), "Jan. 10", "2023-01-10", "day"), (str(utf16), "next week", "2023-01", "month")]
+    as_read = {str(p): read_document(p, load_settings(env={})).raw_text for p in (utf8, utf16)}
+    for r in rows:  # offsets index the text as the ingest reader decodes it
+        assert as_read[r["source"]][r["start"]:r["end"]] == r["text"]
+        assert set(r) == {"source", "start", "end", "text", "value", "granularity"}
+
+
+def test_cli_bad_anchor_and_unreadable_file(tmp_path):
+    bad = _newsmon("dates", "--anchor", "2023-13-01", str(tmp_path))
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+    good = tmp_path / "ok.txt"
+    good.write_text("They met in 2014.", encoding="utf-8")
+    out = _newsmon("dates", "--anchor", "2023-01-01", str(tmp_path / "missing.txt"), str(good))
+    assert out.returncode == 1
+    assert json.loads(out.stdout.strip())["value"] == "2014"
+    assert "missing.txt" in out.stderr
