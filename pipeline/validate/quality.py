@@ -97,9 +97,9 @@ def _shown(value: Any, patterns: list[str]) -> Any:
     return value[:MAX_TEXT] + "…"
 
 
-def _examples(suite: Suite, result: dict[str, Any], kwargs: dict[str, Any]) -> list[dict[str, Any]]:
+def _examples(suite: Suite, result: dict[str, Any], kwargs: dict[str, Any], show: list[str]) -> list[dict[str, Any]]:
     index = result.get("partial_unexpected_index_list") or []
-    wanted = [c for c in dict.fromkeys(suite.key + _columns_of(kwargs)) if c in suite.frame.columns]
+    wanted = [c for c in dict.fromkeys(suite.key + show + _columns_of(kwargs)) if c in suite.frame.columns]
     patterns = list(kwargs.get("regex_list") or [])
     rows = []
     for i in index[:EXAMPLES]:
@@ -163,7 +163,7 @@ def run_quality_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_
                 "description": check.description,
                 "result": {k: _shown(v, []) if not isinstance(v, list) else [_shown(x, []) for x in v]
                            for k, v in jsonable(raw).items() if k != "partial_unexpected_index_list"},
-                "examples": [] if er.success else _examples(suite, raw, kwargs),
+                "examples": [] if er.success else _examples(suite, raw, kwargs, check.show),
                 "exception": exception,
             }
             evaluated[check.name] = QualityResult(

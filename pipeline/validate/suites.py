@@ -57,6 +57,7 @@ class Check:
     severity: str
     expectation: Any  # a gx.expectations.Expectation
     description: str = ""
+    show: list[str] = field(default_factory=list)  # extra columns to show in failing examples
 
 
 @dataclass
@@ -66,15 +67,21 @@ class Suite:
     key: list[str]  # columns that identify a row in examples
     checks: list[Check] = field(default_factory=list)
 
-    def add(self, name: str, severity: str, expectation: Any, description: str = "") -> None:
-        self.checks.append(Check(f"{self.name}.{name}", severity, expectation, description))
+    def add(self, name: str, severity: str, expectation: Any, description: str = "",
+            show: list[str] | None = None) -> None:
+        self.checks.append(Check(f"{self.name}.{name}", severity, expectation, description, show or []))
 
 
 def boilerplate_markers(settings: Settings) -> list[str]:
     markers = settings.extra.get("boilerplate_markers") if settings.extra else None
     if markers is None:
         markers = tomllib.loads(MARKERS_FILE.read_text(encoding="utf-8"))["markers"]
-    return [_case_insensitive(m) for m in markers]
+    return [_case_insensitive(_non_capturing(m)) for m in markers]
+
+
+def _non_capturing(pattern: str) -> str:
+    # pandas warns on every call when a pattern has capture groups; ours only group.
+    return re.sub(r"(?<!\\)\((?!\?)", "(?:", pattern)
 
 
 def _case_insensitive(pattern: str) -> str:
@@ -99,7 +106,7 @@ def _schema_checks(suite: Suite, schema: dict[str, Any]) -> None:
             allowed = [v for v in prop["enum"] if v is not None]
             suite.add(f"{col}.allowed_values", CRITICAL, E.ExpectColumnValuesToBeInSet(column=col, value_set=allowed))
         if "pattern" in prop:
-            suite.add(f"{col}.pattern", CRITICAL, E.ExpectColumnValuesToMatchRegex(column=col, regex=prop["pattern"]))
+            suite.add(f"{col}.pattern", CRITICAL, E.ExpectColumnValuesToMatchRegex(column=col, regex=_non_capturing(prop["pattern"])))
         if "minLength" in prop:
             suite.add(f"{col}.not_empty", CRITICAL,
                       E.ExpectColumnValueLengthsToBeBetween(column=col, min_value=prop["minLength"]))
@@ -146,10 +153,7 @@ def build_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_id: st
 
     for table, col, ref_table, ref_col in REFERENCES:
         if table in suites and ref_table in tables:
-            allowed = sorted(_ids(tables, ref_table, ref_col), key=str)
-            suites[table].add(f"{col}.references_{ref_table}", CRITICAL,
-                              E.ExpectColumnValuesToBeInSet(column=col, value_set=allowed),
-                              f"every {col} is a {ref_table}.{ref_col}")
+            _reference(suites[table], col, ref_table, _ids(tables, ref_table, ref_col), ref_col)
 
     if "documents" in suites:
         _documents(suites["documents"], tables, settings, run_id, tomorrow)
@@ -174,6 +178,18 @@ def build_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_id: st
     return list(suites.values())
 
 
+def _reference(suite: Suite, col: str, ref_table: str, keys: set[Any], ref_col: str) -> None:
+    """Referential integrity as a derived flag: GX is given True/False/None, not every key of
+    the referenced table as a value set (which it would copy into each metric's id)."""
+    flag = f"_check_{col}_in_{ref_table}"
+    if col in suite.frame.columns:
+        values = suite.frame[col]
+        suite.frame[flag] = values.isin(keys).astype(object).where(values.notna(), None)
+    suite.add(f"{col}.references_{ref_table}", CRITICAL,
+              E.ExpectColumnValuesToBeInSet(column=flag, value_set=[True]),
+              f"every {col} is a {ref_table}.{ref_col}", show=[col])
+
+
 def _documents(suite: Suite, tables: dict[str, pd.DataFrame], settings: Settings, run_id: str,
                tomorrow: datetime) -> None:
     frame = suite.frame
@@ -190,7 +206,8 @@ def _documents(suite: Suite, tables: dict[str, pd.DataFrame], settings: Settings
         frame["_check_quarantined"] = flag.astype(object).where(_in_run(frame, run_id), None)
     suite.add("quarantined_share.within_bounds", WARNING, E.ExpectColumnValuesToBeInSet(
         column="_check_quarantined", value_set=[False], mostly=1 - settings.max_quarantine_share),
-        f"at most {settings.max_quarantine_share:.0%} of this run's documents quarantined")
+        f"at most {settings.max_quarantine_share:.0%} of this run's documents quarantined",
+        show=["source_uri", "status"])
 
 
 def _articles(suite: Suite, settings: Settings, run_id: str, tomorrow: datetime) -> None:
@@ -207,10 +224,12 @@ def _articles(suite: Suite, settings: Settings, run_id: str, tomorrow: datetime)
         frame["_check_duplicate_link"] = frame["is_duplicate"].astype(bool) == frame["duplicate_of"].notna()
         frame["_check_duplicate"] = frame["is_duplicate"].astype(object).where(_in_run(frame, run_id), None)
     suite.add("duplicate_of.set_iff_duplicate", CRITICAL, E.ExpectColumnValuesToBeInSet(
-        column="_check_duplicate_link", value_set=[True]), "duplicate_of is set exactly when is_duplicate")
+        column="_check_duplicate_link", value_set=[True]), "duplicate_of is set exactly when is_duplicate",
+        show=["is_duplicate", "duplicate_of"])
     suite.add("duplicate_share.within_bounds", WARNING, E.ExpectColumnValuesToBeInSet(
         column="_check_duplicate", value_set=[False], mostly=1 - settings.max_duplicate_share),
-        f"at most {settings.max_duplicate_share:.0%} of this run's articles are duplicates")
+        f"at most {settings.max_duplicate_share:.0%} of this run's articles are duplicates",
+        show=["duplicate_of", "similarity"])
 
 
 def _surface_matches_body(suite: Suite, articles: pd.DataFrame) -> None:
@@ -227,7 +246,8 @@ def _surface_matches_body(suite: Suite, articles: pd.DataFrame) -> None:
 
         frame["_check_surface_in_body"] = frame.apply(matches, axis=1) if len(frame) else pd.Series(dtype=object)
     suite.add("surface.matches_body", WARNING, E.ExpectColumnValuesToBeInSet(
-        column="_check_surface_in_body", value_set=[True]), "body[start_char:end_char] == surface")
+        column="_check_surface_in_body", value_set=[True]), "body[start_char:end_char] == surface",
+        show=["entity_id", "surface"])
 
 
 def _events(suite: Suite, now: datetime) -> None:
@@ -239,7 +259,7 @@ def _events(suite: Suite, now: datetime) -> None:
             frame["event_date"].map(_first_day, na_action="ignore"), errors="coerce")
     suite.add("event_date.plausible_date", WARNING, E.ExpectColumnValuesToBeBetween(
         column="_check_event_day", min_value=EARLIEST_DATE, max_value=latest),
-        f"between {EARLIEST_DATE:%Y-%m-%d} and {latest:%Y-%m-%d}")
+        f"between {EARLIEST_DATE:%Y-%m-%d} and {latest:%Y-%m-%d}", show=["event_date"])
     suite.add("num_mentions.at_least_one", WARNING,
               E.ExpectColumnValuesToBeBetween(column="num_mentions", min_value=1),
               "an event nobody mentions is an orphan")
