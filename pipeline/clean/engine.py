@@ -11,6 +11,7 @@ the article's shape rather than at a phrase:
   they run to the end of the article;
 - ``trailing:furniture``: short label lines ("Show more news", "Next Post") after the last
   prose paragraph, once boilerplate has been found there;
+- ``trailing:signoff``: agency or author initials closing the article ("RIRM", "(dpa)");
 - ``recurring:publisher_line``: a line recurring across many articles of the same publisher.
 
 Questions, quoted lines and anything ending like a sentence are never taken by the
@@ -131,6 +132,7 @@ class Cleaner:
             self._classify(p, seen, recurring)
         self._teaser_lists(paras)
         self._trailing_furniture(paras)
+        self._signoff(paras)
         for p in paras:
             if p.removed_by:
                 out.removals.append(Removal(p.index, 0, p.removed_by, p.text))
@@ -164,7 +166,9 @@ class Cleaner:
             p.removed_by = f"{family}:repeated_paragraph"
             return
         seen.setdefault(p.norm, p)
-        rule = _first_match(self.paragraph_rules, p.norm, p.words) or self._all_sentences(p)
+        # Table cells arrive as "| label |": the pipes are layout, not words.
+        probe = p.norm.strip(" |")
+        rule = _first_match(self.paragraph_rules, probe, len(probe.split())) or self._all_sentences(p)
         if rule is not None:
             p.removed_by = rule.label
             p.is_caption = rule.action == "caption"
@@ -215,6 +219,17 @@ class Cleaner:
         for p in tail:
             if not p.removed_by:
                 p.removed_by = "trailing:furniture"
+
+    @staticmethod
+    def _signoff(paras: list[_Para]) -> None:
+        """Agency or author initials closing the article ('RIRM', '(dpa)', 'AP')."""
+        kept = [p for p in paras if not p.removed_by]
+        if len(kept) < 2:
+            return
+        last = kept[-1].text.strip()
+        if len(last) <= 15 and len(last.split()) <= 2 and any(c.isalpha() for c in last) \
+                and not any(c.islower() for c in last):
+            kept[-1].removed_by = "trailing:signoff"
 
     def _sentences(self, p: _Para, out: Cleaned) -> str:
         if not self.sentence_rules:
