@@ -264,8 +264,10 @@ def sweep(items: list[Item], settings) -> None:
     deduplicate(_articles(items), index, low)
     pairs = index.candidate_pairs(0)
     family = {it.article_id: it.family for it in items}
-    truth_pairs = _pairs({f: [it.article_id for it in items if it.family == f]
-                          for f in {it.family for it in items}})
+    families: dict[str, list[str]] = {}
+    for it in items:
+        families.setdefault(it.family, []).append(it.article_id)
+    truth_pairs = _pairs(families)
     rows = []
     for o, n in pairs.tolist():
         a, b = index.members[o].article_id, index.members[n].article_id
@@ -323,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         worker(args.worker, args.corpus, args.result, args.batch, overrides)
         return 0
 
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows when redirected to a file
     t0 = time.perf_counter()
     items = generate(args.n, args.seed)
     print(f"generated {len(items)} articles in {time.perf_counter() - t0:.1f}s: "

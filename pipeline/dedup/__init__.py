@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from pipeline.dedup import minhash
-from pipeline.dedup.index import DedupIndex, _Member, canonical_key, naive_utc
+from pipeline.dedup.index import DedupIndex, Member, canonical_key, naive_utc
 from pipeline.dedup.shingles import collapse_repeated_paragraphs, shingle_set, tokens
 from pipeline.dedup.verify import pair_score, verified_matches
 from pipeline.records import Article, DuplicateLink, Signature
@@ -60,7 +60,7 @@ def deduplicate(articles: list[Article], index: DedupIndex, settings: Settings) 
     first_new = index.size
     shingle_sets = [shingle_set(tokens(a.body), settings.shingle_size) for a in ordered]
     for article, shingles in zip(ordered, shingle_sets, strict=True):
-        index._append(_Member(
+        index.append(Member(
             article_id=article.article_id, content_hash=article.content_hash,
             published_at=naive_utc(article.published_at), first_seen_at=naive_utc(article.first_seen_at),
             shingle_count=len(shingles), cluster=-1), shingles, settings)

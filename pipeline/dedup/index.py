@@ -62,7 +62,7 @@ def _get(row: Any, name: str, default: Any = None) -> Any:
 
 
 @dataclass
-class _Member:
+class Member:
     article_id: str
     content_hash: str
     published_at: datetime | None
@@ -82,7 +82,7 @@ class DedupIndex:
     shingle_size: int
     bands: int
     rows: int
-    members: list[_Member] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
     position: dict[str, int] = field(default_factory=dict)
     by_hash: dict[str, int] = field(default_factory=dict)  # content hash -> first article with it
     shingles: list[np.ndarray | None] = field(default_factory=list)  # None: only the signature is known
@@ -132,7 +132,7 @@ class DedupIndex:
                     hint="set minhash_perm back to the stored value, or re-run dedup over the stored bodies")
             cluster_name = cluster_of_link.get(article_id) or article_id
             cluster = cluster_numbers.setdefault(cluster_name, len(cluster_numbers))
-            index._append(_Member(
+            index.append(Member(
                 article_id=article_id, content_hash=_get(row, "content_hash"),
                 published_at=naive_utc(_get(row, "published_at")),
                 first_seen_at=naive_utc(_get(row, "first_seen_at")),
@@ -144,7 +144,7 @@ class DedupIndex:
         return index
 
     # --- growing -----------------------------------------------------------------------------
-    def _append(self, member: _Member, shingles: np.ndarray | None, settings: Settings) -> int:
+    def append(self, member: Member, shingles: np.ndarray | None, settings: Settings) -> int:
         position = len(self.members)
         self.members.append(member)
         self.position[member.article_id] = position
