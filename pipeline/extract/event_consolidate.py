@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from pipeline.extract.dates import value_to_range
 
@@ -74,22 +74,17 @@ class Cluster:
         return value, order[finest]
 
 
-def _range(value: str, granularity: str) -> tuple[date, date]:
-    first, last = value_to_range(value, granularity)
-    if granularity == "day":
-        return first - timedelta(days=DAY_TOLERANCE), last + timedelta(days=DAY_TOLERANCE)
-    return first, last
-
-
 def date_distance(a_value: str, a_gran: str, b_value: str, b_gran: str) -> int | None:
-    """Days between two dates after tolerance; None when they cannot be the same event."""
-    a0, a1 = _range(a_value, a_gran)
-    b0, b1 = _range(b_value, b_gran)
-    if a1 < b0 or b1 < a0:
-        return None
-    c0, c1 = value_to_range(a_value, a_gran)
-    d0, d1 = value_to_range(b_value, b_gran)
-    return max(0, (d0 - c1).days, (c0 - d1).days)
+    """Days between two dates' periods; None when they cannot be the same event.
+
+    One day of tolerance when either is a day (outlets in different time zones date a
+    late-evening call differently); a month or year must contain the other date.
+    """
+    a0, a1 = value_to_range(a_value, a_gran)
+    b0, b1 = value_to_range(b_value, b_gran)
+    gap = max(0, (b0 - a1).days, (a0 - b1).days)
+    tolerance = DAY_TOLERANCE if "day" in (a_gran, b_gran) else 0
+    return gap if gap <= tolerance else None
 
 
 def match_score(member: Member, cluster: Cluster) -> float | None:

@@ -1,0 +1,83 @@
+"""Consolidation rules on hand-made mentions: date tolerance, families, actors, one article."""
+
+from __future__ import annotations
+
+from pipeline.extract.event_consolidate import Cluster, Member, best_cluster, date_distance, pattern_match
+
+
+def _m(article: str, start: int, etype: str, family: str, value: str, gran: str = "day",
+       actors=("putin", "biden"), location=None, keys=None, specific=None, dated=True) -> Member:
+    return Member((article, start, etype), article, etype, family, value, gran, list(actors), location, 0.8,
+                  True, frozenset(keys if keys is not None else actors),
+                  frozenset(specific if specific is not None else actors), "occurred", dated)
+
+
+def _cluster(event_id: str, *members: Member) -> Cluster:
+    return Cluster(event_id, list(members))
+
+
+def test_day_tolerance_is_one_day_and_coarse_dates_contain_days():
+    assert date_distance("2021-12-30", "day", "2021-12-31", "day") == 1
+    assert date_distance("2021-12-30", "day", "2022-01-01", "day") is None
+    assert date_distance("2022-01-12", "day", "2022-01", "month") == 0
+    assert date_distance("2022-02-01", "day", "2022-01", "month") is not None  # within a day of its end
+    assert date_distance("2022-03-01", "day", "2022-01", "month") is None
+    assert date_distance("2021", "year", "2021-06-16", "day") == 0
+
+
+def test_call_dated_a_day_apart_by_two_outlets_is_one_event():
+    call = _cluster("e1", _m("a", 10, "call", "consult", "2021-12-30"))
+    night = _m("b", 50, "call", "consult", "2021-12-31", actors=("putin", "biden", "kremlin"))
+    assert best_cluster(night, [call]) is call
+
+
+def test_different_family_or_no_shared_actor_or_far_date_is_another_event():
+    talks = _cluster("e1", _m("a", 10, "meeting", "consult", "2022-01-10", actors=("us", "russia")))
+    assert best_cluster(_m("b", 5, "sanctions", "sanctions", "2022-01-10", actors=("us", "russia")), [talks]) is None
+    assert best_cluster(_m("b", 5, "meeting", "consult", "2022-01-10", actors=("france", "mali")), [talks]) is None
+    assert best_cluster(_m("b", 5, "meeting", "consult", "2022-01-12", actors=("us", "russia")), [talks]) is None
+
+
+def test_a_shared_place_is_enough_without_shared_actors():
+    summit = _cluster("e1", _m("a", 10, "summit", "consult", "2023-05-19", actors=("japan",), location="Hiroshima"))
+    other = _m("b", 7, "meeting", "consult", "2023-05-19", actors=("g7",), location="Hiroshima")
+    assert best_cluster(other, [summit]) is summit
+
+
+def test_one_article_naming_two_days_names_two_events():
+    nato = _cluster("e1", _m("a", 10, "meeting", "consult", "2022-01-12", actors=("russia", "nato")))
+    osce_same_article = _m("a", 90, "meeting", "consult", "2022-01-13", actors=("russia", "osce"))
+    assert best_cluster(osce_same_article, [nato]) is None
+    osce_other_article = _m("b", 90, "meeting", "consult", "2022-01-13", actors=("russia", "osce"))
+    assert best_cluster(osce_other_article, [nato]) is nato  # a day apart, Russia in both
+
+
+def test_best_match_prefers_more_shared_actors_then_closer_dates():
+    nato = _cluster("e1", _m("a", 10, "meeting", "consult", "2022-01-12", actors=("russia", "nato")))
+    osce = _cluster("e2", _m("a", 90, "meeting", "consult", "2022-01-13", actors=("russia", "osce")))
+    assert best_cluster(_m("b", 1, "meeting", "consult", "2022-01-13", actors=("nato", "russia")), [osce, nato]) is nato
+    assert best_cluster(_m("b", 1, "meeting", "consult", "2022-01-13", actors=("russia",)), [nato, osce]) is osce
+
+
+def test_a_month_joins_a_dated_event_only_through_named_people_or_place():
+    dec7 = _cluster("e1", _m("a", 10, "meeting", "consult", "2021-12-07", actors=("biden", "putin", "ru"),
+                             keys=("biden", "putin", "cc:RU"), specific=("biden", "putin")))
+    stockholm = _m("b", 3, "meeting", "consult", "2021-12", "month", actors=("blinken", "lavrov", "russia"),
+                   keys=("blinken", "lavrov", "russia", "cc:RU"), specific=("blinken", "lavrov"))
+    assert best_cluster(stockholm, [dec7]) is None  # both involve Russia: not enough for a month
+    same_people = _m("c", 3, "meeting", "consult", "2021-12", "month", specific=("biden",), actors=("biden",))
+    assert best_cluster(same_people, [dec7]) is dec7
+
+
+def test_year_less_dates_find_their_event_by_month_day_or_a_unique_weekday():
+    geneva = _cluster("e1", _m("a", 1, "meeting", "consult", "2022-01-10", actors=("us", "russia")))
+    nato = _cluster("e2", _m("a", 50, "meeting", "consult", "2022-01-12", actors=("nato", "russia")))
+    keys = frozenset({"russia"})
+    assert pattern_match((1, 10), None, "consult", keys, None, [geneva, nato]) is geneva
+    assert pattern_match((1, 11), None, "consult", keys, None, [geneva, nato]) is geneva  # a day's tolerance
+    assert pattern_match((1, 10), None, "sanctions", keys, None, [geneva, nato]) is None
+    assert pattern_match(None, 2, "consult", frozenset({"nato"}), None, [geneva, nato]) is nato  # a Wednesday
+    second_wednesday = _cluster("e3", _m("c", 5, "meeting", "consult", "2022-01-19", actors=("nato", "russia")))
+    assert pattern_match(None, 2, "consult", keys, None, [nato, second_wednesday]) is None  # ambiguous
+    undated = _cluster("e4", _m("d", 5, "meeting", "consult", "2022-01-10", actors=("us",), dated=False))
+    assert pattern_match((1, 10), None, "consult", frozenset({"us"}), None, [undated]) is None
