@@ -108,6 +108,9 @@ class _FeedReader:
             return
         state = replace(state, url=feed.url, last_fetched_at=self.now,
                         seen_entry_ids=list(state.seen_entry_ids or []))
+        if previous is not None and previous.url != feed.url:
+            # The feed moved: validators of the old URL mean nothing to the new server.
+            state.etag = state.last_modified = state.content_sha256 = None
         try:
             raw = self._get(feed, state)
         except FetchError as exc:
@@ -134,8 +137,10 @@ class _FeedReader:
             reason = "feed_malformed" if malformed else "feed_empty"
             message = f"unusable feed: {bozo}" if malformed else "feed parsed but has no entries" + (
                 f" (recovered: {bozo})" if bozo else "")
+            # One row per feed and verdict (not per version): a feed whose only change is its
+            # build date does not add a row every poll.
             self.out.quarantine.append(self.quarantine(
-                stable_id("feed", feed.name, digest), reason, message,
+                stable_id("feed", feed.name), reason, message,
                 {"feed": feed.name, "url": feed.url, "sha256": digest, "version": parsed.get("version")}))
             state.content_sha256 = digest  # the same bytes would give the same verdict
             if malformed:

@@ -126,3 +126,14 @@ def test_a_local_feed_cannot_make_us_fetch_internal_pages(httpserver, settings, 
     assert doc.content_origin == "feed_content" and "secret" not in doc.raw_text
     assert json.loads(out.quarantine[0].payload)["error"] == "internal_address"
     assert not [r for r, _ in httpserver.log if r.path == "/admin"]
+
+
+def test_a_moved_feed_does_not_send_the_old_urls_validators(httpserver, settings):
+    _serve_site(httpserver, feed_headers={"ETag": '"seeds-v1"'})
+    old = read_feeds([FeedSource("site", httpserver.url_for("/rss.xml"))], settings, "r1", {}, NOW)
+    httpserver.expect_request("/moved.xml").respond_with_data(RSS, content_type="application/rss+xml")
+    moved = read_feeds([FeedSource("site", httpserver.url_for("/moved.xml"))], settings, "r2", _states(old), NOW)
+    request = [r for r, _ in httpserver.log if r.path == "/moved.xml"][0]
+    assert "If-None-Match" not in request.headers
+    # Entries already seen under the old URL are still not yielded again.
+    assert moved.documents == [] and moved.feed_states[0].last_status == "ok: 0 new of 5"
