@@ -48,6 +48,7 @@ def given_compatible(a: str, b: str) -> bool:
 class PersonResolver:
     def __init__(self, known: list[Entity]) -> None:
         self.clusters: list[Cluster] = []
+        self.order: dict[int, int] = {}  # id(cluster) -> creation order
         self.by_surname: dict[str, list[Cluster]] = defaultdict(list)
         self.full_names: dict[int, list[list[str]]] = defaultdict(list)  # id(cluster) -> names
         for e in sorted(known, key=lambda e: e.entity_id):
@@ -58,6 +59,7 @@ class PersonResolver:
 
     def _new(self, id_key: str, known: Entity | None = None) -> Cluster:
         cl = Cluster("PERSON", id_key, known=known)
+        self.order[id(cl)] = len(self.clusters)
         self.clusters.append(cl)
         return cl
 
@@ -75,7 +77,7 @@ class PersonResolver:
     def _full_name_cluster(self, parts: list[str]) -> Cluster:
         candidates = [cl for cl in self.by_surname[surname_key(parts[-1])] if self._compatible(cl, parts)]
         # a cluster that already has full names beats a surname-only one
-        candidates.sort(key=lambda cl: (not self.full_names[id(cl)], self.clusters.index(cl)))
+        candidates.sort(key=lambda cl: (not self.full_names[id(cl)], self.order[id(cl)]))
         if candidates:
             cl = candidates[0]
         else:

@@ -22,6 +22,9 @@ king queen prince princess emperor sheikh pope cardinal bishop archbishop rabbi 
 judge justice chief chairman chairwoman chair ceo director spokesman spokeswoman spokesperson
 aide adviser advisor deputy foreign defense defence interior finance state affairs of
 former ex late acting interim chief-of-staff head leader officer official analyst
+superintendent supervisor commissioner councillor councilman councilwoman councilor sheriff
+detective inspector constable trooper coach manager pastor reverend rev rev. attorney
+solicitor provost treasurer comptroller speaker mp mep gov gov. pres pres. amb amb.
 """.split())
 
 # Function words skipped when forming initials (NATO: North Atlantic Treaty Organization).
@@ -43,7 +46,7 @@ _BOILERPLATE = re.compile(
 
 _QUOTES = "\"'“”‘’«»„‟`´"
 _LEADING_JUNK = _QUOTES + "([{<-–—*•·,;:.!?/\\|"
-_TRAILING_JUNK = _QUOTES + ")]}>-–—*•·,;:!?/\\|"
+_TRAILING_JUNK = _QUOTES + ")]}>-–—*•·,;:!?/\\|®™©"
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z&]{1,7}$")
@@ -52,9 +55,11 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z&]{1,7}$")
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) to the entity proper: no surrounding space or quotes, no leading
     article "the", no possessive suffix, nothing after a line break."""
-    nl = text.find("\n", start, end)
-    if nl != -1:
-        end = nl
+    # a name never runs over a line break or a heading separator ("Coinbase Pro: Fees")
+    for stop in ("\n", ": ", " | "):
+        cut = text.find(stop, start, end)
+        if cut != -1:
+            end = cut
     changed = True
     while changed and start < end:
         changed = False

@@ -9,9 +9,9 @@ an actor or the place. Mentions from one article with different days are differe
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from pipeline.extract.dates import value_to_range
 
@@ -166,3 +166,45 @@ def pattern_match(month_day: tuple[int, int] | None, weekday: int | None, family
     if weekday is not None and month_day is None and len(hits) > 1 and hits[0][0] == hits[1][0]:
         return None
     return hits[0][1]
+
+
+def _months(value: str, granularity: str) -> list[str]:
+    """Calendar months a date touches, with the day of tolerance either side."""
+    first, last = value_to_range(value, granularity)
+    first, last = first - timedelta(days=DAY_TOLERANCE), last + timedelta(days=DAY_TOLERANCE)
+    months, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+class ClusterIndex:
+    """Events by family and month, so a mention is compared with the few events near its date
+    rather than with the whole history."""
+
+    def __init__(self) -> None:
+        self.clusters: dict[str, Cluster] = {}
+        self._buckets: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._placed: dict[str, list[tuple[str, str]]] = {}
+
+    def put(self, cluster: Cluster) -> None:
+        for key in self._placed.pop(cluster.event_id, []):
+            self._buckets[key].discard(cluster.event_id)
+        self.clusters[cluster.event_id] = cluster
+        value, gran = cluster.date()
+        keys = [(cluster.family, month) for month in _months(value, gran)] if value else []
+        for key in keys:
+            self._buckets[key].add(cluster.event_id)
+        self._placed[cluster.event_id] = keys
+
+    def near(self, member: Member) -> list[Cluster]:
+        if not member.date_value:
+            return []
+        ids: set[str] = set()
+        for month in _months(member.date_value, member.granularity):
+            ids |= self._buckets.get((member.family, month), set())
+        return [self.clusters[i] for i in sorted(ids)]
+
+    def of_family(self, family: str) -> list[Cluster]:
+        return [c for _, c in sorted(self.clusters.items()) if c.family == family]

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
 from pipeline.extract.dates import find_dates, resolve_anchor, tense_at
-from pipeline.extract.event_consolidate import Cluster, Member, best_cluster, pattern_match
+from pipeline.extract.event_consolidate import Cluster, ClusterIndex, Member, best_cluster, pattern_match
 from pipeline.extract.event_lexicon import Lexicon, load_lexicon
 from pipeline.extract.event_mentions import PLACE_TYPES, Candidate, find_candidates
 from pipeline.records import Article, Entity, EntityMention, Event, EventMention, Sentence, stable_id
@@ -63,7 +63,7 @@ class _Consolidator:
         self.lexicon = lexicon
         self.entities = entities
         self.names = {eid: e.canonical_name for eid, e in entities.items()}
-        self.clusters: dict[str, Cluster] = {}
+        self.index = ClusterIndex()
         self.key_to_event: dict[tuple[str, int, str], str] = {}
         self.known_events = {e.event_id: e for e in known_events}
         by_event: dict[str, list[EventMention]] = defaultdict(list)
@@ -86,7 +86,7 @@ class _Consolidator:
                     ev.date_precision, list(ev.actors or []), ev.location, 0.5, True,
                     self.actor_keys(list(ev.actors or [])), self.specific(list(ev.actors or [])), ev.modality,
                     True))
-            self.clusters[ev.event_id] = cluster
+            self.index.put(cluster)
         self.touched: set[str] = set()
 
     def actor_keys(self, actors: list[str]) -> frozenset[str]:
@@ -118,13 +118,14 @@ class _Consolidator:
     def add(self, c: Candidate) -> str:
         m = self.member(c)
         event_id = self.key_to_event.get(m.key)
-        cluster = self.clusters.get(event_id) if event_id else None
+        cluster = self.index.clusters.get(event_id) if event_id else None
         if cluster is None:
-            cluster = best_cluster(m, list(self.clusters.values()))
+            cluster = best_cluster(m, self.index.near(m))
         if cluster is None:
             event_id = stable_id("event", c.article_id, c.start_char, c.event_type.name)
-            cluster = self.clusters.setdefault(event_id, Cluster(event_id))
+            cluster = self.index.clusters.get(event_id) or Cluster(event_id)
         cluster.members = [x for x in cluster.members if x.key != m.key] + [m]
+        self.index.put(cluster)
         self.key_to_event[m.key] = cluster.event_id
         self.touched.add(cluster.event_id)
         return cluster.event_id
@@ -136,7 +137,6 @@ class _Consolidator:
         ("on Wednesday") gives a date within the week around the event: before it when the
         article speaks of it in the future tense, after it when in the past.
         """
-        strong = list(self.clusters.values())
         weekday_day: date | None = None
         lean = 0
         for c in candidates:
@@ -148,7 +148,7 @@ class _Consolidator:
             if month_day is None and weekday is None:
                 continue
             hit = pattern_match(month_day, weekday, c.event_type.family, self.actor_keys(c.actors),
-                                self.location_name(c.location), strong)
+                                self.location_name(c.location), self.index.of_family(c.event_type.family))
             if hit is None:
                 continue
             event_day = date.fromisoformat(hit.date()[0])
@@ -252,7 +252,7 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
             event_type=c.event_type.name, event_date=c.date.value, date_precision=c.date.granularity,
             modality=c.modality, actors=list(c.actors), location=cons.location_name(c.location))
         for c in new_candidates]
-    events = [_event_row(cons, cons.clusters[eid], seen, lexicon) for eid in sorted(cons.touched)]
+    events = [_event_row(cons, cons.index.clusters[eid], seen, lexicon) for eid in sorted(cons.touched)]
     event_mentions.sort(key=lambda m: (m.article_id, m.start_char, m.event_type))
     return EventOutput(events=events, event_mentions=event_mentions)
 

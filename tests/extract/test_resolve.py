@@ -49,6 +49,8 @@ def test_initials_skip_function_words():
     ("Putin’s court", (0, 7), "Putin"),
     ("Portnikov\n\n4 January", (0, 11), "Portnikov"),
     ("met the U.S. envoy", (4, 12), "U.S."),
+    ("Coinbase Pro: Fees", (0, 18), "Coinbase Pro"),
+    ("on a MacBook® today", (5, 13), "MacBook"),
 ])
 def test_trim_span(text, span, expected):
     s, e = trim_span(text, *span)
@@ -56,9 +58,10 @@ def test_trim_span(text, span, expected):
 
 
 def test_strip_title_keeps_the_name():
-    text = "Foreign Minister Sergei Lavrov"
-    s, e = strip_title(text, 0, len(text))
-    assert text[s:e] == "Sergei Lavrov"
+    for text, name in [("Foreign Minister Sergei Lavrov", "Sergei Lavrov"),
+                       ("Superintendent Robert Runcie", "Robert Runcie"), ("Dean Smith", "Dean Smith")]:
+        s, e = strip_title(text, 0, len(text))
+        assert text[s:e] == name
     text = "President"
     assert strip_title(text, 0, len(text)) == (0, len(text))  # never empties a span
 
@@ -83,6 +86,13 @@ def test_gazetteer_places():
     for s in ("US", "U.S.", "USA", "United States", "Unites States"):
         assert gaz.country(s).country_code == "US", s
     assert gaz.country("us") is None  # a pronoun is not a country code
+    # acronyms are initials of a country's name, never bare ISO codes (LA is Laos's code)
+    assert gaz.country("UK").country_code == "GB" and gaz.country("UAE").country_code == "AE"
+    assert gaz.place("LA") is None and gaz.place("CA") is None and gaz.place("GB") is None
+    # a state beats a small town of that name, a big city beats the state
+    assert gaz.place("Florida").kind == "subdivision" and gaz.place("Florida").country_code == "US"
+    assert gaz.place("New York").kind == "city" and gaz.place("Washington").kind == "city"
+    assert gaz.place("Western") is None  # a province name in several countries: not a place
     assert gaz.city("Geneva").country_code == "CH"
     assert gaz.city("Geneva", frozenset({"US"})).country_code == "CH"  # 200k beats 21k x context
     assert gaz.city("Kiev").name == "Kyiv"
