@@ -5,7 +5,8 @@ connect/read timeouts plus an overall deadline (a server dripping bytes cannot h
 a size cap on the *decoded* body (so a gzip bomb is cut too), a redirect limit checked
 hop by hop (so a redirect cannot lead to ``file://`` or another non-http scheme), retries
 with exponential backoff for transient failures only (5xx, 408/429, timeouts, connection
-errors), conditional GET, and an honest User-Agent from the settings.
+errors; a short Retry-After is honoured, a long one ends the attempt), conditional GET, an
+honest User-Agent from the settings, and no internal addresses for untrusted links.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ ALLOWED_SCHEMES = ("http", "https")
 # Status codes that say "try again later" even though they are 4xx.
 _TRANSIENT_4XX = {408, 425, 429}
 _REDIRECTS = {301, 302, 303, 307, 308}
+# A Retry-After longer than this is not waited for within one run.
+_MAX_RETRY_AFTER = 10
 # A whole fetch (all bytes of one response) may take this many read timeouts at most.
 _DEADLINE_READS = 4
 
@@ -151,7 +154,13 @@ class Fetcher:
             except FetchError as exc:
                 if not exc.transient or attempt == attempts - 1:
                     raise
-                self._sleep(self.settings.http_backoff_seconds * (2 ** attempt))
+                delay = self.settings.http_backoff_seconds * (2 ** attempt)
+                retry_after = getattr(exc, "retry_after", None)
+                if retry_after is not None:
+                    if retry_after > _MAX_RETRY_AFTER:
+                        raise  # the server asks for a long pause: the next poll will try again
+                    delay = max(delay, retry_after)
+                self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _fetch_once(self, url: str, headers: dict[str, str], allow_internal: bool) -> FetchResult:
@@ -213,7 +222,11 @@ def _raise_for_status(resp: httpx.Response, url: str) -> None:
                              item=url)
         return
     transient = code >= 500 or code in _TRANSIENT_4XX
-    raise FetchError(f"http_{code}", f"HTTP {code} {resp.reason_phrase}", transient=transient, item=url)
+    exc = FetchError(f"http_{code}", f"HTTP {code} {resp.reason_phrase}", transient=transient, item=url)
+    value = resp.headers.get("retry-after", "").strip()
+    if transient and value.isdigit():  # the HTTP-date form is rare; backoff covers it
+        exc.retry_after = int(value)
+    raise exc
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)

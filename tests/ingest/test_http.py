@@ -186,3 +186,21 @@ def test_untrusted_links_cannot_reach_internal_hosts(httpserver, fast):
         f.fetch(httpserver.url_for("/admin"), allow_internal=False)
     assert err.value.reason_code == "internal_address" and not err.value.transient
     assert _requests(httpserver, "/admin") == []
+
+
+def test_a_long_retry_after_is_not_waited_for_in_the_run(httpserver, fast):
+    httpserver.expect_request("/busy").respond_with_data("later", status=429, headers={"Retry-After": "3600"})
+    slept = []
+    with Fetcher(fast, sleep=slept.append) as f, pytest.raises(FetchError) as err:
+        f.fetch(httpserver.url_for("/busy"))
+    assert err.value.reason_code == "http_429" and err.value.transient
+    assert slept == [] and len(_requests(httpserver, "/busy")) == 1
+
+
+def test_a_short_retry_after_sets_the_pause_before_retrying(httpserver, fast):
+    httpserver.expect_ordered_request("/busy").respond_with_data("", status=503, headers={"Retry-After": "2"})
+    httpserver.expect_ordered_request("/busy").respond_with_data(FEED)
+    slept = []
+    with Fetcher(fast, sleep=slept.append) as f:
+        assert f.fetch(httpserver.url_for("/busy")).content == FEED
+    assert slept == [2]
