@@ -108,8 +108,8 @@ CORRUPTIONS = {
     "entity nobody mentions": (
         ["INSERT INTO entities VALUES ('lonely', 'Nobody', 'PERSON', ['Nobody'], NULL, NULL, NULL, 0, 0)"],
         {"entities.mention_count.at_least_one": "warning"}),
-    "event far in the past": (
-        ["UPDATE events SET event_date = '1812'"],
+    "event year mis-resolved": (
+        ["UPDATE events SET event_date = '0022-01-10'"],
         {"events.event_date.plausible_date": "warning"}),
     "event date not ISO": (
         ["UPDATE events SET event_date = '10 January'"],
