@@ -212,7 +212,8 @@ def run_baseline(items: list[Item], settings, batch: int) -> tuple[dict[str, str
 def worker(system: str, corpus: Path, result: Path, batch: int, overrides: dict) -> None:
     from pipeline.settings import Settings
 
-    items = pickle.loads(corpus.read_bytes())
+    with corpus.open("rb") as f:  # streamed: the pickle's bytes are never all in memory
+        items = pickle.load(f)
     settings = Settings().replace(**overrides)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     run = run_newsmon if system == "newsmon" else run_baseline
