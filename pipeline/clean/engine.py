@@ -34,6 +34,7 @@ _QUOTES = re.compile(r"[\"“”«»„]")
 MIN_WORDS_FOR_REPEAT = 4
 TEASER_MAX_WORDS = 25
 EXCERPT_MAX_WORDS = 80
+LEFTOVER_MAX_WORDS = 3  # 'Thank you!' left beside a removed appeal goes with it
 FURNITURE_MAX_WORDS = 6
 RECURRING_MAX_SHARE = 0.5  # a "recurring" majority means a re-fetched copy, not boilerplate
 
@@ -181,13 +182,17 @@ class Cleaner:
             p.removed_by = "page_metadata:meta_line"
 
     def _all_sentences(self, p: _Para) -> Rule | None:
-        """The sentence rule that matches, when every sentence of the paragraph is boilerplate."""
+        """The sentence rule that matches when the paragraph is boilerplate throughout: every
+        sentence matches, or (in a short paragraph) what is left is a courtesy like 'Thank you!'."""
         first: Rule | None = None
+        leftover = 0
         for _, sentence in split_sentences(p.text):
             rule = _first_match(self.sentence_rules, normalise_for_hash(sentence), len(sentence.split()))
             if rule is None:
-                return None
+                leftover += len(sentence.split())
             first = first or rule
+        if first is None or leftover > (LEFTOVER_MAX_WORDS if p.words <= 40 else 0):
+            return None
         return first
 
     @staticmethod

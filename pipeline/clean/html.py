@@ -23,7 +23,9 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
     if not lines:
         return None
     head = Head(title=(data.get("title") or None), byline=(data.get("author") or None),
-                publisher=data.get("sitename") or _host(url or data.get("url") or data.get("source")))
+                # trafilatura's JSON names the site name "source-hostname"
+                publisher=(data.get("source-hostname") or data.get("sitename") or _host(url)
+                           or data.get("hostname") or None))
     read_head(lines, head)
     # The page's own metadata wins over a date line found in the text, which may be a comment's.
     head.published_at = parse_iso_date(data.get("date")) or head.published_at
