@@ -61,6 +61,13 @@ class Cluster:
 
     def date(self) -> tuple[str | None, str | None]:
         """The event's date: the best-supported value among the finest-grained mentions."""
+        cached = self.__dict__.get("_date")
+        if cached is not None and cached[0] == len(self.members):
+            return cached[1]
+        self.__dict__["_date"] = (len(self.members), self._vote_date())
+        return self.__dict__["_date"][1]
+
+    def _vote_date(self) -> tuple[str | None, str | None]:
         dated = [m for m in self.members if m.date_value]
         if not dated:
             return None, None
@@ -191,9 +198,13 @@ class ClusterIndex:
     def put(self, cluster: Cluster) -> None:
         for key in self._placed.pop(cluster.event_id, []):
             self._buckets[key].discard(cluster.event_id)
+        cluster.__dict__.pop("_date", None)  # members changed: vote the date again
         self.clusters[cluster.event_id] = cluster
         value, gran = cluster.date()
         keys = [(cluster.family, month) for month in _months(value, gran)] if value else []
+        if gran == "day" and any(m.dated for m in cluster.members):
+            d = date.fromisoformat(value)
+            keys += [(cluster.family, f"md:{d.month}-{d.day}"), (cluster.family, f"wd:{d.weekday()}")]
         for key in keys:
             self._buckets[key].add(cluster.event_id)
         self._placed[cluster.event_id] = keys
@@ -206,5 +217,14 @@ class ClusterIndex:
             ids |= self._buckets.get((member.family, month), set())
         return [self.clusters[i] for i in sorted(ids)]
 
-    def of_family(self, family: str) -> list[Cluster]:
-        return [c for _, c in sorted(self.clusters.items()) if c.family == family]
+    def dated_on(self, family: str, month_day: tuple[int, int] | None, weekday: int | None) -> list[Cluster]:
+        """Day-dated events of a family on a month-day (give or take a day) or a weekday."""
+        if month_day is not None:
+            keys = []
+            for shift in (-1, 0, 1):
+                d = date(2000, *month_day) + timedelta(days=shift)  # 2000: a leap year has 29 Feb
+                keys.append(f"md:{d.month}-{d.day}")
+        else:
+            keys = [f"wd:{weekday}"]
+        ids = set().union(*(self._buckets.get((family, k), set()) for k in keys))
+        return [self.clusters[i] for i in sorted(ids)]

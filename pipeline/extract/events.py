@@ -148,7 +148,8 @@ class _Consolidator:
             if month_day is None and weekday is None:
                 continue
             hit = pattern_match(month_day, weekday, c.event_type.family, self.actor_keys(c.actors),
-                                self.location_name(c.location), self.index.of_family(c.event_type.family))
+                                self.location_name(c.location),
+                                self.index.dated_on(c.event_type.family, month_day, weekday))
             if hit is None:
                 continue
             event_day = date.fromisoformat(hit.date()[0])
