@@ -98,12 +98,13 @@ def parse_iso_date(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return _naive_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+        return naive_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
     except ValueError:
         return None
 
 
-def _naive_utc(value: datetime) -> datetime:
+def naive_utc(value: datetime) -> datetime:
+    """The warehouse's convention: UTC, without tzinfo."""
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 import trafilatura
 
 from pipeline.clean.dates import parse_iso_date
-from pipeline.clean.metadata import Head, read_head
+from pipeline.clean.metadata import Head, host_of, read_head
 
 
 def extract_html(html: str, url: str | None = None) -> Head | None:
@@ -24,16 +23,9 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
         return None
     head = Head(title=(data.get("title") or None), byline=(data.get("author") or None),
                 # trafilatura's JSON names the site name "source-hostname"
-                publisher=(data.get("source-hostname") or data.get("sitename") or _host(url)
+                publisher=(data.get("source-hostname") or data.get("sitename") or host_of(url)
                            or data.get("hostname") or None))
     read_head(lines, head)
     # The page's own metadata wins over a date line found in the text, which may be a comment's.
     head.published_at = parse_iso_date(data.get("date")) or head.published_at
     return head
-
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from pipeline.clean.dates import parse_date
 from pipeline.clean.engine import Removal
@@ -31,6 +32,10 @@ _NOT_NECESSARILY = re.compile(
     r"(?P<pub>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,4})")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00a0": " "})
 MAX_PUBLISHER_WORDS = 6
+MAX_TITLE_WORDS = 40  # a longer first line is the article's first paragraph, not its title
+# "Published on 4 January 2022": the label goes, the date is read ("Updated" is not publication).
+_DATE_LABEL = re.compile(r"^\W*(published|posted|veröffentlicht|erschienen|publicado|publié|pubblicato)"
+                         r"(\s+(on|am|el|le|il))?\s*:?\s*", re.IGNORECASE)
 
 
 @dataclass
@@ -58,7 +63,7 @@ def read_head(paragraphs: list[tuple[int, str]], head: Head) -> None:
     kept: list[tuple[int, str]] = []
     for pos, (index, text) in enumerate(paragraphs):
         if pos < HEAD_PARAGRAPHS and len(text.split()) <= 12:
-            when = parse_date(text)
+            when = parse_date(_DATE_LABEL.sub("", text))
             if when is not None and head.published_at is None:
                 head.published_at = when
                 head.removals.append(Removal(index, 0, "page_metadata:dateline", text.strip()))
@@ -76,13 +81,20 @@ def parse_plain(text: str, hint_title: str | None = None) -> Head:
     """Plain text: first line is the title (unless a feed gave another), then paragraphs."""
     lines = [(i, line.strip()) for i, line in enumerate(text.splitlines()) if line.strip()]
     head = Head()
-    if lines and (hint_title is None or normalise_for_hash(lines[0][1]) == normalise_for_hash(hint_title)):
+    first_is_title = bool(lines) and len(lines[0][1].split()) <= MAX_TITLE_WORDS
+    if first_is_title and (hint_title is None or normalise_for_hash(lines[0][1]) == normalise_for_hash(hint_title)):
         head.title, head.publisher = split_title(lines[0][1])
         lines = lines[1:]
     elif hint_title:
         head.title, head.publisher = split_title(hint_title)
     read_head(lines, head)
     return head
+
+
+def host_of(url: str | None) -> str | None:
+    """'https://www.example.org/a' -> 'example.org': the publisher when nothing better is known."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
 
 
 def notes_metadata(paragraphs: list[tuple[int, str]]) -> tuple[str | None, str | None]:

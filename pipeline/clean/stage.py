@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
-from pipeline.clean.dates import _naive_utc
+from pipeline.clean.dates import naive_utc
 from pipeline.clean.engine import Cleaned, Cleaner, Removal
 from pipeline.clean.html import extract_html
-from pipeline.clean.metadata import Head, notes_metadata, parse_plain
+from pipeline.clean.metadata import Head, host_of, notes_metadata, parse_plain
 from pipeline.clean.recurring import MIN_LINE_CHARS, RecurringLines, line_hash, publisher_key
 from pipeline.clean.rules import load_rules
 from pipeline.records import (
@@ -54,11 +53,6 @@ def _utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _host(url: str | None) -> str | None:
-    host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else None
-
-
 def parse_document(doc: Document) -> Head:
     """Title/publisher/byline/date and body paragraphs of one document (raises _Unusable)."""
     if not doc.raw_text or not doc.raw_text.strip():
@@ -72,8 +66,8 @@ def parse_document(doc: Document) -> Head:
     byline, publisher = notes_metadata(head.paragraphs)
     head.title = head.title or doc.hint_title
     head.byline = head.byline or byline or doc.hint_author
-    head.publisher = head.publisher or publisher or _host(doc.url)
-    head.published_at = head.published_at or (_naive_utc(doc.hint_published_at)
+    head.publisher = head.publisher or publisher or host_of(doc.url)
+    head.published_at = head.published_at or (naive_utc(doc.hint_published_at)
                                               if doc.hint_published_at else None)
     return head
 
@@ -87,7 +81,7 @@ def _language(body: str) -> str | None:
 
 def build_article(doc: Document, head: Head, cleaned: Cleaned) -> Article:
     body = "\n\n".join(cleaned.paragraphs)
-    fetched = _naive_utc(doc.fetched_at) if doc.fetched_at else None
+    fetched = naive_utc(doc.fetched_at) if doc.fetched_at else None
     return Article(
         article_id=doc.doc_id, doc_id=doc.doc_id, source_uri=doc.source_uri, url=doc.url,
         title=head.title, publisher=head.publisher, byline=head.byline,

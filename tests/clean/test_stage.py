@@ -134,3 +134,18 @@ def test_dateline_read_and_removed(settings, text):
     assert "09:35" not in a.body
     assert [(s.position, s.rule) for s in out.boilerplate] == [(0, "page_metadata:dateline")]
     assert norm(a.body) == norm("\n\n".join(PROSE))
+
+
+def test_labelled_dateline_and_byline_at_the_head(settings):
+    text = "Budget passes\n\nPublished on 28 February 2022\n\nBy Ana Costa\n\n" + "\n\n".join(PROSE)
+    out = clean_documents([doc("h", text)], settings, "t")
+    (a,) = out.articles
+    assert (a.published_at, a.byline) == (datetime(2022, 2, 28), "Ana Costa")
+    assert [s.rule for s in out.boilerplate] == ["page_metadata:dateline", "page_metadata:byline"]
+    assert norm(a.body) == norm("\n\n".join(PROSE))
+
+
+def test_a_long_first_line_is_content_not_a_title(settings):
+    text = " ".join(PROSE * 2) + "\n\n" + PROSE[0]
+    (a,) = clean_documents([doc("long", text)], settings, "t").articles
+    assert a.title is None and a.body.startswith(PROSE[0])
