@@ -1,0 +1,117 @@
+"""A realistic benchmark corpus built from the seeds and the trafilatura evaluation pages.
+
+Articles are written as files the way newsmon meets them:
+- real web pages (HTML from ../shared/eval/trafilatura/html), each used once;
+- text articles composed of paragraphs drawn from the pool of all pages and seeds, with a
+  title, a publisher suffix, a dateline and the publisher's own boilerplate footer (so the
+  learned recurring-line signal has something to learn);
+- planted duplicates of earlier articles: exact copies, a different footer and title suffix,
+  truncated copies and typographic variants. Their ids are returned for scoring.
+The paragraph pool is extracted once and cached under .benchmarks/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL_HTML = ROOT.parent / "shared" / "eval" / "trafilatura" / "html"
+CACHE = ROOT / ".benchmarks" / "paragraph_pool.json"
+
+PUBLISHERS = [
+    ("Daily Ledger", ["Follow us on Twitter and Facebook", "Subscribe to our daily newsletter for more news"]),
+    ("World Wire", ["Leave a Reply", "Your email address will not be published. Required fields are marked *"]),
+    ("Capital Times", ["Share this article", "© Capital Times. All rights reserved."]),
+    ("Northern Post", ["Read more: the latest world news", "Sign up for breaking news alerts"]),
+    ("Harbour Herald", ["Comments are closed.", "Next Post"]),
+]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+@dataclass
+class Corpus:
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # the article text each file carries (for the ceiling)
+    planted: dict[str, str] = field(default_factory=dict)  # duplicate file name -> original file name
+    html_files: int = 0
+
+
+def paragraph_pool() -> list[str]:
+    if CACHE.exists():
+        return json.loads(CACHE.read_text(encoding="utf-8"))
+    import trafilatura
+
+    pool: list[str] = []
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        pool += [p.strip() for p in seed.read_text(encoding="utf-8").split("\n\n") if len(p.split()) >= 12]
+    for page in sorted(EVAL_HTML.glob("*.html")):
+        text = trafilatura.extract(page.read_text(encoding="utf-8", errors="replace")) or ""
+        pool += [p.strip() for p in text.split("\n") if len(p.split()) >= 12]
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    CACHE.write_text(json.dumps(pool), encoding="utf-8")
+    return pool
+
+
+def _typographic(text: str) -> str:
+    return text.replace("'", "\u2019").replace('"', "\u201c").replace(" - ", " \u2014 ")
+
+
+def build(folder: Path, n: int, *, seed: int = 7, duplicate_share: float = 0.1,
+          html_share: float = 0.1) -> Corpus:
+    import trafilatura
+
+    rng = random.Random(seed)
+    pool = paragraph_pool()
+    folder.mkdir(parents=True, exist_ok=True)
+    corpus = Corpus(folder)
+    pages = sorted(EVAL_HTML.glob("*.html")) if EVAL_HTML.is_dir() else []
+    rng.shuffle(pages)
+    n_html = min(len(pages), int(n * html_share))
+    n_dup = int(n * duplicate_share)
+    originals: list[tuple[str, str, str, int]] = []  # (name, title, body, publisher index)
+    for i in range(n - n_dup):
+        if i < n_html:
+            path = folder / f"{i:06d}.html"
+            raw = pages[i].read_bytes()
+            path.write_bytes(raw)
+            corpus.files.append(path)
+            # The ceiling reads a page's article text, as a model-only pipeline would be given it.
+            corpus.texts.append(trafilatura.extract(raw.decode("utf-8", errors="replace")) or "")
+            corpus.html_files += 1
+            continue
+        pub = rng.randrange(len(PUBLISHERS))
+        paragraphs = rng.sample(pool, rng.randint(5, 10))
+        title = " ".join(paragraphs[0].split()[:9]).rstrip(",.;:")
+        body = "\n\n".join(paragraphs)
+        name = f"{i:06d}.txt"
+        originals.append((name, title, body, pub))
+        _write_text(corpus, folder / name, title, body, pub, rng)
+    for j in range(n_dup):
+        name, title, body, pub = rng.choice(originals)
+        kind = j % 4
+        dup_name = f"{n - n_dup + j:06d}.txt"
+        if kind == 1:  # syndicated: another publisher's title suffix and footer
+            pub = (pub + 1) % len(PUBLISHERS)
+        elif kind == 2:  # truncated
+            words = body.split(" ")
+            body = " ".join(words[: int(len(words) * 0.7)])
+        elif kind == 3:
+            body, title = _typographic(body), _typographic(title)
+        _write_text(corpus, folder / dup_name, title, body, pub, rng)
+        corpus.planted[dup_name] = name
+    return corpus
+
+
+def _write_text(corpus: Corpus, path: Path, title: str, body: str, pub: int, rng: random.Random) -> None:
+    publisher, footer = PUBLISHERS[pub]
+    day = rng.randint(1, 28)
+    dateline = f"{day} {MONTHS[rng.randrange(12)]} 2022, {rng.randint(1, 12):02d}:{rng.randint(0, 59):02d} AM"
+    text = f"{title} | {publisher}\n\n{dateline}\n\n{body}\n\n" + "\n\n".join(footer) + "\n"
+    path.write_text(text, encoding="utf-8")
+    corpus.files.append(path)
+    corpus.texts.append(text)

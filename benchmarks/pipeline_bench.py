@@ -1,0 +1,131 @@
+"""End-to-end throughput beside the spaCy-only ceiling, measured in the same run.
+
+    .venv/bin/python benchmarks/pipeline_bench.py --n 1000 [--processes 2] [--scaling 1000,10000]
+
+For each N: builds a corpus (benchmarks/corpus.py), runs the whole pipeline in-process into a
+fresh DuckDB (`pipeline.flow.run_pipeline`, quality suites included), then the spaCy model
+alone with the same components and process count over the same article texts, then the
+pipeline again over the same input (nothing new). Prints per-stage seconds and articles/s,
+end-to-end articles/s, peak RSS (this process and its workers), the ratio to the ceiling,
+and dedup precision/recall on the planted duplicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.corpus import build  # noqa: E402
+
+
+def peak_rss_mib() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, workers
+
+
+def ceiling(texts: list[str], settings) -> float:
+    """The model alone: same model, components, batch size and processes as the pipeline."""
+    from pipeline.extract.nlp import load_nlp
+
+    nlp = load_nlp(settings.spacy_model)
+    cut = [t[: settings.nlp_max_chars] for t in texts]
+    started = time.perf_counter()
+    for _ in nlp.pipe(cut, batch_size=settings.nlp_batch_size, n_process=settings.nlp_processes):
+        pass
+    return time.perf_counter() - started
+
+
+def dedup_scores(db: Path, corpus) -> tuple[float, float]:
+    """Pairwise: a verdict "X duplicates Y" is right when X and Y are copies of one planted original."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT a.article_id, d.source_uri, a.is_duplicate, a.duplicate_of, a.cluster_id "
+                           "FROM articles a JOIN documents d USING (doc_id)").fetchall()
+    name_of = {article_id: Path(uri).name for article_id, uri, *_ in rows}
+    cluster_of = {Path(uri).name: cluster for _, uri, _, _, cluster in rows}
+
+    def group(name: str) -> str:
+        return corpus.planted.get(name, name)
+
+    verdicts = [(name_of[a], name_of.get(of)) for a, _, dup, of, _ in rows if dup]
+    right = sum(1 for x, y in verdicts if y is not None and group(x) == group(y))
+    precision = right / len(verdicts) if verdicts else 1.0
+    found = sum(1 for dup, orig in corpus.planted.items()
+                if dup in cluster_of and cluster_of[dup] == cluster_of.get(orig))
+    recall = found / len(corpus.planted) if corpus.planted else 1.0
+    return precision, recall
+
+
+def bench(n: int, processes: int, keep: bool) -> dict[str, float]:
+    from pipeline.flow import run_pipeline
+    from pipeline.settings import load_settings
+
+    tmp = Path(tempfile.mkdtemp(prefix=f"newsmon-bench-{n}-"))
+    started = time.perf_counter()
+    corpus = build(tmp / "corpus", n)
+    words = sum(len(t.split()) for t in corpus.texts) / max(1, len(corpus.texts))
+    print(f"\n== N={n:,}: {len(corpus.files):,} files ({corpus.html_files} HTML pages, "
+          f"{len(corpus.planted)} planted duplicates), {words:.0f} words/article on average; "
+          f"built in {time.perf_counter() - started:.0f}s", flush=True)
+    settings = load_settings(env={}, db_path=tmp / "news.duckdb", staging_dir=tmp / "staging",
+                             reports_dir=tmp / "reports", nlp_processes=processes)
+    started = time.perf_counter()
+    summary = run_pipeline([str(corpus.folder)], [], settings, trigger="bench")
+    total = time.perf_counter() - started
+    own, workers = peak_rss_mib()
+    print(f"{'stage':<10} {'seconds':>9} {'articles/s':>11}")
+    for stage, seconds in summary.seconds.items():
+        print(f"{stage:<10} {seconds:>9.2f} {n / seconds if seconds else float('inf'):>11.1f}")
+    e2e = n / total
+    print(f"{'total':<10} {total:>9.2f} {e2e:>11.1f}   (articles {summary.articles}, duplicates "
+          f"{summary.duplicates}, quarantined {summary.quarantined}, entities {summary.entities}, "
+          f"events {summary.events})")
+    print(f"peak RSS: pipeline process {own:.0f} MiB, largest worker {workers:.0f} MiB")
+    model_seconds = ceiling(corpus.texts, settings)
+    ceiling_rate = n / model_seconds
+    print(f"ceiling: spaCy alone ({settings.spacy_model}, n_process={processes}) {model_seconds:.2f}s = "
+          f"{ceiling_rate:.1f} articles/s")
+    print(f"ratio end-to-end / ceiling: {e2e / ceiling_rate:.2f}")
+    precision, recall = dedup_scores(settings.db_path, corpus)
+    print(f"dedup on planted duplicates: precision {precision:.3f}, recall {recall:.3f}")
+    started = time.perf_counter()
+    again = run_pipeline([str(corpus.folder)], [], settings, trigger="bench")
+    incremental = time.perf_counter() - started
+    print(f"incremental run, nothing new: {incremental:.2f}s (documents read {again.documents}, "
+          f"skipped {again.skipped_known})", flush=True)
+    if not keep:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"n": n, "seconds": total, "per_article_ms": 1000 * total / n, "ratio": e2e / ceiling_rate,
+            "incremental": incremental}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--scaling", help="comma-separated sizes, e.g. 1000,10000,100000")
+    parser.add_argument("--keep", action="store_true", help="keep the corpus and warehouse")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.scaling.split(",")] if args.scaling else [args.n]
+    rows = [bench(n, args.processes, args.keep) for n in sizes]
+    if len(rows) > 1:
+        print("\nscaling")
+        print(f"{'N':>8} {'seconds':>9} {'ms/article':>11} {'ratio':>6} {'incremental s':>14}")
+        for r in rows:
+            print(f"{r['n']:>8,} {r['seconds']:>9.1f} {r['per_article_ms']:>11.1f} {r['ratio']:>6.2f} "
+                  f"{r['incremental']:>14.2f}")
+
+
+if __name__ == "__main__":
+    main()
