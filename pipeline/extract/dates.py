@@ -69,6 +69,10 @@ _PART_RE = r"(?:(?P<part>mid|early|late)[-\s]+|(?:the\s+)?(?P<edge>end|beginning
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<![\d/.-])(?P<y>" + _YEAR_RE + r")-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d])")),
     ("numeric", re.compile(r"(?<![\d/.])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>" + _YEAR_RE + r")(?![\d/])")),
+    # "21. November 2021": the European ordinal full stop, only with a year (else "scored 12.
+    # November was cold" would be a date).
+    ("day_month_year", re.compile(r"(?<![\d.])(?P<d>" + _DAY_RE + r")\.\s+(?P<m>" + _MONTH_RE + r"),?\s+(?P<y>"
+                                  + _YEAR_RE + r")(?![\d])")),
     ("day_month_year", re.compile(_QUAL_RE + r"?(?:the\s+)?(?P<d>" + _DAY_RE + r")(?:\s+of)?\s+(?P<m>"
                                   + _MONTH_RE + r")(?:,?\s+(?P<y>" + _YEAR_RE + r"))?(?![\d])")),
     ("month_day_year", re.compile(_QUAL_RE + r"?(?P<m>" + _MONTH_RE + r")\s+(?P<d>" + _DAY_RE

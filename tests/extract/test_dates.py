@@ -46,6 +46,9 @@ FORMS = [
     ("The drills ended yesterday.", "2023-06-07", "yesterday", "2023-06-06", "day"),
     ("In late May, rebels took the airport.", "2023-06-07", "late May", "2023-05", "month"),
     ("Growth should pick up in mid-2024.", "2023-06-07", "mid-2024", "2024", "year"),
+    ("The vigil is on 21. November 2021 in Bonn.", "2021-11-01", "21. November 2021", "2021-11-21", "day"),
+    ("Markets reopen on the 5th of June.", "2023-06-01", "the 5th of June", "2023-06-05", "day"),
+    ("Ministers meet this week.", "2023-06-07", "this week", "2023-06", "month"),
 ]
 
 
