@@ -121,12 +121,26 @@ def start_run(trigger: str, settings: Settings, run_id: str | None = None) -> st
     """Allocate a run id and its staging folder. Airflow passes its own run id for traceability."""
     run_id = run_id or f"{_utc_now():%Y%m%dT%H%M%S}-{trigger}-{secrets.token_hex(3)}"
     safe = "".join(c if c.isalnum() or c in "-_.T" else "_" for c in run_id)
+    _prune_abandoned_runs(settings)
     directory = _dir(safe, settings)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "manifest.json").write_text(
         json.dumps({"run_id": safe, "trigger": trigger, "started_at": _utc_now().isoformat()}),
         encoding="utf-8")
     return safe
+
+
+def _prune_abandoned_runs(settings: Settings) -> None:
+    """Staging of runs killed before publish is kept for a while (to debug), then removed."""
+    import time
+
+    cutoff = time.time() - settings.staging_retention_days * 86400
+    for old in Path(settings.staging_dir).glob("run_id=*"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def ingest_step(run_id: str, inputs: Sequence[str], feeds: Sequence[str], settings: Settings) -> dict[str, int]:
@@ -151,7 +165,8 @@ def ingest_step(run_id: str, inputs: Sequence[str], feeds: Sequence[str], settin
     write_records(directory, "documents", documents, Document)
     write_records(directory, "feed_states", feed_states, FeedState)
     _quarantine(run_id, settings, "ingest", quarantine)
-    stats = {"documents": len(documents), "skipped_known": out.skipped_known, "quarantined": len(quarantine)}
+    stats = {"documents": len(documents), "skipped_known": out.skipped_known, "quarantined": len(quarantine),
+             "feed_states": len(feed_states)}
     _write_stats(run_id, settings, "ingest", stats)
     return stats
 
@@ -213,6 +228,10 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
 
     directory = _dir(run_id, settings)
     articles = read_records(directory, "dedup_articles", Article)
+    if not articles:  # nothing new: do not load the model or history
+        stats = {"entities": 0, "mentions": 0, "events": 0, "event_mentions": 0}
+        _write_stats(run_id, settings, "extract", stats)
+        return stats
     for article in articles:
         article.date_anchor, article.date_anchor_source = resolve_anchor(article, article.first_seen_at)
     with _history(settings) as wh:
@@ -336,21 +355,26 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
         ("publish", lambda: publish_step(run_id, settings, trigger)),
     ]
     results: dict[str, dict[str, Any]] = {}
+    nothing_new = False
     for name, step in steps:
+        if nothing_new and name not in ("publish",):
+            continue  # nothing was read: no stage has work, only the run itself is recorded
         started = time.perf_counter()
         results[name] = step()
         summary.seconds[name] = round(time.perf_counter() - started, 3)
         if progress:
             progress(name, results[name])
+        if name == "ingest":
+            nothing_new = results[name]["documents"] == 0 and not results[name].get("feed_states")
     summary.documents = results["ingest"]["documents"]
     summary.skipped_known = results["ingest"]["skipped_known"]
-    summary.articles = results["dedup"]["articles"]
-    summary.duplicates = results["dedup"]["duplicates"]
-    summary.quarantined = results["validate"]["quarantined"]
-    summary.entities = results["extract"]["entities"]
-    summary.mentions = results["extract"]["mentions"]
-    summary.events = results["extract"]["events"]
-    if run_quality:
+    summary.articles = results.get("dedup", {}).get("articles", 0)
+    summary.duplicates = results.get("dedup", {}).get("duplicates", 0)
+    summary.quarantined = results.get("validate", {}).get("quarantined", 0)
+    summary.entities = results.get("extract", {}).get("entities", 0)
+    summary.mentions = results.get("extract", {}).get("mentions", 0)
+    summary.events = results.get("extract", {}).get("events", 0)
+    if run_quality and not nothing_new:  # unchanged tables give unchanged results
         started = time.perf_counter()
         outcome = quality_step(run_id, settings, fail_on_critical=False)
         summary.seconds["quality"] = round(time.perf_counter() - started, 3)

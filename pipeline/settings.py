@@ -71,6 +71,7 @@ class Settings:
     # --- load ------------------------------------------------------------------
     lock_timeout_seconds: float = 60.0
     keep_staging: bool = False  # keep staging/run_id=*/ after publish (debugging)
+    staging_retention_days: int = 7  # staging of runs that never published is removed after this
 
     extra: Mapping[str, Any] = field(default_factory=dict)
 
