@@ -23,10 +23,11 @@ COPY --chown=airflow:0 pyproject.toml README.md ${NEWSMON_HOME}/
 COPY --chown=airflow:0 pipeline ${NEWSMON_HOME}/pipeline
 RUN pip install --no-cache-dir --no-deps ${NEWSMON_HOME}
 
-# Data the pipeline reads at run time: the DDL, the seed articles, the DAGs (the compose file
-# also mounts ./dags over /opt/airflow/dags for development).
+# Data the pipeline reads at run time: the DDL, the seed articles, the feed list, the DAGs (the
+# compose file mounts ./dags and ./feeds.toml over these, so both change without a rebuild).
 COPY --chown=airflow:0 schemas ${NEWSMON_HOME}/schemas
 COPY --chown=airflow:0 seeds ${NEWSMON_HOME}/seeds
+COPY --chown=airflow:0 feeds.toml ${NEWSMON_HOME}/feeds.toml
 COPY --chown=airflow:0 dags /opt/airflow/dags
 
 # The installed package lives in site-packages, so the settings' project-relative defaults do
@@ -35,4 +36,5 @@ ENV NEWSMON_DB_PATH=${NEWSMON_HOME}/warehouse/news.duckdb \
     NEWSMON_STAGING_DIR=${NEWSMON_HOME}/staging \
     NEWSMON_REPORTS_DIR=${NEWSMON_HOME}/reports \
     NEWSMON_SCHEMAS_DIR=${NEWSMON_HOME}/schemas \
+    NEWSMON_SEEDS_DIR=${NEWSMON_HOME}/seeds \
     NEWSMON_FEEDS_FILE=${NEWSMON_HOME}/feeds.toml
