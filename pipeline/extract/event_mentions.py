@@ -9,7 +9,7 @@ with it, and the last one also the rest of the sentence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from pipeline.extract.dates import DateExpression, tense_at, value_to_range
@@ -57,7 +57,6 @@ class Candidate:
     confidence: float
     anchor_strength: str  # "strong" (published / inferred) | "weak" (fetch date or none)
     event_id: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def _modality(text: str, seg_start: int, trigger: Trigger, expr: DateExpression, anchor: date | None,

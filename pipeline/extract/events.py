@@ -48,13 +48,11 @@ def _anchor_of(article: Article) -> tuple[date | None, str, bool]:
 
 
 def _source_of(article: Article) -> str:
+    """A source is the publisher, else the URL's host, else the file (as the loader counts them)."""
     if article.publisher:
-        return article.publisher.strip().lower()
-    for uri in (article.url, article.source_uri):
-        host = urlparse(uri or "").hostname
-        if host:
-            return host.lower().removeprefix("www.")
-    return article.source_uri or f"article:{article.article_id}"
+        return article.publisher
+    host = urlparse(article.url or "").hostname
+    return host or article.source_uri or f"article:{article.article_id}"
 
 
 class _Consolidator:
