@@ -227,6 +227,10 @@ class _FeedReader:
                 return self._page(feed, link, allow_internal)
             except FetchError as exc:
                 return exc
+            except Exception as exc:  # noqa: BLE001 — one odd link must not cost the feed's other entries
+                log.exception("unexpected error fetching page %s", link)
+                return FetchError("page_error", f"unexpected {exc.__class__.__name__}: {exc}", transient=False,
+                                  item=link)
 
         wanted = sum(1 for link in links if link)
         if wanted <= 1:

@@ -188,7 +188,7 @@ class Fetcher:
             except httpx.DecodingError as exc:
                 raise FetchError("bad_content_encoding", f"cannot decode body: {exc}", transient=False,
                                  item=current) from exc
-            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError) as exc:  # e.g. bad IDNA host
                 raise FetchError("invalid_url", str(exc), transient=False, item=current) from exc
             except httpx.TransportError as exc:
                 raise FetchError("connection_error", f"{exc.__class__.__name__}: {exc}", transient=True,
