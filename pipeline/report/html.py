@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+MAX_TREND_RUNS = 60  # the chart and table show the most recent runs
+
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;
 color:#1d2330;padding:0 1rem}
@@ -55,18 +57,22 @@ def _details(raw: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+STAGE_ORDER = ["ingest", "clean", "dedup", "extract", "validate", "loaded"]
+
+
 def _stage_counts(runs: pd.DataFrame, run_id: str) -> str:
     row = runs[runs["run_id"] == run_id] if "run_id" in runs.columns else runs.iloc[0:0]
     if row.empty or not isinstance(row.iloc[0].get("stats"), str):
         return '<p class="muted">No stage statistics recorded for this run.</p>'
     stats = _details(row.iloc[0]["stats"])
+    ordered = sorted(stats, key=lambda k: (STAGE_ORDER.index(k) if k in STAGE_ORDER else len(STAGE_ORDER), k))
     rows = []
-    for stage, counts in stats.items():
-        if isinstance(counts, dict):
-            rows += [[_e(stage), _e(name), _e(value)] for name, value in counts.items()]
-        else:
-            rows.append([_e(stage), "", _e(counts)])
-    return _table(["stage", "count", "value"], rows, {2})
+    for stage in ordered:
+        counts = stats[stage]
+        shown = (" · ".join(f"{escape(str(k))} <strong>{_e(v)}</strong>" for k, v in counts.items())
+                 if isinstance(counts, dict) else _e(counts))
+        rows.append([_e(stage), shown])
+    return _table(["stage", "counts"], rows)
 
 
 def _table_sizes(tables: dict[str, pd.DataFrame]) -> str:
@@ -127,23 +133,25 @@ def _trend(history: pd.DataFrame, order: list[str], latest_failed: list[str]) ->
         return '<p class="muted">No earlier runs recorded.</p>'
     h = history.assign(failed=~history["success"].astype(bool))
     per_run = []
-    for run_id in order:
+    for run_id in order[-MAX_TREND_RUNS:]:
         rows = h[h["run_id"] == run_id]
         if rows.empty:
             continue
         crit = int((rows["failed"] & (rows["severity"] == "critical")).sum())
         warn = int((rows["failed"] & (rows["severity"] != "critical")).sum())
         per_run.append((run_id, len(rows), crit, warn))
-    bar_w, gap, height = 22, 6, 120
-    peak = max([c + w for _, _, c, w in per_run] + [1])
+    peak = max([c + w for _, _, c, w in per_run] + [0])
+    bar_w, gap, height = 22, 6, (120 if peak else 12)  # no failures anywhere: a flat strip
+    peak = max(peak, 1)
     bars = []
     for i, (run_id, total, crit, warn) in enumerate(per_run):
         x = i * (bar_w + gap)
         ch, wh = height * crit / peak, height * warn / peak
+        clean = "" if crit or warn else f'<rect x="{x}" y="{height - 4}" width="{bar_w}" height="4" fill="#12b76a"/>'
         bars.append(f'<g><title>{escape(str(run_id))}: {crit} critical, {warn} warning of {total}</title>'
                     f'<rect x="{x}" y="{height - ch:.1f}" width="{bar_w}" height="{ch:.1f}" fill="#d92d20"/>'
                     f'<rect x="{x}" y="{height - ch - wh:.1f}" width="{bar_w}" height="{wh:.1f}" fill="#f5b700"/>'
-                    f'<rect x="{x}" y="{height}" width="{bar_w}" height="2" fill="#98a2b3"/></g>')
+                    f'{clean}<rect x="{x}" y="{height}" width="{bar_w}" height="2" fill="#98a2b3"/></g>')
     width = max(len(per_run) * (bar_w + gap), 100)
     svg = (f'<svg role="img" width="{width}" height="{height + 4}" '
            f'viewBox="0 0 {width} {height + 4}" aria-label="failed expectations per run">{"".join(bars)}</svg>')
@@ -161,7 +169,8 @@ def _trend(history: pd.DataFrame, order: list[str], latest_failed: list[str]) ->
     sequence = (f"<h3>Currently failing, over the last {len(recent)} runs (oldest first)</h3>"
                 + _table(["expectation", "history (✓ pass, ✗ fail, · not run)"], seq_rows)) if seq_rows else ""
     return ('<p><span class="badge critical">critical</span> <span class="badge warning">warning</span> '
-            "failed expectations per run, oldest on the left.</p>" + svg + table + sequence)
+            '<span class="badge ok">all met</span> '
+            f"failed expectations per run, oldest on the left (last {MAX_TREND_RUNS} runs at most).</p>" + svg + table + sequence)
 
 
 def render_quality_html(tables: dict[str, pd.DataFrame], results: pd.DataFrame, history: pd.DataFrame,

@@ -17,7 +17,13 @@ from typing import Any
 
 from pipeline.records import Batch, QuarantineItem, stable_id
 from pipeline.settings import Settings
-from pipeline.validate.schemas import load_schemas, record_payload, record_to_json, schema_errors
+from pipeline.validate.schemas import (
+    load_schemas,
+    record_payload,
+    record_to_json,
+    schema_errors,
+    validator_for,
+)
 
 STAGE = "validate"
 
@@ -88,8 +94,9 @@ def validate_batch(batch: Batch, settings: Settings) -> Batch:
 
     for attr, table in TABLE_OF_FIELD.items():
         good = []
+        validator = validator_for(schemas_dir, table)
         for record in kept[attr]:
-            errors = schema_errors(schemas_dir, table, record_to_json(record))
+            errors = schema_errors(schemas_dir, table, record_to_json(record), validator)
             if not errors:
                 good.append(record)
                 continue
@@ -102,7 +109,7 @@ def validate_batch(batch: Batch, settings: Settings) -> Batch:
 
     # Cascade to a fixed point: a rejected article can reject its duplicates, whose own
     # dependents then follow.
-    changed = True
+    changed = any(rejected.values())
     while changed:
         changed = False
         for attr, field_name, kind in DEPENDENCIES:

@@ -77,18 +77,21 @@ def _jsonable(value: Any) -> Any:
 
 def record_to_json(record: Any) -> dict[str, Any]:
     """A record as the JSON object its schema describes (datetimes ISO, bytes base64)."""
-    data = dataclasses.asdict(record) if dataclasses.is_dataclass(record) else dict(record)
-    return {k: _jsonable(v) for k, v in data.items()}
+    if dataclasses.is_dataclass(record):
+        # Records are flat: read the fields directly (asdict deep-copies, and runs per record).
+        return {f.name: _jsonable(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    return {k: _jsonable(v) for k, v in dict(record).items()}
 
 
 def record_payload(record: Any) -> str:
     return json.dumps(record_to_json(record), ensure_ascii=False, allow_nan=False)
 
 
-def schema_errors(schemas_dir: Path, table: str, data: dict[str, Any]) -> list[str]:
+def schema_errors(schemas_dir: Path, table: str, data: dict[str, Any],
+                  validator: Draft202012Validator | None = None) -> list[str]:
     """Messages naming the failing field, in document order; empty when the record is valid."""
-    errors = sorted(validator_for(Path(schemas_dir), table).iter_errors(data),
-                    key=lambda e: [str(p) for p in e.absolute_path])
+    validator = validator or validator_for(Path(schemas_dir), table)
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     messages = []
     for err in errors:
         path = ".".join(str(p) for p in err.absolute_path)
