@@ -104,7 +104,8 @@ _COUNT_NOUNS = re.compile(
     r"\s*(?:people|persons|troops|soldiers|men|women|children|civilians|cases|deaths|dead|units|"
     r"tanks|vehicles|km|kilometers|kilometres|miles|metres|meters|dollars|euros|rubles|roubles|"
     r"votes|members|employees|workers|jobs|homes|tons|tonnes|barrels|hectares|feet|points|"
-    r"refugees|migrants|prisoners|pages|words|followers|signatures|rounds|missiles|drones)\b",
+    r"refugees|migrants|prisoners|pages|words|followers|signatures|rounds|missiles|drones|block|"
+    r"square\s+feet|acres|yards|calories|horsepower|series|model)\b",
     re.IGNORECASE)
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥]|\b(?:USD|EUR|GBP|RUB|US\$))\s*$")
 _TIME_AFTER = re.compile(r"\s*(?::\d\d|\s*(?:a\.?m\.?|p\.?m\.?|hours|hrs|GMT|UTC)\b)", re.IGNORECASE)

@@ -51,6 +51,7 @@ class PersonResolver:
         self.order: dict[int, int] = {}  # id(cluster) -> creation order
         self.by_surname: dict[str, list[Cluster]] = defaultdict(list)
         self.full_names: dict[int, list[list[str]]] = defaultdict(list)  # id(cluster) -> names
+        self.given: dict[int, set[str]] = defaultdict(set)  # id(cluster) -> folded given names
         for e in sorted(known, key=lambda e: e.entity_id):
             if e.entity_type == "PERSON":
                 cl = self._new(e.entity_id, known=e)
@@ -69,6 +70,7 @@ class PersonResolver:
             self.by_surname[key].append(cl)
         if len(parts) >= 2:
             self.full_names[id(cl)].append(parts)
+            self.given[id(cl)].add(fold(parts[0]))
 
     def _compatible(self, cl: Cluster, parts: list[str]) -> bool:
         names = self.full_names[id(cl)]
@@ -116,8 +118,7 @@ class PersonResolver:
         if len(local) == 1:
             return local[0]
         if not local:
-            given = [cl for cl in article_clusters
-                     if any(fold(n[0]) == fold(word) for n in self.full_names[id(cl)])]
+            given = [cl for cl in article_clusters if fold(word) in self.given[id(cl)]]
             if len(given) == 1:
                 return given[0]
         corpus = [cl for cl in self.by_surname[key] if self.full_names[id(cl)]]

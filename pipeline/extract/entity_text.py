@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 KEPT_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
 
@@ -127,6 +128,7 @@ def reject_reason(surface: str, label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Accent-free lower-case form with common transliteration variants folded:
     Sergey/Sergei, Zelensky/Zelenskyy/Zelenskiy, Yuri/Yury/Iouri, Dmitry/Dmitri."""
@@ -142,6 +144,7 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=200_000)
 def name_key(surface: str) -> str:
     """Case/space/punctuation-insensitive key for non-person names."""
     text = unicodedata.normalize("NFKC", surface).casefold().replace("’", "'")

@@ -32,6 +32,7 @@ _HYPOTHETICAL = re.compile(r"\b(?:if|unless|could|might|may|possibility|possible
                            r"whether|would|threat\s+of|risk\s+of|hope|hopes|hoping)\b", re.IGNORECASE)
 _HYPOTHETICAL_REACH = 45  # characters before the trigger a modal or "if" governs it from
 _PLANNED = re.compile(r"\b(?:upcoming|scheduled|planned|slated|due|forthcoming|next)\b", re.IGNORECASE)
+_PHRASAL = re.compile(r"\s+(?:up|in\s+to|off|out)\b", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|never|no|n't|neither|nor|without)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # Clause boundaries inside a sentence: each clause holds its own event ("..., followed by talks
 # on January 12", "..., and the same week a meeting ...").
@@ -177,6 +178,8 @@ def _usable_triggers(text: str, triggers: list[Trigger], mentions: list[EntityMe
             continue
         if _NEGATION.search(text[max(0, t.start - 25):t.start]):
             continue
+        if _PHRASAL.match(text, t.end):
+            continue  # "sign up for the newsletter", "meet up", "call off": not the event
         kept.append(t)
     return kept
 

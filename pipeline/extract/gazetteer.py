@@ -82,6 +82,7 @@ class Gazetteer:
                 if value:
                     self._country_names.setdefault(_norm(value), c.alpha_2)
         self._country_choices = sorted(self._country_names)
+        self._country_cache: dict[str, Place | None] = {}
         # Acronyms are read as the initials of a country's name (US, USA, UK, UAE, DRC), never
         # as ISO codes: "LA", "CA", "IN" are codes too, and mostly mean something else.
         by_initials: dict[str, set[str]] = {}
@@ -126,6 +127,11 @@ class Gazetteer:
     def country(self, surface: str) -> Place | None:
         """A country by any of its names or the initials of one (US, U.S., USA, UK);
         tolerates a small typo in long names."""
+        if surface not in self._country_cache:
+            self._country_cache[surface] = self._country(surface)
+        return self._country_cache[surface]
+
+    def _country(self, surface: str) -> Place | None:
         if is_acronym(surface):
             iso = self._country_initials.get(acronym_key(surface))
             return self.countries.get(iso) if iso else None
