@@ -54,19 +54,39 @@ def _occurrences(body: str, surfaces: list[str]) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def load_gold(fixture: Path, seeds_dir: Path) -> list[GoldArticle]:
+def _kept_lines(text: str, conf: dict) -> str:
+    """The evaluation body: ``text`` minus the lines the fixture drops (by 1-based number,
+    by prefix, or everything from the first line starting with ``drop_from``)."""
+    drop = set(conf.get("drop_lines", []))
+    prefixes = tuple(conf.get("drop_prefixes", []))
+    kept = []
+    for i, line in enumerate(text.split("\n"), 1):
+        if conf.get("drop_from") and line.startswith(conf["drop_from"]):
+            break
+        if i in drop or (prefixes and line.startswith(prefixes)):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def load_gold_texts(fixture: Path, texts: dict[str, str], section: str = "seeds") -> list[GoldArticle]:
+    """Gold mentions for each text named in the fixture's ``section`` (name -> raw text)."""
     spec = json.loads(fixture.read_text(encoding="utf-8"))
     entities: dict[str, list[str]] = spec["entities"]
     ignore = list(spec.get("ignore", []))
     out = []
-    for name, conf in sorted(spec["seeds"].items()):
-        lines = (seeds_dir / name).read_text(encoding="utf-8").split("\n")
-        drop = set(conf.get("drop_lines", []))
-        body = "\n".join(line for i, line in enumerate(lines, 1) if i not in drop)
+    for name, conf in sorted(spec[section].items()):
+        body = _kept_lines(texts[name], conf)
         occ = _occurrences(body, list(entities) + ignore)
         mentions = [Span(s, e, entities[t][0], entities[t][1]) for s, e, t in occ if t in entities]
         out.append(GoldArticle(name, body, mentions, [(s, e) for s, e, t in occ if t not in entities]))
     return out
+
+
+def load_gold(fixture: Path, seeds_dir: Path) -> list[GoldArticle]:
+    """The seeds fixture: texts are the seed files."""
+    names = json.loads(fixture.read_text(encoding="utf-8"))["seeds"]
+    return load_gold_texts(fixture, {n: (seeds_dir / n).read_text(encoding="utf-8") for n in names})
 
 
 def alias_pairs(fixture: Path) -> list[tuple[str, str]]:

@@ -239,3 +239,36 @@ def test_long_bodies_are_cut_for_ner_only():
     assert out.mentions and max(m.end_char for m in out.mentions) <= len(para) * 3
     assert out.sentences[-1].end_char == len(body.rstrip())
     assert len(out.sentences) == 40
+
+
+HELDOUT_PAGES = ROOT.parent / "shared" / "eval" / "trafilatura" / "html"
+
+
+@pytest.mark.skipif(not HELDOUT_PAGES.is_dir(), reason=f"evaluation pages absent: {HELDOUT_PAGES}")
+def test_newsmon_beats_raw_model_on_held_out_pages():
+    """Pages never used to tune the rules (tests/extract/cases/entities/heldout_gold.json)."""
+    import json
+
+    import spacy
+    import trafilatura
+
+    from pipeline.extract.entity_eval import Span, load_gold_texts
+
+    fixture = FIXTURE.parent / "heldout_gold.json"
+    names = json.loads(fixture.read_text(encoding="utf-8"))["pages"]
+    texts = {n: trafilatura.extract((HELDOUT_PAGES / n).read_text(encoding="utf-8", errors="replace"))
+             for n in names}
+    golds = load_gold_texts(fixture, texts, section="pages")
+    out = extract_entities([article(g.name, g.body) for g in golds], SETTINGS, [])
+    nlp = spacy.load(SETTINGS.spacy_model)
+    ours, raw = [0, 0], [0, 0]  # (tp, fp + fn)
+    for g in golds:
+        mine = [Span(m.start_char, m.end_char, m.entity_type, m.entity_id)
+                for m in out.mentions if m.article_id == g.name]
+        theirs = [Span(e.start_char, e.end_char, e.label_, e.text) for e in nlp(g.body).ents
+                  if e.label_ in KEPT_TYPES]
+        for acc, preds in ((ours, mine), (raw, theirs)):
+            s, _ = match(g, preds, normalised=True)
+            acc[0] += s.tp
+            acc[1] += s.fp + s.fn
+    assert 2 * ours[0] / (2 * ours[0] + ours[1]) > 2 * raw[0] / (2 * raw[0] + raw[1])
