@@ -4,7 +4,7 @@ The image installs the project non-editable (`pip install --no-deps .`), so the 
 in site-packages and the settings' project-relative defaults point nowhere. The Dockerfile
 copies the run-time data (COPY lines) and names every location (ENV NEWSMON_*). This test
 replays exactly those COPY and ENV lines into a temp root, installs the built package into a
-separate folder, and runs the pipeline on the seeds from there.
+separate folder, and runs the pipeline on the seeds and the default feed list from there.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def test_installed_package_runs_the_seeds_with_the_image_layout(tmp_path):
     env["PYTHONPATH"] = str(site)  # ahead of the project's editable install
     code = ("import pipeline, json; from pipeline.settings import load_settings; "
             "from pipeline.flow import run_pipeline; s = load_settings(); "
-            "r = run_pipeline([str(s.seeds_dir)], [], s, trigger='image', run_quality=False); "
+            "r = run_pipeline([str(s.seeds_dir)], [str(s.feeds_file)], s, trigger='image', run_quality=False); "
             "print(json.dumps({'module': pipeline.__file__, 'articles': r.articles, 'db': str(s.db_path)}))")
     result = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True,
                             timeout=600)
@@ -102,4 +102,8 @@ def test_installed_package_runs_the_seeds_with_the_image_layout(tmp_path):
     assert out["module"].startswith(str(site)), out  # the installed copy ran, not the repo
     assert Path(out["db"]) == in_image(env_lines["NEWSMON_DB_PATH"])
     with duckdb.connect(out["db"], read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM articles").fetchone() == (5,)
+        kinds = dict(con.execute("SELECT source_kind, count(*) FROM documents GROUP BY ALL").fetchall())
+        feeds = con.execute("SELECT feed_name, last_status FROM feed_state").fetchall()
+    # The seeds from seeds/, and the default feed list resolves its fixture inside the image.
+    assert kinds == {"file": 5, "feed_entry": 5}
+    assert feeds == [("seed-fixtures", "ok: 5 new of 5")]
