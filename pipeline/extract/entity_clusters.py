@@ -44,8 +44,7 @@ class Cluster:
     def to_entity(self) -> Entity:
         aliases = set(self.surfaces)
         if self.known is not None:
-            aliases.update(self.known.aliases)
-            aliases.add(self.known.canonical_name)
+            aliases.update(self.known.aliases)  # surfaces seen in earlier runs
         place = self.place
         known = self.known
         return Entity(

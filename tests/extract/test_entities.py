@@ -181,6 +181,19 @@ def test_ids_are_stable_across_runs(seeds_out):
         sorted((m.article_id, m.start_char, m.entity_id) for m in out.mentions)
 
 
+def test_rerun_against_own_output_keeps_every_id(seeds_out):
+    """Re-extracting with the first run's entities as warehouse memory changes no id."""
+    arts, out = seeds_out
+    again = extract_entities(arts, SETTINGS, known_entities=out.entities)
+    ids = {(m.article_id, m.start_char, m.end_char): m.entity_id for m in again.mentions}
+    assert all(ids.get((m.article_id, m.start_char, m.end_char)) == m.entity_id for m in out.mentions)
+    before = {e.entity_id: e for e in out.entities}
+    for e in again.entities:
+        if e.entity_id in before:
+            assert e.canonical_name == before[e.entity_id].canonical_name
+            assert set(before[e.entity_id].aliases) <= set(e.aliases)
+
+
 def test_cross_batch_resolution_via_known_entities():
     first = extract_entities([article("a1", (
         "Russian Foreign Minister Sergey Lavrov met Secretary of State Antony Blinken in Geneva. "
