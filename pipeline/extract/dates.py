@@ -96,7 +96,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                          r"early|late)\s+)?(?P<m>" + _MONTH_RE + r")(?![\w])")),
     ("year", re.compile(r"(?P<prep>\b(?i:in|since|until|till|by|during|from|to|through|of|before|after|"
                         r"around|circa|the|until|between|and|year|summer|winter|spring|autumn|fall)\s+)?"
-                        r"(?<![\d$€£¥.,:/-])(?P<y>" + _YEAR_RE + r")(?P<tail>s|'s|’s)?(?![\d%])")),
+                        r"(?<![\d$€£¥.,:/-])(?P<y>" + _YEAR_RE + r")(?P<tail>s|'s|’s)?(?![\w%])")),
 ]
 
 # Words after a bare four-digit number that show it counts something rather than names a year.

@@ -96,6 +96,8 @@ def test_month_day_year_follows_the_tense(text, value):
     "Headline from Ukraine Today: markets calm.",
     "The ratio was 3/4 and the score 21-19.",
     "They signed on 03/04/2023, a date written either way round.",
+    "The car turned west onto 2000N and hit the ditch.",
+    "A fire broke out in the 2000 block of Main Street.",
 ])
 def test_numbers_prices_times_and_words_are_not_dates(text):
     assert find_dates(text, date(2023, 6, 7)) == []
