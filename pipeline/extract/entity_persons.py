@@ -19,6 +19,8 @@ from pipeline.extract.entity_types import Candidate
 from pipeline.records import Entity
 
 _GIVEN_NAME_MIN_RATIO = 80
+_DOMINANT_MIN_MENTIONS = 3
+_DOMINANT_RATIO = 4
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _SURNAME_PARTICLE = re.compile(r"^(?:al|el|ul|bin|ibn|van|von|de|da|di|du|le|la)\s+")
 
@@ -49,6 +51,7 @@ class PersonResolver:
     def __init__(self, known: list[Entity]) -> None:
         self.clusters: list[Cluster] = []
         self.order: dict[int, int] = {}  # id(cluster) -> creation order
+        self.full_mentions: Counter[int] = Counter()  # id(cluster) -> full-name mentions in batch
         self.by_surname: dict[str, list[Cluster]] = defaultdict(list)
         self.full_names: dict[int, list[list[str]]] = defaultdict(list)  # id(cluster) -> names
         self.given: dict[int, set[str]] = defaultdict(set)  # id(cluster) -> folded given names
@@ -100,6 +103,7 @@ class PersonResolver:
             cl = next(cl for cl in self.by_surname[surname_key(parts[-1])]
                       if parts in self.full_names[id(cl)])
             out[id(c)] = cl
+            self.full_mentions[id(cl)] += 1
         in_article: dict[str, list[Cluster]] = defaultdict(list)
         for c in full:
             if out[id(c)] not in in_article[c.article_id]:
@@ -110,6 +114,10 @@ class PersonResolver:
         for c in cands:
             out[id(c)].surfaces[c.surface] += 1
         return out
+
+    def _weight(self, cl: Cluster) -> int:
+        """Mentions of a person by full name: in this batch and, known, in the warehouse."""
+        return self.full_mentions[id(cl)] + (cl.known.mention_count if cl.known is not None else 0)
 
     def _short_form(self, surface: str, article_clusters: list[Cluster]) -> Cluster:
         word = name_parts(surface)[-1]
@@ -124,6 +132,13 @@ class PersonResolver:
         corpus = [cl for cl in self.by_surname[key] if self.full_names[id(cl)]]
         if len(corpus) == 1:
             return corpus[0]
+        if not local and corpus:
+            # several people share the surname corpus-wide, but one dominates ("Putin" alone
+            # means Vladimir Putin even once a Putin cousin has been in the news)
+            ranked = sorted(corpus, key=lambda cl: -self._weight(cl))
+            top, second = self._weight(ranked[0]), self._weight(ranked[1])
+            if top >= _DOMINANT_MIN_MENTIONS and top >= _DOMINANT_RATIO * second:
+                return ranked[0]
         if len(local) > 1 or len(corpus) > 1:
             # shared surname, no way to tell: the bare surname is its own entity
             id_key = "surname-only:" + key

@@ -156,3 +156,16 @@ def test_memory_skips_names_glued_to_unknown_capitalised_words():
     found = find_remembered("a", body, len(body), [], lexicon, [0, 16, 41])
     assert [body[c.start:c.end] for c in found] == ["West", "West"]
     assert [c.start for c in found] == [4, body.index("And West") + 4]
+
+
+def test_bare_surname_goes_to_the_dominant_namesake_in_the_corpus():
+    known = [Entity("vp", "Vladimir Putin", "PERSON", ["Vladimir Putin", "Putin"], mention_count=120),
+             Entity("ip", "Igor Putin", "PERSON", ["Igor Putin"], mention_count=2),
+             Entity("jb", "Joe Biden", "PERSON", ["Joe Biden"], mention_count=50),
+             Entity("hb", "Hunter Biden", "PERSON", ["Hunter Biden"], mention_count=30)]
+    b = "Putin spoke. Biden listened."
+    _, mentions = resolve([cand("a", b, "Putin", "PERSON"), cand("a", b, "Biden", "PERSON")], known,
+                          load_gazetteer())
+    ids = {m.surface: m.entity_id for m in mentions}
+    assert ids["Putin"] == "vp"
+    assert ids["Biden"] not in {"jb", "hb"}  # no namesake dominates: the bare surname stays apart
