@@ -38,8 +38,8 @@ _NEGATION = re.compile(r"\b(?:not|never|no|n't|neither|nor|without)\s+(?:\w+\s+)
 # on January 12", "..., and the same week a meeting ...").
 _CLAUSE_BREAK = re.compile(r",\s+(?=(?:and|but|while|whereas|followed\s+by|when|after\s+which|although|"
                            r"though|as\s+well\s+as)\b)|;\s+", re.IGNORECASE)
-_TRIGGER_REACH = 160
-_PLACE_REACH = 45  # characters between a place and the trigger or date it locates  # characters: a trigger further than this from its date is another clause
+_TRIGGER_REACH = 160  # characters: a trigger further than this from its date is another clause
+_PLACE_REACH = 30  # characters between a place and the trigger or date it locates
 
 
 @dataclass
