@@ -40,9 +40,9 @@ morning evening night weekend week month year
 
 # Vocabulary of web-page chrome: an "entity" containing one of these is page furniture.
 _BOILERPLATE = re.compile(
-    r"\b(reply|replies|comment|comments|subscribe|subscribed|newsletter|disclaimers?|cookies?|"
-    r"privacy|sign up|log ?in|click|read more|show more|share this|follow us|"
-    r"advertisement|sponsored|copyright|all rights reserved|terms of (use|service))\b",
+    r"\b(reply|replies|comments|subscribe|subscribed|newsletters?|disclaimers?|cookie (policy|settings)|"
+    r"privacy (policy|settings)|sign up|log ?in|click here|read more|show more|share this|follow us|"
+    r"advertisement|sponsored content|all rights reserved|terms (of|and) (use|service|conditions))\b",
     re.IGNORECASE)
 
 _QUOTES = "\"'“”‘’«»„‟`´"

@@ -75,7 +75,8 @@ def test_non_entities_are_rejected(surface, label):
 
 
 def test_real_names_are_kept():
-    for surface, label in [("Vladimir Putin", "PERSON"), ("NATO", "ORG"), ("U.S.", "GPE"), ("pro-Russian", "NORP")]:
+    for surface, label in [("Vladimir Putin", "PERSON"), ("NATO", "ORG"), ("U.S.", "GPE"), ("pro-Russian", "NORP"),
+                           ("Privacy International", "ORG"), ("US Copyright Office", "ORG")]:
         assert reject_reason(surface, label) is None
 
 
