@@ -4,6 +4,8 @@
 # Why a separate venv: docker-compose 1.29 needs PyYAML<6, the project venv pins PyYAML 6.
 # Why the odd PyYAML dance: pyyaml 5.4.1 has no wheel for Python 3.11 and its sdist does not
 # build with Cython 3 or with pip's build isolation.
+# The same venv, having setuptools and wheel, builds the project's package offline for the
+# image-layout test (tests/deploy/test_image_layout.py).
 # Idempotent: does nothing when the validator already answers `version`.
 set -euo pipefail
 

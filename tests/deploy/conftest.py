@@ -28,6 +28,16 @@ def compose_bin() -> Path:
 
 
 @pytest.fixture(scope="session")
+def build_python() -> Path:
+    """A Python with setuptools and wheel, to build the package as the image does, offline.
+    The tooling venv has both (the project venv has no `wheel`; build isolation needs network)."""
+    python = REPO / ".venv-compose" / "bin" / "python"
+    if not python.exists():
+        _missing(f"tooling venv missing at {python.parent.parent}: run scripts/install_compose_validator.sh")
+    return python
+
+
+@pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory):
     bindir = find_postgres_bindir()
     if bindir is None:

@@ -25,9 +25,6 @@ from pipeline.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 DOCKERFILE = REPO / "Dockerfile"
-# setuptools + wheel live in the tooling venv (scripts/install_compose_validator.sh); the project
-# venv has no `wheel`, and a build with isolation would need the network.
-BUILD_PYTHON = REPO / ".venv-compose" / "bin" / "python"
 
 
 def _dockerfile_env() -> dict[str, str]:
@@ -59,9 +56,7 @@ def test_every_location_setting_is_set_for_the_image():
 
 
 @pytest.mark.slow
-def test_installed_package_runs_the_seeds_with_the_image_layout(tmp_path):
-    if not BUILD_PYTHON.exists():
-        pytest.skip("tooling venv missing: run scripts/install_compose_validator.sh")
+def test_installed_package_runs_the_seeds_with_the_image_layout(tmp_path, build_python):
     image_root = tmp_path / "image"
 
     def in_image(path: str) -> Path:
@@ -82,7 +77,7 @@ def test_installed_package_runs_the_seeds_with_the_image_layout(tmp_path):
     # `pip install --no-deps ${NEWSMON_HOME}`, into a folder of its own instead of site-packages.
     site = tmp_path / "site-packages"
     project = in_image(env_lines["NEWSMON_HOME"])
-    built = subprocess.run([str(BUILD_PYTHON), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+    built = subprocess.run([str(build_python), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
                             "--target", str(site), str(project)], capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr[-3000:]
     assert (site / "pipeline" / "load" / "sql").is_dir(), "package data missing from the installed package"
