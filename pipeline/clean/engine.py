@@ -62,6 +62,7 @@ class _Para:
     removed_by: str | None = None
     is_caption: bool = False
     heading_block: bool = False
+    sentences: list[tuple[int, str, Rule | None]] | None = None
 
     @property
     def words(self) -> int:
@@ -181,16 +182,21 @@ class Cleaner:
         elif _is_meta_line(p):
             p.removed_by = "page_metadata:meta_line"
 
+    def _sentence_hits(self, p: _Para) -> list[tuple[int, str, Rule | None]]:
+        """(offset, sentence, matching rule or None), computed once per paragraph."""
+        if p.sentences is None:
+            p.sentences = []
+            for offset, sentence in split_sentences(p.text):
+                rule = _first_match(self.sentence_rules, normalise_for_hash(sentence), len(sentence.split()))
+                p.sentences.append((offset, sentence, rule))
+        return p.sentences
+
     def _all_sentences(self, p: _Para) -> Rule | None:
         """The sentence rule that matches when the paragraph is boilerplate throughout: every
         sentence matches, or (in a short paragraph) what is left is a courtesy like 'Thank you!'."""
-        first: Rule | None = None
-        leftover = 0
-        for _, sentence in split_sentences(p.text):
-            rule = _first_match(self.sentence_rules, normalise_for_hash(sentence), len(sentence.split()))
-            if rule is None:
-                leftover += len(sentence.split())
-            first = first or rule
+        hits = self._sentence_hits(p)
+        first = next((rule for _, _, rule in hits if rule is not None), None)
+        leftover = sum(len(sentence.split()) for _, sentence, rule in hits if rule is None)
         if first is None or leftover > (LEFTOVER_MAX_WORDS if p.words <= 40 else 0):
             return None
         return first
@@ -237,26 +243,12 @@ class Cleaner:
             kept[-1].removed_by = "trailing:signoff"
 
     def _sentences(self, p: _Para, out: Cleaned) -> str:
-        if not self.sentence_rules:
-            return p.text
-        pieces = split_sentences(p.text)
-        hits: list[tuple[int, str, Rule]] = []
-        kept: list[str] = []
-        for offset, sentence in pieces:
-            norm = normalise_for_hash(sentence)
-            rule = _first_match(self.sentence_rules, norm, len(sentence.split()))
-            if rule is None:
-                kept.append(sentence)
-            else:
-                hits.append((offset, sentence, rule))
+        hits = [(o, s, r) for o, s, r in self._sentence_hits(p) if r is not None]
         if not hits:
             return p.text
-        if not kept:  # the whole paragraph is boilerplate: one span, not one per sentence
-            out.removals.append(Removal(p.index, 0, hits[0][2].label, p.text))
-            return ""
         for offset, sentence, rule in hits:
             out.removals.append(Removal(p.index, offset, rule.label, sentence))
-        return " ".join(kept)
+        return " ".join(s for _, s, r in self._sentence_hits(p) if r is None)
 
     def _inline(self, index: int, text: str, out: Cleaned) -> str:
         for rule in self.inline_rules:
