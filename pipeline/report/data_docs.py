@@ -35,6 +35,7 @@ def _context(site_dir: Path) -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # importing GX may reset it
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     # The ephemeral context already has a "local_site" (in a temp dir): point it at ours.
@@ -53,7 +54,7 @@ def _config(row: pd.Series) -> Any:
     details = _details(row.get("details"))
     severity = row.get("severity") if row.get("severity") in ("critical", "warning", "info") else "critical"
     return ExpectationConfiguration(
-        type=details.get("type") or "expect_column_values_to_not_be_null",
+        type=details["type"],
         kwargs=details.get("kwargs") or {},
         meta={"name": row["expectation"], "description": details.get("description", ""),
               "value_set_size": details.get("value_set_size")},
@@ -84,6 +85,8 @@ def build_data_docs(history: pd.DataFrame, run_times: dict[str, datetime], site_
             results, configs = [], []
             for _, row in rows.iterrows():
                 details = _details(row.get("details"))
+                if not details.get("type"):
+                    continue  # nothing GX could render (e.g. an expectation that was never evaluated)
                 config = _config(row)
                 configs.append(config)
                 error = details.get("exception")
@@ -91,6 +94,8 @@ def build_data_docs(history: pd.DataFrame, run_times: dict[str, datetime], site_
                     success=bool(row["success"]), expectation_config=config, result=details.get("result") or {},
                     exception_info={"raised_exception": bool(error), "exception_message": error,
                                     "exception_traceback": None}))
+            if not results:
+                continue
             passed = sum(r.success for r in results)
             validation = ExpectationSuiteValidationResult(
                 success=passed == len(results), results=results, suite_name=str(suite),

@@ -37,6 +37,7 @@ def _context() -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    _quiet_gx()  # again: importing GX may set its own logger up
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
@@ -141,6 +142,8 @@ def run_quality_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_
         batch = asset.add_batch_definition_whole_dataframe(f"{suite.name}_whole").get_batch(
             batch_parameters={"dataframe": suite.frame})
         by_name = {c.name: c for c in suite.checks}
+        if len(by_name) != len(suite.checks):
+            raise ValueError(f"suite {suite.name} names two checks alike; names must be unique")
         gx_suite = gx.ExpectationSuite(name=suite.name)
         for check in suite.checks:
             check.expectation.meta = {"name": check.name, "description": check.description}
@@ -171,7 +174,12 @@ def run_quality_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_
                 observed_value=("error: " + exception) if exception else _observed(raw, bool(er.success)),
                 details=json.dumps(details, ensure_ascii=False, allow_nan=False, default=str),
                 severity=check.severity)
-        results.extend(evaluated[c.name] for c in suite.checks if c.name in evaluated)
+        for check in suite.checks:
+            # An expectation GX did not report is a failure to see, not a silent pass.
+            results.append(evaluated.get(check.name) or QualityResult(
+                run_id=run_id, suite=suite.name, expectation=check.name, success=False,
+                observed_value="error: not evaluated", details=json.dumps({"exception": "not evaluated"}),
+                severity=check.severity))
     return results
 
 
