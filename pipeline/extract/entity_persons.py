@@ -108,9 +108,21 @@ class PersonResolver:
         for c in full:
             if out[id(c)] not in in_article[c.article_id]:
                 in_article[c.article_id].append(out[id(c)])
-        for c in cands:
-            if id(c) not in out:
-                out[id(c)] = self._short_form(c.surface, in_article[c.article_id])
+        short = [c for c in cands if id(c) not in out]
+        for c in short:
+            out[id(c)] = self._short_form(c.surface, in_article[c.article_id])
+        # A lone given name refers to the one person of that given name whose surname the
+        # article uses ("Joe ... Biden" where the corpus knows Joe Biden).
+        resolved: dict[str, dict[int, Cluster]] = defaultdict(dict)
+        for c in short:
+            if self.full_names[id(out[id(c)])]:
+                resolved[c.article_id][id(out[id(c)])] = out[id(c)]
+        for c in short:
+            if not self.full_names[id(out[id(c)])]:
+                word = fold(name_parts(c.surface)[-1])
+                named = [cl for cl in resolved[c.article_id].values() if word in self.given[id(cl)]]
+                if len(named) == 1:
+                    out[id(c)] = named[0]
         for c in cands:
             out[id(c)].surfaces[c.surface] += 1
         return out

@@ -170,3 +170,19 @@ def test_bare_surname_goes_to_the_dominant_namesake_in_the_corpus():
     ids = {m.surface: m.entity_id for m in mentions}
     assert ids["Putin"] == "vp"
     assert ids["Biden"] not in {"jb", "hb"}  # no namesake dominates: the bare surname stays apart
+
+
+def test_lone_given_name_joins_the_person_whose_surname_the_article_uses():
+    b1 = "Joe Biden met Jill Biden."
+    b2 = "Even if (U.S. President Joe) Biden manages it, Joe Smith said nothing."
+    cands = [cand("a", b1, "Joe Biden", "PERSON"), cand("a", b1, "Jill Biden", "PERSON"),
+             cand("b", b2, "Joe", "PERSON"), cand("b", b2, "Biden", "PERSON"), cand("b", b2, "Joe Smith", "PERSON")]
+    _, mentions = resolve(cands, [], load_gazetteer())
+    ids = {(m.article_id, m.start_char): m.entity_id for m in mentions}
+    joe_biden = ids[("a", 0)]
+    # "Biden" alone is ambiguous corpus-wide (Joe, Jill): it stays apart, and so does "Joe"
+    assert ids[("b", b2.index("Joe)"))] != joe_biden
+    known = [Entity("jb", "Joe Biden", "PERSON", ["Joe Biden", "Biden"], mention_count=40)]
+    cands = [cand("b", b2, "Joe", "PERSON"), cand("b", b2, "Biden", "PERSON")]
+    _, mentions = resolve(cands, known, load_gazetteer())
+    assert {m.entity_id for m in mentions} == {"jb"}
