@@ -1,0 +1,1 @@
+"""Streamlit dashboards over the DuckDB warehouse (read-only)."""

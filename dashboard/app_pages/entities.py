@@ -1,0 +1,74 @@
+"""Entities: who is named most over a period, over time, with whom, and in which articles."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries as q
+from dashboard import ui
+
+
+def render() -> None:
+    st.title("Entities")
+
+    period = ui.one_row(q.ENTITY_PERIOD)
+    if not period or pd.isna(period["first_day"]):
+        st.info("No entity mentions in canonical articles yet.")
+        return
+    first, last = period["first_day"].date(), period["last_day"].date()
+
+    types = ui.fetch(q.ENTITY_TYPES)["entity_type"].tolist()
+    controls = st.columns([1, 2])
+    entity_type = controls[0].selectbox("Entity type", ["All types", *types])
+    picked = controls[1].date_input("Period", value=(first, last), min_value=first, max_value=last)
+    # While a range is being picked the widget briefly holds one date.
+    start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (first, last))
+    period_params = {"first_day": start, "last_day": end}
+
+    top = ui.fetch(q.TOP_ENTITIES, entity_type=None if entity_type == "All types" else entity_type,
+                   limit=15, **period_params)
+    st.subheader(f"Top entities, {start:%Y-%m-%d} to {end:%Y-%m-%d}")
+    if top.empty:
+        st.info("No entity is named in this period.")
+        return
+    left, right = st.columns(2)
+    with left:
+        ui.table(top.drop(columns=["entity_id"]), "", entity_name="Entity", entity_type="Type",
+                 articles="Articles", mentions="Mentions")
+    with right:
+        st.bar_chart(top, x="entity_name", y="articles", color="entity_type", horizontal=True,
+                     x_label="canonical articles", y_label="", sort="-articles")
+
+    names = dict(zip(top["entity_id"], top["entity_name"] + " (" + top["entity_type"] + ")", strict=True))
+    wanted = st.query_params.get("entity")
+    options = list(names)
+    chosen = st.selectbox("Entity", options, format_func=names.get,
+                          index=options.index(wanted) if wanted in names else 0)
+    row = top.set_index("entity_id").loc[chosen]
+
+    st.header(str(row["entity_name"]))
+    cols = st.columns(3)
+    cols[0].metric("Articles in period", ui.count(row["articles"]))
+    cols[1].metric("Mentions in period", ui.count(row["mentions"]))
+    cols[2].metric("Type", str(row["entity_type"]))
+
+    timeline = ui.fetch(q.ENTITY_TIMELINE, entity_id=chosen, **period_params)
+    st.subheader("Mentions over time")
+    st.bar_chart(timeline, x="article_day", y="mentions", x_label="day", y_label="mentions in canonical articles")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Appears with")
+        together = ui.fetch(q.ENTITY_COOCCURRENCE, entity_id=chosen, limit=15)
+        ui.table(together.drop(columns=["other_entity_id"]), "Named alone: no other entity shares an article.",
+                 other_name="Entity", other_type="Type", shared_articles="Shared articles")
+    with right:
+        st.subheader("Articles")
+        articles = ui.fetch(q.ENTITY_ARTICLES, entity_id=chosen, limit=50, **period_params)
+        if articles.empty:
+            st.info("No article in this period.")
+        for article in articles.itertuples():
+            st.markdown(f"- {ui.article_link(article.article_id, article.title)} · {ui.md(article.publisher)} · "
+                        f"{ui.day(article.article_day)} · {article.mentions} mention(s)")
+
+
+render()

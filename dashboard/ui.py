@@ -1,0 +1,124 @@
+"""What every page shares: where the warehouse is, cached data access, number formats."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.data import Query
+from pipeline.settings import load_settings
+
+
+def db_path() -> Path:
+    """The warehouse the app reads: settings' db_path (NEWSMON_DB_PATH, newsmon.toml, default)."""
+    return Path(load_settings().db_path).resolve()
+
+
+# Keyed on the file's fingerprint, so a pipeline run that rewrites the warehouse gives the
+# next page view fresh numbers, while page views in between reuse one snapshot.
+@st.cache_resource(max_entries=2, show_spinner="Reading the warehouse…")
+def _snapshot(path: str, fingerprint: tuple[int, int]) -> duckdb.DuckDBPyConnection:
+    return data.build_snapshot(path)
+
+
+@st.cache_resource(max_entries=2)
+def _live(path: str, fingerprint: tuple[int, int]) -> data.LiveWarehouse:
+    return data.LiveWarehouse(path)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_live(path: str, fingerprint: tuple[int, int], query_name: str, sql: str,
+                 params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
+    return _live(path, fingerprint).fetch(Query(query_name, sql, "live"), dict(params))
+
+
+def _fingerprint(path: Path) -> tuple[int, int]:
+    found = data.fingerprint(path)
+    if found is None:
+        # data._attach raises the error that tells the user what to run.
+        data.build_snapshot(path)
+    return found
+
+
+def ensure_warehouse() -> None:
+    """Build (or reuse) the snapshot now, so a missing or busy warehouse is reported once."""
+    path = db_path()
+    _snapshot(str(path), _fingerprint(path))
+
+
+def fetch(query: Query, **params: object) -> pd.DataFrame:
+    """Run a catalogue query with named parameters; results are copies safe to modify."""
+    path = db_path()
+    fingerprint = _fingerprint(path)
+    if query.source == "snapshot":
+        cursor = _snapshot(str(path), fingerprint).cursor()  # one cursor per thread
+        try:
+            return data.run_query(cursor, query, params)
+        finally:
+            cursor.close()
+    return _cached_live(str(path), fingerprint, query.name, query.sql, tuple(sorted(params.items())))
+
+
+def one_row(query: Query, **params: object) -> Mapping[str, object]:
+    frame = fetch(query, **params)
+    return frame.iloc[0].to_dict() if len(frame) else {}
+
+
+def count(value: object) -> str:
+    """Integers as the pages print them (thousands separated); missing as an em dash."""
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{int(value):,}"
+
+
+def share(value: object) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{float(value):.1%}"
+
+
+def day(value: object) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def moment(value: object) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+_MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|$~"})
+
+
+def md(text: object) -> str:
+    """Text from the data, escaped for markdown (a "$" in a headline must not start maths)."""
+    return str(text).translate(_MARKDOWN_SPECIALS)
+
+
+def article_link(article_id: str, title: object) -> str:
+    """A markdown link to the article explorer (a full page load keeps the choice in the URL)."""
+    return f"[{md(title or article_id)}](/articles?article={article_id})"
+
+
+def prose(text: str, small: bool = False) -> None:
+    """Text as written: escaped, line breaks kept, never read as markdown."""
+    size = "font-size: 0.9em; color: #555;" if small else ""
+    st.html(f'<div style="white-space: pre-wrap; line-height: 1.5; {size}">{html.escape(text)}</div>')
+
+
+def table(frame: pd.DataFrame, empty: str, **rename: str) -> None:
+    """A static table (its text is in the page, unlike st.dataframe's canvas) or a note."""
+    if frame.empty:
+        st.info(empty)
+        return
+    shown = frame.rename(columns=rename) if rename else frame.copy()
+    shown.index = pd.RangeIndex(1, len(shown) + 1)  # rows numbered from 1: reads as a rank
+    st.table(shown)

@@ -1,0 +1,141 @@
+"""The SQL views over real warehouses: marts agree with plain SQL on the tables, empty and
+missing warehouses are handled, and the file is never written nor held open."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pytest
+
+from dashboard import data
+from dashboard import queries as q
+from pipeline.errors import WarehouseError
+
+
+def raw(db, sql, params=()):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def test_every_view_file_is_one_cte_select_with_one_column_per_line():
+    for name, select in data.view_definitions():
+        assert select.lstrip().startswith(("--", "WITH")), name
+        assert "SELECT *\nFROM " in select or name.startswith("mart_"), name
+        for line in select.splitlines():
+            # A select list keeps one column per line: no "a, b" pairs outside function calls.
+            stripped = re.sub(r"'[^']*'", "''", line.strip())
+            while re.search(r"\([^()]*\)", stripped):
+                stripped = re.sub(r"\([^()]*\)", "", stripped)
+            if stripped.endswith(",") and not stripped.startswith("--"):
+                assert stripped[:-1].count(",") == 0, (name, line)
+
+
+def test_overview_mart_counts_match_the_tables(dashboard_db):
+    snapshot = data.build_snapshot(dashboard_db)
+    row = data.run_query(snapshot, q.OVERVIEW).iloc[0]
+    (documents,), = raw(dashboard_db, "SELECT count(*) FROM documents")
+    (canonical, duplicates), = raw(dashboard_db, "SELECT count(*) FILTER (WHERE NOT is_duplicate), "
+                                                 "count(*) FILTER (WHERE is_duplicate) FROM articles")
+    (quarantined,), = raw(dashboard_db, "SELECT count(*) FROM quarantine")
+    assert row["documents_read"] == documents
+    assert row["canonical_articles"] == canonical
+    assert row["duplicate_articles"] == duplicates
+    assert row["quarantined_items"] == quarantined
+    assert row["duplicate_share"] == pytest.approx(duplicates / (canonical + duplicates))
+    # The case run added a syndicated copy of a seed and an empty file.
+    assert canonical == 5 and duplicates >= 1 and quarantined >= 1
+
+
+def test_entity_marts_count_canonical_articles_only(dashboard_db):
+    snapshot = data.build_snapshot(dashboard_db)
+    first, last = data.run_query(snapshot, q.ENTITY_PERIOD).iloc[0]
+    top = data.run_query(snapshot, q.TOP_ENTITIES, {"first_day": first, "last_day": last,
+                                                    "entity_type": None, "limit": 5})
+    assert len(top) == 5
+    for entity in top.itertuples():
+        (articles, mentions), = raw(dashboard_db, """
+            SELECT count(DISTINCT m.article_id), count(*)
+            FROM entity_mentions m JOIN articles a USING (article_id)
+            WHERE m.entity_id = ? AND NOT a.is_duplicate""", [entity.entity_id])
+        assert (entity.articles, entity.mentions) == (articles, mentions)
+    (most,), = raw(dashboard_db, """
+        SELECT max(n) FROM (SELECT count(DISTINCT m.article_id) AS n
+                            FROM entity_mentions m JOIN articles a USING (article_id)
+                            WHERE NOT a.is_duplicate GROUP BY m.entity_id)""")
+    assert top["articles"].iloc[0] == most
+
+
+def test_cooccurrence_counts_shared_canonical_articles(dashboard_db):
+    (entity_id,), = raw(dashboard_db, "SELECT entity_id FROM entity_mentions GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    live = data.LiveWarehouse(dashboard_db)
+    together = live.fetch(q.ENTITY_COOCCURRENCE, {"entity_id": entity_id, "limit": 100})
+    live.close()
+    assert not together.empty and entity_id not in set(together["other_entity_id"])
+    other = together.iloc[0]
+    (shared,), = raw(dashboard_db, """
+        SELECT count(*) FROM articles a
+        WHERE NOT a.is_duplicate
+          AND EXISTS (SELECT 1 FROM entity_mentions m WHERE m.article_id = a.article_id AND m.entity_id = ?)
+          AND EXISTS (SELECT 1 FROM entity_mentions m WHERE m.article_id = a.article_id AND m.entity_id = ?)
+    """, [entity_id, other["other_entity_id"]])
+    assert other["shared_articles"] == shared
+
+
+def test_article_duplicates_link_both_ways(dashboard_db):
+    (copy_id, canonical_id), = raw(dashboard_db,
+                                   "SELECT article_id, duplicate_of FROM articles WHERE is_duplicate LIMIT 1")
+    live = data.LiveWarehouse(dashboard_db)
+    from_canonical = live.fetch(q.ARTICLE_DUPLICATES, {"article_id": canonical_id})
+    from_copy = live.fetch(q.ARTICLE_DUPLICATES, {"article_id": copy_id})
+    live.close()
+    assert copy_id in set(from_canonical["member_id"])
+    assert canonical_id in set(from_copy["member_id"])
+
+
+def test_every_query_runs_on_an_empty_warehouse(empty_db):
+    snapshot = data.build_snapshot(empty_db)
+    live = data.LiveWarehouse(empty_db)
+    params = {"first_day": None, "last_day": None, "entity_type": None, "limit": 10, "entity_id": "x",
+              "event_type": None, "actor": None, "event_id": "x", "text": "", "article_id": "x"}
+    for query in q.ALL_QUERIES:
+        wanted = {name: params[name] for name in set(re.findall(r"\$(\w+)", query.sql))}
+        frame = data.run_query(snapshot, query, wanted) if query.source == "snapshot" else live.fetch(query, wanted)
+        aggregate_only = query.name in {"overview", "entity_period", "event_totals"}
+        assert len(frame) == (1 if aggregate_only else 0), query.name
+    live.close()
+
+
+def test_a_missing_warehouse_says_what_to_run(tmp_path):
+    with pytest.raises(WarehouseError, match="no warehouse") as caught:
+        data.build_snapshot(tmp_path / "absent.duckdb")
+    assert "make run" in caught.value.hint
+
+
+def test_the_dashboard_does_not_write_the_file(dashboard_db, copy_of):
+    db = copy_of(dashboard_db)
+    before = db.read_bytes()
+    data.build_snapshot(db).close()
+    live = data.LiveWarehouse(db)
+    for query, params in ((q.ARTICLE_SEARCH, {"text": "", "limit": 5}), (q.ARTICLE, {"article_id": "x"})):
+        live.fetch(query, params)
+    live.close()
+    assert db.read_bytes() == before
+
+
+def test_a_pipeline_can_write_while_the_dashboard_is_open(dashboard_db, copy_of):
+    db = copy_of(dashboard_db)
+    snapshot = data.build_snapshot(db)
+    live = data.LiveWarehouse(db)
+    live.fetch(q.ARTICLE_SEARCH, {"text": "", "limit": 5})
+    # DuckDB admits a writer only when no other process or connection holds the file.
+    writer = duckdb.connect(str(db))
+    writer.execute("DELETE FROM quarantine")
+    writer.close()
+    assert data.run_query(snapshot, q.OVERVIEW)["quarantined_items"].iloc[0] >= 1  # answers from memory
+    assert data.build_snapshot(db).execute("SELECT quarantined_items FROM snapshot.mart_overview").fetchone() == (0,)
+    live.close()
+    snapshot.close()
