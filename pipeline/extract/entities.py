@@ -29,7 +29,7 @@ from pipeline.extract.entity_text import (
 )
 from pipeline.extract.entity_types import Candidate, harmonise_types
 from pipeline.extract.gazetteer import load_gazetteer
-from pipeline.extract.nlp import parse_texts
+from pipeline.extract.nlp import model_language, parse_texts, rule_sentences
 from pipeline.extract.resolve import resolve
 from pipeline.records import Article, Entity, EntityMention, Sentence
 from pipeline.settings import Settings
@@ -37,6 +37,7 @@ from pipeline.settings import Settings
 # Words that join an organisation's name to a place that belongs to it
 # ("Organization for Security and Cooperation" + " in " + "Europe").
 _NAME_JOINERS = (" in ", " of ", " for ", " and ", " on ")
+_MIN_WORDS_TRUSTED_LANGUAGE = 30
 
 
 @dataclass
@@ -104,22 +105,35 @@ def _known_types(known: list[Entity]) -> dict[str, Counter[str]]:
     return types
 
 
+def _in_model_language(article: Article, lang: str) -> bool:
+    """Run the model on its own language only (an English model tags German nouns as names).
+    A short body's detected language is not trusted, nor is a missing one."""
+    return article.language in (None, "", lang) or article.word_count < _MIN_WORDS_TRUSTED_LANGUAGE
+
+
 def extract_entities(articles: list[Article], settings: Settings,
                      known_entities: list[Entity]) -> EntityOutput:
     """Entities, mentions and sentences for the articles of one batch.
 
     Articles with ``is_duplicate=True`` are skipped: the model never runs on a duplicate
-    (its canonical copy carries the mentions). ``known_entities`` are the warehouse's
+    (its canonical copy carries the mentions). Articles detected (on 30+ words) as written in
+    another language than the model's get rule-based sentences and no entities. ``known_entities`` are the warehouse's
     entities: names resolve to their ids, and their names are found again where the model
     misses them. Bodies longer than ``settings.nlp_max_chars`` are cut for NER only.
     """
     live = [a for a in articles if not a.is_duplicate]
     if not live:
         return EntityOutput()
+    lang = model_language(settings)
+    sentences: list[Sentence] = []
+    for article in live:
+        if not _in_model_language(article, lang):
+            sentences.extend(Sentence(article.article_id, i, s, e)
+                             for i, (s, e) in enumerate(rule_sentences(article.body)))
+    live = [a for a in live if _in_model_language(a, lang)]
     gaz = load_gazetteer()
     bodies = {a.article_id: a.body for a in live}
     cands: list[Candidate] = []
-    sentences: list[Sentence] = []
     starts: dict[str, list[int]] = {}
     limits: dict[str, int] = {}
     for article, parse in zip(live, parse_texts([a.body for a in live], settings), strict=True):

@@ -98,6 +98,15 @@ def sentence_spans(doc: Doc, text: str, offset: int = 0) -> list[tuple[int, int]
     return _trimmed(text, spans)
 
 
+def rule_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans without the model (text the model is not run on)."""
+    return sentence_spans(_rule_splitter()(text), text)
+
+
+def model_language(settings: Settings) -> str:
+    return load_nlp(settings.spacy_model).lang
+
+
 def _cut_point(text: str, max_chars: int) -> int:
     if len(text) <= max_chars:
         return len(text)

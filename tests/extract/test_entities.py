@@ -174,6 +174,23 @@ def test_duplicates_are_never_parsed():
     assert "Olaf Scholz" in {m.surface for m in out.mentions}
 
 
+def test_model_runs_only_on_its_language():
+    german = ("Bundeskanzler Olaf Scholz hat am Montag in Berlin mit dem französischen Präsidenten "
+              "Emmanuel Macron über die Energiekrise gesprochen. Die Gespräche dauerten zwei Stunden. "
+              "Danach sagte Scholz, man habe viel erreicht. Die Opposition kritisierte das Treffen "
+              "scharf und verlangte eine Regierungserklärung im Bundestag.")
+    de = article("de", german)
+    de.language = "de"
+    en = article("en", "Chancellor Olaf Scholz met Emmanuel Macron in Paris on Monday to discuss energy.")
+    en.language = "en"
+    out = extract_entities([de, en], SETTINGS, [])
+    assert {m.article_id for m in out.mentions} == {"en"}
+    assert {s.article_id for s in out.sentences} == {"de", "en"}
+    assert len([s for s in out.sentences if s.article_id == "de"]) == 4
+    de.language = None  # unknown language: the model runs
+    assert any(m.article_id == "de" for m in extract_entities([de], SETTINGS, []).mentions)
+
+
 def test_ids_are_stable_across_runs(seeds_out):
     arts, out = seeds_out
     again = extract_entities(list(reversed(arts)), SETTINGS, known_entities=[])
