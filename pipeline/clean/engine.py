@@ -31,6 +31,7 @@ from pipeline.text import normalise_for_hash
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+")
 _TERMINAL = ('.', '?', '!', '"', '”', '“', "'", '’', '»', '«', ')', ':', ';', ',', '…')
 _QUOTES = re.compile(r"[\"“”«»„]")
+_LIST_OR_TABLE = ("- ", "* ", "• ", "|")
 MIN_WORDS_FOR_REPEAT = 4
 TEASER_MAX_WORDS = 25
 EXCERPT_MAX_WORDS = 80
@@ -163,7 +164,8 @@ class Cleaner:
         if first is not None and first.index < 0 and p is not self._leading:
             p.removed_by = "repeated:title_line"
             return
-        if first is not None and first.index >= 0 and p.words >= MIN_WORDS_FOR_REPEAT:
+        if first is not None and first.index >= 0 and p.words >= MIN_WORDS_FOR_REPEAT \
+                and not p.text.startswith(_LIST_OR_TABLE):  # repeated rows of a list are its content
             family = "caption" if first.is_caption else "repeated"
             p.removed_by = f"{family}:repeated_paragraph"
             return

@@ -68,6 +68,12 @@ def test_repeated_paragraph_keeps_first_copy_but_short_repeats_stay(cleaner):
     assert [(r.index, r.rule) for r in out.removals] == [(4, "repeated:repeated_paragraph")]
 
 
+def test_repeated_list_items_and_table_rows_are_content(cleaner):
+    item, row = "- Check the opening hours before you go.", "| Entry | 5 euros | free for children |"
+    out = _clean(cleaner, PROSE_A, item, row, PROSE_B, item, row)
+    assert out.paragraphs == [PROSE_A, item, row, PROSE_B, item, row] and not out.removals
+
+
 def test_title_echo_removed_but_a_leading_title_stays(cleaner):
     title = "Talks resume on the disputed border"
     out = _clean(cleaner, title, PROSE_A, PROSE_B, title, title=title)
