@@ -14,8 +14,9 @@ the article's shape rather than at a phrase:
 - ``trailing:signoff``: agency or author initials closing the article ("RIRM", "(dpa)");
 - ``recurring:publisher_line``: a line recurring across many articles of the same publisher.
 
-Questions, quoted lines and anything ending like a sentence are never taken by the
-structural signals; phrase rules are anchored to furniture wording.
+Questions, quoted lines and anything ending like a sentence are never trailing furniture;
+a question is taken only as a headline inside a teaser list (after a related-stories
+heading, running to the end). Phrase rules are anchored to furniture wording.
 """
 
 from __future__ import annotations
@@ -130,9 +131,8 @@ class Cleaner:
         recurring = self._recurring(paras, is_recurring)
         # The title echoed further down is a teaser for this same story (a leading one stays).
         seen: dict[str, _Para] = {normalise_for_hash(title): _Para(-1, title, "")} if title else {}
-        self._leading = paras[0] if paras else None
         for p in paras:
-            self._classify(p, seen, recurring)
+            self._classify(p, seen, recurring, leading=p is paras[0])
         self._teaser_lists(paras)
         self._trailing_furniture(paras)
         self._signoff(paras)
@@ -159,9 +159,9 @@ class Cleaner:
         share = sum(p.words for p in paras if id(p) in hits) / total
         return hits if share <= RECURRING_MAX_SHARE else set()
 
-    def _classify(self, p: _Para, seen: dict[str, _Para], recurring: set[int]) -> None:
+    def _classify(self, p: _Para, seen: dict[str, _Para], recurring: set[int], leading: bool) -> None:
         first = seen.get(p.norm)
-        if first is not None and first.index < 0 and p is not self._leading:
+        if first is not None and first.index < 0 and not leading:
             p.removed_by = "repeated:title_line"
             return
         if first is not None and first.index >= 0 and p.words >= MIN_WORDS_FOR_REPEAT \
