@@ -186,3 +186,12 @@ def test_lone_given_name_joins_the_person_whose_surname_the_article_uses():
     cands = [cand("b", b2, "Joe", "PERSON"), cand("b", b2, "Biden", "PERSON")]
     _, mentions = resolve(cands, known, load_gazetteer())
     assert {m.entity_id for m in mentions} == {"jb"}
+
+
+def test_sentences_split_at_paragraphs_and_glued_full_stops():
+    from pipeline.extract.nlp import rule_sentences
+
+    text = "Headline without a stop\n\nThey met in the Cold War.The NATO-Russia Council did not. U.S. officials agreed."
+    spans = [text[s:e] for s, e in rule_sentences(text)]
+    assert spans == ["Headline without a stop", "They met in the Cold War.", "The NATO-Russia Council did not.",
+                     "U.S. officials agreed."]
