@@ -288,8 +288,24 @@ def sweep(items: list[Item], settings) -> None:
             tp = int((dup & (arr[:, 2] == 1)).sum())
             cells.append(f"{tp / max(1, int(dup.sum())):.4f}/{tp / len(truth_pairs):.4f}")
         print(f"J>={jt:<4}" + "".join(f"{c:>16}" for c in cells))
+    _prefilter_losses(index, pairs, arr, settings)
     print("distinct same-topic pairs among candidates: max Jaccard / containment = "
           + " / ".join(f"{v:.3f}" for v in _partner_max(items, index)))
+
+
+def _prefilter_losses(index, pairs: np.ndarray, arr: np.ndarray, settings) -> None:
+    """How many candidate pairs that pass the exact thresholds the signature prefilter would drop."""
+    from pipeline.dedup import minhash
+    from pipeline.dedup.verify import PREFILTER_SLACK, required_jaccard
+
+    sigs = index.signature_matrix()
+    sizes = np.array([m.shingle_count for m in index.members])
+    est = minhash.estimated_jaccard(sigs[pairs[:, 0]], sigs[pairs[:, 1]])
+    kept = est >= required_jaccard(sizes[pairs[:, 0]], sizes[pairs[:, 1]], settings) - PREFILTER_SLACK
+    passing = (arr[:, 0] >= settings.jaccard_threshold) | (arr[:, 1] >= settings.containment_threshold)
+    print(f"signature prefilter (slack {PREFILTER_SLACK}): keeps {int(kept.sum())} of {len(pairs)} "
+          f"candidates for the exact check; drops {int((passing & ~kept).sum())} pairs that pass "
+          f"J>={settings.jaccard_threshold} or C>={settings.containment_threshold}")
 
 
 def _partner_max(items: list[Item], index) -> tuple[float, float]:
