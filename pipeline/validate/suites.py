@@ -172,6 +172,8 @@ def build_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_id: st
                                "an entity nobody mentions is an orphan")
     if "events" in suites:
         _events(suites["events"], now)
+        if "entities" in tables:
+            _actors(suites["events"], _ids(tables, "entities", "entity_id"))
     if "pipeline_runs" in suites:
         runs = suites["pipeline_runs"]
         runs.add("finished_at.after_started_at", WARNING, E.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -189,6 +191,16 @@ def _reference(suite: Suite, col: str, ref_table: str, keys: set[Any], ref_col: 
     suite.add(f"{col}.references_{ref_table}", CRITICAL,
               E.ExpectColumnValuesToBeInSet(column=flag, value_set=[True]),
               f"every {col} is a {ref_table}.{ref_col}", show=[col])
+
+
+def _actors(suite: Suite, entity_ids: set[Any]) -> None:
+    """Every entity in an event's actor list exists (actor1/actor2 are checked as references)."""
+    if "actors" in suite.frame.columns:
+        suite.frame["_check_actors_in_entities"] = suite.frame["actors"].map(
+            lambda actors: None if actors is None else all(a in entity_ids for a in list(actors)))
+    suite.add("actors.references_entities", CRITICAL, E.ExpectColumnValuesToBeInSet(
+        column="_check_actors_in_entities", value_set=[True]), "every actor is an entities.entity_id",
+        show=["actors"])
 
 
 def _documents(suite: Suite, tables: dict[str, pd.DataFrame], settings: Settings, run_id: str,

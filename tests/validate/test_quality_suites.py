@@ -108,6 +108,9 @@ CORRUPTIONS = {
     "entity nobody mentions": (
         ["INSERT INTO entities VALUES ('lonely', 'Nobody', 'PERSON', ['Nobody'], NULL, NULL, NULL, 0, 0)"],
         {"entities.mention_count.at_least_one": "warning"}),
+    "event actor missing": (
+        ["UPDATE events SET actors = list_append(actors, 'ghost-actor')"],
+        {"events.actors.references_entities": "critical"}),
     "event year mis-resolved": (
         ["UPDATE events SET event_date = '0022-01-10'"],
         {"events.event_date.plausible_date": "warning"}),
