@@ -19,7 +19,7 @@ This module knows nothing of Streamlit, so benchmarks and tests use it directly.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -34,17 +34,21 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 WAREHOUSE_ALIAS = "warehouse"  # the name the staging views read from (warehouse.<table>)
 SNAPSHOT_SCHEMA = "snapshot"
 
-# Marts small enough to copy whole and queried on every page view.
-SNAPSHOT_MARTS = (
-    "mart_overview",
-    "mart_articles_daily",
-    "mart_publishers",
-    "mart_quarantine_reasons",
-    "mart_runs",
-    "mart_quality_latest",
-    "mart_entity_daily",
-    "mart_events",
-)
+# Marts copied whole and queried on every page view, in this order: once a mart is copied,
+# its view is pointed at the copy, so later marts built on it (entity totals on entity
+# daily) read the copy instead of recomputing. The value is the ORDER BY of the copy: rows
+# stored in day order let a period filter skip whole row groups (DuckDB zone maps).
+SNAPSHOT_MARTS = {
+    "mart_overview": None,
+    "mart_articles_daily": None,
+    "mart_publishers": None,
+    "mart_quarantine_reasons": None,
+    "mart_runs": None,
+    "mart_quality_latest": None,
+    "mart_entity_daily": "article_day, entity_id",
+    "mart_entity_totals": None,
+    "mart_events": None,
+}
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,8 @@ def open_views(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def build_snapshot(db_path: str | Path, marts: Sequence[str] = SNAPSHOT_MARTS) -> duckdb.DuckDBPyConnection:
+def build_snapshot(db_path: str | Path,
+                   marts: Mapping[str, str | None] = SNAPSHOT_MARTS) -> duckdb.DuckDBPyConnection:
     """Materialise the aggregate marts into a new in-memory database, then let go of the file.
 
     Tables keep their mart names under the ``snapshot`` schema (``snapshot.mart_overview``)."""
@@ -125,8 +130,10 @@ def build_snapshot(db_path: str | Path, marts: Sequence[str] = SNAPSHOT_MARTS) -
         _attach(con, path)
         _create_views(con, path)
         con.execute(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
-        for mart in marts:
-            con.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{mart} AS SELECT * FROM {mart}")
+        for mart, order in marts.items():
+            ordered = f" ORDER BY {order}" if order else ""
+            con.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{mart} AS SELECT * FROM {mart}{ordered}")
+            con.execute(f"CREATE OR REPLACE VIEW {mart} AS SELECT * FROM {SNAPSHOT_SCHEMA}.{mart}")
         for name, _ in reversed(view_definitions()):
             con.execute(f"DROP VIEW {name}")
         con.execute(f"DETACH {WAREHOUSE_ALIAS}")
@@ -134,6 +141,55 @@ def build_snapshot(db_path: str | Path, marts: Sequence[str] = SNAPSHOT_MARTS) -
         con.close()
         raise
     return con
+
+
+class SnapshotCache:
+    """The snapshot of the current warehouse file, rebuilt in the background when it changes.
+
+    At a million articles a rebuild takes seconds (see benchmarks/query_bench.py): meanwhile
+    pages keep answering from the previous snapshot, marked stale, instead of waiting. Only the
+    first snapshot of a file is built while the caller waits, as there is nothing to show."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: tuple[Path, tuple[int, int], duckdb.DuckDBPyConnection] | None = None
+        self._builder: threading.Thread | None = None
+        self.last_error: Exception | None = None  # why the latest background rebuild failed
+
+    def get(self, db_path: str | Path) -> tuple[duckdb.DuckDBPyConnection, bool]:
+        """(snapshot connection, stale?). Raises WarehouseError if there is no snapshot to give."""
+        path = Path(db_path).resolve()
+        found = fingerprint(path)
+        with self._lock:
+            current = self._current
+            if current and current[0] == path and current[1] == found:
+                return current[2], False
+            if current is None or current[0] != path or found is None:
+                snapshot = build_snapshot(path)  # raises the error that says what to do
+                self._current = (path, found, snapshot)
+                return snapshot, False
+            if self._builder is None or not self._builder.is_alive():
+                self._builder = threading.Thread(target=self._rebuild, args=(path, found), daemon=True)
+                self._builder.start()
+            return current[2], True
+
+    def _rebuild(self, path: Path, found: tuple[int, int]) -> None:
+        try:
+            snapshot = build_snapshot(path)
+        except WarehouseError as exc:  # e.g. a pipeline run holds the file: the next get retries
+            self.last_error = exc
+            return
+        with self._lock:
+            # The old snapshot is not closed here: a page may still hold a cursor on it;
+            # it closes when the last reference goes.
+            self._current = (path, found, snapshot)
+            self.last_error = None
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until a background rebuild in progress is over (for tests and scripts)."""
+        builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
 
 
 def run_query(con: duckdb.DuckDBPyConnection, query: Query,

@@ -55,18 +55,32 @@ LIMIT 1
 # --- Entities ----------------------------------------------------------------------------
 ENTITY_PERIOD = Query("entity_period", """
 SELECT
-    min(article_day) AS first_day,
-    max(article_day) AS last_day
-FROM snapshot.mart_entity_daily
+    min(first_day) AS first_day,
+    max(last_day) AS last_day
+FROM snapshot.mart_entity_totals
 """, "snapshot")
 
 ENTITY_TYPES = Query("entity_types", """
 SELECT
     entity_type,
-    count(DISTINCT entity_id) AS entities
-FROM snapshot.mart_entity_daily
+    count(*) AS entities
+FROM snapshot.mart_entity_totals
 GROUP BY entity_type
 ORDER BY entities DESC, entity_type
+""", "snapshot")
+
+# The whole period needs no daily rows: the pages use this one when no narrower period is chosen.
+TOP_ENTITIES_ALL_TIME = Query("top_entities_all_time", """
+SELECT
+    entity_id,
+    entity_name,
+    entity_type,
+    articles,
+    mentions
+FROM snapshot.mart_entity_totals
+WHERE $entity_type IS NULL OR entity_type = $entity_type
+ORDER BY articles DESC, mentions DESC, entity_name
+LIMIT $limit
 """, "snapshot")
 
 TOP_ENTITIES = Query("top_entities", """

@@ -20,13 +20,22 @@ def db_path() -> Path:
     return Path(load_settings().db_path).resolve()
 
 
-# Keyed on the file's fingerprint, so a pipeline run that rewrites the warehouse gives the
-# next page view fresh numbers, while page views in between reuse one snapshot.
-@st.cache_resource(max_entries=2, show_spinner="Reading the warehouse…")
-def _snapshot(path: str, fingerprint: tuple[int, int]) -> duckdb.DuckDBPyConnection:
-    return data.build_snapshot(path)
+@st.cache_resource
+def _snapshots() -> data.SnapshotCache:
+    """One per server: every session reads the same snapshot of the same file."""
+    return data.SnapshotCache()
 
 
+def _snapshot(path: Path) -> duckdb.DuckDBPyConnection:
+    snapshot, stale = _snapshots().get(path)
+    if stale:
+        st.caption(":material/sync: The warehouse changed: figures are being refreshed in the "
+                   "background; reload the page in a little while.")
+    return snapshot
+
+
+# Live queries are cached per file fingerprint: a pipeline run that rewrites the warehouse
+# changes the fingerprint, so drill-downs then read the new rows.
 @st.cache_resource(max_entries=2)
 def _live(path: str, fingerprint: tuple[int, int]) -> data.LiveWarehouse:
     return data.LiveWarehouse(path)
@@ -48,8 +57,8 @@ def _fingerprint(path: Path) -> tuple[int, int]:
 
 def ensure_warehouse() -> None:
     """Build (or reuse) the snapshot now, so a missing or busy warehouse is reported once."""
-    path = db_path()
-    _snapshot(str(path), _fingerprint(path))
+    with st.spinner("Reading the warehouse…"):
+        _snapshot(db_path())
 
 
 def fetch(query: Query, **params: object) -> pd.DataFrame:
@@ -57,7 +66,8 @@ def fetch(query: Query, **params: object) -> pd.DataFrame:
     path = db_path()
     fingerprint = _fingerprint(path)
     if query.source == "snapshot":
-        cursor = _snapshot(str(path), fingerprint).cursor()  # one cursor per thread
+        snapshot, _ = _snapshots().get(path)
+        cursor = snapshot.cursor()  # one cursor per thread
         try:
             return data.run_query(cursor, query, params)
         finally:

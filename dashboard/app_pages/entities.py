@@ -24,8 +24,11 @@ def render() -> None:
     start, end = (picked if isinstance(picked, tuple) and len(picked) == 2 else (first, last))
     period_params = {"first_day": start, "last_day": end}
 
-    top = ui.fetch(q.TOP_ENTITIES, entity_type=None if entity_type == "All types" else entity_type,
-                   limit=15, **period_params)
+    type_filter = None if entity_type == "All types" else entity_type
+    if (start, end) == (first, last):
+        top = ui.fetch(q.TOP_ENTITIES_ALL_TIME, entity_type=type_filter, limit=15)
+    else:
+        top = ui.fetch(q.TOP_ENTITIES, entity_type=type_filter, limit=15, **period_params)
     st.subheader(f"Top entities, {start:%Y-%m-%d} to {end:%Y-%m-%d}")
     if top.empty:
         st.info("No entity is named in this period.")

@@ -139,3 +139,20 @@ def test_a_pipeline_can_write_while_the_dashboard_is_open(dashboard_db, copy_of)
     assert data.build_snapshot(db).execute("SELECT quarantined_items FROM snapshot.mart_overview").fetchone() == (0,)
     live.close()
     snapshot.close()
+
+
+def test_a_changed_warehouse_is_served_stale_until_its_new_snapshot_is_built(dashboard_db, copy_of):
+    db = copy_of(dashboard_db)
+    cache = data.SnapshotCache()
+    first, stale = cache.get(db)
+    assert not stale
+    assert cache.get(db) == (first, False)  # unchanged file: the same snapshot
+    writer = duckdb.connect(str(db))
+    writer.execute("DELETE FROM quarantine")
+    writer.close()
+    during, stale = cache.get(db)
+    assert stale and during is first  # pages keep answering while the rebuild runs
+    cache.wait()
+    after, stale = cache.get(db)
+    assert not stale and after is not first
+    assert data.run_query(after, q.OVERVIEW)["quarantined_items"].iloc[0] == 0
