@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from pipeline.records import Article
 
@@ -128,12 +130,23 @@ _NOT_PAST = {"scheduled", "planned", "expected", "slated", "based", "concerned",
 _SENT_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z\"“‘(])|\n\s*\n|\n")
 
 
+@lru_cache(maxsize=8)
+def _boundaries(text: str) -> tuple[list[int], list[int]]:
+    """Sentence starts and ends of a text, computed once (tense is asked for at every date)."""
+    starts, ends = [0], []
+    for m in _SENT_BOUNDARY.finditer(text):
+        ends.append(m.start())
+        starts.append(m.end())
+    ends.append(len(text))
+    return starts, ends
+
+
 def _sentence_span(text: str, pos: int) -> tuple[int, int]:
-    start = 0
-    for m in _SENT_BOUNDARY.finditer(text, 0, pos):
-        start = m.end()
-    m = _SENT_BOUNDARY.search(text, pos)
-    return start, (m.start() if m else len(text))
+    starts, ends = _boundaries(text)
+    i = bisect_right(starts, pos) - 1
+    # A boundary match can sit right at ``pos``; the sentence then ends at the next boundary.
+    end = next((e for e in ends[i:] if e >= pos), len(text))
+    return starts[i], end
 
 
 _INTRO = re.compile(r"^[\W_]*(?:(?:on|in|at|by|already|early|late|since|until|and|but|then|so|later|the|of|"
