@@ -18,6 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", help="warehouse file (default: warehouse/news.duckdb)")
     p.add_argument("--reports", help="folder for the quality report (default: reports/)")
     p.add_argument("--quiet", action="store_true", help="print only the summary")
+    p.add_argument("--no-quality", action="store_true",
+                   help="skip the data-quality suites and reports after the load (run `newsmon report` later)")
     p.set_defaults(func=handle)
 
 
@@ -37,13 +39,18 @@ def handle(args: argparse.Namespace) -> int:
         raise ConfigError(f"input not found: {', '.join(missing)}", hint="check the paths")
     settings = load_settings(args.config, db_path=args.db, reports_dir=args.reports)
     summary = run_pipeline(args.inputs, args.feed, settings, trigger="cli",
-                           progress=None if args.quiet else _progress)
+                           progress=None if args.quiet else _progress, run_quality=not args.no_quality)
     print(format_summary(summary))
     return 0
 
 
 def format_summary(s: Any) -> str:
-    quality = "ok" if not s.quality_failures else f"FAILED: {', '.join(s.quality_failures)}"
+    if "quality" not in s.seconds:
+        quality = "not run (nothing new, or --no-quality)"
+    elif s.quality_failures:
+        quality = f"FAILED: {', '.join(s.quality_failures)}"
+    else:
+        quality = "ok"
     if s.quality_warnings:
         quality += f" (warnings: {', '.join(s.quality_warnings)})"
     lines = [

@@ -35,6 +35,8 @@ def table_rows(db: Path) -> dict[str, list[tuple]]:
 def newsmon(tmp: Path, *args: str, **kw) -> subprocess.CompletedProcess:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp), "NEWSMON_STAGING_DIR": str(tmp / "staging"),
            "NEWSMON_REPORTS_DIR": str(tmp / "reports"), "NEWSMON_LOCK_TIMEOUT_SECONDS": "300"}
+    if args and args[0] == "run":  # quality suites are tested elsewhere; here they only cost time
+        args = ("run", "--no-quality", *args[1:])
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True,
                           env=env, cwd=tmp, timeout=600, **kw)
 
@@ -81,7 +83,8 @@ def test_two_runs_at_once_lose_nothing(tmp_path, reference):
     db = tmp_path / "news.duckdb"
     halves = [SEED_FILES[:3], SEED_FILES[2:]]  # overlapping on purpose: the shared file loads once
     env = {"PATH": "/usr/bin:/bin", "NEWSMON_LOCK_TIMEOUT_SECONDS": "300"}
-    procs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", *map(str, half), "--db", str(db)],
+    procs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", "--no-quality", *map(str, half),
+                               "--db", str(db)],
                               cwd=tmp_path, env={**env, "NEWSMON_STAGING_DIR": str(tmp_path / f"staging{i}"),
                                                  "NEWSMON_REPORTS_DIR": str(tmp_path / f"reports{i}")},
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -34,7 +34,8 @@ def hostile_run(tmp_path_factory):
     db = tmp / "news.duckdb"
     env = {"PATH": "/usr/bin:/bin", "NEWSMON_STAGING_DIR": str(tmp / "staging"),
            "NEWSMON_REPORTS_DIR": str(tmp / "reports")}
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(tmp / "inbox"), "--db", str(db)],
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", "--no-quality", str(tmp / "inbox"),
+                             "--db", str(db)],
                             capture_output=True, text=True, cwd=tmp, env=env, timeout=900)
     return result, paths, db
 
