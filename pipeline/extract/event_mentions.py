@@ -9,6 +9,7 @@ with it, and the last one also the rest of the sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -196,12 +197,16 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
     types = {eid: e.entity_type for eid, e in entities.items()}
     out: list[Candidate] = []
     previous_actors: tuple[int, list[str]] | None = None
+    dates = sorted(dates, key=lambda d: d.start)
+    date_starts = [d.start for d in dates]
+    ordered = sorted(mentions, key=lambda m: m.start_char)
+    mention_starts = [m.start_char for m in ordered]
     for sent in _join_fragments(text, sentences):
-        s_dates = [d for d in dates if d.start >= sent.start_char and d.end <= sent.end_char]
+        lo = bisect_left(date_starts, sent.start_char)
+        s_dates = [d for d in dates[lo:bisect_left(date_starts, sent.end_char)] if d.end <= sent.end_char]
         if not s_dates:
             continue
-        s_mentions = sorted((m for m in mentions if sent.start_char <= m.start_char < sent.end_char),
-                            key=lambda m: m.start_char)
+        s_mentions = ordered[bisect_left(mention_starts, sent.start_char):bisect_left(mention_starts, sent.end_char)]
         triggers = _usable_triggers(text, lexicon.find(text, sent.start_char, sent.end_char), s_mentions)
         sentence_text = text[sent.start_char:sent.end_char]
         for seg_start, seg_end, expr in _segments(text, sent, s_dates):
