@@ -9,6 +9,7 @@ boilerplate back in fails here.
 from __future__ import annotations
 
 import importlib.util
+import sys
 
 import pytest
 
@@ -30,6 +31,7 @@ pytestmark = [
 def _benchmark():
     spec = importlib.util.spec_from_file_location("extraction_eval", PROJECT_ROOT / "benchmarks" / "extraction_eval.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
 
