@@ -154,7 +154,8 @@ class Cleaner:
     def _recurring(paras: list[_Para], is_recurring: Callable[[str], bool] | None) -> set[int]:
         if is_recurring is None:
             return set()
-        hits = {id(p) for p in paras if is_recurring(p.norm)}
+        # A quote repeated in follow-up stories is the news, not the publisher's furniture.
+        hits = {id(p) for p in paras if not _QUOTES.search(p.text) and is_recurring(p.norm)}
         total = sum(p.words for p in paras) or 1
         share = sum(p.words for p in paras if id(p) in hits) / total
         return hits if share <= RECURRING_MAX_SHARE else set()

@@ -122,6 +122,9 @@ def test_recurring_lines_removed_unless_they_are_most_of_the_article(cleaner):
     footer = "Example Times is an independent daily founded in 1901"
     out = cleaner.clean(list(enumerate([PROSE_A, footer, PROSE_B])), lambda n: n == norm(footer))
     assert [r.rule for r in out.removals] == ["recurring:publisher_line"]
+    quote = "“We will rebuild the bridge within a year,” the mayor said."
+    quoted = cleaner.clean(list(enumerate([PROSE_A, quote, PROSE_B])), lambda n: n == norm(quote))
+    assert quote in quoted.paragraphs and not quoted.removals
     everything = cleaner.clean(list(enumerate([PROSE_A, PROSE_B])), lambda n: True)
     assert everything.paragraphs == [PROSE_A, PROSE_B]  # a re-fetched copy, not boilerplate
 
