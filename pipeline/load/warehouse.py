@@ -177,12 +177,13 @@ class Warehouse:
                 [batch.run_id, started_at, trigger, json.dumps({**(stats or {}), "loaded": written})],
             )
             self.con.execute("COMMIT")
-        except Exception as exc:
+        except duckdb.Error as exc:
             self._rollback()
-            if isinstance(exc, duckdb.IOException):
-                raise WarehouseError(f"loading run {batch.run_id} into {self.path} failed, nothing was "
-                                     f"written: {exc}", hint="free disk space or fix permissions, then "
-                                     "re-run: the run is idempotent") from exc
+            raise WarehouseError(f"loading run {batch.run_id} into {self.path} failed, nothing was "
+                                 f"written: {exc}", hint="free disk space or fix permissions, then "
+                                 "re-run: the run is idempotent") from exc
+        except BaseException:
+            self._rollback()
             raise
         return written
 
@@ -219,9 +220,10 @@ class Warehouse:
         try:
             n = self._upsert("quality_results", results, QualityResult, results[0].run_id if results else "")
             self.con.execute("COMMIT")
-        except Exception:
+        except duckdb.Error as exc:
             self._rollback()
-            raise
+            raise WarehouseError(f"saving quality results into {self.path} failed, nothing was written: "
+                                 f"{exc}", hint="free disk space or fix permissions") from exc
         return n
 
 
