@@ -2,16 +2,17 @@
 
 The warehouse file is never opened for writing and never held open: DuckDB lets a writer in
 only when no other process has the file open, so a dashboard that kept a connection would
-block the next pipeline run. Two ways in:
+block the next pipeline run. A ``Snapshot`` is an in-memory database that holds
 
-- ``build_snapshot``: attach the file read-only, materialise the aggregate marts (small: one
-  row per day, publisher, entity-day, event) into an in-memory database, detach. Charts and
-  tables query that snapshot; the UI rebuilds it when the file changes (``fingerprint``).
-- ``LiveWarehouse``: an in-memory connection holding every view, to which the file is
-  attached read-only for the length of one query only, for drill-downs that filter on one id
-  (an entity, event or article). Views bind by name when queried, so they survive the
-  detach, and a query pays about 4 ms to attach instead of ~40 ms to recreate 25 views.
-- ``open_views``: the same views on a connection of its own, for one-off use.
+- every staging and mart view (dashboard/sql/), and
+- copies of the marts the pages read on every view (``SNAPSHOT_MARTS``: one row per day,
+  publisher, entity-day, event, article), taken while the file was attached read-only.
+
+"snapshot" queries read the copies; "live" queries (drill-downs filtering on one entity,
+event or article) attach the file read-only for the length of that one query. Views bind by
+name when queried, so they survive the detach, and a mart view, once copied, points at its
+copy: live queries join the in-memory copies instead of re-reading the file.
+``SnapshotCache`` rebuilds the snapshot in the background when the file changes.
 
 This module knows nothing of Streamlit, so benchmarks and tests use it directly.
 """
@@ -48,6 +49,7 @@ SNAPSHOT_MARTS = {
     "mart_entity_daily": "article_day, entity_id",
     "mart_entity_totals": None,
     "mart_events": None,
+    "mart_article_index": None,
 }
 
 
@@ -64,7 +66,8 @@ class Query:
 def view_definitions() -> tuple[tuple[str, str], ...]:
     """(view name, SELECT text) for every staging view, then every mart, from the .sql files.
 
-    Marts read staging views only, so staging-then-marts is a valid creation order."""
+    A view is bound when created, so marts read staging views or marts whose names sort
+    before theirs."""
     definitions = []
     for layer in ("staging", "marts"):
         for path in sorted((SQL_DIR / layer).glob("*.sql")):
@@ -119,45 +122,68 @@ def open_views(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def build_snapshot(db_path: str | Path,
-                   marts: Mapping[str, str | None] = SNAPSHOT_MARTS) -> duckdb.DuckDBPyConnection:
-    """Materialise the aggregate marts into a new in-memory database, then let go of the file.
+def run_query(con: duckdb.DuckDBPyConnection, query: Query,
+              params: Mapping[str, object] | None = None) -> pd.DataFrame:
+    """Run a catalogue query on a connection that has the views (and, if needed, the file)."""
+    return con.execute(query.sql, dict(params or {})).df()
 
-    Tables keep their mart names under the ``snapshot`` schema (``snapshot.mart_overview``)."""
-    path = Path(db_path).resolve()
-    con = duckdb.connect(":memory:")
-    try:
-        _attach(con, path)
-        _create_views(con, path)
-        con.execute(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
-        for mart, order in marts.items():
-            ordered = f" ORDER BY {order}" if order else ""
-            con.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{mart} AS SELECT * FROM {mart}{ordered}")
-            con.execute(f"CREATE OR REPLACE VIEW {mart} AS SELECT * FROM {SNAPSHOT_SCHEMA}.{mart}")
-        for name, _ in reversed(view_definitions()):
-            con.execute(f"DROP VIEW {name}")
-        con.execute(f"DETACH {WAREHOUSE_ALIAS}")
-    except BaseException:
-        con.close()
-        raise
-    return con
+
+class Snapshot:
+    """The views plus in-memory copies of the marts; the file attached only during live queries."""
+
+    def __init__(self, db_path: str | Path, marts: Mapping[str, str | None] = SNAPSHOT_MARTS):
+        self.db_path = Path(db_path).resolve()
+        self._live_lock = threading.Lock()  # attaching is database-wide: live queries take turns
+        self.con = duckdb.connect(":memory:")
+        try:
+            _attach(self.con, self.db_path)
+            _create_views(self.con, self.db_path)
+            self.con.execute(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
+            for mart, order in marts.items():
+                ordered = f" ORDER BY {order}" if order else ""
+                self.con.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{mart} AS SELECT * FROM {mart}{ordered}")
+                self.con.execute(f"CREATE OR REPLACE VIEW {mart} AS SELECT * FROM {SNAPSHOT_SCHEMA}.{mart}")
+            self.con.execute(f"DETACH {WAREHOUSE_ALIAS}")
+        except BaseException:
+            self.con.close()
+            raise
+
+    def run(self, query: Query, params: Mapping[str, object] | None = None) -> pd.DataFrame:
+        """Run a catalogue query; safe from several threads (each gets its own cursor)."""
+        if query.source == "snapshot":
+            cursor = self.con.cursor()
+            try:
+                return run_query(cursor, query, params)
+            finally:
+                cursor.close()
+        with self._live_lock:
+            _attach(self.con, self.db_path)
+            try:
+                return run_query(self.con, query, params)
+            finally:
+                self.con.execute(f"DETACH {WAREHOUSE_ALIAS}")
+
+    def close(self) -> None:
+        with self._live_lock:
+            self.con.close()
 
 
 class SnapshotCache:
     """The snapshot of the current warehouse file, rebuilt in the background when it changes.
 
-    At a million articles a rebuild takes seconds (see benchmarks/query_bench.py): meanwhile
-    pages keep answering from the previous snapshot, marked stale, instead of waiting. Only the
-    first snapshot of a file is built while the caller waits, as there is nothing to show."""
+    At a million articles a rebuild takes many seconds (see benchmarks/query_bench.py):
+    meanwhile pages keep answering from the previous snapshot, marked stale, instead of
+    waiting. Only the first snapshot of a file is built while the caller waits, as there is
+    nothing to show before it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._current: tuple[Path, tuple[int, int], duckdb.DuckDBPyConnection] | None = None
+        self._current: tuple[Path, tuple[int, int], Snapshot] | None = None
         self._builder: threading.Thread | None = None
         self.last_error: Exception | None = None  # why the latest background rebuild failed
 
-    def get(self, db_path: str | Path) -> tuple[duckdb.DuckDBPyConnection, bool]:
-        """(snapshot connection, stale?). Raises WarehouseError if there is no snapshot to give."""
+    def get(self, db_path: str | Path) -> tuple[Snapshot, bool]:
+        """(snapshot, stale?). Raises WarehouseError if there is no snapshot to give."""
         path = Path(db_path).resolve()
         found = fingerprint(path)
         with self._lock:
@@ -165,7 +191,7 @@ class SnapshotCache:
             if current and current[0] == path and current[1] == found:
                 return current[2], False
             if current is None or current[0] != path or found is None:
-                snapshot = build_snapshot(path)  # raises the error that says what to do
+                snapshot = Snapshot(path)  # raises the error that says what to do
                 self._current = (path, found, snapshot)
                 return snapshot, False
             if self._builder is None or not self._builder.is_alive():
@@ -175,13 +201,13 @@ class SnapshotCache:
 
     def _rebuild(self, path: Path, found: tuple[int, int]) -> None:
         try:
-            snapshot = build_snapshot(path)
+            snapshot = Snapshot(path)
         except WarehouseError as exc:  # e.g. a pipeline run holds the file: the next get retries
             self.last_error = exc
             return
         with self._lock:
-            # The old snapshot is not closed here: a page may still hold a cursor on it;
-            # it closes when the last reference goes.
+            # The old snapshot is not closed here: a page may still be reading it; it closes
+            # when the last reference goes.
             self._current = (path, found, snapshot)
             self.last_error = None
 
@@ -190,43 +216,3 @@ class SnapshotCache:
         builder = self._builder
         if builder is not None:
             builder.join(timeout)
-
-
-def run_query(con: duckdb.DuckDBPyConnection, query: Query,
-              params: Mapping[str, object] | None = None) -> pd.DataFrame:
-    """Run a catalogue query on a snapshot (``build_snapshot``) or views (``open_views``)."""
-    return con.execute(query.sql, dict(params or {})).df()
-
-
-class LiveWarehouse:
-    """Views defined once, the warehouse file attached only while a query runs.
-
-    Attaching is connection-wide state, so queries from concurrent page runs take turns."""
-
-    def __init__(self, db_path: str | Path):
-        self.db_path = Path(db_path).resolve()
-        self._lock = threading.Lock()
-        self._con = duckdb.connect(":memory:")
-        try:
-            with self._attached():
-                _create_views(self._con, self.db_path)
-        except BaseException:
-            self._con.close()
-            raise
-
-    @contextmanager
-    def _attached(self) -> Iterator[None]:
-        _attach(self._con, self.db_path)
-        try:
-            yield
-        finally:
-            self._con.execute(f"DETACH {WAREHOUSE_ALIAS}")
-
-    def fetch(self, query: Query, params: Mapping[str, object] | None = None) -> pd.DataFrame:
-        with self._lock, self._attached():
-            return run_query(self._con, query, params)
-
-    def close(self) -> None:
-        with self._lock:
-            self._con.close()
-

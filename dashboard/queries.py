@@ -109,15 +109,43 @@ WHERE entity_id = $entity_id
 ORDER BY article_day
 """, "snapshot")
 
-ENTITY_COOCCURRENCE = Query("entity_cooccurrence", """
+# Who appears with the entity, over its latest canonical articles in the period. The cap
+# bounds the work for the most named entities (at a million articles one can be in a third
+# of them); the page says when it applies.
+COOCCURRENCE_ARTICLE_CAP = 5000
+
+ENTITY_COOCCURRENCE = Query("entity_cooccurrence", f"""
+WITH chosen_articles AS (
+    SELECT
+        article_id,
+        article_day
+    FROM mart_entity_articles
+    WHERE entity_id = $entity_id
+        AND article_day BETWEEN $first_day AND $last_day
+    ORDER BY article_day DESC, article_id
+    LIMIT {COOCCURRENCE_ARTICLE_CAP}
+),
+
+others AS (
+    SELECT
+        mentions.entity_id AS other_entity_id,
+        count(DISTINCT mentions.article_id) AS shared_articles
+    FROM stg_entity_mentions AS mentions
+    SEMI JOIN chosen_articles
+        ON chosen_articles.article_id = mentions.article_id
+    WHERE mentions.entity_id <> $entity_id
+    GROUP BY mentions.entity_id
+)
+
 SELECT
-    other_entity_id,
-    other_name,
-    other_type,
-    shared_articles
-FROM mart_entity_cooccurrence
-WHERE entity_id = $entity_id
-ORDER BY shared_articles DESC, other_name
+    others.other_entity_id,
+    entities.entity_name AS other_name,
+    entities.entity_type AS other_type,
+    others.shared_articles
+FROM others
+INNER JOIN stg_entities AS entities
+    ON entities.entity_id = others.other_entity_id
+ORDER BY others.shared_articles DESC, other_name
 LIMIT $limit
 """, "live")
 
@@ -241,11 +269,11 @@ SELECT
     publisher,
     article_day,
     is_duplicate
-FROM stg_articles
+FROM snapshot.mart_article_index
 WHERE $text = '' OR contains(lower(title), lower($text))
 ORDER BY article_day DESC NULLS LAST, title, article_id
 LIMIT $limit
-""", "live")
+""", "snapshot")
 
 ARTICLE = Query("article", """
 SELECT
@@ -288,17 +316,26 @@ ORDER BY position
 """, "live")
 
 ARTICLE_DUPLICATES = Query("article_duplicates", """
+WITH chosen AS (
+    SELECT
+        cluster_id
+    FROM snapshot.mart_article_index
+    WHERE article_id = $article_id
+)
+
 SELECT
-    member_id,
-    member_title,
-    member_publisher,
-    member_day,
-    member_is_duplicate,
-    member_similarity
-FROM mart_article_duplicates
-WHERE article_id = $article_id
+    members.article_id AS member_id,
+    members.title AS member_title,
+    members.publisher AS member_publisher,
+    members.article_day AS member_day,
+    members.is_duplicate AS member_is_duplicate,
+    members.similarity AS member_similarity
+FROM snapshot.mart_article_index AS members
+INNER JOIN chosen
+    ON chosen.cluster_id = members.cluster_id
+WHERE members.article_id <> $article_id
 ORDER BY member_is_duplicate, member_similarity DESC NULLS LAST, member_id
-""", "live")
+""", "snapshot")
 
 ARTICLE_ENTITIES = Query("article_entities", """
 SELECT

@@ -6,7 +6,6 @@ import html
 from collections.abc import Mapping
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -26,7 +25,7 @@ def _snapshots() -> data.SnapshotCache:
     return data.SnapshotCache()
 
 
-def _snapshot(path: Path) -> duckdb.DuckDBPyConnection:
+def _snapshot(path: Path) -> data.Snapshot:
     snapshot, stale = _snapshots().get(path)
     if stale:
         st.caption(":material/sync: The warehouse changed: figures are being refreshed in the "
@@ -34,24 +33,20 @@ def _snapshot(path: Path) -> duckdb.DuckDBPyConnection:
     return snapshot
 
 
-# Live queries are cached per file fingerprint: a pipeline run that rewrites the warehouse
-# changes the fingerprint, so drill-downs then read the new rows.
-@st.cache_resource(max_entries=2)
-def _live(path: str, fingerprint: tuple[int, int]) -> data.LiveWarehouse:
-    return data.LiveWarehouse(path)
-
-
+# Live query results are cached per file fingerprint: a pipeline run that rewrites the
+# warehouse changes the fingerprint, so drill-downs then read the new rows.
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached_live(path: str, fingerprint: tuple[int, int], query_name: str, sql: str,
                  params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
-    return _live(path, fingerprint).fetch(Query(query_name, sql, "live"), dict(params))
+    snapshot, _ = _snapshots().get(path)
+    return snapshot.run(Query(query_name, sql, "live"), dict(params))
 
 
 def _fingerprint(path: Path) -> tuple[int, int]:
     found = data.fingerprint(path)
     if found is None:
         # data._attach raises the error that tells the user what to run.
-        data.build_snapshot(path)
+        data.Snapshot(path)
     return found
 
 
@@ -67,11 +62,7 @@ def fetch(query: Query, **params: object) -> pd.DataFrame:
     fingerprint = _fingerprint(path)
     if query.source == "snapshot":
         snapshot, _ = _snapshots().get(path)
-        cursor = snapshot.cursor()  # one cursor per thread
-        try:
-            return data.run_query(cursor, query, params)
-        finally:
-            cursor.close()
+        return snapshot.run(query, params)
     return _cached_live(str(path), fingerprint, query.name, query.sql, tuple(sorted(params.items())))
 
 

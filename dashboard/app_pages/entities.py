@@ -61,7 +61,9 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Appears with")
-        together = ui.fetch(q.ENTITY_COOCCURRENCE, entity_id=chosen, limit=15)
+        together = ui.fetch(q.ENTITY_COOCCURRENCE, entity_id=chosen, limit=15, **period_params)
+        if row["articles"] > q.COOCCURRENCE_ARTICLE_CAP:
+            st.caption(f"Over its latest {q.COOCCURRENCE_ARTICLE_CAP:,} articles in the period.")
         ui.table(together.drop(columns=["other_entity_id"]), "Named alone: no other entity shares an article.",
                  other_name="Entity", other_type="Type", shared_articles="Shared articles")
     with right:

@@ -1,5 +1,7 @@
 """Data quality: the latest expectation results and how runs fared over time."""
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboard import queries as q
@@ -38,7 +40,14 @@ trend = ui.fetch(q.QUALITY_TREND)
 if trend.empty:
     st.info("No run has quality results yet.")
 else:
-    st.line_chart(trend, x="started_at", y="pass_rate", x_label="run started", y_label="share of checks passed")
+    # Points as well as a line: with one run there is no line to draw.
+    chart = alt.Chart(trend).mark_line(point=alt.OverlayMarkDef(size=80)).encode(
+        x=alt.X("started_at:T", title="run started"),
+        y=alt.Y("pass_rate:Q", title="share of checks passed", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%")),
+        tooltip=["run_id", "quality_status", "passed_checks", "checks"],
+    )
+    st.altair_chart(chart, width="stretch")
     shown = trend.assign(started_at=trend["started_at"].map(ui.moment), pass_rate=trend["pass_rate"].map(ui.share))
     ui.table(shown.iloc[::-1].head(20), "", run_id="Run", started_at="Started", quality_status="Status",
              checks="Checks", passed_checks="Passed", failed_checks="Failed", failed_critical="Failed critical",
@@ -48,5 +57,6 @@ st.subheader("Recent runs")
 runs = ui.fetch(q.RECENT_RUNS, limit=20)
 runs["started_at"] = runs["started_at"].map(ui.moment)
 runs["finished_at"] = runs["finished_at"].map(ui.moment)
+runs["duration_seconds"] = runs["duration_seconds"].map(lambda seconds: "—" if pd.isna(seconds) else f"{seconds:.1f}")
 ui.table(runs, "No pipeline run recorded yet.", run_id="Run", started_at="Started", finished_at="Finished",
          run_trigger="Trigger", duration_seconds="Seconds", quality_status="Quality")

@@ -35,8 +35,7 @@ def test_every_view_file_is_one_cte_select_with_one_column_per_line():
 
 
 def test_overview_mart_counts_match_the_tables(dashboard_db):
-    snapshot = data.build_snapshot(dashboard_db)
-    row = data.run_query(snapshot, q.OVERVIEW).iloc[0]
+    row = data.Snapshot(dashboard_db).run(q.OVERVIEW).iloc[0]
     (documents,), = raw(dashboard_db, "SELECT count(*) FROM documents")
     (canonical, duplicates), = raw(dashboard_db, "SELECT count(*) FILTER (WHERE NOT is_duplicate), "
                                                  "count(*) FILTER (WHERE is_duplicate) FROM articles")
@@ -51,10 +50,12 @@ def test_overview_mart_counts_match_the_tables(dashboard_db):
 
 
 def test_entity_marts_count_canonical_articles_only(dashboard_db):
-    snapshot = data.build_snapshot(dashboard_db)
-    first, last = data.run_query(snapshot, q.ENTITY_PERIOD).iloc[0]
-    top = data.run_query(snapshot, q.TOP_ENTITIES, {"first_day": first, "last_day": last,
-                                                    "entity_type": None, "limit": 5})
+    snapshot = data.Snapshot(dashboard_db)
+    first, last = snapshot.run(q.ENTITY_PERIOD).iloc[0]
+    top = snapshot.run(q.TOP_ENTITIES, {"first_day": first, "last_day": last, "entity_type": None, "limit": 5})
+    # The whole period is served from the totals mart: the same ranking.
+    all_time = snapshot.run(q.TOP_ENTITIES_ALL_TIME, {"entity_type": None, "limit": 5})
+    assert top.equals(all_time)
     assert len(top) == 5
     for entity in top.itertuples():
         (articles, mentions), = raw(dashboard_db, """
@@ -71,9 +72,10 @@ def test_entity_marts_count_canonical_articles_only(dashboard_db):
 
 def test_cooccurrence_counts_shared_canonical_articles(dashboard_db):
     (entity_id,), = raw(dashboard_db, "SELECT entity_id FROM entity_mentions GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
-    live = data.LiveWarehouse(dashboard_db)
-    together = live.fetch(q.ENTITY_COOCCURRENCE, {"entity_id": entity_id, "limit": 100})
-    live.close()
+    snapshot = data.Snapshot(dashboard_db)
+    first, last = snapshot.run(q.ENTITY_PERIOD).iloc[0]
+    together = snapshot.run(q.ENTITY_COOCCURRENCE, {"entity_id": entity_id, "limit": 100,
+                                                    "first_day": first, "last_day": last})
     assert not together.empty and entity_id not in set(together["other_entity_id"])
     other = together.iloc[0]
     (shared,), = raw(dashboard_db, """
@@ -88,56 +90,50 @@ def test_cooccurrence_counts_shared_canonical_articles(dashboard_db):
 def test_article_duplicates_link_both_ways(dashboard_db):
     (copy_id, canonical_id), = raw(dashboard_db,
                                    "SELECT article_id, duplicate_of FROM articles WHERE is_duplicate LIMIT 1")
-    live = data.LiveWarehouse(dashboard_db)
-    from_canonical = live.fetch(q.ARTICLE_DUPLICATES, {"article_id": canonical_id})
-    from_copy = live.fetch(q.ARTICLE_DUPLICATES, {"article_id": copy_id})
-    live.close()
+    snapshot = data.Snapshot(dashboard_db)
+    from_canonical = snapshot.run(q.ARTICLE_DUPLICATES, {"article_id": canonical_id})
+    from_copy = snapshot.run(q.ARTICLE_DUPLICATES, {"article_id": copy_id})
     assert copy_id in set(from_canonical["member_id"])
     assert canonical_id in set(from_copy["member_id"])
 
 
 def test_every_query_runs_on_an_empty_warehouse(empty_db):
-    snapshot = data.build_snapshot(empty_db)
-    live = data.LiveWarehouse(empty_db)
+    snapshot = data.Snapshot(empty_db)
     params = {"first_day": None, "last_day": None, "entity_type": None, "limit": 10, "entity_id": "x",
               "event_type": None, "actor": None, "event_id": "x", "text": "", "article_id": "x"}
     for query in q.ALL_QUERIES:
         wanted = {name: params[name] for name in set(re.findall(r"\$(\w+)", query.sql))}
-        frame = data.run_query(snapshot, query, wanted) if query.source == "snapshot" else live.fetch(query, wanted)
+        frame = snapshot.run(query, wanted)
         aggregate_only = query.name in {"overview", "entity_period", "event_totals"}
         assert len(frame) == (1 if aggregate_only else 0), query.name
-    live.close()
 
 
 def test_a_missing_warehouse_says_what_to_run(tmp_path):
     with pytest.raises(WarehouseError, match="no warehouse") as caught:
-        data.build_snapshot(tmp_path / "absent.duckdb")
+        data.Snapshot(tmp_path / "absent.duckdb")
     assert "make run" in caught.value.hint
 
 
 def test_the_dashboard_does_not_write_the_file(dashboard_db, copy_of):
     db = copy_of(dashboard_db)
     before = db.read_bytes()
-    data.build_snapshot(db).close()
-    live = data.LiveWarehouse(db)
+    snapshot = data.Snapshot(db)
     for query, params in ((q.ARTICLE_SEARCH, {"text": "", "limit": 5}), (q.ARTICLE, {"article_id": "x"})):
-        live.fetch(query, params)
-    live.close()
+        snapshot.run(query, params)
+    snapshot.close()
     assert db.read_bytes() == before
 
 
 def test_a_pipeline_can_write_while_the_dashboard_is_open(dashboard_db, copy_of):
     db = copy_of(dashboard_db)
-    snapshot = data.build_snapshot(db)
-    live = data.LiveWarehouse(db)
-    live.fetch(q.ARTICLE_SEARCH, {"text": "", "limit": 5})
+    snapshot = data.Snapshot(db)
+    snapshot.run(q.ARTICLE, {"article_id": "x"})  # a live query: attaches, then lets go
     # DuckDB admits a writer only when no other process or connection holds the file.
     writer = duckdb.connect(str(db))
     writer.execute("DELETE FROM quarantine")
     writer.close()
-    assert data.run_query(snapshot, q.OVERVIEW)["quarantined_items"].iloc[0] >= 1  # answers from memory
-    assert data.build_snapshot(db).execute("SELECT quarantined_items FROM snapshot.mart_overview").fetchone() == (0,)
-    live.close()
+    assert snapshot.run(q.OVERVIEW)["quarantined_items"].iloc[0] >= 1  # answers from memory
+    assert data.Snapshot(db).run(q.OVERVIEW)["quarantined_items"].iloc[0] == 0
     snapshot.close()
 
 
@@ -155,4 +151,4 @@ def test_a_changed_warehouse_is_served_stale_until_its_new_snapshot_is_built(das
     cache.wait()
     after, stale = cache.get(db)
     assert not stale and after is not first
-    assert data.run_query(after, q.OVERVIEW)["quarantined_items"].iloc[0] == 0
+    assert after.run(q.OVERVIEW)["quarantined_items"].iloc[0] == 0

@@ -1,4 +1,5 @@
 -- The canonical articles that name an entity, with how often: the drill-down from an entity.
+-- Reads mart_article_index, which the dashboard keeps in memory.
 WITH mentions AS (
     SELECT
         entity_id,
@@ -19,7 +20,7 @@ with_articles AS (
         mentions.mentions,
         mentions.first_sentence
     FROM mentions
-    INNER JOIN stg_articles AS articles
+    INNER JOIN mart_article_index AS articles
         ON articles.article_id = mentions.article_id
     WHERE NOT articles.is_duplicate
 )

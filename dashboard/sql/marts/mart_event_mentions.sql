@@ -21,7 +21,7 @@ with_articles AS (
         mentions.date_text,
         mentions.confidence
     FROM mentions
-    INNER JOIN stg_articles AS articles
+    INNER JOIN mart_article_index AS articles
         ON articles.article_id = mentions.article_id
 )
 

@@ -1,0 +1,16 @@
+-- One narrow row per stored article (no body): what searches, lists and joins need.
+WITH articles AS (
+    SELECT
+        article_id,
+        title,
+        publisher,
+        article_day,
+        is_duplicate,
+        duplicate_of,
+        similarity,
+        cluster_id
+    FROM stg_articles
+)
+
+SELECT *
+FROM articles
