@@ -10,6 +10,7 @@ an actor or the place. Mentions from one article with different days are differe
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -192,22 +193,40 @@ class ClusterIndex:
 
     def __init__(self) -> None:
         self.clusters: dict[str, Cluster] = {}
+        self._pending: dict[str, Callable[[], Cluster]] = {}  # stored events not yet needed
         self._buckets: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._placed: dict[str, list[tuple[str, str]]] = {}
 
+    def _place(self, event_id: str, family: str, value: str | None, gran: str | None, dated: bool) -> None:
+        for key in self._placed.pop(event_id, []):
+            self._buckets[key].discard(event_id)
+        keys = [(family, month) for month in _months(value, gran)] if value else []
+        if value and gran == "day" and dated:
+            d = date.fromisoformat(value)
+            keys += [(family, f"md:{d.month}-{d.day}"), (family, f"wd:{d.weekday()}")]
+        for key in keys:
+            self._buckets[key].add(event_id)
+        self._placed[event_id] = keys
+
     def put(self, cluster: Cluster) -> None:
-        for key in self._placed.pop(cluster.event_id, []):
-            self._buckets[key].discard(cluster.event_id)
         cluster.__dict__.pop("_date", None)  # members changed: vote the date again
+        self._pending.pop(cluster.event_id, None)
         self.clusters[cluster.event_id] = cluster
         value, gran = cluster.date()
-        keys = [(cluster.family, month) for month in _months(value, gran)] if value else []
-        if gran == "day" and any(m.dated for m in cluster.members):
-            d = date.fromisoformat(value)
-            keys += [(cluster.family, f"md:{d.month}-{d.day}"), (cluster.family, f"wd:{d.weekday()}")]
-        for key in keys:
-            self._buckets[key].add(cluster.event_id)
-        self._placed[cluster.event_id] = keys
+        self._place(cluster.event_id, cluster.family, value, gran, any(m.dated for m in cluster.members))
+
+    def put_stored(self, event_id: str, family: str, value: str | None, gran: str | None,
+                   build: Callable[[], Cluster]) -> None:
+        """A stored event, placed by its stored date; its mentions are read only if a new
+        mention comes near it (a warehouse holds far more events than one batch touches)."""
+        self._pending[event_id] = build
+        self._place(event_id, family, value, gran, True)
+
+    def get(self, event_id: str) -> Cluster | None:
+        build = self._pending.pop(event_id, None)
+        if build is not None:
+            self.clusters[event_id] = build()
+        return self.clusters.get(event_id)
 
     def near(self, member: Member) -> list[Cluster]:
         if not member.date_value:
@@ -215,7 +234,7 @@ class ClusterIndex:
         ids: set[str] = set()
         for month in _months(member.date_value, member.granularity):
             ids |= self._buckets.get((member.family, month), set())
-        return [self.clusters[i] for i in sorted(ids)]
+        return [c for i in sorted(ids) if (c := self.get(i)) is not None]
 
     def dated_on(self, family: str, month_day: tuple[int, int] | None, weekday: int | None) -> list[Cluster]:
         """Day-dated events of a family on a month-day (give or take a day) or a weekday."""
@@ -227,4 +246,4 @@ class ClusterIndex:
         else:
             keys = [f"wd:{weekday}"]
         ids = set().union(*(self._buckets.get((family, k), set()) for k in keys))
-        return [self.clusters[i] for i in sorted(ids)]
+        return [c for i in sorted(ids) if (c := self.get(i)) is not None]

@@ -68,24 +68,30 @@ class _Consolidator:
         for m in known_mentions:
             by_event[m.event_id].append(m)
         for ev in sorted(known_events, key=lambda e: e.event_id):
-            cluster = Cluster(ev.event_id, known=True)
-            for m in sorted(by_event.get(ev.event_id, []), key=lambda m: (m.article_id, m.start_char)):
-                etype = m.event_type or ev.event_type
-                key = (m.article_id, m.start_char, etype)
-                cluster.members.append(Member(
-                    key, m.article_id, etype, self._family(etype), m.event_date or ev.event_date,
-                    m.date_precision or ev.date_precision, list(m.actors or []), m.location,
-                    float(m.confidence), float(m.confidence) >= 0.6, self.actor_keys(list(m.actors or [])),
-                    self.specific(list(m.actors or [])), m.modality or ev.modality, float(m.confidence) >= 0.6))
-                self.key_to_event[key] = ev.event_id
-            if not cluster.members:  # an event stored without mentions still blocks a duplicate
-                cluster.members.append(Member(
-                    ("", -1, ev.event_type), "", ev.event_type, self._family(ev.event_type), ev.event_date,
-                    ev.date_precision, list(ev.actors or []), ev.location, 0.5, True,
-                    self.actor_keys(list(ev.actors or [])), self.specific(list(ev.actors or [])), ev.modality,
-                    True))
-            self.index.put(cluster)
+            stored = by_event.get(ev.event_id, [])
+            for m in stored:
+                self.key_to_event[(m.article_id, m.start_char, m.event_type or ev.event_type)] = ev.event_id
+            self.index.put_stored(ev.event_id, self._family(ev.event_type), ev.event_date, ev.date_precision,
+                                  lambda ev=ev, stored=stored: self._stored_cluster(ev, stored))
         self.touched: set[str] = set()
+
+    def _stored_cluster(self, ev: Event, stored: list[EventMention]) -> Cluster:
+        cluster = Cluster(ev.event_id, known=True)
+        for m in sorted(stored, key=lambda m: (m.article_id, m.start_char)):
+            etype = m.event_type or ev.event_type
+            actors = list(m.actors or [])
+            cluster.members.append(Member(
+                (m.article_id, m.start_char, etype), m.article_id, etype, self._family(etype),
+                m.event_date or ev.event_date, m.date_precision or ev.date_precision, actors, m.location,
+                float(m.confidence), float(m.confidence) >= 0.6, self.actor_keys(actors), self.specific(actors),
+                m.modality or ev.modality, float(m.confidence) >= 0.6))
+        if not cluster.members:  # an event stored without mentions still blocks a duplicate
+            actors = list(ev.actors or [])
+            cluster.members.append(Member(
+                ("", -1, ev.event_type), "", ev.event_type, self._family(ev.event_type), ev.event_date,
+                ev.date_precision, actors, ev.location, 0.5, True, self.actor_keys(actors), self.specific(actors),
+                ev.modality, True))
+        return cluster
 
     def actor_keys(self, actors: list[str]) -> frozenset[str]:
         keys = set(actors)
@@ -116,12 +122,12 @@ class _Consolidator:
     def add(self, c: Candidate) -> str:
         m = self.member(c)
         event_id = self.key_to_event.get(m.key)
-        cluster = self.index.clusters.get(event_id) if event_id else None
+        cluster = self.index.get(event_id) if event_id else None
         if cluster is None:
             cluster = best_cluster(m, self.index.near(m))
         if cluster is None:
             event_id = stable_id("event", c.article_id, c.start_char, c.event_type.name)
-            cluster = self.index.clusters.get(event_id) or Cluster(event_id)
+            cluster = self.index.get(event_id) or Cluster(event_id)
         cluster.members = [x for x in cluster.members if x.key != m.key] + [m]
         self.index.put(cluster)
         self.key_to_event[m.key] = cluster.event_id
@@ -251,7 +257,7 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
             event_type=c.event_type.name, event_date=c.date.value, date_precision=c.date.granularity,
             modality=c.modality, actors=list(c.actors), location=cons.location_name(c.location))
         for c in new_candidates]
-    events = [_event_row(cons, cons.index.clusters[eid], seen, lexicon) for eid in sorted(cons.touched)]
+    events = [_event_row(cons, cons.index.get(eid), seen, lexicon) for eid in sorted(cons.touched)]
     event_mentions.sort(key=lambda m: (m.article_id, m.start_char, m.event_type))
     return EventOutput(events=events, event_mentions=event_mentions)
 
