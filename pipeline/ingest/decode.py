@@ -72,7 +72,8 @@ def decode_bytes(raw: bytes, item: str | None = None) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
-                return _strip_controls(raw.decode(encoding), item), encoding
+                # The mark is not text (utf-8-sig drops it; the others keep it): drop it for all.
+                return _strip_controls(raw.decode(encoding).removeprefix("\ufeff"), item), encoding
             except UnicodeDecodeError as exc:
                 raise InputError("undecodable", f"starts with a {encoding} byte-order mark but does "
                                  f"not decode as {encoding}: {exc.reason} at byte {exc.start}",

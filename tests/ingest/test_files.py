@@ -90,3 +90,10 @@ def test_folders_expand_to_article_files(tmp_path, settings):
     (tmp_path / "notes.md").write_text("not an article", encoding="utf-8")
     out = read_inputs([str(tmp_path)], settings, "r")
     assert [d.source_uri.rsplit("/", 1)[1] for d in out.documents] == ["a.txt"]
+
+
+@pytest.mark.parametrize("bom, encoding", [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                                           (codecs.BOM_UTF16_BE, "utf-16-be")])
+def test_byte_order_marks_are_not_text(bom, encoding):
+    text, _ = decode_bytes(bom + "Talks in Geneva".encode(encoding))
+    assert text == "Talks in Geneva"
