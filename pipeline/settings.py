@@ -46,6 +46,8 @@ class Settings:
     # --- clean -----------------------------------------------------------------
     recurring_line_min_articles: int = 3  # a line seen in this many articles of one publisher
     recurring_line_window_days: int = 7
+    clean_processes: int = min(4, os.cpu_count() or 1)  # HTML extraction is CPU-bound
+    clean_parallel_min_docs: int = 32  # smaller batches are parsed in-process
 
     # --- dedup -----------------------------------------------------------------
     shingle_size: int = 3

@@ -67,9 +67,39 @@ def parse_document(doc: Document) -> Head:
     head.title = head.title or doc.hint_title
     head.byline = head.byline or byline or doc.hint_author
     head.publisher = head.publisher or publisher or host_of(doc.url)
-    head.published_at = head.published_at or (naive_utc(doc.hint_published_at)
-                                              if doc.hint_published_at else None)
+    # A feed's own entry date is the publisher's statement; a date found in the page is a guess.
+    if doc.hint_published_at:
+        head.published_at = naive_utc(doc.hint_published_at)
     return head
+
+
+ParseResult = tuple[str, object]  # ("ok", Head) | ("unusable", (reason, message, payload)) | ("error", text)
+
+
+def _parse_safely(doc: Document) -> ParseResult:
+    """parse_document as plain data, so it can cross a process boundary."""
+    try:
+        return "ok", parse_document(doc)
+    except _Unusable as exc:
+        return "unusable", (exc.reason_code, str(exc), exc.payload)
+    except Exception as exc:  # one bad page must not stop the batch: record it, go on
+        return "error", f"{type(exc).__name__}: {exc}"
+
+
+def parse_all(documents: list[Document], settings: Settings) -> list[ParseResult]:
+    """Parse every document; HTML extraction is CPU-bound, so big batches use every core."""
+    if settings.clean_processes <= 1 or len(documents) < settings.clean_parallel_min_docs:
+        return [_parse_safely(d) for d in documents]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunk = max(1, len(documents) // (settings.clean_processes * 8))
+    try:
+        with ProcessPoolExecutor(settings.clean_processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_parse_safely, documents, chunksize=chunk))
+    except BrokenProcessPool:  # a worker died (e.g. a parser crash): redo the batch here, one by one
+        return [_parse_safely(d) for d in documents]
 
 
 def _language(body: str) -> str | None:
@@ -111,17 +141,16 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
     recurring = recurring if recurring is not None else RecurringLines()
     out = CleanOutput()
     parsed: list[tuple[Document, Head]] = []
-    for doc in documents:
-        if doc.status == "quarantined":
+    usable = [doc for doc in documents if doc.status != "quarantined"]
+    for doc, (outcome, value) in zip(usable, parse_all(usable, settings), strict=True):
+        if outcome == "unusable":
+            reason, message, payload = value
+            out.quarantine.append(_quarantine(doc, run_id, reason, message, payload))
             continue
-        try:
-            head = parse_document(doc)
-        except _Unusable as exc:
-            out.quarantine.append(_quarantine(doc, run_id, exc.reason_code, str(exc), exc.payload))
+        if outcome == "error":
+            out.quarantine.append(_quarantine(doc, run_id, "clean_error", value, {}))
             continue
-        except Exception as exc:  # one bad page must not stop the batch: record it, go on
-            out.quarantine.append(_quarantine(doc, run_id, "clean_error", f"{type(exc).__name__}: {exc}", {}))
-            continue
+        head = value
         norms = [normalise_for_hash(t) for _, t in head.paragraphs]
         recurring.add_article(head.publisher, doc.raw_sha256 or doc.doc_id, norms)
         parsed.append((doc, head))
