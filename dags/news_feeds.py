@@ -15,10 +15,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, Param, dag, task
-from newsmon_defaults import DEFAULT_ARGS, WAREHOUSE_POOL
-
-WAREHOUSE = Asset("newsmon_warehouse")
+from airflow.sdk import Param, chain, dag, task
+from newsmon_defaults import DEFAULT_ARGS, publish_task, start_task, step_task
 
 
 def _interval() -> timedelta:
@@ -43,13 +41,6 @@ def _interval() -> timedelta:
 )
 def news_feeds():
     @task
-    def start(**context) -> str:
-        from pipeline.flow import start_run
-        from pipeline.settings import load_settings
-
-        return start_run("feeds", load_settings(), run_id=context["run_id"])
-
-    @task
     def ingest(newsmon_run: str, **context) -> dict:
         from pipeline.flow import ingest_step
         from pipeline.settings import load_settings
@@ -58,49 +49,12 @@ def news_feeds():
         feeds = context["params"].get("feeds") or [str(settings.feeds_file)]
         return ingest_step(newsmon_run, [], feeds, settings)
 
-    @task
-    def clean(newsmon_run: str) -> dict:
-        from pipeline.flow import clean_step
-        from pipeline.settings import load_settings
-
-        return clean_step(newsmon_run, load_settings())
-
-    @task
-    def dedup(newsmon_run: str) -> dict:
-        from pipeline.flow import dedup_step
-        from pipeline.settings import load_settings
-
-        return dedup_step(newsmon_run, load_settings())
-
-    @task
-    def extract(newsmon_run: str) -> dict:
-        from pipeline.flow import extract_step
-        from pipeline.settings import load_settings
-
-        return extract_step(newsmon_run, load_settings())
-
-    @task
-    def validate(newsmon_run: str) -> dict:
-        from pipeline.flow import validate_step
-        from pipeline.settings import load_settings
-
-        return validate_step(newsmon_run, load_settings())
-
-    @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE])
-    def publish(newsmon_run: str, *, outlet_events=None) -> dict:
-        from pipeline.flow import publish_step
-        from pipeline.settings import load_settings
-
-        written = publish_step(newsmon_run, load_settings(), trigger="airflow-feeds")
-        # Downstream DAGs learn which newsmon run changed the warehouse.
-        outlet_events[WAREHOUSE].extra = {"run_id": newsmon_run}
-        return written
-
-    newsmon_run = start()
-    steps = [ingest(newsmon_run), clean(newsmon_run), dedup(newsmon_run), extract(newsmon_run),
-             validate(newsmon_run), publish(newsmon_run)]
-    for upstream, downstream in zip(steps, steps[1:], strict=False):
-        upstream >> downstream
+    newsmon_run = start_task("feeds")()
+    chain(
+        ingest(newsmon_run),
+        *(step_task(step)(newsmon_run) for step in ("clean", "dedup", "extract", "validate")),
+        publish_task("airflow-feeds")(newsmon_run),
+    )
 
 
 news_feeds()

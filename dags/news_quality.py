@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from airflow.sdk import Asset, dag, task
-from newsmon_defaults import DEFAULT_ARGS, WAREHOUSE_POOL
-
-WAREHOUSE = Asset("newsmon_warehouse")
+from airflow.sdk import dag, task
+from newsmon_defaults import DEFAULT_ARGS, WAREHOUSE, WAREHOUSE_POOL
 
 
 @dag(

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from airflow.sdk import Asset, Param, dag, task
-from newsmon_defaults import DEFAULT_ARGS, WAREHOUSE_POOL
-
-WAREHOUSE = Asset("newsmon_warehouse")
+from airflow.sdk import Param, chain, dag, task
+from newsmon_defaults import DEFAULT_ARGS, WAREHOUSE_POOL, publish_task, start_task, step_task
 
 
 @dag(
@@ -27,13 +25,6 @@ WAREHOUSE = Asset("newsmon_warehouse")
 )
 def news_seeds():
     @task
-    def start(**context) -> str:
-        from pipeline.flow import start_run
-        from pipeline.settings import load_settings
-
-        return start_run("seeds", load_settings(), run_id=context["run_id"])
-
-    @task
     def ingest(newsmon_run: str, **context) -> dict:
         from pipeline.flow import ingest_step
         from pipeline.settings import load_settings
@@ -42,53 +33,13 @@ def news_seeds():
         inputs = context["params"].get("inputs") or [str(settings.seeds_dir)]
         return ingest_step(newsmon_run, inputs, [], settings)
 
-    @task
-    def clean(newsmon_run: str) -> dict:
-        from pipeline.flow import clean_step
-        from pipeline.settings import load_settings
-
-        return clean_step(newsmon_run, load_settings())
-
-    @task
-    def dedup(newsmon_run: str) -> dict:
-        from pipeline.flow import dedup_step
-        from pipeline.settings import load_settings
-
-        return dedup_step(newsmon_run, load_settings())
-
-    @task
-    def extract(newsmon_run: str) -> dict:
-        from pipeline.flow import extract_step
-        from pipeline.settings import load_settings
-
-        return extract_step(newsmon_run, load_settings())
-
-    @task
-    def validate(newsmon_run: str) -> dict:
-        from pipeline.flow import validate_step
-        from pipeline.settings import load_settings
-
-        return validate_step(newsmon_run, load_settings())
-
-    @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE])
-    def publish(newsmon_run: str) -> dict:
-        from pipeline.flow import publish_step
-        from pipeline.settings import load_settings
-
-        return publish_step(newsmon_run, load_settings(), trigger="airflow")
-
-    @task(pool=WAREHOUSE_POOL)
-    def quality(newsmon_run: str) -> dict:
-        from pipeline.flow import quality_step
-        from pipeline.settings import load_settings
-
-        return quality_step(newsmon_run, load_settings())
-
-    newsmon_run = start()
-    steps = [ingest(newsmon_run), clean(newsmon_run), dedup(newsmon_run), extract(newsmon_run),
-             validate(newsmon_run), publish(newsmon_run), quality(newsmon_run)]
-    for upstream, downstream in zip(steps, steps[1:], strict=False):
-        upstream >> downstream
+    newsmon_run = start_task("seeds")()
+    chain(
+        ingest(newsmon_run),
+        *(step_task(step)(newsmon_run) for step in ("clean", "dedup", "extract", "validate")),
+        publish_task("airflow")(newsmon_run),
+        step_task("quality", pool=WAREHOUSE_POOL)(newsmon_run),  # stores its results: a writer too
+    )
 
 
 news_seeds()

@@ -1,4 +1,4 @@
-"""Defaults shared by newsmon's DAGs: retries only for what a retry can fix.
+"""Defaults and task factories shared by newsmon's DAGs: retries only for what a retry can fix.
 
 A `pipeline.errors.PermanentError` (bad input, bad settings, a critical quality failure)
 fails the task at once; a `TransientError` (warehouse lock held, network fault) and anything
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from airflow.sdk import ExceptionRetryPolicy, RetryAction, RetryRule
+from airflow.sdk import Asset, ExceptionRetryPolicy, RetryAction, RetryRule, task
 
 WAREHOUSE_POOL = "duckdb_writer"  # one slot: DuckDB has one writer
 
@@ -30,3 +30,46 @@ DEFAULT_ARGS = {
     "max_retry_delay": timedelta(minutes=5),
     "retry_policy": RETRY_POLICY,
 }
+
+WAREHOUSE = Asset("newsmon_warehouse")  # updated by every publish; news_quality is scheduled on it
+
+
+def start_task(trigger: str):
+    """A task allocating the newsmon run (staging folder) under Airflow's own run id."""
+
+    @task(task_id="start")
+    def start(**context) -> str:
+        from pipeline.flow import start_run
+        from pipeline.settings import load_settings
+
+        return start_run(trigger, load_settings(), run_id=context["run_id"])
+
+    return start
+
+
+def step_task(step: str, **task_kwargs):
+    """A task calling `pipeline.flow.<step>_step(run, settings)`; only the run id crosses XCom."""
+
+    @task(task_id=step, **task_kwargs)
+    def run_step(newsmon_run: str) -> dict:
+        from pipeline import flow
+        from pipeline.settings import load_settings
+
+        return getattr(flow, f"{step}_step")(newsmon_run, load_settings())
+
+    return run_step
+
+
+def publish_task(trigger: str):
+    """The single warehouse writer: one slot pool, announces the Asset with the run id."""
+
+    @task(task_id="publish", pool=WAREHOUSE_POOL, outlets=[WAREHOUSE])
+    def publish(newsmon_run: str, *, outlet_events=None) -> dict:
+        from pipeline.flow import publish_step
+        from pipeline.settings import load_settings
+
+        written = publish_step(newsmon_run, load_settings(), trigger=trigger)
+        outlet_events[WAREHOUSE].extra = {"run_id": newsmon_run}  # downstream DAGs learn which run
+        return written
+
+    return publish
