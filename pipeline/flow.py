@@ -23,6 +23,7 @@ from typing import Any
 
 from pipeline.errors import QualityError
 from pipeline.records import (
+    BATCH_RECORDS,
     Article,
     Batch,
     BoilerplateSpan,
@@ -42,22 +43,9 @@ from pipeline.records import (
 from pipeline.settings import Settings
 from pipeline.staging import read_records, run_dir, write_records
 
-# The staged files of a finished batch: Batch attribute -> (file name, record class).
-BATCH_FILES: dict[str, tuple[str, type]] = {
-    "documents": ("documents", Document),
-    "articles": ("articles", Article),
-    "boilerplate": ("boilerplate", BoilerplateSpan),
-    "captions": ("captions", Caption),
-    "signatures": ("signatures", Signature),
-    "duplicate_links": ("duplicate_links", DuplicateLink),
-    "publisher_lines": ("publisher_lines", PublisherLine),
-    "sentences": ("sentences", Sentence),
-    "entities": ("entities", Entity),
-    "mentions": ("mentions", EntityMention),
-    "events": ("events", Event),
-    "event_mentions": ("event_mentions", EventMention),
-    "feed_states": ("feed_states", FeedState),
-}
+# The staged files of a finished batch, named after their Batch attribute (quarantine is
+# staged per step, see QUARANTINE_STEPS).
+BATCH_FILES: dict[str, type] = {attr: cls for attr, (cls, _) in BATCH_RECORDS.items() if attr != "quarantine"}
 QUARANTINE_STEPS = ("ingest", "clean", "dedup", "extract", "validate")
 REPORT_TABLES = ["documents", "articles", "boilerplate_removed", "captions", "entities", "entity_mentions",
                  "events", "event_mentions", "quarantine", "pipeline_runs", "feed_state"]
@@ -258,8 +246,8 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
 def staged_batch(run_id: str, settings: Settings, subdir: str = "") -> Batch:
     directory = _dir(run_id, settings) / subdir
     batch = Batch(run_id=run_id)
-    for attr, (name, cls) in BATCH_FILES.items():
-        setattr(batch, attr, read_records(directory, name, cls))
+    for attr, cls in BATCH_FILES.items():
+        setattr(batch, attr, read_records(directory, attr, cls))
     if subdir:
         batch.quarantine = read_records(directory, "quarantine", QuarantineItem)
     else:
@@ -277,8 +265,8 @@ def validate_step(run_id: str, settings: Settings) -> dict[str, int]:
     valid = validate_batch(batch, settings)
     _quarantine_documents(valid)
     directory = _dir(run_id, settings) / "validated"
-    for attr, (name, cls) in BATCH_FILES.items():
-        write_records(directory, name, getattr(valid, attr), cls)
+    for attr, cls in BATCH_FILES.items():
+        write_records(directory, attr, getattr(valid, attr), cls)
     write_records(directory, "quarantine", valid.quarantine, QuarantineItem)
     stats = {"rejected": len(valid.quarantine) - before, "quarantined": len(valid.quarantine)}
     _write_stats(run_id, settings, "validate", stats)

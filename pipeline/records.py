@@ -245,3 +245,23 @@ class Batch:
     events: list[Event] = field(default_factory=list)
     event_mentions: list[EventMention] = field(default_factory=list)
     quarantine: list[QuarantineItem] = field(default_factory=list)
+
+
+# Every kind of record a run produces, in load order (parents before children):
+# Batch attribute -> (record class, warehouse table; None when it is not a table of its own).
+BATCH_RECORDS: dict[str, tuple[type, str | None]] = {
+    "documents": (Document, "documents"),
+    "articles": (Article, "articles"),
+    "boilerplate": (BoilerplateSpan, "boilerplate_removed"),
+    "captions": (Caption, "captions"),
+    "signatures": (Signature, "article_signatures"),
+    "duplicate_links": (DuplicateLink, None),  # applied as updates to stored articles
+    "publisher_lines": (PublisherLine, "publisher_lines"),
+    "sentences": (Sentence, None),  # handed from entity to event extraction only
+    "entities": (Entity, "entities"),
+    "mentions": (EntityMention, "entity_mentions"),
+    "events": (Event, "events"),
+    "event_mentions": (EventMention, "event_mentions"),
+    "quarantine": (QuarantineItem, "quarantine"),
+    "feed_states": (FeedState, "feed_state"),
+}

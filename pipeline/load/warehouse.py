@@ -21,42 +21,18 @@ import pyarrow as pa
 
 from pipeline.errors import WarehouseError, WarehouseLockedError
 from pipeline.records import (
-    Article,
+    BATCH_RECORDS,
     Batch,
-    BoilerplateSpan,
-    Caption,
-    Document,
     DuplicateLink,
-    Entity,
-    EntityMention,
-    Event,
-    EventMention,
-    FeedState,
-    PublisherLine,
     QualityResult,
-    QuarantineItem,
-    Signature,
 )
 from pipeline.settings import Settings
 from pipeline.staging import to_arrow
 
 SQL_DIR = Path(__file__).parent / "sql"
 
-# (batch attribute, record class, table): the load order; parents before children.
-TABLES: list[tuple[str, type, str]] = [
-    ("documents", Document, "documents"),
-    ("articles", Article, "articles"),
-    ("boilerplate", BoilerplateSpan, "boilerplate_removed"),
-    ("captions", Caption, "captions"),
-    ("signatures", Signature, "article_signatures"),
-    ("publisher_lines", PublisherLine, "publisher_lines"),
-    ("entities", Entity, "entities"),
-    ("mentions", EntityMention, "entity_mentions"),
-    ("events", Event, "events"),
-    ("event_mentions", EventMention, "event_mentions"),
-    ("quarantine", QuarantineItem, "quarantine"),
-    ("feed_states", FeedState, "feed_state"),
-]
+# (batch attribute, record class, table) in load order: parents before children.
+TABLES: list[tuple[str, type, str]] = [(attr, cls, table) for attr, (cls, table) in BATCH_RECORDS.items() if table]
 # Rows that belong to an article and are replaced whole when the article is reprocessed.
 ARTICLE_CHILDREN = ["boilerplate_removed", "captions", "entity_mentions", "event_mentions"]
 
