@@ -243,23 +243,29 @@ def main(argv: list[str] | None = None) -> int:
     print("rows: " + ", ".join(f"{table} {count:,}" for table, count in counts.items()))
 
     snapshot_times = _time_ms(lambda: data.Snapshot(db_path).close(), max(3, args.repeat // 5))
-    print(f"\n{'query':<24}{'kind':<10}{'median ms':>10}{'max ms':>9}")
-    print(f"{'(build snapshot)':<24}{'refresh':<10}{statistics.median(snapshot_times):>10.1f}"
+    print(f"\n{'query (period: a month)':<30}{'kind':<10}{'median ms':>10}{'max ms':>9}")
+    print(f"{'(build snapshot)':<30}{'refresh':<10}{statistics.median(snapshot_times):>10.1f}"
           f"{max(snapshot_times):>9.1f}   once per warehouse change, not per page view")
 
     snapshot = data.Snapshot(db_path)
     params = _params(snapshot.con, article_id)
     over = []
+    runs = []
     for query in queries.ALL_QUERIES:
         wanted = {name: params[name] for name in set(re.findall(r"\$(\w+)", query.sql))}
+        runs.append((query.name, query, wanted))
+        if "first_day" in wanted:  # the page's default period is everything: time that too
+            whole = dict(wanted, first_day=date(2025, 1, 1), last_day=date(2025, 12, 31))
+            runs.append((f"{query.name} (year)", query, whole))
+    for label, query, wanted in runs:
         times = _time_ms(lambda q=query, p=wanted: snapshot.run(q, p), args.repeat)
         median = statistics.median(times)
         flag = "  OVER TARGET" if median > TARGET_MS else ""
         if flag:
-            over.append(query.name)
-        print(f"{query.name:<24}{query.source:<10}{median:>10.1f}{max(times):>9.1f}{flag}")
+            over.append(label)
+        print(f"{label:<30}{query.source:<10}{median:>10.1f}{max(times):>9.1f}{flag}")
     snapshot.close()
-    print(f"\n{len(queries.ALL_QUERIES) - len(over)}/{len(queries.ALL_QUERIES)} queries under "
+    print(f"\n{len(runs) - len(over)}/{len(runs)} queries under "
           f"{TARGET_MS:.0f} ms median" + (f"; over: {', '.join(over)}" if over else ""))
     if not args.keep and args.db is None:
         db_path.unlink()

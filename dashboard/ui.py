@@ -42,14 +42,6 @@ def _cached_live(path: str, fingerprint: tuple[int, int], query_name: str, sql: 
     return snapshot.run(Query(query_name, sql, "live"), dict(params))
 
 
-def _fingerprint(path: Path) -> tuple[int, int]:
-    found = data.fingerprint(path)
-    if found is None:
-        # data._attach raises the error that tells the user what to run.
-        data.Snapshot(path)
-    return found
-
-
 def ensure_warehouse() -> None:
     """Build (or reuse) the snapshot now, so a missing or busy warehouse is reported once."""
     with st.spinner("Reading the warehouse…"):
@@ -59,11 +51,10 @@ def ensure_warehouse() -> None:
 def fetch(query: Query, **params: object) -> pd.DataFrame:
     """Run a catalogue query with named parameters; results are copies safe to modify."""
     path = db_path()
-    fingerprint = _fingerprint(path)
+    snapshot, _ = _snapshots().get(path)  # raises, saying what to do, when there is no file
     if query.source == "snapshot":
-        snapshot, _ = _snapshots().get(path)
         return snapshot.run(query, params)
-    return _cached_live(str(path), fingerprint, query.name, query.sql, tuple(sorted(params.items())))
+    return _cached_live(str(path), data.fingerprint(path), query.name, query.sql, tuple(sorted(params.items())))
 
 
 def one_row(query: Query, **params: object) -> Mapping[str, object]:

@@ -42,7 +42,7 @@ if trend.empty:
 else:
     # Points as well as a line: with one run there is no line to draw.
     chart = alt.Chart(trend).mark_line(point=alt.OverlayMarkDef(size=80)).encode(
-        x=alt.X("started_at:T", title="run started"),
+        x=alt.X("started_at:T", title="run started", axis=alt.Axis(format="%Y-%m-%d %H:%M", labelAngle=0)),
         y=alt.Y("pass_rate:Q", title="share of checks passed", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%")),
         tooltip=["run_id", "quality_status", "passed_checks", "checks"],

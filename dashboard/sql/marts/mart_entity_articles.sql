@@ -1,29 +1,46 @@
 -- The canonical articles that name an entity, with how often: the drill-down from an entity.
--- Reads mart_article_index, which the dashboard keeps in memory.
-WITH mentions AS (
+-- Joins before it aggregates, so a filter on the day reaches the (in-memory) article index
+-- and only that period's mentions are grouped.
+WITH canonical_articles AS (
     SELECT
-        entity_id,
         article_id,
-        count(*) AS mentions,
-        min(sentence_index) AS first_sentence
-    FROM stg_entity_mentions
-    GROUP BY entity_id, article_id
+        title,
+        publisher,
+        article_day
+    FROM mart_article_index
+    WHERE NOT is_duplicate
 ),
 
-with_articles AS (
+mentions AS (
     SELECT
         mentions.entity_id,
         mentions.article_id,
-        articles.title,
-        articles.publisher,
-        articles.article_day,
-        mentions.mentions,
-        mentions.first_sentence
+        mentions.sentence_index,
+        canonical_articles.title,
+        canonical_articles.publisher,
+        canonical_articles.article_day
+    FROM stg_entity_mentions AS mentions
+    INNER JOIN canonical_articles
+        ON canonical_articles.article_id = mentions.article_id
+),
+
+per_article AS (
+    SELECT
+        entity_id,
+        article_id,
+        title,
+        publisher,
+        article_day,
+        count(*) AS mentions,
+        min(sentence_index) AS first_sentence
     FROM mentions
-    INNER JOIN mart_article_index AS articles
-        ON articles.article_id = mentions.article_id
-    WHERE NOT articles.is_duplicate
+    GROUP BY
+        entity_id,
+        article_id,
+        title,
+        publisher,
+        article_day
 )
 
 SELECT *
-FROM with_articles
+FROM per_article
