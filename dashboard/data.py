@@ -50,6 +50,7 @@ SNAPSHOT_MARTS = {
     "mart_entity_totals": None,
     "mart_events": None,
     "mart_article_index": None,
+    "mart_entity_article_index": "entity_key",
 }
 
 

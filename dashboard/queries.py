@@ -116,35 +116,47 @@ COOCCURRENCE_ARTICLE_CAP = 5000
 
 ENTITY_COOCCURRENCE = Query("entity_cooccurrence", f"""
 WITH chosen_articles AS (
-    SELECT
-        article_id,
-        article_day
-    FROM mart_entity_articles
-    WHERE entity_id = $entity_id
-        AND article_day BETWEEN $first_day AND $last_day
-    ORDER BY article_day DESC, article_id
+    SELECT DISTINCT
+        articles.article_key,
+        articles.article_day
+    FROM snapshot.mart_entity_article_index AS pairs
+    INNER JOIN snapshot.mart_article_index AS articles
+        ON articles.article_key = pairs.article_key
+    WHERE pairs.entity_key = hash($entity_id)
+        AND NOT articles.is_duplicate
+        AND articles.article_day BETWEEN $first_day AND $last_day
+    ORDER BY articles.article_day DESC, articles.article_key
     LIMIT {COOCCURRENCE_ARTICLE_CAP}
 ),
 
 others AS (
     SELECT
-        mentions.entity_id AS other_entity_id,
-        count(DISTINCT mentions.article_id) AS shared_articles
-    FROM stg_entity_mentions AS mentions
+        pairs.entity_key,
+        count(DISTINCT pairs.article_key) AS shared_articles
+    FROM snapshot.mart_entity_article_index AS pairs
     SEMI JOIN chosen_articles
-        ON chosen_articles.article_id = mentions.article_id
-    WHERE mentions.entity_id <> $entity_id
-    GROUP BY mentions.entity_id
+        ON chosen_articles.article_key = pairs.article_key
+    WHERE pairs.entity_key <> hash($entity_id)
+    GROUP BY pairs.entity_key
+),
+
+entities AS (
+    SELECT
+        entity_id,
+        hash(entity_id) AS entity_key,
+        entity_name,
+        entity_type
+    FROM stg_entities
 )
 
 SELECT
-    others.other_entity_id,
+    entities.entity_id AS other_entity_id,
     entities.entity_name AS other_name,
     entities.entity_type AS other_type,
     others.shared_articles
 FROM others
-INNER JOIN stg_entities AS entities
-    ON entities.entity_id = others.other_entity_id
+INNER JOIN entities
+    ON entities.entity_key = others.entity_key
 ORDER BY others.shared_articles DESC, other_name
 LIMIT $limit
 """, "live")

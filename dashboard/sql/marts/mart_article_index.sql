@@ -2,6 +2,7 @@
 WITH articles AS (
     SELECT
         article_id,
+        hash(article_id) AS article_key,
         title,
         publisher,
         article_day,

@@ -1,9 +1,17 @@
 -- The canonical articles that name an entity, with how often: the drill-down from an entity.
--- Joins before it aggregates, so a filter on the day reaches the (in-memory) article index
--- and only that period's mentions are grouped.
-WITH canonical_articles AS (
+-- Reads the in-memory indexes (mart_entity_article_index, mart_article_index); the filter on
+-- entity_id becomes a range on the entity-sorted pairs.
+WITH entity_keys AS (
+    SELECT
+        entity_id,
+        hash(entity_id) AS entity_key
+    FROM stg_entities
+),
+
+canonical_articles AS (
     SELECT
         article_id,
+        article_key,
         title,
         publisher,
         article_day
@@ -13,15 +21,16 @@ WITH canonical_articles AS (
 
 mentions AS (
     SELECT
-        mentions.entity_id,
-        mentions.article_id,
-        mentions.sentence_index,
+        entity_keys.entity_id,
+        canonical_articles.article_id,
         canonical_articles.title,
         canonical_articles.publisher,
         canonical_articles.article_day
-    FROM stg_entity_mentions AS mentions
+    FROM mart_entity_article_index AS pairs
+    INNER JOIN entity_keys
+        ON entity_keys.entity_key = pairs.entity_key
     INNER JOIN canonical_articles
-        ON canonical_articles.article_id = mentions.article_id
+        ON canonical_articles.article_key = pairs.article_key
 ),
 
 per_article AS (
@@ -31,8 +40,7 @@ per_article AS (
         title,
         publisher,
         article_day,
-        count(*) AS mentions,
-        min(sentence_index) AS first_sentence
+        count(*) AS mentions
     FROM mentions
     GROUP BY
         entity_id,
