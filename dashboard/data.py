@@ -85,6 +85,12 @@ def fingerprint(db_path: str | Path) -> tuple[int, int] | None:
     return (stat.st_mtime_ns, stat.st_size)
 
 
+def _memory_connection() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")  # long copies would draw bars in the server log
+    return con
+
+
 def _attach(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     if not db_path.is_file():
         raise WarehouseError(f"no warehouse at {db_path}", item=str(db_path),
@@ -114,7 +120,7 @@ def open_views(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
     The file is detached when the block ends."""
     path = Path(db_path).resolve()
-    con = duckdb.connect(":memory:")
+    con = _memory_connection()
     try:
         _attach(con, path)
         _create_views(con, path)
@@ -135,7 +141,7 @@ class Snapshot:
     def __init__(self, db_path: str | Path, marts: Mapping[str, str | None] = SNAPSHOT_MARTS):
         self.db_path = Path(db_path).resolve()
         self._live_lock = threading.Lock()  # attaching is database-wide: live queries take turns
-        self.con = duckdb.connect(":memory:")
+        self.con = _memory_connection()
         try:
             _attach(self.con, self.db_path)
             _create_views(self.con, self.db_path)
