@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
@@ -67,6 +68,7 @@ class RunSummary:
     quality_failures: list[str] = field(default_factory=list)
     quality_warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    runs: int = 0  # input is loaded in batches of settings.run_batch_documents, one run each
 
 
 def _utc_now() -> datetime:
@@ -120,8 +122,6 @@ def start_run(trigger: str, settings: Settings, run_id: str | None = None) -> st
 
 def _prune_abandoned_runs(settings: Settings) -> None:
     """Staging of runs killed before publish is kept for a while (to debug), then removed."""
-    import time
-
     cutoff = time.time() - settings.staging_retention_days * 86400
     for old in Path(settings.staging_dir).glob("run_id=*"):
         try:
@@ -325,15 +325,43 @@ def quality_step(run_id: str, settings: Settings, out_dir: Path | None = None,
 def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings, trigger: str = "cli",
                  progress: Callable[[str, dict[str, Any]], None] | None = None,
                  run_quality: bool = True) -> RunSummary:
-    """Every step in order, in this process: what `newsmon run` does."""
-    import time
+    """Every step in order, in this process: what `newsmon run` does.
 
+    Input files are taken in batches of `settings.run_batch_documents`, each loaded as its own
+    run, so memory stays bounded however many files arrive; the quality suites run once, at
+    the end.
+    """
+    from pipeline.ingest.files import expand_inputs
     from pipeline.load.warehouse import Warehouse
 
     with Warehouse(settings):  # fail fast on an unwritable or locked warehouse, before any work
         pass
-    run_id = start_run(trigger, settings)
-    summary = RunSummary(run_id=run_id, db_path=str(settings.db_path))
+    files = [str(p) for p in expand_inputs(inputs)]
+    size = max(1, settings.run_batch_documents)
+    batches = [files[i:i + size] for i in range(0, len(files), size)] or [[]]
+    summary = RunSummary(run_id="", db_path=str(settings.db_path))
+    changed = False
+    for number, batch in enumerate(batches):
+        run_id = start_run(trigger, settings)
+        changed |= _run_batch(run_id, batch, list(feeds) if number == 0 else [], settings, trigger, progress,
+                              summary)
+        summary.run_id = run_id
+        summary.runs += 1
+    if run_quality and changed:  # unchanged tables give unchanged results
+        started = time.perf_counter()
+        outcome = quality_step(summary.run_id, settings, fail_on_critical=False)
+        summary.seconds["quality"] = round(time.perf_counter() - started, 3)
+        summary.report_path = outcome["report"]
+        summary.quality_failures = outcome["failures"]
+        summary.quality_warnings = outcome["warnings"]
+        if progress:
+            progress("quality", outcome)
+    return summary
+
+
+def _run_batch(run_id: str, inputs: list[str], feeds: list[str], settings: Settings, trigger: str,
+               progress: Callable[[str, dict[str, Any]], None] | None, summary: RunSummary) -> bool:
+    """One run, start to publish, added into `summary`; says whether anything new was read."""
     steps: list[tuple[str, Callable[[], dict[str, Any]]]] = [
         ("ingest", lambda: ingest_step(run_id, inputs, feeds, settings)),
         ("clean", lambda: clean_step(run_id, settings)),
@@ -345,33 +373,24 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
     results: dict[str, dict[str, Any]] = {}
     nothing_new = False
     for name, step in steps:
-        if nothing_new and name not in ("publish",):
+        if nothing_new and name != "publish":
             continue  # nothing was read: no stage has work, only the run itself is recorded
         started = time.perf_counter()
         results[name] = step()
-        summary.seconds[name] = round(time.perf_counter() - started, 3)
+        summary.seconds[name] = round(summary.seconds.get(name, 0.0) + time.perf_counter() - started, 3)
         if progress:
             progress(name, results[name])
         if name == "ingest":
             nothing_new = results[name]["documents"] == 0 and not results[name].get("feed_states")
-    summary.documents = results["ingest"]["documents"]
-    summary.skipped_known = results["ingest"]["skipped_known"]
-    summary.articles = results.get("dedup", {}).get("articles", 0)
-    summary.duplicates = results.get("dedup", {}).get("duplicates", 0)
-    summary.quarantined = results.get("validate", {}).get("quarantined", 0)
-    summary.entities = results.get("extract", {}).get("entities", 0)
-    summary.mentions = results.get("extract", {}).get("mentions", 0)
-    summary.events = results.get("extract", {}).get("events", 0)
-    if run_quality and not nothing_new:  # unchanged tables give unchanged results
-        started = time.perf_counter()
-        outcome = quality_step(run_id, settings, fail_on_critical=False)
-        summary.seconds["quality"] = round(time.perf_counter() - started, 3)
-        summary.report_path = outcome["report"]
-        summary.quality_failures = outcome["failures"]
-        summary.quality_warnings = outcome["warnings"]
-        if progress:
-            progress("quality", outcome)
-    return summary
+    summary.documents += results["ingest"]["documents"]
+    summary.skipped_known += results["ingest"]["skipped_known"]
+    summary.articles += results.get("dedup", {}).get("articles", 0)
+    summary.duplicates += results.get("dedup", {}).get("duplicates", 0)
+    summary.quarantined += results.get("validate", {}).get("quarantined", 0)
+    summary.entities += results.get("extract", {}).get("entities", 0)
+    summary.mentions += results.get("extract", {}).get("mentions", 0)
+    summary.events += results.get("extract", {}).get("events", 0)
+    return not nothing_new
 
 
 def summary_fields() -> list[str]:

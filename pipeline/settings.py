@@ -73,6 +73,7 @@ class Settings:
 
     # --- load ------------------------------------------------------------------
     lock_timeout_seconds: float = 60.0
+    run_batch_documents: int = 5000  # `newsmon run` loads input files in runs of this many (bounds memory)
     keep_staging: bool = False  # keep staging/run_id=*/ after publish (debugging)
     staging_retention_days: int = 7  # staging of runs that never published is removed after this
 

@@ -54,7 +54,7 @@ def format_summary(s: Any) -> str:
     if s.quality_warnings:
         quality += f" (warnings: {', '.join(s.quality_warnings)})"
     lines = [
-        f"run {s.run_id}",
+        f"run {s.run_id}" + (f" (and {s.runs - 1} earlier batch runs)" if s.runs > 1 else ""),
         f"  documents read   {s.documents} (already loaded, skipped: {s.skipped_known})",
         f"  articles         {s.articles}",
         f"  duplicates       {s.duplicates}",
