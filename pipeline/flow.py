@@ -138,8 +138,9 @@ def ingest_step(run_id: str, inputs: Sequence[str], feeds: Sequence[str], settin
 
     with _history(settings) as wh:
         known = set(wh.query_arrow(read_sql("known_doc_ids")).column(0).to_pylist())
+        known_files = set(wh.con.execute(read_sql("known_files")).fetchall())
         states = _feed_states(wh) if feeds else {}
-    out = read_inputs(inputs, settings, run_id, known)
+    out = read_inputs(inputs, settings, run_id, known, known_files)
     documents, quarantine, feed_states = out.documents, out.quarantine, []
     if feeds:
         from pipeline.ingest.feeds import feed_source_from_arg, read_feeds

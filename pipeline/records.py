@@ -37,6 +37,8 @@ class Document:
     hint_published_at: datetime | None = None
     hint_author: str | None = None
     content_origin: str = "file"  # "file" | "page" | "feed_content" (page could not be fetched)
+    source_size: int | None = None  # a file's size and mtime when read: the next run skips
+    source_mtime_ns: int | None = None  # an unchanged file without reading it
 
 
 @dataclass

@@ -15,6 +15,8 @@ CREATE TABLE IF NOT EXISTS documents (
     feed_name         VARCHAR,
     url               VARCHAR,
     content_origin    VARCHAR,
+    source_size       BIGINT,
+    source_mtime_ns   BIGINT,
     run_id            VARCHAR
 );
 

@@ -54,7 +54,8 @@ def read_document(path: str | Path, settings: Settings, run_id: str = "adhoc") -
     path = Path(path)
     source_uri = str(path.expanduser().resolve())
     try:
-        size = path.stat().st_size
+        stat = path.stat()
+        size = stat.st_size
     except OSError as exc:
         raise InputError("unreadable", f"cannot read {path}: {exc.strerror or exc}", item=source_uri,
                          hint="check the path and its permissions") from exc
@@ -82,6 +83,8 @@ def read_document(path: str | Path, settings: Settings, run_id: str = "adhoc") -
         content_type="text/html" if is_html else "text/plain",
         encoding=encoding,
         content_origin="file",
+        source_size=size,
+        source_mtime_ns=stat.st_mtime_ns,
     )
 
 
@@ -98,11 +101,22 @@ def _quarantined_document(path: Path, error: InputError, run_id: str, now: datet
     return doc, item
 
 
+FileKey = tuple[str, int, int]  # (resolved path, size, mtime in ns)
+
+
 def read_inputs(paths: Iterable[str | Path], settings: Settings, run_id: str,
-                known_doc_ids: set[str] | frozenset[str] = frozenset()) -> IngestOutput:
-    """Read every input file; documents already in the warehouse (same path, same bytes) are skipped."""
+                known_doc_ids: set[str] | frozenset[str] = frozenset(),
+                known_files: set[FileKey] | frozenset[FileKey] = frozenset()) -> IngestOutput:
+    """Read every input file; documents already in the warehouse (same path, same bytes) are skipped.
+
+    A file whose path, size and modification time match one already read is skipped without
+    being read, so a run over a large unchanged folder costs a stat per file.
+    """
     out = IngestOutput()
     for path in expand_inputs(paths):
+        if known_files and _file_key(path) in known_files:
+            out.skipped_known += 1
+            continue
         try:
             doc = read_document(path, settings, run_id)
         except InputError as exc:
@@ -118,6 +132,14 @@ def read_inputs(paths: Iterable[str | Path], settings: Settings, run_id: str,
             continue
         out.documents.append(doc)
     return out
+
+
+def _file_key(path: Path) -> FileKey | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return str(path.expanduser().resolve()), stat.st_size, stat.st_mtime_ns
 
 
 def _size(path: Path) -> int | None:

@@ -97,3 +97,16 @@ def test_folders_expand_to_article_files(tmp_path, settings):
 def test_byte_order_marks_are_not_text(bom, encoding):
     text, _ = decode_bytes(bom + "Talks in Geneva".encode(encoding))
     assert text == "Talks in Geneva"
+
+
+def test_unchanged_files_are_skipped_unread_changed_ones_are_read(tmp_path, settings):
+    article = tmp_path / "a.txt"
+    article.write_text("Talks in Geneva on Jan. 10.", encoding="utf-8")
+    first = read_inputs([str(article)], settings, "r1").documents[0]
+    known_files = {(first.source_uri, first.source_size, first.source_mtime_ns)}
+    # No known doc ids: only the (path, size, mtime) match can skip it.
+    again = read_inputs([str(article)], settings, "r2", frozenset(), known_files)
+    assert again.documents == [] and again.quarantine == [] and again.skipped_known == 1
+    article.write_text("Talks in Geneva on Jan. 10 ended without a deal.", encoding="utf-8")
+    changed = read_inputs([str(article)], settings, "r3", {first.doc_id}, known_files)
+    assert len(changed.documents) == 1 and changed.documents[0].doc_id != first.doc_id
