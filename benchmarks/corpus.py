@@ -41,7 +41,16 @@ class Corpus:
     html_files: int = 0
 
 
+MAX_PARAGRAPH_WORDS = 150  # longer "paragraphs" are tables or run-together pages
+
+
 def paragraph_pool() -> list[str]:
+    """Prose paragraphs only: an outsized one would dominate every article it lands in, and two
+    articles sharing it really are near-duplicates, spoiling the planted ground truth."""
+    return [p for p in _raw_pool() if len(p.split()) <= MAX_PARAGRAPH_WORDS]
+
+
+def _raw_pool() -> list[str]:
     if CACHE.exists():
         return json.loads(CACHE.read_text(encoding="utf-8"))
     import trafilatura
