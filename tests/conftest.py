@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-# Airflow reads its home when first imported: give the tests their own, never the project's.
-os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="newsmon-airflow-"))
+# Airflow reads its home when first imported: give the tests their own, never the project's
+# (the Makefile exports the project's for `make run`).
+os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="newsmon-airflow-")
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
