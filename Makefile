@@ -53,8 +53,8 @@ run: airflow-init
 	@echo '$$ newsmon sql "SELECT title, publisher, published_at::DATE AS published, word_count FROM articles ORDER BY published_at NULLS LAST"'
 	@$(BIN)/newsmon sql "SELECT title, publisher, published_at::DATE AS published, word_count FROM articles ORDER BY published_at NULLS LAST"
 	@echo
-	@echo '$$ newsmon sql "SELECT canonical_name, entity_type, article_count, mention_count FROM entities ORDER BY mention_count DESC LIMIT 8"'
-	@$(BIN)/newsmon sql "SELECT canonical_name, entity_type, article_count, mention_count FROM entities ORDER BY mention_count DESC LIMIT 8"
+	@echo '$$ newsmon sql "SELECT event_date, event_type, location, num_mentions, num_articles, summary FROM events WHERE num_articles > 1 ORDER BY event_date"'
+	@$(BIN)/newsmon sql "SELECT event_date, event_type, location, num_mentions, num_articles, summary FROM events WHERE num_articles > 1 ORDER BY event_date"
 
 test: $(STAMP)
 	@bash scripts/test_setup.sh
