@@ -374,15 +374,15 @@ def _run_batch(run_id: str, inputs: list[str], feeds: list[str], settings: Setti
     results: dict[str, dict[str, Any]] = {}
     nothing_new = False
     for name, step in steps:
-        if nothing_new and name != "publish":
-            continue  # nothing was read: no stage has work, only the run itself is recorded
+        if nothing_new and name in ("clean", "dedup", "extract"):
+            continue  # no new document: only feed state and ingest rejections are validated and loaded
         started = time.perf_counter()
         results[name] = step()
         summary.seconds[name] = round(summary.seconds.get(name, 0.0) + time.perf_counter() - started, 3)
         if progress:
             progress(name, results[name])
         if name == "ingest":
-            nothing_new = results[name]["documents"] == 0 and not results[name].get("feed_states")
+            nothing_new = results[name]["documents"] == 0
     summary.documents += results["ingest"]["documents"]
     summary.skipped_known += results["ingest"]["skipped_known"]
     summary.articles += results.get("dedup", {}).get("articles", 0)
