@@ -40,6 +40,7 @@ from pipeline.records import (
     QuarantineItem,
     Sentence,
     Signature,
+    utc_now,
 )
 from pipeline.settings import Settings
 from pipeline.staging import read_records, run_dir, write_records
@@ -69,12 +70,6 @@ class RunSummary:
     quality_warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     runs: int = 0  # input is loaded in batches of settings.run_batch_documents, one run each
-
-
-def _utc_now() -> datetime:
-    from pipeline.ingest.files import utc_now
-
-    return utc_now()
 
 
 def _dir(run_id: str, settings: Settings) -> Path:
@@ -109,13 +104,13 @@ def _history(settings: Settings):
 
 def start_run(trigger: str, settings: Settings, run_id: str | None = None) -> str:
     """Allocate a run id and its staging folder. Airflow passes its own run id for traceability."""
-    run_id = run_id or f"{_utc_now():%Y%m%dT%H%M%S}-{trigger}-{secrets.token_hex(3)}"
+    run_id = run_id or f"{utc_now():%Y%m%dT%H%M%S}-{trigger}-{secrets.token_hex(3)}"
     safe = "".join(c if c.isalnum() or c in "-_.T" else "_" for c in run_id)
     _prune_abandoned_runs(settings)
     directory = _dir(safe, settings)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "manifest.json").write_text(
-        json.dumps({"run_id": safe, "trigger": trigger, "started_at": _utc_now().isoformat()}),
+        json.dumps({"run_id": safe, "trigger": trigger, "started_at": utc_now().isoformat()}),
         encoding="utf-8")
     return safe
 
@@ -145,7 +140,7 @@ def ingest_step(run_id: str, inputs: Sequence[str], feeds: Sequence[str], settin
     if feeds:
         from pipeline.ingest.feeds import feed_source_from_arg, read_feeds
 
-        feed_out = read_feeds([feed_source_from_arg(f) for f in feeds], settings, run_id, states, _utc_now())
+        feed_out = read_feeds([feed_source_from_arg(f) for f in feeds], settings, run_id, states, utc_now())
         known_ids = known | {d.doc_id for d in documents}
         documents += [d for d in feed_out.documents if d.doc_id not in known_ids]
         quarantine += feed_out.quarantine
@@ -173,7 +168,7 @@ def clean_step(run_id: str, settings: Settings) -> dict[str, int]:
 
     directory = _dir(run_id, settings)
     documents = [d for d in read_records(directory, "documents", Document) if d.status == "ok"]
-    since = _utc_now() - timedelta(days=settings.recurring_line_window_days)
+    since = utc_now() - timedelta(days=settings.recurring_line_window_days)
     with _history(settings) as wh:
         rows = wh.con.execute(read_sql("publisher_line_counts"), [since]).fetchall()
     out = clean_documents(documents, settings, run_id, RecurringLines(rows))

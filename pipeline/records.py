@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+
+
+def utc_now() -> datetime:
+    """Now, in the warehouse's convention: UTC without tzinfo (columns are TIMESTAMP)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def naive_utc(value: datetime) -> datetime:
+    """Any datetime in the warehouse's convention: aware ones converted to UTC, tzinfo dropped."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo is not None else value
 
 
 def stable_id(*parts: object, length: int = 16) -> str:

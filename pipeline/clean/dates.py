@@ -8,8 +8,9 @@ UTC, because the warehouse stores TIMESTAMP without zone.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
+from pipeline.records import naive_utc
 from pipeline.text import normalise_for_hash
 
 # Month names in the languages the pipeline meets most (case-folded; first 3+ letters suffice).
@@ -103,8 +104,3 @@ def parse_iso_date(value: str | None) -> datetime | None:
         return None
 
 
-def naive_utc(value: datetime) -> datetime:
-    """The warehouse's convention: UTC, without tzinfo."""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value

@@ -10,10 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from pipeline.clean.dates import naive_utc
 from pipeline.clean.engine import Cleaned, Cleaner, Removal
 from pipeline.clean.html import extract_html
 from pipeline.clean.metadata import Head, host_of, notes_metadata, parse_plain
@@ -26,6 +24,8 @@ from pipeline.records import (
     Document,
     PublisherLine,
     QuarantineItem,
+    naive_utc,
+    utc_now,
 )
 from pipeline.settings import Settings
 from pipeline.text import content_hash, normalise_for_hash, word_count
@@ -49,10 +49,6 @@ class _Unusable(Exception):
         super().__init__(message)
         self.reason_code = reason_code
         self.payload = payload or {}
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def parse_document(doc: Document) -> Head:
@@ -117,7 +113,7 @@ def _quarantine(doc: Document, run_id: str, reason: str, message: str, payload: 
     payload = {"source_uri": doc.source_uri, **payload}
     return QuarantineItem(item_id=doc.doc_id, stage=STAGE, reason_code=reason, message=message,
                           payload=json.dumps(payload, ensure_ascii=False, default=str), run_id=run_id,
-                          quarantined_at=_utc_now())
+                          quarantined_at=utc_now())
 
 
 def _fan_out(work: Callable[[range], list[Any]], n: int, settings: Settings) -> list[Any]:
@@ -217,7 +213,7 @@ def _clean_one(doc: Document, head: Head, cleaner: Cleaner, recurring: Recurring
                         for pos, (_, text) in enumerate(sorted(cleaned.captions)))
     key = publisher_key(head.publisher)
     if key:
-        seen_at = article.first_seen_at or _utc_now()
+        seen_at = article.first_seen_at or utc_now()
         digests = {line_hash(n, normalised=True) for n in (normalise_for_hash(t) for _, t in head.paragraphs)
                    if len(n) >= MIN_LINE_CHARS}
         out.publisher_lines.extend(PublisherLine(key, d, article.article_id, seen_at) for d in sorted(digests))

@@ -16,7 +16,7 @@ import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -29,7 +29,7 @@ from pipeline.ingest.feed_sources import (  # noqa: F401 — re-exported: the fl
     load_feed_sources,
 )
 from pipeline.ingest.http import Fetcher, decode_text, resolves_to_internal
-from pipeline.records import Document, FeedState, QuarantineItem, stable_id
+from pipeline.records import Document, FeedState, QuarantineItem, naive_utc, stable_id
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class FeedOutput:
 def read_feeds(sources: list[FeedSource], settings: Settings, run_id: str, states: dict[str, FeedState],
                now: datetime) -> FeedOutput:
     """Read every due feed; one bad feed never stops the others."""
-    now = _naive_utc(now)
+    now = naive_utc(now)
     out = FeedOutput()
     with Fetcher(settings) as fetcher:
         reader = _FeedReader(settings, run_id, now, fetcher, out)
@@ -70,10 +70,6 @@ def read_feeds(sources: list[FeedSource], settings: Settings, run_id: str, state
                         f"unexpected {exc.__class__.__name__} reading feed {feed.name}: {exc}",
                         {"feed": feed.name, "url": feed.url}))
     return out
-
-
-def _naive_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
 def _sha256(data: bytes) -> str:

@@ -11,12 +11,12 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.ingest.decode import decode_bytes, looks_like_html
-from pipeline.records import Document, QuarantineItem, stable_id
+from pipeline.records import Document, QuarantineItem, stable_id, utc_now
 from pipeline.settings import Settings
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
@@ -27,11 +27,6 @@ class IngestOutput:
     documents: list[Document] = field(default_factory=list)
     quarantine: list[QuarantineItem] = field(default_factory=list)
     skipped_known: int = 0
-
-
-def utc_now() -> datetime:
-    """Naive UTC: the warehouse stores TIMESTAMP (no zone), always in UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:

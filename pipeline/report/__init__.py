@@ -4,12 +4,12 @@ and recorded quality results (it never re-runs the suites)."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.records import QualityResult
+from pipeline.records import QualityResult, utc_now
 from pipeline.report.data_docs import build_data_docs
 from pipeline.report.html import render_quality_html
 from pipeline.settings import Settings
@@ -55,7 +55,7 @@ def build_reports(tables: dict[str, pd.DataFrame], results: list[QualityResult],
     docs_index = out_dir / "data_docs" / "index.html"
     if not merged.empty:
         docs_index = build_data_docs(merged, times, out_dir / "data_docs")
-    html = render_quality_html(tables, latest, merged, str(run_id), order, datetime.now(UTC).replace(tzinfo=None),
+    html = render_quality_html(tables, latest, merged, str(run_id), order, utc_now(),
                                data_docs_href="data_docs/index.html")
     quality_html = out_dir / "quality.html"
     quality_html.write_text(html, encoding="utf-8")

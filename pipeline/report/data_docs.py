@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.records import utc_now
+
 MAX_RUNS = 10  # Data Docs keep the most recent runs; quality.html charts the whole history
 
 
@@ -79,7 +81,7 @@ def build_data_docs(history: pd.DataFrame, run_times: dict[str, datetime], site_
     runs = sorted(history["run_id"].unique(), key=lambda r: run_times.get(r, datetime.min))[-MAX_RUNS:]
     latest_suites: dict[str, list[Any]] = {}
     for run_id in runs:
-        run_time = run_times.get(run_id) or datetime.now(UTC).replace(tzinfo=None)
+        run_time = run_times.get(run_id) or utc_now()
         rid = RunIdentifier(run_name=str(run_id), run_time=run_time.replace(tzinfo=UTC))
         for suite, rows in history[history["run_id"] == run_id].groupby("suite", sort=True):
             results, configs = [], []

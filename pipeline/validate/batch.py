@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.records import Batch, QuarantineItem, stable_id
+from pipeline.records import Batch, QuarantineItem, stable_id, utc_now
 from pipeline.settings import Settings
 from pipeline.validate.schemas import (
     load_schemas,
@@ -77,7 +76,7 @@ def _item_id(table: str, record: Any, schemas_dir: Path) -> str:
 def _quarantine(run_id: str, item_id: str, reason: str, message: str, record: Any) -> QuarantineItem:
     return QuarantineItem(item_id=item_id, stage=STAGE, reason_code=reason, message=message,
                           payload=record_payload(record), run_id=run_id,
-                          quarantined_at=datetime.now(UTC).replace(tzinfo=None))
+                          quarantined_at=utc_now())
 
 
 def _names(value: Any) -> Iterable[Any]:

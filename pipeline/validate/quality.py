@@ -13,12 +13,12 @@ import json
 import logging
 import math
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
-from pipeline.records import QualityResult
+from pipeline.records import QualityResult, utc_now
 from pipeline.settings import Settings
 from pipeline.validate.suites import Suite, build_suites
 
@@ -134,7 +134,7 @@ def run_quality_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_
     import great_expectations as gx
 
     context = _context()
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utc_now()
     source = context.data_sources.add_pandas("warehouse")
     results: list[QualityResult] = []
     for suite in build_suites(tables, settings, run_id, now):
