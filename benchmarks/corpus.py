@@ -2,9 +2,13 @@
 
 Articles are written as files the way newsmon meets them:
 - real web pages (HTML from ../shared/eval/trafilatura/html), each used once;
-- text articles composed of paragraphs drawn from the pool of all pages and seeds, with a
-  title, a publisher suffix, a dateline and the publisher's own boilerplate footer (so the
-  learned recurring-line signal has something to learn);
+- text articles whose paragraphs are composed from sentences of neighbouring pool paragraphs
+  (mostly one page, so one language), with a title, a publisher suffix, a dateline and the
+  publisher's own boilerplate footer (so the learned recurring-line signal has something to
+  learn). Composing, not copying, matters at scale: with 16k pool paragraphs, 100k articles
+  would repeat each paragraph ~45 times, so whole paragraphs would recur across a publisher's
+  articles (read as furniture by the recurring-line signal) and a short page's entire text
+  would sit inside unrelated articles (a true containment duplicate, spoiling the ground truth);
 - planted duplicates of earlier articles: exact copies, a different footer and title suffix,
   truncated copies and typographic variants. Their ids are returned for scoring.
 The paragraph pool is extracted once and cached under .benchmarks/ (gitignored).
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +47,8 @@ class Corpus:
 
 
 MAX_PARAGRAPH_WORDS = 150  # longer "paragraphs" are tables or run-together pages
+SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-Z"\u201c\u00ab\u00bf\u00a1])')
+WINDOW_SENTENCES = 10  # a composed paragraph draws on consecutive pool paragraphs holding this many
 
 
 def paragraph_pool() -> list[str]:
@@ -66,6 +73,27 @@ def _raw_pool() -> list[str]:
     return pool
 
 
+def sentence_windows(pool: list[str]) -> list[list[str]]:
+    """For each pool paragraph, its sentences and its next neighbours' (mostly the same page)
+    until there are WINDOW_SENTENCES: 3 to 5 of 10 give hundreds of distinct paragraphs each."""
+    sentences = [SENTENCE_END.split(p) for p in pool]
+    windows = []
+    for i in range(len(pool)):
+        window: list[str] = []
+        j = i
+        while len(window) < WINDOW_SENTENCES:
+            window += sentences[j % len(pool)]
+            j += 1
+        windows.append(window)
+    return windows
+
+
+def _compose(windows: list[list[str]], rng: random.Random) -> str:
+    window = windows[rng.randrange(len(windows))]
+    picked = rng.sample(window, min(len(window), rng.randint(3, 5)))
+    return " ".join(picked)
+
+
 def _typographic(text: str) -> str:
     return text.replace("'", "\u2019").replace('"', "\u201c").replace(" - ", " \u2014 ")
 
@@ -75,7 +103,7 @@ def build(folder: Path, n: int, *, seed: int = 7, duplicate_share: float = 0.1,
     import trafilatura
 
     rng = random.Random(seed)
-    pool = paragraph_pool()
+    windows = sentence_windows(paragraph_pool())
     folder.mkdir(parents=True, exist_ok=True)
     corpus = Corpus(folder)
     pages = sorted(EVAL_HTML.glob("*.html")) if EVAL_HTML.is_dir() else []
@@ -94,7 +122,7 @@ def build(folder: Path, n: int, *, seed: int = 7, duplicate_share: float = 0.1,
             corpus.html_files += 1
             continue
         pub = rng.randrange(len(PUBLISHERS))
-        paragraphs = rng.sample(pool, rng.randint(5, 10))
+        paragraphs = [_compose(windows, rng) for _ in range(rng.randint(4, 7))]
         title = " ".join(paragraphs[0].split()[:9]).rstrip(",.;:")
         body = "\n\n".join(paragraphs)
         name = f"{i:06d}.txt"

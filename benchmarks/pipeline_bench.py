@@ -31,6 +31,29 @@ def peak_rss_mib() -> tuple[float, float]:
     return own, workers
 
 
+def current_rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def batch_progress(started: float):
+    """One line per loaded batch: shows whether the cost per batch stays flat as the warehouse grows."""
+    state = {"batch": 0, "last": started}
+
+    def report(step: str, result: dict) -> None:
+        if step != "publish":
+            return
+        now = time.perf_counter()
+        state["batch"] += 1
+        print(f"  batch {state['batch']}: {now - state['last']:.1f}s, {now - started:.0f}s so far, "
+              f"RSS now {current_rss_mib():.0f} MiB", flush=True)
+        state["last"] = now
+
+    return report
+
+
 def ceiling(texts: list[str], settings) -> float:
     """The model alone: same model, components, batch size and processes as the pipeline."""
     from pipeline.extract.nlp import load_nlp
@@ -79,7 +102,7 @@ def bench(n: int, processes: int, keep: bool) -> dict[str, float]:
     settings = load_settings(env={}, db_path=tmp / "news.duckdb", staging_dir=tmp / "staging",
                              reports_dir=tmp / "reports", nlp_processes=processes)
     started = time.perf_counter()
-    summary = run_pipeline([str(corpus.folder)], [], settings, trigger="bench")
+    summary = run_pipeline([str(corpus.folder)], [], settings, trigger="bench", progress=batch_progress(started))
     total = time.perf_counter() - started
     own, workers = peak_rss_mib()
     print(f"{'stage':<10} {'seconds':>9} {'articles/s':>11}")
