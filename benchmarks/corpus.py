@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_HTML = ROOT.parent / "shared" / "eval" / "trafilatura" / "html"
 CACHE = ROOT / ".benchmarks" / "paragraph_pool.json"
+LANGUAGE_CACHE = ROOT / ".benchmarks" / "languages.json"
 
 PUBLISHERS = [
     ("Daily Ledger", ["Follow us on Twitter and Facebook", "Subscribe to our daily newsletter for more news"]),
@@ -73,6 +74,23 @@ def _raw_pool() -> list[str]:
     return pool
 
 
+def languages(pool: list[str], pages: list[Path]) -> tuple[list[str], dict[str, str]]:
+    """py3langid's code for each pool paragraph and each page's article text (cached)."""
+    if LANGUAGE_CACHE.exists():
+        cached = json.loads(LANGUAGE_CACHE.read_text(encoding="utf-8"))
+        if len(cached["pool"]) == len(pool) and len(cached["pages"]) == len(pages):
+            return cached["pool"], cached["pages"]
+    import py3langid
+    import trafilatura
+
+    pool_langs = [py3langid.classify(p)[0] for p in pool]
+    page_langs = {page.name: py3langid.classify(
+        trafilatura.extract(page.read_text(encoding="utf-8", errors="replace")) or "")[0] for page in pages}
+    LANGUAGE_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    LANGUAGE_CACHE.write_text(json.dumps({"pool": pool_langs, "pages": page_langs}), encoding="utf-8")
+    return pool_langs, page_langs
+
+
 def sentence_windows(pool: list[str]) -> list[list[str]]:
     """For each pool paragraph, its sentences and its next neighbours' (mostly the same page)
     until there are WINDOW_SENTENCES: 3 to 5 of 10 give hundreds of distinct paragraphs each."""
@@ -99,14 +117,21 @@ def _typographic(text: str) -> str:
 
 
 def build(folder: Path, n: int, *, seed: int = 7, duplicate_share: float = 0.1,
-          html_share: float = 0.1) -> Corpus:
+          html_share: float = 0.1, language: str | None = None) -> Corpus:
+    """`language` (a py3langid code) keeps only pool paragraphs and pages in that language:
+    the eval pages are mostly German, which an English pipeline rightly does not parse."""
     import trafilatura
 
     rng = random.Random(seed)
-    windows = sentence_windows(paragraph_pool())
+    pool = paragraph_pool()
+    pages = sorted(EVAL_HTML.glob("*.html")) if EVAL_HTML.is_dir() else []
+    if language:
+        pool_langs, page_langs = languages(pool, pages)
+        pool = [p for p, lang in zip(pool, pool_langs, strict=True) if lang == language]
+        pages = [page for page in pages if page_langs.get(page.name) == language]
+    windows = sentence_windows(pool)
     folder.mkdir(parents=True, exist_ok=True)
     corpus = Corpus(folder)
-    pages = sorted(EVAL_HTML.glob("*.html")) if EVAL_HTML.is_dir() else []
     rng.shuffle(pages)
     n_html = min(len(pages), int(n * html_share))
     n_dup = int(n * duplicate_share)

@@ -103,11 +103,13 @@ class Warehouse:
     def query_arrow(self, sql: str, params: Iterable[Any] | None = None) -> pa.Table:
         return self.con.execute(sql, list(params or [])).fetch_arrow_table()
 
-    def read_table(self, name: str) -> pd.DataFrame:
-        return self.query_df(f'SELECT * FROM "{name}"')
+    def read_table(self, name: str, exclude: Iterable[str] = ()) -> pd.DataFrame:
+        columns = ", ".join(f'"{c}"' for c in exclude)
+        return self.query_df(f'SELECT * {f"EXCLUDE ({columns})" if columns else ""} FROM "{name}"')
 
-    def read_tables(self, names: Iterable[str]) -> dict[str, pd.DataFrame]:
-        return {name: self.read_table(name) for name in names}
+    def read_tables(self, names: Iterable[str],
+                    exclude: dict[str, list[str]] | None = None) -> dict[str, pd.DataFrame]:
+        return {name: self.read_table(name, (exclude or {}).get(name, ())) for name in names}
 
     def scalar(self, sql: str, params: Iterable[Any] | None = None) -> Any:
         row = self.con.execute(sql, list(params or [])).fetchone()
