@@ -39,20 +39,22 @@ def rss_mib() -> tuple[float, float]:
 
 def batch_progress(started: float, steps: bool):
     """One line per loaded batch (is the cost per batch flat as the warehouse grows?) and, with
-    `steps`, the resident set after each step (which step raises the high-water mark?)."""
-    state = {"batch": 0, "last": started}
+    `steps`, each step's seconds and the resident set after it (which step raises the peak?)."""
+    state = {"batch": 0, "batch_start": started, "step_start": started}
 
     def report(step: str, result: dict) -> None:
+        now = time.perf_counter()
         now_rss, peak = rss_mib()
         if steps:
-            print(f"    after {step:<8} RSS {now_rss:>6.0f} MiB, high-water {peak:>6.0f} MiB", flush=True)
+            print(f"    {step:<8} {now - state['step_start']:>7.1f}s  RSS after {now_rss:>6.0f} MiB, "
+                  f"high-water {peak:>6.0f} MiB", flush=True)
+        state["step_start"] = now
         if step != "publish":
             return
-        now = time.perf_counter()
         state["batch"] += 1
-        print(f"  batch {state['batch']}: {now - state['last']:.1f}s, {now - started:.0f}s so far, "
+        print(f"  batch {state['batch']}: {now - state['batch_start']:.1f}s, {now - started:.0f}s so far, "
               f"RSS now {now_rss:.0f} MiB", flush=True)
-        state["last"] = now
+        state["batch_start"] = now
 
     return report
 
