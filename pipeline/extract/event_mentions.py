@@ -194,7 +194,9 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
     from its own dates), so a date after it is not necessarily in the future.
     """
     text = article.body
-    types = {eid: e.entity_type for eid, e in entities.items()}
+    # Only this article's entities: `entities` holds the whole warehouse's, and a dict over all
+    # of them per article made each batch slower than the last (py-spy on the 100k bench).
+    types = {m.entity_id: entities[m.entity_id].entity_type for m in mentions if m.entity_id in entities}
     out: list[Candidate] = []
     previous_actors: tuple[int, list[str]] | None = None
     dates = sorted(dates, key=lambda d: d.start)

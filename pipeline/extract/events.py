@@ -74,6 +74,7 @@ class _Consolidator:
             self.index.put_stored(ev.event_id, self._family(ev.event_type), ev.event_date, ev.date_precision,
                                   lambda ev=ev, stored=stored: self._stored_cluster(ev, stored))
         self.touched: set[str] = set()
+        self._places_by_name: dict[str, Entity] | None = None
 
     def _stored_cluster(self, ev: Event, stored: list[EventMention]) -> Cluster:
         cluster = Cluster(ev.event_id, known=True)
@@ -92,6 +93,16 @@ class _Consolidator:
                 ev.date_precision, actors, ev.location, 0.5, True, self.actor_keys(actors), self.specific(actors),
                 ev.modality, True))
         return cluster
+
+    def place_named(self, name: str) -> Entity | None:
+        """The first place entity of that name (an index: a scan of every entity per event
+        grew with the warehouse)."""
+        if self._places_by_name is None:
+            self._places_by_name = {}
+            for e in self.entities.values():
+                if e.entity_type in PLACE_TYPES:
+                    self._places_by_name.setdefault(e.canonical_name, e)
+        return self._places_by_name.get(name)
 
     def actor_keys(self, actors: list[str]) -> frozenset[str]:
         keys = set(actors)
@@ -288,8 +299,7 @@ def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Articl
     location = sorted(places, key=lambda p: (-places[p], p))[0] if places else None
     lat = lon = None
     if location:
-        place = next((e for e in cons.entities.values()
-                      if e.canonical_name == location and e.entity_type in PLACE_TYPES), None)
+        place = cons.place_named(location)
         lat, lon = (place.lat, place.lon) if place else (None, None)
     seen_times = [t for a in {m.article_id for m in members} if a in articles
                   for t in [articles[a].first_seen_at or articles[a].published_at] if t]
