@@ -110,8 +110,9 @@ def _is_meta_line(p: _Para) -> bool:
 
 
 def _first_match(rules: tuple[Rule, ...], text: str, words: int) -> Rule | None:
+    lowered = text.lower() if text.isascii() else None
     for rule in rules:
-        if words <= rule.max_words and rule.regex.search(text):
+        if words <= rule.max_words and rule.matches(text, lowered):
             return rule
     return None
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.clean.prefilter import could_match, required_factors
 from pipeline.errors import ConfigError
 
 RULES_FILE = Path(__file__).with_name("rules.toml")
@@ -27,10 +28,20 @@ class Rule:
     max_words: int = 40
     action: str = "remove"
     replacement: str = ""
+    factors: frozenset[str] | None = None  # literals every match contains (prefilter.py)
 
     @property
     def label(self) -> str:
         return f"{self.family}:{self.name}"
+
+    def matches(self, text: str, lowered: str | None) -> bool:
+        """``regex.search(text)``, skipped when a required literal is missing; ``lowered`` is
+        ``text.lower()`` for ASCII text, else None."""
+        return could_match(self.factors, self.folded, text, lowered) and self.regex.search(text) is not None
+
+    @property
+    def folded(self) -> bool:
+        return bool(self.regex.flags & re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,7 +74,7 @@ def _compile(family: str, raw: dict) -> Rule:
         raise ConfigError(f"{where}: bad pattern: {exc}", hint=f"fix {RULES_FILE}") from exc
     return Rule(family=family, name=name, scope=scope, regex=regex,
                 max_words=int(raw.get("max_words", 40)), action=action,
-                replacement=str(raw.get("replacement", "")))
+                replacement=str(raw.get("replacement", "")), factors=required_factors(regex))
 
 
 def parse_rules(text: str) -> RuleSet:

@@ -8,15 +8,14 @@ document that yields no usable body becomes a QuarantineItem; it never stops the
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from pipeline.clean.engine import Cleaned, Cleaner, Removal
 from pipeline.clean.html import extract_html
 from pipeline.clean.metadata import Head, host_of, notes_metadata, parse_plain
 from pipeline.clean.recurring import MIN_LINE_CHARS, RecurringLines, line_hash, publisher_key
 from pipeline.clean.rules import load_rules
+from pipeline.parallel import fork_map
 from pipeline.records import (
     Article,
     BoilerplateSpan,
@@ -116,47 +115,6 @@ def _quarantine(doc: Document, run_id: str, reason: str, message: str, payload: 
                           quarantined_at=utc_now())
 
 
-def _fan_out(work: Callable[[range], list[Any]], n: int, settings: Settings) -> list[Any]:
-    """Run ``work`` over index ranges of a batch, on every core when the batch is big.
-
-    Workers are forked, so they inherit the batch and its state: only index ranges go to
-    them and only results come back. A dead worker (a parser crash) costs no data: the
-    batch is redone in this process.
-    """
-    if settings.clean_processes <= 1 or n < settings.clean_parallel_min_docs:
-        return work(range(n))
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    step = max(1, n // (settings.clean_processes * 8))
-    chunks = [range(start, min(n, start + step)) for start in range(0, n, step)]
-    try:
-        with ProcessPoolExecutor(settings.clean_processes, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [item for part in pool.map(work, chunks) for item in part]
-    except BrokenProcessPool:
-        return work(range(n))
-
-
-_BATCH: dict[str, Any] = {}  # the batch being cleaned, inherited by forked workers
-
-
-def _parse_range(indices: range) -> list[ParseResult]:
-    return [_parse_safely(_BATCH["documents"][i]) for i in indices]
-
-
-def _clean_range(indices: range) -> list[CleanOutput]:
-    out = CleanOutput()
-    for i in indices:
-        doc, head = _BATCH["parsed"][i]
-        try:
-            _clean_one(doc, head, _BATCH["cleaner"], _BATCH["recurring"], _BATCH["settings"], _BATCH["run_id"], out)
-        except Exception as exc:  # as above: quarantined with the reason, batch goes on
-            out.quarantine.append(_quarantine(doc, _BATCH["run_id"], "clean_error", f"{type(exc).__name__}: {exc}",
-                                              {}))
-    return [out]
-
-
 def clean_documents(documents: list[Document], settings: Settings, run_id: str,
                     recurring: RecurringLines | None = None) -> CleanOutput:
     """Clean a batch; documents already quarantined at ingest are passed over.
@@ -167,29 +125,41 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
     out = CleanOutput()
     parsed: list[tuple[Document, Head]] = []
     usable = [doc for doc in documents if doc.status != "quarantined"]
-    _BATCH.update(documents=usable)
-    try:
-        results = _fan_out(_parse_range, len(usable), settings)
-        for doc, (outcome, value) in zip(usable, results, strict=True):
-            if outcome == "unusable":
-                reason, message, payload = value
-                out.quarantine.append(_quarantine(doc, run_id, reason, message, payload))
-                continue
-            if outcome == "error":
-                out.quarantine.append(_quarantine(doc, run_id, "clean_error", value, {}))
-                continue
-            head = value
-            norms = [normalise_for_hash(t) for _, t in head.paragraphs]
-            recurring.add_article(head.publisher, doc.raw_sha256 or doc.doc_id, norms)
-            parsed.append((doc, head))
-        _language("warm up")  # load the language model once, before workers fork
-        _BATCH.update(parsed=parsed, cleaner=Cleaner(load_rules()), recurring=recurring, settings=settings,
-                      run_id=run_id)
-        for part in _fan_out(_clean_range, len(parsed), settings):
-            for name in ("articles", "boilerplate", "captions", "publisher_lines", "quarantine"):
-                getattr(out, name).extend(getattr(part, name))
-    finally:
-        _BATCH.clear()
+
+    def parse_range(indices: range) -> list[ParseResult]:
+        return [_parse_safely(usable[i]) for i in indices]
+
+    results = fork_map(parse_range, len(usable), settings.clean_processes,
+                       min_items=settings.clean_parallel_min_docs)
+    for doc, (outcome, value) in zip(usable, results, strict=True):
+        if outcome == "unusable":
+            reason, message, payload = value
+            out.quarantine.append(_quarantine(doc, run_id, reason, message, payload))
+            continue
+        if outcome == "error":
+            out.quarantine.append(_quarantine(doc, run_id, "clean_error", value, {}))
+            continue
+        head = value
+        norms = [normalise_for_hash(t) for _, t in head.paragraphs]
+        recurring.add_article(head.publisher, doc.raw_sha256 or doc.doc_id, norms)
+        parsed.append((doc, head))
+    _language("warm up")  # load the language model once, before workers fork
+    cleaner = Cleaner(load_rules())
+
+    def clean_range(indices: range) -> list[CleanOutput]:
+        part = CleanOutput()
+        for i in indices:
+            doc, head = parsed[i]
+            try:
+                _clean_one(doc, head, cleaner, recurring, settings, run_id, part)
+            except Exception as exc:  # as above: quarantined with the reason, batch goes on
+                part.quarantine.append(_quarantine(doc, run_id, "clean_error", f"{type(exc).__name__}: {exc}", {}))
+        return [part]
+
+    for part in fork_map(clean_range, len(parsed), settings.clean_processes,
+                         min_items=settings.clean_parallel_min_docs):
+        for name in ("articles", "boilerplate", "captions", "publisher_lines", "quarantine"):
+            getattr(out, name).extend(getattr(part, name))
     return out
 
 

@@ -13,8 +13,6 @@ import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
-
 from pipeline.extract.entity_memory import find_remembered, trusted_lexicon
 from pipeline.extract.entity_text import (
     KEPT_TYPES,
@@ -51,21 +49,23 @@ def _sentence_index(starts: list[int], pos: int) -> int:
     return max(0, bisect.bisect_right(starts, pos) - 1)
 
 
-def model_candidates(article_id: str, body: str, doc: Doc, starts: list[int]) -> list[Candidate]:
-    """The model's spans of kept types, trimmed to the name proper; non-names rejected."""
+def model_candidates(article_id: str, body: str, ents: list[tuple[int, int, str]],
+                     starts: list[int]) -> list[Candidate]:
+    """The model's spans (start_char, end_char, label) of kept types, trimmed to the name
+    proper; non-names rejected."""
     out = []
-    for ent in doc.ents:
-        if ent.label_ not in KEPT_TYPES:
+    for ent_start, ent_end, label in ents:
+        if label not in KEPT_TYPES:
             continue
-        start, end = trim_span(body, ent.start_char, ent.end_char)
-        if ent.label_ == "PERSON":
+        start, end = trim_span(body, ent_start, ent_end)
+        if label == "PERSON":
             start, end = strip_title(body, start, end)
         surface = body[start:end]
-        if not surface or reject_reason(surface, ent.label_):
+        if not surface or reject_reason(surface, label):
             continue
-        if ent.label_ in ("PERSON", "ORG") and surface.lower() in TITLE_WORDS:
+        if label in ("PERSON", "ORG") and surface.lower() in TITLE_WORDS:
             continue  # a bare title or role word ("President", "State") names nobody
-        out.append(Candidate(article_id, start, end, surface, ent.label_, _sentence_index(starts, start)))
+        out.append(Candidate(article_id, start, end, surface, label, _sentence_index(starts, start)))
     return out
 
 
@@ -140,7 +140,7 @@ def extract_entities(articles: list[Article], settings: Settings,
         sentences.extend(Sentence(article.article_id, i, s, e) for i, (s, e) in enumerate(parse.sentences))
         starts[article.article_id] = [s for s, _ in parse.sentences]
         limits[article.article_id] = parse.cut
-        cands.extend(model_candidates(article.article_id, article.body, parse.doc,
+        cands.extend(model_candidates(article.article_id, article.body, parse.ents,
                                       starts[article.article_id]))
     cands = repair_split_names(cands, bodies, known_entities)
     known_types = _known_types(known_entities)

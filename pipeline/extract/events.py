@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
-from pipeline.extract.dates import find_dates, resolve_anchor, tense_at
+from pipeline.extract.dates import DateExpression, find_dates, resolve_anchor, tense_at
 from pipeline.extract.event_consolidate import Cluster, ClusterIndex, Member, best_cluster, pattern_match
 from pipeline.extract.event_lexicon import Lexicon, load_lexicon
 from pipeline.extract.event_mentions import PLACE_TYPES, Candidate, find_candidates
+from pipeline.parallel import fork_map
 from pipeline.records import Article, Entity, EntityMention, Event, EventMention, Sentence, stable_id
 from pipeline.settings import Settings
 
@@ -205,8 +206,12 @@ def _valid(year: int, month: int, day: int) -> bool:
 def extract_events(articles: list[Article], sentences: list[Sentence], mentions: list[EntityMention],
                    entities: list[Entity], settings: Settings,
                    known_events: list[Event], known_mentions: list[EventMention]) -> EventOutput:
-    """Event mentions of this batch and the events they belong to (new and updated)."""
-    del settings  # no tunables yet; kept so the flow passes settings like to every stage
+    """Event mentions of this batch and the events they belong to (new and updated).
+
+    Finding dates is most of the per-article work and needs nothing from other articles: it
+    runs on every core (settings.nlp_processes) for each article's own anchor before the
+    sequential consolidation, which re-reads only the articles another date is found for.
+    """
     lexicon = load_lexicon()
     entity_map = {e.entity_id: e for e in entities}
     sents_by_article: dict[str, list[Sentence]] = defaultdict(list)
@@ -221,9 +226,19 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     anchors = {a.article_id: _anchor_of(a) for a in live}
     new_candidates: list[Candidate] = []
 
+    def own_dates(indices: range) -> list[list[DateExpression]]:
+        return [find_dates(live[i].body, anchors[live[i].article_id][0],
+                           anchor_is_lower_bound=anchors[live[i].article_id][2]) for i in indices]
+
+    dates_read = {(a.article_id, *anchors[a.article_id][::2]): found for a, found in zip(
+        live, fork_map(own_dates, len(live), settings.nlp_processes, min_items=settings.nlp_parallel_min_texts),
+        strict=True)}
+
     def read(article: Article, anchor: date | None, strength: str, lower_bound: bool) -> list[Candidate]:
         args = (sents_by_article.get(article.article_id, []), mentions_by_article.get(article.article_id, []))
-        dates = find_dates(article.body, anchor, anchor_is_lower_bound=lower_bound)
+        dates = dates_read.get((article.article_id, anchor, lower_bound))
+        if dates is None:
+            dates = find_dates(article.body, anchor, anchor_is_lower_bound=lower_bound)
         return find_candidates(article, *args, dates, entity_map, lexicon, anchor, strength, lower_bound)
 
     def add_all(candidates: list[Candidate]) -> None:

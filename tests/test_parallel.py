@@ -1,0 +1,59 @@
+"""Fan-out over forked workers: order kept, a dead worker loses nothing, and extraction on
+two processes gives exactly the in-process result."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from pipeline.clean import clean_documents
+from pipeline.extract.entities import extract_entities
+from pipeline.extract.events import extract_events
+from pipeline.ingest.files import read_inputs
+from pipeline.parallel import fork_map
+from tests.conftest import SEED_FILES
+
+
+def test_results_come_back_in_order_from_every_chunk():
+    squares = fork_map(lambda r: [i * i for i in r], 1000, 2, chunks_per_process=5)
+    assert squares == [i * i for i in range(1000)]
+
+
+def test_workers_share_the_parent_state_without_pickling_it():
+    parent_pid = os.getpid()
+    unpicklable = (lambda: None, open(os.devnull))  # inherited by fork, never sent
+    pids = fork_map(lambda r: [(os.getpid(), unpicklable[1].closed) for _ in r], 64, 2)
+    assert {closed for _, closed in pids} == {False}
+    assert parent_pid not in {pid for pid, _ in pids}
+    unpicklable[1].close()
+
+
+def test_a_dead_worker_means_the_batch_is_redone_here():
+    parent_pid = os.getpid()
+
+    def work(indices: range) -> list[int]:
+        if os.getpid() != parent_pid:
+            os._exit(1)  # a worker killed mid-batch (a parser crash, the OOM killer)
+        return list(indices)
+
+    assert fork_map(work, 100, 2) == list(range(100))
+
+
+def test_small_batches_stay_in_process():
+    parent_pid = os.getpid()
+    assert fork_map(lambda r: [os.getpid() for _ in r], 10, 2, min_items=64) == [parent_pid] * 10
+
+
+def test_extraction_on_two_processes_equals_in_process(settings):
+    docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
+    articles = clean_documents(docs, settings, "r").articles
+
+    def extract(processes: int):
+        run = settings.replace(nlp_processes=processes, nlp_parallel_min_texts=1)
+        ents = extract_entities(articles, run, [])
+        evs = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [])
+        return [[dataclasses.asdict(r) for r in rows]
+                for rows in (ents.entities, ents.mentions, ents.sentences, evs.events, evs.event_mentions)]
+
+    sequential, parallel = extract(1), extract(2)
+    assert all(sequential) and parallel == sequential

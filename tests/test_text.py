@@ -1,0 +1,21 @@
+"""Text normalisation: the ASCII fast path gives exactly what the general path gives."""
+
+from __future__ import annotations
+
+import random
+
+from pipeline.text import normalise_for_hash, normalise_unicode
+
+
+def test_ascii_fast_path_equals_the_general_path():
+    rng = random.Random(5)
+    alphabet = [chr(i) for i in range(128)]  # control characters and every ASCII whitespace too
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert normalise_for_hash(text) == normalise_unicode(text), repr(text)
+
+
+def test_typographic_variants_normalise_alike():
+    assert normalise_for_hash("Putin\u2019s  \u201cred lines\u201d \u2014 NATO") == \
+        normalise_for_hash("putin's \"red lines\" - nato") == "putin's \"red lines\" - nato"
+    assert normalise_for_hash("``Stra\u00dfe``") == "''strasse''"
