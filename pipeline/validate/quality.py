@@ -108,7 +108,10 @@ def _examples(suite: Suite, result: dict[str, Any], kwargs: dict[str, Any], show
         if label is None or label not in suite.frame.index:
             rows.append(jsonable(i) if isinstance(i, dict) else {"row": jsonable(i)})
             continue
-        rows.append({c: _shown(suite.frame.at[label, c], patterns) for c in wanted})
+        # A derived check column holding the text it found (a boilerplate marker) centres long cells on it.
+        found = [re.escape(v) for c in wanted if c.startswith("_check_")
+                 and isinstance(v := suite.frame.at[label, c], str) and v]
+        rows.append({c: _shown(suite.frame.at[label, c], patterns + found) for c in wanted})
     if not rows:
         rows = [{"value": v} for v in jsonable(result.get("partial_unexpected_list") or [])[:EXAMPLES]]
     return rows

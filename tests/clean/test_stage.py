@@ -149,3 +149,16 @@ def test_a_long_first_line_is_content_not_a_title(settings):
     text = " ".join(PROSE * 2) + "\n\n" + PROSE[0]
     (a,) = clean_documents([doc("long", text)], settings, "t").articles
     assert a.title is None and a.body.startswith(PROSE[0])
+
+
+def test_language_of_a_long_body_is_read_from_its_start_middle_and_end():
+    from pipeline.clean.stage import _language, language_sample
+
+    intro = ("The talks in Geneva ended without agreement on Monday, officials from both delegations "
+             "told reporters after eight hours of negotiations. ") * 4
+    german = ("Die Gespräche in Genf endeten am Montag ohne Einigung, sagten Vertreter beider Delegationen "
+              "nach acht Stunden Verhandlungen vor Journalisten. ") * 40
+    body = intro + german
+    sample = language_sample(body)
+    assert len(sample) < len(body) and sample.startswith(intro[:100]) and sample.endswith(german[-100:])
+    assert _language(body) == "de" and _language(intro) == "en"

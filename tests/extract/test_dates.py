@@ -233,3 +233,20 @@ def test_cli_bad_anchor_and_unreadable_file(tmp_path):
     assert out.returncode == 1
     assert json.loads(out.stdout.strip())["value"] == "2014"
     assert "missing.txt" in out.stderr
+
+
+def test_literal_prefilter_changes_no_date(monkeypatch):
+    """Skipping a pattern whose required literals are absent finds the same dates as running
+    every pattern: on the seeds and on the text of 300 evaluation pages, with two anchors."""
+    import trafilatura
+
+    from pipeline.extract import dates
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    pages = sorted((ROOT.parent / "shared" / "eval" / "trafilatura" / "html").glob("*.html"))[:300]
+    texts += [trafilatura.extract(p.read_text(encoding="utf-8", errors="replace")) or "" for p in pages]
+    anchors = [date(2022, 1, 10), None]
+    fast = [find_dates(t, a) for t in texts for a in anchors]
+    monkeypatch.setattr(dates, "_FACTORS", [None] * len(dates._PATTERNS))
+    full = [find_dates(t, a) for t in texts for a in anchors]
+    assert fast == full and sum(map(len, full)) > 500

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from pipeline.validate import critical_failures, run_quality_suites
-from pipeline.validate.suites import boilerplate_markers
-from tests.conftest import EVAL_DIR, make_settings
+from pipeline.validate.suites import MarkerFinder, boilerplate_markers
+from tests.conftest import EVAL_DIR, SEED_FILES, make_settings
 from tests.validate.seed_batch import load_seed_warehouse, read_tables
 
 RUN = "fixture-run"
@@ -206,3 +206,22 @@ def test_markers_hold_on_unseen_pages():
           f"{len(true_hits)}/{len(furniture)} boilerplate snippets hit")
     assert len(prose) > 2000 and false_hits == []
     assert len(true_hits) >= 100
+
+
+def test_marker_finder_agrees_with_a_plain_search():
+    """The prefiltered finder flags exactly the texts some marker's plain re.search matches:
+    seed bodies with their furniture, and the evaluation pages' snippets."""
+    texts = [p.read_text(encoding="utf-8") for p in SEED_FILES]
+    snippets_file = EVAL_DIR / "trafilatura" / "expected_snippets.json"
+    if snippets_file.is_file():
+        snippets = json.loads(snippets_file.read_text(encoding="utf-8"))
+        texts += [s for v in snippets.values() for s in v.get("with", []) + v.get("without", [])]
+    markers = boilerplate_markers(make_settings(Path("/nonexistent")))
+    compiled = [re.compile(m) for m in markers]
+    find = MarkerFinder(markers)
+    flagged = 0
+    for text in texts:
+        expected = next((m.group(0) for m in (c.search(text) for c in compiled) if m), None)
+        assert find(text) == expected, text
+        flagged += expected is not None
+    assert flagged >= 5

@@ -1,17 +1,17 @@
-"""Literal prefilters for the boilerplate rules: skip a regex that cannot match.
+"""Literal prefilters for regular expressions: skip a search that cannot match (a utility,
+not a stage: the clean rules and the quality suite's boilerplate markers use it).
 
-Every sentence of every article is tried against every sentence rule, and almost none match.
-Most rules are long alternations of phrases, which Python's ``re`` tries at every position
-of the text (about 25 µs a sentence each). But a pattern such as
-``(follow|find) us (on|at)`` cannot match a text that lacks " us ", and a substring test is
-about a hundred times cheaper than the search.
+Every sentence of every article is tried against every boilerplate rule, and almost none
+match. Most rules are long alternations of phrases, which Python's ``re`` tries at every
+position of the text (about 25 µs a sentence each). But ``(follow|find) us (on|at)`` cannot
+match a text that lacks " us ", and a substring test is far cheaper than the search.
 
 ``required_factors`` reads a compiled pattern's syntax tree and returns a set of literal
 strings at least one of which occurs in every match (None when it finds no useful set), in
-the spirit of RE2's prefilter. Only ASCII literals are used, so for an IGNORECASE rule the
-test is exact on ASCII text once lower-cased (``could_match``); other text always gets the
-regex. tests/clean/test_prefilter.py checks that the prefilter never rejects a text the
-regex matches.
+the spirit of RE2's prefilter. Only ASCII literals are used. Under IGNORECASE exactly four
+non-ASCII characters match an ASCII one (İ ı ſ and the Kelvin sign), so ``fold`` maps
+them and lower-cases, and a factor test on the folded text is exact for any text.
+tests/test_regex_prefilter.py checks that the prefilter never rejects a text the regex matches.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ import re._parser as sre_parse
 _MAX_EXACT = 64  # bigger literal sets are not worth their product
 _MIN_FACTOR_CHARS = 3  # shorter factors occur in nearly every sentence
 _ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
+# The non-ASCII characters re.IGNORECASE matches to an ASCII letter, other than by lower():
+# 'İ'.lower() is two characters, 'ı' and 'ſ' are already lower case. (The Kelvin sign lowers to k.)
+_IGNORECASE_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 Strings = frozenset[str]
 
@@ -38,22 +41,20 @@ def required_factors(pattern: re.Pattern[str]) -> Strings | None:
     found = _factors(list(tree), fold)
     if not found or min(len(s) for s in found) < _MIN_FACTOR_CHARS:
         return None
-    return found
+    # A factor containing another is implied by it ("April" by "Apr"): test the shorter only.
+    return frozenset(f for f in found if not any(g != f and g in f for g in found))
 
 
-def could_match(factors: Strings | None, folded: bool, text: str, lowered: str | None) -> bool:
-    """False only when the rule's regex certainly does not match ``text``.
+def fold(text: str) -> str:
+    """``text`` as the factors of an IGNORECASE pattern are tested against."""
+    return text.lower() if text.isascii() else text.translate(_IGNORECASE_TO_ASCII).lower()
 
-    ``lowered`` is ``text.lower()`` when ``text`` is ASCII, else None (then an IGNORECASE rule
-    always goes to its regex: Unicode case folding maps some non-ASCII letters onto ASCII ones).
-    """
+
+def could_match(factors: Strings | None, ignorecase: bool, text: str, folded: str) -> bool:
+    """False only when the pattern certainly does not match ``text``; ``folded`` is ``fold(text)``."""
     if factors is None:
         return True
-    if folded:
-        if lowered is None:
-            return True
-        return any(f in lowered for f in factors)
-    return any(f in text for f in factors)
+    return any(f in (folded if ignorecase else text) for f in factors)
 
 
 def _char(code: int, fold: bool) -> str | None:
