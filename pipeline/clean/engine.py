@@ -118,6 +118,12 @@ def _first_match(rules: tuple[Rule, ...], text: str, words: int) -> Rule | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Rules:
+    paragraph: tuple[Rule, ...]
+    sentence: tuple[Rule, ...]
+
+
 class Cleaner:
     """Applies one RuleSet; stateless between articles."""
 
@@ -130,11 +136,12 @@ class Cleaner:
               is_recurring: Callable[[str], bool] | None = None, title: str | None = None) -> Cleaned:
         paras = [_Para(i, t.strip(), normalise_for_hash(t)) for i, t in paragraphs if t.strip()]
         out = Cleaned()
+        rules = self._rules_for(paras)
         recurring = self._recurring(paras, is_recurring)
         # The title echoed further down is a teaser for this same story (a leading one stays).
         seen: dict[str, _Para] = {normalise_for_hash(title): _Para(-1, title, "")} if title else {}
         for p in paras:
-            self._classify(p, seen, recurring, leading=p is paras[0])
+            self._classify(p, seen, recurring, p is paras[0], rules)
         self._teaser_lists(paras)
         self._trailing_furniture(paras)
         self._signoff(paras)
@@ -144,7 +151,7 @@ class Cleaner:
                 if p.is_caption and not p.removed_by.endswith("repeated_paragraph"):
                     out.captions.append((p.index, p.text))
                 continue
-            text = self._sentences(p, out)
+            text = self._sentences(p, out, rules.sentence)
             text = self._inline(p.index, text, out) if text else text
             if text.strip():
                 out.paragraphs.append(text.strip())
@@ -162,7 +169,21 @@ class Cleaner:
         share = sum(p.words for p in paras if id(p) in hits) / total
         return hits if share <= RECURRING_MAX_SHARE else set()
 
-    def _classify(self, p: _Para, seen: dict[str, _Para], recurring: set[int], leading: bool) -> None:
+    def _rules_for(self, paras: list[_Para]) -> _Rules:
+        """The rules that can match somewhere in this article: when every paragraph's normal
+        form is ASCII, each paragraph's and each sentence's is a substring of their join, so a
+        rule whose required literals the join lacks is dropped for the whole article."""
+        if not all(p.norm.isascii() for p in paras):
+            return _Rules(self.paragraph_rules, self.sentence_rules)
+        joined = " ".join(p.norm for p in paras)
+
+        def possible(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+            return tuple(r for r in rules if could_match(r.factors, r.folded, joined, joined))
+
+        return _Rules(possible(self.paragraph_rules), possible(self.sentence_rules))
+
+    def _classify(self, p: _Para, seen: dict[str, _Para], recurring: set[int], leading: bool,
+                  rules: _Rules) -> None:
         first = seen.get(p.norm)
         if first is not None and first.index < 0 and not leading:
             p.removed_by = "repeated:title_line"
@@ -175,7 +196,7 @@ class Cleaner:
         seen.setdefault(p.norm, p)
         # Table cells arrive as "| label |": the pipes are layout, not words.
         probe = p.norm.strip(" |")
-        rule = _first_match(self.paragraph_rules, probe, len(probe.split())) or self._all_sentences(p)
+        rule = _first_match(rules.paragraph, probe, len(probe.split())) or self._all_sentences(p, rules.sentence)
         if rule is not None:
             p.removed_by = rule.label
             p.is_caption = rule.action == "caption"
@@ -187,12 +208,12 @@ class Cleaner:
         elif _is_meta_line(p):
             p.removed_by = "page_metadata:meta_line"
 
-    def _sentence_hits(self, p: _Para) -> list[tuple[int, str, Rule | None]]:
+    @staticmethod
+    def _sentence_hits(p: _Para, rules: tuple[Rule, ...]) -> list[tuple[int, str, Rule | None]]:
         """(offset, sentence, matching rule or None), computed once per paragraph."""
         if p.sentences is None:
             p.sentences = []
-            rules = self.sentence_rules
-            if p.norm.isascii():
+            if p.norm.isascii() and rules:
                 # An ASCII sentence's normal form is a substring of its paragraph's, so a rule
                 # whose required literal the paragraph lacks cannot match any of its sentences.
                 rules = tuple(r for r in rules if could_match(r.factors, r.folded, p.norm, p.norm))
@@ -201,10 +222,10 @@ class Cleaner:
                 p.sentences.append((offset, sentence, rule))
         return p.sentences
 
-    def _all_sentences(self, p: _Para) -> Rule | None:
+    def _all_sentences(self, p: _Para, rules: tuple[Rule, ...]) -> Rule | None:
         """The sentence rule that matches when the paragraph is boilerplate throughout: every
         sentence matches, or (in a short paragraph) what is left is a courtesy like 'Thank you!'."""
-        hits = self._sentence_hits(p)
+        hits = self._sentence_hits(p, rules)
         first = next((rule for _, _, rule in hits if rule is not None), None)
         leftover = sum(len(sentence.split()) for _, sentence, rule in hits if rule is None)
         if first is None or leftover > (LEFTOVER_MAX_WORDS if p.words <= 40 else 0):
@@ -252,13 +273,13 @@ class Cleaner:
                 and not any(c.islower() for c in last):
             kept[-1].removed_by = "trailing:signoff"
 
-    def _sentences(self, p: _Para, out: Cleaned) -> str:
-        hits = [(o, s, r) for o, s, r in self._sentence_hits(p) if r is not None]
+    def _sentences(self, p: _Para, out: Cleaned, rules: tuple[Rule, ...]) -> str:
+        hits = [(o, s, r) for o, s, r in self._sentence_hits(p, rules) if r is not None]
         if not hits:
             return p.text
         for offset, sentence, rule in hits:
             out.removals.append(Removal(p.index, offset, rule.label, sentence))
-        return " ".join(s for _, s, r in self._sentence_hits(p) if r is None)
+        return " ".join(s for _, s, r in self._sentence_hits(p, rules) if r is None)
 
     def _inline(self, index: int, text: str, out: Cleaned) -> str:
         for rule in self.inline_rules:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import re
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 
+from pipeline.parallel import fork_map
 from pipeline.records import QualityResult, utc_now
 from pipeline.settings import Settings
 from pipeline.validate.suites import Suite, build_suites
@@ -133,57 +135,72 @@ def _columns_of(kwargs: dict[str, Any]) -> list[str]:
 
 
 def run_quality_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_id: str) -> list[QualityResult]:
-    """Every expectation of every suite evaluated once: one QualityResult each, in suite order."""
+    """Every expectation of every suite evaluated once: one QualityResult each, in suite order.
+
+    Suites are independent, so they are validated on every core (settings.quality_processes),
+    each worker with its own GX context; the frames are built here and inherited by the fork.
+    """
+    import great_expectations  # noqa: F401  (imported once, before any worker forks)
+
+    now = utc_now()
+    suites = build_suites(tables, settings, run_id, now)
+    contexts: dict[int, Any] = {}
+
+    def validate(indices: range) -> list[list[QualityResult]]:
+        context = contexts.get(os.getpid())
+        if context is None:
+            context = contexts[os.getpid()] = _context()
+        return [_validate_suite(context, suites[i], run_id) for i in indices]
+
+    parts = fork_map(validate, len(suites), settings.quality_processes, chunks_per_process=len(suites))
+    return [result for part in parts for result in part]
+
+
+def _validate_suite(context: Any, suite: Suite, run_id: str) -> list[QualityResult]:
     import great_expectations as gx
 
-    context = _context()
-    now = utc_now()
-    source = context.data_sources.add_pandas("warehouse")
-    results: list[QualityResult] = []
-    for suite in build_suites(tables, settings, run_id, now):
-        asset = source.add_dataframe_asset(name=suite.name)
-        batch = asset.add_batch_definition_whole_dataframe(f"{suite.name}_whole").get_batch(
-            batch_parameters={"dataframe": suite.frame})
-        by_name = {c.name: c for c in suite.checks}
-        if len(by_name) != len(suite.checks):
-            raise ValueError(f"suite {suite.name} names two checks alike; names must be unique")
-        gx_suite = gx.ExpectationSuite(name=suite.name)
-        for check in suite.checks:
-            check.expectation.meta = {"name": check.name, "description": check.description}
-            check.expectation.severity = check.severity
-            gx_suite.add_expectation(check.expectation)
-        outcome = batch.validate(gx_suite, result_format={"result_format": "SUMMARY",
-                                                          "partial_unexpected_count": EXAMPLES})
-        evaluated = {}
-        for er in outcome.results:
-            config = er.expectation_config
-            check = by_name[config.meta["name"]]
-            raw = dict(er.result or {})
-            kwargs = dict(config.kwargs)
-            exception = _exception_message(er.exception_info)
-            shown_kwargs, value_set_size = _trim_kwargs(kwargs)
-            details = {
-                "type": config.type,
-                "kwargs": shown_kwargs,
-                "value_set_size": value_set_size,
-                "description": check.description,
-                "result": {k: _shown(v, []) if not isinstance(v, list) else [_shown(x, []) for x in v]
-                           for k, v in jsonable(raw).items() if k != "partial_unexpected_index_list"},
-                "examples": [] if er.success else _examples(suite, raw, kwargs, check.show),
-                "exception": exception,
-            }
-            evaluated[check.name] = QualityResult(
-                run_id=run_id, suite=suite.name, expectation=check.name, success=bool(er.success),
-                observed_value=("error: " + exception) if exception else _observed(raw, bool(er.success)),
-                details=json.dumps(details, ensure_ascii=False, allow_nan=False, default=str),
-                severity=check.severity)
-        for check in suite.checks:
-            # An expectation GX did not report is a failure to see, not a silent pass.
-            results.append(evaluated.get(check.name) or QualityResult(
-                run_id=run_id, suite=suite.name, expectation=check.name, success=False,
-                observed_value="error: not evaluated", details=json.dumps({"exception": "not evaluated"}),
-                severity=check.severity))
-    return results
+    source = context.data_sources.add_pandas(f"warehouse_{suite.name}")
+    asset = source.add_dataframe_asset(name=suite.name)
+    batch = asset.add_batch_definition_whole_dataframe(f"{suite.name}_whole").get_batch(
+        batch_parameters={"dataframe": suite.frame})
+    by_name = {c.name: c for c in suite.checks}
+    if len(by_name) != len(suite.checks):
+        raise ValueError(f"suite {suite.name} names two checks alike; names must be unique")
+    gx_suite = gx.ExpectationSuite(name=suite.name)
+    for check in suite.checks:
+        check.expectation.meta = {"name": check.name, "description": check.description}
+        check.expectation.severity = check.severity
+        gx_suite.add_expectation(check.expectation)
+    outcome = batch.validate(gx_suite, result_format={"result_format": "SUMMARY",
+                                                      "partial_unexpected_count": EXAMPLES})
+    evaluated = {}
+    for er in outcome.results:
+        config = er.expectation_config
+        check = by_name[config.meta["name"]]
+        raw = dict(er.result or {})
+        kwargs = dict(config.kwargs)
+        exception = _exception_message(er.exception_info)
+        shown_kwargs, value_set_size = _trim_kwargs(kwargs)
+        details = {
+            "type": config.type,
+            "kwargs": shown_kwargs,
+            "value_set_size": value_set_size,
+            "description": check.description,
+            "result": {k: _shown(v, []) if not isinstance(v, list) else [_shown(x, []) for x in v]
+                       for k, v in jsonable(raw).items() if k != "partial_unexpected_index_list"},
+            "examples": [] if er.success else _examples(suite, raw, kwargs, check.show),
+            "exception": exception,
+        }
+        evaluated[check.name] = QualityResult(
+            run_id=run_id, suite=suite.name, expectation=check.name, success=bool(er.success),
+            observed_value=("error: " + exception) if exception else _observed(raw, bool(er.success)),
+            details=json.dumps(details, ensure_ascii=False, allow_nan=False, default=str),
+            severity=check.severity)
+    # An expectation GX did not report is a failure to see, not a silent pass.
+    return [evaluated.get(check.name) or QualityResult(
+        run_id=run_id, suite=suite.name, expectation=check.name, success=False,
+        observed_value="error: not evaluated", details=json.dumps({"exception": "not evaluated"}),
+        severity=check.severity) for check in suite.checks]
 
 
 def critical_failures(results: list[QualityResult]) -> list[QualityResult]:

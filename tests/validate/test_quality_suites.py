@@ -225,3 +225,15 @@ def test_marker_finder_agrees_with_a_plain_search():
         assert find(text) == expected, text
         flagged += expected is not None
     assert flagged >= 5
+
+
+def test_suites_on_two_processes_give_the_in_process_results(clean_warehouse, tmp_path):
+    sql = ["UPDATE articles SET body = body || ' Leave a Reply' WHERE article_id = (SELECT min(article_id) FROM articles)"]
+    one = _results_on_copy(clean_warehouse, tmp_path / "one", sql, quality_processes=1)
+    two = _results_on_copy(clean_warehouse, tmp_path / "two", sql, quality_processes=2)
+    def comparable(results):  # "tomorrow" bounds differ between the two calls; the rest may not
+        return [(r.expectation, r.success, r.observed_value, json.loads(r.details)["examples"],
+                 json.loads(r.details)["result"]) for r in results]
+
+    assert comparable(two) == comparable(one)
+    assert _failed(two) == {"articles.body.no_boilerplate_markers": "warning"}
