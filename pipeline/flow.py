@@ -329,15 +329,18 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
     run, so memory stays bounded however many files arrive; the quality suites run once, at
     the end.
     """
-    from pipeline.ingest.files import expand_inputs
-    from pipeline.load.warehouse import Warehouse
+    from pipeline.ingest.files import expand_inputs, split_unchanged
+    from pipeline.load.warehouse import Warehouse, read_sql
 
-    with Warehouse(settings):  # fail fast on an unwritable or locked warehouse, before any work
-        pass
-    files = [str(p) for p in expand_inputs(inputs)]
+    with Warehouse(settings) as wh:  # fail fast on an unwritable or locked warehouse, before any work
+        known_files = set(wh.con.execute(read_sql("known_files")).fetchall())
+    # Unchanged files are set aside before batching: a re-run over a big folder is then one
+    # run with nothing new, not one per batch re-reading the warehouse's file list.
+    fresh, unchanged = split_unchanged(list(expand_inputs(inputs)), known_files)
+    files = [str(p) for p in fresh]
     size = max(1, settings.run_batch_documents)
     batches = [files[i:i + size] for i in range(0, len(files), size)] or [[]]
-    summary = RunSummary(run_id="", db_path=str(settings.db_path))
+    summary = RunSummary(run_id="", db_path=str(settings.db_path), skipped_known=unchanged)
     changed = False
     for number, batch in enumerate(batches):
         run_id = start_run(trigger, settings)

@@ -20,6 +20,7 @@ import itertools
 import re
 import re._constants as C  # noqa: N812 (the stdlib's own name for it)
 import re._parser as sre_parse
+from typing import Any
 
 _MAX_EXACT = 64  # bigger literal sets are not worth their product
 _MIN_FACTOR_CHARS = 3  # shorter factors occur in nearly every sentence
@@ -166,3 +167,41 @@ def _factors(items: list[tuple], fold: bool) -> Strings | None:
         run = frozenset([""])
         best = _better(best, _factors_of_item(item, fold))
     return _better(best, run)
+
+
+class LiteralIndex:
+    """For many patterns at once: which could match a text, from one Aho-Corasick pass over it.
+
+    Testing a long text for each literal of each pattern in turn costs a scan per literal
+    (about 2 ms for an article and the clean rules); the automaton finds every literal that
+    occurs, overlapping ones included, in one scan (about 0.2 ms).
+    """
+
+    def __init__(self, patterns: list[re.Pattern[str]]):
+        import ahocorasick
+
+        self.size = len(patterns)
+        self.unfiltered = {i for i, p in enumerate(patterns) if required_factors(p) is None}
+        self._automata: list[tuple[bool, Any]] = []
+        for ignorecase in (True, False):
+            owners: dict[str, list[int]] = {}
+            for i, pattern in enumerate(patterns):
+                factors = required_factors(pattern)
+                if factors is not None and bool(pattern.flags & re.IGNORECASE) == ignorecase:
+                    for literal in factors:
+                        owners.setdefault(literal, []).append(i)
+            if owners:
+                automaton = ahocorasick.Automaton()
+                for literal, ids in owners.items():
+                    automaton.add_word(literal, tuple(ids))
+                automaton.make_automaton()
+                self._automata.append((ignorecase, automaton))
+
+    def possible(self, text: str, folded: str | None = None) -> set[int]:
+        """Indices of the patterns that could match ``text`` (``folded`` is ``fold(text)``)."""
+        found = set(self.unfiltered)
+        for ignorecase, automaton in self._automata:
+            haystack = (folded if folded is not None else fold(text)) if ignorecase else text
+            for _, ids in automaton.iter(haystack):
+                found.update(ids)
+        return found

@@ -19,7 +19,7 @@ import pytest
 
 from pipeline.clean.engine import split_sentences
 from pipeline.clean.rules import load_rules
-from pipeline.regex_prefilter import could_match, fold, required_factors
+from pipeline.regex_prefilter import LiteralIndex, could_match, fold, required_factors
 from pipeline.text import normalise_for_hash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,3 +134,12 @@ def test_non_ascii_case_variants_are_not_rejected():
     for text in ("the NEW\u017fLETTER", "Sign up: NEWSLETTER", "newsletter \u0130"):
         assert pattern.search(text) and could_match(factors, True, text, fold(text)), text
     assert not could_match(factors, True, "the weather", fold("the weather"))
+
+
+def test_literal_index_agrees_with_each_patterns_own_check():
+    index = LiteralIndex([r.regex for r in RULES])
+    texts = _real_texts() + ["the NEW\u017fLETTER", "FOLLOW US ON X", "Leave a reply below"]
+    for text in texts:
+        possible = index.possible(text)
+        for i, rule in enumerate(RULES):
+            assert (i in possible) == could_match(rule.factors, rule.folded, text, fold(text)), (rule.label, text)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from pipeline.clean.dates import is_date_only
 from pipeline.clean.rules import Rule, RuleSet
-from pipeline.regex_prefilter import could_match, fold
+from pipeline.regex_prefilter import LiteralIndex, fold
 from pipeline.text import normalise_for_hash
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’»)]*\s+")
@@ -131,6 +131,9 @@ class Cleaner:
         self.paragraph_rules = rules.of_scope("paragraph") + rules.of_scope("heading_block")
         self.sentence_rules = rules.of_scope("sentence")
         self.inline_rules = rules.of_scope("inline")
+        self._paragraph_index = LiteralIndex([r.regex for r in self.paragraph_rules])
+        self._sentence_index = LiteralIndex([r.regex for r in self.sentence_rules])
+        self._sentence_position = {id(r): i for i, r in enumerate(self.sentence_rules)}
 
     def clean(self, paragraphs: list[tuple[int, str]],
               is_recurring: Callable[[str], bool] | None = None, title: str | None = None) -> Cleaned:
@@ -170,17 +173,18 @@ class Cleaner:
         return hits if share <= RECURRING_MAX_SHARE else set()
 
     def _rules_for(self, paras: list[_Para]) -> _Rules:
-        """The rules that can match somewhere in this article: when every paragraph's normal
-        form is ASCII, each paragraph's and each sentence's is a substring of their join, so a
-        rule whose required literals the join lacks is dropped for the whole article."""
-        if not all(p.norm.isascii() for p in paras):
-            return _Rules(self.paragraph_rules, self.sentence_rules)
+        """The rules that can match somewhere in this article. Paragraph rules see each
+        paragraph's normal form, a substring of their join: a rule whose required literals the
+        join lacks is dropped for the whole article. Sentence rules likewise when every normal
+        form is ASCII (then each sentence's is a substring of its paragraph's)."""
         joined = " ".join(p.norm for p in paras)
-
-        def possible(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
-            return tuple(r for r in rules if could_match(r.factors, r.folded, joined, joined))
-
-        return _Rules(possible(self.paragraph_rules), possible(self.sentence_rules))
+        folded = fold(joined)
+        kept = self._paragraph_index.possible(joined, folded)
+        paragraph = tuple(r for i, r in enumerate(self.paragraph_rules) if i in kept)
+        if not joined.isascii():
+            return _Rules(paragraph, self.sentence_rules)
+        kept = self._sentence_index.possible(joined, folded)
+        return _Rules(paragraph, tuple(r for i, r in enumerate(self.sentence_rules) if i in kept))
 
     def _classify(self, p: _Para, seen: dict[str, _Para], recurring: set[int], leading: bool,
                   rules: _Rules) -> None:
@@ -208,15 +212,15 @@ class Cleaner:
         elif _is_meta_line(p):
             p.removed_by = "page_metadata:meta_line"
 
-    @staticmethod
-    def _sentence_hits(p: _Para, rules: tuple[Rule, ...]) -> list[tuple[int, str, Rule | None]]:
+    def _sentence_hits(self, p: _Para, rules: tuple[Rule, ...]) -> list[tuple[int, str, Rule | None]]:
         """(offset, sentence, matching rule or None), computed once per paragraph."""
         if p.sentences is None:
             p.sentences = []
             if p.norm.isascii() and rules:
                 # An ASCII sentence's normal form is a substring of its paragraph's, so a rule
                 # whose required literal the paragraph lacks cannot match any of its sentences.
-                rules = tuple(r for r in rules if could_match(r.factors, r.folded, p.norm, p.norm))
+                kept = self._sentence_index.possible(p.norm, p.norm)
+                rules = tuple(r for r in rules if self._sentence_position[id(r)] in kept)
             for offset, sentence in split_sentences(p.text):
                 rule = _first_match(rules, normalise_for_hash(sentence), len(sentence.split())) if rules else None
                 p.sentences.append((offset, sentence, rule))

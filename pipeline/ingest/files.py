@@ -129,6 +129,15 @@ def read_inputs(paths: Iterable[str | Path], settings: Settings, run_id: str,
     return out
 
 
+def split_unchanged(paths: list[Path], known_files: set[FileKey] | frozenset[FileKey]
+                    ) -> tuple[list[Path], int]:
+    """(files not yet read as they are now, how many are unchanged): a stat each, no reads."""
+    if not known_files:
+        return list(paths), 0
+    fresh = [p for p in paths if _file_key(p) not in known_files]
+    return fresh, len(paths) - len(fresh)
+
+
 def _file_key(path: Path) -> FileKey | None:
     try:
         stat = path.stat()

@@ -25,7 +25,7 @@ from typing import Any
 import great_expectations as gx
 import pandas as pd
 
-from pipeline.regex_prefilter import could_match, fold, required_factors
+from pipeline.regex_prefilter import LiteralIndex
 from pipeline.settings import Settings
 from pipeline.validate.schemas import load_schemas, nullable, stored_columns
 
@@ -85,15 +85,15 @@ class MarkerFinder:
     """The first boilerplate marker a text contains (the matched text), or None."""
 
     def __init__(self, markers: list[str]):
-        self.markers = [(compiled, required_factors(compiled), bool(compiled.flags & re.IGNORECASE))
-                        for compiled in map(re.compile, markers)]
+        self.patterns = [re.compile(m) for m in markers]
+        self.index = LiteralIndex(self.patterns)
 
     def __call__(self, text: Any) -> str | None:
         if not isinstance(text, str):
             return None
-        folded = fold(text)
-        for pattern, factors, ignorecase in self.markers:
-            if could_match(factors, ignorecase, text, folded):
+        possible = self.index.possible(text)
+        for i, pattern in enumerate(self.patterns):
+            if i in possible:
                 found = pattern.search(text)
                 if found:
                     return found.group(0)
