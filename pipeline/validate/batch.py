@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pipeline.parallel import fork_map
 from pipeline.records import Batch, QuarantineItem, stable_id, utc_now
 from pipeline.settings import Settings
 from pipeline.validate.schemas import (
@@ -83,6 +84,30 @@ def _names(value: Any) -> Iterable[Any]:
     return value if isinstance(value, list | tuple) else [value]
 
 
+_PARALLEL_MIN_RECORDS = 5000  # below this, forking costs more than checking
+
+
+def _schema_failures(kept: dict[str, list[Any]], schemas_dir: Path,
+                     settings: Settings) -> dict[tuple[str, int], list[str]]:
+    """(batch attribute, position) -> error messages, for the records that fail their schema.
+    Checked on every core (settings.quality_processes); only failures come back."""
+    work = [(attr, table, position) for attr, table in TABLE_OF_FIELD.items()
+            for position in range(len(kept[attr]))]
+
+    def check(indices: range) -> list[tuple[str, int, list[str]]]:
+        out = []
+        for i in indices:
+            attr, table, position = work[i]
+            errors = schema_errors(schemas_dir, table, record_to_json(kept[attr][position]),
+                                   validator_for(schemas_dir, table))
+            if errors:
+                out.append((attr, position, errors))
+        return out
+
+    found = fork_map(check, len(work), settings.quality_processes, min_items=_PARALLEL_MIN_RECORDS)
+    return {(attr, position): errors for attr, position, errors in found}
+
+
 def validate_batch(batch: Batch, settings: Settings) -> Batch:
     """A new batch holding only valid records; rejected ones appended to its quarantine."""
     schemas_dir = Path(settings.schemas_dir)
@@ -91,11 +116,11 @@ def validate_batch(batch: Batch, settings: Settings) -> Batch:
     quarantine: list[QuarantineItem] = []
     rejected: dict[str, dict[str, str]] = {kind: {} for kind, _ in PARENTS.values()}
 
+    failures = _schema_failures(kept, schemas_dir, settings)
     for attr, table in TABLE_OF_FIELD.items():
         good = []
-        validator = validator_for(schemas_dir, table)
-        for record in kept[attr]:
-            errors = schema_errors(schemas_dir, table, record_to_json(record), validator)
+        for position, record in enumerate(kept[attr]):
+            errors = failures.get((attr, position))
             if not errors:
                 good.append(record)
                 continue

@@ -137,3 +137,24 @@ def test_invalid_upstream_quarantine_row_is_wrapped_not_dropped(settings):
     assert len(wrapped) == 1 and wrapped[0].stage == "validate" and wrapped[0].reason_code == "schema_violation"
     assert "quarantine.message" in wrapped[0].message and "quarantine.reason_code" in wrapped[0].message
     assert json.loads(wrapped[0].payload)["stage"] == "clean"
+
+
+def test_checking_on_two_processes_gives_the_in_process_verdicts(settings, monkeypatch):
+    from pipeline.validate import batch as batch_module
+
+    def broken() -> Batch:
+        b = seed_batch()
+        b.articles[0].word_count = -3
+        b.mentions[1].start_char = "x"
+        return b
+
+    in_process = validate_batch(broken(), settings.replace(quality_processes=1))
+    monkeypatch.setattr(batch_module, "_PARALLEL_MIN_RECORDS", 1)
+    parallel = validate_batch(broken(), settings.replace(quality_processes=2))
+
+    def verdicts(out: Batch):
+        return ([(q.item_id, q.reason_code, q.message) for q in out.quarantine],
+                {name: len(getattr(out, name)) for name in RECORD_LISTS})
+
+    assert verdicts(parallel) == verdicts(in_process)
+    assert sum(q.reason_code == "schema_violation" for q in parallel.quarantine) == 2
