@@ -27,15 +27,18 @@ def _run(indices: range) -> list:
 
 
 def fork_map(work: Callable[[range], list[T]], n: int, processes: int, *, min_items: int = 1,
-             chunks_per_process: int = 8) -> list[T]:
+             chunks_per_process: int = 8, max_chunk: int | None = None) -> list[T]:
     """``work`` over ``range(n)`` in chunks: the lists it returns, concatenated in chunk order.
 
     Runs in this process when ``processes <= 1`` or ``n < min_items`` (forking costs more than a
-    small batch).
+    small batch). Chunks are handed out as workers free up; ``max_chunk`` caps their size for
+    slow items, so that the last chunk does not keep one core busy while the others idle.
     """
     if processes <= 1 or n < max(2, min_items):
         return work(range(n))
     step = max(1, n // (processes * chunks_per_process))
+    if max_chunk:
+        step = min(step, max_chunk)
     chunks = [range(start, min(n, start + step)) for start in range(0, n, step)]
     with _LOCK:
         _WORK.append(work)

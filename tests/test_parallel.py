@@ -19,6 +19,12 @@ def test_results_come_back_in_order_from_every_chunk():
     assert squares == [i * i for i in range(1000)]
 
 
+def test_capped_chunks_keep_order_and_stay_within_the_cap():
+    sizes = fork_map(lambda r: [len(r)] * len(r), 1000, 2, max_chunk=7)
+    assert max(sizes) == 7 and len(sizes) == 1000
+    assert fork_map(lambda r: list(r), 1000, 2, max_chunk=7) == list(range(1000))
+
+
 def test_workers_share_the_parent_state_without_pickling_it():
     parent_pid = os.getpid()
     unpicklable = (lambda: None, open(os.devnull))  # inherited by fork, never sent

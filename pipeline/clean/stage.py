@@ -139,12 +139,20 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
     parsed: list[tuple[Document, Head]] = []
     usable = [doc for doc in documents if doc.status != "quarantined"]
 
-    def parse_range(indices: range) -> list[ParseResult]:
-        return [_parse_safely(usable[i]) for i in indices]
+    def parse_range(indices: range) -> list[tuple[ParseResult, list[str]]]:
+        # Paragraph hashes for the recurring-line history are computed here, on the workers.
+        out = []
+        for i in indices:
+            outcome, value = _parse_safely(usable[i])
+            norms = [normalise_for_hash(t) for _, t in value.paragraphs] if outcome == "ok" else []
+            out.append(((outcome, value), norms))
+        return out
 
+    # An HTML page costs ~100x a text file: small chunks spread the pages over the workers
+    # (1/16 of the batch per chunk once left one worker parsing every page while the other idled).
     results = fork_map(parse_range, len(usable), settings.clean_processes,
-                       min_items=settings.clean_parallel_min_docs)
-    for doc, (outcome, value) in zip(usable, results, strict=True):
+                       min_items=settings.clean_parallel_min_docs, max_chunk=16)
+    for doc, ((outcome, value), norms) in zip(usable, results, strict=True):
         if outcome == "unusable":
             reason, message, payload = value
             out.quarantine.append(_quarantine(doc, run_id, reason, message, payload))
@@ -153,7 +161,6 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
             out.quarantine.append(_quarantine(doc, run_id, "clean_error", value, {}))
             continue
         head = value
-        norms = [normalise_for_hash(t) for _, t in head.paragraphs]
         recurring.add_article(head.publisher, doc.raw_sha256 or doc.doc_id, norms)
         parsed.append((doc, head))
     _language("warm up")  # load the language model once, before workers fork
@@ -170,7 +177,7 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
         return [part]
 
     for part in fork_map(clean_range, len(parsed), settings.clean_processes,
-                         min_items=settings.clean_parallel_min_docs):
+                         min_items=settings.clean_parallel_min_docs, max_chunk=128):
         for name in ("articles", "boilerplate", "captions", "publisher_lines", "quarantine"):
             getattr(out, name).extend(getattr(part, name))
     return out
