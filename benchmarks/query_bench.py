@@ -5,7 +5,7 @@
 Builds the warehouse with schemas/warehouse.sql (same tables, keys and types as the
 pipeline's) and fills it in SQL: per article about 12 entity mentions over a skewed
 (few very popular, many rare) entity population, one event mention, two removed
-boilerplate spans; 10% of articles are duplicates of an earlier one. Then it times every
+boilerplate spans, one photo caption; 10% of articles are duplicates of an earlier one. Then it times every
 query in dashboard/queries.py the way the app runs it:
 
 - building the snapshot (copying the marts into memory; once per warehouse change, in the
@@ -92,7 +92,8 @@ def _fill_sql(n: int) -> list[str]:
         )
         """,
         f"""
-        INSERT INTO documents
+        INSERT INTO documents (doc_id, source_kind, source_uri, fetched_at, raw_sha256, raw_text, status,
+                               content_type, encoding, feed_name, url, content_origin, run_id)
         SELECT substr(md5('d' || i), 1, 16), 'file', '/data/in/' || i || '.txt',
                TIMESTAMP '2025-06-01', md5('r' || i), NULL, 'ok', 'text/plain', 'utf-8',
                NULL, NULL, 'file', 'bench'
@@ -152,6 +153,12 @@ def _fill_sql(n: int) -> list[str]:
         INSERT INTO boilerplate_removed
         SELECT substr(md5('a' || i), 1, 16), k, 'share_prompt:share_this', 'Share this article'
         FROM range({n}) AS t(i) CROSS JOIN range(2) AS b(k)
+        """,
+        # One photo caption per article, so the caption drill-down reads real rows.
+        f"""
+        INSERT INTO captions (article_id, position, text)
+        SELECT substr(md5('a' || i), 1, 16), 0, 'Officials meet in Geneva. Photo: agency'
+        FROM range({n}) AS t(i)
         """,
         f"""
         INSERT INTO quarantine
