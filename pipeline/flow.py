@@ -134,10 +134,14 @@ def ingest_step(run_id: str, inputs: Sequence[str], feeds: Sequence[str], settin
     from pipeline.ingest.files import read_inputs
     from pipeline.load.warehouse import read_sql
 
-    with _history(settings) as wh:
-        known = set(wh.query_arrow(read_sql("known_doc_ids")).column(0).to_pylist())
-        known_files = set(wh.con.execute(read_sql("known_files")).fetchall())
-        states = _feed_states(wh) if feeds else {}
+    known: set[str] = set()
+    known_files: set[tuple] = set()
+    states: dict[str, FeedState] = {}
+    if inputs or feeds:  # history grows with the warehouse: not read for a run with nothing to read
+        with _history(settings) as wh:
+            known = set(wh.query_arrow(read_sql("known_doc_ids")).column(0).to_pylist())
+            known_files = set(wh.con.execute(read_sql("known_files")).fetchall())
+            states = _feed_states(wh) if feeds else {}
     out = read_inputs(inputs, settings, run_id, known, known_files)
     documents, quarantine, feed_states = out.documents, out.quarantine, []
     if feeds:
@@ -172,8 +176,10 @@ def clean_step(run_id: str, settings: Settings) -> dict[str, int]:
     directory = _dir(run_id, settings)
     documents = [d for d in read_records(directory, "documents", Document) if d.status == "ok"]
     since = utc_now() - timedelta(days=settings.recurring_line_window_days)
-    with _history(settings) as wh:
-        rows = wh.con.execute(read_sql("publisher_line_counts"), [since]).fetchall()
+    rows = []
+    if documents:
+        with _history(settings) as wh:
+            rows = wh.con.execute(read_sql("publisher_line_counts"), [since]).fetchall()
     out = clean_documents(documents, settings, run_id, RecurringLines(rows))
     write_records(directory, "clean_articles", out.articles, Article)
     write_records(directory, "boilerplate", out.boilerplate, BoilerplateSpan)
@@ -193,9 +199,12 @@ def dedup_step(run_id: str, settings: Settings) -> dict[str, int]:
 
     directory = _dir(run_id, settings)
     articles = read_records(directory, "clean_articles", Article)
-    with _history(settings) as wh:
-        signatures = from_arrow(wh.query_arrow(read_sql("signatures")), Signature)
-        links = from_arrow(wh.query_arrow(read_sql("duplicate_links")), DuplicateLink)
+    signatures: list[Signature] = []
+    links: list[DuplicateLink] = []
+    if articles:
+        with _history(settings) as wh:
+            signatures = from_arrow(wh.query_arrow(read_sql("signatures")), Signature)
+            links = from_arrow(wh.query_arrow(read_sql("duplicate_links")), DuplicateLink)
     index = DedupIndex.from_history(signatures, links, settings)
     out = deduplicate(articles, index, settings)
     write_records(directory, "dedup_articles", out.articles, Article)
