@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat as stat_mode
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,8 +36,9 @@ def expand_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*")
-                              if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+            # Sorted by path parts (Path's own order, without its slow comparisons).
+            yield from sorted((p for p in path.rglob("*")
+                               if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES), key=lambda p: p.parts)
         else:
             yield path
 
@@ -134,16 +137,26 @@ def split_unchanged(paths: list[Path], known_files: set[FileKey] | frozenset[Fil
     """(files not yet read as they are now, how many are unchanged): a stat each, no reads."""
     if not known_files:
         return list(paths), 0
-    fresh = [p for p in paths if _file_key(p) not in known_files]
+    folders: dict[Path, str] = {}
+    fresh = [p for p in paths if _file_key(p, folders) not in known_files]
     return fresh, len(paths) - len(fresh)
 
 
-def _file_key(path: Path) -> FileKey | None:
+def _file_key(path: Path, folders: dict[Path, str] | None = None) -> FileKey | None:
+    """(resolved path, size, mtime) as ingest stores them. ``folders`` caches resolved parent
+    folders: resolving every file's full path cost 46 us a file, most of a 100k rerun."""
+    path = path.expanduser()
     try:
-        stat = path.stat()
+        info = os.lstat(path)
+        if folders is None or stat_mode.S_ISLNK(info.st_mode):  # a link resolves to its target
+            info = path.stat()
+            return str(path.resolve()), info.st_size, info.st_mtime_ns
     except OSError:
         return None
-    return str(path.expanduser().resolve()), stat.st_size, stat.st_mtime_ns
+    parent = folders.get(path.parent)
+    if parent is None:
+        parent = folders[path.parent] = str(path.parent.resolve())
+    return os.path.join(parent, path.name), info.st_size, info.st_mtime_ns
 
 
 def _size(path: Path) -> int | None:
