@@ -111,8 +111,9 @@ def read_inputs(paths: Iterable[str | Path], settings: Settings, run_id: str,
     being read, so a run over a large unchanged folder costs a stat per file.
     """
     out = IngestOutput()
+    folders: dict[Path, str] = {}
     for path in expand_inputs(paths):
-        if known_files and _file_key(path) in known_files:
+        if known_files and _file_key(path, folders) in known_files:
             out.skipped_known += 1
             continue
         try:
@@ -142,13 +143,13 @@ def split_unchanged(paths: list[Path], known_files: set[FileKey] | frozenset[Fil
     return fresh, len(paths) - len(fresh)
 
 
-def _file_key(path: Path, folders: dict[Path, str] | None = None) -> FileKey | None:
+def _file_key(path: Path, folders: dict[Path, str]) -> FileKey | None:
     """(resolved path, size, mtime) as ingest stores them. ``folders`` caches resolved parent
     folders: resolving every file's full path cost 46 us a file, most of a 100k rerun."""
     path = path.expanduser()
     try:
         info = os.lstat(path)
-        if folders is None or stat_mode.S_ISLNK(info.st_mode):  # a link resolves to its target
+        if stat_mode.S_ISLNK(info.st_mode):  # a link resolves to its target
             info = path.stat()
             return str(path.resolve()), info.st_size, info.st_mtime_ns
     except OSError:

@@ -1,5 +1,5 @@
 """The unchanged-file check keys files exactly as ingest stores them (resolved path, size,
-mtime), whether the folder cache is used or not: plain files, links, relative paths, '..'."""
+mtime), through its folder cache: plain files, links, relative paths, '..'."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def test_cached_keys_equal_fully_resolved_keys(tmp_path, monkeypatch):
     paths = [*expand_inputs(["alias"]), real / "sub" / ".." / "a.txt"]
     folders: dict = {}
     cached = [_file_key(p, folders) for p in paths]
-    assert cached == [_file_key(p) for p in paths]
+    resolved = [(str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in paths]
+    assert cached == resolved
     assert (str(tmp_path.resolve() / "elsewhere.txt"), 5) == cached[1][:2]
     assert all(key[0].startswith(str(real.resolve())) for key in cached if "elsewhere" not in key[0])
 
@@ -30,7 +31,7 @@ def test_unchanged_files_are_set_aside_and_a_touched_one_is_not(tmp_path):
     for name in ("a.txt", "b.txt", "c.txt"):
         (tmp_path / name).write_text(name * 10, encoding="utf-8")
     paths = list(expand_inputs([tmp_path]))
-    known = {_file_key(p) for p in paths}
+    known = {_file_key(p, {}) for p in paths}
     (tmp_path / "b.txt").write_text("changed, and longer than before", encoding="utf-8")
     fresh, unchanged = split_unchanged(paths, known)
     assert [p.name for p in fresh] == ["b.txt"] and unchanged == 2
