@@ -249,4 +249,6 @@ def test_literal_prefilter_changes_no_date(monkeypatch):
     fast = [find_dates(t, a) for t in texts for a in anchors]
     monkeypatch.setattr(dates, "_FACTORS", [None] * len(dates._PATTERNS))
     full = [find_dates(t, a) for t in texts for a in anchors]
-    assert fast == full and sum(map(len, full)) > 500
+    # Without the read-only evaluation pages (a clone outside the workspace) the seeds alone
+    # still have dozens of dates: the floor is then theirs.
+    assert fast == full and sum(map(len, full)) > (500 if pages else 40)

@@ -224,7 +224,7 @@ def test_marker_finder_agrees_with_a_plain_search():
         expected = next((m.group(0) for m in (c.search(text) for c in compiled) if m), None)
         assert find(text) == expected, text
         flagged += expected is not None
-    assert flagged >= 5
+    assert flagged >= (5 if snippets_file.is_file() else 3)  # the seeds alone: 4 carry furniture
 
 
 def test_suites_on_two_processes_give_the_in_process_results(clean_warehouse, tmp_path):
