@@ -17,6 +17,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,6 +44,7 @@ from pipeline.records import (
 )
 from pipeline.settings import Settings
 from pipeline.staging import read_records, run_dir, write_records
+from pipeline.warm_quality import WarmQuality, worth_starting
 
 # The staged files of a finished batch, named after their Batch attribute. Quarantine is staged
 # per step (QUARANTINE_STEPS); sentences pass from entity to event extraction inside the extract
@@ -336,7 +338,8 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
 
     Input files are taken in batches of `settings.run_batch_documents`, each loaded as its own
     run, so memory stays bounded however many files arrive; the quality suites run once, at
-    the end.
+    the end, in a process started with the run (`pipeline.warm_quality`) when this one has
+    not imported great_expectations yet.
     """
     from pipeline.ingest.files import expand_inputs, split_unchanged
     from pipeline.load.warehouse import Warehouse, read_sql
@@ -351,22 +354,33 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
     batches = [files[i:i + size] for i in range(0, len(files), size)] or [[]]
     summary = RunSummary(run_id="", db_path=str(settings.db_path), skipped_known=unchanged)
     changed = False
-    for number, batch in enumerate(batches):
-        run_id = start_run(trigger, settings)
-        changed |= _run_batch(run_id, batch, list(feeds) if number == 0 else [], settings, trigger, progress,
-                              summary)
-        summary.run_id = run_id
-        summary.runs += 1
-    if run_quality and changed:  # unchanged tables give unchanged results
-        started = time.perf_counter()
-        outcome = quality_step(summary.run_id, settings, fail_on_critical=False)
-        summary.seconds["quality"] = round(time.perf_counter() - started, 3)
-        summary.report_path = outcome["report"]
-        summary.quality_failures = outcome["failures"]
-        summary.quality_warnings = outcome["warnings"]
-        if progress:
-            progress("quality", outcome)
+    with ExitStack() as stack:
+        warm = (stack.enter_context(WarmQuality()) if run_quality and (files or feeds) and worth_starting()
+                else None)
+        for number, batch in enumerate(batches):
+            run_id = start_run(trigger, settings)
+            changed |= _run_batch(run_id, batch, list(feeds) if number == 0 else [], settings, trigger,
+                                  progress, summary)
+            summary.run_id = run_id
+            summary.runs += 1
+        if run_quality and changed:  # unchanged tables give unchanged results
+            _quality(summary, settings, warm, progress)
     return summary
+
+
+def _quality(summary: RunSummary, settings: Settings, warm: WarmQuality | None,
+             progress: Callable[[str, dict[str, Any]], None] | None) -> None:
+    started = time.perf_counter()
+    if warm:
+        outcome = warm.run(summary.run_id, settings)
+    else:
+        outcome = quality_step(summary.run_id, settings, fail_on_critical=False)
+    summary.seconds["quality"] = round(time.perf_counter() - started, 3)
+    summary.report_path = outcome["report"]
+    summary.quality_failures = outcome["failures"]
+    summary.quality_warnings = outcome["warnings"]
+    if progress:
+        progress("quality", outcome)
 
 
 def _run_batch(run_id: str, inputs: list[str], feeds: list[str], settings: Settings, trigger: str,

@@ -54,18 +54,21 @@ def _norm(name: str) -> str:
     if not name.isascii():
         name = unicodedata.normalize("NFKD", name)
         name = "".join(ch for ch in name if not unicodedata.combining(ch))
-    name = name.casefold()
-    name = re.sub(r"^the\s+", "", name.replace("’", "'"))
-    return re.sub(r"[^\w']+", " ", name).strip()
+    name = _LEADING_THE.sub("", name.casefold().replace("’", "'"))
+    return _NON_WORD.sub(" ", name).strip()
+
+
+_LEADING_THE = re.compile(r"^the\s+")
+_NON_WORD = re.compile(r"[^\w']+")
 
 
 _DEMONYM_ENDING = re.compile(r"(?:an|ans|ese|ish|i|is)$")
 
 
 def _is_latin_name(name: str) -> bool:
-    return len(name) >= 4 and name[0].isupper() and all(
+    return len(name) >= 4 and name[0].isupper() and (name.isascii() or all(
         ch.isascii() or unicodedata.category(ch).startswith("M") or ch.isalpha() and ord(ch) < 0x250
-        for ch in name)
+        for ch in name))
 
 
 class Gazetteer:

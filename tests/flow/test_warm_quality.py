@@ -1,0 +1,66 @@
+"""The quality step run by the process started with the run gives what the step gives in-process."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from pipeline import flow
+from pipeline.errors import WarehouseError
+from pipeline.flow import quality_step, run_pipeline
+from pipeline.warm_quality import WarmQuality
+from tests.conftest import SEEDS_DIR, make_settings
+
+
+def _stored(db, run_id):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT suite, expectation, success FROM quality_results WHERE run_id = ? "
+                           "ORDER BY 1, 2", [run_id]).fetchall()
+
+
+def test_the_warm_process_gives_the_in_process_outcome(tmp_path):
+    settings = make_settings(tmp_path)
+    summary = run_pipeline([str(SEEDS_DIR)], [], settings, run_quality=False)
+    with WarmQuality() as warm:
+        outcome = warm.run(summary.run_id, settings)
+    stored = _stored(settings.db_path, summary.run_id)
+    here = quality_step(summary.run_id, settings, out_dir=tmp_path / "here", fail_on_critical=False)
+    assert outcome["expectations"] == here["expectations"] == len(stored) > 100
+    assert (outcome["failures"], outcome["warnings"]) == (here["failures"], here["warnings"])
+    assert _stored(settings.db_path, summary.run_id) == stored  # same rows, written once
+    assert "<html" in (tmp_path / "reports" / "quality.html").read_text(encoding="utf-8").lower()
+
+
+def test_leaving_without_a_request_stops_the_process():
+    warm = WarmQuality()
+    with warm:
+        pass
+    assert not warm._process.is_alive() and warm._process.exitcode is not None
+
+
+def test_an_error_in_the_quality_process_is_raised_in_the_parent(tmp_path):
+    (tmp_path / "not-a-folder").write_text("a file where the warehouse folder should be", encoding="utf-8")
+    settings = make_settings(tmp_path, db_path=tmp_path / "not-a-folder" / "news.duckdb")
+    with WarmQuality() as warm, pytest.raises(WarehouseError, match="cannot create the warehouse folder"):
+        warm.run("run-x", settings)
+
+
+def test_run_pipeline_validates_in_the_warm_process_when_it_has_one(tmp_path, monkeypatch):
+    # This test process has imported great_expectations already; pretend it has not, so the
+    # run starts the warm process as a fresh `newsmon run` would.
+    started = []
+    monkeypatch.setattr(flow, "worth_starting", lambda: True)
+    real = flow.WarmQuality
+
+    def recording():
+        started.append(real())
+        return started[-1]
+
+    monkeypatch.setattr(flow, "WarmQuality", recording)
+    settings = make_settings(tmp_path)
+    summary = run_pipeline([str(SEEDS_DIR)], [], settings)
+    assert len(started) == 1 and started[0]._process.exitcode == 0
+    assert summary.report_path and summary.quality_failures == []
+    assert len(_stored(settings.db_path, summary.run_id)) > 100
+    again = run_pipeline([str(SEEDS_DIR)], [], settings)  # nothing new: no process, no quality
+    assert len(started) == 1 and again.report_path is None and again.documents == 0
