@@ -1,6 +1,7 @@
 """End-to-end throughput beside the spaCy-only ceiling, measured in the same run.
 
     .venv/bin/python benchmarks/pipeline_bench.py --n 1000 [--processes 2] [--scaling 1000,10000]
+    .venv/bin/python benchmarks/pipeline_bench.py --n 10000 --language en --repeat 3
 
 For each N: builds a corpus (benchmarks/corpus.py), runs the whole pipeline in-process into a
 fresh DuckDB (`pipeline.flow.run_pipeline`, quality suites included), then the spaCy model
@@ -169,6 +170,41 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
             "incremental": incremental}
 
 
+def repeated(n: int, repeat: int, processes: int, language: str | None) -> None:
+    """Pipeline and ceiling alternately, `repeat` times over one corpus, each pipeline run into a
+    fresh warehouse: on a shared machine one pair can be off by 10% either way, the median less.
+    The model stays loaded in this process after the first run, as in a long-lived worker."""
+    import shutil
+    import statistics
+
+    from pipeline.flow import run_pipeline
+    from pipeline.settings import load_settings
+
+    tmp = Path(tempfile.mkdtemp(prefix=f"newsmon-bench-{n}-"))
+    corpus = build(tmp / "corpus", n, language=language)
+    print(f"\n== N={n:,}{f' ({language} only)' if language else ''}, {repeat} pipeline/ceiling pairs: "
+          f"{corpus.html_files} HTML pages, {len(corpus.planted)} planted duplicates", flush=True)
+    pairs = []
+    for i in range(repeat):
+        run = tmp / f"run{i}"
+        settings = load_settings(env={}, db_path=run / "news.duckdb", staging_dir=run / "staging",
+                                 reports_dir=run / "reports", nlp_processes=processes)
+        started = time.perf_counter()
+        summary = run_pipeline([str(corpus.folder)], [], settings, trigger="bench")
+        pipeline_seconds = time.perf_counter() - started
+        model_seconds = ceiling(corpus.texts, settings)
+        pairs.append((pipeline_seconds, model_seconds))
+        print(f"  pair {i + 1}: pipeline {pipeline_seconds:.1f}s ({n / pipeline_seconds:.1f}/s, entities "
+              f"{summary.entities}, events {summary.events}), ceiling {model_seconds:.1f}s "
+              f"({n / model_seconds:.1f}/s), ratio {model_seconds / pipeline_seconds:.2f}", flush=True)
+        shutil.rmtree(run, ignore_errors=True)
+    ratios = [m / p for p, m in pairs]
+    print(f"median: pipeline {statistics.median(p for p, _ in pairs):.1f}s, ceiling "
+          f"{statistics.median(m for _, m in pairs):.1f}s, ratio {statistics.median(ratios):.2f} "
+          f"(range {min(ratios):.2f}-{max(ratios):.2f})")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1000)
@@ -183,7 +219,12 @@ def main() -> None:
     parser.add_argument("--ceiling-up-to", type=int, metavar="N",
                         help="time the ceiling only for sizes up to N (the model alone costs the same per "
                              "article at any size; at 100k it would add ~50 minutes)")
+    parser.add_argument("--repeat", type=int, metavar="K",
+                        help="time pipeline and ceiling alternately K times at --n and print the median ratio")
     args = parser.parse_args()
+    if args.repeat:
+        repeated(args.n, args.repeat, args.processes, args.language)
+        return
     sizes = [int(s) for s in args.scaling.split(",")] if args.scaling else [args.n]
     rows = [bench(n, args.processes, args.keep, args.steps, args.language,
                   not args.no_ceiling and (args.ceiling_up_to is None or n <= args.ceiling_up_to),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 import duckdb
 import pytest
 
 from pipeline import flow
 from pipeline.errors import WarehouseError
 from pipeline.flow import quality_step, run_pipeline
-from pipeline.warm_quality import WarmQuality
+from pipeline.warm_quality import IMPORT_NICENESS, WarmQuality
 from tests.conftest import SEEDS_DIR, make_settings
 
 
@@ -64,3 +68,29 @@ def test_run_pipeline_validates_in_the_warm_process_when_it_has_one(tmp_path, mo
     assert len(_stored(settings.db_path, summary.run_id)) > 100
     again = run_pipeline([str(SEEDS_DIR)], [], settings)  # nothing new: no process, no quality
     assert len(started) == 1 and again.report_path is None and again.documents == 0
+
+
+def _thread_niceness(pid: int) -> dict[int, int]:
+    out = {}
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended
+            continue
+        out[int(stat.parent.name)] = int(fields[16])  # field 19 of stat: nice
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="per-thread niceness is read from /proc")
+def test_the_imports_run_at_low_priority_and_the_main_thread_does_not():
+    with WarmQuality() as warm:
+        pid = warm._process.pid
+        seen: dict[int, int] = {}
+        for _ in range(1000):  # until the import thread has lowered its own priority
+            seen = _thread_niceness(pid)
+            if len(set(seen.values())) > 1:
+                break
+            time.sleep(0.01)
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert seen.get(pid) == ours  # the main thread, which runs the step and forks its workers
+    assert min(19, ours + IMPORT_NICENESS) in [n for tid, n in seen.items() if tid != pid]
