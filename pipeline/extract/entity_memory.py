@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.extract.entity_text import fold, is_acronym, reject_reason
-from pipeline.extract.entity_types import Candidate
+from pipeline.extract.entity_types import Candidate, top_label
 from pipeline.extract.gazetteer import Gazetteer
 from pipeline.records import Entity
 
@@ -35,10 +35,10 @@ def trusted_lexicon(cands: list[Candidate], known: list[Entity], gaz: Gazetteer)
         for alias in {e.canonical_name, *e.aliases}:
             votes[alias][e.entity_type] += max(1, e.mention_count)
     surnames = {fold(s.split()[-1]) for s, v in votes.items()
-                if len(s.split()) >= 2 and v.most_common(1)[0][0] == "PERSON"}
+                if len(s.split()) >= 2 and top_label(v)[0] == "PERSON"}
     lexicon: dict[str, str] = {}
     for surface, v in votes.items():
-        label, n = v.most_common(1)[0]
+        label, n = top_label(v)
         if reject_reason(surface, label) or len(surface.split()) > _MAX_NAME_WORDS:
             continue
         words = surface.split()

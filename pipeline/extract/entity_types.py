@@ -20,6 +20,12 @@ _BATCH_MIN_VOTES = 3
 _BATCH_MIN_SHARE = 0.75
 
 
+def top_label(votes: Counter[str]) -> tuple[str, int]:
+    """The most voted label; a tie goes to the label that sorts last, not to the one counted
+    first, which follows the order of article ids (they derive from file paths)."""
+    return max(votes.items(), key=lambda item: (item[1], item[0]))
+
+
 @dataclass
 class Candidate:
     """An entity span before resolution (offsets into the article body)."""
@@ -105,7 +111,7 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
     for (_, key), group in by_article.items():
         if len(group) != 1:
             continue
-        label, n = batch_votes[key].most_common(1)[0]
+        label, n = top_label(batch_votes[key])
         total = sum(batch_votes[key].values())
         if label != group[0].label and n >= _BATCH_MIN_VOTES and n / total >= _BATCH_MIN_SHARE:
             group[0].label = label
