@@ -205,3 +205,52 @@ class LiteralIndex:
             for _, ids in automaton.iter(haystack):
                 found.update(ids)
         return found
+
+
+# --- caseless scanning -------------------------------------------------------------------
+# Python's re compares case-insensitively character by character: an IGNORECASE pattern scans
+# text 2-4x slower than the same pattern written in lower case scans lower-cased text. ``fold``
+# keeps every offset (only "İ" lower-cases to two characters, and it is mapped first), so the
+# twin's spans over the folded text are spans of the original. Exact for patterns whose cased
+# letters are ASCII: a character matches an ASCII letter under IGNORECASE exactly when it folds
+# to it, and folding never moves a character in or out of \w, \s or \d (both checked over all
+# of Unicode in tests/test_regex_prefilter.py). Non-ASCII cased letters are not: "ς" matches "Σ"
+# under IGNORECASE but lower-cases to itself.
+# Sources lower-casing could change: \S \W \D \B \A \Z, letters written as escapes (\x41,
+# \u0041, \101; back-references go too), and case-sensitive groups inside, (?-i:...).
+_UNSAFE_SOURCE = re.compile(r"\\(?:[A-Z]|x|u|[0-7])|\(\?-")
+
+
+def _cased_non_ascii(source: str) -> bool:
+    return any(not c.isascii() and c.lower() != c.upper() for c in source)
+
+
+def lowered_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A case-sensitive twin of an IGNORECASE pattern for ``fold``-ed text, or None when the
+    pattern is case-sensitive or its source cannot be lower-cased safely."""
+    if not pattern.flags & re.IGNORECASE or _UNSAFE_SOURCE.search(pattern.pattern) \
+            or _cased_non_ascii(pattern.pattern):
+        return None
+    source = pattern.pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P=")
+    try:
+        return re.compile(source, pattern.flags & ~re.IGNORECASE)
+    except re.error:
+        return None
+
+
+def finditer_folded(pattern: re.Pattern[str], twin: re.Pattern[str] | None, text: str,
+                    folded: str) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))``, found with ``twin`` over ``folded`` when there is one.
+
+    Each span the twin finds is matched again on ``text`` with ``pattern`` itself, so groups
+    and letter case are the text's own; if any span disagrees the plain scan is returned.
+    """
+    if twin is None or len(folded) != len(text):
+        return list(pattern.finditer(text))
+    found = []
+    for candidate in twin.finditer(folded):
+        m = pattern.match(text, candidate.start())
+        if m is None or m.end() != candidate.end():
+            return list(pattern.finditer(text))
+        found.append(m)
+    return found

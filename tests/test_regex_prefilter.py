@@ -19,7 +19,15 @@ import pytest
 
 from pipeline.clean.engine import split_sentences
 from pipeline.clean.rules import load_rules
-from pipeline.regex_prefilter import LiteralIndex, could_match, fold, required_factors
+from pipeline.extract.dates import _PATTERNS as DATE_PATTERNS
+from pipeline.regex_prefilter import (
+    LiteralIndex,
+    could_match,
+    finditer_folded,
+    fold,
+    lowered_twin,
+    required_factors,
+)
 from pipeline.text import normalise_for_hash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,3 +151,72 @@ def test_literal_index_agrees_with_each_patterns_own_check():
         possible = index.possible(text)
         for i, rule in enumerate(RULES):
             assert (i in possible) == could_match(rule.factors, rule.folded, text, fold(text)), (rule.label, text)
+
+
+# --- caseless scanning (lowered_twin / finditer_folded) ------------------------------------
+# The case-insensitive date patterns (all have twins) and, for more shapes, the rules that do.
+DATE_CASELESS = [p for _, p in DATE_PATTERNS if p.flags & re.IGNORECASE]
+CASELESS = DATE_CASELESS + [r.regex for r in RULES if r.folded and lowered_twin(r.regex) is not None]
+# Non-ASCII characters IGNORECASE matches to ASCII letters, put in at random by _exotic.
+_SPECIALS = {"s": "\u017f", "i": "\u0131", "k": "\u212a", "I": "\u0130"}
+
+
+def _exotic(text: str, rng: random.Random) -> str:
+    return "".join(_SPECIALS[c] if c in _SPECIALS and rng.random() < 0.2 else c for c in text)
+
+
+def _spans(matches) -> list:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+def test_folding_keeps_case_matches_and_character_classes_over_all_of_unicode():
+    """What finditer_folded's exactness rests on: a character folding to an ASCII letter matches
+    it under IGNORECASE, and folding keeps every character in or out of \\w, \\s and \\d."""
+    classes = [re.compile(c) for c in (r"\w", r"\s", r"\d")]
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        char = chr(cp)
+        folded = fold(char)
+        assert len(folded) == 1, hex(cp)
+        if folded.isascii() and folded.isalpha():
+            assert re.fullmatch(folded, char, re.IGNORECASE), hex(cp)
+        for cls in classes:
+            assert bool(cls.fullmatch(char)) == bool(cls.fullmatch(folded)), (hex(cp), cls.pattern)
+
+
+@pytest.mark.parametrize("pattern", CASELESS, ids=[p.pattern[:40] for p in CASELESS])
+def test_twin_finds_what_the_pattern_finds_in_generated_text(pattern):
+    twin = lowered_twin(pattern)
+    assert twin is not None
+    rng = random.Random(pattern.pattern)
+    tree = list(sre_parse.parse(pattern.pattern, pattern.flags))
+    matched = 0
+    for _ in range(200):
+        core = _generate(tree, rng)
+        for text in (core, f"On {core}, and then {_generate(tree, rng)} more"):
+            text = _exotic(_recase(text, rng), rng)
+            expected = list(pattern.finditer(text))
+            matched += bool(expected)
+            assert _spans(finditer_folded(pattern, twin, text, fold(text))) == _spans(expected), text
+    assert matched > 0, "the generator never produced a match"
+
+
+def test_every_caseless_date_pattern_has_a_twin():
+    assert DATE_CASELESS and all(lowered_twin(p) is not None for p in DATE_CASELESS)
+
+
+def test_a_twin_that_disagrees_falls_back_to_the_pattern():
+    pattern = re.compile("next week", re.IGNORECASE)
+    text = "NEXT WEEK and next week"
+    wrong = re.compile("and")  # finds a span the pattern does not match there
+    assert _spans(finditer_folded(pattern, wrong, text, fold(text))) == _spans(pattern.finditer(text))
+    assert [m.group(0) for m in finditer_folded(pattern, lowered_twin(pattern), text, fold(text))] == [
+        "NEXT WEEK", "next week"]  # the text's own case, not the folded one
+
+
+def test_no_twin_where_lower_casing_the_source_would_change_it():
+    for source in (r"\Sday", r"\x41m", r"(a)\1", r"(?-i:May) day", "\u03c3\u03b9"):
+        assert lowered_twin(re.compile(source, re.IGNORECASE)) is None, source
+    assert lowered_twin(re.compile("today")) is None  # already case-sensitive
+    assert lowered_twin(re.compile(r"(?P<w>Mon)day\b", re.IGNORECASE)).pattern == r"(?P<w>mon)day\b"

@@ -252,3 +252,22 @@ def test_literal_prefilter_changes_no_date(monkeypatch):
     # Without the read-only evaluation pages (a clone outside the workspace) the seeds alone
     # still have dozens of dates: the floor is then theirs.
     assert fast == full and sum(map(len, full)) > (500 if pages else 40)
+
+
+def test_case_insensitive_forms_are_found_as_without_the_lowered_twins(monkeypatch):
+    """find_dates scans its case-insensitive patterns as lower-case twins over folded text
+    (pipeline.regex_prefilter.finditer_folded): on the seeds and their upper-, swapped- and
+    title-cased copies it finds the same expressions, with the text's own case, as the plain scan."""
+    import pipeline.extract.dates as dates
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += [f(t) for t in texts for f in (str.upper, str.swapcase, str.title)]
+    texts.append("They met on Jan. 10. THREE WEEKS LATER they met again. Today the ministers meet in "
+                 "Geneva, the \u017fame day as NEXT WEEK.")
+    anchor = date(2022, 1, 10)
+    fast = [find_dates(t, anchor) for t in texts]
+    monkeypatch.setattr(dates, "_TWINS", [None] * len(dates._TWINS))
+    plain = [find_dates(t, anchor) for t in texts]
+    assert fast == plain
+    assert sum(e.kind in ("relative", "chained") for found in fast for e in found) > 20  # caseless forms occur
+    assert [e.text for e in fast[-1]] == ["Jan. 10", "THREE WEEKS LATER", "Today", "the \u017fame day", "NEXT WEEK"]
