@@ -60,5 +60,28 @@ class Cluster:
 
 
 def _most_used(counts: Counter[str], options: list[str]) -> str:
-    """Most frequent, then longest, then alphabetical: deterministic for the same input."""
-    return min(options, key=lambda s: (-counts[s], -len(s), s))
+    """Most frequent, then one whose every word has a letter ("Miller RA" before "Miller RA ."),
+    then longest, then alphabetical: deterministic for the same input."""
+    return min(options, key=lambda s: (-counts[s], not _all_words_lettered(s), -len(s), s))
+
+
+def _all_words_lettered(surface: str) -> bool:
+    return all(any(ch.isalpha() for ch in word) for word in surface.split())
+
+
+def merge_clusters(clusters: list[Cluster]) -> Cluster:
+    """One cluster for clusters that came to share an entity id (their mentions already carry
+    it): surfaces added up, the rest from the most mentioned, whatever order they come in."""
+    if len(clusters) == 1:
+        return clusters[0]
+    ordered = sorted(clusters, key=lambda cl: (-sum(cl.surfaces.values()), sorted(cl.surfaces),
+                                               cl.canonical_hint or ""))
+    first = ordered[0]
+    surfaces: Counter[str] = Counter()
+    for cl in ordered:
+        surfaces.update(cl.surfaces)
+    return Cluster(first.entity_type, first.id_key, surfaces=surfaces,
+                   known=next((cl.known for cl in ordered if cl.known is not None), None),
+                   place=next((cl.place for cl in ordered if cl.place is not None), None),
+                   country_code=next((cl.country_code for cl in ordered if cl.country_code), None),
+                   canonical_hint=next((cl.canonical_hint for cl in ordered if cl.canonical_hint), None))

@@ -26,15 +26,26 @@ _SURNAME_PARTICLE = re.compile(r"^(?:al|el|ul|bin|ibn|van|von|de|da|di|du|le|la)
 
 
 def name_parts(surface: str) -> list[str]:
-    words = [w for w in surface.replace(",", " ").split() if w.lower() not in _SUFFIXES]
+    """The words of a name, without suffixes and without tokens that have no letter: "Miller
+    RA ." and "Klaus Meine 22" (glued references and captions) end in no surname."""
+    words = [w for w in surface.replace(",", " ").split()
+             if w.lower() not in _SUFFIXES and any(ch.isalpha() for ch in w)]
     return words or surface.split()
 
 
+def _folded(text: str) -> str:
+    """``fold``, or the case-folded text where fold leaves nothing (it keeps Latin letters only:
+    every Cyrillic name would share the empty key)."""
+    return fold(text) or " ".join(text.casefold().split())
+
+
 def surname_key(word: str) -> str:
-    return _SURNAME_PARTICLE.sub("", fold(word))
+    return _SURNAME_PARTICLE.sub("", _folded(word))
 
 
 def given_compatible(a: str, b: str) -> bool:
+    if a.casefold() == b.casefold():
+        return True
     fa, fb = fold(a), fold(b)
     if not fa or not fb:
         return False
@@ -73,7 +84,7 @@ class PersonResolver:
             self.by_surname[key].append(cl)
         if len(parts) >= 2:
             self.full_names[id(cl)].append(parts)
-            self.given[id(cl)].add(fold(parts[0]))
+            self.given[id(cl)].add(_folded(parts[0]))
 
     def _compatible(self, cl: Cluster, parts: list[str]) -> bool:
         names = self.full_names[id(cl)]
@@ -86,7 +97,7 @@ class PersonResolver:
         if candidates:
             cl = candidates[0]
         else:
-            cl = self._new(fold(" ".join(parts)))
+            cl = self._new(_folded(" ".join(parts)))
         self._remember(cl, parts)
         return cl
 
@@ -119,7 +130,7 @@ class PersonResolver:
                 resolved[c.article_id][id(out[id(c)])] = out[id(c)]
         for c in short:
             if not self.full_names[id(out[id(c)])]:
-                word = fold(name_parts(c.surface)[-1])
+                word = _folded(name_parts(c.surface)[-1])
                 named = [cl for cl in resolved[c.article_id].values() if word in self.given[id(cl)]]
                 if len(named) == 1:
                     out[id(c)] = named[0]
@@ -138,7 +149,7 @@ class PersonResolver:
         if len(local) == 1:
             return local[0]
         if not local:
-            given = [cl for cl in article_clusters if fold(word) in self.given[id(cl)]]
+            given = [cl for cl in article_clusters if _folded(word) in self.given[id(cl)]]
             if len(given) == 1:
                 return given[0]
         corpus = [cl for cl in self.by_surname[key] if self.full_names[id(cl)]]

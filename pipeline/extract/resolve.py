@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pipeline.extract.entity_clusters import Cluster
+from pipeline.extract.entity_clusters import Cluster, merge_clusters
 from pipeline.extract.entity_persons import PersonResolver
 from pipeline.extract.entity_text import acronym_key, initials, is_acronym, name_key
 from pipeline.extract.entity_types import Candidate
@@ -141,12 +141,14 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer) -> tupl
             for c in group:
                 assigned[id(c)].country_code = assigned[id(c)].country_code or gaz.demonym_country(c.surface)
 
-    entities: dict[str, Entity] = {}
+    # Two clusters can derive one id (names that fold alike); their entity is built from both,
+    # not from whichever the first article id met.
+    by_id: dict[str, dict[int, Cluster]] = defaultdict(dict)
     mentions = []
     for c in sorted(cands, key=lambda c: (c.article_id, c.start)):
         cl = assigned[id(c)]
-        if cl.entity_id not in entities:
-            entities[cl.entity_id] = cl.to_entity()
+        by_id[cl.entity_id][id(cl)] = cl
         mentions.append(EntityMention(c.article_id, cl.entity_id, c.surface, c.start, c.end,
                                       c.sentence_index, cl.entity_type))
-    return sorted(entities.values(), key=lambda e: e.entity_id), mentions
+    entities = [merge_clusters(list(group.values())).to_entity() for _, group in sorted(by_id.items())]
+    return entities, mentions

@@ -195,3 +195,54 @@ def test_sentences_split_at_paragraphs_and_glued_full_stops():
     spans = [text[s:e] for s, e in rule_sentences(text)]
     assert spans == ["Headline without a stop", "They met in the Cold War.", "The NATO-Russia Council did not.",
                      "U.S. officials agreed."]
+
+
+def _entities_by_mention(cands, gaz, rename=lambda a: a):
+    for c in cands:
+        c.article_id = rename(c.article_id)
+    entities, mentions = resolve(cands, [], gaz)
+    named = {e.entity_id: e for e in entities}
+    assert len(named) == len(entities)  # one row per id
+    return {(m.article_id, m.start_char): (named[m.entity_id].canonical_name, tuple(sorted(named[m.entity_id].aliases)))
+            for m in mentions}
+
+
+def test_a_name_with_a_letterless_tail_is_the_same_person_whatever_the_article_ids():
+    """Glued references ("Miller RA ." before a reference number) once made a second cluster
+    with the same id; the entity row then came from whichever article id sorted first."""
+    gaz = load_gazetteer()
+    bodies = {"a": "Miller RA said the results held.", "b": "Smith J, Miller RA . (2019) Vaccines."}
+
+    def cands():
+        return [cand("a", bodies["a"], "Miller RA", "PERSON"), cand("b", bodies["b"], "Miller RA .", "PERSON")]
+
+    plain = _entities_by_mention(cands(), gaz)
+    swapped = _entities_by_mention(cands(), gaz, rename={"a": "z", "b": "a"}.get)
+    assert {k[1]: v for k, v in plain.items()} == {k[1]: v for k, v in swapped.items()}
+    assert set(plain.values()) == {("Miller RA", ("Miller RA", "Miller RA ."))}
+
+
+def test_names_in_other_scripts_do_not_share_one_key():
+    """fold keeps Latin letters only: two Cyrillic names once both folded to "" and became one
+    entity. A surname alone still joins the full name the article uses."""
+    gaz = load_gazetteer()
+    body = "Иван Петров встретил Сергея. Сергей Иванов ответил. Иванов ушёл."
+    found = resolve([cand("a", body, "Иван Петров", "PERSON"), cand("a", body, "Сергей Иванов", "PERSON"),
+                     cand("a", body, "Иванов", "PERSON", nth=1)], [], gaz)
+    entities, mentions = found
+    assert sorted(e.canonical_name for e in entities) == ["Иван Петров", "Сергей Иванов"]
+    ids = {m.surface: m.entity_id for m in mentions}
+    assert ids["Иванов"] == ids["Сергей Иванов"] != ids["Иван Петров"]
+
+
+def test_clusters_sharing_an_id_merge_the_same_in_any_order():
+    from collections import Counter
+
+    from pipeline.extract.entity_clusters import Cluster, merge_clusters
+
+    a = Cluster("ORG", "k", surfaces=Counter({"Acme Corp": 2}))
+    b = Cluster("ORG", "k", surfaces=Counter({"ACME Corp.": 2, "Acme Corp": 1}), country_code="US")
+    one, other = merge_clusters([a, b]).to_entity(), merge_clusters([b, a]).to_entity()
+    assert one == other
+    assert one.canonical_name == "Acme Corp" and one.aliases == ["ACME Corp.", "Acme Corp"]
+    assert one.country_code == "US"
