@@ -221,7 +221,7 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
     """Entities (one NLP parse), then dated events from the same sentences and mentions."""
     from pipeline.extract.dates import resolve_anchor
     from pipeline.extract.entities import extract_entities
-    from pipeline.extract.events import extract_events
+    from pipeline.extract.events import extract_events, start_own_dates
     from pipeline.staging import from_arrow
 
     directory = _dir(run_id, settings)
@@ -236,11 +236,18 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
         known_entities = from_arrow(wh.query_arrow("SELECT * FROM entities"), Entity)
         known_events = from_arrow(wh.query_arrow("SELECT * FROM events"), Event)
         known_event_mentions = from_arrow(wh.query_arrow("SELECT * FROM event_mentions"), EventMention)
-    ents = extract_entities(articles, settings, known_entities)
-    by_id = {e.entity_id: e for e in known_entities}
-    by_id.update({e.entity_id: e for e in ents.entities})
-    evs = extract_events(articles, ents.sentences, ents.mentions, list(by_id.values()), settings,
-                         known_events, known_event_mentions)
+    # Events' per-article date finding starts on the workers while entities are resolved here.
+    own_dates = []
+    try:
+        ents = extract_entities(articles, settings, known_entities,
+                                alongside=lambda: own_dates.append(start_own_dates(articles, settings)))
+        by_id = {e.entity_id: e for e in known_entities}
+        by_id.update({e.entity_id: e for e in ents.entities})
+        evs = extract_events(articles, ents.sentences, ents.mentions, list(by_id.values()), settings,
+                             known_events, known_event_mentions, own_dates=own_dates[0] if own_dates else None)
+    finally:
+        for started in own_dates:
+            started.close()
     write_records(directory, "articles", articles, Article)
     write_records(directory, "entities", ents.entities, Entity)
     write_records(directory, "mentions", ents.mentions, EntityMention)

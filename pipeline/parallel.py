@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -19,7 +19,7 @@ T = TypeVar("T")
 
 # The work of the fan-out in progress; forked workers see the value it had when they forked.
 _WORK: list[Callable[[range], list]] = []
-_LOCK = threading.Lock()  # one fan-out at a time per process: _WORK is shared
+_LOCK = threading.Lock()  # one fork at a time per process: _WORK is shared
 
 
 def _run(indices: range) -> list:
@@ -34,19 +34,62 @@ def fork_map(work: Callable[[range], list[T]], n: int, processes: int, *, min_it
     small batch). Chunks are handed out as workers free up; ``max_chunk`` caps their size for
     slow items, so that the last chunk does not keep one core busy while the others idle.
     """
+    with start_fork_map(work, n, processes, min_items=min_items, chunks_per_process=chunks_per_process,
+                        max_chunk=max_chunk) as started:
+        return started.result()
+
+
+class StartedMap:
+    """A fork_map whose workers are running: this process may do other work until ``result()``.
+
+    Use it as a context manager so that the workers are stopped if that other work fails.
+    """
+
+    def __init__(self, work: Callable[[range], list[T]], n: int, pool: ProcessPoolExecutor | None,
+                 parts: Iterator[list[T]] | None) -> None:
+        self._work, self._n, self._pool, self._parts = work, n, pool, parts
+
+    def result(self) -> list[T]:
+        if self._pool is None or self._parts is None:
+            return self._work(range(self._n))
+        try:
+            return [item for part in self._parts for item in part]
+        except BrokenProcessPool:
+            return self._work(range(self._n))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> StartedMap:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start_fork_map(work: Callable[[range], list[T]], n: int, processes: int, *, min_items: int = 1,
+                   chunks_per_process: int = 8, max_chunk: int | None = None) -> StartedMap:
+    """fork_map's workers forked and handed their chunks now, the results collected later."""
     if processes <= 1 or n < max(2, min_items):
-        return work(range(n))
+        return StartedMap(work, n, None, None)
     step = max(1, n // (processes * chunks_per_process))
     if max_chunk:
         step = min(step, max_chunk)
     chunks = [range(start, min(n, start + step)) for start in range(0, n, step)]
     with _LOCK:
+        # With fork, the pool forks all its workers at the first submit (map submits every
+        # chunk at once), so once map returns they hold ``work`` and _WORK can move on.
         _WORK.append(work)
+        pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
         try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(processes, mp_context=context) as pool:
-                return [item for part in pool.map(_run, chunks) for item in part]
+            parts = pool.map(_run, chunks)
         except BrokenProcessPool:
-            return work(range(n))
+            pool.shutdown(wait=True, cancel_futures=True)
+            return StartedMap(work, n, None, None)
         finally:
             _WORK.pop()
+    return StartedMap(work, n, pool, parts)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 
 from pipeline.clean import clean_documents
 from pipeline.extract.entities import extract_entities
-from pipeline.extract.events import extract_events
+from pipeline.extract.events import extract_events, start_own_dates
 from pipeline.ingest.files import read_inputs
-from pipeline.parallel import fork_map
+from pipeline.parallel import fork_map, start_fork_map
 from tests.conftest import SEED_FILES
 
 
@@ -63,3 +64,51 @@ def test_extraction_on_two_processes_equals_in_process(settings):
 
     sequential, parallel = extract(1), extract(2)
     assert all(sequential) and parallel == sequential
+
+
+def test_a_started_map_runs_while_this_process_works_on():
+    parent_pid = os.getpid()
+
+    def work(indices: range) -> list[tuple[int, float]]:
+        return [(os.getpid(), time.monotonic()) for _ in indices]
+
+    with start_fork_map(work, 200, 2) as started:
+        here = time.monotonic()
+        time.sleep(0.5)  # this process's own work
+        found = started.result()
+    assert len(found) == 200 and parent_pid not in {pid for pid, _ in found}
+    assert min(t for _, t in found) < here + 0.5  # the workers did not wait for result()
+
+
+def test_a_started_map_never_collected_is_stopped_on_exit():
+    def work(indices: range) -> list[int]:
+        time.sleep(0.05)
+        return list(indices)
+
+    with start_fork_map(work, 400, 2) as started:
+        workers = list(started._pool._processes.values())
+    assert workers and all(not p.is_alive() for p in workers)
+
+
+def test_a_started_map_with_a_dead_worker_is_redone_here():
+    parent_pid = os.getpid()
+
+    def work(indices: range) -> list[int]:
+        if os.getpid() != parent_pid:
+            os._exit(1)
+        return list(indices)
+
+    with start_fork_map(work, 100, 2) as started:
+        assert started.result() == list(range(100))
+
+
+def test_dates_started_alongside_give_the_events_found_without(settings):
+    docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
+    articles = clean_documents(docs, settings, "r").articles
+    run = settings.replace(nlp_processes=2, nlp_parallel_min_texts=1)
+    started = []
+    ents = extract_entities(articles, run, [], alongside=lambda: started.append(start_own_dates(articles, run)))
+    assert len(started) == 1
+    ahead = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [], own_dates=started[0])
+    plain = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [])
+    assert ahead.event_mentions and ahead == plain

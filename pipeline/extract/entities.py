@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.extract.entity_memory import find_remembered, trusted_lexicon
@@ -112,8 +113,8 @@ def _in_model_language(article: Article, lang: str) -> bool:
     return article.language in (None, "", lang) or article.word_count < _MIN_WORDS_TRUSTED_LANGUAGE
 
 
-def extract_entities(articles: list[Article], settings: Settings,
-                     known_entities: list[Entity]) -> EntityOutput:
+def extract_entities(articles: list[Article], settings: Settings, known_entities: list[Entity],
+                     alongside: Callable[[], object] | None = None) -> EntityOutput:
     """Entities, mentions and sentences for the articles of one batch.
 
     Articles with ``is_duplicate=True`` are skipped: the model never runs on a duplicate
@@ -121,6 +122,9 @@ def extract_entities(articles: list[Article], settings: Settings,
     another language than the model's get rule-based sentences and no entities. ``known_entities`` are the warehouse's
     entities: names resolve to their ids, and their names are found again where the model
     misses them. Bodies longer than ``settings.nlp_max_chars`` are cut for NER only.
+
+    ``alongside`` is called once the work left is this process's alone (the batch-wide type
+    votes and resolution): work it starts on the other cores overlaps with it.
     """
     live = [a for a in articles if not a.is_duplicate]
     if not live:
@@ -164,6 +168,8 @@ def extract_entities(articles: list[Article], settings: Settings,
 
     for found in fork_map(remembered, len(live), settings.nlp_processes, min_items=settings.nlp_parallel_min_texts):
         cands.extend(found)
+    if alongside is not None:
+        alongside()
     harmonise_types(cands, gaz, bodies, known_types)
 
     entities, mentions = resolve(cands, known_entities, gaz)

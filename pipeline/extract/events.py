@@ -23,7 +23,7 @@ from pipeline.extract.dates import DateExpression, find_dates, resolve_anchor, t
 from pipeline.extract.event_consolidate import Cluster, ClusterIndex, Member, best_cluster, pattern_match
 from pipeline.extract.event_lexicon import Lexicon, load_lexicon
 from pipeline.extract.event_mentions import PLACE_TYPES, Candidate, find_candidates
-from pipeline.parallel import fork_map
+from pipeline.parallel import StartedMap, start_fork_map
 from pipeline.records import Article, Entity, EntityMention, Event, EventMention, Sentence, stable_id
 from pipeline.settings import Settings
 
@@ -203,14 +203,47 @@ def _valid(year: int, month: int, day: int) -> bool:
     return True
 
 
+@dataclass
+class OwnDates:
+    """Each live article's dates read against its own anchor, being found on the workers."""
+
+    keys: list[tuple[str, date | None, bool]]  # (article id, anchor, anchor is a lower bound)
+    started: StartedMap
+
+    def result(self) -> dict[tuple[str, date | None, bool], list[DateExpression]]:
+        return dict(zip(self.keys, self.started.result(), strict=True))
+
+    def close(self) -> None:
+        self.started.close()
+
+
+def start_own_dates(articles: list[Article], settings: Settings) -> OwnDates:
+    """Start finding every live article's dates on the cores (settings.nlp_processes).
+
+    Finding dates is most of the per-article work of events and needs nothing from other
+    articles or from entities: started while this process resolves entities, it keeps the
+    other core busy meanwhile. ``OwnDates.close()`` stops it if it is never collected.
+    """
+    live = [a for a in articles if not a.is_duplicate]
+    anchors = [_anchor_of(a) for a in live]
+
+    def own_dates(indices: range) -> list[list[DateExpression]]:
+        return [find_dates(live[i].body, anchors[i][0], anchor_is_lower_bound=anchors[i][2]) for i in indices]
+
+    keys = [(a.article_id, day, lower_bound) for a, (day, _, lower_bound) in zip(live, anchors, strict=True)]
+    return OwnDates(keys, start_fork_map(own_dates, len(live), settings.nlp_processes,
+                                         min_items=settings.nlp_parallel_min_texts))
+
+
 def extract_events(articles: list[Article], sentences: list[Sentence], mentions: list[EntityMention],
                    entities: list[Entity], settings: Settings,
-                   known_events: list[Event], known_mentions: list[EventMention]) -> EventOutput:
+                   known_events: list[Event], known_mentions: list[EventMention],
+                   own_dates: OwnDates | None = None) -> EventOutput:
     """Event mentions of this batch and the events they belong to (new and updated).
 
-    Finding dates is most of the per-article work and needs nothing from other articles: it
-    runs on every core (settings.nlp_processes) for each article's own anchor before the
-    sequential consolidation, which re-reads only the articles another date is found for.
+    Each article's dates against its own anchor come from ``own_dates`` (start_own_dates),
+    started here when not given, before the sequential consolidation, which re-reads only
+    the articles another date is found for.
     """
     lexicon = load_lexicon()
     entity_map = {e.entity_id: e for e in entities}
@@ -225,14 +258,8 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     live = [a for a in articles if not a.is_duplicate]
     anchors = {a.article_id: _anchor_of(a) for a in live}
     new_candidates: list[Candidate] = []
-
-    def own_dates(indices: range) -> list[list[DateExpression]]:
-        return [find_dates(live[i].body, anchors[live[i].article_id][0],
-                           anchor_is_lower_bound=anchors[live[i].article_id][2]) for i in indices]
-
-    dates_read = {(a.article_id, *anchors[a.article_id][::2]): found for a, found in zip(
-        live, fork_map(own_dates, len(live), settings.nlp_processes, min_items=settings.nlp_parallel_min_texts),
-        strict=True)}
+    # Keys the article's id and anchor: dates found for another anchor are never used.
+    dates_read = (own_dates or start_own_dates(articles, settings)).result()
 
     def read(article: Article, anchor: date | None, strength: str, lower_bound: bool) -> list[Candidate]:
         args = (sents_by_article.get(article.article_id, []), mentions_by_article.get(article.article_id, []))
