@@ -50,7 +50,7 @@ class StartedMap:
         self._work, self._n, self._pool, self._parts = work, n, pool, parts
 
     def result(self) -> list[T]:
-        if self._pool is None or self._parts is None:
+        if self._pool is None:  # run here: small batch, one process, or a pool broken at start
             return self._work(range(self._n))
         try:
             return [item for part in self._parts for item in part]

@@ -102,13 +102,23 @@ def test_a_started_map_with_a_dead_worker_is_redone_here():
         assert started.result() == list(range(100))
 
 
-def test_dates_started_alongside_give_the_events_found_without(settings):
+def test_dates_started_alongside_give_the_events_found_without(settings, monkeypatch):
+    import pipeline.extract.events as events
+
     docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
     articles = clean_documents(docs, settings, "r").articles
     run = settings.replace(nlp_processes=2, nlp_parallel_min_texts=1)
     started = []
     ents = extract_entities(articles, run, [], alongside=lambda: started.append(start_own_dates(articles, run)))
     assert len(started) == 1
+    # Count the dates read in this process: the ones started alongside must be used, not read again.
+    calls = []
+    real = events.find_dates
+    monkeypatch.setattr(events, "find_dates", lambda *a, **k: calls.append(1) or real(*a, **k))
     ahead = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [], own_dates=started[0])
-    plain = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [])
+    reread = len(calls)
+    plain = extract_events(articles, ents.sentences, ents.mentions, ents.entities,
+                           run.replace(nlp_processes=1), [], [])
     assert ahead.event_mentions and ahead == plain
+    # Here, only articles re-read against another anchor are read; in process, plain reads each once more.
+    assert reread < len(articles) and len(calls) - reread == reread + len(articles)

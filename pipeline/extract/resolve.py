@@ -143,14 +143,13 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer) -> tupl
 
     # Two clusters can derive one id (names that fold alike); their entity is built from both,
     # not from whichever the first article id met.
-    by_id: dict[str, dict[int, Cluster]] = defaultdict(dict)
-    ids: dict[int, str] = {}  # id(cluster) -> entity id: a hash, once per cluster, not per mention
-    mentions = []
-    for c in sorted(cands, key=lambda c: (c.article_id, c.start)):
-        cl = assigned[id(c)]
-        entity_id = ids.get(id(cl)) or ids.setdefault(id(cl), cl.entity_id)
-        by_id[entity_id][id(cl)] = cl
-        mentions.append(EntityMention(c.article_id, entity_id, c.surface, c.start, c.end,
-                                      c.sentence_index, cl.entity_type))
-    entities = [merge_clusters(list(group.values())).to_entity() for _, group in sorted(by_id.items())]
+    clusters = {id(cl): cl for cl in assigned.values()}
+    ids = {key: cl.entity_id for key, cl in clusters.items()}  # a hash: once per cluster, not per mention
+    by_id: dict[str, list[Cluster]] = defaultdict(list)
+    for key, cl in clusters.items():
+        by_id[ids[key]].append(cl)
+    entities = [merge_clusters(group).to_entity() for _, group in sorted(by_id.items())]
+    mentions = [EntityMention(c.article_id, ids[id(assigned[id(c)])], c.surface, c.start, c.end,
+                              c.sentence_index, assigned[id(c)].entity_type)
+                for c in sorted(cands, key=lambda c: (c.article_id, c.start))]
     return entities, mentions
