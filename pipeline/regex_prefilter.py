@@ -27,7 +27,7 @@ _MIN_FACTOR_CHARS = 3  # shorter factors occur in nearly every sentence
 _ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
 # The non-ASCII characters re.IGNORECASE matches to an ASCII letter, other than by lower():
 # 'İ'.lower() is two characters, 'ı' and 'ſ' are already lower case. (The Kelvin sign lowers to k.)
-_IGNORECASE_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_IGNORECASE_TO_ASCII = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
 
 Strings = frozenset[str]
 
@@ -48,7 +48,12 @@ def required_factors(pattern: re.Pattern[str]) -> Strings | None:
 
 def fold(text: str) -> str:
     """``text`` as the factors of an IGNORECASE pattern are tested against."""
-    return text.lower() if text.isascii() else text.translate(_IGNORECASE_TO_ASCII).lower()
+    if text.isascii():
+        return text.lower()
+    for old, new in _IGNORECASE_TO_ASCII:  # three replace scans: translate() is ~15x slower
+        if old in text:
+            text = text.replace(old, new)
+    return text.lower()
 
 
 def could_match(factors: Strings | None, ignorecase: bool, text: str, folded: str) -> bool:

@@ -12,7 +12,19 @@ _QUOTES = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
     "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2026": "...",
 })
+# The same mapping as pairs for str.replace: translate() looks every character of a non-ASCII
+# string up in a dict (30 us for a 390-character paragraph), a replace scan is C (2 us). In
+# sequence they give translate's result: no replacement contains a key.
+_QUOTE_PAIRS = tuple((chr(key), value) for key, value in _QUOTES.items())
 _WS = re.compile(r"\s+")
+
+
+def fold_quotes(text: str) -> str:
+    """``text.translate(_QUOTES)``, faster."""
+    for old, new in _QUOTE_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def normalise_for_hash(text: str) -> str:
@@ -23,7 +35,7 @@ def normalise_for_hash(text: str) -> str:
         return " ".join(text.replace("`", "'").lower().split())
     # Typographic quotes, dashes and spaces are most of the non-ASCII in English news; mapping
     # them first gives the same result (NFKC maps none of them to anything _QUOTES treats otherwise).
-    folded = text.translate(_QUOTES)
+    folded = fold_quotes(text)
     if folded.isascii():
         return " ".join(folded.lower().split())
     return normalise_unicode(text)
@@ -31,7 +43,7 @@ def normalise_for_hash(text: str) -> str:
 
 def normalise_unicode(text: str) -> str:
     """The general path of normalise_for_hash (any text)."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    text = fold_quotes(unicodedata.normalize("NFKC", text)).casefold()
     return _WS.sub(" ", text).strip()
 
 

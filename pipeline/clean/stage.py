@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from pipeline.clean.engine import Cleaned, Cleaner, Removal
 from pipeline.clean.html import extract_html
+from pipeline.clean.language import identify
 from pipeline.clean.metadata import Head, host_of, notes_metadata, parse_plain
 from pipeline.clean.recurring import MIN_LINE_CHARS, RecurringLines, line_hash, publisher_key
 from pipeline.clean.rules import load_rules
@@ -97,10 +98,7 @@ def language_sample(body: str, window: int = _LANGUAGE_WINDOW) -> str:
 
 
 def _language(body: str) -> str | None:
-    import py3langid  # loads its model on first use
-
-    code, _ = py3langid.classify(language_sample(body))
-    return code or None
+    return identify(language_sample(body))  # loads the model on first use
 
 
 def build_article(doc: Document, head: Head, cleaned: Cleaned) -> Article:
