@@ -276,13 +276,17 @@ def _surface_matches_body(suite: Suite, articles: pd.DataFrame) -> None:
             {"article_id", "body"} <= set(articles.columns):
         bodies = dict(zip(articles["article_id"], articles["body"], strict=False))
 
-        def matches(row: pd.Series) -> bool | None:
-            body = bodies.get(row["article_id"])
+        def matches(article_id: str, start: int, end: int, surface: str) -> bool | None:
+            body = bodies.get(article_id)
             if not isinstance(body, str):
                 return None  # orphan mentions are the reference check's business
-            return body[int(row["start_char"]):int(row["end_char"])] == row["surface"]
+            return body[int(start):int(end)] == surface
 
-        frame["_check_surface_in_body"] = frame.apply(matches, axis=1) if len(frame) else pd.Series(dtype=object)
+        # Over zipped columns, not DataFrame.apply: a Series per row was most of the suites'
+        # build time (1.5 of 2.0 s at 3,000 articles).
+        checked = [matches(*row) for row in zip(frame["article_id"], frame["start_char"], frame["end_char"],
+                                                frame["surface"], strict=True)]
+        frame["_check_surface_in_body"] = pd.Series(checked, index=frame.index, dtype=None if checked else object)
     suite.add("surface.matches_body", WARNING, E.ExpectColumnValuesToBeInSet(
         column="_check_surface_in_body", value_set=[True]), "body[start_char:end_char] == surface",
         show=["entity_id", "surface"])
