@@ -19,12 +19,18 @@ _QUOTE_PAIRS = tuple((chr(key), value) for key, value in _QUOTES.items())
 _WS = re.compile(r"\s+")
 
 
-def fold_quotes(text: str) -> str:
-    """``text.translate(_QUOTES)``, faster."""
-    for old, new in _QUOTE_PAIRS:
+def replace_chars(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """Each (character, replacement) in turn: ``translate`` for mappings whose replacements
+    contain no key, at C speed."""
+    for old, new in pairs:
         if old in text:
             text = text.replace(old, new)
     return text
+
+
+def fold_quotes(text: str) -> str:
+    """``text.translate(_QUOTES)``, faster."""
+    return replace_chars(text, _QUOTE_PAIRS)
 
 
 def normalise_for_hash(text: str) -> str:
