@@ -38,6 +38,13 @@ class Member:
     modality: str | None = None
     dated: bool = True  # its date rests on a publication date, the text, or a corroborated event
 
+    @property
+    def content_key(self) -> tuple:
+        """What the mention says and where in its article, without the article's id (ids derive
+        from file paths and feed URLs: ties broken by them group the same news differently
+        when it arrives under other names)."""
+        return (self.date_value or "", self.event_type, self.key[1], tuple(self.actors), self.location or "")
+
 
 @dataclass
 class Cluster:
@@ -48,6 +55,10 @@ class Cluster:
     @property
     def family(self) -> str:
         return self.members[0].family
+
+    def tie_key(self) -> tuple:
+        """Ties between equally good events go to the smallest: by content, the id last."""
+        return (min((m.content_key for m in self.members), default=()), self.event_id)
 
     def actors(self) -> set[str]:
         """Actor keys: "Russia", "Moscow" and "Russian" all stand for one state actor (cc:RU)."""
@@ -122,19 +133,16 @@ def match_score(member: Member, cluster: Cluster) -> float | None:
 
 
 def best_cluster(member: Member, clusters: list[Cluster]) -> Cluster | None:
-    best: tuple[float, str, Cluster] | None = None
+    """The best-scoring event; ties by ``Cluster.tie_key``, so neither the order of ``clusters``
+    nor the names the articles came under decide."""
+    best: tuple[float, Cluster] | None = None
     for cluster in clusters:
         score = match_score(member, cluster)
         if score is None:
             continue
-        # Ties go to the smaller event id: deterministic whatever the iteration order.
-        if best is None or (score, _neg(cluster.event_id)) > (best[0], _neg(best[1])):
-            best = (score, cluster.event_id, cluster)
-    return best[2] if best else None
-
-
-def _neg(event_id: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in event_id)
+        if best is None or score > best[0] or (score == best[0] and cluster.tie_key() < best[1].tie_key()):
+            best = (score, cluster)
+    return best[1] if best else None
 
 
 def pattern_match(month_day: tuple[int, int] | None, weekday: int | None, family: str,
@@ -170,7 +178,7 @@ def pattern_match(month_day: tuple[int, int] | None, weekday: int | None, family
             hits.append((2.0 * overlap + (1.5 if same_place else 0), cluster))
     if not hits:
         return None
-    hits.sort(key=lambda h: (-h[0], h[1].event_id))
+    hits.sort(key=lambda h: (-h[0], h[1].tie_key()))
     if weekday is not None and month_day is None and len(hits) > 1 and hits[0][0] == hits[1][0]:
         return None
     return hits[0][1]

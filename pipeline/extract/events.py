@@ -4,7 +4,10 @@
 mentions (a clause with a trigger of a known type, a date and an actor), then attaches each to
 an existing event (stored or from this batch) when it is the same real event, or starts a new
 one. Event ids are derived from the mention that founded the event, so the same input gives
-the same ids; a mention already stored keeps its event on a re-run.
+the same ids; a mention already stored keeps its event on a re-run. The grouping itself goes
+by content: articles are read in order of anchor date and content hash, and ties between
+equally good events go by what they say, so the same news under other paths or URLs (the
+source of article ids) groups the same way.
 
 Articles dated only by the time a *file* was read have no trustworthy year: a year-less
 "January 10" in them is checked against strongly dated events first (same month-day or
@@ -274,15 +277,18 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
             new_candidates.append(c)
 
     # Strongly dated articles first, oldest first: they found the events file-dated ones join.
+    # Then by content, not id: the greedy grouping depends on the order, and ids derive from
+    # the paths and URLs articles came under.
     strong = sorted((a for a in live if anchors[a.article_id][1] == "strong"),
-                    key=lambda a: (anchors[a.article_id][0] or date.max, a.article_id))
+                    key=lambda a: (anchors[a.article_id][0] or date.max, a.content_hash, a.article_id))
     effective: dict[str, date] = {}  # the date each dated article was read against
     for article in strong:
         add_all(read(article, *anchors[article.article_id]))
         if anchors[article.article_id][0] is not None:
             effective[article.article_id] = anchors[article.article_id][0]
     # File-dated articles in rounds: one corroborated by a dated event may date another.
-    pending = sorted((a for a in live if anchors[a.article_id][1] != "strong"), key=lambda a: a.article_id)
+    pending = sorted((a for a in live if anchors[a.article_id][1] != "strong"),
+                     key=lambda a: (a.content_hash, a.article_id))
     while pending:
         progressed = []
         for article in pending:
@@ -335,7 +341,7 @@ def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Articl
     for m in members:
         for i, a in enumerate(m.actors):
             actor_counts[a] += 1
-            first_pos.setdefault(a, i)
+            first_pos[a] = min(i, first_pos.get(a, i))  # not the first member's: members' order varies
     actors = sorted(actor_counts, key=lambda a: (-actor_counts[a], first_pos[a], a))
     places = Counter(m.location for m in members if m.location)
     location = sorted(places, key=lambda p: (-places[p], p))[0] if places else None

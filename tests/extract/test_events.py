@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -134,6 +136,34 @@ def test_a_later_run_attaches_mentions_to_stored_events(seeds_parsed, settings):
     call = next(e for e in run1.events if e.event_type == "call" and e.event_date == "2021-12-30")
     assert updated[call.event_id].num_articles == 3  # "the night of December 31" joined it
     assert updated[call.event_id].event_date == "2021-12-30"
+
+
+def _groupings(out, articles):
+    """Which mentions share an event, by content (the article's hash), not by id."""
+    content = {a.article_id: a.content_hash for a in articles}
+    groups = defaultdict(set)
+    for m in out.event_mentions:
+        groups[m.event_id].add((content[m.article_id], m.start_char, m.event_type))
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_the_same_articles_under_other_ids_make_the_same_events(seeds_parsed, settings):
+    """Article ids derive from paths and URLs; the events must not. Renamed so that their ids
+    sort the other way round, the seeds give the same groupings and the same event rows."""
+    articles, ents = seeds_parsed
+    rename = {a.article_id: f"r{9 - i}" for i, a in enumerate(sorted(articles, key=lambda a: a.article_id))}
+    renamed = [replace(a, article_id=rename[a.article_id], doc_id=rename[a.article_id]) for a in articles]
+    sentences = [replace(x, article_id=rename[x.article_id]) for x in ents.sentences]
+    mentions = [replace(x, article_id=rename[x.article_id]) for x in ents.mentions]
+    plain = extract_events(articles, ents.sentences, ents.mentions, ents.entities, settings, [], [])
+    other = extract_events(renamed, sentences, mentions, ents.entities, settings, [], [])
+    assert len(plain.events) > 5
+    assert _groupings(plain, articles) == _groupings(other, renamed)
+
+    def rows(out):
+        return sorted((e.event_type, e.event_date, tuple(e.actors), e.location, e.num_mentions) for e in out.events)
+
+    assert rows(plain) == rows(other)
 
 
 def test_duplicate_articles_are_skipped(seeds_parsed, settings):

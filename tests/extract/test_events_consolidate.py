@@ -81,3 +81,23 @@ def test_year_less_dates_find_their_event_by_month_day_or_a_unique_weekday():
     assert pattern_match(None, 2, "consult", keys, None, [nato, second_wednesday]) is None  # ambiguous
     undated = _cluster("e4", _m("d", 5, "meeting", "consult", "2022-01-10", actors=("us",), dated=False))
     assert pattern_match((1, 10), None, "consult", frozenset({"us"}), None, [undated]) is None
+
+
+def test_ties_go_by_what_the_events_say_not_by_their_ids():
+    """Event ids derive from article ids, which derive from paths and URLs: the same news under
+    other names once joined a tied mention to the other event."""
+    def tied(first_id: str, second_id: str) -> tuple[Cluster, Cluster]:
+        # Both one day off the mention and sharing one actor with it: equal scores.
+        return (_cluster(first_id, _m("a", 1, "meeting", "consult", "2022-01-09", actors=("us", "russia"))),
+                _cluster(second_id, _m("b", 1, "meeting", "consult", "2022-01-11", actors=("us", "china"))))
+
+    mention = _m("c", 7, "meeting", "consult", "2022-01-10", actors=("us",))
+    for ids in (("e1", "e2"), ("e2", "e1")):
+        ninth, eleventh = tied(*ids)
+        assert best_cluster(mention, [ninth, eleventh]) is ninth
+        assert best_cluster(mention, [eleventh, ninth]) is ninth
+        # A year-less "January 10" a day from both: the same event whatever the ids.
+        assert pattern_match((1, 10), None, "consult", frozenset({"us"}), None, [eleventh, ninth]) is ninth
+    same = (_cluster("e2", _m("a", 1, "meeting", "consult", "2022-01-09", actors=("us",))),
+            _cluster("e1", _m("b", 1, "meeting", "consult", "2022-01-09", actors=("us",))))
+    assert best_cluster(mention, list(same)) is same[1]  # saying the same: the id decides, still one answer
