@@ -50,8 +50,8 @@ run: airflow-init
 		    echo "the DAG run failed: full log in $(AIRFLOW_HOME)/last-dag-run.log"; exit 1)
 	@$(BIN)/newsmon status
 	@echo
-	@echo '$$ newsmon sql "SELECT title, publisher, published_at::DATE AS published, word_count FROM articles ORDER BY published_at NULLS LAST"'
-	@$(BIN)/newsmon sql "SELECT title, publisher, published_at::DATE AS published, word_count FROM articles ORDER BY published_at NULLS LAST"
+	@echo '$$ newsmon sql "SELECT title, publisher, published_at::DATE AS published, word_count FROM articles ORDER BY published_at NULLS LAST, title"'
+	@$(BIN)/newsmon sql "SELECT title, publisher, published_at::DATE AS published, word_count FROM articles ORDER BY published_at NULLS LAST, title"
 	@echo
 	@echo '$$ newsmon sql "SELECT event_date, event_type, location, num_mentions, num_articles, summary FROM events WHERE num_articles > 1 ORDER BY event_date"'
 	@$(BIN)/newsmon sql "SELECT event_date, event_type, location, num_mentions, num_articles, summary FROM events WHERE num_articles > 1 ORDER BY event_date"
