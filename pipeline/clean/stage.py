@@ -16,7 +16,7 @@ from pipeline.clean.language import identify
 from pipeline.clean.metadata import Head, host_of, notes_metadata, parse_plain
 from pipeline.clean.recurring import MIN_LINE_CHARS, RecurringLines, line_hash, publisher_key
 from pipeline.clean.rules import load_rules
-from pipeline.parallel import fork_map
+from pipeline.parallel import fork_map, start_fork_map
 from pipeline.records import (
     Article,
     BoilerplateSpan,
@@ -148,8 +148,13 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
 
     # An HTML page costs ~100x a text file: small chunks spread the pages over the workers
     # (1/16 of the batch per chunk once left one worker parsing every page while the other idled).
-    results = fork_map(parse_range, len(usable), settings.clean_processes,
-                       min_items=settings.clean_parallel_min_docs, max_chunk=16)
+    with start_fork_map(parse_range, len(usable), settings.clean_processes,
+                        min_items=settings.clean_parallel_min_docs, max_chunk=16) as started:
+        # Loaded while the workers parse, instead of after with both cores idle; the clean
+        # pass's workers fork later and inherit both.
+        _language("warm up")
+        cleaner = Cleaner(load_rules())
+        results = started.result()
     for doc, ((outcome, value), norms) in zip(usable, results, strict=True):
         if outcome == "unusable":
             reason, message, payload = value
@@ -161,8 +166,6 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
         head = value
         recurring.add_article(head.publisher, doc.raw_sha256 or doc.doc_id, norms)
         parsed.append((doc, head))
-    _language("warm up")  # load the language model once, before workers fork
-    cleaner = Cleaner(load_rules())
 
     def clean_range(indices: range) -> list[CleanOutput]:
         part = CleanOutput()
