@@ -156,7 +156,7 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
             # The model's cost is per text, its workers' start is not: only the rest scales.
             start = ceiling(sample[: 2 * processes], settings)
             model_seconds = start + (model_seconds - start) * len(corpus.texts) / len(sample)
-            sampled = (f" (timed on every {len(corpus.texts) // len(sample)}th text, {len(sample):,} of "
+            sampled = (f" (timed on 1 text in {len(corpus.texts) // len(sample)}, {len(sample):,} of "
                        f"{len(corpus.texts):,}, scaled; the workers' start, {start:.1f}s, counted once)")
         ceiling_rate = n / model_seconds
         ratio = e2e / ceiling_rate
@@ -232,9 +232,6 @@ def main() -> None:
     parser.add_argument("--no-ceiling", action="store_true", help="skip the spaCy-only ceiling (diagnostic runs)")
     parser.add_argument("--forked-ceiling", action="store_true",
                         help="also time the model alone in the pipeline's own worker layout")
-    parser.add_argument("--ceiling-up-to", type=int, metavar="N",
-                        help="time the ceiling only for sizes up to N (the model alone costs the same per "
-                             "article at any size; at 100k it would add ~50 minutes)")
     parser.add_argument("--ceiling-sample", type=int, metavar="N",
                         help="for sizes above N, time the ceiling on an evenly spaced sample of N texts "
                              "and scale it to the corpus (100k: ~5 instead of ~50 minutes)")
@@ -246,7 +243,7 @@ def main() -> None:
         return
     sizes = [int(s) for s in args.scaling.split(",")] if args.scaling else [args.n]
     rows = [bench(n, args.processes, args.keep, args.steps, args.language,
-                  not args.no_ceiling and (args.ceiling_up_to is None or n <= args.ceiling_up_to),
+                  not args.no_ceiling,
                   args.forked_ceiling, args.ceiling_sample)
             for n in sizes]
     if len(rows) > 1:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pipeline.clean.engine import Cleaned, Cleaner, Removal
 from pipeline.clean.html import extract_html
-from pipeline.clean.language import identify
+from pipeline.clean.language import identifier, identify
 from pipeline.clean.metadata import Head, host_of, notes_metadata, parse_plain
 from pipeline.clean.recurring import MIN_LINE_CHARS, RecurringLines, line_hash, publisher_key
 from pipeline.clean.rules import load_rules
@@ -152,7 +152,7 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
                         min_items=settings.clean_parallel_min_docs, max_chunk=16) as started:
         # Loaded while the workers parse, instead of after with both cores idle; the clean
         # pass's workers fork later and inherit both.
-        _language("warm up")
+        identifier()
         cleaner = Cleaner(load_rules())
         results = started.result()
     for doc, ((outcome, value), norms) in zip(usable, results, strict=True):
