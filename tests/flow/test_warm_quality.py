@@ -34,6 +34,7 @@ def test_the_warm_process_gives_the_in_process_outcome(tmp_path):
     assert (outcome["failures"], outcome["warnings"]) == (here["failures"], here["warnings"])
     assert _stored(settings.db_path, summary.run_id) == stored  # same rows, written once
     assert "<html" in (tmp_path / "reports" / "quality.html").read_text(encoding="utf-8").lower()
+    assert warm._process.exitcode == 0  # left on its own after answering, reports written whole
 
 
 def test_leaving_without_a_request_stops_the_process():
