@@ -188,3 +188,68 @@ def test_stored_details_are_json_with_the_expectation_type(corrupted):
     for raw in history["details"]:
         details = json.loads(raw)
         assert re.fullmatch(r"expect_[a-z_]+", details["type"])
+
+
+def _runs_of(history: pd.DataFrame, count: int) -> tuple[list[pd.DataFrame], dict]:
+    """`count` copies of run-1's recorded rows as runs r0, r1, ... one minute apart."""
+    from datetime import datetime, timedelta
+
+    base = history[history["run_id"] == "run-1"]
+    frames = [base.assign(run_id=f"r{k}") for k in range(count)]
+    return frames, {f"r{k}": datetime(2026, 1, 1) + timedelta(minutes=k) for k in range(count)}
+
+
+def _site_files(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
+
+
+def test_data_docs_add_one_run_at_a_time_and_keep_the_pages_they_have(corrupted, tmp_path, monkeypatch):
+    from pipeline.report import data_docs
+
+    monkeypatch.setattr(data_docs, "MAX_RUNS", 3)
+    *_, history, _ = corrupted
+    frames, times = _runs_of(history, 5)
+    site = tmp_path / "site"
+    written = {}
+    for k in range(5):
+        data_docs.build_data_docs(pd.concat(frames[:k + 1]), times, site)
+        if k == 2:
+            written = {p: p.stat().st_mtime_ns for p in (site / "validations").rglob("r2/**/*.html")}
+    data_docs.build_data_docs(pd.concat(frames), times, tmp_path / "whole")
+    assert _site_files(site) == _site_files(tmp_path / "whole")  # the same site as one full build
+    kept_runs = {p.relative_to(site / "validations").parts[1] for p in (site / "validations").rglob("*.html")}
+    assert kept_runs == {"r2", "r3", "r4"}  # the oldest runs' pages are gone
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "r4" in index and "r2" in index and "r1/" not in index
+    # r2's pages were rendered once, when r2 was new, and not again by the two builds after.
+    assert written and all(p.stat().st_mtime_ns == ns for p, ns in written.items())
+
+
+def test_data_docs_render_a_run_again_when_its_recorded_results_change(corrupted, tmp_path):
+    from pipeline.report.data_docs import build_data_docs
+
+    *_, history, _ = corrupted
+    frames, times = _runs_of(history, 2)
+    site = tmp_path / "site"
+    build_data_docs(pd.concat(frames), times, site)
+    page = next((site / "validations" / "articles" / "r1").rglob("*.html"))
+    assert "Failed" in page.read_text(encoding="utf-8") or "failed" in page.read_text(encoding="utf-8")
+    frames[1] = frames[1].assign(success=True)  # e.g. the run's results recorded again
+    before = page.stat().st_mtime_ns
+    build_data_docs(pd.concat(frames), times, site)
+    assert page.stat().st_mtime_ns != before
+    untouched = next((site / "validations" / "articles" / "r0").rglob("*.html"))
+    assert untouched.is_file()
+
+
+def test_a_data_docs_folder_without_the_manifest_is_rebuilt_whole(corrupted, tmp_path):
+    from pipeline.report.data_docs import MANIFEST, build_data_docs
+
+    *_, history, _ = corrupted
+    frames, times = _runs_of(history, 1)
+    site = tmp_path / "site"
+    (site / "validations" / "articles" / "old-run").mkdir(parents=True)
+    (site / "validations" / "articles" / "old-run" / "page.html").write_text("<html>stale</html>", encoding="utf-8")
+    build_data_docs(frames[0], times, site)
+    assert not (site / "validations" / "articles" / "old-run").exists()
+    assert (site / MANIFEST).is_file() and any((site / "validations" / "articles" / "r0").rglob("*.html"))
