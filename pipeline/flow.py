@@ -272,6 +272,16 @@ def staged_batch(run_id: str, settings: Settings, subdir: str = "") -> Batch:
     return batch
 
 
+def staged_tables(run_id: str, settings: Settings, subdir: str) -> dict[str, Any]:
+    """What `staged_batch` reads, left as the records' Arrow tables (for loading as they are)."""
+    from pipeline.staging import read_table
+
+    directory = _dir(run_id, settings) / subdir
+    tables = {attr: read_table(directory, attr, cls) for attr, cls in BATCH_FILES.items()}
+    tables["quarantine"] = read_table(directory, "quarantine", QuarantineItem)
+    return tables
+
+
 def validate_step(run_id: str, settings: Settings) -> dict[str, int]:
     """Every record is checked against its JSON Schema; failures go to quarantine."""
     from pipeline.validate import validate_batch
@@ -302,11 +312,11 @@ def publish_step(run_id: str, settings: Settings, trigger: str = "cli") -> dict[
     from pipeline.load.warehouse import Warehouse
 
     directory = _dir(run_id, settings)
-    batch = staged_batch(run_id, settings, "validated")
+    tables = staged_tables(run_id, settings, "validated")
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     with Warehouse(settings) as wh:
-        written = wh.load_batch(batch, stats=_read_stats(run_id, settings),
-                                started_at=datetime.fromisoformat(manifest["started_at"]), trigger=trigger)
+        written = wh.load_tables(run_id, tables, stats=_read_stats(run_id, settings),
+                                 started_at=datetime.fromisoformat(manifest["started_at"]), trigger=trigger)
     if not settings.keep_staging:
         shutil.rmtree(directory, ignore_errors=True)
     return written

@@ -52,6 +52,31 @@ def test_counts_derive_from_mentions_and_reload_is_idempotent(settings):
         assert wh.con.execute("SELECT num_mentions, num_articles, num_sources FROM events").fetchone() == (2, 2, 2)
 
 
+def test_staged_tables_load_the_same_rows_as_the_records(settings, tmp_path):
+    """What publish does (the staged Parquet files loaded as Arrow) equals loading the records."""
+    from dataclasses import replace
+
+    from pipeline.records import BATCH_RECORDS
+    from pipeline.staging import read_table, write_records
+
+    batch = seed_batch(settings)
+    batch.duplicate_links = [DuplicateLink(batch.articles[1].article_id, True, batch.articles[0].article_id,
+                                           0.93, batch.articles[0].article_id)]
+    staged = tmp_path / "staged"
+    for attr, (cls, _) in BATCH_RECORDS.items():
+        write_records(staged, attr, getattr(batch, attr), cls)
+    tables = {attr: read_table(staged, attr, cls) for attr, (cls, _) in BATCH_RECORDS.items()}
+    other = replace(settings, db_path=tmp_path / "from_tables.duckdb")
+    with Warehouse(settings) as wh, Warehouse(other) as wt:
+        written = wh.load_batch(batch)
+        assert wt.load_tables("r1", tables) == written and written["entity_mentions"] == 3
+        for table in ["documents", "articles", "entities", "entity_mentions", "events", "event_mentions"]:
+            query = f"SELECT * FROM {table} ORDER BY ALL"
+            assert wh.con.execute(query).fetchall() == wt.con.execute(query).fetchall(), table
+        duplicate = "SELECT is_duplicate, duplicate_of FROM articles WHERE article_id = ?"
+        assert wt.con.execute(duplicate, [batch.articles[1].article_id]).fetchone() == (True, batch.articles[0].article_id)
+
+
 def test_a_failing_batch_writes_nothing(settings):
     good = seed_batch(settings)
     with Warehouse(settings) as wh:
