@@ -259,27 +259,25 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
     return stats
 
 
-def staged_batch(run_id: str, settings: Settings, subdir: str = "") -> Batch:
-    directory = _dir(run_id, settings) / subdir
-    batch = Batch(run_id=run_id)
-    for attr, cls in BATCH_FILES.items():
-        setattr(batch, attr, read_records(directory, attr, cls))
-    if subdir:
-        batch.quarantine = read_records(directory, "quarantine", QuarantineItem)
-    else:
-        for step in QUARANTINE_STEPS:
-            batch.quarantine += read_records(directory, f"quarantine_{step}", QuarantineItem)
-    return batch
+def staged_tables(run_id: str, settings: Settings, subdir: str = "") -> dict[str, Any]:
+    """A staged batch as its records' Arrow tables, named by Batch attribute: the publish step
+    loads them as they are. Quarantine is one file per step, or one under `subdir`."""
+    import pyarrow as pa
 
-
-def staged_tables(run_id: str, settings: Settings, subdir: str) -> dict[str, Any]:
-    """What `staged_batch` reads, left as the records' Arrow tables (for loading as they are)."""
     from pipeline.staging import read_table
 
     directory = _dir(run_id, settings) / subdir
     tables = {attr: read_table(directory, attr, cls) for attr, cls in BATCH_FILES.items()}
-    tables["quarantine"] = read_table(directory, "quarantine", QuarantineItem)
+    names = ["quarantine"] if subdir else [f"quarantine_{step}" for step in QUARANTINE_STEPS]
+    tables["quarantine"] = pa.concat_tables([read_table(directory, name, QuarantineItem) for name in names])
     return tables
+
+
+def staged_batch(run_id: str, settings: Settings, subdir: str = "") -> Batch:
+    from pipeline.staging import from_arrow
+
+    tables = staged_tables(run_id, settings, subdir)
+    return Batch(run_id=run_id, **{attr: from_arrow(table, BATCH_RECORDS[attr][0]) for attr, table in tables.items()})
 
 
 def validate_step(run_id: str, settings: Settings) -> dict[str, int]:

@@ -27,18 +27,16 @@ from pipeline.records import (
     QualityResult,
 )
 from pipeline.settings import Settings
-from pipeline.staging import arrow_schema, to_arrow
+from pipeline.staging import to_arrow
 
 SQL_DIR = Path(__file__).parent / "sql"
 
 # (batch attribute, record class, table) in load order: parents before children.
 TABLES: list[tuple[str, type, str]] = [(attr, cls, table) for attr, (cls, table) in BATCH_RECORDS.items() if table]
+# What a load reads of a batch: its tables' records and the duplicate links it applies.
+LOADED: dict[str, type] = {attr: cls for attr, cls, _ in TABLES} | {"duplicate_links": DuplicateLink}
 # Rows that belong to an article and are replaced whole when the article is reprocessed.
 ARTICLE_CHILDREN = ["boilerplate_removed", "captions", "entity_mentions", "event_mentions"]
-
-
-def _empty(cls: type) -> pa.Table:
-    return arrow_schema(cls).empty_table()
 
 
 def _ids(tables: dict[str, pa.Table], attrs: Iterable[str], column: str) -> set[str]:
@@ -143,8 +141,7 @@ class Warehouse:
     def load_batch(self, batch: Batch, *, stats: dict[str, Any] | None = None,
                    started_at: Any = None, trigger: str = "cli") -> dict[str, int]:
         """Write one run's records in a single transaction; return rows written per table."""
-        tables = {attr: to_arrow(getattr(batch, attr), cls) for attr, (cls, _) in BATCH_RECORDS.items()
-                  if attr != "sentences"}
+        tables = {attr: to_arrow(getattr(batch, attr), cls) for attr, cls in LOADED.items()}
         return self.load_tables(batch.run_id, tables, stats=stats, started_at=started_at, trigger=trigger)
 
     def load_tables(self, run_id: str, tables: dict[str, pa.Table], *, stats: dict[str, Any] | None = None,
@@ -163,8 +160,9 @@ class Warehouse:
                                      "(SELECT article_id FROM reprocessed)")
                 self.con.unregister("reprocessed")
             for attr, cls, table in TABLES:
-                written[table] = self._upsert(table, tables.get(attr, _empty(cls)), cls, run_id)
-            self._apply_duplicate_links(tables.get("duplicate_links", _empty(DuplicateLink)))
+                written[table] = self._upsert(table, tables[attr] if attr in tables else [], cls, run_id)
+            if "duplicate_links" in tables:
+                self._apply_duplicate_links(tables["duplicate_links"])
             self._refresh_aggregates(tables)
             self.con.execute(
                 "INSERT OR REPLACE INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "

@@ -86,25 +86,26 @@ def build_data_docs(history: pd.DataFrame, run_times: dict[str, datetime], site_
     from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
     runs = sorted(history["run_id"].unique(), key=lambda r: run_times.get(r, datetime.min))[-MAX_RUNS:]
-    wanted: dict[str, tuple[RunIdentifier, pd.DataFrame, str]] = {}
+    wanted: dict[str, tuple[RunIdentifier, pd.DataFrame]] = {}
+    digests: dict[str, str] = {}
     for run_id in runs:
         run_time = (run_times.get(run_id) or utc_now()).replace(tzinfo=UTC)
         rows = history[history["run_id"] == run_id]
-        wanted[str(run_id)] = (RunIdentifier(run_name=str(run_id), run_time=run_time), rows,
-                               _digest(rows, run_time))
+        wanted[str(run_id)] = (RunIdentifier(run_name=str(run_id), run_time=run_time), rows)
+        digests[str(run_id)] = _digest(rows, run_time)
     held = _held_runs(site_dir)
     for run_id, digest in held.items():
-        if wanted.get(run_id, (None, None, None))[2] != digest:
+        if digests.get(run_id) != digest:
             _remove_run_pages(site_dir, run_id)
     site_dir.mkdir(parents=True, exist_ok=True)
     context = _context(site_dir)
     to_render: list[Any] = []
     latest_suites: dict[str, list[Any]] = {}
-    for run_id, (rid, rows, digest) in wanted.items():
+    for run_id, (rid, rows) in wanted.items():
         for suite, key, validation, configs in _validations(rid, rows):
             context.validation_results_store.set(key, validation)  # the index lists every kept run
             latest_suites[suite] = configs
-            if held.get(run_id) != digest or not _has_run_pages(site_dir, suite, run_id):
+            if held.get(run_id) != digests[run_id] or not _has_run_pages(site_dir, suite, run_id):
                 to_render.append(key)
     for suite, configs in latest_suites.items():
         context.suites.add(gx.ExpectationSuite(name=suite, expectations=configs))
@@ -113,7 +114,7 @@ def build_data_docs(history: pd.DataFrame, run_times: dict[str, datetime], site_
     (site_dir / MANIFEST).unlink(missing_ok=True)  # until the pages below are written
     # Never an empty list: GX reads that as "render everything".
     context.build_data_docs(resource_identifiers=to_render or None)
-    _write_manifest(site_dir, {run_id: digest for run_id, (_, _, digest) in wanted.items()})
+    _write_manifest(site_dir, digests)
     return site_dir / "index.html"
 
 
