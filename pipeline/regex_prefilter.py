@@ -258,3 +258,44 @@ def finditer_folded(pattern: re.Pattern[str], twin: re.Pattern[str] | None, text
             return list(pattern.finditer(text))
         found.append(m)
     return found
+
+
+# --- anchored scanning ---------------------------------------------------------------------
+# A pattern shaped ``(?P<prep>\b(?:word|...)\s+)?ANCHOR...`` has no first character Python's re
+# can skip to, so finditer runs the whole optional alternation at every position of the text.
+# Its matches can only start where ANCHOR starts or at the word just before one, so the
+# anchor (which re does find fast) gives every possible start; the pattern is then tried there.
+
+
+def prep_anchor_starts(anchor: re.Pattern[str], text: str) -> list[int]:
+    """Sorted positions where ``(?P<prep>\\b(?:words)\\s+)?`` + ``anchor`` could begin a match:
+    each place ``anchor`` matches, and the start of the word right before it (one whitespace run
+    between). Exact only when no match of ``anchor`` can begin inside another one."""
+    starts: set[int] = set()
+    for m in anchor.finditer(text):
+        a = i = m.start()
+        while i > 0 and text[i - 1].isspace():  # \s is str.isspace
+            i -= 1
+        j = i
+        while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):  # \w is isalnum or "_"
+            j -= 1
+        if j < i < a:
+            starts.add(j)
+        starts.add(a)
+    return sorted(starts)
+
+
+def finditer_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern that never matches the empty string, when
+    ``starts`` (sorted) holds every position a match can begin at: tried in order, a position
+    inside the previous match skipped, as finditer does."""
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        m = pattern.match(text, start)
+        if m is not None:
+            found.append(m)
+            end = m.end()
+    return found

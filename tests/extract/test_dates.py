@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date, datetime
@@ -271,3 +272,44 @@ def test_case_insensitive_forms_are_found_as_without_the_lowered_twins(monkeypat
     assert fast == plain
     assert sum(e.kind in ("relative", "chained") for found in fast for e in found) > 20  # caseless forms occur
     assert [e.text for e in fast[-1]] == ["Jan. 10", "THREE WEEKS LATER", "Today", "the \u017fame day", "NEXT WEEK"]
+
+
+def test_anchored_scan_finds_what_finditer_finds(monkeypatch):
+    """"year" and "month" are tried only where a year or month name starts and at the word
+    before it (pipeline.regex_prefilter.finditer_at): on the seeds, their case variants, 300
+    evaluation pages' text and hand-made edge cases, find_dates gives the same expressions as
+    with plain finditer."""
+    import trafilatura
+
+    import pipeline.extract.dates as dates
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += [f(t) for t in texts for f in (str.upper, str.title)]
+    pages = sorted((ROOT.parent / "shared" / "eval" / "trafilatura" / "html").glob("*.html"))[:300]
+    texts += [trafilatura.extract(p.read_text(encoding="utf-8", errors="replace")) or "" for p in pages]
+    texts += ["In  \n 2021, since\t2019, xin 2020, _in 2018, 12021 and 2021 2022; \u017fince 2017.",
+              "from\u00a0January until February, in Jan. 2020, tomorrow March, in\nMay, InJune 2021",
+              "in 2020s, by 2,019 by $2019 the 1990s, year 2024%, till 20٢٢, ſince 2016"]
+    anchor = date(2022, 1, 10)
+    anchored = [find_dates(t, a) for t in texts for a in (anchor, None)]
+    monkeypatch.setattr(dates, "_ANCHORS", {})
+    plain = [find_dates(t, a) for t in texts for a in (anchor, None)]
+    assert anchored == plain
+    assert sum(e.granularity == "year" for found in plain for e in found) > 20
+
+
+def test_no_year_or_month_name_begins_inside_another():
+    """What the anchored scan's exactness rests on: each anchor match is found by a
+    left-to-right scan only if no match of it can begin inside another one."""
+    from pipeline.extract.dates import _ANCHORS, _MONTH_RE
+
+    names = re.findall(r"[A-Z][a-z]+", _MONTH_RE)
+    spellings = names + [n + "." for n in names]
+    month = _ANCHORS["month"]
+    for word in spellings:
+        for offset in range(1, len(word)):
+            assert not month.match(word + " 1", offset), (word, offset)
+    year = _ANCHORS["year"]
+    # A year match begins where a run of digits does, so none can begin inside another.
+    text = "1999 20201 2021x 192021 x2019"
+    assert [m.start() for m in year.finditer(text)] == [0, 5, 11, 17, 25]
