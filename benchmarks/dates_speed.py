@@ -1,11 +1,13 @@
-"""find_dates with and without the lowered twins of its case-insensitive patterns, side by side.
+"""find_dates with and without one of its scan shortcuts, side by side.
 
-    .venv/bin/python benchmarks/dates_speed.py [--n 1000] [--rounds 5] [--language en]
+    .venv/bin/python benchmarks/dates_speed.py [--n 1000] [--rounds 5] [--language en] [--switch twins|anchors]
 
-Builds a corpus (benchmarks/corpus.py), then times find_dates over every text with the twins
-(pipeline.regex_prefilter.finditer_folded) and with the plain scans, alternately, ``--rounds``
-times; prints the median ms/article of each and their ratio, and checks that both found the
-same expressions.
+Builds a corpus (benchmarks/corpus.py), then times find_dates over every text with the
+shortcut and with the plain scans, alternately, ``--rounds`` times; prints the median
+ms/article of each and their ratio, and checks that both found the same expressions.
+``twins``: the lowered twins of the case-insensitive patterns
+(pipeline.regex_prefilter.finditer_folded); ``anchors``: "year" and "month" tried only where a
+year or month name starts (pipeline.regex_prefilter.finditer_at).
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from benchmarks.corpus import build  # noqa: E402
 ANCHOR = date(2022, 1, 10)
 
 
-def _timed(texts: list[str], twins: list) -> tuple[float, list]:
-    dates._TWINS = twins
+def _timed(texts: list[str], attribute: str, value: object) -> tuple[float, list]:
+    setattr(dates, attribute, value)
     started = time.perf_counter()
     found = [dates.find_dates(t, ANCHOR) for t in texts]
     return (time.perf_counter() - started) * 1000 / len(texts), found
@@ -39,23 +41,26 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--language", default="en")
+    parser.add_argument("--switch", choices=["twins", "anchors"], default="twins")
     args = parser.parse_args()
+    attribute = {"twins": "_TWINS", "anchors": "_ANCHORS"}[args.switch]
     corpus = build(Path(tempfile.mkdtemp(prefix="newsmon-dates-")) / "corpus", args.n, language=args.language)
     texts = corpus.texts
-    twins, plain = list(dates._TWINS), [None] * len(dates._TWINS)
-    with_twins, without = [], []
+    shortcut = getattr(dates, attribute)
+    plain = [None] * len(shortcut) if args.switch == "twins" else {}
+    with_it, without = [], []
     for _ in range(args.rounds):
-        ms, fast = _timed(texts, twins)
-        with_twins.append(ms)
-        ms, slow = _timed(texts, plain)
+        ms, fast = _timed(texts, attribute, shortcut)
+        with_it.append(ms)
+        ms, slow = _timed(texts, attribute, plain)
         without.append(ms)
         if fast != slow:
-            raise SystemExit("the twins changed what find_dates found")
-    dates._TWINS = twins
-    a, b = statistics.median(with_twins), statistics.median(without)
+            raise SystemExit(f"the {args.switch} changed what find_dates found")
+    setattr(dates, attribute, shortcut)
+    a, b = statistics.median(with_it), statistics.median(without)
     print(f"{len(texts)} texts, {sum(map(len, fast))} date expressions, {args.rounds} alternating rounds")
-    print(f"find_dates, plain scans:   {b:.2f} ms/article (median)")
-    print(f"find_dates, lowered twins: {a:.2f} ms/article (median), {b / a:.2f}x faster, same expressions")
+    print(f"find_dates, plain scans:  {b:.2f} ms/article (median)")
+    print(f"find_dates, with {args.switch}: {a:.2f} ms/article (median), {b / a:.2f}x faster, same expressions")
 
 
 if __name__ == "__main__":
