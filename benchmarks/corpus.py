@@ -47,6 +47,7 @@ class Corpus:
     html_files: int = 0
 
 
+HTML_SHARE = 0.1  # a tenth of the files are web pages, as far as there are pages
 MAX_PARAGRAPH_WORDS = 150  # longer "paragraphs" are tables or run-together pages
 SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-Z"\u201c\u00ab\u00bf\u00a1])')
 WINDOW_SENTENCES = 10  # a composed paragraph draws on consecutive pool paragraphs holding this many
@@ -117,7 +118,7 @@ def _typographic(text: str) -> str:
 
 
 def build(folder: Path, n: int, *, seed: int = 7, duplicate_share: float = 0.1,
-          html_share: float = 0.1, language: str | None = None) -> Corpus:
+          html_share: float = HTML_SHARE, language: str | None = None) -> Corpus:
     """`language` (a py3langid code) keeps only pool paragraphs and pages in that language:
     the eval pages are mostly German, which an English pipeline rightly does not parse."""
     import trafilatura

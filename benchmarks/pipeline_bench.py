@@ -24,9 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.corpus import build  # noqa: E402
-
-HTML_SHARE = 0.1  # corpus.build's default: a tenth of the files are web pages, as far as there are pages
+from benchmarks.corpus import HTML_SHARE, build  # noqa: E402
 
 
 def peak_rss_mib() -> tuple[float, float]:

@@ -120,7 +120,7 @@ _TWINS = [lowered_twin(pattern) for _, pattern in _PATTERNS]
 # position of the text (a fifth of find_dates at 1k articles): they are tried only where a year
 # or a month name starts and at the word before it (pipeline.regex_prefilter.finditer_at).
 # No year or month name can begin inside another (tests/extract/test_dates.py checks it).
-_ANCHORS = {"year": re.compile(r"(?<!\d)" + _YEAR_RE), "month": re.compile(_MONTH_RE)}
+_NAME_STARTS = {"year": re.compile(r"(?<!\d)" + _YEAR_RE), "month": re.compile(_MONTH_RE)}
 
 # Words after a bare four-digit number that show it counts something rather than names a year.
 _COUNT_NOUNS = re.compile(
@@ -504,7 +504,7 @@ def find_dates(text: str, anchor: date | None, *, anchor_is_lower_bound: bool = 
     for (kind, pattern), factors, twin in zip(_PATTERNS, _FACTORS, _TWINS, strict=True):
         if not could_match(factors, bool(pattern.flags & re.IGNORECASE), text, folded):
             continue
-        opener = _ANCHORS.get(kind)
+        opener = _NAME_STARTS.get(kind)
         matches = (finditer_at(pattern, text, prep_anchor_starts(opener, text)) if opener is not None
                    else finditer_folded(pattern, twin, text, folded))
         for m in matches:

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -236,16 +237,27 @@ def test_cli_bad_anchor_and_unreadable_file(tmp_path):
     assert "missing.txt" in out.stderr
 
 
+def _seed_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+
+
+@lru_cache(maxsize=1)
+def _page_texts() -> list[str]:
+    """The text of the first 300 evaluation pages (none in a clone outside the workspace);
+    extracted once for the tests that compare two ways of scanning."""
+    import trafilatura
+
+    pages = sorted((ROOT.parent / "shared" / "eval" / "trafilatura" / "html").glob("*.html"))[:300]
+    return [trafilatura.extract(p.read_text(encoding="utf-8", errors="replace")) or "" for p in pages]
+
+
 def test_literal_prefilter_changes_no_date(monkeypatch):
     """Skipping a pattern whose required literals are absent finds the same dates as running
     every pattern: on the seeds and on the text of 300 evaluation pages, with two anchors."""
-    import trafilatura
-
     from pipeline.extract import dates
 
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    pages = sorted((ROOT.parent / "shared" / "eval" / "trafilatura" / "html").glob("*.html"))[:300]
-    texts += [trafilatura.extract(p.read_text(encoding="utf-8", errors="replace")) or "" for p in pages]
+    pages = _page_texts()
+    texts = _seed_texts() + pages
     anchors = [date(2022, 1, 10), None]
     fast = [find_dates(t, a) for t in texts for a in anchors]
     monkeypatch.setattr(dates, "_FACTORS", [None] * len(dates._PATTERNS))
@@ -279,20 +291,17 @@ def test_anchored_scan_finds_what_finditer_finds(monkeypatch):
     before it (pipeline.regex_prefilter.finditer_at): on the seeds, their case variants, 300
     evaluation pages' text and hand-made edge cases, find_dates gives the same expressions as
     with plain finditer."""
-    import trafilatura
-
     import pipeline.extract.dates as dates
 
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts = _seed_texts()
     texts += [f(t) for t in texts for f in (str.upper, str.title)]
-    pages = sorted((ROOT.parent / "shared" / "eval" / "trafilatura" / "html").glob("*.html"))[:300]
-    texts += [trafilatura.extract(p.read_text(encoding="utf-8", errors="replace")) or "" for p in pages]
+    texts += _page_texts()
     texts += ["In  \n 2021, since\t2019, xin 2020, _in 2018, 12021 and 2021 2022; \u017fince 2017.",
               "from\u00a0January until February, in Jan. 2020, tomorrow March, in\nMay, InJune 2021",
               "in 2020s, by 2,019 by $2019 the 1990s, year 2024%, till 20٢٢, ſince 2016"]
     anchor = date(2022, 1, 10)
     anchored = [find_dates(t, a) for t in texts for a in (anchor, None)]
-    monkeypatch.setattr(dates, "_ANCHORS", {})
+    monkeypatch.setattr(dates, "_NAME_STARTS", {})
     plain = [find_dates(t, a) for t in texts for a in (anchor, None)]
     assert anchored == plain
     assert sum(e.granularity == "year" for found in plain for e in found) > 20
@@ -301,15 +310,15 @@ def test_anchored_scan_finds_what_finditer_finds(monkeypatch):
 def test_no_year_or_month_name_begins_inside_another():
     """What the anchored scan's exactness rests on: each anchor match is found by a
     left-to-right scan only if no match of it can begin inside another one."""
-    from pipeline.extract.dates import _ANCHORS, _MONTH_RE
+    from pipeline.extract.dates import _MONTH_RE, _NAME_STARTS
 
     names = re.findall(r"[A-Z][a-z]+", _MONTH_RE)
     spellings = names + [n + "." for n in names]
-    month = _ANCHORS["month"]
+    month = _NAME_STARTS["month"]
     for word in spellings:
         for offset in range(1, len(word)):
             assert not month.match(word + " 1", offset), (word, offset)
-    year = _ANCHORS["year"]
+    year = _NAME_STARTS["year"]
     # A year match begins where a run of digits does, so none can begin inside another.
     text = "1999 20201 2021x 192021 x2019"
     assert [m.start() for m in year.finditer(text)] == [0, 5, 11, 17, 25]
