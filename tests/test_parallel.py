@@ -11,7 +11,7 @@ from pipeline.clean import clean_documents
 from pipeline.extract.entities import extract_entities
 from pipeline.extract.events import extract_events, start_own_dates
 from pipeline.ingest.files import read_inputs
-from pipeline.parallel import fork_map, start_fork_map
+from pipeline.parallel import fork_map, shrinking_chunks, start_fork_map
 from tests.conftest import SEED_FILES
 
 
@@ -24,6 +24,15 @@ def test_capped_chunks_keep_order_and_stay_within_the_cap():
     sizes = fork_map(lambda r: [len(r)] * len(r), 1000, 2, max_chunk=7)
     assert max(sizes) == 7 and len(sizes) == 1000
     assert fork_map(lambda r: list(r), 1000, 2, max_chunk=7) == list(range(1000))
+
+
+def test_the_last_chunks_shrink_so_that_the_workers_finish_together():
+    chunks = shrinking_chunks(900, 56, 2)
+    sizes = [len(c) for c in chunks]
+    assert [i for c in chunks for i in c] == list(range(900))
+    assert max(sizes) == 56 and sizes == sorted(sizes, reverse=True)
+    assert sizes[-1] == 1 and sum(sizes[-4:]) < 56  # the tail is less than one full chunk
+    assert [len(c) for c in shrinking_chunks(5, 1, 2)] == [1] * 5  # one item a chunk stays so
 
 
 def test_workers_share_the_parent_state_without_pickling_it():
@@ -122,3 +131,22 @@ def test_dates_started_alongside_give_the_events_found_without(settings, monkeyp
     assert ahead.event_mentions and ahead == plain
     # Here, only articles re-read against another anchor are read; in process, plain reads each once more.
     assert reread < len(articles) and len(calls) - reread == reread + len(articles)
+
+
+def test_parse_texts_runs_meanwhile_here_while_the_workers_parse(settings):
+    from pipeline.extract.nlp import parse_texts
+
+    docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
+    texts = [a.body for a in clean_documents(docs, settings, "r").articles] * 8
+    calls: list[tuple[int, float]] = []
+
+    def stamped(i: int, parse):
+        return os.getpid(), time.monotonic(), parse
+
+    parallel = parse_texts(texts, settings.replace(nlp_processes=2, nlp_parallel_min_texts=1), then=stamped,
+                           meanwhile=lambda: calls.append((os.getpid(), time.monotonic())))
+    in_process = parse_texts(texts, settings.replace(nlp_processes=1))
+    assert len(calls) == 1 and calls[0][0] == os.getpid()  # once, in this process
+    assert os.getpid() not in {pid for pid, _, _ in parallel}
+    assert calls[0][1] < max(at for _, at, _ in parallel)  # not after the workers were done
+    assert [dataclasses.astuple(p) for _, _, p in parallel] == [dataclasses.astuple(p) for p in in_process]

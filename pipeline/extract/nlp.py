@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.errors import ConfigError
-from pipeline.parallel import fork_map
+from pipeline.parallel import start_fork_map
 from pipeline.settings import Settings
 
 T = TypeVar("T")
@@ -129,8 +129,8 @@ def _parse(doc: Doc, text: str, cut: int) -> Parse:
     return Parse(ents=[(e.start_char, e.end_char, e.label_) for e in doc.ents], cut=cut, sentences=sentences)
 
 
-def parse_texts(texts: list[str], settings: Settings,
-                then: Callable[[int, Parse], T] | None = None) -> list[Parse] | list[T]:
+def parse_texts(texts: list[str], settings: Settings, then: Callable[[int, Parse], T] | None = None,
+                meanwhile: Callable[[], object] | None = None) -> list[Parse] | list[T]:
     """Parse texts with ``nlp.pipe``; texts longer than ``nlp_max_chars`` are cut for NER and
     the rest gets rule-based sentence boundaries only.
 
@@ -142,6 +142,10 @@ def parse_texts(texts: list[str], settings: Settings,
     ``then(i, parse)``, when given, runs in the worker right after text ``i`` is parsed and its
     result is returned instead of the parse: per-text work that needs nothing from other texts
     is spread over the cores with the parse.
+
+    ``meanwhile()``, when given, runs in this process while the workers parse (this process
+    only waits for them otherwise): setup that the work after the parse needs and the workers
+    do not, so that it does not hold both cores up before the fork.
     """
     nlp = load_nlp(settings.spacy_model)  # loaded before the fork: workers share its pages
     _rule_splitter()
@@ -152,7 +156,10 @@ def parse_texts(texts: list[str], settings: Settings,
         parses = (_parse(doc, texts[i], cuts[i]) for i, doc in zip(indices, docs, strict=True))
         return [then(i, p) for i, p in zip(indices, parses, strict=True)] if then else list(parses)
 
-    # A text costs tens of milliseconds: chunks of a few model batches keep both cores busy to
-    # the end of the batch (chunks of 1/16 of it left one core idle for seconds at the tail).
-    return fork_map(parse_range, len(texts), settings.nlp_processes, min_items=settings.nlp_parallel_min_texts,
-                    max_chunk=4 * settings.nlp_batch_size)
+    # A text costs tens of milliseconds: chunks of at most a few model batches, shrinking at the
+    # end (pipeline.parallel.shrinking_chunks), keep both cores busy to the end of the batch.
+    with start_fork_map(parse_range, len(texts), settings.nlp_processes, min_items=settings.nlp_parallel_min_texts,
+                        max_chunk=4 * settings.nlp_batch_size) as started:
+        if meanwhile is not None:
+            meanwhile()
+        return started.result()
