@@ -1,0 +1,30 @@
+"""The benchmark's scaling line separates a run's fixed cost from its cost per article: with
+T(n) = fixed + n * per_article, the marginal column shows per_article at every size after the
+first, while plain ms/article falls as the fixed cost spreads."""
+
+from __future__ import annotations
+
+import math
+
+from benchmarks.pipeline_bench import marginal_ms, scaling_table
+
+
+def _row(n: int, fixed: float, per_article_ms: float, ceiling: float = float("nan")) -> dict:
+    return {"n": n, "pages": n // 100, "seconds": fixed + n * per_article_ms / 1000,
+            "ceiling_seconds": ceiling, "ratio": float("nan"), "incremental": 0.1}
+
+
+def test_the_marginal_cost_is_the_slope_between_sizes_not_the_average():
+    rows = [_row(n, fixed=18.0, per_article_ms=32.0) for n in (1000, 10_000, 100_000)]
+    slopes = marginal_ms(rows, "seconds")
+    assert math.isnan(slopes[0])
+    assert [round(s, 6) for s in slopes[1:]] == [32.0, 32.0]
+    assert [round(1000 * r["seconds"] / r["n"], 1) for r in rows] == [50.0, 33.8, 32.2]
+
+
+def test_the_table_prints_a_dash_where_nothing_was_measured():
+    rows = [_row(1000, 10.0, 30.0, ceiling=40.0), _row(10_000, 10.0, 30.0)]
+    header, first, second = scaling_table(rows)[1:]
+    assert header.split()[:4] == ["N", "pages", "seconds", "ms/article"]
+    assert first.split() == ["1,000", "10", "40.0", "40.0", "-", "40.0", "-", "-", "0.10"]
+    assert second.split() == ["10,000", "100", "310.0", "31.0", "30.0", "-", "-", "-", "0.10"]
