@@ -281,3 +281,7 @@ def main() -> None:
             for n in sizes]
     if len(rows) > 1:
         print("\n" + "\n".join(scaling_table(rows)))
+
+
+if __name__ == "__main__":
+    main()
