@@ -28,3 +28,14 @@ def test_the_table_prints_a_dash_where_nothing_was_measured():
     assert header.split()[:4] == ["N", "pages", "seconds", "ms/article"]
     assert first.split() == ["1,000", "10", "40.0", "40.0", "-", "40.0", "-", "-", "0.10"]
     assert second.split() == ["10,000", "100", "310.0", "31.0", "30.0", "-", "-", "-", "0.10"]
+
+
+def test_the_script_runs_as_a_command():
+    """Run as a file it must reach main(): without the __main__ guard it prints nothing, exit 0."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "pipeline_bench.py"
+    done = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, check=True)
+    assert "--scaling" in done.stdout and "--ceiling-sample" in done.stdout
