@@ -42,7 +42,7 @@ def rss_mib() -> tuple[float, float]:
 def batch_progress(started: float, steps: bool):
     """One line per loaded batch (is the cost per batch flat as the warehouse grows?) and, with
     `steps`, each step's seconds and the resident set after it (which step raises the peak?)."""
-    state = {"batch": 0, "batch_start": started, "step_start": started}
+    state = {"batch": 0, "started": started, "batch_start": started, "step_start": started}
 
     def report(step: str, result: dict) -> None:
         now = time.perf_counter()
@@ -54,11 +54,46 @@ def batch_progress(started: float, steps: bool):
         if step != "publish":
             return
         state["batch"] += 1
-        print(f"  batch {state['batch']}: {now - state['batch_start']:.1f}s, {now - started:.0f}s so far, "
+        print(f"  batch {state['batch']}: {now - state['batch_start']:.1f}s, {now - state['started']:.0f}s so far, "
               f"RSS now {now_rss:.0f} MiB", flush=True)
         state["batch_start"] = now
 
+    def pause(seconds: float) -> None:
+        """Time spent outside the pipeline (a ceiling slice) does not count to its batch."""
+        for key in ("started", "batch_start", "step_start"):
+            state[key] += seconds
+
+    report.pause = pause  # type: ignore[attr-defined]
     return report
+
+
+class SlicedCeiling:
+    """The sampled ceiling timed a slice after each of the pipeline's batches, not once after
+    the whole run: on a shared machine an hour-long run and an eight-minute ceiling see
+    different machines (100k at 94aab6d: the pipeline at 25.1/s, the model alone at 22.8/s an
+    hour earlier and 32.8/s after it). Slices are consecutive in corpus order, so each is
+    roughly the batch just loaded. Only the progress callback's own time is paused."""
+
+    def __init__(self, sample: list[str], batches: int, settings, report) -> None:
+        size = len(sample)
+        self.slices = [sample[size * j // batches: size * (j + 1) // batches] for j in range(batches)]
+        self.settings, self.report = settings, report
+        self.timed: list[float] = []
+        self.paused = 0.0
+
+    def __call__(self, step: str, result: dict) -> None:
+        self.report(step, result)
+        if step != "publish" or len(self.timed) >= len(self.slices):
+            return
+        started = time.perf_counter()
+        self.timed.append(ceiling(self.slices[len(self.timed)], self.settings))
+        spent = time.perf_counter() - started
+        self.paused += spent
+        self.report.pause(spent)
+
+    def untimed(self) -> list[list[str]]:
+        """Slices whose batch never came (the run had fewer batches): timed after the run."""
+        return self.slices[len(self.timed):]
 
 
 def ceiling(texts: list[str], settings) -> float:
@@ -123,7 +158,8 @@ def sample_every(texts: list[str], size: int | None) -> list[str]:
 
 def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str | None = None,
           with_ceiling: bool = True, forked_ceiling: bool = False,
-          ceiling_sample: int | None = None, html_share: float = HTML_SHARE) -> dict[str, float]:
+          ceiling_sample: int | None = None, html_share: float = HTML_SHARE,
+          batch_documents: int | None = None) -> dict[str, float]:
     from pipeline.flow import run_pipeline
     from pipeline.settings import load_settings
 
@@ -135,10 +171,17 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
           f"{len(corpus.planted)} planted duplicates), {words:.0f} words/article on average; "
           f"built in {time.perf_counter() - started:.0f}s", flush=True)
     settings = load_settings(env={}, db_path=tmp / "news.duckdb", staging_dir=tmp / "staging",
-                             reports_dir=tmp / "reports", nlp_processes=processes)
+                             reports_dir=tmp / "reports", nlp_processes=processes,
+                             **({"run_batch_documents": batch_documents} if batch_documents else {}))
+    sample = sample_every(corpus.texts, ceiling_sample)
+    sliced = None
     started = time.perf_counter()
-    summary = run_pipeline([str(corpus.folder)], [], settings, trigger="bench", progress=batch_progress(started, steps))
-    total = time.perf_counter() - started
+    progress = batch_progress(started, steps)
+    if with_ceiling and len(sample) < len(corpus.texts):
+        batches = -(-len(corpus.files) // max(1, settings.run_batch_documents))
+        progress = sliced = SlicedCeiling(sample, batches, settings, progress)
+    summary = run_pipeline([str(corpus.folder)], [], settings, trigger="bench", progress=progress)
+    total = time.perf_counter() - started - (sliced.paused if sliced else 0.0)
     own, workers = peak_rss_mib()
     print(f"{'stage':<10} {'seconds':>9} {'articles/s':>11}")
     for stage, seconds in summary.seconds.items():
@@ -150,14 +193,18 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
     print(f"peak RSS: pipeline process {own:.0f} MiB, largest worker {workers:.0f} MiB")
     ratio = ceiling_rate = float("nan")
     if with_ceiling:
-        sample = sample_every(corpus.texts, ceiling_sample)
-        model_seconds, sampled = ceiling(sample, settings), ""
-        if len(sample) < len(corpus.texts):
-            # The model's cost is per text, its workers' start is not: only the rest scales.
+        if sliced:
+            slices = sliced.timed + [ceiling(part, settings) for part in sliced.untimed()]
+            # The model's cost is per text, its workers' start is not: only the rest scales,
+            # and each slice started its workers again.
             start = ceiling(sample[: 2 * processes], settings)
-            model_seconds = start + (model_seconds - start) * len(corpus.texts) / len(sample)
+            per_text = sum(t - start for t in slices) / len(sample)
+            model_seconds = start + per_text * len(corpus.texts)
             sampled = (f" (timed on 1 text in {len(corpus.texts) // len(sample)}, {len(sample):,} of "
-                       f"{len(corpus.texts):,}, scaled; the workers' start, {start:.1f}s, counted once)")
+                       f"{len(corpus.texts):,}, in {len(slices)} slices, {len(sliced.timed)} between the "
+                       f"pipeline's batches; scaled; the workers' start, {start:.1f}s, counted once)")
+        else:
+            model_seconds, sampled = ceiling(sample, settings), ""
         ceiling_rate = n / model_seconds
         ratio = e2e / ceiling_rate
         print(f"ceiling: spaCy alone ({settings.spacy_model}, n_process={processes}) {model_seconds:.2f}s = "
@@ -270,6 +317,8 @@ def main() -> None:
     parser.add_argument("--html-share", type=float, default=HTML_SHARE, metavar="F",
                         help="share of the files that are HTML pages, capped by the pages there are "
                              f"(default {HTML_SHARE}; the 10k English corpus gets 171 pages, 0.0171)")
+    parser.add_argument("--batch-documents", type=int, metavar="B",
+                        help="files per loaded batch (default: the settings' run_batch_documents, 5000)")
     args = parser.parse_args()
     if args.repeat:
         repeated(args.n, args.repeat, args.processes, args.language, args.html_share)
@@ -277,7 +326,7 @@ def main() -> None:
     sizes = [int(s) for s in args.scaling.split(",")] if args.scaling else [args.n]
     rows = [bench(n, args.processes, args.keep, args.steps, args.language,
                   not args.no_ceiling,
-                  args.forked_ceiling, args.ceiling_sample, args.html_share)
+                  args.forked_ceiling, args.ceiling_sample, args.html_share, args.batch_documents)
             for n in sizes]
     if len(rows) > 1:
         print("\n" + "\n".join(scaling_table(rows)))

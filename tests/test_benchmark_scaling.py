@@ -39,3 +39,14 @@ def test_the_script_runs_as_a_command():
     script = Path(__file__).resolve().parents[1] / "benchmarks" / "pipeline_bench.py"
     done = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True, check=True)
     assert "--scaling" in done.stdout and "--ceiling-sample" in done.stdout
+
+
+def test_the_sampled_ceiling_is_cut_into_one_consecutive_slice_per_batch():
+    from benchmarks.pipeline_bench import SlicedCeiling, batch_progress
+
+    sample = [f"text {i}" for i in range(10)]
+    sliced = SlicedCeiling(sample, 3, settings=None, report=batch_progress(0.0, steps=False))
+    assert [len(part) for part in sliced.slices] == [3, 3, 4]
+    assert sum(sliced.slices, []) == sample
+    sliced("ingest", {})  # only a loaded batch (its publish) times a slice
+    assert sliced.timed == [] and sliced.untimed() == sliced.slices
