@@ -39,32 +39,48 @@ def rss_mib() -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def batch_progress(started: float, steps: bool):
+class BatchProgress:
     """One line per loaded batch (is the cost per batch flat as the warehouse grows?) and, with
-    `steps`, each step's seconds and the resident set after it (which step raises the peak?)."""
-    state = {"batch": 0, "started": started, "batch_start": started, "step_start": started}
+    `steps`, each step's seconds and the resident set after it (which step raises the peak?).
+    Keeps each batch's seconds for `halves()`."""
 
-    def report(step: str, result: dict) -> None:
+    def __init__(self, started: float, steps: bool) -> None:
+        self.steps = steps
+        self.started = self.batch_start = self.step_start = started
+        self.batch_seconds: list[float] = []
+
+    def __call__(self, step: str, result: dict) -> None:
         now = time.perf_counter()
         now_rss, peak = rss_mib()
-        if steps:
-            print(f"    {step:<8} {now - state['step_start']:>7.1f}s  RSS after {now_rss:>6.0f} MiB, "
+        if self.steps:
+            print(f"    {step:<8} {now - self.step_start:>7.1f}s  RSS after {now_rss:>6.0f} MiB, "
                   f"high-water {peak:>6.0f} MiB", flush=True)
-        state["step_start"] = now
+        self.step_start = now
         if step != "publish":
             return
-        state["batch"] += 1
-        print(f"  batch {state['batch']}: {now - state['batch_start']:.1f}s, {now - state['started']:.0f}s so far, "
+        self.batch_seconds.append(now - self.batch_start)
+        print(f"  batch {len(self.batch_seconds)}: {self.batch_seconds[-1]:.1f}s, {now - self.started:.0f}s so far, "
               f"RSS now {now_rss:.0f} MiB", flush=True)
-        state["batch_start"] = now
+        self.batch_start = now
 
-    def pause(seconds: float) -> None:
-        """Time spent outside the pipeline (a ceiling slice) does not count to its batch."""
-        for key in ("started", "batch_start", "step_start"):
-            state[key] += seconds
+    def pause(self, seconds: float) -> None:
+        """Time spent outside the pipeline (a ceiling slice) counts to no batch or step."""
+        self.started += seconds
+        self.batch_start += seconds
+        self.step_start += seconds
 
-    report.pause = pause  # type: ignore[attr-defined]
-    return report
+    def halves(self) -> str | None:
+        """Median batch seconds of the first and second half of the full batches (the last one
+        is left out: it holds the remainder). None under four batches."""
+        import statistics
+
+        full = self.batch_seconds[:-1]
+        if len(full) < 3:
+            return None
+        first, second = full[: len(full) // 2], full[len(full) // 2:]
+        a, b = statistics.median(first), statistics.median(second)
+        return (f"batches 1-{len(first)} median {a:.1f}s, {len(first) + 1}-{len(full)} median {b:.1f}s "
+                f"({100 * (b - a) / a:+.1f}%)")
 
 
 class SlicedCeiling:
@@ -72,14 +88,14 @@ class SlicedCeiling:
     the whole run: on a shared machine an hour-long run and an eight-minute ceiling see
     different machines (100k at 94aab6d: the pipeline at 25.1/s, the model alone at 22.8/s an
     hour earlier and 32.8/s after it). Slices are consecutive in corpus order, so each is
-    roughly the batch just loaded. Only the progress callback's own time is paused."""
+    roughly the batch just loaded. The slice's time is paused in the batch progress, so it
+    counts to neither the pipeline's total nor its batch."""
 
-    def __init__(self, sample: list[str], batches: int, settings, report) -> None:
+    def __init__(self, sample: list[str], batches: int, settings, report: BatchProgress) -> None:
         size = len(sample)
         self.slices = [sample[size * j // batches: size * (j + 1) // batches] for j in range(batches)]
         self.settings, self.report = settings, report
         self.timed: list[float] = []
-        self.paused = 0.0
 
     def __call__(self, step: str, result: dict) -> None:
         self.report(step, result)
@@ -87,9 +103,7 @@ class SlicedCeiling:
             return
         started = time.perf_counter()
         self.timed.append(ceiling(self.slices[len(self.timed)], self.settings))
-        spent = time.perf_counter() - started
-        self.paused += spent
-        self.report.pause(spent)
+        self.report.pause(time.perf_counter() - started)
 
     def untimed(self) -> list[list[str]]:
         """Slices whose batch never came (the run had fewer batches): timed after the run."""
@@ -176,12 +190,15 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
     sample = sample_every(corpus.texts, ceiling_sample)
     sliced = None
     started = time.perf_counter()
-    progress = batch_progress(started, steps)
+    batches = BatchProgress(started, steps)
+    progress = batches
     if with_ceiling and len(sample) < len(corpus.texts):
-        batches = -(-len(corpus.files) // max(1, settings.run_batch_documents))
-        progress = sliced = SlicedCeiling(sample, batches, settings, progress)
+        # As many slices as run_pipeline makes batches (all files are new to a fresh warehouse);
+        # slices whose batch never comes are timed after the run.
+        count = -(-len(corpus.files) // max(1, settings.run_batch_documents))
+        progress = sliced = SlicedCeiling(sample, count, settings, batches)
     summary = run_pipeline([str(corpus.folder)], [], settings, trigger="bench", progress=progress)
-    total = time.perf_counter() - started - (sliced.paused if sliced else 0.0)
+    total = time.perf_counter() - batches.started  # less the ceiling slices' time (paused)
     own, workers = peak_rss_mib()
     print(f"{'stage':<10} {'seconds':>9} {'articles/s':>11}")
     for stage, seconds in summary.seconds.items():
@@ -191,7 +208,10 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
           f"{summary.duplicates}, quarantined {summary.quarantined}, entities {summary.entities}, "
           f"events {summary.events})")
     print(f"peak RSS: pipeline process {own:.0f} MiB, largest worker {workers:.0f} MiB")
-    ratio = ceiling_rate = float("nan")
+    halves = batches.halves()
+    if halves:
+        print(halves)
+    ratio = model_seconds = float("nan")
     if with_ceiling:
         if sliced:
             slices = sliced.timed + [ceiling(part, settings) for part in sliced.untimed()]
@@ -229,7 +249,7 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
         import shutil
 
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"n": n, "pages": corpus.html_files, "seconds": total, "ceiling_seconds": n / ceiling_rate,
+    return {"n": n, "pages": corpus.html_files, "seconds": total, "ceiling_seconds": model_seconds,
             "ratio": ratio, "incremental": incremental}
 
 
@@ -295,6 +315,10 @@ def scaling_table(rows: list[dict]) -> list[str]:
         lines.append(f"{r['n']:>8,} {r['pages']:>6} {r['seconds']:>9.1f} {1000 * r['seconds'] / r['n']:>11.1f} "
                      f"{fmt(slope, '.1f'):>12} {fmt(1000 * r['ceiling_seconds'] / r['n'], '.1f'):>11} "
                      f"{fmt(model_slope, '.1f'):>17} {fmt(r['ratio'], '.2f'):>6} {r['incremental']:>14.2f}")
+    first = rows[0]
+    lines.append(f"a run's fixed cost, extrapolated from the first two sizes to no articles: pipeline "
+                 f"{fmt(first['seconds'] - first['n'] * pipeline[1] / 1000, '.1f')}s, model alone "
+                 f"{fmt(first['ceiling_seconds'] - first['n'] * model[1] / 1000, '.1f')}s")
     return lines
 
 
