@@ -189,6 +189,9 @@ class PublisherLine:
     line_hash: str
     article_id: str
     seen_at: datetime
+    # Articles count once per story (clean.recurring.story_key): three versions of one story
+    # must not make its own paragraphs look like the publisher's furniture.
+    story_key: str | None  # None only in warehouse rows loaded before it existed
 
 
 @dataclass

@@ -75,8 +75,11 @@ CREATE TABLE IF NOT EXISTS publisher_lines (
     line_hash         VARCHAR NOT NULL,
     article_id        VARCHAR NOT NULL,
     seen_at           TIMESTAMP NOT NULL,
+    story_key         VARCHAR,  -- NULL in rows loaded before it existed: they count by article
     PRIMARY KEY (publisher, line_hash, article_id)
 );
+-- Warehouses created before story_key: the column is added, their rows keep NULL.
+ALTER TABLE publisher_lines ADD COLUMN IF NOT EXISTS story_key VARCHAR;
 
 CREATE TABLE IF NOT EXISTS entities (
     entity_id         VARCHAR PRIMARY KEY,

@@ -2,7 +2,8 @@
 
 Needs no rule for a new site (Media Cloud drops sentences repeated within a source in a
 week). Counts come from history (publisher_lines in the warehouse, over the settings'
-window) plus the current batch; an article counts once per line however often it repeats it.
+window) plus the current batch; an article counts once per line however often it repeats it,
+and the versions of one story (same headline) count as one article.
 """
 
 from __future__ import annotations
@@ -19,6 +20,15 @@ MIN_LINE_CHARS = 4  # "Yes." or "1." are not a publisher's furniture
 def line_hash(line: str, *, normalised: bool = False) -> str:
     norm = line if normalised else normalise_for_hash(line)
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def story_key(title: str | None, fallback: str) -> str:
+    """What an article counts as: its headline, normalised, so that the versions of one story a
+    publisher posts (re-posted, updated, cut short: different bytes, same headline) count once.
+    Three versions would otherwise carry every paragraph three times and make the story's own
+    text look like the publisher's furniture. Untitled articles count by `fallback`, their bytes."""
+    norm = normalise_for_hash(title or "")
+    return f"title:{line_hash(norm, normalised=True)}" if norm else f"doc:{fallback}"
 
 
 def publisher_key(publisher: str | None) -> str | None:
@@ -43,7 +53,7 @@ class RecurringLines:
         self._batch: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     def add_article(self, publisher: str | None, article_key: str, norm_lines: Iterable[str]) -> None:
-        """Count one batch article's lines (article_key: its content, so copies count once)."""
+        """Count one batch article's lines (article_key: its `story_key`, so copies count once)."""
         key = publisher_key(publisher)
         if not key:
             return

@@ -14,7 +14,7 @@ from pipeline.clean.engine import Cleaned, Cleaner, Removal
 from pipeline.clean.html import extract_html
 from pipeline.clean.language import identifier, identify
 from pipeline.clean.metadata import Head, host_of, notes_metadata, parse_plain
-from pipeline.clean.recurring import MIN_LINE_CHARS, RecurringLines, line_hash, publisher_key
+from pipeline.clean.recurring import MIN_LINE_CHARS, RecurringLines, line_hash, publisher_key, story_key
 from pipeline.clean.rules import load_rules
 from pipeline.parallel import fork_map, start_fork_map
 from pipeline.records import (
@@ -164,7 +164,7 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
             out.quarantine.append(_quarantine(doc, run_id, "clean_error", value, {}))
             continue
         head = value
-        recurring.add_article(head.publisher, doc.raw_sha256 or doc.doc_id, norms)
+        recurring.add_article(head.publisher, _story(doc, head), norms)
         parsed.append((doc, head))
 
     def clean_range(indices: range) -> list[CleanOutput]:
@@ -207,4 +207,9 @@ def _clean_one(doc: Document, head: Head, cleaner: Cleaner, recurring: Recurring
         seen_at = article.first_seen_at or utc_now()
         digests = {line_hash(n, normalised=True) for n in (normalise_for_hash(t) for _, t in head.paragraphs)
                    if len(n) >= MIN_LINE_CHARS}
-        out.publisher_lines.extend(PublisherLine(key, d, article.article_id, seen_at) for d in sorted(digests))
+        story = _story(doc, head)
+        out.publisher_lines.extend(PublisherLine(key, d, article.article_id, seen_at, story) for d in sorted(digests))
+
+
+def _story(doc: Document, head: Head) -> str:
+    return story_key(head.title, doc.raw_sha256 or doc.doc_id)

@@ -120,6 +120,38 @@ def test_history_counts_towards_the_threshold(settings):
     assert FOOTER in b.body
 
 
+STORY = [f"Paragraph {i} of the budget story: the regional parliament debated line {i} of the plan "
+         f"for hours before the vote." for i in range(6)]
+UPDATE = [f"Update {i}: the minister answered the opposition's questions on point {i} of the budget "
+          f"after the vote." for i in range(4)]
+
+
+def test_versions_of_one_story_do_not_make_its_paragraphs_recurring(settings):
+    # A publisher posts a story, a cut-short copy and an update sharing its first two
+    # paragraphs: three documents, three byte hashes, one headline. Counted per document, those
+    # two paragraphs are in three "articles" and a third of the story would go as furniture.
+    title = "Budget passes after a night of debate | Example Times"
+    versions = [doc("full", article_text(title, body=STORY)),
+                doc("cut", article_text(title, body=STORY[:4])),
+                doc("update", article_text(title, body=STORY[:2] + UPDATE))]
+    out = clean_documents(versions, settings.replace(recurring_line_min_articles=3), "t")
+    assert len(out.articles) == 3 and not out.boilerplate
+    for a in out.articles:
+        assert STORY[0] in a.body and STORY[1] in a.body
+    assert len({p.story_key for p in out.publisher_lines}) == 1
+
+
+def test_a_line_shared_by_distinct_stories_is_still_recurring(settings):
+    # The same paragraph under three different headlines is the publisher's, not a story's.
+    own = [[f"Story {i}, paragraph {j}: a different report on a different day, with its own "
+            f"people and places in it." for j in range(3)] for i in range(3)]
+    versions = [doc(f"s{i}", article_text(f"Story {i} | Example Times", body=STORY[:1] + own[i]))
+                for i in range(3)]
+    out = clean_documents(versions, settings.replace(recurring_line_min_articles=3), "t")
+    assert all(STORY[0] not in a.body for a in out.articles)
+    assert {s.rule for s in out.boilerplate} == {"recurring:publisher_line"}
+
+
 def test_exact_copies_count_once(settings):
     copies = [replace(d, doc_id=f"copy{i}", raw_sha256="same") for i, d in enumerate(_three_articles()[:1] * 3)]
     out = clean_documents(copies, settings.replace(recurring_line_min_articles=2), "t")

@@ -123,3 +123,27 @@ def test_a_held_lock_becomes_a_transient_error_that_names_the_fix(settings):
     assert result.returncode == 1
     assert "WarehouseLockedError" in result.stderr and "NEWSMON_LOCK_TIMEOUT_SECONDS" in result.stderr
     assert WarehouseLockedError.transient is True
+
+
+def test_line_history_counts_a_story_once_and_rows_from_before_story_keys_by_article(settings):
+    import duckdb
+
+    from pipeline.load.warehouse import read_sql
+
+    # A warehouse created before publisher_lines had story_key, holding two articles' rows.
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(settings.db_path)) as con:
+        con.execute("CREATE TABLE publisher_lines (publisher VARCHAR NOT NULL, line_hash VARCHAR NOT NULL, "
+                    "article_id VARCHAR NOT NULL, seen_at TIMESTAMP NOT NULL, "
+                    "PRIMARY KEY (publisher, line_hash, article_id))")
+        con.execute("INSERT INTO publisher_lines VALUES ('example times', 'h1', 'old1', '2022-01-10'), "
+                    "('example times', 'h1', 'old2', '2022-01-10')")
+    with Warehouse(settings) as wh:
+        wh.con.execute("INSERT INTO publisher_lines BY NAME SELECT * FROM (VALUES "
+                       "('example times', 'h1', 'v1', TIMESTAMP '2022-01-11', 'title:story'), "
+                       "('example times', 'h1', 'v2', TIMESTAMP '2022-01-11', 'title:story'), "
+                       "('example times', 'h1', 'other', TIMESTAMP '2022-01-11', 'title:other')) "
+                       "AS t(publisher, line_hash, article_id, seen_at, story_key)")
+        counts = wh.con.execute(read_sql("publisher_line_counts"), [datetime(2022, 1, 1)]).fetchall()
+    # old1, old2 (by article), the two versions of one story once, the other story.
+    assert counts == [("example times", "h1", 4)]
