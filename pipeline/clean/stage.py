@@ -164,15 +164,16 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
             out.quarantine.append(_quarantine(doc, run_id, "clean_error", value, {}))
             continue
         head = value
-        recurring.add_article(head.publisher, _story(doc, head), norms)
-        parsed.append((doc, head))
+        story = story_key(head.title, doc.raw_sha256 or doc.doc_id)
+        recurring.add_article(head.publisher, story, norms)
+        parsed.append((doc, head, story))
 
     def clean_range(indices: range) -> list[CleanOutput]:
         part = CleanOutput()
         for i in indices:
-            doc, head = parsed[i]
+            doc, head, story = parsed[i]
             try:
-                _clean_one(doc, head, cleaner, recurring, settings, run_id, part)
+                _clean_one(doc, head, story, cleaner, recurring, settings, run_id, part)
             except Exception as exc:  # as above: quarantined with the reason, batch goes on
                 part.quarantine.append(_quarantine(doc, run_id, "clean_error", f"{type(exc).__name__}: {exc}", {}))
         return [part]
@@ -184,7 +185,7 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
     return out
 
 
-def _clean_one(doc: Document, head: Head, cleaner: Cleaner, recurring: RecurringLines,
+def _clean_one(doc: Document, head: Head, story: str, cleaner: Cleaner, recurring: RecurringLines,
                settings: Settings, run_id: str, out: CleanOutput) -> None:
     def is_recurring(norm: str) -> bool:
         return recurring.is_recurring(head.publisher, norm, settings.recurring_line_min_articles)
@@ -207,9 +208,4 @@ def _clean_one(doc: Document, head: Head, cleaner: Cleaner, recurring: Recurring
         seen_at = article.first_seen_at or utc_now()
         digests = {line_hash(n, normalised=True) for n in (normalise_for_hash(t) for _, t in head.paragraphs)
                    if len(n) >= MIN_LINE_CHARS}
-        story = _story(doc, head)
         out.publisher_lines.extend(PublisherLine(key, d, article.article_id, seen_at, story) for d in sorted(digests))
-
-
-def _story(doc: Document, head: Head) -> str:
-    return story_key(head.title, doc.raw_sha256 or doc.doc_id)
