@@ -108,7 +108,15 @@ def _history(settings: Settings):
 # --- steps -------------------------------------------------------------------------------
 
 def start_run(trigger: str, settings: Settings, run_id: str | None = None) -> str:
-    """Allocate a run id and its staging folder. Airflow passes its own run id for traceability."""
+    """Allocate a run id and its staging folder. Airflow passes its own run id for traceability.
+
+    Also creates the warehouse's tables or brings an older warehouse's up to date: the steps
+    before publish read history read-only and could not.
+    """
+    from pipeline.load.warehouse import Warehouse
+
+    with Warehouse(settings):
+        pass
     run_id = run_id or f"{utc_now():%Y%m%dT%H%M%S}-{trigger}-{secrets.token_hex(3)}"
     safe = "".join(c if c.isalnum() or c in "-_.T" else "_" for c in run_id)
     _prune_abandoned_runs(settings)

@@ -147,3 +147,18 @@ def test_line_history_counts_a_story_once_and_rows_from_before_story_keys_by_art
         counts = wh.con.execute(read_sql("publisher_line_counts"), [datetime(2022, 1, 1)]).fetchall()
     # old1, old2 (by article), the two versions of one story once, the other story.
     assert counts == [("example times", "h1", 4)]
+
+
+def test_a_warehouse_from_before_story_keys_is_brought_up_to_date_before_clean_reads_it(settings):
+    import duckdb
+
+    from pipeline.flow import clean_step, ingest_step, start_run
+
+    # The DAG's order: start, ingest and clean, which reads publisher_lines' history read-only.
+    with Warehouse(settings):
+        pass
+    with duckdb.connect(str(settings.db_path)) as con:  # as the warehouse was before story_key
+        con.execute("ALTER TABLE publisher_lines DROP COLUMN story_key")
+    run_id = start_run("test", settings)
+    ingest_step(run_id, [str(SEED_FILES[0])], [], settings)
+    assert clean_step(run_id, settings)["articles"] == 1
