@@ -42,10 +42,13 @@ def rss_mib() -> tuple[float, float]:
 class BatchProgress:
     """One line per loaded batch (is the cost per batch flat as the warehouse grows?) and, with
     `steps`, each step's seconds and the resident set after it (which step raises the peak?).
-    Keeps each batch's seconds for `halves()`."""
+    Keeps each batch's seconds for `halves()`; `comparable`, when known, is how many leading
+    batches are full batches of articles the model parses (the corpus numbers its planted
+    duplicates last, so the batches after hold only copies and take half the time)."""
 
-    def __init__(self, started: float, steps: bool) -> None:
+    def __init__(self, started: float, steps: bool, comparable: int | None = None) -> None:
         self.steps = steps
+        self.comparable = comparable
         self.started = self.batch_start = self.step_start = started
         self.batch_seconds: list[float] = []
 
@@ -70,11 +73,11 @@ class BatchProgress:
         self.step_start += seconds
 
     def halves(self) -> str | None:
-        """Median batch seconds of the first and second half of the full batches (the last one
-        is left out: it holds the remainder). None under four batches."""
+        """Median batch seconds of the first and second half of the comparable batches (unless
+        told, all but the last: it holds the remainder). None under three of them."""
         import statistics
 
-        full = self.batch_seconds[:-1]
+        full = self.batch_seconds[:-1] if self.comparable is None else self.batch_seconds[: self.comparable]
         if len(full) < 3:
             return None
         first, second = full[: len(full) // 2], full[len(full) // 2:]
@@ -190,7 +193,9 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
     sample = sample_every(corpus.texts, ceiling_sample)
     sliced = None
     started = time.perf_counter()
-    batches = BatchProgress(started, steps)
+    # Files load in name order and the planted duplicates are numbered after the originals.
+    batches = BatchProgress(started, steps, comparable=(len(corpus.files) - len(corpus.planted))
+                            // max(1, settings.run_batch_documents))
     progress = batches
     if with_ceiling and len(sample) < len(corpus.texts):
         # As many slices as run_pipeline makes batches (all files are new to a fresh warehouse);

@@ -70,3 +70,6 @@ def test_a_paused_span_counts_to_no_batch_and_the_halves_compare_full_batches(ca
     assert progress.halves() is None  # one batch: nothing to compare
     progress.batch_seconds = [10.0, 10.0, 12.0, 12.0, 3.0]  # the last holds the remainder
     assert progress.halves() == "batches 1-2 median 10.0s, 3-4 median 12.0s (+20.0%)"
+    progress.comparable = 4  # then two batches of planted duplicates only, half the time
+    progress.batch_seconds = [10.0, 10.0, 12.0, 12.0, 6.0, 6.0]
+    assert progress.halves() == "batches 1-2 median 10.0s, 3-4 median 12.0s (+20.0%)"
