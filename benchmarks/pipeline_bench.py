@@ -166,6 +166,13 @@ def dedup_scores(db: Path, corpus) -> tuple[float, float, int]:
     return precision, recall, len(verdicts)
 
 
+def warehouse_rows(db: Path, tables: tuple[str, ...]) -> list[tuple[str, int]]:
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return [(t, con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables]
+
+
 def sample_every(texts: list[str], size: int | None) -> list[str]:
     """Every k-th text, k = len(texts) // size (a systematic sample over the corpus order)."""
     if not size or len(texts) <= size:
@@ -245,6 +252,10 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
     # to an earlier-dated copy that arrived later is counted here, from the warehouse.
     print(f"dedup on planted duplicates: precision {precision:.3f}, recall {recall:.3f} "
           f"({verdicts} duplicate verdicts in the warehouse, {len(corpus.planted)} planted)")
+    # The summary's entities and events are each batch's written rows added up: an entity
+    # seen again in a later batch is rewritten there and counted again. These are the rows.
+    print("in the warehouse: " + ", ".join(f"{table} {count}" for table, count in
+                                           warehouse_rows(settings.db_path, ("articles", "entities", "events"))))
     started = time.perf_counter()
     again = run_pipeline([str(corpus.folder)], [], settings, trigger="bench")
     incremental = time.perf_counter() - started
