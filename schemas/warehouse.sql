@@ -1,6 +1,7 @@
 -- newsmon warehouse (DuckDB). Table and column names are the contract that queries and
 -- dashboards depend on; the JSON Schemas beside this file describe the same records.
--- Every statement is idempotent so the DDL can be applied on every connection.
+-- This is the current schema, what a new warehouse is created with. Changing a table here
+-- needs a migration for existing warehouses: see pipeline/load/migrations.py.
 
 CREATE TABLE IF NOT EXISTS documents (
     doc_id            VARCHAR PRIMARY KEY,
@@ -78,8 +79,6 @@ CREATE TABLE IF NOT EXISTS publisher_lines (
     story_key         VARCHAR,  -- NULL in rows loaded before it existed: they count by article
     PRIMARY KEY (publisher, line_hash, article_id)
 );
--- Warehouses created before story_key: the column is added, their rows keep NULL.
-ALTER TABLE publisher_lines ADD COLUMN IF NOT EXISTS story_key VARCHAR;
 
 CREATE TABLE IF NOT EXISTS entities (
     entity_id         VARCHAR PRIMARY KEY,

@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.errors import WarehouseError, WarehouseLockedError
+from pipeline.load.migrations import migrate
 from pipeline.records import (
     BATCH_RECORDS,
     Batch,
@@ -39,6 +40,18 @@ LOADED: dict[str, type] = {attr: cls for attr, cls, _ in TABLES} | {"duplicate_l
 ARTICLE_CHILDREN = ["boilerplate_removed", "captions", "entity_mentions", "event_mentions"]
 
 
+# Settings of a connection that runs queries someone typed (`newsmon sql`): the warehouse file
+# is the only file it touches (no COPY TO, ATTACH, read_csv), it installs and loads no
+# extension, and lock_configuration (last) stops a query from SETting any of this back.
+SANDBOX: dict[str, Any] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+
+
 def _ids(tables: dict[str, pa.Table], attrs: Iterable[str], column: str) -> set[str]:
     return {value for attr in attrs if attr in tables for value in tables[attr].column(column).to_pylist()}
 
@@ -55,19 +68,30 @@ def _is_lock_error(exc: Exception) -> bool:
 class Warehouse:
     """A connection to the warehouse file; use as a context manager."""
 
-    def __init__(self, settings: Settings, *, read_only: bool = False, path: Path | None = None):
+    def __init__(self, settings: Settings, *, read_only: bool = False, path: Path | None = None,
+                 sandboxed: bool = False):
+        """`sandboxed` (read-only) is for queries someone typed: no file but the warehouse, no
+        network, no extension installed or loaded, and a query cannot change these settings."""
         self.settings = settings
         self.path = Path(path or settings.db_path)
-        self.read_only = read_only
+        self.read_only = read_only or sandboxed
+        self.sandboxed = sandboxed
         self.con = self._connect()
         if not read_only:
-            self.con.execute((settings.schemas_dir / "warehouse.sql").read_text(encoding="utf-8"))
+            try:
+                migrate(self.con, (settings.schemas_dir / "warehouse.sql").read_text(encoding="utf-8"), self.path)
+            except BaseException:
+                self.con.close()
+                raise
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         if self.read_only and not self.path.exists():
             # Nothing loaded yet: an empty in-memory warehouse with the same tables.
             con = duckdb.connect(":memory:")
             con.execute((self.settings.schemas_dir / "warehouse.sql").read_text(encoding="utf-8"))
+            if self.sandboxed:
+                for name, value in SANDBOX.items():
+                    con.execute(f"SET {name} = {value}")
             return con
         if not self.read_only:
             try:
@@ -79,7 +103,8 @@ class Warehouse:
         delay = 0.05
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=self.read_only)
+                return duckdb.connect(str(self.path), read_only=self.read_only,
+                                      config=dict(SANDBOX) if self.sandboxed else {})
             except duckdb.IOException as exc:
                 if not _is_lock_error(exc):
                     raise WarehouseError(f"cannot open the warehouse {self.path}: {exc}",

@@ -27,7 +27,7 @@ STAGE_STEPS = ["clean", "dedup", "extract", "validate"]
 # Columns that record when or in which run something happened: they must differ between two
 # runs, so only whether they are set is compared.
 VOLATILE = {"run_id", "fetched_at", "quarantined_at", "started_at", "finished_at", "first_seen_at",
-            "seen_at", "first_seen", "last_seen", "last_fetched_at", "next_retry_at"}
+            "seen_at", "first_seen", "last_seen", "last_fetched_at", "next_retry_at", "applied_at"}
 # Results of the GX suites, which the staged steps do not run (quality_step is separate).
 NOT_COMPARED = {"quality_results"}
 

@@ -1,0 +1,143 @@
+"""The warehouse schema's version, and the ordered migrations that bring an older warehouse up to date.
+
+Every writable open of the warehouse (the first thing `newsmon run`, and every DAG run, does)
+calls :func:`migrate`. It keeps one row per applied migration in ``schema_version`` and:
+
+- on a new, empty file: creates the tables from ``schemas/warehouse.sql`` (the current
+  schema) and records every migration as applied, since that DDL already contains them;
+- on an existing warehouse: creates tables it lacks from ``schemas/warehouse.sql`` (a new
+  table needs no migration), then applies, in version order, each migration newer than the
+  warehouse's version, each in its own transaction with its ``schema_version`` row, so an
+  interrupted upgrade resumes where it stopped;
+- on a warehouse written by a newer newsmon (a version this code does not know): refuses,
+  with one line saying to upgrade, rather than writing rows the newer schema does not expect.
+
+Warehouses from before this table existed are version 0, whatever their columns: every
+migration uses ``IF NOT EXISTS`` so one finding its change already made does nothing.
+
+How to change the schema (a new column, a changed default):
+
+1. Change the table's definition in ``schemas/warehouse.sql`` (what a new warehouse gets),
+   its JSON Schema beside it and its record in ``pipeline/records.py``.
+2. Append a :class:`Migration` to ``MIGRATIONS`` with the next version number and SQL that
+   turns the previous version's table into that definition, written so it does nothing when
+   the change is already there (``ADD COLUMN IF NOT EXISTS``). A NOT NULL column needs a
+   ``DEFAULT`` for the rows already stored. Never edit, renumber or remove a migration that
+   has landed on main: warehouses out there already recorded it.
+3. ``tests/load/test_migrations.py`` migrates every released schema
+   (``tests/load/released_schemas/``) and compares it with a new warehouse, so a column added
+   to the DDL without a migration fails there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from pipeline.errors import WarehouseError
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str = ""  # statements separated by ';'
+    apply: Callable[[duckdb.DuckDBPyConnection], None] | None = None  # for what SQL alone cannot say
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "article_signatures keeps shingle hashes for exact verification across runs",
+              # Rows from before carry no shingles: dedup falls back to their MinHash estimate.
+              "ALTER TABLE article_signatures ADD COLUMN IF NOT EXISTS shingle_hashes BLOB DEFAULT ''::BLOB;"
+              "UPDATE article_signatures SET shingle_hashes = ''::BLOB WHERE shingle_hashes IS NULL;"
+              "ALTER TABLE article_signatures ALTER COLUMN shingle_hashes SET NOT NULL;"
+              "ALTER TABLE article_signatures ADD COLUMN IF NOT EXISTS shingle_size INTEGER DEFAULT 0;"
+              "UPDATE article_signatures SET shingle_size = 0 WHERE shingle_size IS NULL;"
+              "ALTER TABLE article_signatures ALTER COLUMN shingle_size SET NOT NULL"),
+    Migration(2, "documents record the source file's size and mtime (unchanged files are skipped unread)",
+              "ALTER TABLE documents ADD COLUMN IF NOT EXISTS source_size BIGINT;"
+              "ALTER TABLE documents ADD COLUMN IF NOT EXISTS source_mtime_ns BIGINT"),
+    Migration(3, "publisher_lines.story_key: versions of one story count once (old rows keep NULL)",
+              "ALTER TABLE publisher_lines ADD COLUMN IF NOT EXISTS story_key VARCHAR"),
+]
+
+VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+               "applied_at TIMESTAMP NOT NULL DEFAULT now()::TIMESTAMP)")
+
+
+def latest_version() -> int:
+    return max(m.version for m in MIGRATIONS)
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The warehouse's schema version: None for a file without the version table."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                         "AND table_name = 'schema_version'").fetchone()
+    if not exists or not exists[0]:
+        return None
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] if row and row[0] is not None else 0
+
+
+def _user_tables(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                      "AND table_name <> 'schema_version'").fetchone()
+    return row[0] if row else 0
+
+
+def _run(con: duckdb.DuckDBPyConnection, migration: Migration) -> None:
+    for statement in (s.strip() for s in migration.sql.split(";")):
+        if statement:
+            con.execute(statement)
+    if migration.apply:
+        migration.apply(con)
+
+
+def migrate(con: duckdb.DuckDBPyConnection, ddl: str, path: object = "the warehouse") -> list[int]:
+    """Bring the warehouse behind `con` to the latest schema; return the versions applied now."""
+    version = current_version(con)
+    if version is not None and version > latest_version():
+        raise WarehouseError(f"{path} has schema version {version}, newer than this newsmon knows "
+                             f"({latest_version()})", hint="upgrade newsmon to the version that wrote it")
+    if version == latest_version():
+        return []
+    fresh = version is None and _user_tables(con) == 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(VERSION_DDL)
+        con.execute(ddl)
+        if fresh:  # the DDL is the current schema: every migration is in it already
+            for m in MIGRATIONS:
+                con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [m.version, m.name])
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        _rollback(con)
+        raise WarehouseError(f"cannot create the tables of {path}: {exc}",
+                             hint="check the path's permissions and free disk space") from exc
+    if fresh:
+        return []
+    applied = []
+    for m in (m for m in MIGRATIONS if m.version > (version or 0)):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _run(con, m)
+            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [m.version, m.name])
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            _rollback(con)
+            raise WarehouseError(f"upgrading {path} to schema version {m.version} ({m.name}) failed, "
+                                 f"it stays at version {m.version - 1}: {exc}",
+                                 hint="report this with the warehouse's schema (newsmon sql \"DESCRIBE\")"
+                                 ) from exc
+        applied.append(m.version)
+    return applied
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # the failed statement may already have aborted the transaction
+

@@ -1,0 +1,118 @@
+"""Schema migrations: every released schema is brought to the current one at start, keeping its rows.
+
+`released_schemas/` holds schemas/warehouse.sql as each version of it was released (named by
+the commit); add the file there whenever a released warehouse.sql changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.errors import WarehouseError
+from pipeline.load import migrations
+from pipeline.load.migrations import MIGRATIONS, current_version, latest_version
+from pipeline.load.warehouse import Warehouse
+from tests.load.test_warehouse import seed_batch
+
+RELEASED = sorted((Path(__file__).parent / "released_schemas").glob("*.sql"))
+
+
+def schema_of(path: Path) -> dict[str, tuple]:
+    """{table: (columns as (name, type, nullable, default), primary key)} as DuckDB reports them."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        columns: dict[str, list] = {}
+        for table, name, dtype, nullable in con.execute(
+                "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
+                "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall():
+            columns.setdefault(table, []).append((name, dtype, nullable))
+        keys = dict(con.execute("SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+                                "WHERE constraint_type = 'PRIMARY KEY'").fetchall())
+    return {t: (sorted(cols), keys.get(t)) for t, cols in columns.items()}
+
+
+def old_warehouse(path: Path, ddl: Path, num_perm: int = 128) -> None:
+    """A warehouse as that release left it, holding a document, a signature and a line."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sql = ddl.read_text(encoding="utf-8")
+    with duckdb.connect(str(path)) as con:
+        con.execute(sql)
+        con.execute("INSERT INTO documents (doc_id, source_kind, source_uri, fetched_at, raw_sha256, raw_text, "
+                    "status) VALUES ('old-doc', 'file', 'seeds/a.txt', '2022-01-10', 'abc', 'text', 'ok')")
+        shingles = ", shingle_hashes, shingle_size" if "shingle_hashes" in sql else ""
+        con.execute("INSERT INTO article_signatures (article_id, content_hash, num_perm, hashvalues, "
+                    f"shingle_count{shingles}) VALUES ('old-doc', 'h', ?, ?, 3{', ?, 5' if shingles else ''})",
+                    [num_perm, bytes(4 * num_perm), *([bytes(12)] if shingles else [])])
+        con.execute("INSERT INTO publisher_lines (publisher, line_hash, article_id, seen_at) "
+                    "VALUES ('p', 'l', 'old-doc', '2022-01-10')")
+
+
+@pytest.fixture
+def fresh_schema(tmp_path, settings):
+    from dataclasses import replace
+
+    fresh = replace(settings, db_path=tmp_path / "fresh" / "news.duckdb")
+    with Warehouse(fresh):
+        pass
+    return schema_of(fresh.db_path)
+
+
+def test_migrations_are_numbered_in_order():
+    assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+
+
+def test_a_new_warehouse_is_at_the_latest_version_with_every_migration_recorded(settings):
+    with Warehouse(settings) as wh:
+        assert current_version(wh.con) == latest_version()
+        assert wh.con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
+
+
+@pytest.mark.parametrize("ddl", RELEASED, ids=[p.stem for p in RELEASED])
+def test_every_released_schema_is_migrated_to_the_current_one_keeping_its_rows(ddl, settings, fresh_schema):
+    old_warehouse(settings.db_path, ddl)
+    with Warehouse(settings) as wh:
+        assert current_version(wh.con) == latest_version()
+        assert wh.con.execute("SELECT doc_id, source_size FROM documents").fetchall() == [("old-doc", None)]
+        assert wh.con.execute("SELECT article_id, octet_length(shingle_hashes) >= 0, shingle_size IS NOT NULL "
+                              "FROM article_signatures").fetchall() == [("old-doc", True, True)]
+        assert wh.con.execute("SELECT article_id, story_key FROM publisher_lines").fetchall() == [("old-doc", None)]
+        wh.load_batch(seed_batch(settings))  # and the current code loads into it
+    assert schema_of(settings.db_path) == fresh_schema
+    with Warehouse(settings) as wh:  # opening again applies nothing
+        assert wh.con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_a_run_on_a_released_warehouse_loads_without_losing_columns(settings):
+    """Before: a pre-story_key warehouse got the column from warehouse.sql's ALTER only; one from
+    before source_size failed at start (known_files reads it) with a traceback."""
+    from pipeline.flow import run_pipeline
+    from tests.conftest import SEED_FILES
+
+    old_warehouse(settings.db_path, RELEASED[0], settings.minhash_perm)
+    summary = run_pipeline([str(SEED_FILES[0])], [], settings, trigger="test", run_quality=False)
+    assert summary.articles == 1
+    with Warehouse(settings, read_only=True) as wh:
+        assert wh.scalar("SELECT count(*) FROM documents WHERE source_size IS NOT NULL") == 1
+
+
+def test_a_warehouse_from_a_newer_newsmon_is_refused_in_one_line(settings):
+    with Warehouse(settings) as wh:
+        wh.con.execute("INSERT INTO schema_version (version, name) VALUES (?, 'from the future')",
+                       [latest_version() + 1])
+    with pytest.raises(WarehouseError, match="newer than this newsmon knows") as caught:
+        Warehouse(settings)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_failing_migration_leaves_the_previous_version_and_is_retried(settings, monkeypatch):
+    old_warehouse(settings.db_path, RELEASED[0])
+    broken = migrations.Migration(len(MIGRATIONS) + 1, "broken", "ALTER TABLE no_such_table ADD COLUMN x INT")
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, broken])
+    with pytest.raises(WarehouseError, match=f"stays at version {len(MIGRATIONS)}"):
+        Warehouse(settings)
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
+    with Warehouse(settings) as wh:
+        assert current_version(wh.con) == latest_version()
+        assert wh.scalar("SELECT count(*) FROM documents") == 1
