@@ -21,13 +21,27 @@ def _warehouse(args: argparse.Namespace):
     from pipeline.load.warehouse import Warehouse
     from pipeline.settings import load_settings
 
-    return Warehouse(load_settings(args.config, db_path=args.db), read_only=True)
+    return Warehouse(load_settings(args.config, db_path=args.db), sandboxed=True)
 
 
 def handle_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pipeline.errors import ConfigError
+
     with _warehouse(args) as wh:
-        print(wh.con.sql(args.query).__str__() if args.max_width <= 0 else
-              _render(wh.con.sql(args.query), args.max_width))
+        try:
+            relation = wh.con.sql(args.query)
+            if relation is None:  # a statement without a result
+                text = "(done)"
+            else:
+                text = str(relation) if args.max_width <= 0 else _render(relation, args.max_width)
+        except duckdb.Error as exc:
+            # DuckDB's message may point at the query over several lines: the first says what.
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+            raise ConfigError(f"the query failed: {first}",
+                              hint="newsmon sql runs read-only queries on the warehouse's tables only") from exc
+    print(text)
     return 0
 
 
