@@ -150,3 +150,47 @@ def resolution(pairs: list[tuple[Span, Span]]) -> tuple[Score, int, int]:
     exact = sum(1 for gid, cl in clusters_of.items()
                 if len(cl) == 1 and golds_of[next(iter(cl))] == {gid})
     return Score(tp, fp, fn), exact, len(clusters_of)
+
+
+# CoNLL-2003 (../shared/eval/conll2003/eng.testa.docs.jsonl): token-level gold turned into the
+# same GoldArticle shape. Tokens are joined by one space, sentences by a newline, so a token's
+# character span is known exactly and "exact span" means the gold's token boundaries.
+CONLL_TYPES = ("PER", "ORG", "LOC")
+# spaCy's OntoNotes labels read as CoNLL's: MISC-like labels (NORP, EVENT, ...) are not scored.
+CONLL_FROM_MODEL = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
+
+
+def conll_document(doc: dict) -> GoldArticle:
+    """One CoNLL document as text + gold PER/ORG/LOC spans (MISC is dropped: the standard
+    measure is over the three name types)."""
+    lines, mentions, offset = [], [], 0
+    for sent in doc["sentences"]:
+        starts, pos = [], offset
+        for tok in sent["tokens"]:
+            starts.append(pos)
+            pos += len(tok) + 1
+        for ent in sent["entities"]:
+            if ent["type"] in CONLL_TYPES:
+                s = starts[ent["start"]]
+                e = starts[ent["end"] - 1] + len(sent["tokens"][ent["end"] - 1])
+                mentions.append(Span(s, e, ent["type"], f"{ent['type']}:{ent['text']}"))
+        line = " ".join(sent["tokens"])
+        lines.append(line)
+        offset += len(line) + 1
+    return GoldArticle(f"conll-{doc['doc_index']:03d}", "\n".join(lines), mentions)
+
+
+def load_conll(path: Path) -> list[GoldArticle]:
+    with path.open(encoding="utf-8") as fh:
+        return [conll_document(json.loads(line)) for line in fh if line.strip()]
+
+
+def conll_halves(golds: list[GoldArticle]) -> tuple[list[GoldArticle], list[GoldArticle]]:
+    """The tuning half (even document index) and the held-back half (odd)."""
+    return golds[0::2], golds[1::2]
+
+
+def as_conll(spans: list[Span]) -> list[Span]:
+    """System spans with their labels read as CoNLL types; other labels dropped."""
+    return [Span(s.start, s.end, CONLL_FROM_MODEL[s.label], s.cluster)
+            for s in spans if s.label in CONLL_FROM_MODEL]
