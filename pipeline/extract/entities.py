@@ -26,7 +26,7 @@ from pipeline.extract.entity_text import (
     strip_title,
     trim_span,
 )
-from pipeline.extract.entity_types import Candidate, harmonise_types
+from pipeline.extract.entity_types import Candidate, common_word_spans, harmonise_types
 from pipeline.extract.gazetteer import load_gazetteer
 from pipeline.extract.nlp import Parse, model_language, parse_texts, rule_sentences
 from pipeline.extract.resolve import resolve
@@ -38,6 +38,10 @@ from pipeline.settings import Settings
 # ("Organization for Security and Cooperation" + " in " + "Europe").
 _NAME_JOINERS = (" in ", " of ", " for ", " and ", " on ")
 _MIN_WORDS_TRUSTED_LANGUAGE = 30
+# Models for these languages read Latin script; a text of which less than this share of letters
+# is Latin is in another script (CJK, Cyrillic, Arabic, ...), whatever its detected language.
+_LATIN_SCRIPT_LANGUAGES = frozenset({"en", "de", "fr", "es", "it", "pt", "nl"})
+_MIN_LATIN_SHARE = 0.5
 
 
 @dataclass
@@ -107,9 +111,21 @@ def _known_types(known: list[Entity]) -> dict[str, Counter[str]]:
     return types
 
 
+def latin_share(text: str, sample: int = 2000) -> float:
+    """Share of the letters in the first ``sample`` characters that are Latin script."""
+    letters = [ch for ch in text[:sample] if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if ch < "\u0250") / len(letters)
+
+
 def _in_model_language(article: Article, lang: str) -> bool:
-    """Run the model on its own language only (an English model tags German nouns as names).
-    A short body's detected language is not trusted, nor is a missing one."""
+    """Run the model on its own language only (an English model tags German nouns as names,
+    and Japanese paragraphs as places). A text mostly in another script than the model's never
+    goes to it, however short; otherwise a short body's detected language is not trusted, nor
+    is a missing one."""
+    if lang in _LATIN_SCRIPT_LANGUAGES and latin_share(article.body) < _MIN_LATIN_SHARE:
+        return False
     return article.language in (None, "", lang) or article.word_count < _MIN_WORDS_TRUSTED_LANGUAGE
 
 
@@ -156,6 +172,8 @@ def extract_entities(articles: list[Article], settings: Settings, known_entities
     cands = repair_split_names(cands, bodies, known_entities)
     known_types = _known_types(known_entities)
     harmonise_types(cands, gaz, bodies, known_types)
+    common = common_word_spans(cands, bodies)
+    cands = [c for c in cands if id(c) not in common]
 
     lexicon = trusted_lexicon(cands, known_entities, gaz)
     by_article: dict[str, list[tuple[int, int]]] = defaultdict(list)

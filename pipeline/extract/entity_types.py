@@ -13,6 +13,12 @@ from dataclasses import dataclass
 
 from pipeline.extract.entity_text import fold, name_key
 from pipeline.extract.gazetteer import Gazetteer
+from pipeline.extract.type_evidence import (
+    at_line_or_sentence_start,
+    cue_votes,
+    ordinary_words,
+    structure_votes,
+)
 
 # A surface seen once with one type in an article is re-typed to the batch-wide majority
 # when that majority is this strong.
@@ -37,6 +43,8 @@ class Candidate:
     label: str
     sentence_index: int
     origin: str = "model"  # "model" | "memory"
+    confidence: float = 1.0  # share of the type votes the chosen label won
+    cues: Counter[str] | None = None  # context-cue votes, computed once
 
     @property
     def key(self) -> str:
@@ -90,17 +98,16 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         elif c.label in ("GPE", "LOC") and gaz.place(c.surface) is None and gaz.demonym_country(c.surface):
             c.label = "NORP"  # "Ukrainian" tagged GPE
 
-    # one type per surface within an article: majority, ties to the first occurrence
+    # one type per surface within an article: the model's votes, context cues and the
+    # article's full names decide; ties to the first occurrence
     by_article: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    spans: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for c in cands:
         by_article[(c.article_id, c.key)].append(c)
+        spans[c.article_id].append((c.surface, c.label))
+    structure = {a: structure_votes(s) for a, s in spans.items()}
     for group in by_article.values():
-        votes = Counter(c.label for c in group)
-        best = max(votes.values())
-        label = next(c.label for c in group if votes[c.label] == best)
-        for c in group:
-            c.label = label
-
+        _decide(group, gaz, bodies, structure[group[0].article_id])
     # a lone in-article reading yields to a strong batch-wide (and warehouse) majority
     batch_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for (_, key), group in by_article.items():
@@ -115,3 +122,41 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         total = sum(batch_votes[key].values())
         if label != group[0].label and n >= _BATCH_MIN_VOTES and n / total >= _BATCH_MIN_SHARE:
             group[0].label = label
+
+
+def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
+            structure: dict[str, Counter[str]]) -> None:
+    """One label for one surface's mentions in one article, with its confidence."""
+    votes: Counter[str] = Counter(c.label for c in group)
+    body = bodies[group[0].article_id]
+    for c in group:
+        if c.cues is None:
+            c.cues = cue_votes(body, c.start, c.end, c.surface, c.label, gaz)
+        votes.update(c.cues)
+    first = group[0]
+    if len(first.words) == 1 and first.label != "NORP" and gaz.country(first.surface) is None:
+        told = structure.get(fold(first.surface))
+        if told and ("PERSON" in told or not gaz.is_major_place(first.surface)):
+            # a word of a full name in the same article: decisive over the model's reading
+            votes.update({label: n * len(group) for label, n in told.items()})
+    best = max(votes.values())
+    present = [c.label for c in group if votes[c.label] == best]
+    label = present[0] if present else top_label(votes)[0]
+    confidence = votes[label] / sum(votes.values())
+    for c in group:
+        c.label = label
+        c.confidence = confidence
+
+
+def common_word_spans(cands: list[Candidate], bodies: dict[str, str]) -> set[int]:
+    """id() of one-word spans capitalised only by position: every such mention in its article
+    sits at a line or sentence start, and the batch uses the word more in lower case than as a
+    mid-sentence name ("Women's 100 metres", "Death toll rises")."""
+    by_article: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    for c in cands:
+        if len(c.words) == 1 and c.surface[:1].isupper() and c.surface[1:].islower():
+            by_article[(c.article_id, c.surface)].append(c)
+    suspects = {k: g for k, g in by_article.items()
+                if all(at_line_or_sentence_start(bodies[c.article_id], c.start) for c in g)}
+    ordinary = ordinary_words(list(bodies.values()), {surface for _, surface in suspects})
+    return {id(c) for (_, surface), g in suspects.items() if surface in ordinary for c in g}

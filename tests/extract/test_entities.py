@@ -302,3 +302,36 @@ def test_newsmon_beats_raw_model_on_held_out_pages():
             acc[0] += s.tp
             acc[1] += s.fp + s.fn
     assert 2 * ours[0] / (2 * ours[0] + ours[1]) > 2 * raw[0] / (2 * raw[0] + raw[1])
+
+
+def test_text_in_another_script_never_reaches_the_english_model():
+    # short (under the word count that trusts the detected language) and labelled English:
+    # the script alone keeps it from the model
+    japanese = article("ja", "東京都は月曜日、新しい防災計画を発表した。計画は大阪府と連携して実施される。"
+                             "知事は記者会見で詳細を説明した。")
+    japanese.language = "en"
+    russian = article("ru", "Министр иностранных дел России Сергей Лавров встретился в Женеве с коллегами.")
+    out = extract_entities([japanese, russian], SETTINGS, [])
+    assert out.mentions == []
+    assert {s.article_id for s in out.sentences} == {"ja", "ru"}
+
+
+def test_context_cues_and_full_names_decide_the_type():
+    body = ("Leeds beat Newcastle 3-1 on Saturday. Shares in Vantorix fell 4% after Vantorix's chief "
+            "executive resigned. Police detained the dissident Wang Donghai on Friday; officials told "
+            "Wang's family he would be released. Mr Okonjo-Pell declined to comment.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    types = {m.surface: m.entity_type for m in out.mentions}
+    assert types.get("Leeds") == "ORG" and types.get("Newcastle") == "ORG"
+    assert types.get("Vantorix") == "ORG"
+    assert types.get("Wang") == "PERSON" and ids_of(out, "Wang") == ids_of(out, "Wang Donghai")
+
+
+def test_capitalised_ordinary_words_at_line_starts_are_not_names():
+    tables = [article(f"t{i}", f"Results from the meeting in Berlin on Friday:\nWomen's 100 metres\n"
+                               f"1. Michelle Freeman (Jamaica) 12.{i}\nMen's 400 metres\n"
+                               f"1. Davis Kamoga (Uganda) 44.{i}\nThe women and men ran in rain.")
+              for i in range(3)]
+    out = extract_entities(tables, SETTINGS, [])
+    assert not {"Women", "Men"} & {m.surface for m in out.mentions}
+    assert "Berlin" in {m.surface for m in out.mentions}

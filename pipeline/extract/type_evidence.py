@@ -1,0 +1,113 @@
+"""Evidence for an entity's type beyond the model's label on one mention.
+
+- Context cues (``knowledge/type_cues.toml``): phrases that say in news what kind of thing a
+  name is ("Mr X", "shares in X", "X beat Y").
+- Name structure in the article: a one-word span that is a word of a full person's name in the
+  same article is that person ("Wang" after "Wang Donghai", "Farrakhan" after "Louis
+  Farrakhan"); one that opens a longer organisation name is that organisation ("Cofinec" after
+  "Cofinec S.A.", "Real" after "Real Madrid").
+- Capitalised common words: a one-word span seen only where capitals say nothing (a sentence or
+  line start) whose lower-case form the batch uses as an ordinary word ("Attendance: 2,000",
+  "Women's 100 metres") is not a name.
+
+Each source adds weighted votes to the model's per-mention votes; :mod:`entity_types` decides.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.extract.entity_text import fold
+from pipeline.extract.gazetteer import Gazetteer
+
+CUES_FILE = Path(__file__).parent / "knowledge" / "type_cues.toml"
+# How far around a name a cue may look (characters): cues are short phrases.
+_CUE_WINDOW = 60
+STRUCTURE_WEIGHT = 3
+_LINE_OR_SENTENCE_START = re.compile(r"(?:^|[\n.!?:;]|[.!?][\"'”’])[\s\"'“‘(]*$")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
+# a capitalised word after a lower-case word or a comma: capitals there mark a name
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z'’-]+\b")
+
+
+@dataclass(frozen=True)
+class Cue:
+    label: str
+    before: re.Pattern[str] | None
+    after: re.Pattern[str] | None
+    weight: int
+    place_only: bool
+
+
+@lru_cache(maxsize=1)
+def load_cues(path: Path = CUES_FILE) -> tuple[Cue, ...]:
+    spec = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(Cue(c["label"], re.compile(c["before"]) if "before" in c else None,
+                     re.compile(c["after"]) if "after" in c else None,
+                     int(c.get("weight", 1)), bool(c.get("place_only", False)))
+                 for c in spec["cue"])
+
+
+def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Gazetteer) -> Counter[str]:
+    """The cues around one mention ``body[start:end]`` (``label``: the model's reading)."""
+    votes: Counter[str] = Counter()
+    before = body[max(0, start - _CUE_WINDOW):start]
+    after = body[end:end + _CUE_WINDOW]
+    team_place: bool | None = None
+    for cue in load_cues():
+        hit = (cue.before is not None and cue.before.search(before)) or \
+              (cue.after is not None and cue.after.search(after))
+        if not hit:
+            continue
+        if cue.place_only:
+            if team_place is None:
+                team_place = gaz.country(surface) is None and (
+                    label in ("GPE", "LOC") or gaz.place(surface) is not None)
+            if not team_place:
+                continue
+        votes[cue.label] += cue.weight
+    return votes
+
+
+def structure_votes(article_spans: list[tuple[str, str]]) -> dict[str, Counter[str]]:
+    """Votes for one-word names from the article's multi-word spans: ``article_spans`` is
+    (surface, label) of every span in one article; returns folded word -> votes."""
+    person_words: set[str] = set()
+    org_heads: set[str] = set()
+    for surface, label in article_spans:
+        words = surface.split()
+        if len(words) < 2:
+            continue
+        if label == "PERSON":
+            person_words.update(fold(w) for w in words if len(w) > 2 and not w.endswith("."))
+        elif label == "ORG" and words[0][:1].isupper() and len(words[0]) > 2:
+            org_heads.add(fold(words[0]))
+    out: dict[str, Counter[str]] = defaultdict(Counter)
+    for w in person_words:
+        out[w]["PERSON"] += STRUCTURE_WEIGHT
+    for w in org_heads - person_words:
+        out[w]["ORG"] += STRUCTURE_WEIGHT
+    return out
+
+
+def at_line_or_sentence_start(body: str, start: int) -> bool:
+    return bool(_LINE_OR_SENTENCE_START.search(body[max(0, start - 12):start]))
+
+
+def ordinary_words(bodies: list[str], wanted: set[str]) -> set[str]:
+    """Those of ``wanted`` (capitalised words) that the texts use more often in lower case
+    than capitalised in mid-sentence: ordinary words, not names."""
+    if not wanted:
+        return set()
+    lower = {w.lower(): w for w in wanted}
+    n_lower: Counter[str] = Counter()
+    n_mid: Counter[str] = Counter()
+    for body in bodies:
+        n_lower.update(w for w in _LOWER_WORD.findall(body) if w in lower)
+        n_mid.update(w for w in _MID_SENTENCE_CAPITAL.findall(body) if w in wanted)
+    return {w for w in wanted if n_lower[w.lower()] > n_mid[w]}
