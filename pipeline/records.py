@@ -117,6 +117,10 @@ class Entity:
     lon: float | None = None
     article_count: int = 0
     mention_count: int = 0
+    # How sure the type is: the share of the weighted type votes (model labels, context cues,
+    # the article's full names) its mentions' type won, averaged over the mentions; None for
+    # entities written before it was kept.
+    type_confidence: float | None = None
 
 
 @dataclass

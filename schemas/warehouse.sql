@@ -89,7 +89,8 @@ CREATE TABLE IF NOT EXISTS entities (
     lat               DOUBLE,
     lon               DOUBLE,
     article_count     INTEGER NOT NULL,
-    mention_count     INTEGER NOT NULL
+    mention_count     INTEGER NOT NULL,
+    type_confidence   DOUBLE
 );
 
 CREATE TABLE IF NOT EXISTS entity_mentions (

@@ -24,6 +24,7 @@ from pipeline.extract.entity_text import (
     name_key,
     reject_reason,
     strip_title,
+    strip_trailing_lower,
     trim_span,
 )
 from pipeline.extract.entity_types import Candidate, common_word_spans, harmonise_types
@@ -66,6 +67,7 @@ def model_candidates(article_id: str, body: str, ents: list[tuple[int, int, str]
         start, end = trim_span(body, ent_start, ent_end)
         if label == "PERSON":
             start, end = strip_title(body, start, end)
+            end = strip_trailing_lower(body, start, end)
         surface = body[start:end]
         if not surface or reject_reason(surface, label):
             continue

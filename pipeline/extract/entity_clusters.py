@@ -19,6 +19,7 @@ class Cluster:
     place: Place | None = None
     country_code: str | None = None
     canonical_hint: str | None = None  # e.g. the gazetteer's name for a place
+    confidence_sum: float = 0.0  # the type confidence of this batch's mentions, summed
 
     @property
     def entity_id(self) -> str:
@@ -56,7 +57,18 @@ class Cluster:
             or (known.country_code if known else None),
             lat=place.lat if place else (known.lat if known else None),
             lon=place.lon if place else (known.lon if known else None),
+            type_confidence=self.type_confidence(),
         )
+
+    def type_confidence(self) -> float | None:
+        """The mean over this batch's mentions and, weighted by their count, the warehouse's."""
+        n = sum(self.surfaces.values())
+        total, weight = self.confidence_sum, n
+        known = self.known
+        if known is not None and known.type_confidence is not None and known.entity_type == self.entity_type:
+            total += known.type_confidence * known.mention_count
+            weight += known.mention_count
+        return round(total / weight, 3) if weight else None
 
 
 def _most_used(counts: Counter[str], options: list[str]) -> str:
@@ -81,6 +93,7 @@ def merge_clusters(clusters: list[Cluster]) -> Cluster:
     for cl in ordered:
         surfaces.update(cl.surfaces)
     return Cluster(first.entity_type, first.id_key, surfaces=surfaces,
+                   confidence_sum=sum(cl.confidence_sum for cl in ordered),
                    known=next((cl.known for cl in ordered if cl.known is not None), None),
                    place=next((cl.place for cl in ordered if cl.place is not None), None),
                    country_code=next((cl.country_code for cl in ordered if cl.country_code), None),

@@ -194,3 +194,69 @@ def as_conll(spans: list[Span]) -> list[Span]:
     """System spans with their labels read as CoNLL types; other labels dropped."""
     return [Span(s.start, s.end, CONLL_FROM_MODEL[s.label], s.cluster)
             for s in spans if s.label in CONLL_FROM_MODEL]
+
+
+# Resolution check on real pages (tests/extract/cases/entities/resolution_gold.json): per-page
+# labels, global identities.
+def load_resolution_gold(fixture: Path, texts: dict[str, str]) -> list[GoldArticle]:
+    spec = json.loads(fixture.read_text(encoding="utf-8"))
+    out = []
+    for name, page in sorted(spec["pages"].items()):
+        body = texts[name]
+        entities: dict[str, list[str]] = page["entities"]
+        occ = _occurrences(body, list(entities) + list(page.get("ignore", [])))
+        mentions = [Span(s, e, entities[t][0], entities[t][1]) for s, e, t in occ if t in entities]
+        out.append(GoldArticle(name, body, mentions, [(s, e) for s, e, t in occ if t not in entities]))
+    return out
+
+
+@dataclass
+class ResolutionScore:
+    pairs: Score  # pairwise "same entity" over mentions found by both
+    splits: int  # extra predicted entities a gold identity is spread over
+    merges: int  # extra gold identities a predicted entity holds
+    mentions: int  # gold mentions matched by a prediction (span, any type)
+    type_correct: int  # of those, with the gold type
+
+
+def score_resolution(golds: list[GoldArticle], predicted: dict[str, list[Span]]) -> ResolutionScore:
+    """Predictions matched to gold mentions by normalised span whatever their type; pairwise
+    precision/recall of "same entity" over all pairs of matched mentions, across pages."""
+    matched: list[tuple[Span, Span]] = []
+    for g in golds:
+        by_span = {(n.start, n.end): n for n in (_normalise(g.body, m) for m in g.mentions)}
+        for p in predicted.get(g.name, []):
+            n = _normalise(g.body, p)
+            hit = by_span.pop((n.start, n.end), None)
+            if hit is not None:
+                matched.append((hit, p))
+    pairs, _, _ = resolution(matched)
+    preds_of: dict[str, set[str]] = {}
+    golds_of: dict[str, set[str]] = {}
+    for g, p in matched:
+        preds_of.setdefault(g.cluster, set()).add(p.cluster)
+        golds_of.setdefault(p.cluster, set()).add(g.cluster)
+    return ResolutionScore(pairs, sum(len(v) - 1 for v in preds_of.values()),
+                           sum(len(v) - 1 for v in golds_of.values()), len(matched),
+                           sum(1 for g, p in matched if g.label == p.label))
+
+
+def gold_types(golds: list[GoldArticle], predicted: dict[str, list[Span]]) -> dict[str, str]:
+    """Predicted entity key -> the gold type most of its matched mentions carry, "none" when
+    its mentions fall only on surfaces labelled as no entity of a kept type (``ignore``)."""
+    votes: dict[str, dict[str, int]] = {}
+    for g in golds:
+        by_span = {(n.start, n.end): n for n in (_normalise(g.body, m) for m in g.mentions)}
+        for p in predicted.get(g.name, []):
+            n = _normalise(g.body, p)
+            hit = by_span.get((n.start, n.end))
+            label = hit.label if hit is not None else (
+                "ignored" if any(n.start < e and s < n.end for s, e in g.ignore) else None)
+            if label is not None:
+                v = votes.setdefault(p.cluster, {})
+                v[label] = v.get(label, 0) + 1
+    out = {}
+    for key, v in votes.items():
+        real = {k: n for k, n in v.items() if k != "ignored"}
+        out[key] = max(sorted(real), key=lambda k: real[k]) if real else "ignored"
+    return out

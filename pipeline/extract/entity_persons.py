@@ -58,6 +58,11 @@ def given_compatible(a: str, b: str) -> bool:
     return fuzz.ratio(fa, fb) >= _GIVEN_NAME_MIN_RATIO
 
 
+def _ends_longer(parts: list[str], names: list[list[str]]) -> bool:
+    tail = [_folded(w) for w in parts]
+    return any(len(n) > len(tail) and n[-len(tail):] == tail for n in names)
+
+
 class PersonResolver:
     def __init__(self, known: list[Entity]) -> None:
         self.clusters: list[Cluster] = []
@@ -104,7 +109,13 @@ class PersonResolver:
     def resolve(self, cands: list[Candidate]) -> dict[int, Cluster]:
         """id(candidate) -> cluster, for PERSON candidates."""
         out: dict[int, Cluster] = {}
-        full = [c for c in cands if len(name_parts(c.surface)) >= 2]
+        longer: dict[str, list[list[str]]] = defaultdict(list)
+        for c in cands:
+            if len(name_parts(c.surface)) >= 3:
+                longer[c.article_id].append([_folded(w) for w in name_parts(c.surface)])
+        # "De Niro" after "Robert De Niro": the end of a longer name is a short form of it
+        full = [c for c in cands if len(name_parts(c.surface)) >= 2
+                and not _ends_longer(name_parts(c.surface), longer[c.article_id])]
         counts = Counter(c.surface for c in full)
         # the most used spelling of a name seeds its cluster: deterministic, input-order free
         for surface in sorted(counts, key=lambda s: (-counts[s], s)):

@@ -95,6 +95,16 @@ def strip_title(text: str, start: int, end: int) -> tuple[int, int]:
         start += m.end()
 
 
+def strip_trailing_lower(text: str, start: int, end: int) -> int:
+    """The end of a PERSON span without trailing lower-case words ("Meghan cry": the model ran
+    the name into the verb); particles inside a name ("Ludwig van Beethoven") stay."""
+    while True:
+        cut = text.rfind(" ", start, end)
+        if cut == -1 or not text[cut + 1:end][:1].islower():
+            return end
+        end = cut
+
+
 def is_acronym(surface: str) -> bool:
     return bool(_ACRONYM.match(surface.strip()))
 

@@ -95,6 +95,8 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         elif c.label in ("PERSON", "ORG") and not is_article_surname and c.key not in known_surnames \
                 and gaz.is_major_place(c.surface):
             c.label = "GPE"  # "Kiev" tagged PERSON
+        elif c.label == "ORG" and not is_article_surname and gaz.subdivision(c.surface) is not None:
+            c.label = "GPE"  # "California" tagged ORG
         elif c.label in ("GPE", "LOC") and gaz.place(c.surface) is None and gaz.demonym_country(c.surface):
             c.label = "NORP"  # "Ukrainian" tagged GPE
 
@@ -122,6 +124,7 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         total = sum(batch_votes[key].values())
         if label != group[0].label and n >= _BATCH_MIN_VOTES and n / total >= _BATCH_MIN_SHARE:
             group[0].label = label
+            group[0].confidence = n / total
 
 
 def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
@@ -136,7 +139,7 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     first = group[0]
     if len(first.words) == 1 and first.label != "NORP" and gaz.country(first.surface) is None:
         told = structure.get(fold(first.surface))
-        if told and ("PERSON" in told or not gaz.is_major_place(first.surface)):
+        if told and ("PERSON" in told or not _named_place(first.surface, gaz)):
             # a word of a full name in the same article: decisive over the model's reading
             votes.update({label: n * len(group) for label, n in told.items()})
     best = max(votes.values())
@@ -146,6 +149,11 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     for c in group:
         c.label = label
         c.confidence = confidence
+
+
+def _named_place(surface: str, gaz: Gazetteer) -> bool:
+    """A state or a major place: "California" stays a place beside "California ISO"."""
+    return gaz.subdivision(surface) is not None or gaz.is_major_place(surface)
 
 
 def common_word_spans(cands: list[Candidate], bodies: dict[str, str]) -> set[int]:

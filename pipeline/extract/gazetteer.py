@@ -35,6 +35,8 @@ _GENERIC_PLACE_WORDS = frozenset("north south east west northern southern easter
                                  "south-west south-east northwest northeast southwest southeast "
                                  "islands island lakes river region".split())
 _FUZZY_MIN_SCORE = 92
+# An all-capital word this long may be a name in capitals rather than an acronym.
+_MIN_CAPITALS_NAME = 4
 _CONTEXT_WEIGHT = 5
 
 
@@ -174,10 +176,24 @@ class Gazetteer:
         country = self.country(surface)
         if country is not None:
             return country
+        if is_acronym(surface):
+            return self._capitals_place(surface, context_countries)
         city = self.city(surface, context_countries)
         if city is not None and city.population >= _BIG_CITY_POPULATION:
             return city
         return self.subdivision(surface) or city
+
+    def _capitals_place(self, surface: str, context_countries: frozenset[str]) -> Place | None:
+        """A dateline or headline in capitals ("HOUSTON", "TEXAS"): read as the name when that
+        is a country, a state or a big city; shorter all-capital words stay acronyms."""
+        if len(surface) < _MIN_CAPITALS_NAME or "." in surface or "&" in surface:
+            return None
+        name = surface.title()
+        found = self.country(name) or self.subdivision(name)
+        if found is not None:
+            return found
+        city = self.city(name, context_countries)
+        return city if city is not None and city.population >= _BIG_CITY_POPULATION else None
 
     def demonym_country(self, surface: str) -> str | None:
         """ISO code of the country a demonym is formed from ("Ukrainian" -> UA, "Russians"

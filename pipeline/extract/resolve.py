@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pipeline.extract.entity_clusters import Cluster, merge_clusters
+from pipeline.extract.entity_forms import canonical_by_key, load_name_forms
 from pipeline.extract.entity_persons import PersonResolver
 from pipeline.extract.entity_text import acronym_key, initials, is_acronym, name_key
 from pipeline.extract.entity_types import Candidate
@@ -50,6 +51,9 @@ class _NameResolver:
                     self.long_forms[initials(a)].add(self.key(a))
 
     def key(self, surface: str) -> str:
+        form = load_name_forms().get(surface)
+        if form is not None:
+            return form.key
         if is_acronym(surface):
             return "acr:" + acronym_key(surface)
         return _norp_key(surface) if self.entity_type == "NORP" else name_key(surface)
@@ -101,6 +105,7 @@ class _NameResolver:
             cl = clusters.get(root)
             if cl is None:
                 cl = clusters[root] = Cluster(self.entity_type, root, known=known_by_root.get(root))
+                cl.canonical_hint = canonical_by_key().get(root)
             cl.surfaces[c.surface] += 1
             out[id(c)] = cl
         return out
@@ -109,6 +114,12 @@ class _NameResolver:
 def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer) -> tuple[list[Entity],
                                                                                   list[EntityMention]]:
     """Assign every candidate an entity; return the entities touched and the mentions."""
+    forms = load_name_forms()
+    for c in cands:
+        form = forms.get(c.surface)
+        if form is not None:
+            c.label = form.entity_type  # "Tories" (NORP to the model) names the party
+            c.confidence = 1.0
     assigned: dict[int, Cluster] = {}
     assigned.update(PersonResolver(known).resolve([c for c in cands if c.label == "PERSON"]))
 
@@ -143,6 +154,8 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer) -> tupl
 
     # Two clusters can derive one id (names that fold alike); their entity is built from both,
     # not from whichever the first article id met.
+    for c in cands:
+        assigned[id(c)].confidence_sum += c.confidence
     clusters = {id(cl): cl for cl in assigned.values()}
     ids = {key: cl.entity_id for key, cl in clusters.items()}  # a hash: once per cluster, not per mention
     by_id: dict[str, list[Cluster]] = defaultdict(list)

@@ -4,8 +4,9 @@
   name is ("Mr X", "shares in X", "X beat Y").
 - Name structure in the article: a one-word span that is a word of a full person's name in the
   same article is that person ("Wang" after "Wang Donghai", "Farrakhan" after "Louis
-  Farrakhan"); one that opens a longer organisation name is that organisation ("Cofinec" after
-  "Cofinec S.A.", "Real" after "Real Madrid").
+  Farrakhan"); one that opens a longer organisation name, or spells its initials, is that
+  organisation ("Cofinec" after "Cofinec S.A.", "Real" after "Real Madrid", "SAG" after
+  "Screen Actors Guild").
 - Capitalised common words: a one-word span seen only where capitals say nothing (a sentence or
   line start) whose lower-case form the batch uses as an ordinary word ("Attendance: 2,000",
   "Women's 100 metres") is not a name.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.extract.entity_text import fold
+from pipeline.extract.entity_text import fold, initials
 from pipeline.extract.gazetteer import Gazetteer
 
 CUES_FILE = Path(__file__).parent / "knowledge" / "type_cues.toml"
@@ -40,6 +41,7 @@ class Cue:
     label: str
     before: re.Pattern[str] | None
     after: re.Pattern[str] | None
+    name: re.Pattern[str] | None
     weight: int
     place_only: bool
 
@@ -49,6 +51,7 @@ def load_cues(path: Path = CUES_FILE) -> tuple[Cue, ...]:
     spec = tomllib.loads(path.read_text(encoding="utf-8"))
     return tuple(Cue(c["label"], re.compile(c["before"]) if "before" in c else None,
                      re.compile(c["after"]) if "after" in c else None,
+                     re.compile(c["name"]) if "name" in c else None,
                      int(c.get("weight", 1)), bool(c.get("place_only", False)))
                  for c in spec["cue"])
 
@@ -61,7 +64,8 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
     team_place: bool | None = None
     for cue in load_cues():
         hit = (cue.before is not None and cue.before.search(before)) or \
-              (cue.after is not None and cue.after.search(after))
+              (cue.after is not None and cue.after.search(after)) or \
+              (cue.name is not None and cue.name.search(surface))
         if not hit:
             continue
         if cue.place_only:
@@ -87,6 +91,8 @@ def structure_votes(article_spans: list[tuple[str, str]]) -> dict[str, Counter[s
             person_words.update(fold(w) for w in words if len(w) > 2 and not w.endswith("."))
         elif label == "ORG" and words[0][:1].isupper() and len(words[0]) > 2:
             org_heads.add(fold(words[0]))
+            if len(initials(surface)) >= 2:  # "Screen Actors Guild (SAG)"
+                org_heads.add(fold(initials(surface)))
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for w in person_words:
         out[w]["PERSON"] += STRUCTURE_WEIGHT

@@ -61,6 +61,8 @@ MIGRATIONS: list[Migration] = [
               "ALTER TABLE documents ADD COLUMN IF NOT EXISTS source_mtime_ns BIGINT"),
     Migration(3, "publisher_lines.story_key: versions of one story count once (old rows keep NULL)",
               "ALTER TABLE publisher_lines ADD COLUMN IF NOT EXISTS story_key VARCHAR"),
+    Migration(4, "entities.type_confidence: how sure an entity's type is (old rows keep NULL)",
+              "ALTER TABLE entities ADD COLUMN IF NOT EXISTS type_confidence DOUBLE"),
 ]
 
 VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "

@@ -335,3 +335,24 @@ def test_capitalised_ordinary_words_at_line_starts_are_not_names():
     out = extract_entities(tables, SETTINGS, [])
     assert not {"Women", "Men"} & {m.surface for m in out.mentions}
     assert "Berlin" in {m.surface for m in out.mentions}
+
+
+def test_party_forms_and_short_forms_resolve_to_one_entity():
+    body = ("The Conservative Party lost two seats. Tories blamed the leader, and the Conservatives "
+            "will meet on Monday. Robert De Niro arrived late; De Niro said nothing. "
+            "HOUSTON, Texas -- Officials in Houston said the storm had passed.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    party = ids_of(out, "Conservative Party") | ids_of(out, "Tories") | ids_of(out, "Conservatives")
+    assert len(party) == 1
+    e = next(e for e in out.entities if e.entity_id in party)
+    assert (e.canonical_name, e.entity_type) == ("Conservative Party", "ORG")
+    assert ids_of(out, "De Niro") == ids_of(out, "Robert De Niro") != set()
+    assert ids_of(out, "HOUSTON") == ids_of(out, "Houston") != set()
+
+
+def test_entities_carry_a_type_confidence():
+    body = ("Shares in Vantorix fell after Vantorix's chief executive quit. Mr Okonjo-Pell said "
+            "Vantorix would recover.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    assert out.entities and all(e.type_confidence is not None and 0 < e.type_confidence <= 1
+                                for e in out.entities)

@@ -106,7 +106,7 @@ CORRUPTIONS = {
         ["UPDATE events SET num_mentions = 0"],
         {"events.num_mentions.at_least_one": "warning"}),
     "entity nobody mentions": (
-        ["INSERT INTO entities VALUES ('lonely', 'Nobody', 'PERSON', ['Nobody'], NULL, NULL, NULL, 0, 0)"],
+        ["INSERT INTO entities VALUES ('lonely', 'Nobody', 'PERSON', ['Nobody'], NULL, NULL, NULL, 0, 0, NULL)"],
         {"entities.mention_count.at_least_one": "warning"}),
     "event actor missing": (
         ["UPDATE events SET actors = list_append(actors, 'ghost-actor')"],

@@ -1,0 +1,146 @@
+"""Entity resolution and types on real English news pages, against hand labels.
+
+    .venv/bin/python benchmarks/resolution_eval.py [--top 20] [--errors]
+
+The pages (../shared/eval/trafilatura/html, not in this repo) named in
+tests/extract/cases/entities/resolution_gold.json are extracted with trafilatura and run
+through newsmon's entity stage as one batch. Printed:
+
+- pairwise precision/recall of "same entity" over the labelled mentions newsmon found (any
+  type), across pages; split and merge counts; mention type accuracy; for all pages and for
+  the two halves (even page index: the half rules were looked at on; odd: held back);
+- type accuracy of the 50 most-mentioned entities of the run (gold type: the type most of an
+  entity's labelled mentions carry, else the fixture's "types" entry by canonical name);
+- the top entities by mention count with type and aliases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.extract.entities import extract_entities  # noqa: E402
+from pipeline.extract.entity_eval import Span, gold_types, load_resolution_gold, score_resolution  # noqa: E402
+from pipeline.records import Article  # noqa: E402
+from pipeline.settings import Settings  # noqa: E402
+from pipeline.text import content_hash, word_count  # noqa: E402
+
+FIXTURE = ROOT / "tests" / "extract" / "cases" / "entities" / "resolution_gold.json"
+PAGES = ROOT.parent / "shared" / "eval" / "trafilatura" / "html"
+
+
+def page_texts(names: list[str]) -> dict[str, str]:
+    import trafilatura
+
+    return {n: trafilatura.extract((PAGES / n).read_text(encoding="utf-8", errors="replace")) or ""
+            for n in names}
+
+
+def run(texts: dict[str, str], settings: Settings):
+    articles = [Article(n, n, n, None, None, None, None, None, "en", b, word_count(b), content_hash(b))
+                for n, b in sorted(texts.items())]
+    return extract_entities(articles, settings, known_entities=[])
+
+
+def print_scores(golds, preds) -> None:
+    print(f"{'pages':<26}{'pairs P':>8}{'pairs R':>8}{'F1':>7}{'splits':>8}{'merges':>8}"
+          f"{'mentions':>10}{'type acc':>9}")
+    for title, part in ((f"all ({len(golds)})", golds), (f"even half ({len(golds[0::2])})", golds[0::2]),
+                        (f"odd half ({len(golds[1::2])})", golds[1::2])):
+        s = score_resolution(part, preds)
+        print(f"{title:<26}{s.pairs.precision:8.3f}{s.pairs.recall:8.3f}{s.pairs.f1:7.3f}{s.splits:8d}"
+              f"{s.merges:8d}{s.mentions:10d}{s.type_correct / max(1, s.mentions):9.3f}")
+
+
+def print_errors(golds, preds, entities) -> None:
+    """Gold identities spread over several entities, entities holding several identities."""
+    from pipeline.extract.entity_eval import _normalise
+
+    held: dict[str, Counter] = defaultdict(Counter)
+    for g in golds:
+        by_span = {(n.start, n.end): n for n in (_normalise(g.body, m) for m in g.mentions)}
+        for p in preds.get(g.name, []):
+            n = _normalise(g.body, p)
+            hit = by_span.get((n.start, n.end))
+            if hit is not None:
+                held[hit.cluster][(entities[p.cluster].canonical_name, p.label)] += 1
+    print("\n--- split gold identities ---")
+    for gid, c in sorted(held.items()):
+        if len(c) > 1:
+            print(f"  {gid}: {dict(c)}")
+    print("--- merged entities ---")
+    holders: dict[tuple, set[str]] = defaultdict(set)
+    for gid, c in held.items():
+        for k in c:
+            holders[k].add(gid)
+    for k, gids in sorted(holders.items()):
+        if len(gids) > 1:
+            print(f"  {k}: {sorted(gids)}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--top", type=int, default=20, help="entities to list (default 20)")
+    ap.add_argument("--errors", action="store_true", help="list splits, merges and wrong top-50 types")
+    args = ap.parse_args()
+    if not PAGES.is_dir():
+        print(f"{PAGES} is absent: nothing to measure")
+        return 1
+    spec = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    texts = page_texts(sorted(spec["pages"]))
+    t0 = time.perf_counter()
+    out = run(texts, Settings())
+    seconds = time.perf_counter() - t0
+    entities = {e.entity_id: e for e in out.entities}
+    preds: dict[str, list[Span]] = defaultdict(list)
+    for m in out.mentions:
+        preds[m.article_id].append(Span(m.start_char, m.end_char, m.entity_type or "", m.entity_id))
+    golds = load_resolution_gold(FIXTURE, texts)
+    print(f"== {len(golds)} English pages ({FIXTURE.name}), {sum(len(g.mentions) for g in golds)} labelled "
+          f"mentions of {len({m.cluster for g in golds for m in g.mentions})} identities; "
+          f"newsmon {seconds:.1f}s\n")
+    print_scores(golds, preds)
+
+    counts = Counter(m.entity_id for m in out.mentions)
+    by_gold = gold_types(golds, preds)
+    named = spec.get("types", {})
+    top = counts.most_common(50)
+    right = labelled = 0
+    wrong = []
+    for eid, _ in top:
+        e = entities[eid]
+        gold = by_gold.get(eid)
+        if gold in (None, "ignored"):
+            gold = named.get(e.canonical_name)
+        if gold is None:
+            wrong.append((e.canonical_name, e.entity_type, "UNLABELLED"))
+            continue
+        labelled += 1
+        right += gold == e.entity_type
+        if gold != e.entity_type:
+            wrong.append((e.canonical_name, e.entity_type, gold))
+    print(f"\ntop-50 entities by mentions: type right {right}/{labelled} labelled = "
+          f"{right / max(1, labelled):.3f} ({50 - labelled} unlabelled)")
+    if args.errors:
+        for name, got, gold in wrong:
+            print(f"  {name!r}: {got} (gold {gold})")
+        print_errors(golds, preds, entities)
+    print(f"\ntop {args.top} entities by mention count")
+    print(f"{'mentions':>8}  {'type':<7}{'conf':>5}  canonical name  [aliases]")
+    for eid, n in counts.most_common(args.top):
+        e = entities[eid]
+        conf = getattr(e, "type_confidence", None)
+        print(f"{n:8d}  {e.entity_type:<7}{'' if conf is None else f'{conf:.2f}':>5}  {e.canonical_name}  "
+              f"{[a for a in e.aliases if a != e.canonical_name]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
