@@ -62,7 +62,7 @@ def _fill_sql(n: int) -> list[str]:
             'Entity ' || i,
             ['PERSON', 'ORG', 'GPE', 'LOC', 'NORP'][1 + (i % 5)::INTEGER],
             ['Entity ' || i],
-            NULL, NULL, NULL, 0, 0
+            NULL, NULL, NULL, 0, 0, NULL
         FROM range({n_entities}) AS t(i)
         """,
         f"""
