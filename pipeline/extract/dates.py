@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -130,8 +131,8 @@ _COUNT_NOUNS = re.compile(
     r"refugees|migrants|prisoners|pages|words|followers|signatures|rounds|missiles|drones|block|"
     r"square\s+feet|acres|yards|calories|horsepower|series|model)\b",
     re.IGNORECASE)
-_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥]|\b(?:USD|EUR|GBP|RUB|US\$))\s*$")
-_TIME_AFTER = re.compile(r"\s*(?::\d\d|\s*(?:a\.?m\.?|p\.?m\.?|hours|hrs|GMT|UTC)\b)", re.IGNORECASE)
+_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥]|\b(?:USD|EUR|GBP|RUB|US\$))$")  # searched in stripped text
+_TIME_AFTER = re.compile(r"\s*(?::\d\d|(?:a\.?m\.?|p\.?m\.?|hours|hrs|GMT|UTC)\b)", re.IGNORECASE)
 
 # --- tense ----------------------------------------------------------------------------------
 _FUTURE_CUES = re.compile(
@@ -166,12 +167,44 @@ def _sentence_span(text: str, pos: int) -> tuple[int, int]:
     starts, ends = _boundaries(text)
     i = bisect_right(starts, pos) - 1
     # A boundary match can sit right at ``pos``; the sentence then ends at the next boundary.
-    end = next((e for e in ends[i:] if e >= pos), len(text))
-    return starts[i], end
+    j = bisect_left(ends, pos, lo=i)
+    return starts[i], ends[j] if j < len(ends) else len(text)
 
 
-_INTRO = re.compile(r"^[\W_]*(?:(?:on|in|at|by|already|early|late|since|until|and|but|then|so|later|the|of|"
-                    r"during|from|before|after|as|of|that)\W+)*$", re.IGNORECASE)
+# Each word once, each followed by non-word characters that no word starts with: one way to
+# match any text, so the pattern is linear (a word listed twice made it exponential).
+_INTRO = re.compile(r"[\W_]*(?:(?:on|in|at|by|already|early|late|since|until|and|but|then|so|later|the|of|"
+                    r"during|from|before|after|as|that)\W+)*", re.IGNORECASE)
+_INTRO_MAX = 80  # an introductory phrase is a few words: a longer lead-in is not one
+# Cues further than this from a date, or behind a dozen nearer ones, weigh little (weight
+# falls with the words between) and are not looked at: a sentence with many dates costs in
+# proportion to its length.
+_CUE_WINDOW = 400
+_CUES_PER_SIDE = 12
+_BY_AFTER = re.compile(r"\s+by\b")
+
+
+@dataclass(frozen=True)
+class _Cue:
+    start: int
+    end: int
+    label: str  # "past" | "future"
+
+
+@lru_cache(maxsize=8)
+def _cues(text: str) -> tuple[list[int], list[_Cue]]:
+    """Every tense cue of a text, found once and sorted by start (tense is asked at every date)."""
+    cues: list[_Cue] = []
+    for label, cue_re in (("future", _FUTURE_CUES), ("past", _PAST_CUES)):
+        for m in cue_re.finditer(text):
+            word = m.group(0).lower()
+            if label == "past" and word in _NOT_PAST:
+                continue
+            if label == "past" and word.endswith("ed") and _BY_AFTER.match(text, m.end()):
+                continue  # "followed by", "initiated by": a participle, not the clause's tense
+            cues.append(_Cue(m.start(), m.end(), label))
+    cues.sort(key=lambda c: (c.start, c.label))
+    return [c.start for c in cues], cues
 
 
 def tense_at(text: str, start: int, end: int) -> str:
@@ -184,21 +217,19 @@ def tense_at(text: str, start: int, end: int) -> str:
     s_start, s_end = _sentence_span(text, start)
     before_scores = {"past": 0.0, "future": 0.0}
     after_scores = {"past": 0.0, "future": 0.0}
-    initial = _INTRO.match(text[s_start:start]) is not None
-    for label, cue_re in (("future", _FUTURE_CUES), ("past", _PAST_CUES)):
-        for m in cue_re.finditer(text, s_start, s_end):
-            if start <= m.start() < end:
-                continue
-            word = m.group(0).lower()
-            if label == "past" and word in _NOT_PAST:
-                continue
-            if label == "past" and word.endswith("ed") and re.match(r"\s+by\b", text[m.end():]):
-                continue  # "followed by", "initiated by": a participle, not the clause's tense
-            before = m.end() <= start
-            gap = text[m.end():start] if before else text[end:m.start()]
-            weight = 1.0 if before or initial else (0.3 if re.search(r"[,;:]", gap) else 0.6)
-            side = before_scores if before else after_scores
-            side[label] += weight / (1.0 + len(gap.split()) / 4.0) * (1.5 if label == "future" else 1.0)
+    initial = start - s_start <= _INTRO_MAX and _INTRO.fullmatch(text, s_start, start) is not None
+    starts, cues = _cues(text)
+    lo = bisect_left(starts, max(s_start, start - _CUE_WINDOW))
+    mid = bisect_left(starts, start)
+    hi = bisect_left(starts, min(s_end, end + _CUE_WINDOW))
+    for cue in cues[max(lo, mid - _CUES_PER_SIDE):mid] + cues[mid:min(hi, mid + _CUES_PER_SIDE)]:
+        if start <= cue.start < end or cue.end > s_end:
+            continue
+        before = cue.end <= start
+        gap = text[cue.end:start] if before else text[end:cue.start]
+        weight = 1.0 if before or initial else (0.3 if re.search(r"[,;:]", gap) else 0.6)
+        side = before_scores if before else after_scores
+        side[cue.label] += weight / (1.0 + len(gap.split()) / 4.0) * (1.5 if cue.label == "future" else 1.0)
     if initial or max(before_scores.values()) < 0.2:
         scores = {k: before_scores[k] + after_scores[k] for k in before_scores}
     else:
@@ -293,157 +324,215 @@ def _number(token: str) -> int | None:
 
 
 # --- the finder -----------------------------------------------------------------------------
+@dataclass
+class _Match:
+    """What a resolver gets: the match, its text and the references it may count from."""
+
+    kind: str
+    m: re.Match[str]
+    text: str
+    anchor: date | None
+    previous: DateExpression | None
+    slack: int
+
+    @property
+    def g(self) -> dict[str, str | None]:
+        return self.m.groupdict()
+
+    @property
+    def tense(self) -> str:
+        """Asked only by the forms whose year or day depends on it (a scan of the sentence)."""
+        if self.anchor is None:
+            return "unknown"
+        return tense_at(self.text, self.m.start(), self.m.end())
+
+
+_Resolver = Callable[[_Match], "DateExpression | None"]
+
+
+def _r_iso(x: _Match) -> DateExpression | None:
+    y, mo, d = int(x.g["y"]), int(x.g["m"]), int(x.g["d"])
+    return _mk(x.m, date(y, mo, d), "day") if _valid_day(y, mo, d) else None
+
+
+def _r_numeric(x: _Match) -> DateExpression | None:
+    a, b, y = int(x.g["a"]), int(x.g["b"]), int(x.g["y"])
+    if a > 12 >= b:
+        mo, d = b, a
+    elif b > 12 >= a or a == b:
+        mo, d = a, b
+    else:
+        return None  # 03/04/2022: US or European order cannot be told - do not guess
+    return _mk(x.m, date(y, mo, d), "day") if 1 <= mo <= 12 and _valid_day(y, mo, d) else None
+
+
+def _r_day_month(x: _Match) -> DateExpression | None:
+    g = x.g
+    mo, d = _month_num(g["m"]), _day_num(g["d"])
+    if g.get("y"):
+        y, explicit = int(g["y"]), True
+    elif x.anchor is None:
+        return None
+    else:
+        # "May 5" is a date, but a bare "may 5" (lowercase) never reaches here: months are
+        # matched case-sensitively.
+        y, explicit = _pick_year(mo, d, x.anchor, x.tense, x.slack), False
+    if not _valid_day(y, mo, d):
+        return None
+    return _mk(x.m, date(y, mo, d), "day", explicit, "absolute" if explicit else "month_day", g.get("qual"))
+
+
+def _r_part_month(x: _Match) -> DateExpression | None:
+    g = x.g
+    mo = _month_num(g["m"])
+    if g.get("y"):
+        y, explicit = int(g["y"]), True
+    elif x.anchor is not None:
+        y, explicit = _pick_year(mo, None, x.anchor, x.tense, x.slack), False
+    else:
+        return None
+    part = (g.get("part") or g.get("edge") or "").lower()
+    return _mk(x.m, date(y, mo, 1), "month", explicit, "absolute" if explicit else "month_day", part)
+
+
+def _r_part_year(x: _Match) -> DateExpression | None:
+    return _mk(x.m, date(int(x.g["y"]), 1, 1), "year", True, "absolute", x.g["part"].lower())
+
+
+def _r_month_year(x: _Match) -> DateExpression | None:
+    return _mk(x.m, date(int(x.g["y"]), _month_num(x.g["m"]), 1), "month")
+
+
+# Steps of a counted unit: (days, months, years) per unit and the granularity it states.
+_UNIT_STEP = {"day": ((1, 0, 0), "day"), "week": ((7, 0, 0), "week"), "month": ((0, 1, 0), "month"),
+              "year": ((0, 0, 1), "year")}
+
+
+def _step(ref: date, unit: str, n: int) -> tuple[date, str]:
+    (days, months, years), gran = _UNIT_STEP[unit]
+    if years:
+        return date(ref.year + n * years, 1, 1), gran
+    if months:
+        return _shift_month(ref, n * months), gran
+    return ref + timedelta(days=n * days), gran
+
+
+def _r_chained(x: _Match) -> DateExpression | None:
+    n, ref = _number(x.g["n"]), x.previous
+    if n is None or ref is None:
+        return None  # "three weeks later" with nothing before it: no reference to count from
+    ref_start, _ = value_to_range(ref.value, ref.granularity)
+    sign = -1 if x.g["dir"].lower().startswith(("earlier", "before", "previous")) else 1
+    d, gran = _step(ref_start, x.g["unit"].lower(), sign * n)
+    return _mk(x.m, d, _coarser(gran, ref.granularity), ref.year_explicit, "chained")
+
+
+# "the next day" and the like: (unit, steps) from the previous date; "same <unit>" is 0 steps.
+_SAME = {"next day": ("day", 1), "following day": ("day", 1), "day before": ("day", -1),
+         "previous day": ("day", -1), "following week": ("week", 1), "following month": ("month", 1)}
+
+
+def _r_same(x: _Match) -> DateExpression | None:
+    ref = x.previous
+    if ref is None:
+        return None
+    ref_start, _ = value_to_range(ref.value, ref.granularity)
+    rel = re.sub(r"\s+", " ", x.g["rel"].lower())
+    unit, n = _SAME.get(rel, (rel.split()[-1], 0))
+    d, gran = _step(ref_start, unit, n)
+    return _mk(x.m, d, _coarser(gran, ref.granularity), ref.year_explicit, "chained")
+
+
+def _r_year(x: _Match) -> DateExpression | None:
+    y0, y1 = x.m.start("y"), x.m.end("y")
+    return DateExpression(y0, y1, x.text[y0:y1], x.m.group("y"), "year")
+
+
+def _r_ago(x: _Match) -> DateExpression | None:
+    n = _number(x.g["n"])
+    if n is None:
+        return None
+    d, gran = _step(x.anchor, x.g["unit"].lower(), -n)
+    return _mk(x.m, d, gran, False, "relative")
+
+
+_DEICTIC_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "last night": -1, "tomorrow": 1}
+
+
+def _r_deictic(x: _Match) -> DateExpression | None:
+    w = x.g["w"]
+    if w[0].isupper() and x.m.start() > 0 and not _starts_sentence(x.text, x.m.start()):
+        return None  # "USA Today", "Ukraine Today": a name, not a day
+    offset = _DEICTIC_DAYS[re.sub(r"\s+", " ", w.lower())]
+    return _mk(x.m, x.anchor + timedelta(days=offset), "day", False, "relative")
+
+
+_WHICH_STEP = {"this": 0, "coming": 1, "next": 1, "last": -1, "past": -1}
+
+
+def _r_this_next_last(x: _Match) -> DateExpression | None:
+    unit = x.g["unit"].lower()
+    d, gran = _step(x.anchor, "week" if unit.startswith("week") else unit, _WHICH_STEP[x.g["which"].lower()])
+    return _mk(x.m, d, gran, False, "relative")
+
+
+def _r_weekday(x: _Match) -> DateExpression | None:
+    g, anchor = x.g, x.anchor
+    wd = _WEEKDAYS[g["wd"].lower()]
+    which = (g.get("which") or "").lower()
+    if not which and not g["wd"][0].isupper():
+        return None
+    back = (anchor.weekday() - wd) % 7
+    fwd = (wd - anchor.weekday()) % 7
+    if which in ("last", "past"):
+        offset = -(back or 7)
+    elif which in ("next", "coming"):
+        # "next Friday" said on a Thursday is the Friday of next week, not tomorrow.
+        offset = fwd + 7 if fwd == 0 or anchor.weekday() + fwd <= 6 and which == "next" else fwd
+    else:
+        tense = "unknown" if which == "this" else x.tense
+        if tense == "unknown":
+            offset = -back if back <= fwd else fwd
+        else:
+            offset = -back if tense == "past" else fwd
+    return _mk(x.m, anchor + timedelta(days=offset), "day", False, "weekday", (g.get("tod") or "").lower() or None)
+
+
+_MONTH_PREP_TENSE = {"last": "past", "next": "future", "this": "unknown"}
+_MONTH_PREP_DROPPED = ("in", "since", "until", "till", "by", "during", "from", "to", "through", "of")
+
+
+def _r_month(x: _Match) -> DateExpression | None:
+    token = x.g["m"]
+    prep = (x.g.get("prep") or "").strip().lower()
+    if token.lower().rstrip(".") in _AMBIGUOUS_MONTHS and not prep:
+        return None  # "May" the verb, "March" the walk, "June" the name
+    mo = _month_num(token)
+    tense = _MONTH_PREP_TENSE[prep] if prep in _MONTH_PREP_TENSE else x.tense
+    y = _pick_year(mo, None, x.anchor, tense, x.slack)
+    start = x.m.start("m") if prep in _MONTH_PREP_DROPPED else x.m.start()
+    return DateExpression(start, x.m.end(), x.text[start:x.m.end()], f"{y:04d}-{mo:02d}", "month",
+                          False, "month_day", prep if prep in ("early", "late") else None)
+
+
+# kind -> (resolver, needs an anchor). Forms that count from the anchor are not resolved
+# without one; forms that count from the previous date need that date instead.
+_RESOLVERS: dict[str, tuple[_Resolver, bool]] = {
+    "iso": (_r_iso, False), "numeric": (_r_numeric, False), "day_month_year": (_r_day_month, False),
+    "month_day_year": (_r_day_month, False), "part_month": (_r_part_month, False),
+    "part_year": (_r_part_year, False), "month_year": (_r_month_year, False),
+    "chained": (_r_chained, False), "same": (_r_same, False), "year": (_r_year, False),
+    "ago": (_r_ago, True), "deictic": (_r_deictic, True), "this_next_last": (_r_this_next_last, True),
+    "weekday": (_r_weekday, True), "month": (_r_month, True),
+}
+
+
 def _resolve(kind: str, m: re.Match[str], text: str, anchor: date | None,
              previous: DateExpression | None, slack: int = 0) -> DateExpression | None:
-    g = m.groupdict()
-    qual = g.get("qual")
-    tense = tense_at(text, m.start(), m.end()) if anchor else "unknown"
-
-    if kind == "iso":
-        y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
-        return _mk(m, date(y, mo, d), "day") if _valid_day(y, mo, d) else None
-    if kind == "numeric":
-        a, b, y = int(g["a"]), int(g["b"]), int(g["y"])
-        if a > 12 and b <= 12:
-            mo, d = b, a
-        elif b > 12 and a <= 12:
-            mo, d = a, b
-        elif a == b:
-            mo, d = a, b
-        else:
-            return None  # 03/04/2022: US or European order cannot be told - do not guess
-        return _mk(m, date(y, mo, d), "day") if 1 <= mo <= 12 and _valid_day(y, mo, d) else None
-    if kind in ("day_month_year", "month_day_year"):
-        mo, d = _month_num(g["m"]), _day_num(g["d"])
-        if g.get("y"):
-            y = int(g["y"])
-            explicit = True
-        else:
-            if anchor is None:
-                return None
-            # "May 5" is a date, but a bare "may 5" (lowercase) never reaches here: months are
-            # matched case-sensitively.
-            y = _pick_year(mo, d, anchor, tense, slack)
-            explicit = False
-        if not _valid_day(y, mo, d):
-            return None
-        return _mk(m, date(y, mo, d), "day", explicit, "absolute" if explicit else "month_day", qual)
-    if kind == "part_month":
-        mo = _month_num(g["m"])
-        if g.get("y"):
-            y, explicit = int(g["y"]), True
-        elif anchor is not None:
-            y, explicit = _pick_year(mo, None, anchor, tense, slack), False
-        else:
-            return None
-        part = (g.get("part") or g.get("edge") or "").lower()
-        return _mk(m, date(y, mo, 1), "month", explicit, "absolute" if explicit else "month_day", part)
-    if kind == "part_year":
-        return _mk(m, date(int(g["y"]), 1, 1), "year", True, "absolute", g["part"].lower())
-    if kind == "month_year":
-        return _mk(m, date(int(g["y"]), _month_num(g["m"]), 1), "month")
-    if kind == "chained":
-        n = _number(g["n"])
-        if n is None:
-            return None
-        ref = previous if previous is not None else None
-        if ref is None:
-            return None  # "three weeks later" with nothing before it: no reference to count from
-        ref_start, _ = value_to_range(ref.value, ref.granularity)
-        sign = -1 if g["dir"].lower().startswith(("earlier", "before", "previous")) else 1
-        unit = g["unit"].lower()
-        if unit == "day":
-            d, gran = ref_start + timedelta(days=sign * n), "day"
-        elif unit == "week":
-            d, gran = ref_start + timedelta(weeks=sign * n), "week"
-        elif unit == "month":
-            d, gran = _shift_month(ref_start, sign * n), "month"
-        else:
-            d, gran = date(ref_start.year + sign * n, 1, 1), "year"
-        gran = _coarser(gran, ref.granularity)
-        return _mk(m, d, gran, ref.year_explicit, "chained")
-    if kind == "same":
-        if previous is None:
-            return None
-        ref_start, _ = value_to_range(previous.value, previous.granularity)
-        rel = re.sub(r"\s+", " ", g["rel"].lower())
-        unit = rel.split()[-1]
-        if rel in ("next day", "following day"):
-            d, gran = ref_start + timedelta(days=1), "day"
-        elif rel in ("day before", "previous day"):
-            d, gran = ref_start - timedelta(days=1), "day"
-        elif rel == "following week":
-            d, gran = ref_start + timedelta(weeks=1), "week"
-        elif rel == "following month":
-            d, gran = _shift_month(ref_start, 1), "month"
-        else:
-            d, gran = ref_start, unit
-        return _mk(m, d, _coarser(gran, previous.granularity), previous.year_explicit, "chained")
-    if kind == "year":
-        y0, y1 = m.start("y"), m.end("y")
-        return DateExpression(y0, y1, text[y0:y1], m.group("y"), "year")
-    if anchor is None:
+    resolver, needs_anchor = _RESOLVERS[kind]
+    if needs_anchor and anchor is None:
         return None
-    if kind == "ago":
-        n = _number(g["n"])
-        unit = g["unit"].lower()
-        if n is None:
-            return None
-        if unit == "day":
-            return _mk(m, anchor - timedelta(days=n), "day", False, "relative")
-        if unit == "week":
-            return _mk(m, anchor - timedelta(weeks=n), "week", False, "relative")
-        if unit == "month":
-            return _mk(m, _shift_month(anchor, -n), "month", False, "relative")
-        return _mk(m, date(anchor.year - n, 1, 1), "year", False, "relative")
-    if kind == "deictic":
-        w = re.sub(r"\s+", " ", g["w"].lower())
-        if g["w"][0].isupper() and m.start() > 0 and not _starts_sentence(text, m.start()):
-            return None  # "USA Today", "Ukraine Today": a name, not a day
-        offset = {"today": 0, "tonight": 0, "yesterday": -1, "last night": -1, "tomorrow": 1}[w]
-        return _mk(m, anchor + timedelta(days=offset), "day", False, "relative")
-    if kind == "this_next_last":
-        which, unit = g["which"].lower(), g["unit"].lower()
-        step = {"this": 0, "coming": 1, "next": 1, "last": -1, "past": -1}[which]
-        if unit.startswith("week"):
-            return _mk(m, anchor + timedelta(weeks=step), "week", False, "relative")
-        if unit == "month":
-            return _mk(m, _shift_month(anchor, step), "month", False, "relative")
-        return _mk(m, date(anchor.year + step, 1, 1), "year", False, "relative")
-    if kind == "weekday":
-        wd = _WEEKDAYS[g["wd"].lower()]
-        which = (g.get("which") or "").lower()
-        if not which and not g["wd"][0].isupper():
-            return None
-        back = (anchor.weekday() - wd) % 7
-        fwd = (wd - anchor.weekday()) % 7
-        if which in ("last", "past"):
-            offset = -(back or 7)
-        elif which in ("next", "coming"):
-            # "next Friday" said on a Thursday is the Friday of next week, not tomorrow.
-            offset = fwd + 7 if fwd == 0 or anchor.weekday() + fwd <= 6 and which == "next" else fwd
-        elif which == "this" or tense == "unknown":
-            offset = -back if back <= fwd else fwd
-        elif tense == "past":
-            offset = -back
-        else:
-            offset = fwd
-        return _mk(m, anchor + timedelta(days=offset), "day", False, "weekday",
-                   (g.get("tod") or "").lower() or None)
-    if kind == "month":
-        token = g["m"]
-        prep = (g.get("prep") or "").strip().lower()
-        if token.lower().rstrip(".") in _AMBIGUOUS_MONTHS and not prep:
-            return None  # "May" the verb, "March" the walk, "June" the name
-        mo = _month_num(token)
-        if prep in ("last", "next", "this"):
-            tense = {"last": "past", "next": "future", "this": "unknown"}[prep]
-        y = _pick_year(mo, None, anchor, tense, slack)
-        span = (m.start("m") if prep in ("in", "since", "until", "till", "by", "during", "from", "to",
-                                         "through", "of") else m.start(), m.end())
-        return DateExpression(span[0], span[1], text[span[0]:span[1]], f"{y:04d}-{mo:02d}", "month",
-                              False, "month_day", prep if prep in ("early", "late") else None)
-    return None
+    return resolver(_Match(kind, m, text, anchor, previous, slack))
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
@@ -472,7 +561,7 @@ def _year_is_date(text: str, m: re.Match[str], anchor: date | None) -> bool:
         return False  # "the 1990s" is a decade: coarser than any granularity we store
     before = text[max(0, m.start("y") - 6):m.start("y")]
     after = text[m.end("y"):m.end("y") + 30]
-    if _CURRENCY_BEFORE.search(before) or _TIME_AFTER.match(after) or _COUNT_NOUNS.match(after):
+    if _CURRENCY_BEFORE.search(before.rstrip()) or _TIME_AFTER.match(after) or _COUNT_NOUNS.match(after):
         return False
     if re.match(r"\s*[-–]\s*\d", after) or re.search(r"\d[,.]\s*$", before):
         return False  # part of a range or a larger number ("100,2021")
@@ -482,7 +571,7 @@ def _year_is_date(text: str, m: re.Match[str], anchor: date | None) -> bool:
     # bracket ("2022 represents ...", "two terms, 2010 to 2018"); after a noun it is a label
     # ("Room 2019", "gate 2018").
     lo, hi = (1900, 2100) if anchor is None else (anchor.year - 60, anchor.year + 15)
-    lead = text[:m.start("y")].rstrip()
+    lead = text[max(0, m.start("y") - 200):m.start("y")].rstrip()
     opens = not lead or lead[-1] in ".!?\n(,–—:;\"“" or _starts_sentence(text, m.start("y"))
     return lo <= y <= hi and opens and bool(re.match(r"\s*(?:[,.;:)!?]|$|[a-z]+\b)", after))
 
