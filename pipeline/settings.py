@@ -30,6 +30,8 @@ class Settings:
     schemas_dir: Path = PROJECT_ROOT / "schemas"
     feeds_file: Path = PROJECT_ROOT / "feeds.toml"
     seeds_dir: Path = PROJECT_ROOT / "seeds"
+    search_index_dir: Path | None = None  # derived from the warehouse; default: <db>.search/ beside it
+    watchlists_file: Path = PROJECT_ROOT / "watchlists.toml"  # named watches; absent: no alerts
 
     # --- ingest ----------------------------------------------------------------
     max_input_bytes: int = 20_000_000  # larger files are quarantined, not read whole
@@ -78,7 +80,20 @@ class Settings:
     keep_staging: bool = False  # keep staging/run_id=*/ after publish (debugging)
     staging_retention_days: int = 7  # staging of runs that never published is removed after this
 
+    # --- monitoring (search index, watchlists, alerts) ---------------------------------------
+    search_index_threads: int = 1  # tantivy's indexing threads (a batch is small; the cores do NLP)
+    alert_delivery_attempts: int = 3  # tries per alert within one delivery pass
+    alert_backoff_seconds: float = 1.0  # doubled after each failed try, within one pass
+    alert_max_attempts: int = 12  # over all passes; then the alert stays "failed" with its error
+    alert_delivery_timeout: float = 10.0  # per notification (Apprise's socket timeouts)
+
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def search_index_path(self) -> Path:
+        if self.search_index_dir:
+            return Path(self.search_index_dir)
+        return Path(self.db_path).with_suffix(".search")
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -1,0 +1,1 @@
+SELECT DISTINCT event_type FROM events
