@@ -75,6 +75,7 @@ class RunSummary:
     quality_warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     runs: int = 0  # input is loaded in batches of settings.run_batch_documents, one run each
+    monitor: dict[str, Any] = field(default_factory=dict)  # search index sync (and alerts) after the load
 
 
 def _dir(run_id: str, settings: Settings) -> Path:
@@ -352,6 +353,34 @@ def quality_step(run_id: str, settings: Settings, out_dir: Path | None = None,
     return outcome
 
 
+# --- after publish: monitoring (search index, watchlists, alerts) ---------------------------
+
+def monitor_step(settings: Settings) -> dict[str, Any]:
+    """After publish: bring the search index up to date, evaluate the watchlists on what is
+    new, deliver the alerts. The load is done by then: nothing here can undo or fail it."""
+    from pipeline.alerts import deliver_pending, evaluate_watchlists
+    from pipeline.search import sync
+
+    indexed = sync(settings)
+    evaluated = evaluate_watchlists(settings)
+    delivered = deliver_pending(settings)
+    return {"indexed_runs": indexed.runs, "indexed_articles": indexed.articles,
+            "alerts": evaluated["alerts"], "delivered": delivered["delivered"], "failed": delivered["failed"]}
+
+
+def _monitor(summary: RunSummary, settings: Settings,
+             progress: Callable[[str, dict[str, Any]], None] | None) -> None:
+    started = time.perf_counter()
+    try:
+        outcome = monitor_step(settings)
+    except Exception as exc:  # the load is done and stays: monitoring reports, it does not fail the run
+        outcome = {"error": f"{type(exc).__name__}: {exc}"}
+    summary.monitor = outcome
+    summary.seconds["monitor"] = round(time.perf_counter() - started, 3)
+    if progress:
+        progress("monitor", outcome)
+
+
 # --- the whole run, in-process --------------------------------------------------------------
 
 def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings, trigger: str = "cli",
@@ -386,6 +415,8 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
                                   progress, summary)
             summary.run_id = run_id
             summary.runs += 1
+        if changed:
+            _monitor(summary, settings, progress)
         if run_quality and changed:  # unchanged tables give unchanged results
             _quality(summary, settings, warm, progress)
     return summary

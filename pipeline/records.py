@@ -246,6 +246,27 @@ class QualityResult:
 
 
 @dataclass
+class Alert:
+    """A watch matched an article or an event (table `alerts`); once per match, ever."""
+
+    alert_id: str
+    watch: str
+    item_kind: str  # "article" | "event" | "event_followup"
+    item_id: str
+    run_id: str
+    first_seen: datetime
+    matched_terms: list[str] = field(default_factory=list)
+    article_id: str | None = None
+    event_id: str | None = None
+    title: str | None = None
+    sources: int | None = None
+    status: str = "pending"  # "pending" | "delivered" | "failed" | "no_target"
+    attempts: int = 0
+    delivered_at: datetime | None = None
+    last_error: str | None = None
+
+
+@dataclass
 class Batch:
     """What one run produced, stage by stage; the load stage writes it in one transaction."""
 

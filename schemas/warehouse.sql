@@ -184,3 +184,31 @@ CREATE TABLE IF NOT EXISTS quality_results (
     severity          VARCHAR NOT NULL,
     PRIMARY KEY (run_id, suite, expectation)
 );
+
+-- Monitoring: what the watchlists matched (each match once, ever) and how its delivery went.
+-- Written by the load layer (Warehouse.save_alerts / record_deliveries) after a publish.
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id          VARCHAR PRIMARY KEY,  -- stable_id(watch, item_kind, item_id)
+    watch             VARCHAR NOT NULL,
+    item_kind         VARCHAR NOT NULL,     -- article | event | event_followup
+    item_id           VARCHAR NOT NULL,     -- the article or event id
+    article_id        VARCHAR,
+    event_id          VARCHAR,
+    title             VARCHAR,
+    matched_terms     VARCHAR[] NOT NULL,
+    sources           INTEGER,              -- an event's sources when it was alerted
+    run_id            VARCHAR NOT NULL,     -- the published run whose data matched
+    first_seen        TIMESTAMP NOT NULL,
+    status            VARCHAR NOT NULL,     -- pending | delivered | failed | no_target
+    attempts          INTEGER NOT NULL,
+    delivered_at      TIMESTAMP,
+    last_error        VARCHAR
+);
+
+-- The published runs the watchlists have been evaluated on: the next evaluation reads only
+-- the others (incremental: its cost grows with the new data).
+CREATE TABLE IF NOT EXISTS alert_runs (
+    run_id            VARCHAR PRIMARY KEY,
+    evaluated_at      TIMESTAMP NOT NULL,
+    alerts            INTEGER NOT NULL
+);

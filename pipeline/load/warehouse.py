@@ -23,6 +23,7 @@ from pipeline.errors import WarehouseError, WarehouseLockedError
 from pipeline.load.migrations import migrate
 from pipeline.records import (
     BATCH_RECORDS,
+    Alert,
     Batch,
     DuplicateLink,
     QualityResult,
@@ -233,6 +234,42 @@ class Warehouse:
             self.con.execute(read_sql("refresh_event_counts"))
             self.con.unregister("touched")
 
+    # --- monitoring: alerts (pipeline.alerts computes them; this layer writes them) -----------
+    def save_alerts(self, alerts: list[Alert], evaluated_runs: list[str]) -> int:
+        """New alerts and the runs they were evaluated on, in one transaction. An alert already
+        stored (same id: watch, kind, item) is left as it is: each match is raised once, ever.
+        Returns how many alerts were new."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            before = self.scalar("SELECT count(*) FROM alerts")
+            if alerts:
+                self.con.register("new_alerts", _alerts_table(alerts))
+                self.con.execute("INSERT INTO alerts BY NAME SELECT * FROM new_alerts ON CONFLICT DO NOTHING")
+                self.con.unregister("new_alerts")
+            added = self.scalar("SELECT count(*) FROM alerts") - before
+            if evaluated_runs:
+                self.con.executemany("INSERT OR REPLACE INTO alert_runs VALUES (?, now()::TIMESTAMP, ?)",
+                                     [[run_id, added] for run_id in evaluated_runs])
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self._rollback()
+            raise WarehouseError(f"saving alerts into {self.path} failed, nothing was written: {exc}",
+                                 hint="free disk space or fix permissions; the evaluation is re-run next time") from exc
+        return added
+
+    def record_deliveries(self, outcomes: list[tuple[str, str, int, Any, str | None]]) -> None:
+        """(alert_id, status, attempts, delivered_at, last_error) per delivery tried."""
+        if not outcomes:
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.executemany(read_sql("record_delivery"), [list(o) for o in outcomes])
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self._rollback()
+            raise WarehouseError(f"recording alert deliveries into {self.path} failed: {exc}",
+                                 hint="the alerts stay pending and are delivered again next time") from exc
+
     def save_quality_results(self, results: list[QualityResult]) -> int:
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -243,6 +280,10 @@ class Warehouse:
             raise WarehouseError(f"saving quality results into {self.path} failed, nothing was written: "
                                  f"{exc}", hint="free disk space or fix permissions") from exc
         return n
+
+
+def _alerts_table(alerts: list[Alert]) -> pa.Table:
+    return to_arrow(alerts, Alert)
 
 
 def records_as_dicts(records: list[Any]) -> list[dict[str, Any]]:

@@ -34,3 +34,11 @@ def test_only_warehouse_writers_use_the_single_slot_pool(dagbag):
     assert pooled == {"publish", "quality"}
     order = [t.task_id for t in dag.topological_sort()]
     assert order == ["start", "ingest", "clean", "dedup", "extract", "validate", "publish", "quality"]
+
+
+def test_news_alerts_runs_on_the_warehouse_asset_and_only_evaluate_takes_the_writer_pool(dagbag):
+    dag = dagbag.dags["news_alerts"]
+    assert [t.task_id for t in dag.topological_sort()] == ["index", "evaluate", "deliver"]
+    assert {t.task_id for t in dag.tasks if t.pool == "duckdb_writer"} == {"evaluate"}
+    assert type(dag.timetable).__name__ == "AssetTriggeredTimetable"
+    assert "newsmon_warehouse" in str(dag.timetable.asset_condition)
