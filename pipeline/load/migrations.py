@@ -63,6 +63,15 @@ MIGRATIONS: list[Migration] = [
               "ALTER TABLE publisher_lines ADD COLUMN IF NOT EXISTS story_key VARCHAR"),
     Migration(4, "entities.type_confidence: how sure an entity's type is (old rows keep NULL)",
               "ALTER TABLE entities ADD COLUMN IF NOT EXISTS type_confidence DOUBLE"),
+    Migration(5, "alerts and alert_runs: what the watchlists matched, each once, and the runs evaluated",
+              # New tables, but a warehouse already at version 4 is not handed the DDL again.
+              "CREATE TABLE IF NOT EXISTS alerts (alert_id VARCHAR PRIMARY KEY, watch VARCHAR NOT NULL, "
+              "item_kind VARCHAR NOT NULL, item_id VARCHAR NOT NULL, article_id VARCHAR, event_id VARCHAR, "
+              "title VARCHAR, matched_terms VARCHAR[] NOT NULL, sources INTEGER, run_id VARCHAR NOT NULL, "
+              "first_seen TIMESTAMP NOT NULL, status VARCHAR NOT NULL, attempts INTEGER NOT NULL, "
+              "delivered_at TIMESTAMP, last_error VARCHAR);"
+              "CREATE TABLE IF NOT EXISTS alert_runs (run_id VARCHAR PRIMARY KEY, evaluated_at TIMESTAMP NOT NULL, "
+              "alerts INTEGER NOT NULL)"),
 ]
 
 VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
