@@ -28,6 +28,8 @@ page = st.navigation([
     st.Page(PAGES / "entities.py", title="Entities", icon=":material/group:", url_path="entities"),
     st.Page(PAGES / "events.py", title="Events", icon=":material/event:", url_path="events"),
     st.Page(PAGES / "articles.py", title="Article explorer", icon=":material/article:", url_path="articles"),
+    st.Page(PAGES / "search.py", title="Search", icon=":material/search:", url_path="search"),
+    st.Page(PAGES / "alerts.py", title="Alerts", icon=":material/notifications:", url_path="alerts"),
     st.Page(PAGES / "quality.py", title="Data quality", icon=":material/fact_check:", url_path="quality"),
 ])
 

@@ -24,6 +24,8 @@ PAGES = {  # url path -> title, as declared in app.py; the default page lives at
     "entities": "Entities",
     "events": "Events",
     "articles": "Article explorer",
+    "search": "Search",
+    "alerts": "Alerts",
     "quality": "Data quality",
 }
 

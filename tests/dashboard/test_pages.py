@@ -196,3 +196,23 @@ def test_a_missing_warehouse_is_explained_not_a_crash(browser, tmp_path):
         expect(page.get_by_text("no warehouse at")).to_have_count(1)
         assert exceptions(page) == []
     page.close()
+
+
+def test_search_page_shows_the_library_hits_with_highlights(app, page, dashboard_db):
+    from pipeline.search import search_articles
+    from pipeline.settings import load_settings
+
+    query = '"Geneva" AND (talks OR negotiations) NOT title:opinion'
+    expected = search_articles(query, load_settings(env={"NEWSMON_CONFIG": ""}, db_path=dashboard_db)).hits
+    assert expected
+    open_page(page, app + "/search?q=" + query.replace(" ", "+").replace('"', "%22"), "Search")
+    for hit in expected:
+        expect(page.get_by_role("link", name=hit.title)).to_have_count(1)
+    expect(page.locator("mark").first).to_be_visible()
+    assert exceptions(page) == []
+
+
+def test_search_page_reports_a_malformed_query_in_one_line(app, page):
+    open_page(page, app + "/search?q=%28Geneva", "Search")
+    expect(page.get_by_text("query error at column 1: unclosed '('")).to_have_count(1)
+    assert exceptions(page) == []
