@@ -104,8 +104,8 @@ def fill(con: duckdb.DuckDBPyConnection, n: int, batch: int) -> None:
         JOIN pool p3 ON p3.pi = hash(i, 3) % {n_pool}
     """)
     con.execute(f"""
-        INSERT INTO entities
-        SELECT 'e' || lpad(k::VARCHAR, 8, '0'), 'Entity ' || k, 'PERSON', ['Entity ' || k], NULL, NULL, NULL, 0, 0
+        INSERT INTO entities (entity_id, canonical_name, entity_type, aliases, article_count, mention_count)
+        SELECT 'e' || lpad(k::VARCHAR, 8, '0'), 'Entity ' || k, 'PERSON', ['Entity ' || k], 0, 0
         FROM range({ENTITIES}) t(k)
     """)
     # Skewed: a few entities in many articles, most in few.
