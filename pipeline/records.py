@@ -71,7 +71,7 @@ class Article:
     cluster_id: str | None = None
     first_seen_at: datetime | None = None
     date_anchor: datetime | None = None  # the date relative expressions resolve against
-    date_anchor_source: str | None = None  # "published" | "inferred" | "fetched"
+    date_anchor_source: str | None = None  # "published" | "dateline" | "reported" | "fetched"
 
 
 @dataclass

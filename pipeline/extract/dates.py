@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import calendar
 import re
+import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 from pipeline.records import Article
 from pipeline.regex_prefilter import (
@@ -588,6 +590,8 @@ def find_dates(text: str, anchor: date | None, *, anchor_is_lower_bound: bool = 
     if isinstance(anchor, datetime):
         anchor = anchor.date()
     taken = [False] * (len(text) + 1)
+    for name in _names().finditer(text):  # a date word inside a name is not a date
+        taken[name.start():name.end()] = [True] * (name.end() - name.start())
     raw: list[tuple[int, int, str, re.Match[str]]] = []
     folded = fold(text)
     for (kind, pattern), factors, twin in zip(_PATTERNS, _FACTORS, _TWINS, strict=True):
@@ -618,14 +622,71 @@ def find_dates(text: str, anchor: date | None, *, anchor_is_lower_bound: bool = 
 
 # --- the anchor -----------------------------------------------------------------------------
 _DATELINE_WINDOW = 400  # a date in the first lines of the body is usually the dateline
+_TIE_WINDOW = 80  # characters of the date's clause before it where a tie word counts
+
+# Where an anchor came from, and how far relative expressions may lean on it. A publication
+# date is strong; a dateline or the latest reported day is inferred from the text (with the
+# date expression as evidence); the fetch time is valid for an item fetched live from the web
+# (fetched minutes or hours after publication) and weak for a file, which may be years old.
+ANCHOR_SOURCES = ("published", "dateline", "reported", "fetched")
+CONFIDENCES = ("strong", "inferred", "weak")
+
+
+def anchor_confidence(source: str | None, live: bool) -> str | None:
+    """'strong' | 'inferred' | 'weak' for an anchor source; None when there is no anchor."""
+    if source is None:
+        return None
+    if source == "published":
+        return "strong"
+    if source == "fetched":
+        return "inferred" if live else "weak"
+    return "inferred"
+
+
+def is_live(article: Article) -> bool:
+    """Fetched from the web (a feed item or its page), not read from a file."""
+    return (article.source_uri or "").startswith(("http://", "https://"))
+
+
+@lru_cache(maxsize=1)
+def _ties() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    data = tomllib.loads((Path(__file__).with_name("date_ties.toml")).read_text(encoding="utf-8"))
+
+    def words(key: str) -> str:
+        return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(data[key], key=len, reverse=True))
+
+    return (re.compile(r"\b(?:" + words("before") + r")\b", re.IGNORECASE),
+            re.compile(r"[\s,]*(?:\w+\s+){0,1}(?:" + words("after") + r")\b", re.IGNORECASE))
+
+
+@lru_cache(maxsize=1)
+def _names() -> re.Pattern[str]:
+    """Names with a date word inside ("Sunday Telegraph", "Black Friday"), from date_ties.toml."""
+    data = tomllib.loads((Path(__file__).with_name("date_ties.toml")).read_text(encoding="utf-8"))
+    names = sorted(data["names"]["names"], key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names)
+                      + r")(?![\w-])")
+
+
+def tied_elsewhere(text: str, expr: DateExpression) -> bool:
+    """The text ties the date to something else: a birth, a founding, an anniversary, history."""
+    before_re, after_re = _ties()
+    s_start, _ = _sentence_span(text, expr.start)
+    lead_start = max(s_start, expr.start - _TIE_WINDOW)
+    clause_start = max((text.rfind(c, lead_start, expr.start) for c in ",;:("), default=-1)
+    lead_start = max(lead_start, clause_start + 1)
+    return (before_re.search(text, lead_start, expr.start) is not None
+            or after_re.match(text, expr.end, min(len(text), expr.end + 40)) is not None)
 
 
 def resolve_anchor(article: Article, fetched_at: datetime | None) -> tuple[datetime | None, str | None]:
     """The date relative expressions resolve against, and where it came from.
 
-    Published date when known ("published"); else inferred from the article's own
-    absolute dates ("inferred"): a dateline near the top, else the latest fully dated
-    day not in a forward-looking clause; else the fetch date ("fetched").
+    The published date when known ("published"); else one inferred from the article's own
+    full dates: a dateline near the top ("dateline"), else the latest reported day that is
+    neither in a forward-looking clause nor tied to something else (a birth, a founding, an
+    anniversary: ``date_ties.toml``) ("reported"); else the fetch time ("fetched", strong
+    enough only for an item fetched live: ``anchor_confidence``).
     """
     if article.published_at is not None:
         return article.published_at, "published"
@@ -634,14 +695,13 @@ def resolve_anchor(article: Article, fetched_at: datetime | None) -> tuple[datet
     if fetched_at is not None:
         limit = fetched_at.date() + timedelta(days=1)
         dated = [e for e in dated if date.fromisoformat(e.value) <= limit]
-    if dated:
-        head = [e for e in dated if e.start < _DATELINE_WINDOW and _line_is_dateline(text, e)]
-        if head:
-            chosen = head[0]
-        else:
-            backward = [e for e in dated if tense_at(text, e.start, e.end) != "future"] or dated
-            chosen = max(backward, key=lambda e: e.value)
-        return datetime.fromisoformat(chosen.value), "inferred"
+    head = [e for e in dated if e.start < _DATELINE_WINDOW and _line_is_dateline(text, e)
+            and not tied_elsewhere(text, e)]
+    if head:
+        return datetime.fromisoformat(head[0].value), "dateline"
+    reported = [e for e in dated if not tied_elsewhere(text, e) and tense_at(text, e.start, e.end) != "future"]
+    if reported:
+        return datetime.fromisoformat(max(reported, key=lambda e: e.value).value), "reported"
     if fetched_at is not None:
         return fetched_at, "fetched"
     return None, None

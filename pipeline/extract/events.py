@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
-from pipeline.extract.dates import DateExpression, find_dates, resolve_anchor, tense_at
+from pipeline.extract.dates import (
+    DateExpression,
+    anchor_confidence,
+    find_dates,
+    is_live,
+    resolve_anchor,
+    tense_at,
+)
 from pipeline.extract.event_consolidate import Cluster, ClusterIndex, Member, best_cluster, pattern_match
 from pipeline.extract.event_lexicon import Lexicon, load_lexicon
 from pipeline.extract.event_mentions import PLACE_TYPES, Candidate, find_candidates
@@ -46,9 +53,9 @@ def _anchor_of(article: Article) -> tuple[date | None, str, bool]:
         anchor, source = resolve_anchor(article, None)
     # A fetch time is a fair anchor for a web item (fetched soon after publication) but says
     # nothing about an article read from a file, which may be years old.
-    strong = source in ("published", "inferred") or (source == "fetched" and bool(article.url))
+    strong = anchor_confidence(source, is_live(article)) in ("strong", "inferred")
     day = anchor.date() if isinstance(anchor, datetime) else anchor
-    return day, ("strong" if strong else "weak"), source == "inferred"
+    return day, ("strong" if strong else "weak"), source in ("dateline", "reported")
 
 
 def _source_of(article: Article) -> str:
@@ -305,8 +312,8 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
         context = _context_anchor(article.article_id, effective, mentions_by_article, entity_map)
         if context is not None:
             add_all(read(article, context, "context", True))
-        else:  # nothing dates it: its own (fetch-time) anchor
-            add_all(read(article, *anchors[article.article_id]))
+        else:  # nothing dates it: a file's read time is no anchor, only dates with a year count
+            add_all(read(article, None, "weak", False))
 
     seen = {a.article_id: a for a in live}
     event_mentions = [

@@ -134,13 +134,13 @@ def test_anchor_published_first():
 
 def test_anchor_inferred_from_a_dateline():
     body = "Headline words here\n\n4 January 2022, 09:35 AM\n\nThe talks on Jan. 10 were set on 1 December 2021."
-    assert resolve_anchor(_article(body), datetime(2026, 1, 1)) == (datetime(2022, 1, 4), "inferred")
+    assert resolve_anchor(_article(body), datetime(2026, 1, 1)) == (datetime(2022, 1, 4), "dateline")
 
 
 def test_anchor_inferred_from_the_latest_reported_day_not_a_scheduled_one():
     body = ("Ministers met on 3 March 2021 and again on 9 March 2021. "
             "They will meet again on 1 June 2021.")
-    assert resolve_anchor(_article(body), None) == (datetime(2021, 3, 9), "inferred")
+    assert resolve_anchor(_article(body), None) == (datetime(2021, 3, 9), "reported")
 
 
 def test_anchor_falls_back_to_fetch_date_then_nothing():
@@ -322,3 +322,48 @@ def test_no_year_or_month_name_begins_inside_another():
     # A year match begins where a run of digits does, so none can begin inside another.
     text = "1999 20201 2021x 192021 x2019"
     assert [m.start() for m in year.finditer(text)] == [0, 5, 11, 17, 25]
+
+
+@pytest.mark.parametrize("text", [
+    "The minister told the Sunday Telegraph that talks would go on.",
+    "Shoppers queued for Black Friday deals at the mall.",
+    "She wrote for the Mail on Sunday for a decade.",
+    "The 25-year-old striker scored twice.",
+    "Doors open at 10:30 and close at 22:00.",
+    "United won 3-1 and City drew 2-2.",
+    "The flat sold for £1,999 and the car for $2,022.",
+])
+def test_no_dates_inside_names_ages_times_scores_or_prices(text):
+    assert find_dates(text, date(2023, 6, 7)) == []
+
+
+def test_a_weekday_beside_a_name_is_still_a_date():
+    found = find_dates("Kenya Friday said the Sunday Times story was false.", date(2023, 6, 7))
+    assert [(e.text, e.value) for e in found] == [("Friday", "2023-06-02")]
+
+
+@pytest.mark.parametrize("body", [
+    "The actor, born on 20 February 1951 in Leeds, spoke at the gala.",
+    "The company, founded on 3 May 1998, said profits rose.",
+    "Crowds gathered for the anniversary of 9 November 1989 in Berlin.",
+    "Officials recalled the 11 September 2001 attacks at the ceremony.",
+])
+def test_a_date_tied_to_history_is_never_the_articles_own_date(body):
+    fetched = datetime(2023, 5, 1, 12, 0)
+    assert resolve_anchor(_article(body), fetched) == (fetched, "fetched")
+    assert resolve_anchor(_article(body), None) == (None, None)
+
+
+def test_the_latest_reported_day_wins_over_a_birth_date():
+    body = "Smith, born on 20 February 1951, resigned on 4 March 2005, the party said."
+    assert resolve_anchor(_article(body), None) == (datetime(2005, 3, 4), "reported")
+
+
+def test_anchor_confidence_by_source_and_how_the_item_arrived():
+    from pipeline.extract.dates import anchor_confidence
+
+    assert anchor_confidence("published", False) == "strong"
+    assert anchor_confidence("dateline", False) == anchor_confidence("reported", True) == "inferred"
+    assert anchor_confidence("fetched", True) == "inferred"  # a live feed item
+    assert anchor_confidence("fetched", False) == "weak"  # a file: it may be years old
+    assert anchor_confidence(None, True) is None
