@@ -13,6 +13,9 @@ import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pycountry
 
 from pipeline.extract.entity_memory import find_remembered, trusted_lexicon
 from pipeline.extract.entity_text import (
@@ -121,6 +124,22 @@ def latin_share(text: str, sample: int = 2000) -> float:
     return sum(1 for ch in letters if ch < "\u0250") / len(letters)
 
 
+# Country-code top-level domains sold as generic names: they say nothing of where a site is.
+_GENERIC_CCTLDS = frozenset("ai co io me tv fm am cc ws to ly gg la nu sh st tk ac gl vc".split())
+
+
+def publisher_country(url: str | None) -> str | None:
+    """ISO alpha-2 of a site's country-code domain ("bbc.co.uk" -> GB), None for .com etc."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    tld = host.rsplit(".", 1)[-1]
+    if len(tld) != 2 or tld in _GENERIC_CCTLDS:
+        return None
+    code = "GB" if tld == "uk" else tld.upper()
+    return code if pycountry.countries.get(alpha_2=code) else None
+
+
 def _in_model_language(article: Article, lang: str) -> bool:
     """Run the model on its own language only (an English model tags German nouns as names,
     and Japanese paragraphs as places). A text mostly in another script than the model's never
@@ -193,5 +212,6 @@ def extract_entities(articles: list[Article], settings: Settings, known_entities
         alongside()
     harmonise_types(cands, gaz, bodies, known_types)
 
-    entities, mentions = resolve(cands, known_entities, gaz)
+    home = {a.article_id: cc for a in live if (cc := publisher_country(a.url))}
+    entities, mentions = resolve(cands, known_entities, gaz, home)
     return EntityOutput(entities=entities, mentions=mentions, sentences=sentences)

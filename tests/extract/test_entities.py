@@ -356,3 +356,27 @@ def test_entities_carry_a_type_confidence():
     out = extract_entities([article("a", body)], SETTINGS, [])
     assert out.entities and all(e.type_confidence is not None and 0 < e.type_confidence <= 1
                                 for e in out.entities)
+
+
+def test_country_short_names_regions_and_places_in_context():
+    body = ("Britain and the United Kingdom's allies met America's envoy; the UK and the US agreed. "
+            "Trade with Asia and the Middle East grew.\n\n"
+            "Newcastle beat Leeds at St James' Park. Fans travelled from Manchester and across England.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    assert ids_of(out, "Britain") == ids_of(out, "UK") != set()
+    assert ids_of(out, "America") == ids_of(out, "US") != set()
+    by_id = {e.entity_id: e for e in out.entities}
+    for region in ("Asia", "Middle East"):
+        e = by_id[next(iter(ids_of(out, region)))]
+        assert (e.entity_type, e.country_code) == ("LOC", None), region
+    newcastle = by_id[next(iter(ids_of(out, "Newcastle")))]
+    assert newcastle.country_code in (None, "GB")  # a club here, or the English city; never Australia
+
+
+def test_publisher_country_from_its_domain():
+    from pipeline.extract.entities import publisher_country
+
+    assert publisher_country("https://www.bbc.co.uk/news/1") == "GB"
+    assert publisher_country("https://www.abc.net.au/x") == "AU"
+    assert publisher_country("https://example.com/x") is None
+    assert publisher_country("https://openai.ai/") is None
