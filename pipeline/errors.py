@@ -77,6 +77,12 @@ class WarehouseLockedError(TransientError):
     reason_code = "warehouse_locked"
 
 
+class StagingError(PermanentError):
+    """A file one step staged for the next is missing or unreadable: the run stops, loading nothing."""
+
+    reason_code = "staging"
+
+
 class QualityError(PermanentError):
     """A critical data-quality expectation failed after a load."""
 

@@ -52,6 +52,13 @@ from pipeline.warm_quality import WarmQuality, worth_starting
 BATCH_FILES: dict[str, type] = {attr: cls for attr, (cls, _) in BATCH_RECORDS.items()
                                 if attr not in ("quarantine", "sentences")}
 QUARANTINE_STEPS = ("ingest", "clean", "dedup", "extract", "validate")
+# The step that stages each file. Once that step has run (its stats file is there), a missing
+# file is lost work, never an empty result; a step skipped for want of input stages nothing.
+STAGED_BY = {"documents": "ingest", "feed_states": "ingest", "quarantine_ingest": "ingest",
+             "clean_articles": "clean", "boilerplate": "clean", "captions": "clean", "publisher_lines": "clean",
+             "quarantine_clean": "clean", "dedup_articles": "dedup", "signatures": "dedup",
+             "duplicate_links": "dedup", "articles": "extract", "entities": "extract", "mentions": "extract",
+             "events": "extract", "event_mentions": "extract"}
 REPORT_TABLES = ["documents", "articles", "boilerplate_removed", "captions", "entities", "entity_mentions",
                  "events", "event_mentions", "quarantine", "pipeline_runs", "feed_state"]
 # No expectation or report reads these, and they are the bulk of the warehouse (raw HTML).
@@ -93,6 +100,15 @@ def _read_stats(run_id: str, settings: Settings) -> dict[str, Any]:
     for path in sorted(_dir(run_id, settings).glob("stats_*.json")):
         merged[path.stem.removeprefix("stats_")] = json.loads(path.read_text(encoding="utf-8"))
     return merged
+
+
+def _required(run_id: str, settings: Settings, name: str, subdir: str = "") -> bool:
+    step = "validate" if subdir else STAGED_BY.get(name)
+    return step is not None and (_dir(run_id, settings) / f"stats_{step}.json").exists()
+
+
+def _staged(run_id: str, settings: Settings, name: str, cls: type) -> list[Any]:
+    return read_records(_dir(run_id, settings), name, cls, required=_required(run_id, settings, name))
 
 
 def _quarantine(run_id: str, settings: Settings, step: str, items: list[QuarantineItem]) -> None:
@@ -185,7 +201,7 @@ def clean_step(run_id: str, settings: Settings) -> dict[str, int]:
     from pipeline.load.warehouse import read_sql
 
     directory = _dir(run_id, settings)
-    documents = [d for d in read_records(directory, "documents", Document) if d.status == "ok"]
+    documents = [d for d in _staged(run_id, settings, "documents", Document) if d.status == "ok"]
     since = utc_now() - timedelta(days=settings.recurring_line_window_days)
     rows = []
     if documents:
@@ -209,7 +225,7 @@ def dedup_step(run_id: str, settings: Settings) -> dict[str, int]:
     from pipeline.staging import from_arrow
 
     directory = _dir(run_id, settings)
-    articles = read_records(directory, "clean_articles", Article)
+    articles = _staged(run_id, settings, "clean_articles", Article)
     signatures: list[Signature] = []
     links: list[DuplicateLink] = []
     if articles:
@@ -234,8 +250,11 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
     from pipeline.staging import from_arrow
 
     directory = _dir(run_id, settings)
-    articles = read_records(directory, "dedup_articles", Article)
+    articles = _staged(run_id, settings, "dedup_articles", Article)
     if not articles:  # nothing new: do not load the model or history
+        for name, cls in (("articles", Article), ("entities", Entity), ("mentions", EntityMention),
+                          ("events", Event), ("event_mentions", EventMention)):
+            write_records(directory, name, [], cls)
         stats = {"entities": 0, "mentions": 0, "events": 0, "event_mentions": 0}
         _write_stats(run_id, settings, "extract", stats)
         return stats
@@ -276,9 +295,12 @@ def staged_tables(run_id: str, settings: Settings, subdir: str = "") -> dict[str
     from pipeline.staging import read_table
 
     directory = _dir(run_id, settings) / subdir
-    tables = {attr: read_table(directory, attr, cls) for attr, cls in BATCH_FILES.items()}
+    tables = {attr: read_table(directory, attr, cls, required=_required(run_id, settings, attr, subdir))
+              for attr, cls in BATCH_FILES.items()}
     names = ["quarantine"] if subdir else [f"quarantine_{step}" for step in QUARANTINE_STEPS]
-    tables["quarantine"] = pa.concat_tables([read_table(directory, name, QuarantineItem) for name in names])
+    tables["quarantine"] = pa.concat_tables([
+        read_table(directory, name, QuarantineItem, required=_required(run_id, settings, name, subdir))
+        for name in names])
     return tables
 
 

@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.errors import StagingError
+
 T = TypeVar("T")
 
 _SCALARS: dict[Any, pa.DataType] = {
@@ -82,15 +84,26 @@ def write_records(directory: Path, name: str, records: list[Any], cls: type) -> 
     return path
 
 
-def read_table(directory: Path, name: str, cls: type) -> pa.Table:
+def read_table(directory: Path, name: str, cls: type, *, required: bool = False) -> pa.Table:
+    """A staged file as a table. Missing, it is empty only when not `required`: a file that
+    the step before staged and that is gone is lost work, and reading it as empty would
+    publish the run's documents without their articles."""
     path = Path(directory) / f"{name}.parquet"
     if not path.exists():
+        if required:
+            raise StagingError(f"the staged file {path} is missing", item=str(path),
+                               hint="the step that writes it must run again: re-run the whole run "
+                                    "(nothing of it was loaded)")
         return arrow_schema(cls).empty_table()
-    return pq.read_table(path)
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise StagingError(f"the staged file {path} cannot be read: {exc}", item=str(path),
+                           hint="re-run the whole run (nothing of it was loaded)") from exc
 
 
-def read_records(directory: Path, name: str, cls: type[T]) -> list[T]:
-    return from_arrow(read_table(directory, name, cls), cls)
+def read_records(directory: Path, name: str, cls: type[T], *, required: bool = False) -> list[T]:
+    return from_arrow(read_table(directory, name, cls, required=required), cls)
 
 
 def has_records(directory: Path, name: str) -> bool:
