@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pipeline.dedup import minhash
 from pipeline.dedup.index import DedupIndex, Member, canonical_key, naive_utc
 from pipeline.dedup.shingles import collapse_repeated_paragraphs, shingle_set, tokens
-from pipeline.dedup.verify import pair_score, verified_matches
+from pipeline.dedup.verify import overlap, pair_score, verified_matches
 from pipeline.records import Article, DuplicateLink, Signature
 from pipeline.settings import Settings
 from pipeline.text import content_hash, word_count
@@ -112,9 +112,28 @@ def _best_match(index: DedupIndex, position: int, verified: list) -> tuple[float
 
 
 def _canonical(index: DedupIndex, cluster: int, before: int | None = None) -> int | None:
-    """The canonical position of a cluster; with `before`, among the members older than it."""
+    """The canonical position of a cluster; with `before`, among the members older than it.
+
+    The earliest published copy; among copies published at the same time (or all undated),
+    one whose text is contained in a longer one's (a half-copied file, a cut teaser) gives
+    way to that one, so readers get the complete text whichever arrived first."""
     members = [p for p in index.clusters[cluster] if before is None or p < before]
-    return min(members, key=lambda p: index.members[p].key) if members else None
+    if not members:
+        return None
+    best = min(members, key=lambda p: index.members[p].key)
+    tied = [p for p in members if index.members[p].key[:2] == index.members[best].key[:2]]
+    if len(tied) > 1:
+        complete = [p for p in tied if not any(_contained(index, p, q) for q in tied)]
+        best = min(complete or tied, key=lambda p: index.members[p].key)
+    return best
+
+
+def _contained(index: DedupIndex, part: int, whole: int) -> bool:
+    """Whether `part` is a shorter copy wholly contained in `whole` (exact shingle sets only)."""
+    a, b = index.shingles[part], index.shingles[whole]
+    if a is None or b is None or len(b) <= len(a):
+        return False
+    return overlap(a, b)[1] >= index.containment_threshold
 
 
 def _link(index: DedupIndex, position: int) -> DuplicateLink:
@@ -123,6 +142,8 @@ def _link(index: DedupIndex, position: int) -> DuplicateLink:
     canonical_id = index.members[canonical].article_id
     if canonical == position:
         return DuplicateLink(member.article_id, False, None, None, canonical_id)
+    if member.similarity is None:  # it came first and a more complete copy displaced it
+        member.similarity = round(pair_score(index, position, canonical), 4)
     return DuplicateLink(member.article_id, True, canonical_id, member.similarity, canonical_id)
 
 

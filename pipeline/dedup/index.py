@@ -89,13 +89,15 @@ class DedupIndex:
     near_dup_eligible: list[bool] = field(default_factory=list)
     clusters: dict[int, list[int]] = field(default_factory=dict)  # cluster number -> positions
     next_cluster: int = 0
+    containment_threshold: float = 1.0  # a copy contained this much in a longer one is the lesser copy
     _sig_chunks: list[np.ndarray] = field(default_factory=list)
     _key_chunks: list[np.ndarray] = field(default_factory=list)
 
     @classmethod
     def empty(cls, settings: Settings) -> DedupIndex:
         bands, rows = minhash.band_params(settings.lsh_threshold, settings.minhash_perm)
-        return cls(num_perm=settings.minhash_perm, shingle_size=settings.shingle_size, bands=bands, rows=rows)
+        return cls(num_perm=settings.minhash_perm, shingle_size=settings.shingle_size, bands=bands, rows=rows,
+                   containment_threshold=settings.containment_threshold)
 
     @classmethod
     def from_history(cls, signatures: Iterable[Signature], links: Iterable[DuplicateLink],

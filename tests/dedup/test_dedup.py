@@ -226,3 +226,36 @@ def test_only_sentence_length_repeated_lines_are_collapsed():
     assert out.count("Yes.") == 2
     assert out.casefold().count("a caption of the photo") == 1
     assert out == "Q: Will you run?\nYes.\nQ: And your party?\nYes.\n\nA caption of the photo, by AP\n\nBody."
+
+
+def _half(text: str) -> str:
+    return text[: len(text) // 2]  # a file copied half-way: cut mid-word
+
+
+@pytest.mark.parametrize("across_runs", [False, True])
+def test_the_complete_version_is_canonical_when_a_half_copied_file_came_first(across_runs):
+    """Issue 30, case 14: the truncated file loaded first stayed canonical and the complete one was
+    marked its duplicate (similarity 1.0), so the dashboard showed the cut text."""
+    text = (CASES / "002_syndicated.txt").read_text(encoding="utf-8")
+    half = make_article("half", _half(text), None, first_seen_at=DAY0)
+    full = make_article("full", text, None, first_seen_at=DAY0 + timedelta(minutes=5))
+    if across_runs:
+        first = deduplicate([half], DedupIndex.empty(SETTINGS), SETTINGS)
+        assert not verdicts(first)["half"].is_duplicate
+        index = DedupIndex.from_history(first.signatures, first.links, SETTINGS)
+        links = {link.article_id: link for link in deduplicate([full], index, SETTINGS).links}
+    else:
+        links = {link.article_id: link for link in deduplicate([half, full], DedupIndex.empty(SETTINGS),
+                                                               SETTINGS).links}
+    assert links["full"] == DuplicateLink("full", False, None, None, "full")
+    assert links["half"].is_duplicate and links["half"].duplicate_of == "full" and links["half"].cluster_id == "full"
+    assert links["half"].similarity >= 0.99
+
+
+def test_an_earlier_published_short_copy_stays_canonical():
+    """Completeness breaks ties of publication time only: the earliest published copy still wins."""
+    text = (CASES / "002_syndicated.txt").read_text(encoding="utf-8")
+    teaser = make_article("teaser", _half(text), DAY0)
+    later = make_article("later", text, DAY0 + timedelta(hours=3))
+    got = verdicts(deduplicate([teaser, later], DedupIndex.empty(SETTINGS), SETTINGS))
+    assert not got["teaser"].is_duplicate and got["later"].duplicate_of == "teaser"
