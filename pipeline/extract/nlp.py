@@ -102,9 +102,23 @@ def sentence_spans(doc: Doc, text: str, offset: int = 0) -> list[tuple[int, int]
     return _trimmed(text, spans)
 
 
+# spaCy refuses a text over its max_length (E088, 1,000,000 chars) outright: the rule splitter
+# takes long text in pieces cut at a line or word break, so any length splits, in linear time.
+_RULE_PIECE_CHARS = 200_000
+
+
+def _rule_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    while start < len(text):
+        end = start + _cut_point(text[start:start + _RULE_PIECE_CHARS + 1], _RULE_PIECE_CHARS)
+        spans.extend(sentence_spans(_rule_splitter()(text[start:end]), text, offset=start))
+        start = end
+    return spans
+
+
 def rule_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans without the model (text the model is not run on)."""
-    return sentence_spans(_rule_splitter()(text), text)
+    return _rule_spans(text)
 
 
 def model_language(settings: Settings) -> str:
@@ -115,8 +129,8 @@ def _cut_point(text: str, max_chars: int) -> int:
     if len(text) <= max_chars:
         return len(text)
     # cut at whitespace so no token is split in two
-    ws = text.rfind(" ", 0, max_chars)
-    nl = text.rfind("\n", 0, max_chars)
+    ws = text.rfind(" ", max_chars // 2, max_chars)
+    nl = text.rfind("\n", max_chars // 2, max_chars)
     best = max(ws, nl)
     return best if best > max_chars // 2 else max_chars
 
@@ -124,8 +138,7 @@ def _cut_point(text: str, max_chars: int) -> int:
 def _parse(doc: Doc, text: str, cut: int) -> Parse:
     sentences = sentence_spans(doc, text)
     if cut < len(text):
-        rest = _rule_splitter()(text[cut:])
-        sentences.extend(sentence_spans(rest, text, offset=cut))
+        sentences.extend(_rule_spans(text, cut))
     return Parse(ents=[(e.start_char, e.end_char, e.label_) for e in doc.ents], cut=cut, sentences=sentences)
 
 
@@ -149,7 +162,8 @@ def parse_texts(texts: list[str], settings: Settings, then: Callable[[int, Parse
     """
     nlp = load_nlp(settings.spacy_model)  # loaded before the fork: workers share its pages
     _rule_splitter()
-    cuts = [_cut_point(t, settings.nlp_max_chars) for t in texts]
+    limit = min(settings.nlp_max_chars, nlp.max_length - 1)  # a larger setting would raise E088
+    cuts = [_cut_point(t, limit) for t in texts]
 
     def parse_range(indices: range) -> list:
         docs = nlp.pipe((texts[i][:cuts[i]] for i in indices), batch_size=settings.nlp_batch_size)
