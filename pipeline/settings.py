@@ -42,6 +42,14 @@ class Settings:
     http_max_redirects: int = 5
     http_retries: int = 3
     http_backoff_seconds: float = 0.5
+    # Wall-time bounds, each counting connect, headers and every raw byte (a server dripping
+    # bytes or sending empty compressed blocks cannot stretch them): one attempt at a URL; one
+    # URL with its retries and backoff; one feed with its article pages; all feeds of a run
+    # (feeds not started by then wait for the next poll; the feeds DAG times out at 60 minutes).
+    http_deadline_seconds: float = 30.0
+    http_url_budget_seconds: float = 60.0
+    feed_budget_seconds: float = 300.0
+    feeds_run_budget_seconds: float = 1500.0
     user_agent: str = "newsmon/0.1 (+https://example.invalid/newsmon; news monitoring bot)"
     feed_interval_minutes: int = 15
 

@@ -14,6 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import stat
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -57,10 +60,16 @@ def read_feeds(sources: list[FeedSource], settings: Settings, run_id: str, state
     """Read every due feed; one bad feed never stops the others."""
     now = naive_utc(now)
     out = FeedOutput()
+    run_end = time.monotonic() + settings.feeds_run_budget_seconds
     with Fetcher(settings) as fetcher:
         reader = _FeedReader(settings, run_id, now, fetcher, out)
         for source in sources:
             for feed in expand_source(source):
+                if time.monotonic() >= run_end:
+                    # Untouched, the feed is due at the next poll, which starts with it.
+                    log.warning("feeds_run_budget_seconds spent: feed %s is left for the next poll", feed.name)
+                    continue
+                reader.deadline = min(run_end, time.monotonic() + settings.feed_budget_seconds)
                 try:
                     reader.read(feed, states.get(feed.name))
                 except Exception as exc:  # noqa: BLE001 — a bug on one feed must not lose the run
@@ -90,6 +99,7 @@ class _Raw:
 class _FeedReader:
     def __init__(self, settings: Settings, run_id: str, now: datetime, fetcher: Fetcher, out: FeedOutput):
         self.settings, self.run_id, self.now, self.fetcher, self.out = settings, run_id, now, fetcher, out
+        self.deadline: float | None = None  # time.monotonic() by which the current feed's fetches end
 
     def quarantine(self, item_id: str, reason: str, message: str, payload: dict) -> QuarantineItem:
         return QuarantineItem(item_id=item_id, stage=STAGE, reason_code=reason, message=message,
@@ -185,7 +195,9 @@ class _FeedReader:
             # A file has no HTTP headers: declare it XML so the XML declaration/BOM decide the
             # encoding (RFC 3023), as feedparser does when it opens a file itself.
             return _Raw(data=data, base_uri=path.resolve().as_uri(), content_type="application/xml")
-        res = self.fetcher.fetch(feed.url, etag=state.etag, last_modified=state.last_modified, accept=FEED_ACCEPT)
+        # A feed on the internal network is the operator's choice; a public one may not redirect there.
+        res = self.fetcher.fetch(feed.url, etag=state.etag, last_modified=state.last_modified, accept=FEED_ACCEPT,
+                                 allow_internal=resolves_to_internal(feed.url), deadline=self.deadline)
         if res.not_modified:
             return None
         if res.truncated:
@@ -269,7 +281,7 @@ class _FeedReader:
         """(bytes, final url, content type) of the article page."""
         if link.lower().startswith("file:"):
             return self._local_page(feed, link)
-        res = self.fetcher.fetch(link, accept=PAGE_ACCEPT, allow_internal=allow_internal)
+        res = self.fetcher.fetch(link, accept=PAGE_ACCEPT, allow_internal=allow_internal, deadline=self.deadline)
         if res.truncated:
             raise FetchError("too_large", f"page larger than {self.settings.http_max_bytes} bytes (cut)",
                              transient=False, item=link)
@@ -303,7 +315,11 @@ def _file_url_path(link: str) -> Path:
 
 
 def _read_bounded(path: Path, limit: int) -> bytes:
-    with path.open("rb") as fh:
+    # Non-blocking open and a regular-file check: a FIFO or /dev/zero would be read forever.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FetchError("not_a_file", f"{path} is not a regular file", transient=False, item=str(path))
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise FetchError("too_large", f"file larger than {limit} bytes", transient=False, item=str(path))

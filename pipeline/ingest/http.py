@@ -1,12 +1,24 @@
 """The one HTTP client of newsmon: fetches feeds and article pages it is given.
 
 Polite and bounded by design, because it meets thousands of sites we do not control:
-connect/read timeouts plus an overall deadline (a server dripping bytes cannot hold a run),
-a size cap on the *decoded* body (so a gzip bomb is cut too), a redirect limit checked
-hop by hop (so a redirect cannot lead to ``file://`` or another non-http scheme), retries
-with exponential backoff for transient failures only (5xx, 408/429, timeouts, connection
-errors; a short Retry-After is honoured, a long one ends the attempt), conditional GET, an
-honest User-Agent from the settings, and no internal addresses for untrusted links.
+
+- time: connect/read timeouts, and deadlines checked on every raw socket operation, so
+  connecting, the headers and every raw byte count (a server dripping headers or sending empty
+  compressed blocks cannot hold a run): one attempt (``http_deadline_seconds``), one URL with
+  its retries and backoff (``http_url_budget_seconds``), and whatever deadline the caller
+  passes (a feed's or a run's budget);
+- memory: the body is decoded here, layer by layer in pieces of at most ``_PIECE`` bytes, and
+  cut at ``http_max_bytes`` of *decoded* bytes, so stacked encodings (``gzip, gzip``) cannot
+  inflate a whole layer at once; a fetch holds at most the cap plus a few pieces;
+- network: a redirect limit checked hop by hop (no ``file://`` or other schemes), and every
+  address is checked where it is connected to: the name is resolved once, by the connection
+  itself, and each address it connects to must be allowed (no DNS rebinding between a check
+  and the connection). Link-local addresses (169.254.169.254, the cloud metadata service)
+  are never fetched; other internal addresses only when the caller allows it (a feed that is
+  itself on the internal network);
+- retries with exponential backoff for transient failures only (5xx, 408/429, timeouts,
+  connection errors; a short Retry-After is honoured, a long one ends the attempt),
+  conditional GET, and an honest User-Agent from the settings.
 """
 
 from __future__ import annotations
@@ -15,10 +27,14 @@ import codecs
 import ipaddress
 import re
 import socket
+import threading
 import time
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from pipeline.errors import FetchError
@@ -30,8 +46,10 @@ _TRANSIENT_4XX = {408, 425, 429}
 _REDIRECTS = {301, 302, 303, 307, 308}
 # A Retry-After longer than this is not waited for within one run.
 _MAX_RETRY_AFTER = 10
-# A whole fetch (all bytes of one response) may take this many read timeouts at most.
-_DEADLINE_READS = 4
+# Decoded bytes made per decompression step, per layer: what bounds memory, whatever the ratio.
+_PIECE = 64 * 1024
+# More stacked Content-Encodings than this is no real server.
+_MAX_ENCODINGS = 2
 
 
 @dataclass
@@ -75,22 +93,124 @@ def check_url(url: str) -> str:
     return url
 
 
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    address = ipaddress.ip_address(text.split("%")[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:  # ::ffff:127.0.0.1
+        return address.ipv4_mapped
+    return address
+
+
+def is_internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Not a public internet address: loopback, private, link-local, shared, reserved, ..."""
+    return not address.is_global or address.is_multicast
+
+
+def never_fetched(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Addresses no feed lives on, whoever configured it: link-local (the cloud metadata
+    service at 169.254.169.254), unspecified (0.0.0.0 reaches this host) and multicast."""
+    return address.is_link_local or address.is_unspecified or address.is_multicast
+
+
+def _resolve(host: str, port: int | None = None) -> list[str]:
+    """The host's addresses; a literal address is itself (raises OSError/UnicodeError)."""
+    try:
+        return [str(_address(host.strip("[]")))]
+    except ValueError:
+        pass
+    infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    return list(dict.fromkeys(str(_address(info[4][0])) for info in infos))
+
+
 def resolves_to_internal(url: str) -> bool:
-    """Whether the URL's host is (or resolves to) a loopback, private, link-local or reserved
-    address. Links inside feeds are untrusted: they must not reach the machine's own network."""
+    """Whether the URL's host is (or resolves to) an internal address. Links inside feeds are
+    untrusted: they must not reach the machine's own network. Only a cheap early answer: the
+    connection checks again the very addresses it connects to."""
     host = urlsplit(url).hostname
     if not host:
         return False
     try:
-        addresses = [ipaddress.ip_address(host)]
-    except ValueError:
+        addresses = _resolve(host)
+    except (OSError, UnicodeError):
+        return False  # unresolvable: the fetch itself will fail with a connection error
+    return any(is_internal(_address(a)) for a in addresses)
+
+
+# The deadline of the fetch running in this thread (time.monotonic()), read by every socket
+# operation of its connection. Thread-local: article pages are fetched from several threads.
+_DEADLINE = threading.local()
+
+
+def _bounded(timeout: float | None, connecting: bool = False) -> float:
+    deadline = getattr(_DEADLINE, "at", None)
+    if deadline is None:
+        return timeout if timeout is not None else 60.0
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise (httpcore.ConnectTimeout if connecting else httpcore.ReadTimeout)("the fetch's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by the fetch's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream):
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _bounded(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _bounded(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _bounded(timeout)))
+
+    def get_extra_info(self, info: str):
+        return self._inner.get_extra_info(info)
+
+
+class _CheckedBackend(httpcore.NetworkBackend):
+    """Resolves each host once and connects only to addresses it has checked."""
+
+    def __init__(self, allow_internal: bool):
+        self._inner = httpcore.SyncBackend()
+        self.allow_internal = allow_internal
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable | None = None) -> httpcore.NetworkStream:
         try:
-            infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-        except (OSError, UnicodeError):
-            return False  # unresolvable: the fetch itself will fail with a connection error
-        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    return any(a.is_private or a.is_loopback or a.is_link_local or a.is_reserved or a.is_multicast
-               or a.is_unspecified for a in addresses)
+            addresses = _resolve(host, port)
+        except UnicodeError as exc:  # e.g. a label over 63 characters
+            raise FetchError("invalid_url", f"invalid host name: {exc}", transient=False, item=host) from exc
+        except OSError as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        for text in addresses:
+            address = _address(text)
+            if never_fetched(address) or (is_internal(address) and not self.allow_internal):
+                raise FetchError("internal_address", f"refusing to connect to {host} at the internal address "
+                                 f"{address}", transient=False, item=host,
+                                 hint="links in a public feed may not point at private hosts")
+        error: Exception = httpcore.ConnectError(f"{host} has no address")
+        for address in addresses:
+            try:
+                stream = self._inner.connect_tcp(address, port, _bounded(timeout, connecting=True), local_address,
+                                                 socket_options)
+            except httpcore.ConnectError as exc:
+                error = exc
+                continue
+            return _DeadlineStream(stream)
+        raise error
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable | None = None) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("unix sockets are not fetched")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
 
 class Fetcher:
@@ -102,18 +222,25 @@ class Fetcher:
     def __init__(self, settings: Settings, *, sleep=time.sleep):
         self.settings = settings
         self._sleep = sleep
-        self._http: httpx.Client | None = None
+        self._clients: dict[bool, httpx.Client] = {}
+        self._lock = threading.Lock()
 
-    @property
-    def _client(self) -> httpx.Client:
-        # Created on first use: runs over local feeds only never build a TLS context.
-        if self._http is None:
-            self._http = self._new_client()
-        return self._http
+    def _client(self, allow_internal: bool) -> httpx.Client:
+        # One client (connection pool) per policy, so a connection opened where internal hosts
+        # are allowed is never reused where they are not. Created on first use: runs over
+        # local feeds only never build a TLS context.
+        with self._lock:
+            if allow_internal not in self._clients:
+                self._clients[allow_internal] = self._new_client(allow_internal)
+            return self._clients[allow_internal]
 
-    def _new_client(self) -> httpx.Client:
+    def _new_client(self, allow_internal: bool) -> httpx.Client:
         settings = self.settings
+        transport = httpx.HTTPTransport(trust_env=False)
+        # httpx takes no network backend: the pool's is replaced by the one that checks addresses.
+        transport._pool._network_backend = _CheckedBackend(allow_internal)
         return httpx.Client(
+            transport=transport,
             timeout=httpx.Timeout(connect=settings.http_connect_timeout, read=settings.http_read_timeout,
                                   write=settings.http_read_timeout, pool=settings.http_connect_timeout),
             follow_redirects=False,  # followed by hand: every hop is checked and counted
@@ -128,18 +255,23 @@ class Fetcher:
         self.close()
 
     def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
-            self._http = None
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
 
     def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-              accept: str | None = None, allow_internal: bool = True) -> FetchResult:
+              accept: str | None = None, allow_internal: bool = True,
+              deadline: float | None = None) -> FetchResult:
         """GET ``url``; retry transient failures with backoff; raise FetchError otherwise.
 
-        ``allow_internal=False`` refuses internal addresses at every redirect hop (for URLs
-        taken from untrusted content, such as the links inside a feed).
+        ``allow_internal=False`` refuses internal addresses at every redirect hop and at every
+        connection (for URLs taken from untrusted content, such as the links inside a feed).
+        ``deadline`` (``time.monotonic()``) ends every attempt and retry by then, besides the
+        URL's own budget: a feed's or a run's budget.
         """
         check_url(url)
+        end = time.monotonic() + self.settings.http_url_budget_seconds
+        end = min(end, deadline) if deadline is not None else end
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -149,8 +281,11 @@ class Fetcher:
             headers["Accept"] = accept
         attempts = max(0, self.settings.http_retries) + 1
         for attempt in range(attempts):
+            if time.monotonic() >= end:
+                raise FetchError("timeout", "no time left in the fetch's budget", transient=True, item=url)
             try:
-                return self._fetch_once(url, headers, allow_internal)
+                return self._fetch_once(url, headers, allow_internal,
+                                        min(end, time.monotonic() + self.settings.http_deadline_seconds))
             except FetchError as exc:
                 if not exc.transient or attempt == attempts - 1:
                     raise
@@ -160,10 +295,20 @@ class Fetcher:
                     if retry_after > _MAX_RETRY_AFTER:
                         raise  # the server asks for a long pause: the next poll will try again
                     delay = max(delay, retry_after)
+                if time.monotonic() + delay >= end:
+                    raise  # the budget would pass while waiting
                 self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _fetch_once(self, url: str, headers: dict[str, str], allow_internal: bool) -> FetchResult:
+    def _fetch_once(self, url: str, headers: dict[str, str], allow_internal: bool, deadline: float) -> FetchResult:
+        previous = getattr(_DEADLINE, "at", None)
+        _DEADLINE.at = deadline
+        try:
+            return self._follow(url, headers, allow_internal)
+        finally:
+            _DEADLINE.at = previous
+
+    def _follow(self, url: str, headers: dict[str, str], allow_internal: bool) -> FetchResult:
         current = url
         for _hop in range(self.settings.http_max_redirects + 1):
             check_url(current)
@@ -172,7 +317,7 @@ class Fetcher:
                                  transient=False, item=current,
                                  hint="links in a public feed may not point at private hosts")
             try:
-                with self._client.stream("GET", current, headers=headers) as resp:
+                with self._client(allow_internal).stream("GET", current, headers=headers) as resp:
                     if resp.status_code in _REDIRECTS and "location" in resp.headers:
                         current = urljoin(str(resp.url), resp.headers["location"])
                         continue
@@ -197,21 +342,63 @@ class Fetcher:
                          f"more than {self.settings.http_max_redirects} redirects", transient=False, item=url)
 
     def _read_capped(self, resp: httpx.Response, url: str) -> tuple[bytes, bool]:
+        """The decoded body, cut at http_max_bytes: raw bytes decoded here piece by piece."""
         cap = self.settings.http_max_bytes
-        deadline = time.monotonic() + self.settings.http_connect_timeout \
-            + _DEADLINE_READS * self.settings.http_read_timeout
         chunks: list[bytes] = []
         total = 0
-        for chunk in resp.iter_bytes():  # decoded (gzip/deflate) bytes: the cap bounds memory
+        for chunk in decoded(resp.iter_raw(), resp.headers.get("content-encoding", ""), url):
             if total + len(chunk) > cap:
                 chunks.append(chunk[: cap - total])
                 return b"".join(chunks), True
             chunks.append(chunk)
             total += len(chunk)
-            if time.monotonic() > deadline:
-                raise FetchError("timeout", "body took longer than the overall deadline", transient=True,
+            deadline = getattr(_DEADLINE, "at", None)
+            if deadline is not None and time.monotonic() > deadline:
+                raise FetchError("timeout", "the body took longer than the fetch's deadline", transient=True,
                                  item=url)
         return b"".join(chunks), False
+
+
+def decoded(raw: Iterable[bytes], content_encoding: str, url: str = "") -> Iterator[bytes]:
+    """The body under its Content-Encoding layers, in pieces of at most _PIECE bytes each."""
+    codings = [c.strip().lower() for c in content_encoding.split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if len(codings) > _MAX_ENCODINGS:
+        raise FetchError("bad_content_encoding", f"{len(codings)} stacked Content-Encodings", transient=False,
+                         item=url)
+    stream: Iterable[bytes] = raw
+    for coding in reversed(codings):  # the last applied is undone first
+        if coding not in ("gzip", "x-gzip", "deflate"):
+            raise FetchError("bad_content_encoding", f"unsupported Content-Encoding {coding!r}", transient=False,
+                             item=url)
+        stream = _inflate(stream, coding, url)
+    return iter(stream)
+
+
+def _inflate(chunks: Iterable[bytes], coding: str, url: str) -> Iterator[bytes]:
+    """One layer, inflated in bounded steps (zlib's max_length), never a whole chunk at once."""
+    inflater = None
+    for chunk in chunks:
+        if not chunk:
+            continue
+        if inflater is None:
+            # deflate is zlib-wrapped by the standard, raw by some servers: the header tells.
+            wrapped = len(chunk) > 1 and chunk[0] & 0x0F == 8 and (chunk[0] << 8 | chunk[1]) % 31 == 0
+            wbits = 16 + zlib.MAX_WBITS if coding != "deflate" else zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
+            inflater = zlib.decompressobj(wbits)
+        data = chunk
+        while not inflater.eof:  # what follows the end of the stream is ignored, as browsers do
+            try:
+                out = inflater.decompress(data, _PIECE)
+            except zlib.error as exc:
+                raise FetchError("bad_content_encoding", f"cannot decode body: {exc}", transient=False,
+                                 item=url) from exc
+            rest = inflater.unconsumed_tail
+            if out:
+                yield out
+            elif not rest or rest == data:
+                break  # this chunk is used up (or makes no progress): the next one is needed
+            data = rest
 
 
 def _raise_for_status(resp: httpx.Response, url: str) -> None:
