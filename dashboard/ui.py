@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -90,14 +91,31 @@ def moment(value: object) -> str:
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|$~"})
 
 
+# GFM links bare "http://...", "www...." and "name@host" whatever backslashes surround them: an
+# invisible word joiner inside each keeps them text (what the reader sees is unchanged).
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\\\.)|(?=@)", re.IGNORECASE)
+
+
 def md(text: object) -> str:
-    """Text from the data, escaped for markdown (a "$" in a headline must not start maths)."""
-    return str(text).translate(_MARKDOWN_SPECIALS)
+    """Text from the data, escaped for markdown (a "$" in a headline must not start maths, an
+    "![x](url)" in it must not load an image, a URL in it must not become a link)."""
+    return _AUTOLINK.sub("\u2060", str(text).translate(_MARKDOWN_SPECIALS))
 
 
 def article_link(article_id: str, title: object) -> str:
     """A markdown link to the article explorer (a full page load keeps the choice in the URL)."""
     return f"[{md(title or article_id)}](/articles?article={article_id})"
+
+
+def heading(text: object, level: int = 2) -> None:
+    """A heading holding text from the data. Not Markdown at all: escaping is not enough there,
+    since GFM makes any bare "http://..." a live link whatever backslashes surround it."""
+    st.html(f"<h{level}>{html.escape(str(text))}</h{level}>")
+
+
+def plain_caption(text: object) -> None:
+    """A caption of text from the data (a URL, a path), shown as written, never as Markdown."""
+    st.html(f'<div style="font-size: 0.875rem; color: rgba(49, 51, 63, 0.6);">{html.escape(str(text))}</div>')
 
 
 def prose(text: str, small: bool = False) -> None:
@@ -112,5 +130,8 @@ def table(frame: pd.DataFrame, empty: str, **rename: str) -> None:
         st.info(empty)
         return
     shown = frame.rename(columns=rename) if rename else frame.copy()
+    for column in shown.columns:  # st.table renders cells as Markdown
+        if pd.api.types.is_object_dtype(shown[column]) or pd.api.types.is_string_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda v: v if v is None or not isinstance(v, str) else md(v))
     shown.index = pd.RangeIndex(1, len(shown) + 1)  # rows numbered from 1: reads as a rank
     st.table(shown)

@@ -38,14 +38,14 @@ def render() -> None:
     entities = ui.fetch(q.ARTICLE_ENTITIES, article_id=chosen)
     events = ui.fetch(q.ARTICLE_EVENTS, article_id=chosen)
 
-    st.header(str(article["title"]))
+    ui.heading(article["title"])
     facts = [ui.md(article["publisher"]), ui.day(article["article_day"])]
     if article["byline"]:
         facts.append(f"by {ui.md(article['byline'])}")
     if article["language"]:
         facts.append(f"language: {article['language']}")
     st.markdown(" · ".join(facts))
-    st.caption(f"Source: `{article['url'] or article['source_uri']}` · id `{article['article_id']}`")
+    ui.plain_caption(f"Source: {article['url'] or article['source_uri']} · id {article['article_id']}")
     if article["is_duplicate"]:
         similarity = "" if pd.isna(article["similarity"]) else f" (similarity {article['similarity']:.2f})"
         st.warning("This article is a duplicate of "

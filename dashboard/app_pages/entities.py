@@ -48,7 +48,7 @@ def render() -> None:
                           index=options.index(wanted) if wanted in names else 0)
     row = top.set_index("entity_id").loc[chosen]
 
-    st.header(str(row["entity_name"]))
+    ui.heading(row["entity_name"])
     cols = st.columns(3)
     cols[0].metric("Articles in period", ui.count(row["articles"]))
     cols[1].metric("Mentions in period", ui.count(row["mentions"]))

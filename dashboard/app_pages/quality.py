@@ -19,7 +19,7 @@ else:
     cols[1].metric("Passed", ui.count(int(latest["success"].sum())))
     cols[2].metric("Failed (critical)", ui.count(int((failed["severity"] == "critical").sum())))
     cols[3].metric("Failed (warning)", ui.count(int((failed["severity"] != "critical").sum())))
-    st.caption(f"Run `{latest['run_id'].iloc[0]}`")
+    st.caption(f"Run {ui.md(latest['run_id'].iloc[0])}")
 
     st.subheader("Failed expectations")
     shown = failed[["suite", "expectation", "severity", "observed_value"]].assign(
