@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 
@@ -60,3 +61,37 @@ def content_hash(text: str) -> str:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(text: str) -> str:
+    """Lone surrogates (a JSON "\\ud800", an XML "&#xD800;") as U+FFFD: they are no characters,
+    UTF-8 cannot hold them, and one would fail the whole batch where it is written."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def scrub_surrogates_in(value: object) -> object:
+    """`scrub_surrogates` over every string inside dicts, lists and tuples (parsed feed data)."""
+    if isinstance(value, str):
+        return scrub_surrogates(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = scrub_surrogates_in(item)
+        return value
+    if isinstance(value, list):
+        return [scrub_surrogates_in(item) for item in value]
+    if isinstance(value, tuple) and not hasattr(value, "_fields") and type(value) is tuple:
+        return tuple(scrub_surrogates_in(item) for item in value)
+    return value
+
+
+def path_text(path: str) -> str:
+    """A file path as text that UTF-8 can store: bytes that are not UTF-8 in a name (decoded by
+    Python as lone surrogates) are written as \\xNN."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")

@@ -12,23 +12,41 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import feedparser
 from feedparser.util import FeedParserDict
 
+from pipeline.text import scrub_surrogates_in
+
 
 def parse_feed_bytes(data: bytes, *, base_uri: str, content_type: str | None = None) -> FeedParserDict:
-    if _looks_like_json(data):
-        parsed = parse_json_feed(data, base_uri=base_uri)
-        if parsed is not None:
-            return parsed
-    headers = {"content-location": base_uri}
-    if content_type:
-        headers["content-type"] = content_type
-    return feedparser.parse(io.BytesIO(data), response_headers=headers,
-                            sanitize_html=True, resolve_relative_uris=True)
+    """The parsed feed; lone surrogates in it (JSON "\\ud800", XML "&#xD800;") become U+FFFD."""
+    parsed = parse_json_feed(data, base_uri=base_uri) if _looks_like_json(data) else None
+    if parsed is None:
+        data = _CHARREF.sub(_valid_charref, data)
+        headers = {"content-location": base_uri}
+        if content_type:
+            headers["content-type"] = content_type
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers,
+                                  sanitize_html=True, resolve_relative_uris=True)
+    for part in ("feed", "entries"):
+        if part in parsed:
+            parsed[part] = scrub_surrogates_in(parsed[part])
+    return parsed
+
+
+# A character reference to a surrogate or past U+10FFFF names no character; feedparser's
+# fallback parser raises on one, which lost the whole feed. It becomes U+FFFD first.
+_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
+
+
+def _valid_charref(match: re.Match[bytes]) -> bytes:
+    ref = match.group(1)
+    value = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
+    return b"&#xFFFD;" if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF else match.group(0)
 
 
 def _looks_like_json(data: bytes) -> bool:

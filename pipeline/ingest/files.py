@@ -20,6 +20,7 @@ from pipeline.errors import InputError
 from pipeline.ingest.decode import decode_bytes, looks_like_html
 from pipeline.records import Document, QuarantineItem, stable_id, utc_now
 from pipeline.settings import Settings
+from pipeline.text import path_text
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
 
@@ -32,13 +33,19 @@ class IngestOutput:
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files as given, and article files inside folders (sorted, so runs are repeatable)."""
+    """Files as given, and article files inside folders (sorted, so runs are repeatable).
+
+    A folder that cannot be listed is yielded itself, so reading it quarantines it with the
+    reason instead of its files going missing without a word."""
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
+            errors: list[OSError] = []
+            found = [Path(folder, name) for folder, _, names in os.walk(path, onerror=errors.append)
+                     for name in names if os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES]
+            unreadable = [Path(exc.filename) for exc in errors if exc.filename]
             # Sorted by path parts (Path's own order, without its slow comparisons).
-            yield from sorted((p for p in path.rglob("*")
-                               if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES), key=lambda p: p.parts)
+            yield from sorted([p for p in found if p.is_file()] + unreadable, key=lambda p: p.parts)
         else:
             yield path
 
@@ -47,28 +54,42 @@ def document_id(source_uri: str, raw_sha256: str) -> str:
     return stable_id("file", source_uri, raw_sha256)
 
 
+def source_uri_of(path: Path) -> str:
+    return path_text(str(path.expanduser().resolve()))
+
+
 def read_document(path: str | Path, settings: Settings, run_id: str = "adhoc") -> Document:
     """Read and decode one file. Raises InputError (with a reason_code) when unusable."""
     path = Path(path)
-    source_uri = str(path.expanduser().resolve())
+    source_uri = source_uri_of(path)
+    shown = path_text(str(path))
     try:
         stat = path.stat()
         size = stat.st_size
     except OSError as exc:
-        raise InputError("unreadable", f"cannot read {path}: {exc.strerror or exc}", item=source_uri,
+        raise InputError("unreadable", f"cannot read {shown}: {exc.strerror or exc}", item=source_uri,
                          hint="check the path and its permissions") from exc
-    if not path.is_file():
-        raise InputError("not_a_file", f"{path} is not a regular file", item=source_uri)
+    if stat_mode.S_ISDIR(stat.st_mode):
+        try:
+            os.listdir(path)
+        except OSError as exc:
+            raise InputError("unreadable", f"cannot list the folder {shown}: {exc.strerror or exc}",
+                             item=source_uri, hint="fix its permissions; its files are read by the next run") from exc
+    if not stat_mode.S_ISREG(stat.st_mode):  # a FIFO or a device would be read forever
+        raise InputError("not_a_file", f"{shown} is not a regular file", item=source_uri)
     if size == 0:
-        raise InputError("empty_file", f"{path} is empty (0 bytes)", item=source_uri)
+        raise InputError("empty_file", f"{shown} is empty (0 bytes)", item=source_uri)
     if size > settings.max_input_bytes:
-        raise InputError("too_large", f"{path} is {size:,} bytes, over max_input_bytes="
+        raise InputError("too_large", f"{shown} is {size:,} bytes, over max_input_bytes="
                          f"{settings.max_input_bytes:,}", item=source_uri,
                          hint="raise NEWSMON_MAX_INPUT_BYTES if this really is one article")
     try:
-        raw = path.read_bytes()
+        raw = _read_regular(path, settings.max_input_bytes)
     except OSError as exc:
-        raise InputError("unreadable", f"cannot read {path}: {exc.strerror or exc}", item=source_uri) from exc
+        raise InputError("unreadable", f"cannot read {shown}: {exc.strerror or exc}", item=source_uri) from exc
+    if raw is None:
+        raise InputError("not_a_file", f"{shown} stopped being a regular file of at most "
+                         f"{settings.max_input_bytes:,} bytes while it was read", item=source_uri)
     text, encoding = decode_bytes(raw, item=source_uri)
     is_html = path.suffix.lower() in {".html", ".htm", ".xhtml"} or looks_like_html(text)
     return Document(
@@ -86,9 +107,21 @@ def read_document(path: str | Path, settings: Settings, run_id: str = "adhoc") -
     )
 
 
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """The file's bytes, or None when what is opened is not a regular file (swapped for a FIFO
+    since the stat) or has grown past `limit`. Opened non-blocking: opening a FIFO waits for
+    a writer otherwise."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat_mode.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = fh.read(limit + 1)
+    return data if len(data) <= limit else None
+
+
 def _quarantined_document(path: Path, error: InputError, run_id: str, now: datetime
                           ) -> tuple[Document, QuarantineItem]:
-    source_uri = str(path.expanduser().resolve())
+    source_uri = source_uri_of(path)
     digest = _sha256_of_file(path)
     doc = Document(doc_id=document_id(source_uri, digest), source_kind="file", source_uri=source_uri,
                    fetched_at=now, raw_sha256=digest, raw_text=None, status="quarantined")
@@ -151,13 +184,13 @@ def _file_key(path: Path, folders: dict[Path, str]) -> FileKey | None:
         info = os.lstat(path)
         if stat_mode.S_ISLNK(info.st_mode):  # a link resolves to its target
             info = path.stat()
-            return str(path.resolve()), info.st_size, info.st_mtime_ns
+            return path_text(str(path.resolve())), info.st_size, info.st_mtime_ns
     except OSError:
         return None
     parent = folders.get(path.parent)
     if parent is None:
         parent = folders[path.parent] = str(path.parent.resolve())
-    return os.path.join(parent, path.name), info.st_size, info.st_mtime_ns
+    return path_text(os.path.join(parent, path.name)), info.st_size, info.st_mtime_ns
 
 
 def _size(path: Path) -> int | None:
@@ -168,12 +201,16 @@ def _size(path: Path) -> int | None:
 
 
 def _sha256_of_file(path: Path) -> str:
-    """Streamed, so an oversized file is fingerprinted without being held in memory."""
+    """Streamed, so an oversized file is fingerprinted without being held in memory. What is
+    not a regular file (a FIFO, /dev/zero) is never read: its path stands for it."""
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as fh:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat_mode.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError("not a regular file")
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
     except OSError:
-        digest.update(str(path).encode())
+        digest = hashlib.sha256(os.fsencode(str(path)))
     return digest.hexdigest()
