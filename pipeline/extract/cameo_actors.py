@@ -1,0 +1,227 @@
+"""Phoenix actor, agent and discard dictionaries (vendored in ``knowledge/petrarch2/``).
+
+A noun phrase gets a CAMEO actor code the way PETRARCH builds one: the longest actor phrase in
+it (``VLADIMIR PUTIN`` -> ``RUSGOV`` in his term, ``RUSSIAN`` -> ``RUS``, ``UN`` -> ``IGOUNO``)
+plus the sector of an agent noun in it (``TROOPS`` -> ``~MIL``, ``MINISTER`` -> ``~GOV``), so
+"Russian troops" is ``RUSMIL``. Date ranges of office holders are honoured when the event date
+is known; otherwise the latest applies (news is read soon after it is written).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.extract.cameo_dictionary import KNOWLEDGE
+
+PETRARCH = KNOWLEDGE / "petrarch2"
+AGENTS_SUPPLEMENT = KNOWLEDGE / "agents_supplement.txt"
+ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
+_MAX_WORDS = 8
+_RESTRICTION = re.compile(r"\[([A-Z~]+)(?:\s+([<>]?)(\d{6,8})(?:-(\d{6,8}))?)?\]")
+# Sectors that make an actor political: a sports club or a film star is not, a minister is.
+POLITICAL_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "SPY", "PTY", "ELI", "IGO",
+                               "IMG", "INS", "SEP", "UAF", "MOD", "RAD", "HLH", "NGO", "CVL", "REF", "HRI"})
+
+
+@dataclass(frozen=True)
+class Dated:
+    code: str
+    start: date | None
+    end: date | None
+
+
+def _day(raw: str) -> date:
+    if len(raw) == 6:  # YYMMDD: PETRARCH reads 00-30 as 20xx
+        yy = int(raw[:2])
+        raw = ("20" if yy <= 30 else "19") + raw
+    return date(int(raw[:4]), int(raw[4:6]), max(1, int(raw[6:8])))
+
+
+def _restriction(text: str) -> Dated | None:
+    m = _RESTRICTION.search(text)
+    if m is None:
+        return None
+    code, op, d1, d2 = m.groups()
+    if d1 is None:
+        return Dated(code, None, None)
+    try:
+        first = _day(d1)
+        if d2:
+            return Dated(code, first, _day(d2))
+    except ValueError:
+        return Dated(code, None, None)
+    return Dated(code, None, first) if op == "<" else Dated(code, first, None)
+
+
+def _phrase(raw: str) -> str:
+    return " ".join(raw.strip().strip("+").rstrip("_").replace("_", " ").upper().split())
+
+
+@dataclass
+class ActorDictionary:
+    actors: dict[str, list[Dated]]  # phrase (upper, spaced) -> codes with their validity
+    agents: dict[str, str]  # phrase -> "~GOV" (suffix) or "NGO~" (prefix)
+    discards: frozenset[str]
+
+    def actor_code(self, phrase: str, on: date | None = None) -> str | None:
+        options = self.actors.get(phrase)
+        if not options:
+            return None
+        dated = [d for d in options if d.start or d.end]
+        if on is not None:
+            for d in dated:
+                if (d.start is None or d.start <= on) and (d.end is None or on <= d.end):
+                    return d.code
+        if on is None:  # undated: the term still open ("[RUSGOV >080508]") is today's
+            current = [d for d in dated if d.start and d.end is None]
+            if current:
+                return current[-1].code
+        default = [d for d in options if not (d.start or d.end)]
+        if default:
+            return default[0].code
+        return max(dated, key=lambda d: d.end or date.max).code if on is None else None
+
+    def code_words(self, words: list[str], on: date | None = None) -> tuple[str | None, str | None]:
+        """(actor code, agent code) of the longest matches among the upper-case words."""
+        actor = agent = None
+        actor_len = agent_len = 0
+        n = len(words)
+        for i in range(n):
+            for j in range(min(n, i + _MAX_WORDS), i, -1):
+                if j - i <= max(actor_len, agent_len) and actor and agent:
+                    break
+                phrase = " ".join(words[i:j])
+                if j - i > actor_len:
+                    code = self.actor_code(phrase, on)
+                    if code:
+                        actor, actor_len = code, j - i
+                if j - i > agent_len and phrase in self.agents:
+                    agent, agent_len = self.agents[phrase], j - i
+        return actor, agent
+
+    def discarded(self, upper_text: str) -> str | None:
+        """The first discard phrase in the (upper-case, space-normalised) text."""
+        padded = f" {upper_text} "
+        for phrase in self.discards:
+            if f" {phrase} " in padded:
+                return phrase
+        return None
+
+
+def combine(actor: str | None, agent: str | None) -> str | None:
+    """Actor code plus agent sector: RUS + ~MIL -> RUSMIL; NGO~ + FRA -> NGOFRA."""
+    if agent is None:
+        return actor
+    sector = agent.strip("~")
+    if actor is None:
+        return sector
+    if agent.endswith("~"):
+        return sector + actor
+    if len(actor) == 3 and not actor.endswith(sector):
+        return actor + sector
+    return actor
+
+
+def is_political(code: str | None) -> bool:
+    if not code:
+        return False
+    return any(code[i:i + 3] in POLITICAL_SECTORS for i in range(0, len(code), 3))
+
+
+def _read_actors(path: Path, into: dict[str, list[Dated]]) -> None:
+    names: list[str] = []
+    codes: list[Dated] = []
+
+    def flush() -> None:
+        for n in names:
+            into.setdefault(n, [])
+            into[n].extend(c for c in codes if c not in into[n])
+
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = raw.split("#", 1)[0]
+        if not line.strip():
+            continue
+        if raw[:1] in (" ", "\t") and line.strip().startswith("["):
+            r = _restriction(line)
+            if r:
+                codes.append(r)
+            continue
+        if line.startswith("+"):
+            names.append(_phrase(line.split("[", 1)[0].split(";", 1)[0]))
+            r = _restriction(line)
+            if r:
+                codes.append(r)
+            continue
+        flush()
+        names, codes = [_phrase(line.split("[", 1)[0].split(";", 1)[0])], []
+        r = _restriction(line)
+        if r:
+            codes.append(r)
+    flush()
+
+
+def _read_agents(path: Path) -> dict[str, str]:
+    subst: dict[str, list[str]] = {}
+    out: dict[str, str] = {}
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("!") and "=" in line:
+            key, _, vals = line.partition("=")
+            subst[key.strip()] = [v.strip() for v in vals.split(",")]
+            continue
+        m = re.search(r"\[([^\]}]+)[\]}]", line)
+        if m is None:
+            continue
+        code = m.group(1).strip()
+        head = line[:m.start()]
+        plural_m = re.search(r"\{([^}]*)\}", head)
+        plurals = plural_m.group(1).split() if plural_m else None
+        head = re.sub(r"\{[^}]*\}", "", head).strip()
+        variants = [head]
+        for key, vals in subst.items():
+            if key in head:
+                variants = [v.replace(key, val) for v in variants for val in vals]
+        for v in variants:
+            forms = [v] + ([p for p in plurals] if plurals is not None else
+                           ([] if "!" in v or v.endswith("_") else _plural_of(v)))
+            for f in forms:
+                out.setdefault(_phrase(f), code)
+    return out
+
+
+def _plural_of(word: str) -> list[str]:
+    if word.endswith("Y") and len(word) > 1 and word[-2] not in "AEIOU":
+        return [word[:-1] + "IES"]
+    if word.endswith(("SS", "SH", "CH", "X")):
+        return [word + "ES"]
+    return [word + "S"]
+
+
+def _read_discards(path: Path) -> frozenset[str]:
+    out = set()
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = raw.split("#", 1)[0].split(";", 1)[0].strip().lstrip("+").strip()
+        # Bare years and "N years ago" are PETRARCH's historical-story filter, not a topic:
+        # news with a year in it is still news.
+        if not line or line[:1].isdigit() or line.endswith((" AGO", " LATER")):
+            continue
+        out.add(" ".join(line.upper().replace("_", " ").split()))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def load_actor_dictionary(root: Path = PETRARCH) -> ActorDictionary:
+    actors: dict[str, list[Dated]] = {}
+    for name in ACTOR_FILES:
+        _read_actors(root / name, actors)
+    agents = _read_agents(root / "Phoenix.agents.txt")
+    for phrase, code in _read_agents(AGENTS_SUPPLEMENT).items():
+        agents.setdefault(phrase, code)
+    return ActorDictionary(actors, agents,
+                           _read_discards(root / "Phoenix.discards.txt"))

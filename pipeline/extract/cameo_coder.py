@@ -1,0 +1,482 @@
+"""CAMEO event coding of parsed sentences, PETRARCH2-style, on spaCy's dependency parse.
+
+A verb of the dictionary (``cameo_dictionary``) and the words around it *in the parse* decide
+the code: its subject (pre-verb nouns), its objects, particles and adverbs (post-verb nouns) and
+its prepositional phrases. The most specific pattern of the verb's block that matches wins,
+else the verb's own code. Who acts (source) and who is acted upon (target) come from the same
+parse: subject or passive agent, object or passive subject or an "against/with/to" phrase,
+with coordinated actors kept. Modality comes from negation, modal and future auxiliaries,
+conditions and the verb that governs an infinitive; a verb inside reported speech is coded
+for itself and attributed to the speaker ("X said Y attacked Z": Y->Z, attributed to X).
+
+The parse is the expensive part: ``could_hold_event`` is the cheap test (a dictionary verb
+form among the words) that decides which sentences are parsed at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Span, Token
+
+from pipeline.errors import ConfigError
+from pipeline.extract.cameo_actors import ActorDictionary, combine, is_political, load_actor_dictionary
+from pipeline.extract.cameo_dictionary import KNOWLEDGE, Pattern, PrepTerm, Term, Verb, VerbDictionary, \
+    load_verb_dictionary
+
+CODES_PATH = KNOWLEDGE / "cameo_codes.tsv"
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_SUBJECTS = ("nsubj", "nsubjpass")
+_MODIFIERS = ("det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "case", "predet", "nn")
+_OBJECTS = ("dobj", "attr", "oprd", "dative", "acomp", "npadvmod", "advmod", "prt", "xcomp", "pobj")
+_TARGET_PREPS = ("AGAINST", "WITH", "TO", "ON", "AT", "TOWARD", "TOWARDS", "INTO", "FROM", "OVER", "FOR",
+                 "UPON")
+_NEGATIONS = {"not", "n't", "never", "no"}
+_HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must"}
+_FUTURE_AUX = {"will", "shall", "'ll"}
+# Verbs that put the infinitive under them in the future or in the realm of the possible:
+# "plans to visit" is scheduled, "wants to meet" only hypothetical.
+_SCHEDULING = {"plan", "schedule", "set", "due", "expect", "prepare", "intend", "aim", "go", "poise", "slate"}
+_WISHING = {"want", "hope", "seek", "try", "consider", "wish", "attempt", "propose", "offer", "need",
+            "ask", "urge", "threaten", "vow", "pledge", "promise", "refuse", "decline", "fail"}
+_CONDITIONS = {"if", "unless", "whether"}
+_REPORTING = {"say", "tell", "report", "claim", "add", "state", "announce", "note", "write", "confirm",
+              "insist", "argue", "allege", "warn", "explain", "suggest", "believe", "think", "accord"}
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"}
+_CALENDAR = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+                       r"april|may|june|july|august|september|october|november|december|today|yesterday|"
+                       r"tomorrow|week|month|year|weekend|night|morning|evening|afternoon|day|time)s?$", re.I)
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    root: str
+    name: str
+    plover: str | None
+
+
+@lru_cache(maxsize=1)
+def code_table() -> dict[str, tuple[str, str]]:
+    rows = [line for line in CODES_PATH.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    return {r["code"]: (r["name"], r["plover"] or "") for r in csv.DictReader(rows, delimiter="\t")}
+
+
+def code_info(code: str) -> CodeInfo:
+    """Readable name and PLOVER category of a CAMEO code (a 4-digit code not in the table is
+    named by its 3-digit parent)."""
+    table = code_table()
+    key = code
+    while key and key not in table:
+        key = key[:-1]
+    name, plover = table.get(key, (f"cameo_{code}", ""))
+    return CodeInfo(code, code[:2], name, plover or None)
+
+
+@dataclass
+class Role:
+    """An actor slot: the phrase's char span, its head token's span, and the CAMEO actor code."""
+
+    start: int
+    end: int
+    head_start: int
+    head_end: int
+    text: str
+    code: str | None
+    others: list[tuple[int, int]] = field(default_factory=list)  # coordinated actors' head spans
+
+
+@dataclass
+class Coded:
+    verb_start: int
+    verb_end: int
+    verb: str
+    info: CodeInfo
+    pattern: str
+    source: Role | None
+    target: Role | None
+    attribution: Role | None
+    modality: str  # occurred | scheduled | hypothetical | negated
+    confidence: float
+    by_pattern: bool = False  # a pattern of the verb's block matched (not only the verb)
+    own_code: bool = False  # the verb line carries its own code (not the block default)
+
+    @property
+    def cameo_code(self) -> str:
+        return self.info.code
+
+
+@dataclass
+class _Context:
+    pre: list[Token]
+    objects: list[list[Token]]  # post-verb phrases (left part up to the head)
+    preps: list[tuple[str, list[Token], Token | None]]  # (preposition, object phrase, object head)
+
+
+def could_hold_event(text: str, dictionary: VerbDictionary | None = None) -> bool:
+    """Cheap test before a parse: does any word look like a coded dictionary verb?"""
+    words = _coded_forms(dictionary or load_verb_dictionary())
+    return any(w.upper() in words for w in _WORD.findall(text))
+
+
+@lru_cache(maxsize=2)
+def _coded_forms(dictionary: VerbDictionary) -> frozenset[str]:
+    out = set()
+    for form, verbs in dictionary.verbs.items():
+        if any(v.code or dictionary.patterns.get(v.block) for v in verbs):
+            out.add(form)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=2)
+def load_parser(model_name: str) -> Language:
+    """The model with tagger, parser and lemmatizer only (entities come from the NER pass)."""
+    try:
+        return spacy.load(model_name, exclude=["ner", "senter"])
+    except OSError as exc:
+        raise ConfigError(f"spaCy model {model_name!r} is not installed",
+                          hint="install the project's pinned dependencies (make install)") from exc
+
+
+def _words(tokens: Iterable[Token]) -> list[str]:
+    return [t.text.upper() for t in tokens]
+
+
+def _token_words(tokens: list[Token]) -> set[str]:
+    out = set()
+    for t in tokens:
+        out.add(t.text.upper())
+        out.add(t.lemma_.upper())
+    return out
+
+
+def _left_phrase(head: Token) -> list[Token]:
+    return [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("punct",)]
+
+
+def _term_matches(term: Term, words: set[str], text: str, synsets: dict[str, frozenset[str]]) -> bool:
+    if term.kind == "word":
+        w = term.words[0]
+        return w in words if " " not in w else f" {w} " in text
+    if term.kind == "phrase":
+        return all((w in words) if " " not in w else (f" {w} " in text) for w in term.words)
+    if term.kind == "synset":
+        return any((m in words) if " " not in m else (f" {m} " in text) for m in synsets.get(term.words[0], ()))
+    return True
+
+
+def _context(verb: Token) -> _Context:
+    subj = _subject(verb)
+    pre = _left_phrase(subj) if subj is not None else []
+    objects: list[list[Token]] = []
+    preps: list[tuple[str, list[Token], Token | None]] = []
+    heads = [verb]
+    for child in verb.children:
+        if child.dep_ in _OBJECTS:
+            objects.append(_left_phrase(child) if child.dep_ not in ("prt", "advmod") else [child])
+            if child.dep_ in ("dobj", "attr", "oprd", "xcomp"):
+                heads.append(child)
+    for h in heads:
+        for child in h.children:
+            if child.dep_ in ("prep", "agent", "dative") and child.pos_ in ("ADP", "PART", "ADV", "SCONJ"):
+                pobj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+                preps.append((child.text.upper(), _left_phrase(pobj) if pobj is not None else [], pobj))
+    return _Context(pre, objects, preps)
+
+
+def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]],
+                  preps: list[tuple[str, list[Token], Token | None]],
+                  synsets: dict[str, frozenset[str]], roles: dict[str, Token | None]) -> bool:
+    words: set[str] = set()
+    flat: list[Token] = []
+    for p in phrases:
+        words |= _token_words(p)
+        flat.extend(p)
+    text = " " + " ".join(_words(flat)) + " "
+    for term in terms:
+        if isinstance(term, PrepTerm):
+            hit = False
+            for prep, phrase, head in preps:
+                if prep != term.prep:
+                    continue
+                obj = term.obj
+                if obj is None or obj.kind in ("skip",):
+                    hit = True
+                elif obj.kind in ("source", "target"):
+                    hit = head is not None
+                    if hit:
+                        roles[obj.kind] = head
+                else:
+                    hit = _term_matches(obj, _token_words(phrase), " " + " ".join(_words(phrase)) + " ", synsets)
+                if hit:
+                    break
+            if not hit:
+                return False
+        elif term.kind in ("source", "target"):
+            first = phrases[0][-1] if phrases and phrases[0] else None
+            if first is None:
+                return False
+            roles[term.kind] = first
+        elif not _term_matches(term, words, text, synsets):
+            return False
+    return True
+
+
+def _best_pattern(verb_tok: Token, verbs: list[Verb], dictionary: VerbDictionary
+                  ) -> tuple[Pattern | None, Verb, dict[str, Token | None]]:
+    ctx = _context(verb_tok)
+    best: tuple[int, Pattern, Verb, dict[str, Token | None]] | None = None
+    for v in verbs:
+        for p in dictionary.patterns.get(v.block, []):
+            roles: dict[str, Token | None] = {}
+            if p.pre and not _side_matches(p.pre, [ctx.pre], [], dictionary.synsets, roles):
+                continue
+            if not _side_matches(p.post, ctx.objects, ctx.preps, dictionary.synsets, roles):
+                continue
+            if best is None or p.size > best[0]:
+                best = (p.size, p, v, roles)
+    if best is None or best[0] == 0:
+        return None, verbs[0], {}
+    return best[1], best[2], best[3]
+
+
+def _subject(verb: Token) -> Token | None:
+    """The verb's subject, or the subject of the verb it is coordinated with or governed by
+    ("met Y and signed", "agreed to send")."""
+    tok: Token | None = verb
+    for _ in range(4):
+        if tok is None:
+            return None
+        subj = next((c for c in tok.children if c.dep_ in _SUBJECTS), None)
+        if subj is not None:
+            return subj
+        if tok.dep_ in ("conj", "xcomp") and tok.head is not tok:
+            tok = tok.head
+        else:
+            return None
+    return None
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _actor_like(tok: Token | None, actors: ActorDictionary) -> bool:
+    if tok is None or _CALENDAR.match(tok.text):
+        return False
+    if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return True
+    phrase = _phrase(tok)
+    if any(t.pos_ == "PROPN" for t in phrase):
+        return True
+    actor, agent = actors.code_words(_words(phrase))
+    return bool(actor or agent)
+
+
+def _phrase(tok: Token) -> list[Token]:
+    """The noun phrase of a head: its modifiers and "of" phrases ("thousands of protesters",
+    "the ambassadors of Arnor"), without clauses, other prepositions, appositions or
+    coordinated heads."""
+    keep = {tok.i}
+    for c in tok.children:
+        if c.dep_ in _MODIFIERS or (c.dep_ == "prep" and c.lower_ == "of"):
+            keep |= {t.i for t in c.subtree}
+    return [t for t in tok.doc[min(keep):max(keep) + 1] if t.i in keep and not t.is_punct][:14]
+
+
+def _role(tok: Token | None, actors: ActorDictionary, on: date | None) -> Role | None:
+    if tok is None:
+        return None
+    phrase = _phrase(tok)
+    if not phrase:
+        return None
+    actor, agent = actors.code_words(_words(phrase), on)
+    others = [(c.idx, c.idx + len(c.text)) for c in tok.conjuncts if c.i != tok.i and c.pos_ in ("PROPN", "NOUN")]
+    start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    return Role(start, end, tok.idx, tok.idx + len(tok.text), tok.doc.text[start:end], combine(actor, agent),
+                others)
+
+
+def _modality(verb: Token) -> str:
+    chain = [verb]
+    tok = verb
+    while tok.dep_ in ("xcomp", "conj") and tok.head is not tok and len(chain) < 4:
+        tok = tok.head
+        chain.append(tok)
+    for t in chain:
+        if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS and c.dep_ in ("neg", "advmod", "det") for c in t.children):
+            return "negated"
+    for t in chain:
+        kids = {c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass", "mark")}
+        if kids & _CONDITIONS or (t.dep_ == "advcl" and kids & _CONDITIONS):
+            return "hypothetical"
+        if kids & _HYPOTHETICAL_AUX:
+            return "hypothetical"
+        if kids & _FUTURE_AUX:
+            return "scheduled"
+    for t in chain[1:]:
+        if t.lemma_.lower() in _SCHEDULING:
+            return "scheduled"
+        if t.lemma_.lower() in _WISHING:
+            return "hypothetical"
+    # "is to meet", "are due to sign": a form of "be" governing the infinitive
+    if verb.dep_ == "xcomp" and verb.head.lemma_ == "be":
+        return "scheduled"
+    return "occurred"
+
+
+def _speaker(verb: Token) -> Token | None:
+    """The speaker when the verb sits in reported speech ("X said Y attacked Z")."""
+    if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _REPORTING:
+        return _subject(verb.head)
+    for c in verb.children:
+        if c.dep_ == "parataxis" and c.lemma_.lower() in _REPORTING:
+            return next((s for s in c.children if s.dep_ in _SUBJECTS), None)
+    # "according to X": the source of the report
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "according":
+            to = next((x for x in c.children if x.lower_ == "to"), None)
+            pobj = next((x for x in to.children if x.dep_ == "pobj"), None) if to is not None else None
+            if pobj is not None:
+                return pobj
+    return None
+
+
+def _verb_entries(tok: Token, dictionary: VerbDictionary) -> list[Verb]:
+    found = dictionary.lookup(tok.lemma_, tok.text)
+    if not found:
+        return []
+    doc = tok.doc
+    fitting = []
+    for v in found:
+        if v.after:
+            nxt = [doc[i].text.upper() for i in range(tok.i + 1, min(len(doc), tok.i + 1 + len(v.after)))]
+            if nxt != list(v.after):
+                continue
+        if v.before:
+            prev = [doc[i].text.upper() for i in range(max(0, tok.i - len(v.before)), tok.i)]
+            if prev != list(v.before):
+                continue
+        fitting.append(v)
+    multi = [v for v in fitting if v.after or v.before]
+    return multi or fitting
+
+
+def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary | None = None,
+                  actors: ActorDictionary | None = None) -> list[Coded]:
+    """The events of one parsed sentence, in text order."""
+    dictionary = dictionary or load_verb_dictionary()
+    actors = actors or load_actor_dictionary()
+    found: dict[int, Coded] = {}
+    for tok in sent:
+        if tok.pos_ not in ("VERB",) and not (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
+            continue
+        entries = _verb_entries(tok, dictionary)
+        if not entries:
+            continue
+        pattern, verb, roles = _best_pattern(tok, entries, dictionary)
+        code = pattern.code if pattern else verb.code
+        reverse = bool(pattern and not pattern.code and pattern.reverse_code)
+        if reverse:
+            code = pattern.reverse_code if pattern else ""
+        if not code:
+            continue
+        passive = _passive(tok)
+        subj = _subject(tok)
+        if passive:
+            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            source_tok = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            target_tok = subj
+        else:
+            source_tok, target_tok = subj, None
+            dobj = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
+            if _actor_like(dobj, actors):
+                target_tok = dobj
+        if target_tok is None:
+            for prep, _, head in _context(tok).preps:
+                if prep in _TARGET_PREPS and _actor_like(head, actors):
+                    target_tok = head
+                    break
+        source_tok = roles.get("source") or source_tok
+        target_tok = roles.get("target") or target_tok
+        if reverse:  # "came under fire from X": X acts on the subject
+            source_tok = next((head for prep, _, head in _context(tok).preps if prep in ("FROM", "BY")), None)
+            target_tok = subj
+        if source_tok is not None and not _actor_like(source_tok, actors):
+            source_tok = None if source_tok.lower_ not in _PRONOUNS else source_tok
+        source, target = _role(source_tok, actors, on), _role(target_tok, actors, on)
+        info = code_info(code)
+        speaker = _speaker(tok)
+        confidence = 0.45 + (0.2 if pattern else 0.0) + (0.15 if source and source.code else 0.0) \
+            + (0.1 if target and target.code else 0.0) + (0.05 if source and target else 0.0)
+        evidence = f"{verb.block}: {pattern.text}" if pattern else f"{verb.block}: {verb.base} [{code}]"
+        found[tok.i] = Coded(tok.idx, tok.idx + len(tok.text), tok.text, info, evidence, source, target,
+                             _role(speaker, actors, on), _modality(tok), round(min(confidence, 0.95), 2),
+                             by_pattern=pattern is not None, own_code=verb.own_code)
+    return _prune(sent, found, actors)
+
+
+def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list[Coded]:
+    """Drop what is not an event of its own: the statement verb whose reported clause holds an
+    event (the report is the attribution), an infinitive under an already coded verb ("threatened
+    to attack" is one threat), statements and forecasts by no political actor, events with no
+    actor that can be named, and sports, awards and entertainment (the Phoenix discards)
+    between non-political actors."""
+    doc = sent.doc
+    discard = actors.discarded(" ".join(t.text.upper() for t in sent))
+    kept: dict[int, Coded] = {}
+    # Inner clauses first: whether a report keeps its own statement depends on them.
+    for i in sorted(found, key=lambda i: -_depth(doc[i])):
+        c, tok = found[i], doc[i]
+        if c.info.root == "01" and any(doc[j].head.i == i and doc[j].dep_ in ("ccomp", "parataxis") for j in kept):
+            continue
+        if tok.dep_ == "xcomp" and tok.head.i in found:
+            continue
+        src_code = c.source.code if c.source else None
+        political = is_political(src_code) or is_political(c.target.code if c.target else None)
+        if c.info.root == "01" and not is_political(src_code):
+            continue  # a quote or forecast by no political actor is an opinion, not an event
+        # PETRARCH's own filter: an event needs an actor it can name. A pronoun or a common
+        # noun outside the actor and agent dictionaries ("the woman", "it") does not make one;
+        # a passive with no agent ("was arrested") is coded when the one acted upon is named.
+        if not (_codable(doc, c.source) or (c.source is None and _passive(tok) and _codable(doc, c.target))):
+            continue
+        # A block's default code on a bare verb ("travelled", "served", "took") is weak
+        # evidence: it needs a dictionary actor as source, or named actors on both sides.
+        if not (c.by_pattern or c.own_code or src_code or _codable(doc, c.target)):
+            continue
+        if discard and not political:
+            continue
+        kept[i] = c
+    return sorted(kept.values(), key=lambda c: c.verb_start)
+
+
+def _depth(tok: Token) -> int:
+    n = 0
+    while tok.head is not tok and n < 50:
+        tok, n = tok.head, n + 1
+    return n
+
+
+def _codable(doc, role: Role | None) -> bool:
+    if role is None or role.text.lower() in _PRONOUNS:
+        return False
+    return bool(role.code) or _named(doc, role)
+
+
+def _named(doc, role: Role) -> bool:
+    """A proper name heads the phrase (or is its possessor or compound): "Kincaid police",
+    "Israel's army"; not a date ("Saturday night tragedy")."""
+    span = doc.char_span(role.head_start, role.head_end, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span[-1]
+    near = [head] + [c for c in head.children if c.dep_ in ("compound", "poss")]
+    return any(t.pos_ == "PROPN" and not _CALENDAR.match(t.text) for t in near)
