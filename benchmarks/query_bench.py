@@ -129,7 +129,10 @@ def _fill_sql(n: int) -> list[str]:
             ['e' || lpad((hash(j, 'a1') % {n_entities // 10})::VARCHAR, 8, '0'),
              'e' || lpad((hash(j, 'a2') % {n_entities // 10})::VARCHAR, 8, '0')],
             'Synthetic event ' || j,
-            0, 0, 0, NULL, NULL
+            0, 0, 0, NULL, NULL,
+            (['040', '190', '163', '010'])[1 + (j % 4)::INTEGER],
+            (['CONSULT', 'ASSAULT', 'SANCTION', NULL])[1 + (j % 4)::INTEGER],
+            'USAGOV', 'RUSGOV'
         FROM range({n_events}) AS t(j)
         """,
         f"""
@@ -140,7 +143,8 @@ def _fill_sql(n: int) -> list[str]:
             'A sentence that reports the event.',
             'on Monday', 100, 140, 0.8,
             (['MEET', 'ATTACK', 'SANCTION', 'STATEMENT'])[1 + (j % 4)::INTEGER],
-            NULL, NULL, NULL, NULL, NULL
+            NULL, NULL, NULL, NULL, NULL,
+            NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
         FROM (SELECT i, hash(i, 'ev') % {n_events} AS j FROM range({n}) AS t(i))
         """,
         """

@@ -141,7 +141,7 @@ class Event:
     date_precision: str | None  # "day" | "month" | "year"
     event_type: str
     cameo_root: str
-    modality: str  # "occurred" | "scheduled" | "hypothetical"
+    modality: str  # "occurred" | "scheduled" | "hypothetical" | "negated"
     location: str | None
     location_lat: float | None
     location_lon: float | None
@@ -154,6 +154,10 @@ class Event:
     num_sources: int = 0
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    cameo_code: str | None = None  # finest CAMEO event code ("0431"); cameo_root is its first two digits
+    plover_category: str | None = None  # PLOVER 2021 name (AGREE, CONSULT, ... ASSAULT); None for statements
+    actor1_code: str | None = None  # CAMEO actor code of actor1 (source): "RUSGOV", "USAMIL", "IGOUNO"
+    actor2_code: str | None = None  # ... of actor2 (target)
 
 
 @dataclass
@@ -171,6 +175,15 @@ class EventMention:
     modality: str | None = None
     actors: list[str] = field(default_factory=list)
     location: str | None = None
+    cameo_code: str | None = None
+    actor1: str | None = None  # source entity id, from the parse (subject, passive agent)
+    actor2: str | None = None  # target entity id (object, passive subject, "against/with/to")
+    actor1_code: str | None = None
+    actor2_code: str | None = None
+    attribution: str | None = None  # entity id of the speaker when reported ("X said Y attacked Z": X)
+    pattern: str | None = None  # evidence: the dictionary pattern (or lexicon trigger) that matched
+    trigger_start: int | None = None  # offsets of the verb or trigger in the article body
+    trigger_end: int | None = None
 
 
 @dataclass

@@ -122,7 +122,11 @@ CREATE TABLE IF NOT EXISTS events (
     num_articles      INTEGER NOT NULL,
     num_sources       INTEGER NOT NULL,
     first_seen        TIMESTAMP,
-    last_seen         TIMESTAMP
+    last_seen         TIMESTAMP,
+    cameo_code        VARCHAR,
+    plover_category   VARCHAR,
+    actor1_code       VARCHAR,
+    actor2_code       VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS event_mentions (
@@ -139,6 +143,15 @@ CREATE TABLE IF NOT EXISTS event_mentions (
     modality          VARCHAR,
     actors            VARCHAR[],
     location          VARCHAR,
+    cameo_code        VARCHAR,
+    actor1            VARCHAR,
+    actor2            VARCHAR,
+    actor1_code       VARCHAR,
+    actor2_code       VARCHAR,
+    attribution       VARCHAR,
+    pattern           VARCHAR,
+    trigger_start     INTEGER,
+    trigger_end       INTEGER,
     PRIMARY KEY (article_id, start_char, event_type)
 );
 

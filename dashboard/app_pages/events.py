@@ -65,9 +65,10 @@ def render() -> None:
     if events.empty:
         st.info("No event matches these filters.")
         return
-    ui.table(events[["event_date", "event_type", "modality", "location", "actors", "summary", "num_mentions",
-                     "num_articles"]],
-             "", event_date="Date", event_type="Type", modality="Modality", location="Place", actors="Actors",
+    ui.table(events[["event_date", "event_type", "cameo_code", "plover_category", "modality", "location", "actors",
+                     "actor_codes", "summary", "num_mentions", "num_articles"]],
+             "", event_date="Date", event_type="Type", cameo_code="CAMEO", plover_category="PLOVER",
+             modality="Modality", location="Place", actors="Actors", actor_codes="Source -> target",
              summary="Summary", num_mentions="Mentions", num_articles="Articles")
 
     labels = {row.event_id: f"{row.event_date or 'undated'} · {row.event_type} · {row.summary or ''}"[:140]

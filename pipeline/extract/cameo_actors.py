@@ -15,6 +15,8 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import pycountry
+
 from pipeline.extract.cameo_dictionary import KNOWLEDGE
 
 PETRARCH = KNOWLEDGE / "petrarch2"
@@ -23,8 +25,10 @@ ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt
 _MAX_WORDS = 8
 _RESTRICTION = re.compile(r"\[([A-Z~]+)(?:\s+([<>]?)(\d{6,8})(?:-(\d{6,8}))?)?\]")
 # Sectors that make an actor political: a sports club or a film star is not, a minister is.
+# Civilians, refugees, health workers are actors of events but not of politics: a resident's
+# opinion is not a public statement.
 POLITICAL_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "OPP", "REB", "SPY", "PTY", "ELI", "IGO",
-                               "IMG", "INS", "SEP", "UAF", "MOD", "RAD", "HLH", "NGO", "CVL", "REF", "HRI"})
+                               "IMG", "INS", "SEP", "UAF", "NGO", "HRI"})
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,22 @@ class ActorDictionary:
             if f" {phrase} " in padded:
                 return phrase
         return None
+
+
+# Every CAMEO sector code (the agents file's codes), to tell "COP" (a sector) from "COL" (a country).
+SECTORS = frozenset({"AGR", "BUS", "CRM", "CVL", "DEV", "EDU", "ELI", "ENV", "GOV", "HLH", "HRI", "IGO", "INS",
+                     "JUD", "LAB", "LEG", "MED", "MIL", "MNC", "MOD", "NGO", "NGM", "OPP", "PTY", "RAD", "REB",
+                     "REF", "SEP", "SPY", "UAF", "UNK", "COP", "BUD", "CHR", "JEW", "MUS", "HIN", "REL"})
+
+
+@lru_cache(maxsize=512)
+def country_actor_code(iso2: str, sector_code: str | None) -> str | None:
+    """An entity's country (ISO 3166 alpha-2) as a CAMEO country code plus a sector code the
+    dictionary gave: ("FR", "COP") -> "FRACOP"."""
+    country = pycountry.countries.get(alpha_2=iso2.upper()) if len(iso2) == 2 else None
+    if country is None:
+        return sector_code
+    return country.alpha_3 + (sector_code or "")
 
 
 def combine(actor: str | None, agent: str | None) -> str | None:

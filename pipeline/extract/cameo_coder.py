@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -28,8 +28,15 @@ from spacy.tokens import Span, Token
 
 from pipeline.errors import ConfigError
 from pipeline.extract.cameo_actors import ActorDictionary, combine, is_political, load_actor_dictionary
-from pipeline.extract.cameo_dictionary import KNOWLEDGE, Pattern, PrepTerm, Term, Verb, VerbDictionary, \
-    load_verb_dictionary
+from pipeline.extract.cameo_dictionary import (
+    KNOWLEDGE,
+    Pattern,
+    PrepTerm,
+    Term,
+    Verb,
+    VerbDictionary,
+    load_verb_dictionary,
+)
 
 CODES_PATH = KNOWLEDGE / "cameo_codes.tsv"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -47,6 +54,9 @@ _SCHEDULING = {"plan", "schedule", "set", "due", "expect", "prepare", "intend", 
 _WISHING = {"want", "hope", "seek", "try", "consider", "wish", "attempt", "propose", "offer", "need",
             "ask", "urge", "threaten", "vow", "pledge", "promise", "refuse", "decline", "fail"}
 _CONDITIONS = {"if", "unless", "whether"}
+# Roots whose verbs are speech acts and take a reported clause ("demanded that", "accused X of"):
+# statements, appeals, intents, demands, disapproval, rejection, threats.
+_SPEECH_ROOTS = {"01", "02", "03", "10", "11", "12", "13"}
 _REPORTING = {"say", "tell", "report", "claim", "add", "state", "announce", "note", "write", "confirm",
               "insist", "argue", "allege", "warn", "explain", "suggest", "believe", "think", "accord"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"}
@@ -80,6 +90,19 @@ def code_info(code: str) -> CodeInfo:
     return CodeInfo(code, code[:2], name, plover or None)
 
 
+@lru_cache(maxsize=1)
+def _codes_by_name() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code, (name, _) in code_table().items():
+        out.setdefault(name, code)
+    return out
+
+
+def code_for_name(name: str) -> str | None:
+    """The CAMEO code an ``event_type`` name stands for (the first listed when several share it)."""
+    return _codes_by_name().get(name)
+
+
 @dataclass
 class Role:
     """An actor slot: the phrase's char span, its head token's span, and the CAMEO actor code."""
@@ -91,6 +114,8 @@ class Role:
     text: str
     code: str | None
     others: list[tuple[int, int]] = field(default_factory=list)  # coordinated actors' head spans
+    tree_start: int = 0  # the whole subtree of the head ("representatives from NATO and Russia")
+    tree_end: int = 0
 
 
 @dataclass
@@ -105,6 +130,10 @@ class Coded:
     attribution: Role | None
     modality: str  # occurred | scheduled | hypothetical | negated
     confidence: float
+    clause_start: int = 0  # the verb's predicate (its subtree without the subject): a date
+    clause_end: int = 0  # inside it dates this event
+    object_start: int = 0  # the direct object's subtree ("held [another virtual meeting]")
+    object_end: int = 0
     by_pattern: bool = False  # a pattern of the verb's block matched (not only the verb)
     own_code: bool = False  # the verb line carries its own code (not the block default)
 
@@ -232,7 +261,7 @@ def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]]
 def _best_pattern(verb_tok: Token, verbs: list[Verb], dictionary: VerbDictionary
                   ) -> tuple[Pattern | None, Verb, dict[str, Token | None]]:
     ctx = _context(verb_tok)
-    best: tuple[int, Pattern, Verb, dict[str, Token | None]] | None = None
+    best: tuple[tuple[int, bool, bool], Pattern, Verb, dict[str, Token | None]] | None = None
     for v in verbs:
         for p in dictionary.patterns.get(v.block, []):
             roles: dict[str, Token | None] = {}
@@ -240,9 +269,11 @@ def _best_pattern(verb_tok: Token, verbs: list[Verb], dictionary: VerbDictionary
                 continue
             if not _side_matches(p.post, ctx.objects, ctx.preps, dictionary.synsets, roles):
                 continue
-            if best is None or p.size > best[0]:
-                best = (p.size, p, v, roles)
-    if best is None or best[0] == 0:
+            # Equal size: the pattern written for this very verb of the block first.
+            score = (p.size, p.origin == {v.base}, v.base in p.origin)
+            if best is None or score > best[0]:
+                best = (score, p, v, roles)
+    if best is None or best[0][0] == 0:
         return None, verbs[0], {}
     return best[1], best[2], best[3]
 
@@ -280,6 +311,37 @@ def _actor_like(tok: Token | None, actors: ActorDictionary) -> bool:
     return bool(actor or agent)
 
 
+def _shift_role(role: Role | None, by: int) -> Role | None:
+    if role is None:
+        return None
+    return replace(role, start=role.start + by, end=role.end + by, head_start=role.head_start + by,
+                   head_end=role.head_end + by, others=[(s + by, e + by) for s, e in role.others],
+                   tree_start=role.tree_start + by, tree_end=role.tree_end + by)
+
+
+def code_spans(text: str, spans: list[tuple[int, int]], model_name: str, on: date | None = None) -> list[Coded]:
+    """Codings of the sentences ``text[s:e]`` for each span, with offsets into ``text``."""
+    nlp = load_parser(model_name)
+    out = []
+    for (start, _end), doc in zip(spans, nlp.pipe(text[s:e] for s, e in spans), strict=True):
+        for sent in doc.sents:
+            for c in code_sentence(sent, on):
+                out.append(replace(c, verb_start=c.verb_start + start, verb_end=c.verb_end + start,
+                                   clause_start=c.clause_start + start, clause_end=c.clause_end + start,
+                                   object_start=c.object_start + start if c.object_end else 0,
+                                   object_end=c.object_end + start if c.object_end else 0,
+                                   source=_shift_role(c.source, start), target=_shift_role(c.target, start),
+                                   attribution=_shift_role(c.attribution, start)))
+    return out
+
+
+def _named_or_country(tok: Token, actors: ActorDictionary) -> bool:
+    phrase = _phrase(tok)
+    if any(t.pos_ == "PROPN" for t in phrase):
+        return True
+    return actors.code_words(_words(phrase))[0] is not None
+
+
 def _phrase(tok: Token) -> list[Token]:
     """The noun phrase of a head: its modifiers and "of" phrases ("thousands of protesters",
     "the ambassadors of Arnor"), without clauses, other prepositions, appositions or
@@ -300,8 +362,9 @@ def _role(tok: Token | None, actors: ActorDictionary, on: date | None) -> Role |
     actor, agent = actors.code_words(_words(phrase), on)
     others = [(c.idx, c.idx + len(c.text)) for c in tok.conjuncts if c.i != tok.i and c.pos_ in ("PROPN", "NOUN")]
     start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    tree = list(tok.subtree)
     return Role(start, end, tok.idx, tok.idx + len(tok.text), tok.doc.text[start:end], combine(actor, agent),
-                others)
+                others, tree[0].idx, tree[-1].idx + len(tree[-1].text))
 
 
 def _modality(verb: Token) -> str:
@@ -330,6 +393,26 @@ def _modality(verb: Token) -> str:
     if verb.dep_ == "xcomp" and verb.head.lemma_ == "be":
         return "scheduled"
     return "occurred"
+
+
+def _predicate(verb: Token, subj: Token | None) -> tuple[int, int]:
+    """Char span of the verb's subtree without its subject ("The council, founded in 2002,
+    has not met since": 2002 dates the founding, not a meeting)."""
+    skip = {t.i for t in subj.subtree} if subj is not None and subj.head.i == verb.i else set()
+    toks = [t for t in verb.subtree if t.i not in skip]
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _object_span(verb: Token) -> tuple[int, int]:
+    """The verb's complement: its direct object, else its first right-hand dependent that is
+    not a preposition, particle or punctuation (the small model sometimes hangs "submitted to
+    Russia written responses" on "written" as a clause)."""
+    dobj = next((c for c in verb.children if c.dep_ == "dobj"), None) or next(
+        (c for c in verb.rights if c.dep_ not in ("prep", "prt", "punct", "cc", "conj", "agent", "advmod")), None)
+    if dobj is None:
+        return 0, 0
+    toks = list(dobj.subtree)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
 def _speaker(verb: Token) -> Token | None:
@@ -399,9 +482,12 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             dobj = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
             if _actor_like(dobj, actors):
                 target_tok = dobj
-        if target_tok is None:
+        if target_tok is None or not _named_or_country(target_tok, actors):
+            # "sent troops to Lithuania": the object is the source's own means; the one acted
+            # upon is named in the prepositional phrase.
             for prep, _, head in _context(tok).preps:
-                if prep in _TARGET_PREPS and _actor_like(head, actors):
+                if prep in _TARGET_PREPS and _actor_like(head, actors) and (
+                        target_tok is None or _named_or_country(head, actors)):
                     target_tok = head
                     break
         source_tok = roles.get("source") or source_tok
@@ -419,7 +505,8 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         evidence = f"{verb.block}: {pattern.text}" if pattern else f"{verb.block}: {verb.base} [{code}]"
         found[tok.i] = Coded(tok.idx, tok.idx + len(tok.text), tok.text, info, evidence, source, target,
                              _role(speaker, actors, on), _modality(tok), round(min(confidence, 0.95), 2),
-                             by_pattern=pattern is not None, own_code=verb.own_code)
+                             *_predicate(tok, subj), *_object_span(tok), by_pattern=pattern is not None,
+                             own_code=verb.own_code)
     return _prune(sent, found, actors)
 
 
@@ -439,6 +526,8 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue
         if tok.dep_ == "xcomp" and tok.head.i in found:
             continue
+        if c.info.root not in _SPEECH_ROOTS and any(k.dep_ == "ccomp" for k in tok.children):
+            continue  # "the snafu demonstrates that ...": a material verb over a clause is a claim
         src_code = c.source.code if c.source else None
         political = is_political(src_code) or is_political(c.target.code if c.target else None)
         if c.info.root == "01" and not is_political(src_code):
@@ -446,11 +535,18 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         # PETRARCH's own filter: an event needs an actor it can name. A pronoun or a common
         # noun outside the actor and agent dictionaries ("the woman", "it") does not make one;
         # a passive with no agent ("was arrested") is coded when the one acted upon is named.
-        if not (_codable(doc, c.source) or (c.source is None and _passive(tok) and _codable(doc, c.target))):
+        specific = c.by_pattern or c.own_code
+        tgt_code = c.target.code if c.target else None
+        if c.source is None and _passive(tok):
+            # "X was arrested": coded when the verb is specific and X is named, or X is a
+            # dictionary actor ("Python 3.0 was released" is not a release of prisoners).
+            if not (tgt_code or (specific and _codable(doc, c.target))):
+                continue
+        elif not _codable(doc, c.source):
             continue
-        # A block's default code on a bare verb ("travelled", "served", "took") is weak
-        # evidence: it needs a dictionary actor as source, or named actors on both sides.
-        if not (c.by_pattern or c.own_code or src_code or _codable(doc, c.target)):
+        # A block's default code on a bare verb ("took", "went", "caught up") is weak
+        # evidence: it needs a dictionary actor, and outside speech acts one it acts on.
+        if not specific and not (src_code and (c.info.root in _SPEECH_ROOTS or _codable(doc, c.target))):
             continue
         if discard and not political:
             continue

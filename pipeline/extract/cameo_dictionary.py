@@ -51,6 +51,7 @@ class Pattern:
     code: str  # CAMEO code of source -> target, "" when only the reverse is given
     reverse_code: str  # the code of target -> source for paired patterns ("[042:043]")
     text: str  # the pattern line as written, kept as evidence
+    origin: frozenset[str] = frozenset()  # the verbs the pattern was written for (its comment)
 
     @property
     def size(self) -> int:
@@ -74,7 +75,7 @@ class Verb:
     own_code: bool = False  # the code is written on the verb's line, not inherited from the block
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: the loaded dictionary keys caches
 class VerbDictionary:
     synsets: dict[str, frozenset[str]]
     verbs: dict[str, list[Verb]]  # any surface form or lemma (upper case) -> verbs
@@ -173,7 +174,10 @@ def _side(tokens: list[str], synsets: dict[str, frozenset[str]]) -> tuple[Term |
 
 
 def _parse_pattern(line: str, block: str, synsets: dict[str, frozenset[str]]) -> Pattern | None:
-    body = line[1:].split("#", 1)[0]
+    body, _, comment = line[1:].partition("#")
+    # "# SEND , DEPLOY": the block's verbs the pattern came from (the dictionary's own note)
+    origin = frozenset(w for w in re.split(r"[\s,]+", comment)
+                       if w.isalpha() and w.isupper())
     m = _CODE.search(body)
     if m is None:
         return None
@@ -187,7 +191,7 @@ def _parse_pattern(line: str, block: str, synsets: dict[str, frozenset[str]]) ->
     pre, post = _side(tokens[:star], synsets), _side(tokens[star + 1:], synsets)
     if pre is None or post is None:
         return None
-    return Pattern(block, pre, post, code, reverse, " ".join(body[:m.end()].split()))
+    return Pattern(block, pre, post, code, reverse, " ".join(body[:m.end()].split()), origin)
 
 
 def _parse_verb(line: str, block: str, block_code: str) -> list[tuple[str, Verb]]:

@@ -37,6 +37,12 @@ class Member:
     specific: frozenset[str] = frozenset()  # the actors that are people or organisations
     modality: str | None = None
     dated: bool = True  # its date rests on a publication date, the text, or a corroborated event
+    # The CAMEO coding, voted over members for the event row (None for stored pre-CAMEO rows).
+    cameo_code: str | None = None
+    actor1: str | None = None
+    actor2: str | None = None
+    actor1_code: str | None = None
+    actor2_code: str | None = None
 
     @property
     def content_key(self) -> tuple:

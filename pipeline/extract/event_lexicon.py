@@ -18,6 +18,9 @@ class EventType:
     family: str
     priority: int
     triggers: tuple[str, ...]
+    cameo_code: str = ""  # the finest CAMEO code (cameo_root is its first two digits)
+    fallback: bool = True  # found by trigger when the CAMEO coder codes nothing in the clause
+    plover: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     by_phrase: dict[str, EventType] = {}
     for name, spec in data["types"].items():
         et = EventType(name, str(spec["cameo_root"]), spec["family"], int(spec["priority"]),
-                       tuple(t.lower() for t in spec["triggers"]))
+                       tuple(t.lower() for t in spec["triggers"]), cameo_code=str(spec.get("cameo_code", "")),
+                       fallback=bool(spec.get("fallback", True)))
         types[name] = et
         for phrase in et.triggers:
             # The first type listing a phrase owns it; the file lists specific types first.

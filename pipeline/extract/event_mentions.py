@@ -13,6 +13,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline.extract.cameo_actors import SECTORS, country_actor_code
+from pipeline.extract.cameo_coder import Coded, Role, code_info
 from pipeline.extract.dates import DateExpression, tense_at, value_to_range
 from pipeline.extract.event_lexicon import EventType, Lexicon, Trigger
 from pipeline.records import Article, Entity, EntityMention, Sentence
@@ -59,6 +61,23 @@ class Candidate:
     confidence: float
     anchor_strength: str  # "strong" (published / inferred) | "weak" (fetch date or none)
     event_id: str | None = None
+    coded: Coded | None = None  # the CAMEO coding, when a verb pattern found the event
+    actor1: str | None = None  # source entity id (who acts)
+    actor2: str | None = None  # target entity id (who is acted upon)
+    actor1_code: str | None = None  # CAMEO actor codes (RUSGOV, USAMIL, IGOUNO)
+    actor2_code: str | None = None
+    attribution: str | None = None  # entity id of who reported it ("X said Y attacked Z": X)
+
+    @property
+    def cameo_code(self) -> str:
+        return self.event_type.cameo_code or self.event_type.cameo_root
+
+    @property
+    def pattern(self) -> str:
+        noun = f"lexicon: {self.trigger.text.lower()}"
+        if self.coded is None:
+            return noun
+        return self.coded.pattern if self.trigger.start == self.coded.verb_start else f"{self.coded.pattern}; {noun}"
 
 
 def _modality(text: str, seg_start: int, trigger: Trigger, expr: DateExpression, anchor: date | None,
@@ -185,10 +204,97 @@ def _usable_triggers(text: str, triggers: list[Trigger], mentions: list[EntityMe
     return kept
 
 
+def _coded_type(c: Coded) -> EventType:
+    root = code_info(c.info.root)
+    # Statements are the weakest evidence of what happened (the lexicon's priority 9).
+    return EventType(c.info.name, c.info.root, root.name, 9 if c.info.root == "01" else 1, (),
+                     cameo_code=c.info.code, plover=c.info.plover)
+
+
+def _pick_event(codings: list[Coded], triggers: list[Trigger], expr: DateExpression, seg_start: int,
+                seg_end: int) -> tuple[Coded | None, Trigger | None]:
+    """What this date dates: a coded verb whose predicate holds the date, or a noun trigger
+    (a fallback type) of the clause, whichever is nearer the date (statements and a block's
+    bare default code count as further). A noun trigger that is the coded verb's object names
+    the event ("held another virtual meeting", "submitted written responses") and keeps the
+    verb's actors."""
+    fits = [c for c in codings if seg_start <= c.verb_start < seg_end
+            and c.clause_start <= expr.start and expr.end <= c.clause_end]
+    nouns = [t for t in triggers if t.start >= seg_start and t.end <= seg_end and t.event_type.fallback]
+
+    def distance(start: int, end: int) -> int:
+        return expr.start - end if end <= expr.start else max(start - expr.end, 0)
+
+    best_c = min(fits, key=lambda c: distance(c.verb_start, c.verb_end) + (72 if c.info.root == "01" else 0)
+                 + (0 if c.by_pattern or c.own_code else 32), default=None)
+    best_t = _pick_trigger(nouns, expr)
+    if best_c is None:
+        return None, best_t
+    inside = [t for t in nouns if best_c.object_start <= t.start and t.end <= best_c.object_end]
+    if inside:
+        return best_c, min(inside, key=lambda t: t.event_type.priority)
+    if best_t is not None:
+        score_c = distance(best_c.verb_start, best_c.verb_end) + (72 if best_c.info.root == "01" else 0) \
+            + (0 if best_c.by_pattern or best_c.own_code else 32)
+        score_t = distance(best_t.start, best_t.end) + 8 * best_t.event_type.priority
+        if score_t < score_c:
+            return None, best_t
+    return best_c, None
+
+
+def _role_entity(role: Role | None, mentions: list[EntityMention]) -> str | None:
+    """The entity a role's phrase names: the mention at its head, else the first inside its
+    phrase, else the first in its whole subtree ("representatives from NATO")."""
+    if role is None:
+        return None
+    for m in mentions:
+        if m.start_char <= role.head_start and role.head_end <= m.end_char:
+            return m.entity_id
+    for lo, hi in ((role.start, role.end), (role.tree_start, role.tree_end)):
+        inside = [m for m in mentions if lo <= m.start_char and m.end_char <= hi]
+        if inside:
+            return inside[0].entity_id
+    return None
+
+
+def _actor_code(role: Role | None, entity_id: str | None, entities: dict[str, Entity]) -> str | None:
+    """The role's dictionary code, completed with the entity's country when the dictionary
+    gave only a sector ("police" -> COP; of a French city's police -> FRACOP)."""
+    code = role.code if role else None
+    entity = entities.get(entity_id) if entity_id else None
+    if entity is None or not entity.country_code:
+        return code
+    if code and len(code) >= 3 and code[:3].isalpha() and not _is_sector_only(code):
+        return code
+    return country_actor_code(entity.country_code, code)
+
+
+def _is_sector_only(code: str) -> bool:
+    return code[:3] in SECTORS
+
+
+def _coded_actors(c: Coded, mentions: list[EntityMention], entities: dict[str, Entity]
+                  ) -> tuple[list[str], str | None, str | None, str | None, str | None, str | None]:
+    a1, a2 = _role_entity(c.source, mentions), _role_entity(c.target, mentions)
+    actors = [a for a in (a1, a2) if a]
+    for role in (c.source, c.target):
+        for start, end in (role.others if role else []):
+            other = _role_entity(Role(start, end, start, end, "", None, [], start, end), mentions)
+            if other and other not in actors:
+                actors.append(other)
+    speaker = _role_entity(c.attribution, mentions)
+    return (actors, a1, a2, _actor_code(c.source, a1, entities), _actor_code(c.target, a2, entities), speaker)
+
+
 def find_candidates(article: Article, sentences: list[Sentence], mentions: list[EntityMention],
                     dates: list[DateExpression], entities: dict[str, Entity], lexicon: Lexicon,
-                    anchor: date | None, anchor_strength: str, lower_bound: bool = False) -> list[Candidate]:
+                    anchor: date | None, anchor_strength: str, lower_bound: bool = False,
+                    codings: list[Coded] | None = None) -> list[Candidate]:
     """Event mentions of one article, in text order.
+
+    ``codings`` are the CAMEO codings of the article's sentences (cameo_coder): a dated clause
+    whose verb is coded is that event, with its actors from the parse; a clause without one
+    falls back to a noun trigger of the lexicon (``fallback`` types: "talks on January 10").
 
     ``lower_bound``: the anchor is the earliest the article can have been written (inferred
     from its own dates), so a date after it is not necessarily in the future.
@@ -212,12 +318,20 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
         triggers = _usable_triggers(text, lexicon.find(text, sent.start_char, sent.end_char), s_mentions)
         sentence_text = text[sent.start_char:sent.end_char]
         for seg_start, seg_end, expr in _segments(text, sent, s_dates):
-            seg_triggers = [t for t in triggers if t.start >= seg_start and t.end <= seg_end]
-            trigger = _pick_trigger(seg_triggers, expr)
+            coded, noun = _pick_event(codings or [], triggers, expr, seg_start, seg_end)
+            trigger = noun or (Trigger(_coded_type(coded), coded.verb_start, coded.verb_end, coded.verb)
+                               if coded is not None else None)
             if trigger is None:
                 continue
             actors, location = _actors_and_place(text, seg_start, seg_end, s_mentions, types,
                                                  (trigger.start, trigger.end, expr.start, expr.end))
+            roles: tuple = (None, None, None, None, None)
+            if coded is not None:
+                # The parse says who acts and who is acted upon; entities merely named in the
+                # clause (the paper reporting, the city someone spoke in) are not actors. When
+                # neither role names an entity, the clause's named actors stand in.
+                coded_actors, *roles = _coded_actors(coded, s_mentions, entities)
+                actors = coded_actors or actors
             inherited = False
             if previous_actors and sent.sentence_index - previous_actors[0] <= 2 \
                     and _ANAPHORA.search(text[seg_start:seg_end]):
@@ -234,12 +348,19 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
             confidence += 0.1 if anchor_strength == "strong" or expr.year_explicit else -0.1
             confidence -= 0.1 if inherited else 0.0
             confidence -= 0.15 if not actors else 0.0
-            confidence -= 0.15 if trigger.event_type.name == "statement" else 0.0
+            confidence -= 0.15 if trigger.event_type.name == "statement" or (coded and coded.info.root == "01") else 0.0
+            confidence += 0.1 if coded is not None and coded.by_pattern else 0.0
+            modality = _modality(text, seg_start, trigger, expr, anchor, anchor_strength != "strong" or lower_bound)
+            if coded is not None and coded.modality != "occurred":
+                modality = coded.modality  # the parse's negation, modal or governing verb wins
+            a1, a2, a1_code, a2_code, speaker = roles
             out.append(Candidate(
                 article_id=article.article_id, sentence=sentence_text.strip(),
                 sentence_index=sent.sentence_index, start_char=seg_start, end_char=seg_end,
                 event_type=trigger.event_type, trigger=trigger, date=expr, actors=actors,
-                location=location,
-                modality=_modality(text, seg_start, trigger, expr, anchor, anchor_strength != "strong" or lower_bound),
-                confidence=round(max(0.05, min(confidence, 0.95)), 2), anchor_strength=anchor_strength))
+                location=location, modality=modality,
+                confidence=round(max(0.05, min(confidence, 0.95)), 2), anchor_strength=anchor_strength,
+                coded=coded, actor1=a1 if coded else (actors[0] if actors else None),
+                actor2=a2 if coded else (actors[1] if len(actors) > 1 else None),
+                actor1_code=a1_code, actor2_code=a2_code, attribution=speaker))
     return out

@@ -17,11 +17,21 @@ re-read against that date.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
+from pipeline.extract.cameo_coder import (
+    Coded,
+    code_for_name,
+    code_info,
+    code_spans,
+    could_hold_event,
+    load_parser,
+)
 from pipeline.extract.dates import (
     DateExpression,
     anchor_confidence,
@@ -33,12 +43,14 @@ from pipeline.extract.dates import (
 from pipeline.extract.event_consolidate import Cluster, ClusterIndex, Member, best_cluster, pattern_match
 from pipeline.extract.event_lexicon import Lexicon, load_lexicon
 from pipeline.extract.event_mentions import PLACE_TYPES, Candidate, find_candidates
+from pipeline.extract.nlp import rule_sentences
 from pipeline.parallel import StartedMap, start_fork_map
 from pipeline.records import Article, Entity, EntityMention, Event, EventMention, Sentence, stable_id
 from pipeline.settings import Settings
 
-_MODALITY_ORDER = ("occurred", "scheduled", "hypothetical")
+_MODALITY_ORDER = ("occurred", "scheduled", "hypothetical", "negated")
 _CONTEXT_MIN_SHARED = 2  # named people/organisations an undated file must share with dated ones
+_MAX_CODED_SENTENCE = 1000  # characters: a longer "sentence" is a list or a table, not parsed
 
 
 @dataclass
@@ -92,17 +104,24 @@ class _Consolidator:
         for m in sorted(stored, key=lambda m: (m.article_id, m.start_char)):
             etype = m.event_type or ev.event_type
             actors = list(m.actors or [])
+            confident = float(m.confidence) >= 0.6
             cluster.members.append(Member(
-                (m.article_id, m.start_char, etype), m.article_id, etype, self._family(etype),
-                m.event_date or ev.event_date, m.date_precision or ev.date_precision, actors, m.location,
-                float(m.confidence), float(m.confidence) >= 0.6, self.actor_keys(actors), self.specific(actors),
-                m.modality or ev.modality, float(m.confidence) >= 0.6))
+                key=(m.article_id, m.start_char, etype), article_id=m.article_id, event_type=etype,
+                family=self._family(etype), date_value=m.event_date or ev.event_date,
+                granularity=m.date_precision or ev.date_precision, actors=actors, location=m.location,
+                confidence=float(m.confidence), strong=confident, actor_keys=self.actor_keys(actors),
+                specific=self.specific(actors), modality=m.modality or ev.modality, dated=confident,
+                cameo_code=m.cameo_code, actor1=m.actor1, actor2=m.actor2, actor1_code=m.actor1_code,
+                actor2_code=m.actor2_code))
         if not cluster.members:  # an event stored without mentions still blocks a duplicate
             actors = list(ev.actors or [])
             cluster.members.append(Member(
-                ("", -1, ev.event_type), "", ev.event_type, self._family(ev.event_type), ev.event_date,
-                ev.date_precision, actors, ev.location, 0.5, True, self.actor_keys(actors), self.specific(actors),
-                ev.modality, True))
+                key=("", -1, ev.event_type), article_id="", event_type=ev.event_type,
+                family=self._family(ev.event_type), date_value=ev.event_date, granularity=ev.date_precision,
+                actors=actors, location=ev.location, confidence=0.5, strong=True,
+                actor_keys=self.actor_keys(actors), specific=self.specific(actors), modality=ev.modality,
+                dated=True, cameo_code=ev.cameo_code, actor1=ev.actor1, actor2=ev.actor2,
+                actor1_code=ev.actor1_code, actor2_code=ev.actor2_code))
         return cluster
 
     def place_named(self, name: str) -> Entity | None:
@@ -129,17 +148,23 @@ class _Consolidator:
 
     def _family(self, type_name: str) -> str:
         et = self.lexicon.types.get(type_name)
-        return et.family if et else type_name
+        if et:
+            return et.family
+        code = code_for_name(type_name)  # a CAMEO-coded type: its root's name
+        return code_info(code[:2]).name if code else type_name
 
     def location_name(self, entity_id: str | None) -> str | None:
         return self.names.get(entity_id, entity_id) if entity_id else None
 
     def member(self, c: Candidate) -> Member:
-        return Member((c.article_id, c.start_char, c.event_type.name), c.article_id, c.event_type.name,
-                      c.event_type.family, c.date.value, c.date.granularity, c.actors,
-                      self.location_name(c.location), c.confidence, c.anchor_strength == "strong",
-                      self.actor_keys(c.actors), self.specific(c.actors), c.modality,
-                      c.anchor_strength in ("strong", "corroborated"))
+        return Member(
+            key=(c.article_id, c.start_char, c.event_type.name), article_id=c.article_id,
+            event_type=c.event_type.name, family=c.event_type.family, date_value=c.date.value,
+            granularity=c.date.granularity, actors=c.actors, location=self.location_name(c.location),
+            confidence=c.confidence, strong=c.anchor_strength == "strong", actor_keys=self.actor_keys(c.actors),
+            specific=self.specific(c.actors), modality=c.modality,
+            dated=c.anchor_strength in ("strong", "corroborated"), cameo_code=c.cameo_code, actor1=c.actor1,
+            actor2=c.actor2, actor1_code=c.actor1_code, actor2_code=c.actor2_code)
 
     def add(self, c: Candidate) -> str:
         m = self.member(c)
@@ -215,20 +240,46 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 @dataclass
 class OwnDates:
-    """Each live article's dates read against its own anchor, being found on the workers."""
+    """Each live article's dates read against its own anchor, and the CAMEO codings of its
+    dated sentences, being found on the workers."""
 
     keys: list[tuple[str, date | None, bool]]  # (article id, anchor, anchor is a lower bound)
     started: StartedMap
+    _done: list[tuple[list[DateExpression], list[Coded]]] | None = None
+
+    def _results(self) -> list[tuple[list[DateExpression], list[Coded]]]:
+        if self._done is None:
+            self._done = self.started.result()
+        return self._done
 
     def result(self) -> dict[tuple[str, date | None, bool], list[DateExpression]]:
-        return dict(zip(self.keys, self.started.result(), strict=True))
+        return {k: r[0] for k, r in zip(self.keys, self._results(), strict=True)}
+
+    def codings(self) -> dict[str, list[Coded]]:
+        return {k[0]: r[1] for k, r in zip(self.keys, self._results(), strict=True)}
 
     def close(self) -> None:
         self.started.close()
 
 
+def code_dated_sentences(body: str, dates: list[DateExpression], model_name: str) -> list[Coded]:
+    """CAMEO codings of the sentences of ``body`` that hold a date and a dictionary verb.
+
+    Only a dated clause becomes an event here, so only those sentences are parsed: the parse
+    (tagger, parser, lemmatizer) costs about what the NER pass costs per sentence.
+    """
+    if not dates:
+        return []
+    starts = sorted(d.start for d in dates)
+    spans = [(s, e) for s, e in rule_sentences(body)
+             if bisect_left(starts, s) < len(starts) and starts[bisect_left(starts, s)] < e
+             and e - s <= _MAX_CODED_SENTENCE and could_hold_event(body[s:e])]
+    return code_spans(body, spans, model_name) if spans else []
+
+
 def start_own_dates(articles: list[Article], settings: Settings) -> OwnDates:
-    """Start finding every live article's dates on the cores (settings.nlp_processes).
+    """Start finding every live article's dates (and coding its dated sentences) on the cores
+    (settings.nlp_processes).
 
     Finding dates is most of the per-article work of events and needs nothing from other
     articles or from entities: started while this process resolves entities, it keeps the
@@ -236,9 +287,14 @@ def start_own_dates(articles: list[Article], settings: Settings) -> OwnDates:
     """
     live = [a for a in articles if not a.is_duplicate]
     anchors = [_anchor_of(a) for a in live]
+    load_parser(settings.spacy_model)  # loaded before the fork: workers share its pages
 
-    def own_dates(indices: range) -> list[list[DateExpression]]:
-        return [find_dates(live[i].body, anchors[i][0], anchor_is_lower_bound=anchors[i][2]) for i in indices]
+    def own_dates(indices: range) -> list[tuple[list[DateExpression], list[Coded]]]:
+        out = []
+        for i in indices:
+            dates = find_dates(live[i].body, anchors[i][0], anchor_is_lower_bound=anchors[i][2])
+            out.append((dates, code_dated_sentences(live[i].body, dates, settings.spacy_model)))
+        return out
 
     keys = [(a.article_id, day, lower_bound) for a, (day, _, lower_bound) in zip(live, anchors, strict=True)]
     return OwnDates(keys, start_fork_map(own_dates, len(live), settings.nlp_processes,
@@ -269,14 +325,17 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     anchors = {a.article_id: _anchor_of(a) for a in live}
     new_candidates: list[Candidate] = []
     # Keys the article's id and anchor: dates found for another anchor are never used.
-    dates_read = (own_dates or start_own_dates(articles, settings)).result()
+    own_dates = own_dates or start_own_dates(articles, settings)
+    dates_read = own_dates.result()
+    codings = own_dates.codings()
 
     def read(article: Article, anchor: date | None, strength: str, lower_bound: bool) -> list[Candidate]:
         args = (sents_by_article.get(article.article_id, []), mentions_by_article.get(article.article_id, []))
         dates = dates_read.get((article.article_id, anchor, lower_bound))
         if dates is None:
             dates = find_dates(article.body, anchor, anchor_is_lower_bound=lower_bound)
-        return find_candidates(article, *args, dates, entity_map, lexicon, anchor, strength, lower_bound)
+        return find_candidates(article, *args, dates, entity_map, lexicon, anchor, strength, lower_bound,
+                               codings.get(article.article_id, []))
 
     def add_all(candidates: list[Candidate]) -> None:
         for c in candidates:
@@ -321,59 +380,104 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
             event_id=c.event_id, article_id=c.article_id, sentence=c.sentence, date_text=c.date.text,
             start_char=c.start_char, end_char=c.end_char, confidence=c.confidence,
             event_type=c.event_type.name, event_date=c.date.value, date_precision=c.date.granularity,
-            modality=c.modality, actors=list(c.actors), location=cons.location_name(c.location))
+            modality=c.modality, actors=list(c.actors), location=cons.location_name(c.location),
+            cameo_code=c.cameo_code, actor1=c.actor1, actor2=c.actor2, actor1_code=c.actor1_code,
+            actor2_code=c.actor2_code, attribution=c.attribution, pattern=c.pattern,
+            trigger_start=c.trigger.start, trigger_end=c.trigger.end)
         for c in new_candidates]
     events = [_event_row(cons, cons.index.get(eid), seen, lexicon) for eid in sorted(cons.touched)]
     event_mentions.sort(key=lambda m: (m.article_id, m.start_char, m.event_type))
     return EventOutput(events=events, event_mentions=event_mentions)
 
 
-def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Article], lexicon: Lexicon) -> Event:
-    members = [m for m in cluster.members if m.article_id]
-    # Type and modality: a vote weighted by confidence, strongly dated reports counting more.
-    types: Counter[str] = Counter()
-    modalities: Counter[str] = Counter()
-    for m in members:
-        weight = m.confidence + (0.5 if m.strong else 0.0)
-        types[m.event_type] += weight
-        modalities[m.modality or "occurred"] += weight
-    event_type = sorted(types, key=lambda t: (-types[t], lexicon.types[t].priority if t in lexicon.types else 99,
-                                              t))[0]
-    modality = sorted(modalities, key=lambda x: (-modalities[x], _MODALITY_ORDER.index(x)
-                                                 if x in _MODALITY_ORDER else 9))[0]
-    et = lexicon.types.get(event_type)
-    value, precision = cluster.date()
-    actor_counts: Counter[str] = Counter()
+def _vote(weights: Counter[str], order: Callable[[str], object] = lambda v: 0) -> str | None:
+    """The heaviest value; ties by ``order``, then by value (a stable, content-only choice)."""
+    return min(weights, key=lambda v: (-weights[v], order(v), v)) if weights else None
+
+
+def _ranked_actors(members: list[Member]) -> list[str]:
+    """Actors of all members, most often named first, then by position (not by the members'
+    order, which varies)."""
+    counts: Counter[str] = Counter()
     first_pos: dict[str, int] = {}
     for m in members:
         for i, a in enumerate(m.actors):
-            actor_counts[a] += 1
-            first_pos[a] = min(i, first_pos.get(a, i))  # not the first member's: members' order varies
-    actors = sorted(actor_counts, key=lambda a: (-actor_counts[a], first_pos[a], a))
-    places = Counter(m.location for m in members if m.location)
-    location = sorted(places, key=lambda p: (-places[p], p))[0] if places else None
+            counts[a] += 1
+            first_pos[a] = min(i, first_pos.get(a, i))
+    return sorted(counts, key=lambda a: (-counts[a], first_pos[a], a))
+
+
+@dataclass
+class _Votes:
+    """A cluster's members' say on each field of the event, weighted by confidence with
+    strongly dated reports counting more."""
+
+    event_type: Counter[str] = field(default_factory=Counter)
+    modality: Counter[str] = field(default_factory=Counter)
+    cameo_code: Counter[str] = field(default_factory=Counter)
+    actor1: Counter[str] = field(default_factory=Counter)
+    actor2: Counter[str] = field(default_factory=Counter)
+    actor1_code: Counter[str] = field(default_factory=Counter)
+    actor2_code: Counter[str] = field(default_factory=Counter)
+    location: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, members: list[Member]) -> _Votes:
+        votes = cls()
+        for m in members:
+            weight = m.confidence + (0.5 if m.strong else 0.0)
+            votes.event_type[m.event_type] += weight
+            votes.modality[m.modality or "occurred"] += weight
+            for name in ("cameo_code", "actor1", "actor2", "actor1_code", "actor2_code"):
+                value = getattr(m, name)
+                if value:
+                    getattr(votes, name)[value] += weight
+            if m.location:
+                votes.location[m.location] += 1
+        return votes
+
+
+def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Article], lexicon: Lexicon) -> Event:
+    members = [m for m in cluster.members if m.article_id]
+    votes = _Votes.of(members)
+    event_type = _vote(votes.event_type, lambda t: lexicon.types[t].priority if t in lexicon.types else 99) or ""
+    modality = _vote(votes.modality, lambda x: _MODALITY_ORDER.index(x) if x in _MODALITY_ORDER else 9) or "occurred"
+    et = lexicon.types.get(event_type)
+    known = cons.known_events.get(cluster.event_id)
+    # The code of the voted type's members (a lexicon type carries its own).
+    cameo_code = _vote(Counter({c: w for c, w in votes.cameo_code.items()
+                                if any(m.cameo_code == c and m.event_type == event_type for m in members)})) \
+        or (et.cameo_code if et else None) or (known.cameo_code if known else None)
+    cameo_root = cameo_code[:2] if cameo_code else (et.cameo_root if et else (known.cameo_root if known else ""))
+    value, precision = cluster.date()
+    actors = _ranked_actors(members)
+    location = _vote(votes.location)
     lat = lon = None
     if location:
         place = cons.place_named(location)
         lat, lon = (place.lat, place.lon) if place else (None, None)
     seen_times = [t for a in {m.article_id for m in members} if a in articles
                   for t in [articles[a].first_seen_at or articles[a].published_at] if t]
-    known = cons.known_events.get(cluster.event_id)
     if known:
         seen_times += [t for t in (known.first_seen, known.last_seen) if t]
         if location is None and known.location:
             location, lat, lon = known.location, known.location_lat, known.location_lon
     sources = {(_source_of(articles[m.article_id]) if m.article_id in articles else f"article:{m.article_id}")
                for m in members}
+    # Source and target from the parse where members have them; else the most named actors.
+    actor1 = _vote(votes.actor1) or (actors[0] if actors else None)
+    actor2 = _vote(Counter({a: w for a, w in votes.actor2.items() if a != actor1}))
+    if actor2 is None and not votes.actor1:
+        actor2 = next((a for a in actors if a != actor1), None)
     names = [cons.names.get(a, a) for a in actors]
     summary = f"{event_type.replace('_', ' ')}: {', '.join(names[:4])}"
     summary += f" in {location}" if location else ""
     summary += f" ({value})" if value else ""
     return Event(
         event_id=cluster.event_id, event_date=value, date_precision=precision, event_type=event_type,
-        cameo_root=et.cameo_root if et else (known.cameo_root if known else ""), modality=modality,
-        location=location, location_lat=lat, location_lon=lon,
-        actor1=actors[0] if actors else None, actor2=actors[1] if len(actors) > 1 else None, actors=actors,
-        summary=summary, num_mentions=len(members), num_articles=len({m.article_id for m in members}),
-        num_sources=len(sources), first_seen=min(seen_times) if seen_times else None,
-        last_seen=max(seen_times) if seen_times else None)
+        cameo_root=cameo_root, modality=modality, location=location, location_lat=lat, location_lon=lon,
+        actor1=actor1, actor2=actor2, actors=actors, summary=summary, num_mentions=len(members),
+        num_articles=len({m.article_id for m in members}), num_sources=len(sources),
+        first_seen=min(seen_times) if seen_times else None, last_seen=max(seen_times) if seen_times else None,
+        cameo_code=cameo_code, plover_category=code_info(cameo_code).plover if cameo_code else None,
+        actor1_code=_vote(votes.actor1_code), actor2_code=_vote(votes.actor2_code))

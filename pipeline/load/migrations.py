@@ -72,6 +72,21 @@ MIGRATIONS: list[Migration] = [
               "delivered_at TIMESTAMP, last_error VARCHAR);"
               "CREATE TABLE IF NOT EXISTS alert_runs (run_id VARCHAR PRIMARY KEY, evaluated_at TIMESTAMP NOT NULL, "
               "alerts INTEGER NOT NULL)"),
+    Migration(6, "events and event_mentions carry the CAMEO coding: code, PLOVER category, source/target "
+                 "actors and their CAMEO actor codes, attribution and the matched pattern (old rows keep NULL)",
+              "ALTER TABLE events ADD COLUMN IF NOT EXISTS cameo_code VARCHAR;"
+              "ALTER TABLE events ADD COLUMN IF NOT EXISTS plover_category VARCHAR;"
+              "ALTER TABLE events ADD COLUMN IF NOT EXISTS actor1_code VARCHAR;"
+              "ALTER TABLE events ADD COLUMN IF NOT EXISTS actor2_code VARCHAR;"
+              "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS cameo_code VARCHAR;"
+              "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS actor1 VARCHAR;"
+              "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS actor2 VARCHAR;"
+              "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS actor1_code VARCHAR;"
+              "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS actor2_code VARCHAR;"
+              "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS attribution VARCHAR;"
+              "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS pattern VARCHAR;"
+              "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS trigger_start INTEGER;"
+              "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS trigger_end INTEGER"),
 ]
 
 VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "

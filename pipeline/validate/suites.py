@@ -307,3 +307,10 @@ def _events(suite: Suite, now: datetime) -> None:
     suite.add("num_mentions.at_least_one", WARNING,
               E.ExpectColumnValuesToBeBetween(column="num_mentions", min_value=1),
               "an event nobody mentions is an orphan")
+    if {"cameo_code", "cameo_root"} <= set(frame.columns):
+        # The finest code must refine the root it is filed under (NULL: a row from before CAMEO coding).
+        frame["_check_code_in_root"] = [code is None or code != code or str(code).startswith(str(root))
+                                        for code, root in zip(frame["cameo_code"], frame["cameo_root"], strict=True)]
+        suite.add("cameo_code.refines_root", WARNING, E.ExpectColumnValuesToBeInSet(
+            column="_check_code_in_root", value_set=[True]), "cameo_code starts with cameo_root",
+            show=["cameo_code", "cameo_root"])

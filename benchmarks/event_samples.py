@@ -1,0 +1,69 @@
+"""Events from a real run over the English pages of ../shared/eval/trafilatura/, for reading.
+
+Copies the pages the language gate keeps as English into a temporary folder, runs the whole
+pipeline (`pipeline.flow.run_pipeline`) into a fresh warehouse there, and prints events with a
+CAMEO code: the sentence, the code and its name, PLOVER category, source and target (names and
+actor codes), modality and the matched pattern. Nothing is written to the repository.
+
+    .venv/bin/python benchmarks/event_samples.py [--limit 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PAGES = ROOT.parent / "shared" / "eval" / "trafilatura" / "html"
+
+QUERY = """
+SELECT m.sentence, e.event_date, e.cameo_code, e.event_type, e.plover_category,
+       a1.canonical_name, m.actor1_code, a2.canonical_name, m.actor2_code, e.modality,
+       sp.canonical_name, m.pattern
+FROM events e
+JOIN event_mentions m USING (event_id)
+LEFT JOIN entities a1 ON a1.entity_id = m.actor1
+LEFT JOIN entities a2 ON a2.entity_id = m.actor2
+LEFT JOIN entities sp ON sp.entity_id = m.attribution
+WHERE m.cameo_code IS NOT NULL AND m.pattern NOT LIKE 'lexicon:%'
+ORDER BY m.article_id, m.start_char
+LIMIT ?
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--limit", type=int, default=40)
+    args = ap.parse_args()
+    import duckdb
+    import trafilatura
+
+    from pipeline.clean.language import identify
+    from pipeline.flow import run_pipeline
+    from pipeline.settings import load_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        folder.mkdir()
+        for page in sorted(PAGES.glob("*.html")):
+            html = page.read_text(encoding="utf-8", errors="replace")
+            text = trafilatura.extract(html) or ""
+            if text and identify(text[:2000]) == "en":
+                shutil.copy(page, folder / page.name)
+        settings = load_settings(env={"NEWSMON_DB_PATH": str(Path(tmp) / "w.duckdb")})
+        run_pipeline([str(folder)], [], settings, trigger="bench", run_quality=False)
+        con = duckdb.connect(str(settings.db_path), read_only=True)
+        for row in con.execute(QUERY, [args.limit]).fetchall():
+            sentence, day, code, name, plover, a1, c1, a2, c2, modality, speaker, pattern = row
+            print(f"- {' '.join(sentence.split())[:300]}\n    {day} | CAMEO {code} {name} | {plover or '-'} | "
+                  f"source {a1 or '-'} ({c1 or '-'}) -> target {a2 or '-'} ({c2 or '-'}) | {modality}"
+                  f"{' | reported by ' + speaker if speaker else ''} | {pattern}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""The CAMEO coder: dictionary reading, the pattern engine on spaCy's parse, actors, modality.
+
+Real parts: the vendored PETRARCH2/Phoenix dictionaries and the installed spaCy model's parser.
+The PETRARCH2 unit-test records (``../shared/eval/petrarch2/PETR.UnitTest.records.xml``, fictional
+countries) check who is source and who is target; their event codes come from PETRARCH's own
+validation dictionary, not the CAMEO one vendored here, so codes are not compared.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.cameo_actors import ActorDictionary, Dated, load_actor_dictionary
+from pipeline.extract.cameo_coder import code_info, code_sentence, code_spans, could_hold_event, load_parser
+from pipeline.extract.cameo_dictionary import load_verb_dictionary
+from pipeline.settings import load_settings
+
+RECORDS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "petrarch2" / "PETR.UnitTest.records.xml"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_parser(load_settings(env={}).spacy_model)
+
+
+def _code(nlp, text: str, actors: ActorDictionary | None = None):
+    return [c for sent in nlp(text).sents for c in code_sentence(sent, actors=actors)]
+
+
+def test_dictionary_is_read_whole():
+    d = load_verb_dictionary()
+    assert sum(len(p) for p in d.patterns.values()) > 4000 and len(d.synsets) >= 30
+    assert d.lookup("speed", "sped")[0].base == "SPEED"  # irregular form from {...}
+    assert any(v.after == ("FOR",) for v in d.lookup("ask", "asked"))  # "+ASK_FOR" multi-word verb
+    # patterns keep their slots: "- * (TO BORDER) [154]" under RUSH
+    rush = [p for p in d.patterns["ACCELERATE"] if p.code == "154" and p.post and p.post[0].__class__.__name__ ==
+            "PrepTerm"]
+    assert rush and rush[0].post[0].prep == "TO"
+
+
+def test_actor_codes_from_phoenix():
+    actors = load_actor_dictionary()
+    assert actors.code_words("RUSSIAN TROOPS".split()) == ("RUS", "~MIL")
+    assert actors.code_words(["VLADIMIR", "PUTIN"])[0] == "RUSGOV"  # the open-ended term, undated
+    assert actors.code_words(["UN"])[0] == "IGOUNO"
+    assert code_info("0841").name == "release_persons" and code_info("1723").name == "impose_administrative_sanctions"
+    assert code_info("173").plover == "COERCE" and code_info("010").plover is None
+
+
+@pytest.mark.parametrize("text,root,source,target,modality", [
+    ("Russian troops attacked the village of Kupiansk on Tuesday.", "19", "RUSMIL", None, "occurred"),
+    ("Police arrested 20 protesters in Paris on Saturday.", "17", "COP", "OPP", "occurred"),
+    ("Thousands of demonstrators protested against the government in Tbilisi.", "14", "OPP", "GOV", "occurred"),
+    ("The United States imposed new sanctions on Iran.", "16", "USA", "IRN", "occurred"),
+    ("Germany will send humanitarian aid to Turkey.", "07", "DEU", "TUR", "scheduled"),
+    ("Israel accused Hamas of violating the ceasefire.", "11", "ISR", None, "occurred"),
+    ("The European Union rejected the proposal.", "12", "IGOEUREEC", None, "occurred"),
+    ("Germany sent troops to Lithuania.", "06", "DEU", "LTU", "occurred"),      # target from "to", not the troops
+    ("The minister did not meet the protesters.", "04", "GOV", "OPP", "negated"),
+    ("Putin was criticised by the opposition leader.", "11", "OPP", "RUSGOV", "occurred"),  # passive voice
+    ("Iran could attack Israel if talks fail.", "19", "IRN", "ISR", "hypothetical"),
+])
+def test_written_sentences(nlp, text, root, source, target, modality):
+    coded = _code(nlp, text)
+    hit = next((c for c in coded if c.info.root == root), None)
+    assert hit is not None, (text, [(c.cameo_code, c.pattern) for c in coded])
+    assert hit.source is not None and (hit.source.code or "").startswith(source)
+    if target is not None:
+        assert hit.target is not None and (hit.target.code or "").startswith(target)
+    assert hit.modality == modality
+
+
+def test_reported_speech_is_coded_for_the_reported_act(nlp):
+    coded = _code(nlp, "Russian troops attacked the village on Tuesday, the Ukrainian army said.")
+    assert [c.info.root for c in coded] == ["19"]  # no separate statement event
+    assert coded[0].attribution is not None and coded[0].attribution.code == "UKRMIL"
+
+
+def test_not_events(nlp):
+    # A sports fixture between clubs (Phoenix discards), an analyst's forecast, a pronoun and a
+    # blog author's visit: nothing to code.
+    for text in ("Manchester United beat Liverpool 2-1 on Sunday.",
+                 "Analysts said the market would rise next year.",
+                 "It is killing her.",
+                 "We visited in summer, a time when you can't find much fresh seafood."):
+        assert _code(nlp, text) == [], text
+
+
+def test_offsets_point_into_the_text():
+    text = "Weather was fine. Police arrested 20 protesters in Paris on Saturday. Nothing else."
+    start = text.index("Police")
+    coded = code_spans(text, [(start, text.index(" Nothing"))], load_settings(env={}).spacy_model)
+    assert len(coded) == 1 and text[coded[0].verb_start:coded[0].verb_end] == "arrested"
+    assert text[coded[0].target.start:coded[0].target.end] == "20 protesters"
+    assert could_hold_event("Police arrested 20 protesters") and not could_hold_event("Blue skies over the old town.")
+
+
+def _records() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    root = ET.fromstring(RECORDS.read_text(encoding="utf-8"))
+    out = []
+    for s in root.iter("Sentence"):
+        pairs = [(e.get("sourcecode") or "", e.get("targetcode") or "") for e in s.findall("EventCoding")
+                 if e.get("eventcode")]
+        if pairs:
+            out.append((s.get("id"), " ".join(s.find("Text").text.split()), pairs))
+    return out
+
+
+@pytest.mark.skipif(not RECORDS.exists(), reason="PETRARCH2 unit-test records not present")
+def test_petrarch_unit_records_source_and_target(nlp):
+    """Fictional countries (Arnor ARN, Gondor GON, ...) as a small actor dictionary: the first
+    three letters of each name the records code. Measured on commit of this test: of 257
+    records with an event, 184 coded; the expected source country found in 105, source and
+    target both in 56. The floors below keep that from silently getting worse."""
+    records = _records()
+    prefixes = {code[:3] for _, _, pairs in records for pair in pairs for code in pair if code}
+    names = {w.upper(): w[:3].upper() for _, text, _ in records for w in re.findall(r"\b[A-Z][a-z]+\b", text)
+             if w[:3].upper() in prefixes}
+    base = load_actor_dictionary()
+    fictional = ActorDictionary({n: [Dated(c, None, None)] for n, c in names.items()}, base.agents, base.discards)
+    coded = source_right = pair_right = 0
+    for _, text, pairs in records:
+        got = _code(nlp, text, fictional)
+        if not got:
+            continue
+        coded += 1
+        expected = {(s[:3], t[:3]) for s, t in pairs if s and t}
+        found = {((c.source.code or "")[:3] if c.source else "", (c.target.code or "")[:3] if c.target else "")
+                 for c in got}
+        source_right += bool({e[0] for e in expected} & {f[0] for f in found})
+        pair_right += bool(expected & found)
+    assert coded >= 170
+    assert source_right / coded >= 0.55 and pair_right / coded >= 0.28, (coded, source_right, pair_right)
