@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Iterable
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,16 @@ SANDBOX: dict[str, Any] = {
     "allow_community_extensions": False,
     "lock_configuration": True,
 }
+
+
+@lru_cache(maxsize=64)
+def _not_stored(schemas_dir: Path, table: str) -> frozenset[str]:
+    """Record fields that travel between stages but are no column ("x-column": false)."""
+    path = Path(schemas_dir) / f"{table}.schema.json"
+    if not path.exists():
+        return frozenset()
+    properties = json.loads(path.read_text(encoding="utf-8")).get("properties", {})
+    return frozenset(name for name, spec in properties.items() if spec.get("x-column", True) is False)
 
 
 def _ids(tables: dict[str, pa.Table], attrs: Iterable[str], column: str) -> set[str]:
@@ -153,6 +164,12 @@ class Warehouse:
         if not staged.num_rows:
             return 0
         columns = {r[0] for r in self.con.execute(f'DESCRIBE "{table}"').fetchall()}
+        lost = [name for name in staged.column_names if name not in columns and name not in _not_stored(
+            self.settings.schemas_dir, table)]
+        if lost:  # dropping them would lose their values without a word
+            raise WarehouseError(f"the table {table} of {self.path} has no column {', '.join(lost)}",
+                                 hint="the warehouse schema is behind the code: a migration is missing "
+                                      "(pipeline/load/migrations.py)")
         keep = [name for name in staged.column_names if name in columns]
         staged = staged.select(keep)
         if "run_id" in columns and "run_id" not in keep:

@@ -116,3 +116,14 @@ def test_a_failing_migration_leaves_the_previous_version_and_is_retried(settings
     with Warehouse(settings) as wh:
         assert current_version(wh.con) == latest_version()
         assert wh.scalar("SELECT count(*) FROM documents") == 1
+
+
+def test_a_column_the_warehouse_lacks_fails_the_load_instead_of_dropping_its_values(settings):
+    """Case 16: values of a column the warehouse lacked were silently dropped at load."""
+    with Warehouse(settings) as wh:
+        wh.con.execute("ALTER TABLE documents DROP COLUMN source_size")  # as a missing migration leaves it
+    with Warehouse(settings) as wh:
+        with pytest.raises(WarehouseError, match="no column source_size") as caught:
+            wh.load_batch(seed_batch(settings))
+        assert "migration" in str(caught.value)
+        assert wh.scalar("SELECT count(*) FROM documents") == 0
