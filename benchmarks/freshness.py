@@ -199,7 +199,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="minutes for Airflow to start before publishing")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--keep", type=Path)
+    parser.add_argument("--report", type=Path, help="only print the report of a kept run's folder")
     args = parser.parse_args(argv)
+    if args.report:
+        report_only(args.report)
+        return 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # a kill still stops Airflow (finally below)
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="newsmon-freshness-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -215,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     (folder / "watchlists.toml").write_text(
         f'[[watch]]\nname = "freshness"\nquery = "title:freshness"\n'
         f'deliver = ["json://127.0.0.1:{hook.server_address[1]}/hook"]\n', encoding="utf-8")
+    api_port = _free_port()
     env = {**os.environ,
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",  # standalone runs `airflow`
            "AIRFLOW_HOME": str(home),
            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
@@ -223,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
            "AIRFLOW__CORE__PARALLELISM": "4",
            "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": "2",
            "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
-           "AIRFLOW__API__PORT": str(_free_port()),
+           "AIRFLOW__API__PORT": str(api_port),
+           "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
            "PYTHONWARNINGS": "ignore::DeprecationWarning",
            "NEWSMON_DB_PATH": str(folder / "news.duckdb"),
            "NEWSMON_STAGING_DIR": str(folder / "staging"),
@@ -260,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         hook.shutdown()
     print(f"airflow ran {time.time() - started:.0f}s; feed requests {site.feed_requests} "
           f"({site.not_modified} answered 304)", flush=True)
+    (folder / "run.json").write_text(json.dumps({"items": site.items, "first_listed": site.first_listed,
+                                                 "page_fetched": site.page_fetched, "received": received}),
+                                     encoding="utf-8")
     report(folder, home, site, received)
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
@@ -278,7 +289,7 @@ def report(folder: Path, home: Path, site: Site, received: dict[int, float]) -> 
     feeds = airflow_runs(home, "news_feeds", TASKS)
     alerts = airflow_runs(home, "news_alerts", ALERT_TASKS)
     by_run = {_safe(r["run_id"]): r for r in feeds}  # newsmon's run id is Airflow's, made file-safe
-    with duckdb.connect(str(folder / "news.duckdb"), read_only=True) as con:
+    with _open_when_free(folder / "news.duckdb") as con:
         loaded = {url: (run_id, _ts(finished)) for url, run_id, finished in con.execute(
             "SELECT d.url, a.run_id, r.finished_at FROM articles a JOIN documents d USING (doc_id) "
             "JOIN pipeline_runs r ON r.run_id = a.run_id").fetchall()}
@@ -341,6 +352,26 @@ def report(folder: Path, home: Path, site: Site, received: dict[int, float]) -> 
     print("\nbreakdown (median seconds over items; p95 beside):")
     for name, values in parts.items():
         print(f"  {name:<48} {statistics.median(values):7.1f}  {pct(values, 95):7.1f}")
+
+
+def _open_when_free(path: Path, seconds: float = 120.0) -> duckdb.DuckDBPyConnection:
+    """The warehouse, once the last task process Airflow left running has let go of it."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=True)
+        except duckdb.IOException:
+            if time.time() > deadline:
+                raise
+            time.sleep(2)
+
+
+def report_only(folder: Path) -> None:
+    saved = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    site = Site(saved["items"])
+    site.first_listed = {int(k): v for k, v in saved["first_listed"].items()}
+    site.page_fetched = {int(k): v for k, v in saved["page_fetched"].items()}
+    report(folder, folder / "airflow", site, {int(k): v for k, v in saved["received"].items()})
 
 
 def _safe(run_id: str) -> str:
