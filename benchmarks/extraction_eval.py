@@ -4,14 +4,24 @@ Data: ../shared/eval/trafilatura (990 annotated pages, read in place, never copi
 Scoring as upstream: collapse whitespace, then substring tests per page; a "with" snippet
 found is a TP, missing an FN; a "without" snippet found is an FP.
 
+Metadata, where the gold has it: title exact match (after `normalise_for_hash`: case, quotes,
+dashes, whitespace), author match (the same set of names), publication day (in the page's
+own zone), and the share of pages that keep a time of day (the gold has days only).
+
+The pages are split in two halves by publisher host (a host's pages all fall in one half):
+rules are tuned on half A and checked on half B, and each half is reported for English and
+other languages apart (the language of the gold's own text snippets).
+
     .venv/bin/python benchmarks/extraction_eval.py            # all 990 pages
     .venv/bin/python benchmarks/extraction_eval.py --subset 150
+    .venv/bin/python benchmarks/extraction_eval.py --half A --show-misses fp
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import re
 import sys
@@ -19,11 +29,35 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 DATA_DIR = PROJECT_ROOT.parent / "shared" / "eval" / "trafilatura"
 _WS = re.compile(r"\s+")
+_HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+_AUTHOR_SEPARATORS = re.compile(r"\s*(?:[;,&/]|\s(?:and|und|y|et|e|i)\s)\s*", re.IGNORECASE)
+
+
+@dataclass
+class Extracted:
+    """What one extractor made of one page: the body and, when it reads them, metadata."""
+
+    body: str = ""
+    title: str | None = None
+    author: str | None = None
+    day: str | None = None  # YYYY-MM-DD in the page's own zone
+    time: str | None = None  # HH:MM when a time of day was kept (00:00 counts as none)
+
+
+@dataclass
+class Field:
+    hits: int = 0
+    total: int = 0
+
+    @property
+    def share(self) -> float:
+        return self.hits / self.total if self.total else 0.0
 
 
 @dataclass
@@ -34,6 +68,11 @@ class Score:
     seconds: float = 0.0
     pages: int = 0
     misses: list[tuple[str, str, str]] = field(default_factory=list)  # (page, "fp"|"fn", snippet)
+    title: Field = field(default_factory=Field)
+    author: Field = field(default_factory=Field)
+    date: Field = field(default_factory=Field)
+    time: Field = field(default_factory=Field)  # pages with a time kept, of pages with a day
+    meta_misses: list[tuple[str, str, str, str]] = field(default_factory=list)  # (page, field, gold, got)
 
     @property
     def precision(self) -> float:
@@ -52,20 +91,65 @@ class Score:
         return self.pages / self.seconds if self.seconds else 0.0
 
 
-def load_pages(data_dir: Path = DATA_DIR, subset: int | None = None) -> dict[str, dict]:
-    """{file name: entry with url/with/without}; `subset` takes an evenly spread sample."""
+def page_host(entry: dict) -> str:
+    """The publisher's host: web.archive.org copies count as the archived site's."""
+    url = entry.get("url") or entry.get("file") or ""
+    inner = re.search(r"/web/\d+[a-z_]*/(.+)$", url)
+    url = inner.group(1) if inner else url
+    host = urlsplit(url).hostname
+    if not host:
+        found = _HOST.search(url.lower())
+        host = found.group(0) if found else url
+    return host.removeprefix("www.")
+
+
+def half_of(entry: dict) -> str:
+    """'A' (tuned on) or 'B' (held out), fixed by a hash of the host."""
+    return "AB"[hashlib.sha256(page_host(entry).encode()).digest()[0] % 2]
+
+
+def language_of(entry: dict) -> str:
+    """'en' or 'other', from the gold's own text snippets (not from any extractor's output)."""
+    from pipeline.clean.language import identify
+
+    if "_language" not in entry:
+        entry["_language"] = "en" if identify(" ".join(entry["with"])) == "en" else "other"
+    return entry["_language"]
+
+
+def load_pages(data_dir: Path = DATA_DIR, subset: int | None = None, half: str | None = None
+               ) -> dict[str, dict]:
+    """{file name: entry with url/with/without}; `subset` takes an evenly spread sample,
+    `half` ('A' or 'B') keeps one host half."""
     entries = json.loads((data_dir / "evaldata_full.json").read_text(encoding="utf-8"))
-    names = sorted(entries)
+    names = sorted(n for n in entries if half is None or half_of(entries[n]) == half)
     if subset and subset < len(names):
         step = len(names) / subset
         names = [names[int(i * step)] for i in range(subset)]
     return {n: entries[n] for n in names}
 
 
-def score(texts: dict[str, str], pages: dict[str, dict]) -> Score:
+def _norm_title(text: str | None) -> str:
+    from pipeline.text import normalise_for_hash
+
+    return normalise_for_hash(text or "")
+
+
+def author_names(text: str | list[str] | None) -> frozenset[str]:
+    from pipeline.text import normalise_for_hash
+
+    if isinstance(text, list):  # a few gold entries list their authors
+        text = "; ".join(text)
+    return frozenset(n for n in (normalise_for_hash(p).strip(" .") for p in _AUTHOR_SEPARATORS.split(text or ""))
+                     if n)
+
+
+def score(texts: dict[str, str | Extracted], pages: dict[str, dict]) -> Score:
     result = Score()
     for name, entry in pages.items():
-        text = _WS.sub(" ", texts.get(name) or "").strip()
+        got = texts.get(name)
+        got = got if isinstance(got, Extracted) else Extracted(body=got or "")
+        text = _WS.sub(" ", got.body or "").strip()
         for snippet in entry["with"]:
             if _WS.sub(" ", snippet).strip() in text:
                 result.tp += 1
@@ -76,39 +160,89 @@ def score(texts: dict[str, str], pages: dict[str, dict]) -> Score:
             if _WS.sub(" ", snippet).strip() in text:
                 result.fp += 1
                 result.misses.append((name, "fp", snippet))
+        _score_metadata(result, name, entry, got)
     return result
 
 
-def run_trafilatura(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dict[str, str], float]:
+def _score_metadata(result: Score, name: str, entry: dict, got: Extracted) -> None:
+    checks = (("title", entry.get("title"), got.title, _norm_title(entry.get("title")) == _norm_title(got.title)),
+              ("author", entry.get("author"), got.author, author_names(entry.get("author")) == author_names(got.author)),
+              ("date", entry.get("date"), got.day, (entry.get("date") or "")[:10] == got.day))
+    for label, gold, value, ok in checks:
+        if not gold:
+            continue
+        tally = getattr(result, label)
+        tally.total += 1
+        tally.hits += ok
+        if not ok:
+            result.meta_misses.append((name, label, str(gold), value or ""))
+    if got.day:
+        result.time.total += 1
+        result.time.hits += got.time is not None
+
+
+def _day_time(value) -> tuple[str | None, str | None]:  # noqa: ANN001 - datetime or ISO text
+    from datetime import datetime
+
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return value[:10], None
+    hhmm = value.strftime("%H:%M")
+    return value.strftime("%Y-%m-%d"), (None if hhmm == "00:00" else hhmm)
+
+
+def _read(data_dir: Path, name: str) -> bytes:
+    return (data_dir / "html" / name).read_bytes()
+
+
+def run_trafilatura(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dict[str, Extracted], float]:
     """Upstream's call: raw bytes in, plain text out, no comments, tables kept."""
     import trafilatura
 
-    texts: dict[str, str] = {}
+    texts: dict[str, Extracted] = {}
     start = time.perf_counter()
     for name, entry in pages.items():
-        raw = (data_dir / "html" / name).read_bytes()
-        texts[name] = trafilatura.extract(raw, url=entry.get("url"), include_comments=False,
-                                          include_tables=True) or ""
+        texts[name] = Extracted(body=trafilatura.extract(_read(data_dir, name), url=entry.get("url"),
+                                                         include_comments=False, include_tables=True) or "")
     return texts, time.perf_counter() - start
 
 
 def run_trafilatura_metadata(pages: dict[str, dict], data_dir: Path = DATA_DIR
-                             ) -> tuple[dict[str, str], float]:
-    """trafilatura called as newsmon calls it (JSON with metadata: title, author, date, site),
-    without the clean stage: separates the cost of metadata from the cost of cleaning."""
+                             ) -> tuple[dict[str, Extracted], float]:
+    """trafilatura's own metadata (title, author, date) with its text, without the clean stage."""
     import trafilatura
 
-    texts: dict[str, str] = {}
+    texts: dict[str, Extracted] = {}
     start = time.perf_counter()
     for name, entry in pages.items():
-        raw = (data_dir / "html" / name).read_bytes()
-        out = trafilatura.extract(raw, url=entry.get("url"), output_format="json", with_metadata=True,
-                                  include_comments=False, include_tables=True)
-        texts[name] = json.loads(out)["text"] if out else ""
+        out = trafilatura.extract(_read(data_dir, name), url=entry.get("url"), output_format="json",
+                                  with_metadata=True, include_comments=False, include_tables=True)
+        data = json.loads(out) if out else {}
+        day, hhmm = _day_time(data.get("date"))
+        texts[name] = Extracted(body=data.get("text") or "", title=data.get("title"), author=data.get("author"),
+                                day=day, time=hhmm)
     return texts, time.perf_counter() - start
 
 
-def run_newsmon(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dict[str, str], float]:
+def run_htmldate(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dict[str, Extracted], float]:
+    """htmldate alone (original date, extensive search, with the time when the page gives one)."""
+    from htmldate import find_date
+
+    texts: dict[str, Extracted] = {}
+    start = time.perf_counter()
+    for name, entry in pages.items():
+        found = find_date(_read(data_dir, name), url=entry.get("url"), original_date=True,
+                          outputformat="%Y-%m-%dT%H:%M:%S%z")
+        texts[name] = Extracted(day=found[:10] if found else None,
+                                time=_day_time(found)[1] if found else None)
+    return texts, time.perf_counter() - start
+
+
+def run_newsmon(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dict[str, Extracted], float]:
     """The pipeline's own path: ingest's reader decodes the file, the clean stage extracts and cleans."""
     from pipeline.clean import clean_documents
     from pipeline.errors import InputError
@@ -128,10 +262,20 @@ def run_newsmon(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dict
         names[doc.doc_id] = name
     out = clean_documents(docs, settings, run_id="eval")
     elapsed = time.perf_counter() - start
-    return {names[a.article_id]: a.body for a in out.articles}, elapsed
+    return {names[a.article_id]: _newsmon_extracted(a) for a in out.articles}, elapsed
 
 
-def evaluate(runner: Callable[..., tuple[dict[str, str], float]], pages: dict[str, dict],
+def _newsmon_extracted(article) -> Extracted:  # noqa: ANN001 - pipeline.records.Article
+    from datetime import timedelta
+
+    local = article.published_at
+    if local is not None and getattr(article, "published_offset_minutes", None) is not None:
+        local = local + timedelta(minutes=article.published_offset_minutes)
+    day, hhmm = _day_time(local)
+    return Extracted(body=article.body, title=article.title, author=article.byline, day=day, time=hhmm)
+
+
+def evaluate(runner: Callable[..., tuple[dict[str, Extracted], float]], pages: dict[str, dict],
              data_dir: Path = DATA_DIR) -> Score:
     texts, seconds = runner(pages, data_dir)
     result = score(texts, pages)
@@ -139,33 +283,68 @@ def evaluate(runner: Callable[..., tuple[dict[str, str], float]], pages: dict[st
     return result
 
 
+# (label, runner, scores the body, scores title and author, scores the date)
+RUNNERS = (("trafilatura alone", run_trafilatura, True, False, False),
+           ("trafilatura json+metadata", run_trafilatura_metadata, True, True, True),
+           ("htmldate (date only)", run_htmldate, False, False, True),
+           ("newsmon", run_newsmon, True, True, True))
+
+
+def _cell(f: Field, shown: bool = True) -> str:
+    return f"{f.share:5.3f} ({f.hits:>3}/{f.total:<3})" if f.total and shown else f"{'-':>15}"
+
+
+def report(pages: dict[str, dict], data_dir: Path, show: str | None = None) -> list[tuple[str, str, Score]]:
+    """Run every extractor once over all pages; print one row per extractor and group."""
+    groups: dict[str, dict[str, dict]] = {}
+    for name, entry in pages.items():
+        key = f"{half_of(entry)} {language_of(entry)}"
+        groups.setdefault(key, {})[name] = entry
+    order = [g for g in ("A en", "A other", "B en", "B other") if g in groups]
+    rows: list[tuple[str, str, Score]] = []
+    print(f"{'extractor':<26} {'half lang':<9} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} "
+          f"{'title exact':>15} {'author':>15} {'date (day)':>15} {'time kept':>15} {'pages/s':>8}")
+    for label, runner, has_body, has_meta, has_date in RUNNERS:
+        texts, seconds = runner(pages, data_dir)
+        for group in [*order, "A", "B", "all"]:
+            names = {n: e for n, e in pages.items() if group == "all" or
+                     f"{half_of(e)} {language_of(e)}" == group or (len(group) == 1 and half_of(e) == group)}
+            s = score(texts, names)
+            s.pages = len(names)
+            s.seconds = seconds * len(names) / len(pages)
+            rows.append((label, group, s))
+            body = f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}" if has_body else f"{'-':>6} {'-':>6} {'-':>6}"
+            print(f"{label:<26} {group:<9} {s.pages:5d} {body} {_cell(s.title, has_meta)} "
+                  f"{_cell(s.author, has_meta)} {_cell(s.date, has_date)} {_cell(s.time, has_date)} "
+                  f"{s.pages_per_second:8.1f}")
+    if show:
+        every = next(s for label, group, s in rows if label == "newsmon" and group == "all")
+        for page, kind, snippet in every.misses:
+            if kind == show:
+                print(f"  {kind} {page}: {snippet[:100]!r}")
+        for page, name, gold, got in every.meta_misses:
+            if name == show:
+                print(f"  {name} {page}: gold {gold[:70]!r} got {got[:70]!r}")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA_DIR)
     parser.add_argument("--subset", type=int, help="evenly spread sample of N pages")
-    parser.add_argument("--show-misses", choices=["fp", "fn"], help="list newsmon's misses of one kind")
+    parser.add_argument("--half", choices=["A", "B"], help="only one host half (A: tuned on, B: held out)")
+    parser.add_argument("--show-misses", choices=["fp", "fn", "title", "author", "date"],
+                        help="list newsmon's misses of one kind")
     args = parser.parse_args(argv)
     if not (args.data / "evaldata_full.json").is_file():
         print(f"no evaluation data at {args.data}", file=sys.stderr)
         return 2
-    pages = load_pages(args.data, args.subset)
-    import trafilatura
-
-    rows = [(f"trafilatura {trafilatura.__version__} alone", evaluate(run_trafilatura, pages, args.data)),
-            (f"trafilatura {trafilatura.__version__} json+metadata",
-             evaluate(run_trafilatura_metadata, pages, args.data)),
-            ("newsmon (trafilatura + clean)", evaluate(run_newsmon, pages, args.data))]
+    pages = load_pages(args.data, args.subset, args.half)
     n_with = sum(len(e["with"]) for e in pages.values())
     n_without = sum(len(e["without"]) for e in pages.values())
-    print(f"{len(pages)} pages, {n_with} text & {n_without} boilerplate snippets ({args.data})")
-    print(f"{'extractor':<34} {'P':>6} {'R':>6} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5} {'pages/s':>8}")
-    for label, s in rows:
-        print(f"{label:<34} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d} "
-              f"{s.pages_per_second:8.1f}")
-    if args.show_misses:
-        for page, kind, snippet in rows[-1][1].misses:
-            if kind == args.show_misses:
-                print(f"  {kind} {page}: {snippet[:100]!r}")
+    print(f"{len(pages)} pages, {n_with} text & {n_without} boilerplate snippets ({args.data}); "
+          "half A tuned on, B held out (split by host)")
+    report(pages, args.data, args.show_misses)
     return 0
 
 
