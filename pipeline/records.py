@@ -33,7 +33,7 @@ class Document:
     """Every item read, raw content kept so anything can be reprocessed."""
 
     doc_id: str
-    source_kind: str  # "file" | "feed_entry" | "html_page"
+    source_kind: str  # "file" | "feed_entry" | "html_page" | "archive_record" (one capture in a WARC)
     source_uri: str
     fetched_at: datetime
     raw_sha256: str
@@ -46,7 +46,7 @@ class Document:
     hint_title: str | None = None  # metadata carried from a feed entry
     hint_published_at: datetime | None = None
     hint_author: str | None = None
-    content_origin: str = "file"  # "file" | "page" | "feed_content" (page could not be fetched)
+    content_origin: str = "file"  # "file" | "page" | "feed_content" (page could not be fetched) | "archive"
     source_size: int | None = None  # a file's size and mtime when read: the next run skips
     source_mtime_ns: int | None = None  # an unchanged file without reading it
 
@@ -72,6 +72,9 @@ class Article:
     first_seen_at: datetime | None = None
     date_anchor: datetime | None = None  # the date relative expressions resolve against
     date_anchor_source: str | None = None  # "published" | "dateline" | "reported" | "fetched"
+    # published_at is UTC; the publisher's own offset (minutes east of UTC) when it stated one,
+    # so the local time and day are published_at + offset.
+    published_offset_minutes: int | None = None
 
 
 @dataclass

@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS articles (
     first_seen_at     TIMESTAMP,
     date_anchor       TIMESTAMP,
     date_anchor_source VARCHAR,
+    published_offset_minutes INTEGER,  -- the publisher's UTC offset: local time = published_at + offset
     run_id            VARCHAR
 );
 
@@ -225,3 +226,6 @@ CREATE TABLE IF NOT EXISTS alert_runs (
     evaluated_at      TIMESTAMP NOT NULL,
     alerts            INTEGER NOT NULL
 );
+
+-- Warehouses created before published_offset_minutes: the column is added, their rows keep NULL.
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS published_offset_minutes INTEGER;

@@ -1,4 +1,17 @@
-"""HTML pages: main text and metadata through trafilatura, then the same cleaning as text."""
+"""HTML pages: the page's structured data first, trafilatura's text and metadata beside it.
+
+The page's own statements (JSON-LD, microdata, OpenGraph, <h1>: pipeline/clean/structured.py)
+give the headline, the authors and the publication time with its zone; trafilatura gives the
+main text and fills what the page does not state. The two are reconciled:
+
+- title: the page's <h1> when a stated title agrees with it, else the stated headline, the
+  site's name cut off (structured.choose_title);
+- byline: the people the structured data names, else trafilatura's author; either way the
+  site's and publisher's names, URLs and slugs are not authors (structured.clean_authors);
+- published_at: the stated time when its day is the day trafilatura reads from the page (or
+  trafilatura reads none); when they name different days the visible date wins, without a
+  time (on half A of the evaluation pages the visible day was right 9 times, the stated 3).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +21,14 @@ import trafilatura
 
 from pipeline.clean.dates import parse_iso_date
 from pipeline.clean.metadata import Head, host_of, read_head
+from pipeline.clean.structured import (
+    PageMeta,
+    as_utc,
+    choose_title,
+    clean_authors,
+    offset_minutes,
+    read_page_meta,
+)
 
 
 def extract_html(html: str, url: str | None = None) -> Head | None:
@@ -21,11 +42,24 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
     lines = [(i, line.strip()) for i, line in enumerate(text.split("\n")) if line.strip()]
     if not lines:
         return None
-    head = Head(title=(data.get("title") or None), byline=(data.get("author") or None),
+    meta = read_page_meta(html, url)
+    title, _ = choose_title(meta, data.get("title") or None)
+    authors = meta.authors or clean_authors([data["author"]] if data.get("author") else [], meta.site_names)
+    head = Head(title=title or None, byline="; ".join(authors) or None,
                 # trafilatura's JSON names the site name "source-hostname"
                 publisher=(data.get("source-hostname") or data.get("sitename") or host_of(url)
                            or data.get("hostname") or None))
     read_head(lines, head)
-    # The page's own metadata wins over a date line found in the text, which may be a comment's.
-    head.published_at = parse_iso_date(data.get("date")) or head.published_at
+    _reconcile_published(head, meta, data.get("date"))
     return head
+
+
+def _reconcile_published(head: Head, meta: PageMeta, visible: str | None) -> None:
+    """The page's metadata wins over a date line found in the text, which may be a comment's."""
+    seen = parse_iso_date(visible)
+    stated = meta.published
+    if stated is not None and (seen is None or stated.date() == seen.date()):
+        head.published_at = as_utc(stated)
+        head.published_offset = offset_minutes(stated) if meta.published_has_time else None
+    elif seen is not None:
+        head.published_at, head.published_offset = seen, None

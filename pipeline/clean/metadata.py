@@ -43,7 +43,8 @@ class Head:
     title: str | None = None
     publisher: str | None = None
     byline: str | None = None
-    published_at: datetime | None = None
+    published_at: datetime | None = None  # naive UTC
+    published_offset: int | None = None  # the page's own UTC offset in minutes, when it gave one
     paragraphs: list[tuple[int, str]] = field(default_factory=list)  # (raw index, text)
     removals: list[Removal] = field(default_factory=list)
 

@@ -67,7 +67,10 @@ def parse_document(doc: Document) -> Head:
     head.publisher = head.publisher or publisher or host_of(doc.url)
     # A feed's own entry date is the publisher's statement; a date found in the page is a guess.
     if doc.hint_published_at:
-        head.published_at = naive_utc(doc.hint_published_at)
+        hinted = naive_utc(doc.hint_published_at)
+        if head.published_at is None or abs((head.published_at - hinted).total_seconds()) > 60:
+            head.published_offset = None  # the page's offset belongs to the page's time only
+        head.published_at = hinted
     return head
 
 
@@ -111,6 +114,7 @@ def build_article(doc: Document, head: Head, cleaned: Cleaned) -> Article:
         word_count=word_count(body), content_hash=content_hash(body), first_seen_at=fetched,
         date_anchor=head.published_at or fetched,
         date_anchor_source="published" if head.published_at else ("fetched" if fetched else None),
+        published_offset_minutes=head.published_offset,
     )
 
 

@@ -40,7 +40,9 @@ def test_html_page_extracted_with_metadata_and_cleaned(settings):
     (a,) = out.articles
     assert (a.title, a.publisher, a.byline) == ("Port strike enters second week as talks stall",
                                                 "Harbour Herald", "Maria Lindqvist")
-    assert a.published_at == datetime(2022, 2, 14) and a.published_at.tzinfo is None
+    # article:published_time 08:30+01:00: kept as UTC with the page's own offset beside it.
+    assert a.published_at == datetime(2022, 2, 14, 7, 30) and a.published_at.tzinfo is None
+    assert a.published_offset_minutes == 60
     assert a.language == "en"
     assert "What happens next?" in a.body and '"We are not giving up," the chief mediator' in a.body
     for furniture in ("Read more:", "newsletter", "Follow us", "Most read", "All rights reserved", "Imprint"):

@@ -1,0 +1,399 @@
+"""A page's own statements about itself: JSON-LD, microdata, OpenGraph and the <head>.
+
+Publishers embed the article's headline, authors and publication time (with its zone) as
+structured data for search engines; read with extruct, they are better evidence than
+anything guessed from the visible text, so they come first and trafilatura's guesses fill
+the gaps (pipeline/clean/html.py reconciles the two).
+
+- headline: the article item's `headline`, `og:title`, the <title>, each with the site's
+  name cut off ("Title | Site", "Site - Title", "Title – DW – 13.06.2023"); the page's own
+  <h1> wins when it agrees with one of them.
+- authors: people only (`Person` items, or plain names), one per person: an `Organization`,
+  the publisher's or site's name, a URL or a profile slug is not an author.
+- published: `datePublished` (else `dateCreated`, `article:published_time`, ...) as an aware
+  datetime when the page gives a zone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import extruct
+from lxml import html as lxml_html
+
+from pipeline.text import normalise_for_hash
+
+MAX_ITEMS = 200  # JSON-LD graphs walked per page: bounded, a page cannot make us loop
+MAX_HEADINGS = 8
+MAX_TITLE_CHARS = 300
+MAX_AUTHORS = 12
+SITE_NAME_SLACK = 8  # characters a name may add to the site's and still be the site ('... Online')
+# An item of one of these types (or one whose type ends like them) describes the article.
+_ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report", "LiveBlogPosting", "Recipe", "Review")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|•|·|::|:|»|«|/|~)\s+")
+_WORD = re.compile(r"\w+")
+HEADING_OVERLAP = 0.6  # shared words, of the <h1>'s and of a stated title's, for the <h1> to be the headline
+_URLISH = re.compile(r"(?:https?://|www\.|\.(?:com|org|net|de|html?|php)\b|/)", re.IGNORECASE)
+_BY_PREFIX = re.compile(r"^\s*(?:by|von|vom|por|par|door|av|af|autor(?:in)?|author|text|texto)\s*:?\s+",
+                        re.IGNORECASE)
+# Several people in one field: "A and B", "A, B & C", "A; B" (a comma only between full names).
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|&|\s(?:and|und|y|et|e|i|en|og|och|und)\s)\s*", re.IGNORECASE)
+_ISO_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
+_ZONE_FREE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class PageMeta:
+    headline: str | None = None  # the article item's headline
+    titles: list[str] = field(default_factory=list)  # og:title, twitter:title, <title>
+    headings: list[str] = field(default_factory=list)  # <h1> texts, in page order
+    site_names: list[str] = field(default_factory=list)  # og:site_name, publisher, host
+    authors: list[str] = field(default_factory=list)  # people, cleaned, one each
+    published: datetime | None = None  # aware when the page gave a zone
+    published_has_time: bool = False
+    source: dict[str, str] = field(default_factory=dict)  # field -> where it came from
+
+    @property
+    def publisher(self) -> str | None:
+        return next((s for s in self.site_names if "." not in s), None) or \
+            (self.site_names[0] if self.site_names else None)
+
+
+def read_page_meta(html: str, url: str | None = None) -> PageMeta:
+    """Everything the page says about itself; an unparsable page gives an empty PageMeta."""
+    meta = PageMeta()
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return meta
+    try:
+        data = extruct.extract(tree, syntaxes=["json-ld", "microdata", "opengraph"], uniform=True,
+                               errors="ignore")
+    except Exception:  # noqa: BLE001 - a malformed block in one syntax must not lose the page
+        data = {}
+    items = list(_walk([*data.get("json-ld", []), *data.get("microdata", [])]))
+    article = next((i for i in items if _is_article(i) and i.get("headline")), None) or \
+        next((i for i in items if _is_article(i)), None)
+    graph = {"og": _og(data.get("opengraph", [])), "meta": _meta_tags(tree)}
+    _read_sites(meta, article, items, graph, url)
+    _read_titles(meta, article, graph, tree)
+    _read_authors(meta, article, graph)
+    _read_published(meta, article, items, graph)
+    return meta
+
+
+# -- structured data -----------------------------------------------------------------------
+def _walk(nodes: list, budget: list[int] | None = None) -> Iterator[dict]:
+    """Every dict item in JSON-LD/microdata, @graph and nested lists included, at most MAX_ITEMS."""
+    budget = budget if budget is not None else [MAX_ITEMS]
+    for node in nodes:
+        if budget[0] <= 0:
+            return
+        if isinstance(node, list):
+            yield from _walk(node, budget)
+        elif isinstance(node, dict):
+            budget[0] -= 1
+            yield node
+            graph = node.get("@graph")
+            if isinstance(graph, list):
+                yield from _walk(graph, budget)
+
+
+def _types(item: dict) -> list[str]:
+    kind = item.get("@type") or []
+    kinds = kind if isinstance(kind, list) else [kind]
+    return [k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)]
+
+
+def _is_article(item: dict) -> bool:
+    return any(k.endswith(_ARTICLE_TYPES) for k in _types(item))
+
+
+def _text(value: object) -> str | None:
+    """A plain string from a JSON-LD value (a string, a list's first string, a dict's name)."""
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str | dict)), None)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    if not isinstance(value, str):
+        return None
+    text = " ".join(unicodedata.normalize("NFC", value).split())
+    return text[:MAX_TITLE_CHARS] or None
+
+
+def _og(blocks: list) -> dict[str, str]:
+    """OpenGraph properties, first value of each (extruct's uniform output is a list of dicts)."""
+    out: dict[str, str] = {}
+    for block in blocks if isinstance(blocks, list) else []:
+        for key, value in (block.items() if isinstance(block, dict) else ()):
+            text = _text(value)
+            if text and key not in out:
+                out[key] = text
+    return out
+
+
+def _meta_tags(tree: lxml_html.HtmlElement) -> dict[str, str]:
+    """<meta name|property|itemprop=... content=...> and the <title>, first of each name."""
+    out: dict[str, str] = {}
+    for el in tree.iterfind(".//meta"):
+        key = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip().lower()
+        value = _text(el.get("content"))
+        if key and value and key not in out:
+            out[key] = value
+    title = tree.find(".//title")
+    if title is not None:
+        text = _text(title.text_content())
+        if text:
+            out["<title>"] = text
+    return out
+
+
+# -- sites ------------------------------------------------------------------------------------
+def _read_sites(meta: PageMeta, article: dict | None, items: list[dict], graph: dict, url: str | None) -> None:
+    names: list[str | None] = [graph["og"].get("og:site_name"), graph["meta"].get("og:site_name"),
+                               graph["meta"].get("application-name")]
+    if article is not None:
+        names.append(_text(article.get("publisher")))
+    names += [_text(i.get("name")) for i in items if {"Organization", "NewsMediaOrganization", "WebSite"}
+              & set(_types(i))]
+    host = urlsplit(archived_url(url)).hostname if url else None
+    if host:
+        names.append(host.removeprefix("www."))
+    seen: set[str] = set()
+    for name in names:
+        key = _squash(name or "")
+        if name and key and key not in seen and len(name.split()) <= 8:
+            seen.add(key)
+            meta.site_names.append(name)
+
+
+def archived_url(url: str) -> str:
+    """An archive's copy (web.archive.org/web/<time>/<url>) stands for the archived page."""
+    inner = re.search(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(.+)$", url)
+    return inner.group(1) if inner else url
+
+
+def _squash(text: str) -> str:
+    """Case, accents, spaces and punctuation away: 'Börsen-Zeitung' ~ 'boersenzeitung'-ish keys."""
+    return re.sub(r"[\W_]+", "", normalise_for_hash(text))
+
+
+def _is_site(text: str, sites: list[str]) -> bool:
+    """The site's or publisher's name, give or take a suffix ('Jungefreiheit De', 'Battery-News')."""
+    key = _squash(text)
+    if not key:
+        return True
+    for site in sites:
+        skey = _squash(site)
+        label = _squash(site.split(".")[0]) if "." in site and " " not in site else skey
+        if key in {skey, label} or (len(key) >= 4 and skey.startswith(key)) \
+                or (len(label) >= 4 and label in key and len(key) <= len(label) + SITE_NAME_SLACK):
+            return True
+    return False
+
+
+# -- titles -----------------------------------------------------------------------------------
+def _read_titles(meta: PageMeta, article: dict | None, graph: dict, tree: lxml_html.HtmlElement) -> None:
+    if article is not None:
+        meta.headline = _text(article.get("headline")) or None
+    for key in ("og:title", "twitter:title"):
+        value = graph["og"].get(key) or graph["meta"].get(key)
+        if value:
+            meta.titles.append(value)
+    if graph["meta"].get("<title>"):
+        meta.titles.append(graph["meta"]["<title>"])
+    for el in tree.iterfind(".//h1"):
+        text = _text(el.text_content())
+        if text and len(meta.headings) < MAX_HEADINGS:
+            meta.headings.append(text)
+
+
+def strip_site(title: str, sites: list[str]) -> str:
+    """'Title | Site', 'Site: Title', 'Title – DW – 13.06.2023' -> 'Title'."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) == 1:
+        return title
+    kept = list(parts)
+    # Trailing then leading segments that are the site's name or a date.
+    while len(kept) > 1 and (_is_site(kept[-1], sites) or _is_dateish(kept[-1])):
+        kept.pop()
+    while len(kept) > 1 and (_is_site(kept[0], sites) or _is_dateish(kept[0])):
+        kept.pop(0)
+    if len(kept) == len(parts):
+        return title
+    # Rejoin with the separators the title had between the kept segments.
+    start = title.find(kept[0])
+    end = title.rfind(kept[-1]) + len(kept[-1])
+    return title[start:end].strip() if 0 <= start < end else " - ".join(kept)
+
+
+def _is_dateish(text: str) -> bool:
+    return bool(re.fullmatch(r"[\d\s./:-]{6,}", text.strip()))
+
+
+def choose_title(meta: PageMeta, fallback: str | None) -> tuple[str | None, str]:
+    """(title, where it came from). The page's own <h1> when the page's stated titles carry
+    most of its words (a stated title is often a shorter or search-engine version of it);
+    else the structured headline, og:title, <title>, trafilatura's, the site's name cut off."""
+    # trafilatura's title is often an <h1> itself: it cannot vouch for one.
+    statements = [s for s in (meta.headline, *meta.titles) if s]
+    keys = {normalise_for_hash(s) for s in statements} | \
+        {normalise_for_hash(strip_site(s, meta.site_names)) for s in statements}
+    for heading in meta.headings:  # an <h1> that a stated title carries whole
+        key = normalise_for_hash(heading)
+        if len(key) >= 4 and not _is_site(heading, meta.site_names) and \
+                any(key in k and len(key) >= 0.5 * len(k) for k in keys):
+            return strip_site(heading, meta.site_names), "h1"
+    for heading in meta.headings:  # an <h1> with a kicker before the stated title ('Covid-19: ...')
+        key = normalise_for_hash(heading)
+        for statement in statements:
+            core = strip_site(statement, meta.site_names)
+            if len(core) >= 12 and normalise_for_hash(core) in key and key.endswith(normalise_for_hash(core)):
+                return core, "h1 ending"
+    stated = [set(_WORD.findall(normalise_for_hash(strip_site(s, meta.site_names)))) for s in statements]
+    best, best_share = None, 0.0
+    for heading in meta.headings:
+        words = set(_WORD.findall(normalise_for_hash(heading)))
+        if not words or _is_site(heading, meta.site_names):
+            continue
+        # Both ways: a section name ('Press releases') is in the <title> too, but is not most of it.
+        share = max((min(len(words & s) / len(words), len(words & s) / len(s)) for s in stated if s), default=0.0)
+        if share > best_share:
+            best, best_share = heading, share
+    if best is not None and best_share >= HEADING_OVERLAP:
+        return strip_site(best, meta.site_names), "h1"
+    sources = [("json-ld headline", meta.headline), *(("og/title", t) for t in meta.titles),
+               ("trafilatura", fallback)]
+    for source, value in sources:
+        if value and not _is_site(value, meta.site_names):
+            return strip_site(value, meta.site_names), source
+    return fallback, "trafilatura"
+
+
+# -- authors ----------------------------------------------------------------------------------
+def _read_authors(meta: PageMeta, article: dict | None, graph: dict) -> None:
+    raw: list[str] = []
+    if article is not None:
+        for person in _as_list(article.get("author")) + _as_list(article.get("creator")):
+            if isinstance(person, dict):
+                if any(k in {"Organization", "NewsMediaOrganization", "Corporation"} for k in _types(person)):
+                    continue
+                name = _text(person.get("name"))
+            else:
+                name = _text(person)
+            if name:
+                raw.append(name)
+        if raw:
+            meta.source["authors"] = "structured"
+    if not raw:
+        for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author"):
+            value = graph["meta"].get(key) or graph["og"].get(key)
+            if value:
+                raw.append(value)
+                meta.source["authors"] = f"meta {key}"
+                break
+    meta.authors = clean_authors(raw, meta.site_names)
+
+
+def _as_list(value: object) -> list:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def clean_authors(names: list[str], sites: list[str]) -> list[str]:
+    """People, one each: split 'A and B', drop URLs, slugs, the site's and publisher's names."""
+    out: list[str] = []
+    keys: set[str] = set()
+    for raw in names:
+        for part in _split_people(raw):
+            name = _BY_PREFIX.sub("", part).strip(" ,.;:|-–—")
+            if not name or _URLISH.search(name) or "@" in name or len(name) > 60:
+                continue
+            if _is_site(name, sites) or not any(c.isalpha() for c in name):
+                continue
+            key = _squash(name.replace("-", " ").replace("_", " "))
+            # 'emma-mackenzie' is Emma Mackenzie's profile slug: the same person once.
+            if key in keys or (name == name.lower() and ("-" in name or "_" in name) and key in keys):
+                continue
+            keys.add(key)
+            out.append(name)
+            if len(out) >= MAX_AUTHORS:
+                return _drop_slugs(out)
+    return _drop_slugs(out)
+
+
+def _split_people(text: str) -> list[str]:
+    parts = [p for p in _AUTHOR_SPLIT.split(text) if p.strip()]
+    split: list[str] = []
+    for part in parts:
+        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        # "Smith, John" is one person; "John Smith, Jane Doe" are two.
+        if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
+            split.extend(pieces)
+        else:
+            split.append(part.strip())
+    return split
+
+
+def _drop_slugs(names: list[str]) -> list[str]:
+    """A lower-case, hyphenated name that repeats another (a profile URL's slug) goes."""
+    keys = {_squash(n) for n in names if not _is_slug(n)}
+    return [n for n in names if not (_is_slug(n) and _squash(n.replace("-", " ")) in keys)]
+
+
+def _is_slug(name: str) -> bool:
+    return " " not in name and ("-" in name or "_" in name)
+
+
+# -- publication time -------------------------------------------------------------------------
+def _read_published(meta: PageMeta, article: dict | None, items: list[dict], graph: dict) -> None:
+    candidates: list[tuple[str, object]] = []
+    if article is not None:
+        candidates += [("json-ld datePublished", article.get("datePublished")),
+                       ("json-ld dateCreated", article.get("dateCreated"))]
+    for key in ("article:published_time", "og:article:published_time", "datepublished",
+                "date", "dc.date.issued", "dc.date", "dcterms.created", "publish-date", "pubdate",
+                "parsely-pub-date", "sailthru.date"):
+        candidates.append((f"meta {key}", graph["og"].get(key) or graph["meta"].get(key)))
+    for source, value in candidates:
+        parsed = parse_timestamp(_text(value))
+        if parsed is not None:
+            meta.published, meta.published_has_time = parsed
+            meta.source["published"] = source
+            return
+
+
+def parse_timestamp(value: str | None) -> tuple[datetime, bool] | None:
+    """(datetime, has a time of day) from ISO 8601 as publishers write it; aware when zoned."""
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00").replace(" ", "T", 1)
+    text = _ISO_OFFSET.sub(r"\1:\2", text)
+    if _ZONE_FREE_DATE.match(text):
+        try:
+            return datetime.fromisoformat(text), False
+        except ValueError:
+            return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if not 1990 <= when.year <= 2100:
+        return None
+    return when, True
+
+
+def offset_minutes(when: datetime | None) -> int | None:
+    """The original UTC offset in minutes (+120 for CEST), None for a zone-less time."""
+    if when is None or when.tzinfo is None:
+        return None
+    delta = when.utcoffset() or timedelta(0)
+    return int(delta.total_seconds() // 60)
+
+
+def as_utc(when: datetime) -> datetime:
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when

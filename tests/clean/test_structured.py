@@ -1,0 +1,112 @@
+"""The page's own statements (JSON-LD, microdata, OpenGraph, <h1>) read by pipeline.clean.structured."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from pipeline.clean.structured import (
+    PageMeta,
+    choose_title,
+    clean_authors,
+    offset_minutes,
+    parse_timestamp,
+    read_page_meta,
+    strip_site,
+)
+
+
+def page(head: str = "", body: str = "<p>Text.</p>") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def jsonld(item: dict) -> str:
+    return f'<script type="application/ld+json">{json.dumps(item)}</script>'
+
+
+def test_jsonld_newsarticle_gives_headline_people_and_zoned_time():
+    html = page(jsonld({"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "name": "Börsen-Zeitung"},
+        {"@type": "NewsArticle", "headline": "Zinsen steigen erneut",
+         "author": [{"@type": "Person", "name": "Anna Muster"}, {"@type": "Organization", "name": "dpa"},
+                    {"@type": "Person", "name": "Jan de Vries"}],
+         "datePublished": "2023-06-13T18:45:00+02:00",
+         "publisher": {"@type": "Organization", "name": "Börsen-Zeitung"}}]}),
+        '<h1>Zinsen steigen erneut</h1>')
+    meta = read_page_meta(html, "https://www.boersen-zeitung.de/a/b")
+    assert meta.headline == "Zinsen steigen erneut"
+    assert meta.authors == ["Anna Muster", "Jan de Vries"]  # the Organization is not an author
+    assert meta.published == datetime(2023, 6, 13, 18, 45, tzinfo=timezone(timedelta(hours=2)))
+    assert meta.published_has_time and offset_minutes(meta.published) == 120
+    assert choose_title(meta, None) == ("Zinsen steigen erneut", "h1")
+
+
+def test_opengraph_and_meta_tags_when_there_is_no_jsonld():
+    html = page('<meta property="og:site_name" content="Harbour Herald">'
+                '<meta property="og:title" content="Port strike enters second week | Harbour Herald">'
+                '<meta name="author" content="Maria Lindqvist">'
+                '<meta property="article:published_time" content="2022-02-14T08:30:00+0100">'
+                "<title>Port strike enters second week | Harbour Herald</title>")
+    meta = read_page_meta(html, "https://harbourherald.example/x")
+    assert choose_title(meta, None)[0] == "Port strike enters second week"
+    assert meta.authors == ["Maria Lindqvist"]
+    assert offset_minutes(meta.published) == 60 and meta.published.hour == 8
+
+
+def test_site_suffix_and_trailing_date_are_cut_from_titles():
+    sites = ["DW", "dw.com"]
+    assert strip_site("Wie geht es weiter? – DW – 13.06.2023", sites) == "Wie geht es weiter?"
+    assert strip_site("Harbour Herald | Port strike enters second week", ["Harbour Herald"]) == \
+        "Port strike enters second week"
+    # A separator inside the headline itself stays when no segment is the site.
+    assert strip_site("Kiel – Hamburg: the new line opens", sites) == "Kiel – Hamburg: the new line opens"
+
+
+def test_the_pages_own_h1_wins_over_a_shorter_search_title():
+    meta = PageMeta(titles=["Ultium Cells erhöht Gigafactory-Kapazität - Battery-News.de"],
+                    headings=["Battery-News", "Ultium Cells erhöht Gigafactory-Kapazität in Tennessee"],
+                    site_names=["battery-news.de"])
+    assert choose_title(meta, None) == ("Ultium Cells erhöht Gigafactory-Kapazität in Tennessee", "h1")
+
+
+def test_a_section_heading_is_not_the_headline():
+    meta = PageMeta(titles=["Zoll online - Fachmeldungen - Verkündung des Tabaksteuermodernisierungsgesetzes"],
+                    headings=["Zoll", "Fachmeldungen"], site_names=["Zoll online", "zoll.de"])
+    title, source = choose_title(meta, "Fachmeldungen")
+    assert source != "h1" and title.endswith("Verkündung des Tabaksteuermodernisierungsgesetzes")
+
+
+def test_authors_are_people_once_each():
+    sites = ["Harbour Herald", "harbourherald.example"]
+    assert clean_authors(["Emma Mackenzie", "emma-mackenzie"], sites) == ["Emma Mackenzie"]
+    assert clean_authors(["Harbour Herald"], sites) == []
+    assert clean_authors(["https://harbourherald.example/authors/emma"], sites) == []
+    assert clean_authors(["By Anna Muster and Jan Berg"], sites) == ["Anna Muster", "Jan Berg"]
+    assert clean_authors(["Por Alberto Ávila"], sites) == ["Alberto Ávila"]
+    assert clean_authors(["Isabel Caro, Rocío Latorre"], sites) == ["Isabel Caro", "Rocío Latorre"]
+    assert clean_authors(["Smith, John"], sites) == ["Smith, John"]  # one person, surname first
+    assert clean_authors(["Harbour Herald; Maria Lindqvist"], sites) == ["Maria Lindqvist"]
+
+
+def test_timestamps_keep_their_zone_and_reject_nonsense():
+    when, has_time = parse_timestamp("2019-10-19T10:09:10.128Z")
+    assert has_time and offset_minutes(when) == 0 and when.minute == 9
+    day, has_time = parse_timestamp("2021-06-16")
+    assert not has_time and day == datetime(2021, 6, 16) and offset_minutes(day) is None
+    assert parse_timestamp("yesterday") is None
+    assert parse_timestamp("0001-01-01T00:00:00Z") is None
+
+
+def test_broken_structured_data_loses_nothing_else():
+    html = page('<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
+                '<meta property="og:title" content="Still here">')
+    meta = read_page_meta(html, None)
+    assert choose_title(meta, None)[0] == "Still here"
+    assert read_page_meta("", None) == PageMeta()
+
+
+def test_deep_graphs_are_walked_within_a_bound():
+    items = [{"@type": "Thing", "name": str(i)} for i in range(5000)]
+    items.append({"@type": "NewsArticle", "headline": "Too deep to reach"})
+    meta = read_page_meta(page(jsonld({"@graph": items})), None)
+    assert meta.headline is None  # past MAX_ITEMS: not read, and the page still parses
