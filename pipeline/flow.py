@@ -415,6 +415,7 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
     the end, in a process started with the run (`pipeline.warm_quality`) when this one has
     not imported great_expectations yet.
     """
+    from pipeline.ingest.archives import is_warc, plan_inputs
     from pipeline.ingest.files import expand_inputs, split_unchanged
     from pipeline.load.warehouse import Warehouse, read_sql
 
@@ -423,9 +424,11 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
     # Unchanged files are set aside before batching: a re-run over a big folder is then one
     # run with nothing new, not one per batch re-reading the warehouse's file list.
     fresh, unchanged = split_unchanged(list(expand_inputs(inputs)), known_files)
-    files = [str(p) for p in fresh]
     size = max(1, settings.run_batch_documents)
-    batches = [files[i:i + size] for i in range(0, len(files), size)] or [[]]
+    # A WARC holds many documents: it is cut into slices of `size` records, each its own run.
+    files = plan_inputs([str(p) for p in fresh], size)
+    plain = [f for f in files if not is_warc(f)]
+    batches = [plain[i:i + size] for i in range(0, len(plain), size)] + [[f] for f in files if is_warc(f)] or [[]]
     summary = RunSummary(run_id="", db_path=str(settings.db_path), skipped_known=unchanged)
     changed = False
     with ExitStack() as stack:

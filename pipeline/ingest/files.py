@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.ingest.archives import GZIP_PAGE_SUFFIXES, is_archive, is_warc, read_gzip_page, read_warc
 from pipeline.ingest.decode import decode_bytes, looks_like_html
 from pipeline.records import Document, QuarantineItem, stable_id, utc_now
 from pipeline.settings import Settings
@@ -42,7 +43,8 @@ def expand_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
         if path.is_dir():
             errors: list[OSError] = []
             found = [Path(folder, name) for folder, _, names in os.walk(path, onerror=errors.append)
-                     for name in names if os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES]
+                     for name in names
+                     if os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES or is_archive(name)]
             unreadable = [Path(exc.filename) for exc in errors if exc.filename]
             # Sorted by path parts (Path's own order, without its slow comparisons).
             yield from sorted([p for p in found if p.is_file()] + unreadable, key=lambda p: p.parts)
@@ -79,6 +81,8 @@ def read_document(path: str | Path, settings: Settings, run_id: str = "adhoc") -
         raise InputError("not_a_file", f"{shown} is not a regular file", item=source_uri)
     if size == 0:
         raise InputError("empty_file", f"{shown} is empty (0 bytes)", item=source_uri)
+    if path.name.lower().endswith(GZIP_PAGE_SUFFIXES):  # pipeline/ingest/archives.py
+        return read_gzip_page(path, settings)
     if size > settings.max_input_bytes:
         raise InputError("too_large", f"{shown} is {size:,} bytes, over max_input_bytes="
                          f"{settings.max_input_bytes:,}", item=source_uri,
@@ -149,6 +153,9 @@ def read_inputs(paths: Iterable[str | Path], settings: Settings, run_id: str,
         if known_files and _file_key(path, folders) in known_files:
             out.skipped_known += 1
             continue
+        if is_warc(path):  # many documents in one file (pipeline/ingest/archives.py)
+            _read_warc(path, settings, run_id, known_doc_ids, out)
+            continue
         try:
             doc = read_document(path, settings, run_id)
         except InputError as exc:
@@ -164,6 +171,23 @@ def read_inputs(paths: Iterable[str | Path], settings: Settings, run_id: str,
             continue
         out.documents.append(doc)
     return out
+
+
+def _read_warc(path: Path, settings: Settings, run_id: str, known_doc_ids: set[str] | frozenset[str],
+               out: IngestOutput) -> None:
+    try:
+        for doc, item in read_warc(path, settings, run_id):
+            if doc.doc_id in known_doc_ids:
+                out.skipped_known += 1
+                continue
+            out.documents.append(doc)
+            if item is not None:
+                out.quarantine.append(item)
+    except InputError as exc:
+        doc, item = _quarantined_document(path, exc, run_id, utc_now())
+        if doc.doc_id not in known_doc_ids:
+            out.documents.append(doc)
+            out.quarantine.append(item)
 
 
 def split_unchanged(paths: list[Path], known_files: set[FileKey] | frozenset[FileKey]
