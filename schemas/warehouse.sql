@@ -226,6 +226,3 @@ CREATE TABLE IF NOT EXISTS alert_runs (
     evaluated_at      TIMESTAMP NOT NULL,
     alerts            INTEGER NOT NULL
 );
-
--- Warehouses created before published_offset_minutes: the column is added, their rows keep NULL.
-ALTER TABLE articles ADD COLUMN IF NOT EXISTS published_offset_minutes INTEGER;

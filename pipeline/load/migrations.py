@@ -87,6 +87,8 @@ MIGRATIONS: list[Migration] = [
               "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS pattern VARCHAR;"
               "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS trigger_start INTEGER;"
               "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS trigger_end INTEGER"),
+    Migration(7, "articles.published_offset_minutes: the publisher's own UTC offset (old rows keep NULL)",
+              "ALTER TABLE articles ADD COLUMN IF NOT EXISTS published_offset_minutes INTEGER"),
 ]
 
 VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
