@@ -25,8 +25,9 @@ How to change the schema (a new column, a changed default):
    ``DEFAULT`` for the rows already stored. Never edit, renumber or remove a migration that
    has landed on main: warehouses out there already recorded it.
 3. ``tests/load/test_migrations.py`` migrates every released schema
-   (``tests/load/released_schemas/``) and compares it with a new warehouse, so a column added
-   to the DDL without a migration fails there.
+   (``tests/load/released_schemas/v<version>_<commit>.sql``) and compares it with a new
+   warehouse, so a column added to the DDL without a migration fails there. Once your change
+   is on main, add its ``warehouse.sql`` there under its version.
 """
 
 from __future__ import annotations

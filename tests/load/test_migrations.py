@@ -1,7 +1,8 @@
 """Schema migrations: every released schema is brought to the current one at start, keeping its rows.
 
-`released_schemas/` holds schemas/warehouse.sql as each version of it was released (named by
-the commit); add the file there whenever a released warehouse.sql changes.
+`released_schemas/` holds schemas/warehouse.sql as each version of it was on main, named
+`v<schema version>_<commit>.sql` (v0: from before the schema_version table); add the file
+there whenever warehouse.sql changes on main.
 """
 
 from __future__ import annotations
@@ -37,8 +38,13 @@ def old_warehouse(path: Path, ddl: Path, num_perm: int = 128) -> None:
     """A warehouse as that release left it, holding a document, a signature and a line."""
     path.parent.mkdir(parents=True, exist_ok=True)
     sql = ddl.read_text(encoding="utf-8")
+    version = int(ddl.name.split("_")[0].removeprefix("v"))
     with duckdb.connect(str(path)) as con:
         con.execute(sql)
+        if version:  # as that release's newsmon recorded it
+            con.execute(migrations.VERSION_DDL)
+            for m in MIGRATIONS[:version]:
+                con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [m.version, m.name])
         con.execute("INSERT INTO documents (doc_id, source_kind, source_uri, fetched_at, raw_sha256, raw_text, "
                     "status) VALUES ('old-doc', 'file', 'seeds/a.txt', '2022-01-10', 'abc', 'text', 'ok')")
         shingles = ", shingle_hashes, shingle_size" if "shingle_hashes" in sql else ""
