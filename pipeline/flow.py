@@ -33,6 +33,7 @@ from pipeline.records import (
     Document,
     DuplicateLink,
     Entity,
+    EntityAlias,
     EntityMention,
     Event,
     EventMention,
@@ -57,7 +58,7 @@ QUARANTINE_STEPS = ("ingest", "clean", "dedup", "extract", "validate")
 STAGED_BY = {"documents": "ingest", "feed_states": "ingest", "quarantine_ingest": "ingest",
              "clean_articles": "clean", "boilerplate": "clean", "captions": "clean", "publisher_lines": "clean",
              "quarantine_clean": "clean", "dedup_articles": "dedup", "signatures": "dedup",
-             "duplicate_links": "dedup", "articles": "extract", "entities": "extract", "mentions": "extract",
+             "duplicate_links": "dedup", "articles": "extract", "entities": "extract", "mentions": "extract", "entity_aliases": "extract",
              "events": "extract", "event_mentions": "extract"}
 REPORT_TABLES = ["documents", "articles", "boilerplate_removed", "captions", "entities", "entity_mentions",
                  "events", "event_mentions", "quarantine", "pipeline_runs", "feed_state"]
@@ -279,6 +280,7 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
     write_records(directory, "articles", articles, Article)
     write_records(directory, "entities", ents.entities, Entity)
     write_records(directory, "mentions", ents.mentions, EntityMention)
+    write_records(directory, "entity_aliases", ents.aliases, EntityAlias)
     write_records(directory, "events", evs.events, Event)
     write_records(directory, "event_mentions", evs.event_mentions, EventMention)
     stats = {"entities": len(ents.entities), "mentions": len(ents.mentions), "events": len(evs.events),

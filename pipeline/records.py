@@ -127,6 +127,15 @@ class Entity:
 
 
 @dataclass
+class EntityAlias:
+    """An entity id that now names another entity: a surname-only entity of an earlier run whose
+    full name arrived later. The old id stays resolvable; its mentions are re-pointed at load."""
+
+    alias_id: str
+    entity_id: str
+
+
+@dataclass
 class EntityMention:
     article_id: str
     entity_id: str
@@ -298,6 +307,7 @@ class Batch:
     feed_states: list[FeedState] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     mentions: list[EntityMention] = field(default_factory=list)
+    entity_aliases: list[EntityAlias] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     event_mentions: list[EventMention] = field(default_factory=list)
     quarantine: list[QuarantineItem] = field(default_factory=list)
@@ -316,6 +326,7 @@ BATCH_RECORDS: dict[str, tuple[type, str | None]] = {
     "sentences": (Sentence, None),  # handed from entity to event extraction only
     "entities": (Entity, "entities"),
     "mentions": (EntityMention, "entity_mentions"),
+    "entity_aliases": (EntityAlias, "entity_aliases"),  # after the mentions they re-point
     "events": (Event, "events"),
     "event_mentions": (EventMention, "event_mentions"),
     "quarantine": (QuarantineItem, "quarantine"),

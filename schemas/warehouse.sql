@@ -105,6 +105,13 @@ CREATE TABLE IF NOT EXISTS entity_mentions (
     PRIMARY KEY (article_id, start_char, end_char)
 );
 
+-- An entity id that now names another entity (a surname-only entity whose full name arrived in a
+-- later run): the old id stays resolvable here; its mentions and event actors are re-pointed.
+CREATE TABLE IF NOT EXISTS entity_aliases (
+    alias_id          VARCHAR PRIMARY KEY,
+    entity_id         VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS events (
     event_id          VARCHAR PRIMARY KEY,
     event_date        VARCHAR,

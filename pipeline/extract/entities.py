@@ -35,7 +35,7 @@ from pipeline.extract.gazetteer import load_gazetteer
 from pipeline.extract.nlp import Parse, model_language, parse_texts, rule_sentences
 from pipeline.extract.resolve import resolve
 from pipeline.parallel import fork_map
-from pipeline.records import Article, Entity, EntityMention, Sentence
+from pipeline.records import Article, Entity, EntityAlias, EntityMention, Sentence
 from pipeline.settings import Settings
 
 # Words that join an organisation's name to a place that belongs to it
@@ -53,6 +53,7 @@ class EntityOutput:
     entities: list[Entity] = field(default_factory=list)  # new ones and known ones touched
     mentions: list[EntityMention] = field(default_factory=list)  # offsets into Article.body
     sentences: list[Sentence] = field(default_factory=list)  # from the same parse
+    aliases: list[EntityAlias] = field(default_factory=list)  # earlier ids that now name another
 
 
 def _sentence_index(starts: list[int], pos: int) -> int:
@@ -213,5 +214,5 @@ def extract_entities(articles: list[Article], settings: Settings, known_entities
     harmonise_types(cands, gaz, bodies, known_types)
 
     home = {a.article_id: cc for a in live if (cc := publisher_country(a.url))}
-    entities, mentions = resolve(cands, known_entities, gaz, home)
-    return EntityOutput(entities=entities, mentions=mentions, sentences=sentences)
+    entities, mentions, aliases = resolve(cands, known_entities, gaz, home)
+    return EntityOutput(entities=entities, mentions=mentions, sentences=sentences, aliases=aliases)

@@ -96,7 +96,10 @@ class PersonResolver:
         return not names or any(given_compatible(parts[0], n[0]) for n in names)
 
     def _full_name_cluster(self, parts: list[str]) -> Cluster:
-        candidates = [cl for cl in self.by_surname[surname_key(parts[-1])] if self._compatible(cl, parts)]
+        # A surname-only entity of an earlier run is never adopted by a full name: the full
+        # name's id must not depend on which came first. It is re-pointed after (repointed()).
+        candidates = [cl for cl in self.by_surname[surname_key(parts[-1])]
+                      if self._compatible(cl, parts) and (self.full_names[id(cl)] or cl.known is None)]
         # a cluster that already has full names beats a surname-only one
         candidates.sort(key=lambda cl: (not self.full_names[id(cl)], self.order[id(cl)]))
         if candidates:
@@ -147,6 +150,21 @@ class PersonResolver:
                     out[id(c)] = named[0]
         for c in cands:
             out[id(c)].surfaces[c.surface] += 1
+        return out
+
+    def repointed(self, assigned: dict[int, Cluster]) -> list[tuple[Cluster, Cluster]]:
+        """(surname-only entity of an earlier run, the one full name it now belongs to): when
+        exactly one person with that surname has a full name, in the batch and the warehouse,
+        and nothing in this batch still resolves to the surname-only entity."""
+        used = {id(cl) for cl in assigned.values()}
+        out = []
+        for _, clusters in sorted(self.by_surname.items(), key=lambda item: item[0]):
+            full = [cl for cl in clusters if self.full_names[id(cl)]]
+            if len(full) != 1 or id(full[0]) not in used:
+                continue
+            for cl in clusters:
+                if cl.known is not None and not self.full_names[id(cl)] and id(cl) not in used:
+                    out.append((cl, full[0]))
         return out
 
     def _weight(self, cl: Cluster) -> int:

@@ -18,7 +18,7 @@ from pipeline.extract.entity_persons import PersonResolver
 from pipeline.extract.entity_text import acronym_key, initials, is_acronym, name_key
 from pipeline.extract.entity_types import Candidate
 from pipeline.extract.gazetteer import Gazetteer
-from pipeline.records import Entity, EntityMention
+from pipeline.records import Entity, EntityAlias, EntityMention
 
 
 def _norp_key(surface: str) -> str:
@@ -112,9 +112,10 @@ class _NameResolver:
 
 
 def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
-            home: dict[str, str] | None = None) -> tuple[list[Entity], list[EntityMention]]:
-    """Assign every candidate an entity; return the entities touched and the mentions.
-    ``home``: article id -> its publisher's country (ISO alpha-2), where known."""
+            home: dict[str, str] | None = None) -> tuple[list[Entity], list[EntityMention], list[EntityAlias]]:
+    """Assign every candidate an entity; return the entities touched, the mentions, and the
+    ids of earlier entities that now name another one. ``home``: article id -> its
+    publisher's country (ISO alpha-2), where known."""
     forms = load_name_forms()
     for c in cands:
         form = forms.get(c.surface)
@@ -122,7 +123,15 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
             c.label = form.entity_type  # "Tories" (NORP to the model) names the party
             c.confidence = 1.0
     assigned: dict[int, Cluster] = {}
-    assigned.update(PersonResolver(known).resolve([c for c in cands if c.label == "PERSON"]))
+    persons = PersonResolver(known)
+    assigned.update(persons.resolve([c for c in cands if c.label == "PERSON"]))
+    aliases = []
+    for old, new in persons.repointed(assigned):
+        # "Blair" of an earlier run is Tony Blair now: its old id becomes an alias row, its
+        # names join the full name's entity
+        aliases.append(EntityAlias(old.known.entity_id, new.entity_id))
+        for name in {old.known.canonical_name, *old.known.aliases}:
+            new.surfaces[name] += 0
 
     # Where an article is: the countries and states it names and its publisher's country; a
     # city name several countries have is read in that context ("Newcastle" beside "Leeds" and
@@ -173,4 +182,4 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
     mentions = [EntityMention(c.article_id, ids[id(assigned[id(c)])], c.surface, c.start, c.end,
                               c.sentence_index, assigned[id(c)].entity_type)
                 for c in sorted(cands, key=lambda c: (c.article_id, c.start))]
-    return entities, mentions
+    return entities, mentions, aliases

@@ -90,6 +90,8 @@ MIGRATIONS: list[Migration] = [
               "ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS trigger_end INTEGER"),
     Migration(7, "articles.published_offset_minutes: the publisher's own UTC offset (old rows keep NULL)",
               "ALTER TABLE articles ADD COLUMN IF NOT EXISTS published_offset_minutes INTEGER"),
+    Migration(8, "entity_aliases: old ids of entities re-pointed to the full name that arrived later",
+              "CREATE TABLE IF NOT EXISTS entity_aliases (alias_id VARCHAR PRIMARY KEY, entity_id VARCHAR NOT NULL)"),
 ]
 
 VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "

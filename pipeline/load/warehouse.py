@@ -206,6 +206,8 @@ class Warehouse:
                 written[table] = self._upsert(table, tables[attr] if attr in tables else [], cls, run_id)
             if "duplicate_links" in tables:
                 self._apply_duplicate_links(tables["duplicate_links"])
+            if "entity_aliases" in tables:
+                self._apply_entity_aliases(tables["entity_aliases"])
             self._refresh_aggregates(tables)
             self.con.execute(
                 "INSERT OR REPLACE INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "
@@ -237,6 +239,24 @@ class Warehouse:
             self.con.execute(read_sql("apply_duplicate_links"))
         finally:
             self.con.unregister("links")
+
+    def _apply_entity_aliases(self, aliases: pa.Table) -> None:
+        """Mentions, event actors and older aliases of an id that is now an alias point at
+        its entity; the old entities row goes (the alias row keeps the id resolvable)."""
+        if not aliases.num_rows:
+            return
+        self.con.register("aliases", aliases.select(["alias_id", "entity_id"]))
+        try:
+            self.con.execute(read_sql("apply_entity_aliases"))
+        finally:
+            self.con.unregister("aliases")
+        new_id = dict(zip(aliases.column("alias_id").to_pylist(), aliases.column("entity_id").to_pylist(),
+                          strict=True))
+        rows = self.con.execute("SELECT event_id, actors FROM events WHERE list_has_any(actors, ?)",
+                                [sorted(new_id)]).fetchall()
+        for event_id, actors in rows:
+            self.con.execute("UPDATE events SET actors = ? WHERE event_id = ?",
+                             [[new_id.get(a, a) for a in actors], event_id])
 
     def _refresh_aggregates(self, tables: dict[str, pa.Table]) -> None:
         """Counts derive from the mention tables, for the entities and events this batch touched."""

@@ -380,3 +380,38 @@ def test_publisher_country_from_its_domain():
     assert publisher_country("https://www.abc.net.au/x") == "AU"
     assert publisher_country("https://example.com/x") is None
     assert publisher_country("https://openai.ai/") is None
+
+
+def test_a_later_full_name_repoints_an_earlier_surname_and_ids_do_not_depend_on_order(settings):
+    from dataclasses import replace
+
+    from pipeline.load.warehouse import Warehouse
+    from pipeline.records import Batch, EntityAlias
+
+    short = article("s", "Labour leaders met on Tuesday. Mr Harwell-Quint said the vote would be close.")
+    full = article("f", "Opposition leader Desmond Harwell-Quint spoke in London. Harwell-Quint then left.")
+    # full name first: the short form resolves to it, nothing to re-point
+    first = extract_entities([full], SETTINGS, [])
+    person, = ids_of(first, "Desmond Harwell-Quint")
+    then = extract_entities([short], SETTINGS, first.entities)
+    assert ids_of(then, "Harwell-Quint") == {person} and then.aliases == []
+    # surname first: it gets an id of its own; the full name later gets the same id as above,
+    # and the surname's old id becomes an alias of it
+    early = extract_entities([short], SETTINGS, [])
+    old, = ids_of(early, "Harwell-Quint")
+    assert old != person
+    late = extract_entities([full], SETTINGS, early.entities)
+    assert ids_of(late, "Desmond Harwell-Quint") == ids_of(late, "Harwell-Quint") == {person}
+    assert late.aliases == [EntityAlias(old, person)]
+    assert "Harwell-Quint" in next(e for e in late.entities if e.entity_id == person).aliases
+
+    # the warehouse: the early mention now points at the full name; the old id is an alias row
+    with Warehouse(settings) as wh:
+        for run_id, arts, out in (("r1", [short], early), ("r2", [full], late)):
+            wh.load_batch(Batch(run_id, articles=[replace(a, published_at=None) for a in arts],
+                                entities=out.entities, mentions=out.mentions, entity_aliases=out.aliases))
+        assert wh.con.execute("SELECT DISTINCT entity_id FROM entity_mentions WHERE surface LIKE '%Quint'"
+                              ).fetchall() == [(person,)]
+        assert wh.con.execute("SELECT count(*) FROM entities WHERE entity_id = ?", [old]).fetchone() == (0,)
+        assert wh.con.execute("SELECT entity_id FROM entity_aliases WHERE alias_id = ?", [old]).fetchone() == (person,)
+        assert wh.con.execute("SELECT mention_count FROM entities WHERE entity_id = ?", [person]).fetchone() == (3,)

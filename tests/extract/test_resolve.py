@@ -105,7 +105,7 @@ def test_acronyms_link_to_long_forms_in_article_then_corpus():
     b2 = "WHO said more."
     cands = [cand("a1", b1, "World Health Organization", "ORG"), cand("a1", b1, "WHO", "ORG"),
              cand("a1", b1, "WHO", "ORG", 1), cand("a2", b2, "WHO", "ORG")]
-    _, mentions = resolve(cands, [], load_gazetteer())
+    _, mentions, _ = resolve(cands, [], load_gazetteer())
     assert len({m.entity_id for m in mentions}) == 1
 
 
@@ -113,7 +113,7 @@ def test_ambiguous_acronym_stays_alone():
     b = "The Democratic Unionist Party and the Dutch Union of Pensioners met. DUP spoke."
     cands = [cand("a", b, "Democratic Unionist Party", "ORG"), cand("a", b, "Dutch Union of Pensioners", "ORG"),
              cand("a", b, "DUP", "ORG")]
-    _, mentions = resolve(cands, [], load_gazetteer())
+    _, mentions, _ = resolve(cands, [], load_gazetteer())
     assert len({m.entity_id for m in mentions}) == 3
 
 
@@ -121,23 +121,27 @@ def test_surname_shared_by_two_people_is_not_guessed():
     b = "Joe Biden and Hunter Biden arrived. Biden spoke."
     cands = [cand("a", b, "Joe Biden", "PERSON"), cand("a", b, "Hunter Biden", "PERSON"),
              cand("a", b, "Biden", "PERSON", 2)]
-    ents, mentions = resolve(cands, [], load_gazetteer())
+    ents, mentions, _ = resolve(cands, [], load_gazetteer())
     assert len({m.entity_id for m in mentions}) == 3
     assert {e.canonical_name for e in ents} == {"Joe Biden", "Hunter Biden", "Biden"}
 
 
-def test_known_surname_only_entity_is_upgraded_to_full_name():
+def test_known_surname_only_entity_is_repointed_to_the_full_name():
+    """The full name's id does not depend on whether its surname came first: the earlier
+    surname-only entity becomes an alias of it (its names join the full name's entity)."""
     known = [Entity("k1", "Putin", "PERSON", ["Putin"])]
     b = "Vladimir Putin spoke."
-    ents, mentions = resolve([cand("a", b, "Vladimir Putin", "PERSON")], known, load_gazetteer())
-    assert mentions[0].entity_id == "k1"
+    ents, mentions, aliases = resolve([cand("a", b, "Vladimir Putin", "PERSON")], known, load_gazetteer())
+    fresh, _, _ = resolve([cand("a", b, "Vladimir Putin", "PERSON")], [], load_gazetteer())
+    assert mentions[0].entity_id == fresh[0].entity_id != "k1"
+    assert [(a.alias_id, a.entity_id) for a in aliases] == [("k1", fresh[0].entity_id)]
     assert ents[0].canonical_name == "Vladimir Putin" and ents[0].aliases == ["Putin", "Vladimir Putin"]
 
 
 def test_known_places_keep_earlier_aliases():
     gaz = load_gazetteer()
-    first, _ = resolve([cand("a", "the U.S. said", "U.S.", "GPE")], [], gaz)
-    ents, _ = resolve([cand("b", "the United States said", "United States", "GPE")], first, gaz)
+    first, _, _ = resolve([cand("a", "the U.S. said", "U.S.", "GPE")], [], gaz)
+    ents, _, _ = resolve([cand("b", "the United States said", "United States", "GPE")], first, gaz)
     assert ents[0].entity_id == first[0].entity_id and ents[0].aliases == ["U.S.", "United States"]
 
 
@@ -165,7 +169,7 @@ def test_bare_surname_goes_to_the_dominant_namesake_in_the_corpus():
              Entity("jb", "Joe Biden", "PERSON", ["Joe Biden"], mention_count=50),
              Entity("hb", "Hunter Biden", "PERSON", ["Hunter Biden"], mention_count=30)]
     b = "Putin spoke. Biden listened."
-    _, mentions = resolve([cand("a", b, "Putin", "PERSON"), cand("a", b, "Biden", "PERSON")], known,
+    _, mentions, _ = resolve([cand("a", b, "Putin", "PERSON"), cand("a", b, "Biden", "PERSON")], known,
                           load_gazetteer())
     ids = {m.surface: m.entity_id for m in mentions}
     assert ids["Putin"] == "vp"
@@ -177,14 +181,14 @@ def test_lone_given_name_joins_the_person_whose_surname_the_article_uses():
     b2 = "Even if (U.S. President Joe) Biden manages it, Joe Smith said nothing."
     cands = [cand("a", b1, "Joe Biden", "PERSON"), cand("a", b1, "Jill Biden", "PERSON"),
              cand("b", b2, "Joe", "PERSON"), cand("b", b2, "Biden", "PERSON"), cand("b", b2, "Joe Smith", "PERSON")]
-    _, mentions = resolve(cands, [], load_gazetteer())
+    _, mentions, _ = resolve(cands, [], load_gazetteer())
     ids = {(m.article_id, m.start_char): m.entity_id for m in mentions}
     joe_biden = ids[("a", 0)]
     # "Biden" alone is ambiguous corpus-wide (Joe, Jill): it stays apart, and so does "Joe"
     assert ids[("b", b2.index("Joe)"))] != joe_biden
     known = [Entity("jb", "Joe Biden", "PERSON", ["Joe Biden", "Biden"], mention_count=40)]
     cands = [cand("b", b2, "Joe", "PERSON"), cand("b", b2, "Biden", "PERSON")]
-    _, mentions = resolve(cands, known, load_gazetteer())
+    _, mentions, _ = resolve(cands, known, load_gazetteer())
     assert {m.entity_id for m in mentions} == {"jb"}
 
 
@@ -200,7 +204,7 @@ def test_sentences_split_at_paragraphs_and_glued_full_stops():
 def _entities_by_mention(cands, gaz, rename=lambda a: a):
     for c in cands:
         c.article_id = rename(c.article_id)
-    entities, mentions = resolve(cands, [], gaz)
+    entities, mentions, _ = resolve(cands, [], gaz)
     named = {e.entity_id: e for e in entities}
     assert len(named) == len(entities)  # one row per id
     return {(m.article_id, m.start_char): (named[m.entity_id].canonical_name, tuple(sorted(named[m.entity_id].aliases)))
@@ -229,7 +233,7 @@ def test_names_in_other_scripts_do_not_share_one_key():
     body = "Иван Петров встретил Сергея. Сергей Иванов ответил. Иванов ушёл."
     found = resolve([cand("a", body, "Иван Петров", "PERSON"), cand("a", body, "Сергей Иванов", "PERSON"),
                      cand("a", body, "Иванов", "PERSON", nth=1)], [], gaz)
-    entities, mentions = found
+    entities, mentions, _ = found
     assert sorted(e.canonical_name for e in entities) == ["Иван Петров", "Сергей Иванов"]
     ids = {m.surface: m.entity_id for m in mentions}
     assert ids["Иванов"] == ids["Сергей Иванов"] != ids["Иван Петров"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.load.warehouse import Warehouse
-from pipeline.records import BATCH_RECORDS, FeedState, QuarantineItem
+from pipeline.records import BATCH_RECORDS, EntityAlias, FeedState, QuarantineItem
 from pipeline.staging import from_arrow
 from pipeline.validate.schemas import fast_check_for, record_to_json, validator_for
 from tests.validate.seed_batch import seed_batch
@@ -30,6 +30,8 @@ def _records(settings, table: str) -> list[dict]:
     if table == "feed_state":  # the seeds run reads no feed
         rows.append(FeedState("world", "https://example.org/rss", etag='"abc"', seen_entry_ids=["a", "b"],
                               last_status="ok", last_fetched_at=datetime(2022, 1, 10, 8, 0)))
+    if table == "entity_aliases":  # one run re-points nothing
+        rows.append(EntityAlias("0123456789abcdef", "fedcba9876543210"))
     if table == "quarantine":  # the seeds load whole
         rows.append(QuarantineItem("doc-1", "ingest", "empty_file", "the file is empty", '{"source_uri": "x"}',
                                    "run-1", datetime(2022, 1, 10, 8, 0)))
