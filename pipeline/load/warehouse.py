@@ -252,11 +252,12 @@ class Warehouse:
             self.con.unregister("aliases")
         new_id = dict(zip(aliases.column("alias_id").to_pylist(), aliases.column("entity_id").to_pylist(),
                           strict=True))
-        rows = self.con.execute("SELECT event_id, actors FROM events WHERE list_has_any(actors, ?)",
-                                [sorted(new_id)]).fetchall()
-        for event_id, actors in rows:
-            self.con.execute("UPDATE events SET actors = ? WHERE event_id = ?",
-                             [[new_id.get(a, a) for a in actors], event_id])
+        for table in ("events", "event_mentions"):
+            rows = self.con.execute(f"SELECT rowid, actors FROM {table} WHERE list_has_any(actors, ?)",
+                                    [sorted(new_id)]).fetchall()
+            for rowid, actors in rows:
+                self.con.execute(f"UPDATE {table} SET actors = ? WHERE rowid = ?",
+                                 [[new_id.get(a, a) for a in actors], rowid])
 
     def _refresh_aggregates(self, tables: dict[str, pa.Table]) -> None:
         """Counts derive from the mention tables, for the entities and events this batch touched."""

@@ -415,3 +415,12 @@ def test_a_later_full_name_repoints_an_earlier_surname_and_ids_do_not_depend_on_
         assert wh.con.execute("SELECT count(*) FROM entities WHERE entity_id = ?", [old]).fetchone() == (0,)
         assert wh.con.execute("SELECT entity_id FROM entity_aliases WHERE alias_id = ?", [old]).fetchone() == (person,)
         assert wh.con.execute("SELECT mention_count FROM entities WHERE entity_id = ?", [person]).fetchone() == (3,)
+        # an event of the first run naming the old id as an actor names the full name's id after a third
+        from pipeline.records import EntityAlias as Alias
+        from pipeline.records import Event, EventMention
+        wh.load_batch(Batch("r3", events=[Event("ev", None, None, "meet", "04", "occurred", None, None, None,
+                                                "gone", None, ["gone", person])],
+                            event_mentions=[EventMention("ev", "s", "met", None, 0, 3, 0.5, "meet", actors=["gone"])]))
+        wh.load_batch(Batch("r4", entity_aliases=[Alias("gone", person)]))
+        assert wh.con.execute("SELECT actor1, actors FROM events").fetchone() == (person, [person, person])
+        assert wh.con.execute("SELECT actors FROM event_mentions").fetchone() == ([person],)
