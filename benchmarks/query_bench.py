@@ -117,7 +117,7 @@ def _fill_sql(n: int) -> list[str]:
         INSERT INTO events
         SELECT
             'v' || lpad(j::VARCHAR, 8, '0'),
-            strftime(DATE '2025-01-01' + (hash(j, 'd') % 365)::INTEGER, '%Y-%m-%d'),
+            DATE '2025-01-01' + (hash(j, 'd') % 365)::INTEGER,
             'day',
             (['MEET', 'ATTACK', 'SANCTION', 'STATEMENT'])[1 + (j % 4)::INTEGER],
             '04', 'occurred',
@@ -132,7 +132,8 @@ def _fill_sql(n: int) -> list[str]:
             0, 0, 0, NULL, NULL,
             (['040', '190', '163', '010'])[1 + (j % 4)::INTEGER],
             (['CONSULT', 'ASSAULT', 'SANCTION', NULL])[1 + (j % 4)::INTEGER],
-            'USAGOV', 'RUSGOV'
+            'USAGOV', 'RUSGOV',
+            DATE '2025-01-01' + (hash(j, 'd') % 365)::INTEGER, 'strong'
         FROM range({n_events}) AS t(j)
         """,
         f"""
@@ -144,7 +145,7 @@ def _fill_sql(n: int) -> list[str]:
             'on Monday', 100, 140, 0.8,
             (['MEET', 'ATTACK', 'SANCTION', 'STATEMENT'])[1 + (j % 4)::INTEGER],
             NULL, NULL, NULL, NULL, NULL,
-            NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+            NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
         FROM (SELECT i, hash(i, 'ev') % {n_events} AS j FROM range({n}) AS t(i))
         """,
         """

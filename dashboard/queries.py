@@ -243,6 +243,7 @@ SELECT
     event_day,
     event_date,
     date_precision,
+    date_confidence,
     event_type,
     cameo_code,
     plover_category,

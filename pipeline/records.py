@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def utc_now() -> datetime:
@@ -149,8 +149,8 @@ class EntityMention:
 @dataclass
 class Event:
     event_id: str
-    event_date: str | None  # ISO: YYYY-MM-DD, YYYY-MM or YYYY, per date_precision
-    date_precision: str | None  # "day" | "month" | "year"
+    event_date: date | None  # the first day of the period date_precision names
+    date_precision: str | None  # "day" | "week" | "month" | "year"
     event_type: str
     cameo_root: str
     modality: str  # "occurred" | "scheduled" | "hypothetical" | "negated"
@@ -170,6 +170,8 @@ class Event:
     plover_category: str | None = None  # PLOVER 2021 name (AGREE, CONSULT, ... ASSAULT); None for statements
     actor1_code: str | None = None  # CAMEO actor code of actor1 (source): "RUSGOV", "USAMIL", "IGOUNO"
     actor2_code: str | None = None  # ... of actor2 (target)
+    event_date_end: date | None = None  # the last day of that period (a range query needs both)
+    date_confidence: str | None = None  # "strong" | "inferred" | "weak" (pipeline.extract.dates)
 
 
 @dataclass
@@ -182,7 +184,7 @@ class EventMention:
     end_char: int
     confidence: float
     event_type: str | None = None
-    event_date: str | None = None
+    event_date: date | None = None
     date_precision: str | None = None
     modality: str | None = None
     actors: list[str] = field(default_factory=list)
@@ -196,6 +198,8 @@ class EventMention:
     pattern: str | None = None  # evidence: the dictionary pattern (or lexicon trigger) that matched
     trigger_start: int | None = None  # offsets of the verb or trigger in the article body
     trigger_end: int | None = None
+    event_date_end: date | None = None
+    date_confidence: str | None = None
 
 
 @dataclass

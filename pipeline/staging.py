@@ -12,7 +12,7 @@ import dataclasses
 import os
 import types
 import typing
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,6 +31,7 @@ _SCALARS: dict[Any, pa.DataType] = {
     bool: pa.bool_(),
     bytes: pa.binary(),
     datetime: pa.timestamp("us"),
+    date: pa.date32(),
 }
 
 

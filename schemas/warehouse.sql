@@ -114,7 +114,7 @@ CREATE TABLE IF NOT EXISTS entity_aliases (
 
 CREATE TABLE IF NOT EXISTS events (
     event_id          VARCHAR PRIMARY KEY,
-    event_date        VARCHAR,
+    event_date        DATE,
     date_precision    VARCHAR,
     event_type        VARCHAR NOT NULL,
     cameo_root        VARCHAR NOT NULL,
@@ -134,7 +134,9 @@ CREATE TABLE IF NOT EXISTS events (
     cameo_code        VARCHAR,
     plover_category   VARCHAR,
     actor1_code       VARCHAR,
-    actor2_code       VARCHAR
+    actor2_code       VARCHAR,
+    event_date_end    DATE,
+    date_confidence   VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS event_mentions (
@@ -146,7 +148,7 @@ CREATE TABLE IF NOT EXISTS event_mentions (
     end_char          INTEGER NOT NULL,
     confidence        DOUBLE NOT NULL,
     event_type        VARCHAR,
-    event_date        VARCHAR,
+    event_date        DATE,
     date_precision    VARCHAR,
     modality          VARCHAR,
     actors            VARCHAR[],
@@ -160,6 +162,8 @@ CREATE TABLE IF NOT EXISTS event_mentions (
     pattern           VARCHAR,
     trigger_start     INTEGER,
     trigger_end       INTEGER,
+    event_date_end    DATE,
+    date_confidence   VARCHAR,
     PRIMARY KEY (article_id, start_char, event_type)
 );
 

@@ -65,9 +65,11 @@ def render() -> None:
     if events.empty:
         st.info("No event matches these filters.")
         return
-    ui.table(events[["event_date", "event_type", "cameo_code", "plover_category", "modality", "location", "actors",
+    # A date read against a weak anchor (a file's read time, a guess from related articles) is
+    # shown as such, not as a fact.
+    ui.table(events[["event_date", "date_confidence", "event_type", "cameo_code", "plover_category", "modality", "location", "actors",
                      "actor_codes", "summary", "num_mentions", "num_articles"]],
-             "", event_date="Date", event_type="Type", cameo_code="CAMEO", plover_category="PLOVER",
+             "", event_date="Date", date_confidence="Date confidence", event_type="Type", cameo_code="CAMEO", plover_category="PLOVER",
              modality="Modality", location="Place", actors="Actors", actor_codes="Source -> target",
              summary="Summary", num_mentions="Mentions", num_articles="Articles")
 

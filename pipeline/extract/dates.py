@@ -302,6 +302,30 @@ def _to_value(d: date, gran: str) -> str:
     return f"{d.year:04d}"
 
 
+def value_of(day: date | str | None, granularity: str | None) -> str | None:
+    """The ISO value (YYYY-MM-DD, YYYY-MM, YYYY) of a period stored as its first day; text
+    (a record from before dates were typed) passes through."""
+    if day is None or isinstance(day, str) or granularity is None:
+        return None if day is None else str(day)
+    return _to_value(day, granularity)
+
+
+def plausible_modality(modality: str, expr: DateExpression, anchor: date | None) -> str:
+    """An event said to have occurred cannot be dated after the day its article was written:
+    a date past the anchor is a plan ("said it would meet on Friday"), whatever the verb."""
+    if anchor is None or modality != "occurred":
+        return modality
+    first, _ = value_to_range(expr.value, expr.granularity)
+    return "scheduled" if first > anchor else modality
+
+
+def date_confidence(expr: DateExpression, anchor_conf: str | None) -> str:
+    """A date stated with its year is as strong as the text; any other leans on its anchor."""
+    if expr.year_explicit and expr.kind == "absolute":
+        return "strong"
+    return anchor_conf or "weak"
+
+
 def value_to_range(value: str, granularity: str) -> tuple[date, date]:
     """First and last day a resolved value covers (used to compare dates of different precision)."""
     if granularity == "day":

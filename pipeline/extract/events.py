@@ -35,10 +35,14 @@ from pipeline.extract.cameo_coder import (
 from pipeline.extract.dates import (
     DateExpression,
     anchor_confidence,
+    date_confidence,
     find_dates,
     is_live,
+    plausible_modality,
     resolve_anchor,
     tense_at,
+    value_of,
+    value_to_range,
 )
 from pipeline.extract.event_consolidate import Cluster, ClusterIndex, Member, best_cluster, pattern_match
 from pipeline.extract.event_lexicon import Lexicon, load_lexicon
@@ -94,9 +98,13 @@ class _Consolidator:
             stored = by_event.get(ev.event_id, [])
             for m in stored:
                 self.key_to_event[(m.article_id, m.start_char, m.event_type or ev.event_type)] = ev.event_id
-            self.index.put_stored(ev.event_id, self._family(ev.event_type), ev.event_date, ev.date_precision,
+            self.index.put_stored(ev.event_id, self._family(ev.event_type),
+                                  value_of(ev.event_date, ev.date_precision), ev.date_precision,
                                   lambda ev=ev, stored=stored: self._stored_cluster(ev, stored))
         self.touched: set[str] = set()
+        # Date confidence per mention key (stored mentions first, this batch's as they are made).
+        self.confidence: dict[tuple[str, int, str], str | None] = {
+            (m.article_id, m.start_char, m.event_type or ""): m.date_confidence for m in known_mentions}
         self._places_by_name: dict[str, Entity] | None = None
 
     def _stored_cluster(self, ev: Event, stored: list[EventMention]) -> Cluster:
@@ -107,7 +115,7 @@ class _Consolidator:
             confident = float(m.confidence) >= 0.6
             cluster.members.append(Member(
                 key=(m.article_id, m.start_char, etype), article_id=m.article_id, event_type=etype,
-                family=self._family(etype), date_value=m.event_date or ev.event_date,
+                family=self._family(etype), date_value=value_of(m.event_date, m.date_precision) or value_of(ev.event_date, ev.date_precision),
                 granularity=m.date_precision or ev.date_precision, actors=actors, location=m.location,
                 confidence=float(m.confidence), strong=confident, actor_keys=self.actor_keys(actors),
                 specific=self.specific(actors), modality=m.modality or ev.modality, dated=confident,
@@ -117,7 +125,7 @@ class _Consolidator:
             actors = list(ev.actors or [])
             cluster.members.append(Member(
                 key=("", -1, ev.event_type), article_id="", event_type=ev.event_type,
-                family=self._family(ev.event_type), date_value=ev.event_date, granularity=ev.date_precision,
+                family=self._family(ev.event_type), date_value=value_of(ev.event_date, ev.date_precision), granularity=ev.date_precision,
                 actors=actors, location=ev.location, confidence=0.5, strong=True,
                 actor_keys=self.actor_keys(actors), specific=self.specific(actors), modality=ev.modality,
                 dated=True, cameo_code=ev.cameo_code, actor1=ev.actor1, actor2=ev.actor2,
@@ -334,8 +342,11 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
         dates = dates_read.get((article.article_id, anchor, lower_bound))
         if dates is None:
             dates = find_dates(article.body, anchor, anchor_is_lower_bound=lower_bound)
-        return find_candidates(article, *args, dates, entity_map, lexicon, anchor, strength, lower_bound,
+        found = find_candidates(article, *args, dates, entity_map, lexicon, anchor, strength, lower_bound,
                                codings.get(article.article_id, []))
+        for c in found:
+            c.modality = plausible_modality(c.modality, c.date, anchor)
+        return found
 
     def add_all(candidates: list[Candidate]) -> None:
         for c in candidates:
@@ -375,16 +386,22 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
             add_all(read(article, None, "weak", False))
 
     seen = {a.article_id: a for a in live}
-    event_mentions = [
-        EventMention(
+    # How far each article's anchor can be leaned on: its own, or the evidence that replaced it.
+    anchor_conf = {a.article_id: anchor_confidence(a.date_anchor_source, is_live(a)) for a in live}
+    via = {"strong": None, "corroborated": "inferred", "context": "weak", "weak": "weak"}
+    event_mentions = []
+    for c in new_candidates:
+        first, last = value_to_range(c.date.value, c.date.granularity)
+        conf = date_confidence(c.date, via.get(c.anchor_strength) or anchor_conf.get(c.article_id))
+        cons.confidence[(c.article_id, c.start_char, c.event_type.name)] = conf
+        event_mentions.append(EventMention(
             event_id=c.event_id, article_id=c.article_id, sentence=c.sentence, date_text=c.date.text,
             start_char=c.start_char, end_char=c.end_char, confidence=c.confidence,
-            event_type=c.event_type.name, event_date=c.date.value, date_precision=c.date.granularity,
+            event_type=c.event_type.name, event_date=first, date_precision=c.date.granularity,
             modality=c.modality, actors=list(c.actors), location=cons.location_name(c.location),
             cameo_code=c.cameo_code, actor1=c.actor1, actor2=c.actor2, actor1_code=c.actor1_code,
             actor2_code=c.actor2_code, attribution=c.attribution, pattern=c.pattern,
-            trigger_start=c.trigger.start, trigger_end=c.trigger.end)
-        for c in new_candidates]
+            trigger_start=c.trigger.start, trigger_end=c.trigger.end, event_date_end=last, date_confidence=conf))
     events = [_event_row(cons, cons.index.get(eid), seen, lexicon) for eid in sorted(cons.touched)]
     event_mentions.sort(key=lambda m: (m.article_id, m.start_char, m.event_type))
     return EventOutput(events=events, event_mentions=event_mentions)
@@ -473,8 +490,12 @@ def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Articl
     summary = f"{event_type.replace('_', ' ')}: {', '.join(names[:4])}"
     summary += f" in {location}" if location else ""
     summary += f" ({value})" if value else ""
+    first, last = value_to_range(value, precision) if value else (None, None)
+    # The event's date is as sure as the surest report giving that date.
+    confs = {cons.confidence.get(m.key) for m in members if m.date_value == value}
+    date_conf = next((c for c in ("strong", "inferred", "weak") if c in confs), None)
     return Event(
-        event_id=cluster.event_id, event_date=value, date_precision=precision, event_type=event_type,
+        event_id=cluster.event_id, event_date=first, event_date_end=last, date_confidence=date_conf, date_precision=precision, event_type=event_type,
         cameo_root=cameo_root, modality=modality, location=location, location_lat=lat, location_lon=lon,
         actor1=actor1, actor2=actor2, actors=actors, summary=summary, num_mentions=len(members),
         num_articles=len({m.article_id for m in members}), num_sources=len(sources),

@@ -92,7 +92,31 @@ MIGRATIONS: list[Migration] = [
               "ALTER TABLE articles ADD COLUMN IF NOT EXISTS published_offset_minutes INTEGER"),
     Migration(8, "entity_aliases: old ids of entities re-pointed to the full name that arrived later",
               "CREATE TABLE IF NOT EXISTS entity_aliases (alias_id VARCHAR PRIMARY KEY, entity_id VARCHAR NOT NULL)"),
+    Migration(9, "events and event_mentions: event_date a DATE (first day of its period), event_date_end, "
+                 "date_confidence (old rows keep NULL confidence)", apply=lambda con: _typed_event_dates(con)),
 ]
+
+
+# An event date stored as ISO text ('2022-01-10', '2022-01', '2022') as the first day of its
+# period, and the last day beside it (what the text cannot be cast to stays NULL).
+_PERIOD_START = ("(CASE length(event_date) WHEN 10 THEN try_cast(event_date AS DATE) "
+                 "WHEN 7 THEN try_cast(event_date || '-01' AS DATE) "
+                 "WHEN 4 THEN try_cast(event_date || '-01-01' AS DATE) END)")
+_PERIOD_END = (f"(CASE length(event_date) WHEN 10 THEN {_PERIOD_START} WHEN 7 THEN last_day({_PERIOD_START}) "
+               f"WHEN 4 THEN CAST({_PERIOD_START} + INTERVAL 1 YEAR - INTERVAL 1 DAY AS DATE) END)")
+
+
+def _typed_event_dates(con: duckdb.DuckDBPyConnection) -> None:
+    for table in ("events", "event_mentions"):
+        row = con.execute("SELECT data_type FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? "
+                          "AND column_name = 'event_date'", [table]).fetchone()
+        if row is not None and row[0] != "DATE":
+            # Only ALTERs: DuckDB refuses an UPDATE of a table altered in the same transaction.
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS event_date_end VARCHAR")
+            con.execute(f"ALTER TABLE {table} ALTER COLUMN event_date_end SET DATA TYPE DATE USING {_PERIOD_END}")
+            con.execute(f"ALTER TABLE {table} ALTER COLUMN event_date SET DATA TYPE DATE USING {_PERIOD_START}")
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS event_date_end DATE")
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS date_confidence VARCHAR")
 
 VERSION_DDL = ("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
                "applied_at TIMESTAMP NOT NULL DEFAULT now()::TIMESTAMP)")

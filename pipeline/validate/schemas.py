@@ -36,6 +36,21 @@ def _is_datetime(value: object) -> bool:
     return True
 
 
+@_FORMATS.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if isinstance(value, str):
+        date.fromisoformat(value)
+    return True
+
+
+def _parses_as_date(value: object) -> bool:
+    try:
+        _is_date(value)
+    except ValueError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=8)
 def load_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
     """All schemas of a folder, keyed by table name (checked once per folder)."""
@@ -78,7 +93,7 @@ def fast_check_for(schemas_dir: Path, table: str) -> Callable[[dict[str, Any]], 
     message. The schemas use only keywords draft-07 also has, so fastjsonschema compiles them
     as draft-07 (it knows no 2020-12)."""
     schema = {**load_schemas(Path(schemas_dir))[table], "$schema": "http://json-schema.org/draft-07/schema#"}
-    validate = fastjsonschema.compile(schema, formats={"date-time": _parses_as_datetime})
+    validate = fastjsonschema.compile(schema, formats={"date-time": _parses_as_datetime, "date": _parses_as_date})
 
     def check(data: dict[str, Any]) -> bool:
         try:
@@ -147,6 +162,8 @@ def sql_type(prop: dict[str, Any]) -> str:
     if kind == "string":
         if prop.get("format") == "date-time":
             return "TIMESTAMP"
+        if prop.get("format") == "date":
+            return "DATE"
         if prop.get("contentEncoding") == "base64":
             return "BLOB"
         return "VARCHAR"

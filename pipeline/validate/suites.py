@@ -190,6 +190,11 @@ def build_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_id: st
         suites["entities"].add("mention_count.at_least_one", WARNING,
                                E.ExpectColumnValuesToBeBetween(column="mention_count", min_value=1),
                                "an entity nobody mentions is an orphan")
+    for table in ("events", "event_mentions"):
+        if table in suites:
+            _event_period(suites[table])
+    if "event_mentions" in suites and "articles" in tables:
+        _event_plausibility(suites["event_mentions"], tables["articles"])
     if "events" in suites:
         _events(suites["events"], now)
         if "entities" in tables:
@@ -290,6 +295,50 @@ def _surface_matches_body(suite: Suite, articles: pd.DataFrame) -> None:
     suite.add("surface.matches_body", WARNING, E.ExpectColumnValuesToBeInSet(
         column="_check_surface_in_body", value_set=[True]), "body[start_char:end_char] == surface",
         show=["entity_id", "surface"])
+
+
+def _event_period(suite: Suite) -> None:
+    frame = suite.frame
+    if {"event_date", "event_date_end"} <= set(frame.columns):
+        start, end = pd.to_datetime(frame["event_date"], errors="coerce"), pd.to_datetime(frame["event_date_end"],
+                                                                                            errors="coerce")
+        frame["_check_period"] = (end >= start).astype(object).where(start.notna() & end.notna(), None)
+    suite.add("event_date_end.not_before_start", CRITICAL, E.ExpectColumnValuesToBeInSet(
+        column="_check_period", value_set=[True]), "a period ends on or after its first day",
+        show=["event_date", "event_date_end"])
+
+
+# Anchors a date may be checked against: a publication date, one inferred from the text, or
+# the fetch time of a live web item (a file's read time says nothing about when it was written).
+_CHECKABLE_ANCHORS = ("published", "dateline", "reported")
+
+
+def _event_plausibility(suite: Suite, articles: pd.DataFrame) -> None:
+    """An event mention that occurred is not dated after its article's anchor; a scheduled one
+    does not end before it."""
+    frame = suite.frame
+    needed = {"article_id", "date_anchor", "date_anchor_source", "source_uri"}
+    if needed <= set(articles.columns) and {"event_date", "event_date_end", "modality"} <= set(frame.columns):
+        anchors = articles[list(needed)].drop_duplicates("article_id").set_index("article_id")
+        joined = anchors.reindex(frame["article_id"])
+        live = joined["source_uri"].astype("string").str.startswith(("http://", "https://")).fillna(False)
+        usable = (joined["date_anchor_source"].isin(_CHECKABLE_ANCHORS)
+                  | ((joined["date_anchor_source"] == "fetched") & live)).to_numpy()
+        anchor = pd.to_datetime(joined["date_anchor"], errors="coerce").dt.normalize().to_numpy()
+        start = pd.to_datetime(frame["event_date"], errors="coerce").to_numpy()
+        end = pd.to_datetime(frame["event_date_end"], errors="coerce").to_numpy()
+        known = usable & ~pd.isna(anchor) & ~pd.isna(start)
+        occurred = pd.Series(start <= anchor, index=frame.index).astype(object)
+        frame["_check_occurred_by_anchor"] = occurred.where(known & (frame["modality"] == "occurred").to_numpy(), None)
+        scheduled = pd.Series(end >= anchor, index=frame.index).astype(object)
+        frame["_check_scheduled_after_anchor"] = scheduled.where(
+            known & (frame["modality"] == "scheduled").to_numpy(), None)
+    suite.add("event_date.occurred_by_anchor", CRITICAL, E.ExpectColumnValuesToBeInSet(
+        column="_check_occurred_by_anchor", value_set=[True]),
+        "an event that occurred is not dated after its article's anchor", show=["event_date", "modality"])
+    suite.add("event_date.scheduled_after_anchor", WARNING, E.ExpectColumnValuesToBeInSet(
+        column="_check_scheduled_after_anchor", value_set=[True]),
+        "a scheduled event does not end before its article's anchor", show=["event_date_end", "modality"])
 
 
 def _events(suite: Suite, now: datetime) -> None:

@@ -133,3 +133,27 @@ def test_a_column_the_warehouse_lacks_fails_the_load_instead_of_dropping_its_val
             wh.load_batch(seed_batch(settings))
         assert "migration" in str(caught.value)
         assert wh.scalar("SELECT count(*) FROM documents") == 0
+
+
+def test_text_event_dates_become_the_first_and_last_day_of_their_period(settings):
+    """Before: event_date was text ('2022-01-10', '2022-01', '2022'), so a date-range query
+    silently dropped month- and year-level events."""
+    old_warehouse(settings.db_path, RELEASED[-1])
+    with duckdb.connect(str(settings.db_path)) as con:
+        for i, (value, precision) in enumerate([("2022-01-10", "day"), ("2022-01", "month"), ("2022", "year"),
+                                                (None, None)]):
+            con.execute("INSERT INTO events (event_id, event_date, date_precision, event_type, cameo_root, "
+                        "modality, actors, num_mentions, num_articles, num_sources) "
+                        "VALUES (?, ?, ?, 'meet', '04', 'occurred', [], 1, 1, 1)", [f"e{i}", value, precision])
+            con.execute("INSERT INTO event_mentions (event_id, article_id, sentence, start_char, end_char, "
+                        "confidence, event_type, event_date, date_precision) VALUES (?, 'a', 's', ?, 1, 0.5, "
+                        "'meet', ?, ?)", [f"e{i}", i, value, precision])
+    with Warehouse(settings) as wh:
+        for table in ("events", "event_mentions"):
+            rows = wh.con.execute(f"SELECT event_id, event_date, event_date_end FROM {table} ORDER BY 1").fetchall()
+            assert [(r[0], str(r[1]), str(r[2])) for r in rows] == [
+                ("e0", "2022-01-10", "2022-01-10"), ("e1", "2022-01-01", "2022-01-31"),
+                ("e2", "2022-01-01", "2022-12-31"), ("e3", "None", "None")]
+            # A range query now finds every precision that overlaps the range.
+            assert wh.con.execute(f"SELECT count(*) FROM {table} WHERE event_date <= DATE '2022-01-15' "
+                                  "AND event_date_end >= DATE '2022-01-05'").fetchone()[0] == 3

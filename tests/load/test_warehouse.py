@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -27,7 +27,7 @@ def seed_batch(settings, run_id="r1") -> Batch:
     putin = Entity("putin", "Vladimir Putin", "PERSON", ["Putin", "Vladimir Putin"])
     mentions = [EntityMention(a, "putin", "Putin", 0, 5, 0), EntityMention(a, "putin", "Putin", 20, 25, 1),
                 EntityMention(b, "putin", "Putin", 7, 12, 0)]
-    event = Event("ev1", "2022-01-10", "day", "meet", "04", "scheduled", "Geneva", 46.2, 6.14, "putin", None,
+    event = Event("ev1", date(2022, 1, 10), "day", "meet", "04", "scheduled", "Geneva", 46.2, 6.14, "putin", None,
                   ["putin"])
     event_mentions = [EventMention("ev1", a, "talks in Geneva", "Jan. 10", 0, 15, 0.8, "meet"),
                       EventMention("ev1", b, "talks in Geneva", "January 10", 3, 18, 0.8, "meet")]

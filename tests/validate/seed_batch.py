@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from pipeline.load.warehouse import Warehouse
@@ -46,7 +46,8 @@ def seed_batch(run_id: str = "fixture-run", clean: bool = True) -> Batch:
     entities = {name: Entity(entity_id=stable_id("entity", name), canonical_name=name, entity_type=etype,
                              aliases=[name])
                 for name, etype in spec["entities"].items()}
-    event = Event(event_id=stable_id("event", "geneva-talks"), event_date="2022-01-10", date_precision="day",
+    event = Event(event_id=stable_id("event", "geneva-talks"), event_date=date(2022, 1, 10),
+                  event_date_end=date(2022, 1, 10), date_precision="day",
                   event_type="meeting", cameo_root="04", modality="scheduled", location="Geneva",
                   location_lat=46.2, location_lon=6.15, actor1=entities["United States"].entity_id,
                   actor2=entities["Russia"].entity_id,
@@ -71,7 +72,7 @@ def seed_batch(run_id: str = "fixture-run", clean: bool = True) -> Batch:
             article_id=article_id, doc_id=doc.doc_id, source_uri=doc.source_uri, url=None, title=title,
             publisher=None, byline=None, published_at=datetime(2022, 1, 4), language="en", body=body,
             word_count=len(body.split()), content_hash=hashlib.sha256(body.encode()).hexdigest(),
-            first_seen_at=FETCHED))
+            first_seen_at=FETCHED, date_anchor=datetime(2022, 1, 4), date_anchor_source="published"))
         batch.boilerplate += [BoilerplateSpan(article_id, i, "fixture:short_line", s) for i, s in enumerate(spans)]
         for name, entity in entities.items():
             for m in re.finditer(rf"\b{re.escape(name)}\b", body):
@@ -85,7 +86,8 @@ def seed_batch(run_id: str = "fixture-run", clean: bool = True) -> Batch:
             end = len(body) if end < 0 else end
             batch.event_mentions.append(EventMention(
                 event.event_id, article_id, body[start:end], "January 10", start, end, 0.8,
-                event_type="meeting", event_date="2022-01-10", date_precision="day", modality="scheduled"))
+                event_type="meeting", event_date=date(2022, 1, 10), event_date_end=date(2022, 1, 10), date_precision="day",
+                modality="scheduled"))
     used = {m.entity_id for m in batch.mentions}
     batch.entities = [e for e in entities.values() if e.entity_id in used]
     batch.events = [event]

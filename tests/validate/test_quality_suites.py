@@ -114,9 +114,17 @@ CORRUPTIONS = {
     "event year mis-resolved": (
         ["UPDATE events SET event_date = '0022-01-10'"],
         {"events.event_date.plausible_date": "warning"}),
-    "event date not ISO": (
-        ["UPDATE events SET event_date = '10 January'"],
-        {"events.event_date.pattern": "critical"}),  # unparseable: not a date to range-check
+    "event period ends before it starts": (
+        ["UPDATE events SET event_date_end = event_date - 1"],
+        {"events.event_date_end.not_before_start": "critical"}),
+    "occurred event dated after its article's anchor": (
+        ["UPDATE event_mentions SET modality = 'occurred', event_date = DATE '2030-01-01', "
+         "event_date_end = DATE '2030-01-01'"],
+        {"event_mentions.event_date.occurred_by_anchor": "critical"}),
+    "scheduled event ended before its article's anchor": (
+        ["UPDATE event_mentions SET modality = 'scheduled', event_date = DATE '2001-01-01', "
+         "event_date_end = DATE '2001-01-01'"],
+        {"event_mentions.event_date.scheduled_after_anchor": "warning"}),
     "quarantine row without message": (
         ["UPDATE quarantine SET message = ''"],
         {"quarantine.message.not_empty": "critical"}),
@@ -127,7 +135,9 @@ CORRUPTIONS = {
 # different rows, so exactly the union of their expectations must fail): a full suite run
 # costs seconds of GX overhead, whatever the data size.
 ALONE = ["orphan mention", "null title", "duplicate key", "leftover Leave a Reply"]
-TOGETHER = [c for c in CORRUPTIONS if c not in ALONE and c not in ("mention offsets shifted", "event date not ISO")]
+WHOLE_COLUMN = ["mention offsets shifted", "occurred event dated after its article's anchor",
+                "scheduled event ended before its article's anchor"]
+TOGETHER = [c for c in CORRUPTIONS if c not in ALONE and c not in WHOLE_COLUMN]
 
 
 def _assert_exactly(results, expected: dict[str, str]) -> None:
@@ -150,7 +160,7 @@ def test_many_corruptions_fail_exactly_their_expectations(clean_warehouse, tmp_p
     _assert_exactly(_results_on_copy(clean_warehouse, tmp_path, sql), expected)
 
 
-@pytest.mark.parametrize("case", ["mention offsets shifted", "event date not ISO"])
+@pytest.mark.parametrize("case", WHOLE_COLUMN)
 def test_corruption_of_a_whole_column(clean_warehouse, tmp_path, case):
     sql, expected = CORRUPTIONS[case]
     _assert_exactly(_results_on_copy(clean_warehouse, tmp_path, sql), expected)

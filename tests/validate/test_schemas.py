@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -91,7 +91,7 @@ def _json_kind(hint) -> set[str]:
     if typing.get_origin(hint) is list:
         return {"array"}
     return {type(None): {"null"}, str: {"string"}, int: {"integer"}, float: {"number"}, bool: {"boolean"},
-            bytes: {"string"}, datetime: {"string"}}[hint]
+            bytes: {"string"}, datetime: {"string"}, date: {"string"}}[hint]
 
 
 # pipeline_runs rows are written by the loader itself: no record class carries them.

@@ -21,6 +21,8 @@ named AS (
         events.event_day,
         events.event_date,
         events.date_precision,
+        events.event_day_end,
+        events.date_confidence,
         events.event_type,
         events.cameo_root,
         events.cameo_code,

@@ -1,5 +1,7 @@
--- Events with a real DATE for charts. event_date is ISO text at day, month or year
--- precision; month and year dates are placed on their first day and keep their precision.
+-- Events for charts. event_date is a DATE, the first day of its period (day, month or year
+-- precision, event_date_end the last): event_day keeps it for charts and ranges, event_date
+-- becomes the label a reader sees (2022-01-10, 2022-01, 2022), and date_confidence says
+-- whether the date rests on a weak anchor.
 WITH source AS (
     SELECT *
     FROM warehouse.events
@@ -8,14 +10,15 @@ WITH source AS (
 renamed AS (
     SELECT
         event_id,
-        event_date,
+        CASE date_precision
+            WHEN 'month' THEN strftime(event_date, '%Y-%m')
+            WHEN 'year' THEN strftime(event_date, '%Y')
+            ELSE strftime(event_date, '%Y-%m-%d')
+        END AS event_date,
         coalesce(date_precision, 'unknown') AS date_precision,
-        CASE
-            WHEN date_precision = 'day' THEN try_cast(event_date AS DATE)
-            WHEN date_precision = 'month' THEN try_cast(event_date || '-01' AS DATE)
-            WHEN date_precision = 'year' THEN try_cast(event_date || '-01-01' AS DATE)
-            ELSE try_cast(event_date AS DATE)
-        END AS event_day,
+        CAST(event_date AS DATE) AS event_day,
+        CAST(event_date_end AS DATE) AS event_day_end,
+        coalesce(date_confidence, 'unknown') AS date_confidence,
         event_type,
         cameo_root,
         cameo_code,
