@@ -85,7 +85,7 @@ def _fill_sql(n: int) -> list[str]:
             CASE WHEN is_dup THEN 0.9 END,
             substr(md5('a' || CASE WHEN is_dup THEN i - 1 ELSE i END), 1, 16),
             TIMESTAMP '2025-01-01' + to_seconds((hash(i, 't') % (365 * 86400))::BIGINT),
-            NULL, NULL, 'bench'
+            NULL, NULL, NULL, 'bench'
         FROM (
             SELECT i, i > 0 AND {uni("i, 'dup'")} < {DUPLICATE_SHARE} AS is_dup
             FROM range({n}) AS t(i)
