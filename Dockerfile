@@ -28,7 +28,6 @@ RUN pip install --no-cache-dir --no-deps ${NEWSMON_HOME}
 COPY --chown=airflow:0 schemas ${NEWSMON_HOME}/schemas
 COPY --chown=airflow:0 seeds ${NEWSMON_HOME}/seeds
 COPY --chown=airflow:0 feeds.toml ${NEWSMON_HOME}/feeds.toml
-COPY --chown=airflow:0 tests/ingest/cases/feeds/local ${NEWSMON_HOME}/tests/ingest/cases/feeds/local
 COPY --chown=airflow:0 dags /opt/airflow/dags
 
 # The installed package lives in site-packages, so the settings' project-relative defaults do

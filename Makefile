@@ -20,13 +20,16 @@ export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export UV_COMPILE_BYTECODE := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install run test lint airflow-init dashboard bench clean-data
+.PHONY: help install run airflow test lint airflow-init dashboard clean-data
 
 help:
-	@echo "make run        set up, then run the news_seeds Airflow DAG on seeds/ into warehouse/news.duckdb"
-	@echo "make test       set up, then run the test suite"
-	@echo "make dashboard  open the dashboards over warehouse/news.duckdb"
-	@echo "make lint       ruff"
+	@echo "make run         set up, then run the news_seeds Airflow DAG on seeds/ into warehouse/news.duckdb"
+	@echo "make test        set up, then ruff and the test suite"
+	@echo "make airflow     the Airflow UI on http://localhost:8080 with make run's settings (AIRFLOW_PORT=...)"
+	@echo "make dashboard   the Streamlit dashboards over warehouse/news.duckdb (NEWSMON_DB_PATH=...)"
+	@echo "make lint        ruff"
+	@echo "make install     create .venv and install requirements.lock (the others do it when needed)"
+	@echo "make clean-data  remove warehouse/, reports/, staging/ and airflow_home/ (start again)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,17 +47,29 @@ airflow-init: $(STAMP)
 	@$(BIN)/airflow pools set duckdb_writer 1 "DuckDB has one writer" > /dev/null
 
 run: airflow-init
-	@echo "running the news_seeds DAG (airflow dags test) ..."
-	@$(BIN)/airflow dags test news_seeds > $(AIRFLOW_HOME)/last-dag-run.log 2>&1 \
+	@echo "running the news_seeds DAG on seeds/ (airflow dags test; log: $(AIRFLOW_HOME)/last-dag-run.log) ..."
+	@AIRFLOW__LOGGING__LOGGING_LEVEL=INFO $(BIN)/airflow dags test news_seeds 2>&1 | tee $(AIRFLOW_HOME)/last-dag-run.log \
+		| $(PY) scripts/dag_progress.py \
 		|| (grep -E "ERROR|Error|error" $(AIRFLOW_HOME)/last-dag-run.log | tail -20; \
 		    echo "the DAG run failed: full log in $(AIRFLOW_HOME)/last-dag-run.log"; exit 1)
+	@echo
 	@$(BIN)/newsmon status
 	@echo
-	@echo '$$ newsmon sql "SELECT title, publisher, published_at::DATE AS published, word_count FROM articles ORDER BY published_at NULLS LAST, title"'
+	@echo '$$ .venv/bin/newsmon sql "SELECT title, publisher, published_at::DATE AS published, word_count FROM articles ORDER BY published_at NULLS LAST, title"'
 	@$(BIN)/newsmon sql "SELECT title, publisher, published_at::DATE AS published, word_count FROM articles ORDER BY published_at NULLS LAST, title"
 	@echo
-	@echo '$$ newsmon sql "SELECT event_date, event_type, location, num_mentions, num_articles, summary FROM events WHERE num_articles > 1 ORDER BY event_date"'
-	@$(BIN)/newsmon sql "SELECT event_date, event_type, location, num_mentions, num_articles, summary FROM events WHERE num_articles > 1 ORDER BY event_date"
+	@echo '$$ .venv/bin/newsmon sql "SELECT event_date, event_type, location, num_articles, summary FROM events WHERE num_articles > 1 ORDER BY event_date"'
+	@$(BIN)/newsmon sql "SELECT event_date, event_type, location, num_articles, summary FROM events WHERE num_articles > 1 ORDER BY event_date"
+	@echo
+	@echo "next:"
+	@echo "  .venv/bin/newsmon sql \"SELECT ...\"      query the warehouse (read-only; .venv/bin/newsmon --help)"
+	@echo "  .venv/bin/newsmon run FILES --db F.duckdb  your own files and feeds (README: Use your own files and feeds)"
+	@echo "  open reports/quality.html                the data-quality report"
+	@echo "  make dashboard                           dashboards on http://localhost:8501"
+	@echo "  make airflow                             the Airflow UI on http://localhost:8080"
+
+airflow: airflow-init
+	@bash scripts/airflow.sh
 
 test: $(STAMP)
 	@bash scripts/test_setup.sh

@@ -4,8 +4,9 @@ The interval is `feed_interval_minutes` in the settings (newsmon.toml or
 NEWSMON_FEED_INTERVAL_MINUTES). Each run reads the feeds file (`feeds_file` setting), or the
 feeds given as the `feeds` param on a manual trigger. Feeds are incremental: conditional GET,
 a content hash and the seen entry ids (table `feed_state`) mean a run with nothing new yields
-no documents. Publishing updates the `newsmon_warehouse` Asset, on which `news_quality` and
-other downstream DAGs are scheduled.
+no documents. The DAG is created paused while the feeds file lists no feed. Publishing
+updates the `newsmon_warehouse` Asset, on which `news_quality` and other downstream DAGs
+are scheduled.
 
 Tasks only wire: each calls one `pipeline.flow` step with plain arguments; they pass nothing
 but the run id through XCom.
@@ -26,12 +27,20 @@ def _interval() -> timedelta:
     return timedelta(minutes=load_settings().feed_interval_minutes)
 
 
+def _no_feeds() -> bool:
+    from pipeline.ingest.feed_sources import lists_feeds
+    from pipeline.settings import load_settings
+
+    return not lists_feeds(load_settings().feeds_file)
+
+
 @dag(
     dag_id="news_feeds",
     schedule=_interval(),
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
+    is_paused_upon_creation=_no_feeds(),  # until the feeds file names a feed
     dagrun_timeout=timedelta(minutes=60),
     tags=["newsmon", "feeds"],
     default_args=DEFAULT_ARGS,

@@ -2,7 +2,8 @@
 
 Scheduled on the `newsmon_warehouse` Asset that publishing DAGs (news_feeds, news_seeds)
 update, so it runs after every load rather than on a clock. A critical failure fails the
-task (a permanent error: not retried) and is stored in `quality_results`.
+task (a permanent error: not retried) and is stored in `quality_results`. A load already
+checked by its own DAG (news_seeds runs the suites itself) is not checked twice.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def news_quality():
         # Label results with the newsmon run that changed the warehouse (the latest, when
         # several loads were batched into one trigger); a manual trigger uses its own id.
         run_id = next((r for r in reversed(run_ids) if r), None) or context["run_id"]
-        return quality_step(run_id, load_settings())
+        return quality_step(run_id, load_settings(), once=True)
 
     quality()
 

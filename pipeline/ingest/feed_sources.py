@@ -152,3 +152,13 @@ def expand_source(source: FeedSource) -> list[FeedSource]:
     return [FeedSource(name=f"{source.name}/{p.relative_to(root).as_posix()}", url=str(p),
                        fetch_pages=source.fetch_pages, interval_minutes=source.interval_minutes)
             for p in files]
+
+
+def lists_feeds(path: Path) -> bool:
+    """Whether the feeds file names at least one feed: the feeds DAG ships paused otherwise,
+    so that starting the scheduler reads nothing. A broken file counts as none (the DAG's own
+    run reports what is wrong with it)."""
+    try:
+        return bool(load_feed_sources(Path(path)))
+    except ConfigError:
+        return False

@@ -42,3 +42,18 @@ def test_news_alerts_runs_on_the_warehouse_asset_and_only_evaluate_takes_the_wri
     assert {t.task_id for t in dag.tasks if t.pool == "duckdb_writer"} == {"evaluate"}
     assert type(dag.timetable).__name__ == "AssetTriggeredTimetable"
     assert "newsmon_warehouse" in str(dag.timetable.asset_condition)
+
+
+def test_news_feeds_ships_paused_while_the_feeds_file_names_no_feed(dagbag):
+    assert dagbag.dags["news_feeds"].is_paused_upon_creation is True
+
+
+def test_news_feeds_starts_unpaused_once_the_feeds_file_names_a_feed(tmp_path, monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feed]]\nname = "world"\nurl = "https://news.example.org/rss.xml"\n', encoding="utf-8")
+    monkeypatch.setenv("NEWSMON_FEEDS_FILE", str(feeds))
+    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags" / "news_feeds.py"))
+    assert bag.import_errors == {}
+    assert bag.dags["news_feeds"].is_paused_upon_creation is False

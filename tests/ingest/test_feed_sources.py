@@ -11,6 +11,7 @@ from pipeline.ingest.feed_sources import (
     FeedSource,
     expand_source,
     feed_source_from_arg,
+    lists_feeds,
     load_feed_sources,
 )
 from tests.conftest import PROJECT_ROOT
@@ -60,9 +61,15 @@ def test_bad_feeds_files_are_config_errors_that_say_what_is_wrong(tmp_path, body
         load_feed_sources(_write(tmp_path, body))
 
 
-def test_the_projects_feeds_file_loads_and_works_offline():
-    sources = load_feed_sources(PROJECT_ROOT / "feeds.toml")
-    assert sources and all(s.is_local and Path(s.url).exists() for s in sources)
+def test_the_projects_feeds_file_loads_and_names_no_feed_so_news_feeds_ships_paused():
+    assert load_feed_sources(PROJECT_ROOT / "feeds.toml") == []
+    assert not lists_feeds(PROJECT_ROOT / "feeds.toml")
+
+
+def test_lists_feeds_is_true_for_a_feed_and_false_for_a_missing_or_broken_file(tmp_path):
+    assert lists_feeds(_write(tmp_path, f'[[feed]]\nname = "a"\nurl = "{CASES / "seeds_atom.xml"}"\n'))
+    assert not lists_feeds(tmp_path / "missing.toml")
+    assert not lists_feeds(_write(tmp_path, "[[feed]\n"))
 
 
 def test_feed_arguments():
