@@ -84,6 +84,13 @@ class RunSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     runs: int = 0  # input is loaded in batches of settings.run_batch_documents, one run each
     monitor: dict[str, Any] = field(default_factory=dict)  # search index sync (and alerts) after the load
+    run_ids: list[str] = field(default_factory=list)
+    reports_dir: str = ""
+    staging_dir: str = ""
+    # Files in the input folders that are not articles by their name, and so were not read.
+    ignored: list[str] = field(default_factory=list)
+    # This run's quarantine: {"stage", "reason_code", "items", "example"} per stage and reason.
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _dir(run_id: str, settings: Settings) -> Path:
@@ -354,14 +361,22 @@ def publish_step(run_id: str, settings: Settings, trigger: str = "cli") -> dict[
 
 
 def quality_step(run_id: str, settings: Settings, out_dir: Path | None = None,
-                 fail_on_critical: bool = True) -> dict[str, Any]:
-    """GX suites over the loaded warehouse, results stored, reports rebuilt."""
+                 fail_on_critical: bool = True, once: bool = False) -> dict[str, Any]:
+    """GX suites over the loaded warehouse, results stored, reports rebuilt.
+
+    `once`: a run whose results are already stored is not checked again (news_quality, told of
+    a load whose own DAG ran the suites, e.g. news_seeds replayed to a scheduler started later).
+    """
     from pipeline.load.warehouse import Warehouse
     from pipeline.report import build_reports
     from pipeline.validate import run_quality_suites
 
     with Warehouse(settings, read_only=True) as wh:
-        tables = wh.read_tables(REPORT_TABLES, REPORT_SKIPPED_COLUMNS)
+        done = wh.scalar("SELECT count(*) FROM quality_results WHERE run_id = ?", [run_id]) if once else 0
+        tables = {} if done else wh.read_tables(REPORT_TABLES, REPORT_SKIPPED_COLUMNS)
+    if done:
+        return {"failures": [], "warnings": [], "report": "", "expectations": done,
+                "skipped": f"run {run_id} was already checked"}
     results = run_quality_suites(tables, settings, run_id)
     with Warehouse(settings) as wh:
         wh.save_quality_results(results)
@@ -425,13 +440,17 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
         known_files = set(wh.con.execute(read_sql("known_files")).fetchall())
     # Unchanged files are set aside before batching: a re-run over a big folder is then one
     # run with nothing new, not one per batch re-reading the warehouse's file list.
-    fresh, unchanged = split_unchanged(list(expand_inputs(inputs)), known_files)
+    ignored: list[Path] = []
+    fresh, unchanged = split_unchanged(list(expand_inputs(inputs, ignored)), known_files)
     size = max(1, settings.run_batch_documents)
     # A WARC holds many documents: it is cut into slices of `size` records, each its own run.
     files = plan_inputs([str(p) for p in fresh], size)
     plain = [f for f in files if not is_warc(f)]
     batches = [plain[i:i + size] for i in range(0, len(plain), size)] + [[f] for f in files if is_warc(f)] or [[]]
-    summary = RunSummary(run_id="", db_path=str(settings.db_path), skipped_known=unchanged)
+    summary = RunSummary(run_id="", db_path=str(Path(settings.db_path).resolve()), skipped_known=unchanged,
+                         reports_dir=str(Path(settings.reports_dir).resolve()),
+                         staging_dir=str(Path(settings.staging_dir).resolve()),
+                         ignored=[str(p) for p in ignored])
     changed = False
     with ExitStack() as stack:
         warm = (stack.enter_context(WarmQuality()) if run_quality and (files or feeds) and worth_starting()
@@ -441,11 +460,15 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
             changed |= _run_batch(run_id, batch, list(feeds) if number == 0 else [], settings, trigger,
                                   progress, summary)
             summary.run_id = run_id
+            summary.run_ids.append(run_id)
             summary.runs += 1
         if changed:
             _monitor(summary, settings, progress)
         if run_quality and changed:  # unchanged tables give unchanged results
             _quality(summary, settings, warm, progress)
+    with Warehouse(settings, read_only=True) as wh:
+        rows = wh.con.execute(read_sql("quarantine_by_reason"), [summary.run_ids]).fetchall()
+    summary.quarantine = [dict(zip(("stage", "reason_code", "items", "example"), row, strict=True)) for row in rows]
     return summary
 
 

@@ -156,4 +156,17 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
         if key not in known:
             raise ConfigError(f"unknown setting {key!r}")
         values[key] = _coerce(key, known[key].type, raw)
-    return Settings(**values)
+    return Settings(**_beside_warehouse(values))
+
+
+# Written next to the warehouse when it is moved and they are not: a run into another warehouse
+# must not overwrite the project's report or mix its staging with the project's.
+_FOLLOW_WAREHOUSE = {"reports_dir": "reports", "staging_dir": "staging"}
+
+
+def _beside_warehouse(values: dict[str, Any]) -> dict[str, Any]:
+    db = values.get("db_path")
+    if db is None or Path(db) == Settings.db_path:
+        return values
+    folder = Path(db).parent
+    return {**{name: folder / sub for name, sub in _FOLLOW_WAREHOUSE.items() if name not in values}, **values}

@@ -57,6 +57,12 @@ def parse_document(doc: Document) -> Head:
         raise _Unusable("empty_body", "the document has no text")
     if doc.content_type == "text/html":
         head = extract_html(doc.raw_text, doc.url)
+        if head is None and doc.content_origin == "feed_content":
+            # Not the page: the entry's own summary, because its page was not fetched.
+            raise _Unusable("feed_entry_no_text",
+                            "the feed entry's own content holds no article text and its linked page was "
+                            "not fetched (local feed files are read offline: linked pages are never fetched; "
+                            "a web feed fetches them when fetch_pages is on)")
         if head is None:
             raise _Unusable("no_extractable_text", "trafilatura found no main text in the page")
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 
@@ -27,9 +28,14 @@ def handle(args: argparse.Namespace) -> int:
             documents.append((path, read_document(path, settings)))
         except InputError as exc:  # reported as a record, the other files still go through
             documents.append((path, exc))
+    failed = 0
     for record in preview_records(documents, settings):
         print(json.dumps(record, ensure_ascii=False) if args.jsonl else _human(record))
-    return 0
+        failed += "error" in record
+    if failed:  # every input is still reported above; the exit code says not all were usable
+        print(f"newsmon clean: {failed} of {len(documents)} input(s) could not be cleaned (see ERROR above)",
+              file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _human(r: dict[str, Any]) -> str:

@@ -41,7 +41,7 @@ def handle(args: argparse.Namespace) -> int:
         try:
             text = read_document(path, settings).raw_text or ""
         except InputError as exc:  # one unreadable file does not stop the others
-            print(f"newsmon dates: {exc}", file=sys.stderr)
+            print(f"newsmon dates: skipped {path}: [{exc.reason_code}] {exc.message}", file=sys.stderr)
             failed += 1
             continue
         for e in find_dates(text, anchor):

@@ -14,7 +14,7 @@ import json
 import sys
 from difflib import SequenceMatcher
 
-from pipeline.errors import ConfigError, InputError
+from pipeline.errors import InputError
 from pipeline.records import Article, Document, QuarantineItem
 
 
@@ -85,15 +85,15 @@ def handle(args: argparse.Namespace) -> int:
         try:
             docs.append((path, read_document(path, settings)))
         except InputError as exc:
-            print(f"newsmon: skipped {path}: [{exc.reason_code}] {exc.message}", file=sys.stderr)
+            print(f"newsmon entities: skipped {path}: [{exc.reason_code}] {exc.message}", file=sys.stderr)
             failed += 1
-    if not docs:
-        raise ConfigError("no readable input file", hint="give text or HTML article files")
+    if not docs:  # a failure, not a usage error: the arguments were fine, the files were not
+        raise InputError("unreadable", "no readable input file", hint="give text or HTML article files")
     by_doc = {d.doc_id: (path, d) for path, d in docs}
     articles, rejected = _clean([d for _, d in docs], settings)
     for item in rejected:  # e.g. nothing left after cleaning: say so, never drop silently
         source = _payload_source(item)
-        print(f"newsmon: skipped {source}: [{item.reason_code}] {item.message}", file=sys.stderr)
+        print(f"newsmon entities: skipped {source}: [{item.reason_code}] {item.message}", file=sys.stderr)
         failed += 1
     if not articles:
         return 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipeline.errors import ConfigError
+from pipeline.errors import WarehouseError
 
 TABLES = ["documents", "articles", "boilerplate_removed", "captions", "entities", "entity_mentions",
           "events", "event_mentions", "quarantine", "pipeline_runs", "feed_state"]
@@ -29,8 +29,8 @@ def handle(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config, db_path=args.db)
     if not Path(settings.db_path).is_file():
-        raise ConfigError(f"no warehouse at {settings.db_path}",
-                          hint="run `newsmon run INPUT ...` first, or pass --db PATH")
+        raise WarehouseError(f"no warehouse at {Path(settings.db_path).resolve()}",
+                             hint="run `make run` or `newsmon run INPUT ...` first, or pass --db PATH")
     with Warehouse(settings, read_only=True) as wh:
         tables = wh.read_tables(TABLES)
         history = wh.read_table("quality_results")

@@ -3,14 +3,18 @@
 Order: byte-order marks; UTF-16/32 without a BOM (recognised by the NUL pattern that
 ASCII-range text leaves); strict UTF-8; then charset detection (charset-normalizer) for
 legacy encodings such as Windows-1251. Bytes that are mostly control characters are
-binary and refused.
+binary and refused; so are files whose first bytes are the signature of a known non-text
+format (PDF, images, archives, office files: ``file_signatures.toml``), whatever their name.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import tomllib
 from collections import Counter
+from functools import cache
+from pathlib import Path
 
 from charset_normalizer import from_bytes
 
@@ -28,6 +32,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _HTML_START = re.compile(r"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
                          re.IGNORECASE | re.DOTALL)
 _SAMPLE = 65536  # bytes inspected by the heuristics; enough to decide, cheap on huge inputs
+
+
+@cache
+def _signatures() -> tuple[tuple[int, bytes, str], ...]:
+    data = tomllib.loads((Path(__file__).with_name("file_signatures.toml")).read_text(encoding="utf-8"))
+    return tuple((int(s.get("offset", 0)), bytes.fromhex(s["hex"]), s["format"]) for s in data["signature"])
+
+
+def binary_format(raw: bytes) -> str | None:
+    """The name of the non-text format these bytes start with, if they carry a known signature."""
+    for offset, magic, name in _signatures():
+        if raw[offset:offset + len(magic)] == magic:
+            return name
+    return None
 
 
 def looks_like_html(text: str) -> bool:
@@ -66,9 +84,12 @@ def _strip_controls(text: str, item: str | None) -> str:
 
 
 def decode_bytes(raw: bytes, item: str | None = None) -> tuple[str, str]:
-    """Return (text, encoding used). Raises InputError(binary | undecodable | empty_file)."""
+    """Return (text, encoding used). Raises InputError(binary_format | binary | undecodable | empty_file)."""
     if not raw.strip():
         raise InputError("empty_file", "content is empty or whitespace only", item=item)
+    if kind := binary_format(raw):
+        raise InputError("binary_format", f"content is a {kind}, not a text or HTML article", item=item,
+                         hint="convert it to text or HTML first; only text and HTML articles are read")
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:

@@ -33,18 +33,25 @@ class IngestOutput:
     skipped_known: int = 0
 
 
-def expand_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
+def expand_inputs(paths: Iterable[str | Path], ignored: list[Path] | None = None) -> Iterator[Path]:
     """Files as given, and article files inside folders (sorted, so runs are repeatable).
 
     A folder that cannot be listed is yielded itself, so reading it quarantines it with the
-    reason instead of its files going missing without a word."""
+    reason instead of its files going missing without a word. Files in folders that are not
+    articles by their suffix are left out; `ignored`, when given, receives them, so a run can
+    say what it did not read."""
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
             errors: list[OSError] = []
-            found = [Path(folder, name) for folder, _, names in os.walk(path, onerror=errors.append)
-                     for name in names
-                     if os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES or is_archive(name)]
+            found: list[Path] = []
+            others: list[Path] = []
+            for folder, _, names in os.walk(path, onerror=errors.append):
+                for name in names:
+                    is_input = os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES or is_archive(name)
+                    (found if is_input else others).append(Path(folder, name))
+            if ignored is not None:
+                ignored.extend(p for p in others if p.is_file())
             unreadable = [Path(exc.filename) for exc in errors if exc.filename]
             # Sorted by path parts (Path's own order, without its slow comparisons).
             yield from sorted([p for p in found if p.is_file()] + unreadable, key=lambda p: p.parts)

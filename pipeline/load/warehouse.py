@@ -9,6 +9,7 @@ either all of a run's rows land or none do, so a killed run leaves the previous 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -33,6 +34,7 @@ from pipeline.settings import Settings
 from pipeline.staging import to_arrow
 
 SQL_DIR = Path(__file__).parent / "sql"
+log = logging.getLogger(__name__)
 
 # (batch attribute, record class, table) in load order: parents before children.
 TABLES: list[tuple[str, type, str]] = [(attr, cls, table) for attr, (cls, table) in BATCH_RECORDS.items() if table]
@@ -113,6 +115,7 @@ class Warehouse:
                                      hint="choose a writable --db path") from exc
         deadline = time.monotonic() + self.settings.lock_timeout_seconds
         delay = 0.05
+        waiting = False
         while True:
             try:
                 return duckdb.connect(str(self.path), read_only=self.read_only,
@@ -127,6 +130,11 @@ class Warehouse:
                         f"{self.settings.lock_timeout_seconds:.0f}s",
                         hint="another newsmon run or DAG task is writing; it is retried, or raise "
                              "NEWSMON_LOCK_TIMEOUT_SECONDS") from exc
+                if not waiting:  # say so once: a silent minute looks like a hang
+                    waiting = True
+                    log.warning("waiting for the warehouse lock on %s: another process is writing it "
+                                "(up to %.0f s, setting lock_timeout_seconds)", self.path,
+                                self.settings.lock_timeout_seconds)
                 time.sleep(delay)
                 delay = min(delay * 2, 1.0)
 

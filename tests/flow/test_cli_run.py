@@ -85,7 +85,7 @@ def test_bad_files_are_quarantined_and_the_run_goes_on(tmp_path):
         reasons = dict(con.execute("SELECT reason_code, count(*) FROM quarantine GROUP BY 1").fetchall())
         statuses = dict(con.execute("SELECT status, count(*) FROM documents GROUP BY 1").fetchall())
         languages = {r[0] for r in con.execute("SELECT language FROM articles").fetchall()}
-    assert reasons.get("empty_file") == 1 and reasons.get("binary") == 1
+    assert reasons.get("empty_file") == 1 and reasons.get("binary_format") == 1
     assert statuses == {"ok": 3, "quarantined": 2}
     assert {"en", "ru"} <= languages
 

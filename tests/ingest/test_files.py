@@ -58,7 +58,11 @@ def test_nul_bytes_inside_text_are_dropped():
     ("empty.txt", b"", "empty_file"),
     ("blank.txt", b"  \n\n ", "empty_file"),
     ("binary.txt", bytes(range(256)) * 40, "binary"),
-    ("png.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "binary"),
+    ("png.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "binary_format"),
+    # A PDF's header and body are mostly printable: without its signature it decoded as "text".
+    ("report.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" * 20,
+     "binary_format"),
+    ("letter.html", b"PK\x03\x04\x14\x00\x06\x00" + b"word/document.xml" * 50, "binary_format"),
 ])
 def test_bad_files_are_quarantined_not_fatal(settings, tmp_path, name, content, reason):
     bad = tmp_path / name
@@ -110,3 +114,23 @@ def test_unchanged_files_are_skipped_unread_changed_ones_are_read(tmp_path, sett
     article.write_text("Talks in Geneva on Jan. 10 ended without a deal.", encoding="utf-8")
     changed = read_inputs([str(article)], settings, "r3", {first.doc_id}, known_files)
     assert len(changed.documents) == 1 and changed.documents[0].doc_id != first.doc_id
+
+
+def test_binary_formats_are_named_by_their_signature_whatever_the_file_is_called(settings, tmp_path):
+    pdf = tmp_path / "story.txt"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"Putin and Biden spoke by phone on Dec. 30. " * 40)
+    with pytest.raises(InputError) as info:
+        read_document(pdf, settings)
+    assert info.value.reason_code == "binary_format" and "PDF document" in info.value.message
+
+
+def test_a_signature_inside_prose_is_not_a_format(settings, tmp_path):
+    text = tmp_path / "story.txt"
+    text.write_bytes(b"The filing (%PDF-1.4, 3 pages) says Putin and Biden spoke by phone on Dec. 30.")
+    assert read_document(text, settings).raw_text.startswith("The filing")
+
+
+def test_every_signature_is_at_least_three_bytes():
+    from pipeline.ingest.decode import _signatures
+
+    assert _signatures() and all(len(magic) >= 3 and offset >= 0 for offset, magic, _ in _signatures())

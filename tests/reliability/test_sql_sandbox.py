@@ -53,7 +53,7 @@ def test_a_query_that_reaches_outside_the_warehouse_fails_in_one_line(query, loa
     before = sha(loaded)
     code, out, err = sql(loaded, query.format(db=loaded, tmp=tmp_path), capsys)
     assert code != 0, out
-    assert err.startswith("newsmon: the query failed:") and err.count("\n") == 1, err
+    assert err.startswith("newsmon sql: the query failed:") and err.count("\n") == 1, err
     assert "Traceback" not in err
     assert sha(loaded) == before
     assert not (tmp_path / "out.csv").exists() and not (tmp_path / "created.duckdb").exists()
