@@ -46,7 +46,7 @@ def test_overview_numbers_match_sql(app, page, dashboard_db):
                (SELECT count(*) FROM articles WHERE NOT is_duplicate),
                (SELECT count(*) FROM articles WHERE is_duplicate),
                (SELECT count(*) FROM quarantine),
-               (SELECT count(DISTINCT coalesce(publisher, '(unknown)')) FROM articles WHERE NOT is_duplicate)""")
+               (SELECT count(DISTINCT nullif(trim(publisher), '')) FROM articles WHERE NOT is_duplicate)""")
     assert shown_count(shown["Documents read"]) == documents
     assert shown_count(shown["Canonical articles"]) == canonical
     assert shown_count(shown["Duplicates"]) == duplicates

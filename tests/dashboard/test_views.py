@@ -152,3 +152,25 @@ def test_a_changed_warehouse_is_served_stale_until_its_new_snapshot_is_built(das
     after, stale = cache.get(db)
     assert not stale and after is not first
     assert after.run(q.OVERVIEW)["quarantined_items"].iloc[0] == 0
+
+
+def test_undated_articles_are_not_plotted_at_the_day_they_were_fetched(dashboard_db):
+    snapshot = data.Snapshot(dashboard_db)
+    plotted = int(snapshot.run(q.ARTICLES_PER_DAY)[["canonical_articles", "duplicate_articles"]].sum().sum())
+    (dated, undated, fetched_days), = raw(dashboard_db, """
+        SELECT count(*) FILTER (WHERE published_at IS NOT NULL OR date_anchor_source = 'inferred'),
+               count(*) FILTER (WHERE published_at IS NULL AND date_anchor_source = 'fetched'),
+               list(DISTINCT CAST(first_seen_at AS DATE))
+        FROM articles""")
+    assert plotted == dated and undated >= 1  # the case run's undated copy is on the warehouse
+    days = set(snapshot.run(q.ARTICLES_PER_DAY)["article_day"].astype(str))
+    assert not days & {str(d) for d in fetched_days}
+
+
+def test_unknown_is_not_counted_as_a_publisher(dashboard_db):
+    row = data.Snapshot(dashboard_db).run(q.OVERVIEW).iloc[0]
+    (publishers, without), = raw(dashboard_db, """
+        SELECT count(DISTINCT nullif(trim(publisher), '')) FILTER (WHERE NOT is_duplicate),
+               count(*) FILTER (WHERE NOT is_duplicate AND nullif(trim(publisher), '') IS NULL)
+        FROM articles""")
+    assert without >= 1 and row["publishers"] == publishers

@@ -11,7 +11,8 @@ articles AS (
         count(*) AS articles_stored,
         count(*) FILTER (WHERE NOT is_duplicate) AS canonical_articles,
         count(*) FILTER (WHERE is_duplicate) AS duplicate_articles,
-        count(DISTINCT publisher) FILTER (WHERE NOT is_duplicate) AS publishers
+        -- "(unknown)" stands for articles without a publisher: it is not one.
+        count(DISTINCT publisher) FILTER (WHERE NOT is_duplicate AND publisher <> '(unknown)') AS publishers
     FROM stg_articles
 ),
 
