@@ -91,7 +91,7 @@ class Warehouse:
         self.read_only = read_only or sandboxed
         self.sandboxed = sandboxed
         self.con = self._connect()
-        if not read_only:
+        if not self.read_only:  # sandboxed is read-only too: it must never migrate
             try:
                 migrate(self.con, (settings.schemas_dir / "warehouse.sql").read_text(encoding="utf-8"), self.path)
             except BaseException:
