@@ -25,7 +25,7 @@ def test_jsonl_one_record_per_input_in_order(capsys, tmp_path, monkeypatch):
     binary = tmp_path / "blob.txt"
     binary.write_bytes(bytes(range(256)) * 8)
     inputs = [str(SEED_FILES[4]), str(empty), str(tmp_path / "missing.txt"), str(binary), str(SEED_FILES[1])]
-    assert main(["clean", *inputs, "--jsonl"]) == 0
+    assert main(["clean", *inputs, "--jsonl"]) == 1  # every input reported; not all were usable
     lines = capsys.readouterr().out.splitlines()
     records = [json.loads(line) for line in lines]
     assert [r["source"] for r in records] == inputs
