@@ -40,11 +40,10 @@ class _Progress:
         from rich.console import Console
 
         self.console = Console(stderr=True)
-        self.status = None
+        self.status = self.console.status("ingest: reading inputs ...")
         self.batch = 1
 
     def __enter__(self) -> _Progress:
-        self.status = self.console.status("ingest: reading inputs ...")
         self.status.start()
         return self
 
