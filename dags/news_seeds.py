@@ -1,7 +1,9 @@
 """news_seeds: every stage of the pipeline on the seed articles (manual trigger).
 
 Tasks only wire: each calls one `pipeline.flow` step with plain arguments, and they pass
-nothing but the run id through XCom; article data moves through the staging folder.
+nothing but the run id through XCom; article data moves through the staging folder. Like
+`newsmon run`, it ends with monitoring (search index, watchlists): what `make run` loads is
+searchable at once, and news_alerts, told of this load later, finds it done.
 """
 
 from __future__ import annotations
@@ -33,12 +35,20 @@ def news_seeds():
         inputs = context["params"].get("inputs") or [str(settings.seeds_dir)]
         return ingest_step(newsmon_run, inputs, [], settings)
 
+    @task(pool=WAREHOUSE_POOL)  # records the watchlists' alerts: a writer too
+    def monitor() -> dict:
+        from pipeline.flow import monitor_step
+        from pipeline.settings import load_settings
+
+        return monitor_step(load_settings())
+
     newsmon_run = start_task("seeds")()
     chain(
         ingest(newsmon_run),
         *(step_task(step)(newsmon_run) for step in ("clean", "dedup", "extract", "validate")),
         publish_task("airflow")(newsmon_run),
         step_task("quality", pool=WAREHOUSE_POOL)(newsmon_run),  # stores its results: a writer too
+        monitor(),
     )
 
 

@@ -31,9 +31,9 @@ def test_every_dag_has_tags_retries_and_no_catchup(dagbag):
 def test_only_warehouse_writers_use_the_single_slot_pool(dagbag):
     dag = dagbag.dags["news_seeds"]
     pooled = {t.task_id for t in dag.tasks if t.pool == "duckdb_writer"}
-    assert pooled == {"publish", "quality"}
+    assert pooled == {"publish", "quality", "monitor"}
     order = [t.task_id for t in dag.topological_sort()]
-    assert order == ["start", "ingest", "clean", "dedup", "extract", "validate", "publish", "quality"]
+    assert order == ["start", "ingest", "clean", "dedup", "extract", "validate", "publish", "quality", "monitor"]
 
 
 def test_news_alerts_runs_on_the_warehouse_asset_and_only_evaluate_takes_the_writer_pool(dagbag):

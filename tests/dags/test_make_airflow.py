@@ -27,7 +27,7 @@ from tests.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
-NEWSMON_DAGS = ["news_feeds", "news_quality", "news_seeds"]
+NEWSMON_DAGS = ["news_alerts", "news_feeds", "news_quality", "news_seeds"]
 
 
 def _free_port() -> int:
@@ -68,7 +68,7 @@ def test_make_run_prints_progress_the_summary_and_next_steps_that_work_as_typed(
     tmp, _, result = made_run
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     out = result.stdout
-    for task in ("ingest", "clean", "dedup", "extract", "validate", "publish", "quality"):
+    for task in ("ingest", "clean", "dedup", "extract", "validate", "publish", "quality", "monitor"):
         assert re.search(rf"^  {task}\s+\d+\.\d s", out, re.M), f"no progress line for {task}:\n{out}"
     assert re.search(r"^  documents read\s+5 ", out, re.M)
     assert "(5 rows)" in out
@@ -203,13 +203,15 @@ def test_make_airflow_prints_the_admin_password_and_the_browser_finds_exactly_ne
 
 
 def test_news_feeds_is_paused_because_the_default_feeds_file_names_no_feed(ui_session):
-    assert ui_session["dags"] == {"news_feeds": True, "news_quality": False, "news_seeds": False}
+    assert ui_session["dags"] == {"news_alerts": False, "news_feeds": True, "news_quality": False,
+                                  "news_seeds": False}
 
 
 def test_starting_the_scheduler_after_make_run_changes_no_row(ui_session):
     runs = ui_session["runs"]
-    # news_seeds' load announced the warehouse Asset; news_quality may run on it, finds the load
-    # already checked by news_seeds itself, and writes nothing. news_feeds (paused) never runs.
+    # news_seeds' load announced the warehouse Asset; news_quality and news_alerts may run on
+    # it, find the load already checked and monitored by news_seeds itself, and write nothing.
+    # news_feeds (paused) never runs.
     assert ("news_seeds", "manual", "success") in runs, runs
     assert not [r for r in runs if r[0] == "news_feeds"], runs
     assert all(state == "success" for *_, state in runs), runs
