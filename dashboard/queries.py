@@ -105,6 +105,7 @@ SELECT
     articles
 FROM snapshot.mart_entity_daily
 WHERE entity_id = $entity_id
+    AND is_dated
     AND article_day BETWEEN $first_day AND $last_day
 ORDER BY article_day
 """, "snapshot")

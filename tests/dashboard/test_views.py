@@ -158,13 +158,17 @@ def test_undated_articles_are_not_plotted_at_the_day_they_were_fetched(dashboard
     snapshot = data.Snapshot(dashboard_db)
     plotted = int(snapshot.run(q.ARTICLES_PER_DAY)[["canonical_articles", "duplicate_articles"]].sum().sum())
     (dated, undated, fetched_days), = raw(dashboard_db, """
-        SELECT count(*) FILTER (WHERE published_at IS NOT NULL OR date_anchor_source = 'inferred'),
+        SELECT count(*) FILTER (WHERE published_at IS NOT NULL OR date_anchor_source <> 'fetched'),
                count(*) FILTER (WHERE published_at IS NULL AND date_anchor_source = 'fetched'),
                list(DISTINCT CAST(first_seen_at AS DATE))
         FROM articles""")
     assert plotted == dated and undated >= 1  # the case run's undated copy is on the warehouse
-    days = set(snapshot.run(q.ARTICLES_PER_DAY)["article_day"].astype(str))
-    assert not days & {str(d) for d in fetched_days}
+    fetched = {str(d) for d in fetched_days}
+    assert not set(snapshot.run(q.ARTICLES_PER_DAY)["article_day"].astype(str)) & fetched
+    (entity_id,), = raw(dashboard_db, "SELECT entity_id FROM entity_mentions GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    first, last = snapshot.run(q.ENTITY_PERIOD).iloc[0]
+    timeline = snapshot.run(q.ENTITY_TIMELINE, {"entity_id": entity_id, "first_day": first, "last_day": last})
+    assert not timeline.empty and not set(timeline["article_day"].astype(str)) & fetched
 
 
 def test_unknown_is_not_counted_as_a_publisher(dashboard_db):

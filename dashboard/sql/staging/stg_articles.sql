@@ -1,7 +1,8 @@
 -- One row per stored article (canonicals and duplicates). article_day is the day an article
--- is counted on: its publication date, else the day its own text dates it to (a dateline, its
--- latest past date). An article with neither has no day (NULL): the day newsmon fetched it
--- says nothing about when the story happened, so it is not plotted there.
+-- is counted on: its publication date, else the date its relative dates were anchored to,
+-- else the day it was first seen, so period filters still find undated articles. is_dated
+-- says whether that day comes from the article (publication, dateline, reported date) rather
+-- than from when newsmon fetched it: timelines plot dated articles only.
 WITH source AS (
     SELECT *
     FROM warehouse.articles
@@ -17,8 +18,8 @@ renamed AS (
         coalesce(nullif(trim(publisher), ''), '(unknown)') AS publisher,
         byline,
         CAST(published_at AS TIMESTAMP) AS published_at,
-        CAST(coalesce(published_at, CASE WHEN date_anchor_source IN ('published', 'inferred') THEN date_anchor END)
-            AS DATE) AS article_day,
+        CAST(coalesce(published_at, date_anchor, first_seen_at) AS DATE) AS article_day,
+        coalesce(published_at IS NOT NULL OR date_anchor_source <> 'fetched', false) AS is_dated,
         language,
         body,
         CAST(word_count AS INTEGER) AS word_count,
