@@ -85,8 +85,11 @@ def handle(args: argparse.Namespace) -> int:
     else:
         print(format_summary(summary))
     if matched_nothing:
-        print("newsmon run: no article file matched the inputs (only .txt, .text, .html, .htm and .xhtml "
-              "files are read)", file=sys.stderr)
+        from pipeline.ingest.archives import ARCHIVE_SUFFIXES
+        from pipeline.ingest.files import ARTICLE_SUFFIXES
+
+        read = ", ".join(sorted(ARTICLE_SUFFIXES) + list(ARCHIVE_SUFFIXES))
+        print(f"newsmon run: no article file matched the inputs (files read: {read})", file=sys.stderr)
         return 1
     return 0
 
