@@ -21,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from pipeline.alerts import list_alerts
+    from pipeline.cli._common import require_warehouse
     from pipeline.settings import load_settings
 
     since = None
@@ -30,6 +31,7 @@ def handle(args: argparse.Namespace) -> int:
         except ValueError:
             raise ConfigError(f"--since {args.since!r} is not a date", hint="give YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
     settings = load_settings(args.config, db_path=args.db)
+    require_warehouse(settings)
     alerts = list_alerts(settings, watch=args.watch, since=since, limit=max(1, args.limit))
     if args.json:
         for alert in alerts:

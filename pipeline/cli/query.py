@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 
@@ -22,14 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _warehouse(args: argparse.Namespace):
-    from pipeline.errors import WarehouseError
+    from pipeline.cli._common import require_warehouse
     from pipeline.load.warehouse import Warehouse
     from pipeline.settings import load_settings
 
     settings = load_settings(args.config, db_path=args.db)
-    if not Path(settings.db_path).is_file():  # never an empty stand-in: a typo must not look like "no data"
-        raise WarehouseError(f"no warehouse at {Path(settings.db_path).resolve()}",
-                             hint="run `make run` or `newsmon run INPUT ...` first, or pass --db PATH")
+    require_warehouse(settings)
     return Warehouse(settings, sandboxed=True)
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipeline.errors import WarehouseError
-
 TABLES = ["documents", "articles", "boilerplate_removed", "captions", "entities", "entity_mentions",
           "events", "event_mentions", "quarantine", "pipeline_runs", "feed_state"]
 
@@ -23,14 +21,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from pipeline.cli._common import require_warehouse
     from pipeline.load.warehouse import Warehouse
     from pipeline.report import build_reports
     from pipeline.settings import load_settings
 
     settings = load_settings(args.config, db_path=args.db)
-    if not Path(settings.db_path).is_file():
-        raise WarehouseError(f"no warehouse at {Path(settings.db_path).resolve()}",
-                             hint="run `make run` or `newsmon run INPUT ...` first, or pass --db PATH")
+    require_warehouse(settings)
     with Warehouse(settings, read_only=True) as wh:
         tables = wh.read_tables(TABLES)
         history = wh.read_table("quality_results")

@@ -30,10 +30,12 @@ def _day(text: str) -> date:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from pipeline.cli._common import require_warehouse
     from pipeline.search import rebuild, search_articles
     from pipeline.settings import load_settings
 
     settings = load_settings(args.config, db_path=args.db)
+    require_warehouse(settings)
     if args.rebuild:
         stats = rebuild(settings)
         print(f"search index {settings.search_index_path}: {stats.articles} articles from {stats.runs} runs "

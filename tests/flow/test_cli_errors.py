@@ -71,9 +71,10 @@ def test_usage_errors_are_one_line_exit_2(tmp_path, args, command):
     assert err.count("\n") == 0 and err.startswith(command) and "--help" in err, err
 
 
-@pytest.mark.parametrize("command", ["status", "sql", "report"])
+@pytest.mark.parametrize("command", ["status", "sql", "report", "search", "alerts"])
 def test_a_warehouse_that_does_not_exist_is_an_error_not_an_empty_warehouse(tmp_path, command):
-    args = [command, "SELECT count(*) FROM articles"] if command == "sql" else [command]
+    query = {"sql": "SELECT count(*) FROM articles", "search": "Geneva"}
+    args = [command, query[command]] if command in query else [command]
     err = one_line_error(newsmon(tmp_path, *args, "--db", "typo.duckdb"), 1, command)
     assert "no warehouse at" in err and str(tmp_path / "typo.duckdb") in err
     assert not (tmp_path / "typo.duckdb").exists()
