@@ -31,6 +31,11 @@ def _root_rank(key: str) -> tuple[bool, str]:
     return (not key.startswith("acr:"), key)
 
 
+# Words that follow an organisation's own name without changing what it names.
+_GENERIC_ORG_TAILS = frozenset("""group foundation inc corp corporation company co ltd limited plc llc ag sa
+gmbh holdings institute association society trust""".split())
+
+
 class _NameResolver:
     """Non-person, non-gazetteer names of one type."""
 
@@ -73,6 +78,20 @@ class _NameResolver:
                 ra, rb = rb, ra
             self.parent[rb] = ra
 
+    def _join_heads(self, cands: list[Candidate]) -> None:
+        """A one-word name joins the one longer name of the article that is it plus a generic
+        organisation word ("Wikimedia" and "Wikimedia Foundation", "Rhodium" and "Rhodium
+        Group"); "Apple" and "Apple Music" stay apart."""
+        heads: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for c in cands:
+            words = c.surface.split()
+            if len(words) == 2 and words[1].lower().strip(".,") in _GENERIC_ORG_TAILS:
+                heads[(c.article_id, name_key(words[0]))].add(self.key(c.surface))
+        for c in cands:
+            long = heads.get((c.article_id, name_key(c.surface))) if len(c.words) == 1 else None
+            if long and len(long) == 1:
+                self._union(next(iter(long)), self.key(c.surface))
+
     def resolve(self, cands: list[Candidate]) -> dict[int, Cluster]:
         batch_long: dict[str, set[str]] = defaultdict(set)
         article_long: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -83,6 +102,7 @@ class _NameResolver:
                 if len(ini) >= 2:
                     batch_long[ini].add(self.key(c.surface))
                     article_long[(c.article_id, ini)].add(self.key(c.surface))
+        self._join_heads(cands)
         for c in cands:
             if not is_acronym(c.surface):
                 continue

@@ -250,3 +250,13 @@ def test_clusters_sharing_an_id_merge_the_same_in_any_order():
     assert one == other
     assert one.canonical_name == "Acme Corp" and one.aliases == ["ACME Corp.", "Acme Corp"]
     assert one.country_code == "US"
+
+
+def test_a_name_joins_its_longer_form_with_a_generic_tail_only():
+    b = "The Rhodium Group said so. Rhodium added more. Apple Music grew while Apple fell."
+    cands = [cand("a", b, "Rhodium Group", "ORG"), cand("a", b, "Rhodium", "ORG", nth=1),
+             cand("a", b, "Apple Music", "ORG"), cand("a", b, "Apple", "ORG", nth=1)]
+    _, mentions, _ = resolve(cands, [], load_gazetteer())
+    ids = {m.surface: m.entity_id for m in mentions}
+    assert ids["Rhodium"] == ids["Rhodium Group"]
+    assert ids["Apple"] != ids["Apple Music"]
