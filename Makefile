@@ -18,13 +18,13 @@ export AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG := 2
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION := False
 export AIRFLOW__LOGGING__LOGGING_LEVEL := WARNING
 export UV_COMPILE_BYTECODE := 1
-export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help install run airflow test lint airflow-init dashboard clean-data
+.PHONY: help install run airflow test test-fast typecheck lint airflow-init dashboard clean-data
 
 help:
 	@echo "make run         set up, then run the news_seeds Airflow DAG on seeds/ into warehouse/news.duckdb"
-	@echo "make test        set up, then ruff and the test suite"
+	@echo "make test        set up, then ruff and the whole test suite (CI)"
+	@echo "make test-fast   ruff and the tests without the end-to-end pipeline runs (marked e2e)"
 	@echo "make airflow     the Airflow UI on http://localhost:8080 with make run's settings (AIRFLOW_PORT=...)"
 	@echo "make dashboard   the Streamlit dashboards over warehouse/news.duckdb (NEWSMON_DB_PATH=...)"
 	@echo "make lint        ruff"
@@ -75,6 +75,11 @@ test: $(STAMP)
 	@bash scripts/test_setup.sh
 	@$(BIN)/ruff check .
 	@$(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: $(STAMP)
+	@bash scripts/test_setup.sh
+	@$(BIN)/ruff check .
+	@$(PY) -m pytest -q -p no:cacheprovider -m "not e2e"
 
 lint: $(STAMP)
 	@$(BIN)/ruff check .

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/clean_parallel.py [--n 400] [--repeat 2]
 
 Builds the pipeline-bench corpus (benchmarks/corpus.py), reads it, then times
-`clean_documents` with clean_processes=1 and =2 alternately and prints the medians and
+`clean_documents` on the in-process executor and on two forked workers alternately and prints the medians and
 their ratio. The first call warms imports and the language model and is not counted.
 """
 
@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     from pipeline.clean import clean_documents
+    from pipeline.executor import executor_for
     from pipeline.ingest.files import read_inputs
     from pipeline.settings import load_settings
 
@@ -41,7 +42,7 @@ def main() -> None:
         for _ in range(args.repeat):
             for processes in (1, 2):
                 started = time.perf_counter()
-                clean_documents(docs, settings.replace(clean_processes=processes), "bench")
+                clean_documents(docs, settings, "bench", executor=executor_for("fork", processes))
                 seconds[processes].append(time.perf_counter() - started)
     one, two = statistics.median(seconds[1]), statistics.median(seconds[2])
     print(f"{len(docs)} documents: 1 process {one:.2f}s, 2 processes {two:.2f}s (medians of {args.repeat}); "

@@ -127,21 +127,23 @@ def ceiling(texts: list[str], settings) -> float:
 
 def ceiling_forked(texts: list[str], settings) -> float:
     """The model alone in the pipeline's own layout: forked workers, each running the model
-    in-process on a share of the texts and sending nothing back (pipeline.parallel.fork_map)."""
+    in-process on a share of the texts and sending nothing back (pipeline.executor)."""
+    from pipeline.executor import executor_for
     from pipeline.extract.nlp import load_nlp
-    from pipeline.parallel import fork_map
 
-    nlp = load_nlp(settings.spacy_model)
+    load_nlp(settings.spacy_model)
     cut = [t[: settings.nlp_max_chars] for t in texts]
-
-    def work(indices: range) -> list[None]:
-        for _ in nlp.pipe((cut[i] for i in indices), batch_size=settings.nlp_batch_size):
-            pass
-        return [None] * len(indices)
-
     started = time.perf_counter()
-    fork_map(work, len(cut), settings.nlp_processes)
+    executor_for("fork", settings.nlp_processes).map(_model_only, cut, settings, stage="ceiling")
     return time.perf_counter() - started
+
+
+def _model_only(settings, texts: list[str]) -> list[None]:
+    from pipeline.extract.nlp import load_nlp
+
+    for _ in load_nlp(settings.spacy_model).pipe(texts, batch_size=settings.nlp_batch_size):
+        pass
+    return [None] * len(texts)
 
 
 def dedup_scores(db: Path, corpus) -> tuple[float, float, int]:

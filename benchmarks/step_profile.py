@@ -5,7 +5,7 @@
 Builds a corpus (benchmarks/corpus.py), runs the steps before ``--step`` as one run with its
 staging kept, times each step, then runs ``--step`` again on the same staged input under
 pyinstrument and prints the call tree. Time spent waiting for forked workers shows as
-``fork_map``: what the parent does besides waiting is the part that holds the cores' work up.
+``Pending.result`` (pipeline.executor): what the parent does besides waiting is the part that holds the cores' work up.
 Workers are profiled with py-spy instead (see benchmarks/profile_summary.py).
 """
 

@@ -87,3 +87,8 @@ class QualityError(PermanentError):
     """A critical data-quality expectation failed after a load."""
 
     reason_code = "quality_critical"
+
+
+# Not one item's fault: the operator or the machine must act, so a stage stops on these instead
+# of quarantining the item at hand (pipeline.executor).
+STOP_ERRORS: tuple[type[BaseException], ...] = (ConfigError, WarehouseError, TransientError, MemoryError)

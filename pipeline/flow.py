@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import QualityError
+from pipeline.executor import Executor, Prewarmed, executor_for, imported, quarantine_failure
 from pipeline.records import (
     BATCH_RECORDS,
     Article,
@@ -45,7 +46,6 @@ from pipeline.records import (
 )
 from pipeline.settings import Settings
 from pipeline.staging import read_records, run_dir, write_records
-from pipeline.warm_quality import WarmQuality, worth_starting
 
 # The staged files of a finished batch, named after their Batch attribute. Quarantine is staged
 # per step (QUARANTINE_STEPS); sentences pass from entity to event extraction inside the extract
@@ -123,6 +123,11 @@ def _quarantine(run_id: str, settings: Settings, step: str, items: list[Quaranti
     write_records(_dir(run_id, settings), f"quarantine_{step}", items, QuarantineItem)
 
 
+def _executor(settings: Settings, processes: int) -> Executor:
+    """Where a step's per-item work runs: the settings' executor with the step's process count."""
+    return executor_for(settings.executor, processes)
+
+
 def _history(settings: Settings):
     """A read-only view of the warehouse for steps that compare against history."""
     from pipeline.load.warehouse import Warehouse
@@ -198,10 +203,7 @@ def ingest_step(run_id: str, inputs: Sequence[str], feeds: Sequence[str], settin
 
 
 def _feed_states(wh: Any) -> dict[str, FeedState]:
-    from pipeline.staging import from_arrow
-
-    table = wh.query_arrow("SELECT * FROM feed_state")
-    return {s.feed_name: s for s in from_arrow(table, FeedState)}
+    return {s.feed_name: s for s in wh.read_records("feed_state", FeedState)}
 
 
 def clean_step(run_id: str, settings: Settings) -> dict[str, int]:
@@ -215,7 +217,8 @@ def clean_step(run_id: str, settings: Settings) -> dict[str, int]:
     if documents:
         with _history(settings) as wh:
             rows = wh.con.execute(read_sql("publisher_line_counts"), [since]).fetchall()
-    out = clean_documents(documents, settings, run_id, RecurringLines(rows))
+    out = clean_documents(documents, settings, run_id, RecurringLines(rows),
+                          _executor(settings, settings.clean_processes))
     write_records(directory, "clean_articles", out.articles, Article)
     write_records(directory, "boilerplate", out.boilerplate, BoilerplateSpan)
     write_records(directory, "captions", out.captions, Caption)
@@ -251,11 +254,15 @@ def dedup_step(run_id: str, settings: Settings) -> dict[str, int]:
 
 
 def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
-    """Entities (one NLP parse), then dated events from the same sentences and mentions."""
+    """Entities (one NLP parse), then dated events from the same sentences and mentions.
+
+    Sub-steps: entity candidates on the workers; then, while this process resolves them into
+    entities, each article's own dates on the workers; then events in this process. An article
+    whose processing raised is quarantined (internal_error) and left out; the rest go on.
+    """
     from pipeline.extract.dates import resolve_anchor
-    from pipeline.extract.entities import extract_entities
+    from pipeline.extract.entities import find_entity_candidates, resolve_entities
     from pipeline.extract.events import extract_events, start_own_dates
-    from pipeline.staging import from_arrow
 
     directory = _dir(run_id, settings)
     articles = _staged(run_id, settings, "dedup_articles", Article)
@@ -263,35 +270,42 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
         for name, cls in (("articles", Article), ("entities", Entity), ("mentions", EntityMention),
                           ("events", Event), ("event_mentions", EventMention)):
             write_records(directory, name, [], cls)
-        stats = {"entities": 0, "mentions": 0, "events": 0, "event_mentions": 0}
+        stats = {"entities": 0, "mentions": 0, "events": 0, "event_mentions": 0, "quarantined": 0}
         _write_stats(run_id, settings, "extract", stats)
         return stats
     for article in articles:
         article.date_anchor, article.date_anchor_source = resolve_anchor(article, article.first_seen_at)
     with _history(settings) as wh:
-        known_entities = from_arrow(wh.query_arrow("SELECT * FROM entities"), Entity)
-        known_events = from_arrow(wh.query_arrow("SELECT * FROM events"), Event)
-        known_event_mentions = from_arrow(wh.query_arrow("SELECT * FROM event_mentions"), EventMention)
-    # Events' per-article date finding starts on the workers while entities are resolved here.
-    own_dates = []
-    try:
-        ents = extract_entities(articles, settings, known_entities,
-                                alongside=lambda: own_dates.append(start_own_dates(articles, settings)))
-        by_id = {e.entity_id: e for e in known_entities}
-        by_id.update({e.entity_id: e for e in ents.entities})
-        evs = extract_events(articles, ents.sentences, ents.mentions, list(by_id.values()), settings,
-                             known_events, known_event_mentions, own_dates=own_dates[0] if own_dates else None)
-    finally:
-        for started in own_dates:
-            started.close()
+        known_entities = wh.read_records("entities", Entity)
+        known_events = wh.read_records("events", Event)
+        known_event_mentions = wh.read_records("event_mentions", EventMention)
+    executor = _executor(settings, settings.nlp_processes)
+    draft = find_entity_candidates(articles, settings, known_entities, executor)
+    failed = {f.item.article_id for f in draft.failed}
+    articles = [a for a in articles if a.article_id not in failed]
+    # Finding dates is most of events' per-article work and needs nothing from entities: it
+    # keeps the workers busy while resolution, which needs the whole batch, runs here.
+    with start_own_dates(articles, settings, executor) as started:
+        ents = resolve_entities(draft, known_entities)
+        own_dates = started.result()
+    by_id = {e.entity_id: e for e in known_entities}
+    by_id.update({e.entity_id: e for e in ents.entities})
+    evs = extract_events(articles, ents.sentences, ents.mentions, list(by_id.values()), settings,
+                         known_events, known_event_mentions, own_dates=own_dates)
+    failures = draft.failed + evs.failed
+    failed |= {f.item.article_id for f in evs.failed}
+    articles = [a for a in articles if a.article_id not in failed]
+    mentions = [m for m in ents.mentions if m.article_id not in failed]
+    _quarantine(run_id, settings, "extract", [quarantine_failure(f, f.item.article_id, run_id, "extract",
+                                                                 source_uri=f.item.source_uri) for f in failures])
     write_records(directory, "articles", articles, Article)
     write_records(directory, "entities", ents.entities, Entity)
-    write_records(directory, "mentions", ents.mentions, EntityMention)
+    write_records(directory, "mentions", mentions, EntityMention)
     write_records(directory, "entity_aliases", ents.aliases, EntityAlias)
     write_records(directory, "events", evs.events, Event)
     write_records(directory, "event_mentions", evs.event_mentions, EventMention)
-    stats = {"entities": len(ents.entities), "mentions": len(ents.mentions), "events": len(evs.events),
-             "event_mentions": len(evs.event_mentions)}
+    stats = {"entities": len(ents.entities), "mentions": len(mentions), "events": len(evs.events),
+             "event_mentions": len(evs.event_mentions), "quarantined": len(failures)}
     _write_stats(run_id, settings, "extract", stats)
     return stats
 
@@ -326,7 +340,7 @@ def validate_step(run_id: str, settings: Settings) -> dict[str, int]:
 
     batch = staged_batch(run_id, settings)
     before = len(batch.quarantine)
-    valid = validate_batch(batch, settings)
+    valid = validate_batch(batch, settings, _executor(settings, settings.quality_processes))
     _quarantine_documents(valid)
     directory = _dir(run_id, settings) / "validated"
     for attr, cls in BATCH_FILES.items():
@@ -377,7 +391,7 @@ def quality_step(run_id: str, settings: Settings, out_dir: Path | None = None,
     if done:
         return {"failures": [], "warnings": [], "report": "", "expectations": done,
                 "skipped": f"run {run_id} was already checked"}
-    results = run_quality_suites(tables, settings, run_id)
+    results = run_quality_suites(tables, settings, run_id, _executor(settings, settings.quality_processes))
     with Warehouse(settings) as wh:
         wh.save_quality_results(results)
         history = wh.read_table("quality_results")
@@ -429,8 +443,9 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
 
     Input files are taken in batches of `settings.run_batch_documents`, each loaded as its own
     run, so memory stays bounded however many files arrive; the quality suites run once, at
-    the end, in a process started with the run (`pipeline.warm_quality`) when this one has
-    not imported great_expectations yet.
+    the end. When this process has not imported great_expectations yet (~3.4 s of one core)
+    and runs steps on workers, they run in a process started with the run, whose imports
+    overlap the batches (`pipeline.executor.Prewarmed`).
     """
     from pipeline.ingest.archives import is_warc, plan_inputs
     from pipeline.ingest.files import expand_inputs, split_unchanged
@@ -453,8 +468,8 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
                          ignored=[str(p) for p in ignored])
     changed = False
     with ExitStack() as stack:
-        warm = (stack.enter_context(WarmQuality()) if run_quality and (files or feeds) and worth_starting()
-                else None)
+        warm = (stack.enter_context(Prewarmed(QUALITY_IMPORTS))
+                 if run_quality and (files or feeds) and _prewarm_quality(settings) else None)
         for number, batch in enumerate(batches):
             run_id = start_run(trigger, settings)
             changed |= _run_batch(run_id, batch, list(feeds) if number == 0 else [], settings, trigger,
@@ -472,11 +487,19 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
     return summary
 
 
-def _quality(summary: RunSummary, settings: Settings, warm: WarmQuality | None,
+QUALITY_IMPORTS = ("great_expectations", "pipeline.validate.quality", "pipeline.report", "pipeline.flow")
+
+
+def _prewarm_quality(settings: Settings) -> bool:
+    """Only a process that has not imported GX yet gains, and only where steps may leave it."""
+    return settings.executor != "none" and not imported("great_expectations")
+
+
+def _quality(summary: RunSummary, settings: Settings, warm: Prewarmed | None,
              progress: Callable[[str, dict[str, Any]], None] | None) -> None:
     started = time.perf_counter()
     if warm:
-        outcome = warm.run(summary.run_id, settings)
+        outcome = warm.call(quality_step, summary.run_id, settings, fail_on_critical=False)
     else:
         outcome = quality_step(summary.run_id, settings, fail_on_critical=False)
     summary.seconds["quality"] = round(time.perf_counter() - started, 3)

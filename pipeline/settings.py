@@ -33,6 +33,11 @@ class Settings:
     search_index_dir: Path | None = None  # derived from the warehouse; default: <db>.search/ beside it
     watchlists_file: Path = PROJECT_ROOT / "watchlists.toml"  # named watches; absent: no alerts
 
+    # --- where per-item work runs (pipeline.executor) -----------------------------
+    # auto: forked workers where forking is safe (Linux, no other thread), else spawned ones;
+    # none: everything in this process; fork / spawn: that, always.
+    executor: str = "auto"
+
     # --- ingest ----------------------------------------------------------------
     max_input_bytes: int = 20_000_000  # larger files are quarantined, not read whole
     max_line_chars: int = 200_000  # a "line" longer than this is not prose
@@ -58,6 +63,9 @@ class Settings:
     recurring_line_window_days: int = 7
     clean_processes: int = min(4, os.cpu_count() or 1)  # HTML extraction is CPU-bound
     clean_parallel_min_docs: int = 32  # smaller batches are parsed in-process
+    # An HTML page costs ~100x a text file: small chunks spread the pages over the workers.
+    clean_parse_max_chunk: int = 16
+    clean_max_chunk: int = 128
 
     # --- dedup -----------------------------------------------------------------
     shingle_size: int = 3
@@ -76,9 +84,11 @@ class Settings:
     nlp_parallel_min_texts: int = 64  # smaller batches run in-process (workers load the model)
     nlp_batch_size: int = 32
     nlp_max_chars: int = 100_000  # longer bodies are cut for NER only
+    nlp_max_chunk: int = 128  # texts a worker parses at a time: a few model batches, so cores finish together
 
     # --- quality ---------------------------------------------------------------
     quality_processes: int = min(4, os.cpu_count() or 1)  # schema checks and suites run in parallel
+    validate_parallel_min_records: int = 5000  # below this, a pool costs more than checking
     max_duplicate_share: float = 0.9
     max_quarantine_share: float = 0.5
 

@@ -16,7 +16,7 @@ from pipeline.clean.language import identifier, identify
 from pipeline.clean.metadata import Head, host_of, notes_metadata, parse_plain
 from pipeline.clean.recurring import MIN_LINE_CHARS, RecurringLines, line_hash, publisher_key, story_key
 from pipeline.clean.rules import load_rules
-from pipeline.parallel import fork_map, start_fork_map
+from pipeline.executor import Executor, ItemFailure, quarantine_failure
 from pipeline.records import (
     Article,
     BoilerplateSpan,
@@ -80,17 +80,21 @@ def parse_document(doc: Document) -> Head:
     return head
 
 
-ParseResult = tuple[str, object]  # ("ok", Head) | ("unusable", (reason, message, payload)) | ("error", text)
+Parsed = tuple[Head | None, tuple[str, str, dict] | None, list[str]]
 
 
-def _parse_safely(doc: Document) -> ParseResult:
-    """parse_document as plain data, so it can cross a process boundary."""
-    try:
-        return "ok", parse_document(doc)
-    except _Unusable as exc:
-        return "unusable", (exc.reason_code, str(exc), exc.payload)
-    except Exception as exc:  # one bad page must not stop the batch: record it, go on
-        return "error", f"{type(exc).__name__}: {exc}"
+def parse_step(_: object, docs: list[Document]) -> list[Parsed]:
+    """Executor step: each document's head, or why it has no usable body, and its paragraphs'
+    normalised forms for the recurring-line history (computed with the parse, on the workers)."""
+    out: list[Parsed] = []
+    for doc in docs:
+        try:
+            head = parse_document(doc)
+        except _Unusable as exc:
+            out.append((None, (exc.reason_code, str(exc), exc.payload), []))
+            continue
+        out.append((head, None, [normalise_for_hash(t) for _, t in head.paragraphs]))
+    return out
 
 
 _LANGUAGE_WINDOW = 800
@@ -136,62 +140,65 @@ def _quarantine(doc: Document, run_id: str, reason: str, message: str, payload: 
                           quarantined_at=utc_now())
 
 
+@dataclass
+class CleanContext:
+    """What cleaning one document needs of the batch: inherited by forked workers, pickled once
+    to spawned ones."""
+
+    cleaner: Cleaner
+    recurring: RecurringLines
+    settings: Settings
+    run_id: str
+
+
+def clean_step(ctx: CleanContext, items: list[tuple[Document, Head, str]]) -> list[CleanOutput]:
+    """Executor step: each parsed document cleaned into its article and audit rows."""
+    outs = []
+    for doc, head, story in items:
+        out = CleanOutput()
+        _clean_one(doc, head, story, ctx.cleaner, ctx.recurring, ctx.settings, ctx.run_id, out)
+        outs.append(out)
+    return outs
+
+
+def internal_error(doc: Document, run_id: str, failure: ItemFailure) -> QuarantineItem:
+    return quarantine_failure(failure, doc.doc_id, run_id, STAGE, source_uri=doc.source_uri)
+
+
 def clean_documents(documents: list[Document], settings: Settings, run_id: str,
-                    recurring: RecurringLines | None = None) -> CleanOutput:
+                    recurring: RecurringLines | None = None, executor: Executor | None = None) -> CleanOutput:
     """Clean a batch; documents already quarantined at ingest are passed over.
 
-    Both passes use every core on big batches (settings.clean_processes).
+    Two passes through ``executor`` (in this process when not given): every document parsed,
+    the batch's recurring lines counted here, then every document cleaned.
     """
+    executor = executor or Executor()
     recurring = recurring if recurring is not None else RecurringLines()
     out = CleanOutput()
-    parsed: list[tuple[Document, Head]] = []
     usable = [doc for doc in documents if doc.status != "quarantined"]
-
-    def parse_range(indices: range) -> list[tuple[ParseResult, list[str]]]:
-        # Paragraph hashes for the recurring-line history are computed here, on the workers.
-        out = []
-        for i in indices:
-            outcome, value = _parse_safely(usable[i])
-            norms = [normalise_for_hash(t) for _, t in value.paragraphs] if outcome == "ok" else []
-            out.append(((outcome, value), norms))
-        return out
-
-    # An HTML page costs ~100x a text file: small chunks spread the pages over the workers
-    # (1/16 of the batch per chunk once left one worker parsing every page while the other idled).
-    with start_fork_map(parse_range, len(usable), settings.clean_processes,
-                        min_items=settings.clean_parallel_min_docs, max_chunk=16) as started:
-        # Loaded while the workers parse, instead of after with both cores idle; the clean
-        # pass's workers fork later and inherit both.
-        identifier()
-        cleaner = Cleaner(load_rules())
-        results = started.result()
-    for doc, ((outcome, value), norms) in zip(usable, results, strict=True):
-        if outcome == "unusable":
-            reason, message, payload = value
+    # Loaded before the workers start: they inherit both (fork) instead of each loading them.
+    identifier()
+    cleaner = Cleaner(load_rules())
+    parsed_docs = executor.map(parse_step, usable, stage=STAGE, min_items=settings.clean_parallel_min_docs,
+                               max_chunk=settings.clean_parse_max_chunk)
+    out.quarantine.extend(internal_error(f.item, run_id, f) for f in parsed_docs.failed)
+    parsed: list[tuple[Document, Head, str]] = []
+    for doc, (head, unusable, norms) in parsed_docs.done:
+        if head is None:
+            assert unusable is not None
+            reason, message, payload = unusable
             out.quarantine.append(_quarantine(doc, run_id, reason, message, payload))
             continue
-        if outcome == "error":
-            out.quarantine.append(_quarantine(doc, run_id, "clean_error", value, {}))
-            continue
-        head = value
         story = story_key(head.title, doc.raw_sha256 or doc.doc_id)
         recurring.add_article(head.publisher, story, norms)
         parsed.append((doc, head, story))
 
-    def clean_range(indices: range) -> list[CleanOutput]:
-        part = CleanOutput()
-        for i in indices:
-            doc, head, story = parsed[i]
-            try:
-                _clean_one(doc, head, story, cleaner, recurring, settings, run_id, part)
-            except Exception as exc:  # as above: quarantined with the reason, batch goes on
-                part.quarantine.append(_quarantine(doc, run_id, "clean_error", f"{type(exc).__name__}: {exc}", {}))
-        return [part]
-
-    for part in fork_map(clean_range, len(parsed), settings.clean_processes,
-                         min_items=settings.clean_parallel_min_docs, max_chunk=128):
+    cleaned = executor.map(clean_step, parsed, CleanContext(cleaner, recurring, settings, run_id), stage=STAGE,
+                           min_items=settings.clean_parallel_min_docs, max_chunk=settings.clean_max_chunk)
+    for part in cleaned.results:
         for name in ("articles", "boilerplate", "captions", "publisher_lines", "quarantine"):
             getattr(out, name).extend(getattr(part, name))
+    out.quarantine.extend(internal_error(f.item[0], run_id, f) for f in cleaned.failed)
     return out
 
 

@@ -26,13 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _clean(docs: list[Document], settings) -> tuple[list[Article], list[QuarantineItem]]:
-    try:
-        from pipeline.clean import clean_documents
-    except ImportError:  # clean stage not installed: the text as read is the body
-        from pipeline.text import content_hash, word_count
-        return [Article(d.doc_id, d.doc_id, d.source_uri, None, None, None, None, None, None,
-                        d.raw_text or "", word_count(d.raw_text or ""), content_hash(d.raw_text or ""))
-                for d in docs], []
+    from pipeline.clean import clean_documents
+
     out = clean_documents(docs, settings, "adhoc")
     return out.articles, out.quarantine
 

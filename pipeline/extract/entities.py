@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pycountry
 
+from pipeline.executor import Executor, ItemFailure
 from pipeline.extract.entity_memory import find_remembered, trusted_lexicon
 from pipeline.extract.entity_text import (
     KEPT_TYPES,
@@ -32,9 +32,8 @@ from pipeline.extract.entity_text import (
 )
 from pipeline.extract.entity_types import Candidate, common_word_spans, harmonise_types
 from pipeline.extract.gazetteer import load_gazetteer
-from pipeline.extract.nlp import Parse, model_language, parse_texts, rule_sentences
+from pipeline.extract.nlp import Parse, load_models, model_language, parse_texts, rule_sentences
 from pipeline.extract.resolve import resolve
-from pipeline.parallel import fork_map
 from pipeline.records import Article, Entity, EntityAlias, EntityMention, Sentence
 from pipeline.settings import Settings
 
@@ -151,68 +150,120 @@ def _in_model_language(article: Article, lang: str) -> bool:
     return article.language in (None, "", lang) or article.word_count < _MIN_WORDS_TRUSTED_LANGUAGE
 
 
+@dataclass
+class EntityDraft:
+    """Candidates of a batch before resolution: what :func:`find_entity_candidates` leaves for
+    :func:`resolve_entities`. ``failed`` holds the articles whose processing raised."""
+
+    cands: list[Candidate] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    bodies: dict[str, str] = field(default_factory=dict)
+    known_types: dict[str, Counter[str]] = field(default_factory=dict)
+    home: dict[str, str] = field(default_factory=dict)  # article id -> its publisher's country
+    failed: list[ItemFailure[Article]] = field(default_factory=list)
+
+
+def parse_step(settings: Settings, articles: list[Article]) -> list[tuple[Parse, list[Candidate]]]:
+    """Executor step: each article's parse and the model's candidates in it."""
+    parses = parse_texts([a.body for a in articles], settings)
+    return [(p, model_candidates(a.article_id, a.body, p.ents, [s for s, _ in p.sentences]))
+            for a, p in zip(articles, parses, strict=True)]
+
+
+@dataclass
+class _Memory:
+    lexicon: dict[str, str]
+    covered: dict[str, list[tuple[int, int]]]
+    limits: dict[str, int]
+    starts: dict[str, list[int]]
+
+
+def remembered_step(memory: _Memory, articles: list[Article]) -> list[list[Candidate]]:
+    """Executor step: names of the lexicon that the model missed in each article."""
+    return [find_remembered(a.article_id, a.body, memory.limits[a.article_id], memory.covered[a.article_id],
+                            memory.lexicon, memory.starts[a.article_id]) for a in articles]
+
+
 def extract_entities(articles: list[Article], settings: Settings, known_entities: list[Entity],
-                     alongside: Callable[[], object] | None = None) -> EntityOutput:
-    """Entities, mentions and sentences for the articles of one batch.
+                     executor: Executor | None = None) -> EntityOutput:
+    """Entities, mentions and sentences for the articles of one batch (see
+    :func:`find_entity_candidates`); articles whose processing raised get none."""
+    return resolve_entities(find_entity_candidates(articles, settings, known_entities, executor), known_entities)
+
+
+def find_entity_candidates(articles: list[Article], settings: Settings, known_entities: list[Entity],
+                           executor: Executor | None = None) -> EntityDraft:
+    """The per-article part of entity extraction, spread by ``executor``: parse, model spans,
+    batch-wide type votes, then names the model missed.
 
     Articles with ``is_duplicate=True`` are skipped: the model never runs on a duplicate
     (its canonical copy carries the mentions). Articles detected (on 30+ words) as written in
     another language than the model's get rule-based sentences and no entities. ``known_entities`` are the warehouse's
     entities: names resolve to their ids, and their names are found again where the model
     misses them. Bodies longer than ``settings.nlp_max_chars`` are cut for NER only.
-
-    ``alongside`` is called once the work left is this process's alone (the batch-wide type
-    votes and resolution): work it starts on the other cores overlaps with it.
     """
+    executor = executor or Executor()
     live = [a for a in articles if not a.is_duplicate]
     if not live:
-        return EntityOutput()
+        return EntityDraft()
     lang = model_language(settings)
-    sentences: list[Sentence] = []
+    draft = EntityDraft()
     for article in live:
         if not _in_model_language(article, lang):
-            sentences.extend(Sentence(article.article_id, i, s, e)
-                             for i, (s, e) in enumerate(rule_sentences(article.body)))
+            draft.sentences.extend(Sentence(article.article_id, i, s, e)
+                                   for i, (s, e) in enumerate(rule_sentences(article.body)))
     live = [a for a in live if _in_model_language(a, lang)]
-    bodies = {a.article_id: a.body for a in live}
-    cands: list[Candidate] = []
     starts: dict[str, list[int]] = {}
     limits: dict[str, int] = {}
-
-    def candidates(i: int, parse: Parse) -> tuple[Parse, list[Candidate]]:  # runs in the NER workers
-        a = live[i]
-        return parse, model_candidates(a.article_id, a.body, parse.ents, [s for s, _ in parse.sentences])
-
-    # The gazetteer (~1.7 s to build) is needed only after the parse: built while the workers parse.
-    parses = parse_texts([a.body for a in live], settings, then=candidates, meanwhile=load_gazetteer)
+    load_models(settings)  # before the workers start: forked ones inherit the model
     gaz = load_gazetteer()
-    for article, (parse, found) in zip(live, parses, strict=True):
-        sentences.extend(Sentence(article.article_id, i, s, e) for i, (s, e) in enumerate(parse.sentences))
+    parsed = executor.map(parse_step, live, settings, stage="extract", min_items=settings.nlp_parallel_min_texts,
+                          max_chunk=settings.nlp_max_chunk)
+    draft.failed.extend(parsed.failed)
+    live = [a for a, _ in parsed.done]
+    for article, (parse, found) in parsed.done:
+        draft.sentences.extend(Sentence(article.article_id, i, s, e) for i, (s, e) in enumerate(parse.sentences))
         starts[article.article_id] = [s for s, _ in parse.sentences]
         limits[article.article_id] = parse.cut
-        cands.extend(found)
-    cands = repair_split_names(cands, bodies, known_entities)
-    known_types = _known_types(known_entities)
-    harmonise_types(cands, gaz, bodies, known_types)
-    common = common_word_spans(cands, bodies)
-    cands = [c for c in cands if id(c) not in common]
+        draft.cands.extend(found)
+    draft.bodies = {a.article_id: a.body for a in live}
+    draft.home = {a.article_id: cc for a in live if (cc := publisher_country(a.url))}
+    draft.cands = repair_split_names(draft.cands, draft.bodies, known_entities)
+    draft.known_types = _known_types(known_entities)
+    harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types)
+    common = common_word_spans(draft.cands, draft.bodies)
+    draft.cands = [c for c in draft.cands if id(c) not in common]
 
-    lexicon = trusted_lexicon(cands, known_entities, gaz)
-    by_article: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for c in cands:
-        by_article[c.article_id].append((c.start, c.end))
+    lexicon = trusted_lexicon(draft.cands, known_entities, gaz)
+    covered: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for c in draft.cands:
+        covered[c.article_id].append((c.start, c.end))
+    memory = _Memory(lexicon, covered, limits, starts)
+    found_again = executor.map(remembered_step, live, memory, stage="extract",
+                               min_items=settings.nlp_parallel_min_texts)
+    for _, found in found_again.done:
+        draft.cands.extend(found)
+    if found_again.failed:
+        _drop(draft, found_again.failed)
+    return draft
 
-    def remembered(indices: range) -> list[list[Candidate]]:
-        return [find_remembered(live[i].article_id, live[i].body, limits[live[i].article_id],
-                                by_article[live[i].article_id], lexicon, starts[live[i].article_id])
-                for i in indices]
 
-    for found in fork_map(remembered, len(live), settings.nlp_processes, min_items=settings.nlp_parallel_min_texts):
-        cands.extend(found)
-    if alongside is not None:
-        alongside()
-    harmonise_types(cands, gaz, bodies, known_types)
+def _drop(draft: EntityDraft, failed: list[ItemFailure[Article]]) -> None:
+    """Articles that failed a later pass lose what the earlier ones found."""
+    gone = {f.item.article_id for f in failed}
+    draft.failed.extend(failed)
+    draft.cands = [c for c in draft.cands if c.article_id not in gone]
+    draft.sentences = [s for s in draft.sentences if s.article_id not in gone]
+    draft.bodies = {k: v for k, v in draft.bodies.items() if k not in gone}
+    draft.home = {k: v for k, v in draft.home.items() if k not in gone}
 
-    home = {a.article_id: cc for a in live if (cc := publisher_country(a.url))}
-    entities, mentions, aliases = resolve(cands, known_entities, gaz, home)
-    return EntityOutput(entities=entities, mentions=mentions, sentences=sentences, aliases=aliases)
+
+def resolve_entities(draft: EntityDraft, known_entities: list[Entity]) -> EntityOutput:
+    """The batch-wide part: types voted again over all candidates, then one id per real-world
+    entity (this process only: it needs every article's candidates)."""
+    if not draft.bodies and not draft.cands:
+        return EntityOutput(sentences=draft.sentences)
+    gaz = load_gazetteer()
+    harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types)
+    entities, mentions, aliases = resolve(draft.cands, known_entities, gaz, draft.home)
+    return EntityOutput(entities=entities, mentions=mentions, sentences=draft.sentences, aliases=aliases)

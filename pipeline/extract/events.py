@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
+from pipeline.executor import Executor, ItemFailure, Mapped, Pending
 from pipeline.extract.cameo_coder import (
     Coded,
     code_for_name,
@@ -48,7 +49,6 @@ from pipeline.extract.event_consolidate import Cluster, ClusterIndex, Member, be
 from pipeline.extract.event_lexicon import Lexicon, load_lexicon
 from pipeline.extract.event_mentions import PLACE_TYPES, Candidate, find_candidates
 from pipeline.extract.nlp import rule_sentences
-from pipeline.parallel import StartedMap, start_fork_map
 from pipeline.records import Article, Entity, EntityMention, Event, EventMention, Sentence, stable_id
 from pipeline.settings import Settings
 
@@ -61,6 +61,7 @@ _MAX_CODED_SENTENCE = 1000  # characters: a longer "sentence" is a list or a tab
 class EventOutput:
     events: list[Event] = field(default_factory=list)
     event_mentions: list[EventMention] = field(default_factory=list)
+    failed: list[ItemFailure[Article]] = field(default_factory=list)  # articles left out: their step raised
 
 
 def _anchor_of(article: Article) -> tuple[date | None, str, bool]:
@@ -246,28 +247,8 @@ def _valid(year: int, month: int, day: int) -> bool:
     return True
 
 
-@dataclass
-class OwnDates:
-    """Each live article's dates read against its own anchor, and the CAMEO codings of its
-    dated sentences, being found on the workers."""
-
-    keys: list[tuple[str, date | None, bool]]  # (article id, anchor, anchor is a lower bound)
-    started: StartedMap
-    _done: list[tuple[list[DateExpression], list[Coded]]] | None = None
-
-    def _results(self) -> list[tuple[list[DateExpression], list[Coded]]]:
-        if self._done is None:
-            self._done = self.started.result()
-        return self._done
-
-    def result(self) -> dict[tuple[str, date | None, bool], list[DateExpression]]:
-        return {k: r[0] for k, r in zip(self.keys, self._results(), strict=True)}
-
-    def codings(self) -> dict[str, list[Coded]]:
-        return {k[0]: r[1] for k, r in zip(self.keys, self._results(), strict=True)}
-
-    def close(self) -> None:
-        self.started.close()
+DateKey = tuple[str, date | None, bool]  # (article id, anchor, anchor is a lower bound)
+OwnDated = tuple[DateKey, list[DateExpression], list[Coded]]
 
 
 def code_dated_sentences(body: str, dates: list[DateExpression], model_name: str) -> list[Coded]:
@@ -285,39 +266,38 @@ def code_dated_sentences(body: str, dates: list[DateExpression], model_name: str
     return code_spans(body, spans, model_name) if spans else []
 
 
-def start_own_dates(articles: list[Article], settings: Settings) -> OwnDates:
-    """Start finding every live article's dates (and coding its dated sentences) on the cores
-    (settings.nlp_processes).
+def own_dates_step(settings: Settings, articles: list[Article]) -> list[OwnDated]:
+    """Executor step: each article's dates read against its own anchor, and the CAMEO codings
+    of its dated sentences. Most of the per-article work of events, and it needs nothing from
+    other articles or from entities."""
+    out = []
+    for article in articles:
+        day, _strength, lower_bound = _anchor_of(article)
+        dates = find_dates(article.body, day, anchor_is_lower_bound=lower_bound)
+        out.append(((article.article_id, day, lower_bound), dates,
+                    code_dated_sentences(article.body, dates, settings.spacy_model)))
+    return out
 
-    Finding dates is most of the per-article work of events and needs nothing from other
-    articles or from entities: started while this process resolves entities, it keeps the
-    other core busy meanwhile. ``OwnDates.close()`` stops it if it is never collected.
-    """
+
+def start_own_dates(articles: list[Article], settings: Settings, executor: Executor | None = None) -> Pending:
+    """Every live article's own dates and codings, started on ``executor``'s workers;
+    ``result()`` collects them."""
     live = [a for a in articles if not a.is_duplicate]
-    anchors = [_anchor_of(a) for a in live]
-    load_parser(settings.spacy_model)  # loaded before the fork: workers share its pages
-
-    def own_dates(indices: range) -> list[tuple[list[DateExpression], list[Coded]]]:
-        out = []
-        for i in indices:
-            dates = find_dates(live[i].body, anchors[i][0], anchor_is_lower_bound=anchors[i][2])
-            out.append((dates, code_dated_sentences(live[i].body, dates, settings.spacy_model)))
-        return out
-
-    keys = [(a.article_id, day, lower_bound) for a, (day, _, lower_bound) in zip(live, anchors, strict=True)]
-    return OwnDates(keys, start_fork_map(own_dates, len(live), settings.nlp_processes,
-                                         min_items=settings.nlp_parallel_min_texts))
+    load_parser(settings.spacy_model)  # before the workers start: forked ones inherit it
+    return (executor or Executor()).start(own_dates_step, live, settings, stage="extract",
+                                          min_items=settings.nlp_parallel_min_texts)
 
 
 def extract_events(articles: list[Article], sentences: list[Sentence], mentions: list[EntityMention],
                    entities: list[Entity], settings: Settings,
                    known_events: list[Event], known_mentions: list[EventMention],
-                   own_dates: OwnDates | None = None) -> EventOutput:
+                   own_dates: Mapped | None = None, executor: Executor | None = None) -> EventOutput:
     """Event mentions of this batch and the events they belong to (new and updated).
 
     Each article's dates against its own anchor come from ``own_dates`` (start_own_dates),
-    started here when not given, before the sequential consolidation, which re-reads only
-    the articles another date is found for.
+    read here through ``executor`` when not given, before the sequential consolidation, which
+    re-reads only the articles another date is found for. Articles whose dates could not be
+    read (the step raised) are left out and listed in ``EventOutput.failed``.
     """
     lexicon = load_lexicon()
     entity_map = {e.entity_id: e for e in entities}
@@ -329,13 +309,15 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
         mentions_by_article[m.article_id].append(m)
     cons = _Consolidator(lexicon, entity_map, known_events, known_mentions)
 
-    live = [a for a in articles if not a.is_duplicate]
+    if own_dates is None:
+        own_dates = start_own_dates(articles, settings, executor).result()
+    failed = {f.item.article_id for f in own_dates.failed}
+    live = [a for a in articles if not a.is_duplicate and a.article_id not in failed]
     anchors = {a.article_id: _anchor_of(a) for a in live}
     new_candidates: list[Candidate] = []
     # Keys the article's id and anchor: dates found for another anchor are never used.
-    own_dates = own_dates or start_own_dates(articles, settings)
-    dates_read = own_dates.result()
-    codings = own_dates.codings()
+    dates_read: dict[DateKey, list[DateExpression]] = {key: dates for key, dates, _ in own_dates.results}
+    codings: dict[str, list[Coded]] = {key[0]: coded for key, _, coded in own_dates.results}
 
     def read(article: Article, anchor: date | None, strength: str, lower_bound: bool) -> list[Candidate]:
         args = (sents_by_article.get(article.article_id, []), mentions_by_article.get(article.article_id, []))
@@ -404,7 +386,7 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
             trigger_start=c.trigger.start, trigger_end=c.trigger.end, event_date_end=last, date_confidence=conf))
     events = [_event_row(cons, cons.index.get(eid), seen, lexicon) for eid in sorted(cons.touched)]
     event_mentions.sort(key=lambda m: (m.article_id, m.start_char, m.event_type))
-    return EventOutput(events=events, event_mentions=event_mentions)
+    return EventOutput(events=events, event_mentions=event_mentions, failed=list(own_dates.failed))
 
 
 def _vote(weights: Counter[str], order: Callable[[str], object] = lambda v: 0) -> str | None:

@@ -9,20 +9,17 @@ identical without them and the pipe is markedly faster.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.errors import ConfigError
-from pipeline.parallel import start_fork_map
 from pipeline.settings import Settings
 
-T = TypeVar("T")
 _NOT_NEEDED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"]
 # A blank line is a paragraph break: no sentence spans it, whatever the model says.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
@@ -121,6 +118,12 @@ def rule_sentences(text: str) -> list[tuple[int, int]]:
     return _rule_spans(text)
 
 
+def load_models(settings: Settings) -> None:
+    """The model and the rule splitter loaded in this process: forked workers share their pages."""
+    load_nlp(settings.spacy_model)
+    _rule_splitter()
+
+
 def model_language(settings: Settings) -> str:
     return load_nlp(settings.spacy_model).lang
 
@@ -142,38 +145,18 @@ def _parse(doc: Doc, text: str, cut: int) -> Parse:
     return Parse(ents=[(e.start_char, e.end_char, e.label_) for e in doc.ents], cut=cut, sentences=sentences)
 
 
-def parse_texts(texts: list[str], settings: Settings, then: Callable[[int, Parse], T] | None = None,
-                meanwhile: Callable[[], object] | None = None) -> list[Parse] | list[T]:
+def parse_texts(texts: list[str], settings: Settings) -> list[Parse]:
     """Parse texts with ``nlp.pipe``; texts longer than ``nlp_max_chars`` are cut for NER and
     the rest gets rule-based sentence boundaries only.
 
-    Big batches are split over forked workers that each run the model in-process and send back
-    only the parse as plain data. spaCy's own ``n_process`` sends every Doc back to this
-    process to be rebuilt (msgpack), and this process then competes with the workers for a
-    core: on 2 cores the forked layout parsed the same texts 3-15% faster.
-
-    ``then(i, parse)``, when given, runs in the worker right after text ``i`` is parsed and its
-    result is returned instead of the parse: per-text work that needs nothing from other texts
-    is spread over the cores with the parse.
-
-    ``meanwhile()``, when given, runs in this process while the workers parse (this process
-    only waits for them otherwise): setup that the work after the parse needs and the workers
-    do not, so that it does not hold both cores up before the fork.
+    Callers spread big batches over the cores by handing chunks of texts to the executor
+    (pipeline.executor): each worker runs the model in-process and sends back only the parse as
+    plain data. spaCy's own ``n_process`` sends every Doc back to be rebuilt (msgpack), and the
+    parent then competes with the workers for a core: on 2 cores chunked workers parsed the same
+    texts 3-15% faster.
     """
-    nlp = load_nlp(settings.spacy_model)  # loaded before the fork: workers share its pages
-    _rule_splitter()
+    nlp = load_nlp(settings.spacy_model)
     limit = min(settings.nlp_max_chars, nlp.max_length - 1)  # a larger setting would raise E088
     cuts = [_cut_point(t, limit) for t in texts]
-
-    def parse_range(indices: range) -> list:
-        docs = nlp.pipe((texts[i][:cuts[i]] for i in indices), batch_size=settings.nlp_batch_size)
-        parses = (_parse(doc, texts[i], cuts[i]) for i, doc in zip(indices, docs, strict=True))
-        return [then(i, p) for i, p in zip(indices, parses, strict=True)] if then else list(parses)
-
-    # A text costs tens of milliseconds: chunks of at most a few model batches, shrinking at the
-    # end (pipeline.parallel.shrinking_chunks), keep both cores busy to the end of the batch.
-    with start_fork_map(parse_range, len(texts), settings.nlp_processes, min_items=settings.nlp_parallel_min_texts,
-                        max_chunk=4 * settings.nlp_batch_size) as started:
-        if meanwhile is not None:
-            meanwhile()
-        return started.result()
+    docs = nlp.pipe((t[:cut] for t, cut in zip(texts, cuts, strict=True)), batch_size=settings.nlp_batch_size)
+    return [_parse(doc, text, cut) for doc, text, cut in zip(docs, texts, cuts, strict=True)]

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -31,8 +31,9 @@ from pipeline.records import (
     QualityResult,
 )
 from pipeline.settings import Settings
-from pipeline.staging import to_arrow
+from pipeline.staging import from_arrow, to_arrow
 
+T = TypeVar("T")
 SQL_DIR = Path(__file__).parent / "sql"
 log = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ class Warehouse:
         return self.con.execute(sql, list(params or [])).df()
 
     def query_arrow(self, sql: str, params: Iterable[Any] | None = None) -> pa.Table:
-        return self.con.execute(sql, list(params or [])).fetch_arrow_table()
+        return self.con.execute(sql, list(params or [])).to_arrow_table()
 
     def read_table(self, name: str, exclude: Iterable[str] = ()) -> pd.DataFrame:
         columns = ", ".join(f'"{c}"' for c in exclude)
@@ -161,6 +162,10 @@ class Warehouse:
     def read_tables(self, names: Iterable[str],
                     exclude: dict[str, list[str]] | None = None) -> dict[str, pd.DataFrame]:
         return {name: self.read_table(name, (exclude or {}).get(name, ())) for name in names}
+
+    def read_records(self, table: str, cls: type[T]) -> list[T]:
+        """Every row of ``table`` as records of ``cls`` (the tables history is compared with)."""
+        return from_arrow(self.query_arrow(f"SELECT * FROM {table}"), cls)
 
     def scalar(self, sql: str, params: Iterable[Any] | None = None) -> Any:
         row = self.con.execute(sql, list(params or [])).fetchone()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.parallel import fork_map
+from pipeline.executor import Executor
 from pipeline.records import Batch, QuarantineItem, stable_id, utc_now
 from pipeline.settings import Settings
 from pipeline.validate.schemas import (
@@ -84,39 +85,46 @@ def _names(value: Any) -> Iterable[Any]:
     return value if isinstance(value, list | tuple) else [value]
 
 
-_PARALLEL_MIN_RECORDS = 5000  # below this, forking costs more than checking
+@dataclass
+class _Kept:
+    kept: dict[str, list[Any]]
+    schemas_dir: Path
 
 
-def _schema_failures(kept: dict[str, list[Any]], schemas_dir: Path,
-                     settings: Settings) -> dict[tuple[str, int], list[str]]:
-    """(batch attribute, position) -> error messages, for the records that fail their schema.
-    Checked on every core (settings.quality_processes); only failures come back."""
+def schema_step(ctx: _Kept, work: list[tuple[str, str, int]]) -> list[list[str]]:
+    """Executor step: each record's schema errors (none for a valid one)."""
+    return [schema_errors(ctx.schemas_dir, table, record_to_json(ctx.kept[attr][position]),
+                          validator_for(ctx.schemas_dir, table)) for attr, table, position in work]
+
+
+def _schema_failures(kept: dict[str, list[Any]], schemas_dir: Path, settings: Settings,
+                     executor: Executor) -> dict[tuple[str, int], list[str]]:
+    """(batch attribute, position) -> error messages, for the records that fail their schema
+    or whose check raised."""
     work = [(attr, table, position) for attr, table in TABLE_OF_FIELD.items()
             for position in range(len(kept[attr]))]
-
-    def check(indices: range) -> list[tuple[str, int, list[str]]]:
-        out = []
-        for i in indices:
-            attr, table, position = work[i]
-            errors = schema_errors(schemas_dir, table, record_to_json(kept[attr][position]),
-                                   validator_for(schemas_dir, table))
-            if errors:
-                out.append((attr, position, errors))
-        return out
-
-    found = fork_map(check, len(work), settings.quality_processes, min_items=_PARALLEL_MIN_RECORDS)
-    return {(attr, position): errors for attr, position, errors in found}
+    checked = executor.map(schema_step, work, _Kept(kept, schemas_dir), stage=STAGE,
+                           min_items=settings.validate_parallel_min_records)
+    found = {(attr, position): errors for (attr, _, position), errors in checked.done if errors}
+    found.update({(f.item[0], f.item[2]): [f"internal_error: {f.describe()}"] for f in checked.failed})
+    return found
 
 
-def validate_batch(batch: Batch, settings: Settings) -> Batch:
-    """A new batch holding only valid records; rejected ones appended to its quarantine."""
+def validate_batch(batch: Batch, settings: Settings, executor: Executor | None = None) -> Batch:
+    """A new batch holding only valid records; rejected ones appended to its quarantine.
+
+    An article quarantined upstream for an internal error (its step raised after it had
+    records in earlier steps) counts as rejected: its dependents follow it."""
     schemas_dir = Path(settings.schemas_dir)
     kept: dict[str, list[Any]] = {f.name: list(getattr(batch, f.name)) for f in dataclasses.fields(Batch)
                                   if f.name not in ("run_id", "quarantine")}
     quarantine: list[QuarantineItem] = []
     rejected: dict[str, dict[str, str]] = {kind: {} for kind, _ in PARENTS.values()}
 
-    failures = _schema_failures(kept, schemas_dir, settings)
+    for item in batch.quarantine:
+        if item.reason_code == "internal_error":
+            rejected["article"][item.item_id] = item.message
+    failures = _schema_failures(kept, schemas_dir, settings, executor or Executor())
     for attr, table in TABLE_OF_FIELD.items():
         good = []
         for position, record in enumerate(kept[attr]):
@@ -133,6 +141,7 @@ def validate_batch(batch: Batch, settings: Settings) -> Batch:
 
     # Cascade to a fixed point: a rejected article can reject its duplicates, whose own
     # dependents then follow.
+    kept["articles"] = [a for a in kept["articles"] if a.article_id not in rejected["article"]]
     changed = any(rejected.values())
     while changed:
         changed = False

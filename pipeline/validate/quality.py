@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.parallel import fork_map
+from pipeline.errors import QualityError
+from pipeline.executor import Executor
 from pipeline.records import QualityResult, utc_now
 from pipeline.settings import Settings
 from pipeline.validate.suites import Suite, build_suites
@@ -134,26 +135,36 @@ def _columns_of(kwargs: dict[str, Any]) -> list[str]:
     return cols + list(kwargs.get("column_list") or [])
 
 
-def run_quality_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_id: str) -> list[QualityResult]:
+_CONTEXTS: dict[int, Any] = {}  # one GX context per process: a worker validates several suites
+
+
+def suite_step(run_id: str, suites: list[Suite]) -> list[list[QualityResult]]:
+    """Executor step: each suite's expectations evaluated, one QualityResult each."""
+    context = _CONTEXTS.get(os.getpid())
+    if context is None:
+        context = _CONTEXTS[os.getpid()] = _context()
+    return [_validate_suite(context, suite, run_id) for suite in suites]
+
+
+def run_quality_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_id: str,
+                       executor: Executor | None = None) -> list[QualityResult]:
     """Every expectation of every suite evaluated once: one QualityResult each, in suite order.
 
-    Suites are independent, so they are validated on every core (settings.quality_processes),
-    each worker with its own GX context; the frames are built here and inherited by the fork.
+    Suites are independent: ``executor`` spreads them over its workers, one suite at a time; the
+    frames are built here (inherited by forked workers). A suite that cannot be evaluated
+    stops the step: the checks are the run's, not one item's.
     """
     import great_expectations  # noqa: F401  (imported once, before any worker forks)
 
     now = utc_now()
     suites = build_suites(tables, settings, run_id, now)
-    contexts: dict[int, Any] = {}
-
-    def validate(indices: range) -> list[list[QualityResult]]:
-        context = contexts.get(os.getpid())
-        if context is None:
-            context = contexts[os.getpid()] = _context()
-        return [_validate_suite(context, suites[i], run_id) for i in indices]
-
-    parts = fork_map(validate, len(suites), settings.quality_processes, chunks_per_process=len(suites))
-    return [result for part in parts for result in part]
+    done = (executor or Executor()).map(suite_step, suites, run_id, stage="quality", max_chunk=1,
+                                        chunks_per_process=len(suites))
+    if done.failed:
+        failure = done.failed[0]
+        raise QualityError(f"suite {failure.item.name} could not be evaluated: {failure.describe()}",
+                           item=run_id, hint="a bug in the suite or in great_expectations: see the message")
+    return [result for part in done.results for result in part]
 
 
 def _validate_suite(context: Any, suite: Suite, run_id: str) -> list[QualityResult]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from pipeline.clean import clean_documents
+from pipeline.executor import Executor, PoolExecutor
 from pipeline.ingest.files import read_inputs
 from tests.conftest import SEED_FILES
 
@@ -16,8 +17,8 @@ def test_parallel_parse_matches_sequential(settings, tmp_path):
         "</p></article><footer>Leave a Reply</footer></body></html>", encoding="utf-8")
     (tmp_path / "empty.html").write_text("<html><body><script>x()</script></body></html>", encoding="utf-8")
     docs = read_inputs([*map(str, SEED_FILES), str(tmp_path)], settings, "r").documents
-    sequential = clean_documents(docs, settings.replace(clean_processes=1), "r")
-    parallel = clean_documents(docs, settings.replace(clean_processes=2, clean_parallel_min_docs=1), "r")
+    sequential = clean_documents(docs, settings, "r", executor=Executor())
+    parallel = clean_documents(docs, settings.replace(clean_parallel_min_docs=1), "r", executor=PoolExecutor(2))
 
     def comparable(out):
         return {

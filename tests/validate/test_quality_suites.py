@@ -25,15 +25,17 @@ def clean_warehouse(tmp_path_factory) -> Path:
     return settings.db_path
 
 
-def _results_on_copy(clean_warehouse: Path, tmp_path: Path, sql: list[str], **overrides):
-    settings = make_settings(tmp_path, **overrides)
+def _results_on_copy(clean_warehouse: Path, tmp_path: Path, sql: list[str], processes: int = 1):
+    from pipeline.executor import executor_for
+
+    settings = make_settings(tmp_path)
     settings.db_path.parent.mkdir(parents=True)
     shutil.copy(clean_warehouse, settings.db_path)
     con = duckdb.connect(str(settings.db_path))
     for statement in sql:
         con.execute(statement)
     con.close()
-    return run_quality_suites(read_tables(settings), settings, RUN)
+    return run_quality_suites(read_tables(settings), settings, RUN, executor_for("fork", processes))
 
 
 def _failed(results) -> dict[str, str]:
@@ -239,8 +241,8 @@ def test_marker_finder_agrees_with_a_plain_search():
 
 def test_suites_on_two_processes_give_the_in_process_results(clean_warehouse, tmp_path):
     sql = ["UPDATE articles SET body = body || ' Leave a Reply' WHERE article_id = (SELECT min(article_id) FROM articles)"]
-    one = _results_on_copy(clean_warehouse, tmp_path / "one", sql, quality_processes=1)
-    two = _results_on_copy(clean_warehouse, tmp_path / "two", sql, quality_processes=2)
+    one = _results_on_copy(clean_warehouse, tmp_path / "one", sql, processes=1)
+    two = _results_on_copy(clean_warehouse, tmp_path / "two", sql, processes=2)
     def comparable(results):  # "tomorrow" bounds differ between the two calls; the rest may not
         return [(r.expectation, r.success, r.observed_value, json.loads(r.details)["examples"],
                  json.loads(r.details)["result"]) for r in results]

@@ -139,8 +139,8 @@ def test_invalid_upstream_quarantine_row_is_wrapped_not_dropped(settings):
     assert json.loads(wrapped[0].payload)["stage"] == "clean"
 
 
-def test_checking_on_two_processes_gives_the_in_process_verdicts(settings, monkeypatch):
-    from pipeline.validate import batch as batch_module
+def test_checking_on_two_processes_gives_the_in_process_verdicts(settings):
+    from pipeline.executor import Executor, PoolExecutor
 
     def broken() -> Batch:
         b = seed_batch()
@@ -148,9 +148,8 @@ def test_checking_on_two_processes_gives_the_in_process_verdicts(settings, monke
         b.mentions[1].start_char = "x"
         return b
 
-    in_process = validate_batch(broken(), settings.replace(quality_processes=1))
-    monkeypatch.setattr(batch_module, "_PARALLEL_MIN_RECORDS", 1)
-    parallel = validate_batch(broken(), settings.replace(quality_processes=2))
+    in_process = validate_batch(broken(), settings, Executor())
+    parallel = validate_batch(broken(), settings.replace(validate_parallel_min_records=1), PoolExecutor(2))
 
     def verdicts(out: Batch):
         return ([(q.item_id, q.reason_code, q.message) for q in out.quarantine],

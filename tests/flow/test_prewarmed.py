@@ -1,4 +1,4 @@
-"""The quality step run by the process started with the run gives what the step gives in-process."""
+"""The quality step run by the prewarmed process started with the run gives what the step gives in-process."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 
 from pipeline import flow
 from pipeline.errors import WarehouseError
+from pipeline.executor import IMPORT_NICENESS, Prewarmed
 from pipeline.flow import quality_step, run_pipeline
-from pipeline.warm_quality import IMPORT_NICENESS, WarmQuality
 from tests.conftest import SEEDS_DIR, make_settings
 
 
@@ -26,8 +26,8 @@ def _stored(db, run_id):
 def test_the_warm_process_gives_the_in_process_outcome(tmp_path):
     settings = make_settings(tmp_path)
     summary = run_pipeline([str(SEEDS_DIR)], [], settings, run_quality=False)
-    with WarmQuality() as warm:
-        outcome = warm.run(summary.run_id, settings)
+    with Prewarmed(flow.QUALITY_IMPORTS) as warm:
+        outcome = warm.call(quality_step, summary.run_id, settings, fail_on_critical=False)
     stored = _stored(settings.db_path, summary.run_id)
     here = quality_step(summary.run_id, settings, out_dir=tmp_path / "here", fail_on_critical=False)
     assert outcome["expectations"] == here["expectations"] == len(stored) > 100
@@ -38,7 +38,7 @@ def test_the_warm_process_gives_the_in_process_outcome(tmp_path):
 
 
 def test_leaving_without_a_request_stops_the_process():
-    warm = WarmQuality()
+    warm = Prewarmed(flow.QUALITY_IMPORTS)
     with warm:
         pass
     # Stopped mid-import (SIGTERM), not left to finish its 3-second import of GX.
@@ -48,22 +48,23 @@ def test_leaving_without_a_request_stops_the_process():
 def test_an_error_in_the_quality_process_is_raised_in_the_parent(tmp_path):
     (tmp_path / "not-a-folder").write_text("a file where the warehouse folder should be", encoding="utf-8")
     settings = make_settings(tmp_path, db_path=tmp_path / "not-a-folder" / "news.duckdb")
-    with WarmQuality() as warm, pytest.raises(WarehouseError, match="cannot create the warehouse folder"):
-        warm.run("run-x", settings)
+    with Prewarmed(flow.QUALITY_IMPORTS) as warm, \
+            pytest.raises(WarehouseError, match="cannot create the warehouse folder"):
+        warm.call(quality_step, "run-x", settings, fail_on_critical=False)
 
 
 def test_run_pipeline_validates_in_the_warm_process_when_it_has_one(tmp_path, monkeypatch):
     # This test process has imported great_expectations already; pretend it has not, so the
     # run starts the warm process as a fresh `newsmon run` would.
     started = []
-    monkeypatch.setattr(flow, "worth_starting", lambda: True)
-    real = flow.WarmQuality
+    monkeypatch.setattr(flow, "imported", lambda module: False)
+    real = flow.Prewarmed
 
-    def recording():
-        started.append(real())
+    def recording(modules):
+        started.append(real(modules))
         return started[-1]
 
-    monkeypatch.setattr(flow, "WarmQuality", recording)
+    monkeypatch.setattr(flow, "Prewarmed", recording)
     settings = make_settings(tmp_path)
     summary = run_pipeline([str(SEEDS_DIR)], [], settings)
     assert len(started) == 1 and started[0]._process.exitcode == 0
@@ -86,7 +87,7 @@ def _thread_niceness(pid: int) -> dict[int, int]:
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="per-thread niceness is read from /proc")
 def test_the_imports_run_at_low_priority_and_the_main_thread_does_not():
-    with WarmQuality() as warm:
+    with Prewarmed(flow.QUALITY_IMPORTS) as warm:
         pid = warm._process.pid
         seen: dict[int, int] = {}
         for _ in range(1000):  # until the import thread has lowered its own priority

@@ -1,0 +1,95 @@
+"""An item whose processing raises (a bug meeting unusual input) is quarantined with reason
+internal_error, saying what was raised where, and the rest of its batch loads.
+
+The fault is injected: a stage function raises for articles carrying a marker, as a bug would.
+Runs in-process and on forked workers (the executor's two ways of running a step).
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+import pipeline.clean.stage as clean_stage
+import pipeline.extract.events as events
+import pipeline.extract.nlp as nlp
+from pipeline.flow import run_pipeline
+from tests.conftest import SEED_FILES, make_settings
+
+POISON = {"clean": "POISON-IN-CLEAN", "extract": "POISON-IN-PARSE", "events": "POISON-IN-DATES"}
+
+
+# Stories of their own (not near-duplicates of a seed, which extraction would skip).
+STORIES = [
+    ("Harbour workers strike in Rotterdam",
+     "Dock workers at the port of Rotterdam walked out on Tuesday, 4 June 2024, after talks with the "
+     "employers' association broke down. The union FNV said the strike would last two days and that "
+     "container traffic from Asia would be diverted to Antwerp and Hamburg while it lasts."),
+    ("Lisbon opens a new tram line",
+     "Lisbon's mayor Carlos Moedas opened the city's first new tram line in decades on 12 March 2024. "
+     "The line runs from Alcantara to Oeiras along the river and cost 140 million euros, paid in part "
+     "by the European Investment Bank, which lent the city money for new rolling stock as well."),
+    ("Floods close roads in Slovenia",
+     "Heavy rain flooded the valleys north of Ljubljana on Friday, 9 August 2024, and the government "
+     "of Robert Golob closed two motorways. Soldiers helped villagers in Kamnik leave their houses, and "
+     "the Red Cross opened shelters in schools for the families who lost their homes to the water."),
+]
+
+
+def _poisoned(real, marker):
+    def wrapper(*args, **kwargs):
+        text = next((a for a in args if isinstance(a, str)), None)
+        raw = next((a.raw_text for a in args if hasattr(a, "raw_text")), None)
+        if marker in (text or "") or marker in (raw or ""):
+            raise KeyError(f"bug met {marker}")
+        return real(*args, **kwargs)
+    return wrapper
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("executor", ["none", "fork"])
+def test_an_item_that_raises_is_quarantined_and_its_neighbours_load(tmp_path, monkeypatch, executor):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for seed in SEED_FILES:
+        (inputs / seed.name).write_bytes(seed.read_bytes())
+    for (step, marker), story in zip(POISON.items(), STORIES, strict=True):
+        (inputs / f"poison_{step}.txt").write_text(f"{story[0]}\n\n{marker}. {story[1]}\n", encoding="utf-8")
+    monkeypatch.setattr(clean_stage, "parse_document", _poisoned(clean_stage.parse_document, POISON["clean"]))
+    monkeypatch.setattr(nlp, "_parse", _poisoned(nlp._parse, POISON["extract"]))
+    monkeypatch.setattr(events, "find_dates", _poisoned(events.find_dates, POISON["events"]))
+    settings = make_settings(tmp_path, executor=executor, clean_processes=2, nlp_processes=2, quality_processes=2,
+                             clean_parallel_min_docs=1, nlp_parallel_min_texts=1)
+
+    summary = run_pipeline([str(inputs)], [], settings, run_quality=False)
+
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    rows = con.execute("SELECT q.stage, q.message, q.payload, d.source_uri, d.status FROM quarantine q "
+                       "JOIN documents d ON d.doc_id = q.item_id WHERE q.reason_code = 'internal_error' "
+                       "ORDER BY q.stage, d.source_uri").fetchall()
+    by_file = {uri.rsplit("/", 1)[-1]: (stage, message, json.loads(payload), status)
+               for stage, message, payload, uri, status in rows}
+    assert sorted(by_file) == ["poison_clean.txt", "poison_events.txt", "poison_extract.txt"]
+    stage, message, payload, status = by_file["poison_clean.txt"]
+    assert stage == "clean" and status == "quarantined"
+    assert message.startswith("KeyError in clean:pipeline.clean.stage.parse_step") and "POISON-IN-CLEAN" in message
+    assert payload["where"] == "clean:pipeline.clean.stage.parse_step" and payload["error_type"] == "KeyError"
+    assert by_file["poison_extract.txt"][0] == "extract"
+    assert by_file["poison_extract.txt"][2]["where"] == "extract:pipeline.extract.entities.parse_step"
+    assert by_file["poison_events.txt"][2]["where"] == "extract:pipeline.extract.events.own_dates_step"
+    assert {v[3] for v in by_file.values()} == {"quarantined"}
+
+    # The neighbours load whole: every seed's article, its entities and events.
+    loaded = {uri.rsplit("/", 1)[-1] for (uri,) in con.execute("SELECT source_uri FROM articles").fetchall()}
+    assert loaded == {p.name for p in SEED_FILES}
+    assert summary.articles == len(SEED_FILES) + 2  # the two quarantined in extract were deduplicated first
+    assert con.execute("SELECT count(*) FROM entity_mentions").fetchone()[0] > 50
+    assert con.execute("SELECT count(*) FROM event_mentions").fetchone()[0] > 0
+    # Nothing of a quarantined article is left behind (its spans, signature, mentions).
+    for table in ("boilerplate_removed", "article_signatures", "entity_mentions", "event_mentions", "captions"):
+        orphans = con.execute(f"SELECT count(*) FROM {table} WHERE article_id NOT IN "
+                              "(SELECT article_id FROM articles)").fetchone()[0]
+        assert orphans == 0, table
+    con.close()

@@ -1,0 +1,173 @@
+"""The executor: order kept over chunks, forked and spawned workers, a dead worker loses nothing,
+an item whose step raises fails alone, and extraction on two processes gives exactly the
+in-process result."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+
+import pytest
+
+from pipeline.clean import clean_documents
+from pipeline.errors import ConfigError
+from pipeline.executor import Executor, PoolExecutor, executor_for, shrinking_chunks
+from pipeline.extract.entities import extract_entities
+from pipeline.extract.events import extract_events, start_own_dates
+from pipeline.ingest.files import read_inputs
+from tests.conftest import SEED_FILES, make_settings
+
+
+def squares(_, items):
+    return [i * i for i in items]
+
+
+def chunk_sizes(_, items):
+    return [len(items)] * len(items)
+
+
+def pids(_, items):
+    return [os.getpid() for _ in items]
+
+
+def fragile(bad, items):
+    """Raises on a chunk that holds one of ``bad``; returns each item doubled otherwise."""
+    for i in items:
+        if i in bad:
+            raise ValueError(f"item {i} is malformed")
+    return [2 * i for i in items]
+
+
+def needs_the_model(_, items):
+    raise ConfigError("spaCy model 'x' is not installed", hint="make install")
+
+
+@pytest.mark.parametrize("executor", [Executor(), PoolExecutor(2, "fork"), PoolExecutor(2, "spawn")],
+                         ids=["none", "fork", "spawn"])
+def test_results_come_back_in_order_from_every_chunk(executor):
+    out = executor.map(squares, range(1000), stage="test", chunks_per_process=5)
+    assert out.results == [i * i for i in range(1000)] and not out.failed
+    assert [item for item, _ in out.done] == list(range(1000))
+
+
+def test_capped_chunks_keep_order_and_stay_within_the_cap():
+    sizes = PoolExecutor(2).map(chunk_sizes, range(1000), stage="test", max_chunk=7).results
+    assert max(sizes) == 7 and len(sizes) == 1000
+
+
+def test_the_last_chunks_shrink_so_that_the_workers_finish_together():
+    chunks = shrinking_chunks(900, 56, 2)
+    sizes = [len(c) for c in chunks]
+    assert [i for c in chunks for i in c] == list(range(900))
+    assert max(sizes) == 56 and sizes == sorted(sizes, reverse=True)
+    assert sizes[-1] == 1 and sum(sizes[-4:]) < 56  # the tail is less than one full chunk
+    assert [len(c) for c in shrinking_chunks(5, 1, 2)] == [1] * 5  # one item a chunk stays so
+
+
+def test_forked_workers_share_the_parent_state_without_pickling_it():
+    unpicklable = (lambda: None, open(os.devnull))  # inherited by fork, never sent
+
+    def step(context, items):
+        return [(os.getpid(), context[1].closed) for _ in items]
+
+    out = PoolExecutor(2, "fork").map(step, range(64), unpicklable, stage="test").results
+    assert {closed for _, closed in out} == {False}
+    assert os.getpid() not in {pid for pid, _ in out}
+    unpicklable[1].close()
+
+
+def die_in_a_worker(parent_pid, items):
+    if os.getpid() != parent_pid:
+        os._exit(1)  # a worker killed mid-batch (a parser crash, the OOM killer)
+    return list(items)
+
+
+@pytest.mark.parametrize("mode", ["fork", "spawn"])
+def test_a_dead_worker_means_the_batch_is_redone_here(mode):
+    out = PoolExecutor(2, mode).map(die_in_a_worker, range(100), os.getpid(), stage="test")
+    assert out.results == list(range(100))
+
+
+def test_small_batches_stay_in_process():
+    assert PoolExecutor(2).map(pids, range(10), stage="test", min_items=64).results == [os.getpid()] * 10
+
+
+@pytest.mark.parametrize("executor", [Executor(), PoolExecutor(2, "fork"), PoolExecutor(2, "spawn")],
+                         ids=["none", "fork", "spawn"])
+def test_an_item_that_raises_fails_alone_and_its_neighbours_go_on(executor):
+    out = executor.map(fragile, range(200), {13, 150}, stage="test", max_chunk=10)
+    assert [item for item, _ in out.done] == [i for i in range(200) if i not in (13, 150)]
+    assert out.results == [2 * i for i in range(200) if i not in (13, 150)]
+    assert [f.item for f in out.failed] == [13, 150]
+    failure = out.failed[0]
+    assert failure.error_type == "ValueError" and "item 13 is malformed" in failure.message
+    assert failure.where == "test:tests.test_executor.fragile"
+    assert "test_executor.py" in failure.message  # the line it was raised at
+    assert failure.describe().startswith("ValueError in test:tests.test_executor.fragile: item 13")
+
+
+@pytest.mark.parametrize("executor", [Executor(), PoolExecutor(2, "fork")], ids=["none", "fork"])
+def test_an_operator_error_stops_the_map(executor):
+    with pytest.raises(ConfigError, match="is not installed"):
+        executor.map(needs_the_model, range(100), stage="test")
+
+
+def test_a_started_map_runs_while_this_process_works_on():
+    with PoolExecutor(2).start(pids, range(200), stage="test") as started:
+        found = started.result().results
+    assert len(found) == 200 and os.getpid() not in found
+
+
+def test_a_started_map_never_collected_is_stopped_on_exit():
+    with PoolExecutor(2).start(squares, range(400), stage="test", max_chunk=1) as started:
+        workers = list(started._pool._processes.values())
+    assert workers and all(not p.is_alive() for p in workers)
+
+
+def test_the_settings_choose_the_executor(tmp_path):
+    assert type(executor_for("none", 4)) is Executor
+    assert type(executor_for("fork", 1)) is Executor  # one process: no pool
+    assert executor_for("spawn", 2).mode == "spawn"
+    assert executor_for("auto", 2).mode == "fork"  # Linux, no other thread
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert executor_for("auto", 2).mode == "spawn"  # forking with a thread alive is unsafe
+    finally:
+        stop.set()
+        other.join()
+    with pytest.raises(ConfigError, match="unknown executor 'threads'"):
+        executor_for("threads", 2)
+    assert make_settings(tmp_path, executor="spawn").executor == "spawn"
+
+
+def _extract(articles, run, executor):
+    ents = extract_entities(articles, run, [], executor)
+    evs = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [], executor=executor)
+    return [[dataclasses.asdict(r) for r in rows]
+            for rows in (ents.entities, ents.mentions, ents.sentences, evs.events, evs.event_mentions)]
+
+
+def test_extraction_on_two_processes_equals_in_process(settings):
+    docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
+    articles = clean_documents(docs, settings, "r").articles
+    run = settings.replace(nlp_parallel_min_texts=1)
+    sequential = _extract(articles, run, Executor())
+    assert all(sequential)
+    assert _extract(articles, run, PoolExecutor(2, "fork")) == sequential
+    assert _extract(articles, run, PoolExecutor(2, "spawn")) == sequential
+
+
+def test_dates_started_alongside_give_the_events_found_without(settings):
+    docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
+    articles = clean_documents(docs, settings, "r").articles
+    run = settings.replace(nlp_parallel_min_texts=1)
+    pool = PoolExecutor(2)
+    ents = extract_entities(articles, run, [], pool)
+    with start_own_dates(articles, run, pool) as started:
+        ahead = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [],
+                               own_dates=started.result())
+    plain = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [])
+    assert ahead.event_mentions and ahead == plain
