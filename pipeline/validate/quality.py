@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import re
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -73,7 +73,7 @@ def _trim_kwargs(kwargs: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
     out = {k: v for k, v in kwargs.items() if k != "batch_id"}
     values = out.get("value_set")
     size = len(values) if isinstance(values, list) else None
-    if size is not None and size > MAX_LISTED_VALUES:
+    if isinstance(values, list) and len(values) > MAX_LISTED_VALUES:
         out["value_set"] = values[:MAX_LISTED_VALUES]
     return jsonable(out), size
 
@@ -135,15 +135,19 @@ def _columns_of(kwargs: dict[str, Any]) -> list[str]:
     return cols + list(kwargs.get("column_list") or [])
 
 
-_CONTEXTS: dict[int, Any] = {}  # one GX context per process: a worker validates several suites
+# This process's GX context for the call in progress (a worker validates several suites; a
+# context is not reused by the next call, whose datasources would clash with its own).
+_GX: dict[str, Any] = {}
 
 
-def suite_step(run_id: str, suites: list[Suite]) -> list[list[QualityResult]]:
-    """Executor step: each suite's expectations evaluated, one QualityResult each."""
-    context = _CONTEXTS.get(os.getpid())
-    if context is None:
-        context = _CONTEXTS[os.getpid()] = _context()
-    return [_validate_suite(context, suite, run_id) for suite in suites]
+def suite_step(call: tuple[str, str], suites: list[Suite]) -> list[list[QualityResult]]:
+    """Executor step: each suite's expectations evaluated, one QualityResult each. ``call`` is
+    (run id, a token of this call)."""
+    run_id, token = call
+    if _GX.get("token") != token:
+        _GX.clear()
+        _GX.update(token=token, context=_context())
+    return [_validate_suite(_GX["context"], suite, run_id) for suite in suites]
 
 
 def run_quality_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_id: str,
@@ -158,8 +162,10 @@ def run_quality_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_
 
     now = utc_now()
     suites = build_suites(tables, settings, run_id, now)
-    done = (executor or Executor()).map(suite_step, suites, run_id, stage="quality", max_chunk=1,
+    call = (run_id, secrets.token_hex(8))
+    done = (executor or Executor()).map(suite_step, suites, call, stage="quality", max_chunk=1,
                                         chunks_per_process=len(suites))
+    _GX.clear()
     if done.failed:
         failure = done.failed[0]
         raise QualityError(f"suite {failure.item.name} could not be evaluated: {failure.describe()}",
