@@ -185,7 +185,7 @@ class SnapshotCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._current: tuple[Path, tuple[int, int], Snapshot] | None = None
+        self._current: tuple[Path, tuple[int, int] | None, Snapshot] | None = None
         self._builder: threading.Thread | None = None
         self.last_error: Exception | None = None  # why the latest background rebuild failed
 

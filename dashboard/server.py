@@ -78,5 +78,5 @@ def running_dashboard(db_path: str | Path, startup_seconds: float = 60.0,
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if log_path:
+        if not isinstance(log, int):
             log.close()

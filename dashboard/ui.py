@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -37,7 +38,7 @@ def _snapshot(path: Path) -> data.Snapshot:
 # Live query results are cached per file fingerprint: a pipeline run that rewrites the
 # warehouse changes the fingerprint, so drill-downs then read the new rows.
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached_live(path: str, fingerprint: tuple[int, int], query_name: str, sql: str,
+def _cached_live(path: str, fingerprint: tuple[int, int] | None, query_name: str, sql: str,
                  params: tuple[tuple[str, object], ...]) -> pd.DataFrame:
     snapshot, _ = _snapshots().get(path)
     return snapshot.run(Query(query_name, sql, "live"), dict(params))
@@ -58,19 +59,19 @@ def fetch(query: Query, **params: object) -> pd.DataFrame:
     return _cached_live(str(path), data.fingerprint(path), query.name, query.sql, tuple(sorted(params.items())))
 
 
-def one_row(query: Query, **params: object) -> Mapping[str, object]:
+def one_row(query: Query, **params: object) -> Mapping[str, Any]:
     frame = fetch(query, **params)
     return frame.iloc[0].to_dict() if len(frame) else {}
 
 
-def count(value: object) -> str:
+def count(value: Any) -> str:
     """Integers as the pages print them (thousands separated); missing as an em dash."""
     if value is None or pd.isna(value):
         return "—"
     return f"{int(value):,}"
 
 
-def share(value: object) -> str:
+def share(value: Any) -> str:
     if value is None or pd.isna(value):
         return "—"
     return f"{float(value):.1%}"

@@ -58,6 +58,8 @@ class InputError(PermanentError):
 class FetchError(NewsmonError):
     """An HTTP fetch failed; `transient` tells whether a retry makes sense."""
 
+    retry_after: int | None = None  # seconds the server asked for (Retry-After), when it did
+
     def __init__(self, reason_code: str, message: str, *, transient: bool,
                  item: str | None = None, hint: str | None = None):
         super().__init__(message, item=item, hint=hint)

@@ -15,7 +15,7 @@ import typing
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -65,7 +65,7 @@ def to_arrow(records: list[Any], cls: type) -> pa.Table:
 
 
 def from_arrow(table: pa.Table, cls: type[T]) -> list[T]:
-    names = arrow_schema(cls).names
+    names = arrow_schema(cast(type, cls)).names
     present = [n for n in names if n in table.column_names]
     columns = {n: table.column(n).to_pylist() for n in present}
     return [cls(**{n: columns[n][i] for n in present}) for i in range(table.num_rows)]

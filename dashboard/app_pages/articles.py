@@ -26,9 +26,9 @@ def render() -> None:
               + (" · duplicate" if row.is_duplicate else "")
               for row in found.itertuples()}
     options = list(labels)
-    chosen = st.selectbox("Article", options, format_func=labels.get,
+    chosen = st.selectbox("Article", options, format_func=lambda key: labels.get(key, ""),
                           index=options.index(wanted) if wanted in labels else 0)
-    if chosen != wanted:
+    if chosen is not None and chosen != wanted:
         st.query_params["article"] = chosen  # the URL names the article shown: shareable
 
     article = ui.one_row(q.ARTICLE, article_id=chosen)

@@ -44,7 +44,7 @@ def render() -> None:
     names = dict(zip(top["entity_id"], top["entity_name"] + " (" + top["entity_type"] + ")", strict=True))
     wanted = st.query_params.get("entity")
     options = list(names)
-    chosen = st.selectbox("Entity", options, format_func=names.get,
+    chosen = st.selectbox("Entity", options, format_func=lambda key: names.get(key, ""),
                           index=options.index(wanted) if wanted in names else 0)
     row = top.set_index("entity_id").loc[chosen]
 

@@ -75,7 +75,7 @@ def render() -> None:
 
     labels = {row.event_id: f"{row.event_date or 'undated'} · {row.event_type} · {row.summary or ''}"[:140]
               for row in events.itertuples()}
-    chosen = st.selectbox("Event", list(labels), format_func=labels.get)
+    chosen = st.selectbox("Event", list(labels), format_func=lambda key: labels.get(key, ""))
     st.subheader("Mentions of this event")
     mentions = ui.fetch(q.EVENT_MENTIONS, event_id=chosen, limit=200)
     if mentions.empty:

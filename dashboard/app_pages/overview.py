@@ -1,5 +1,7 @@
 """Overview: volume per day and publisher, duplicates, quarantine, the last run."""
 
+from typing import Any
+
 import streamlit as st
 
 from dashboard import queries as q
@@ -8,7 +10,7 @@ from dashboard import ui
 st.title("Overview")
 
 totals = ui.one_row(q.OVERVIEW)
-cols = st.columns(6)
+cols: list[Any] = list(st.columns(6))
 cols[0].metric("Documents read", ui.count(totals.get("documents_read")))
 cols[1].metric("Canonical articles", ui.count(totals.get("canonical_articles")),
                help="Articles that are not a duplicate of another: each story counted once.")

@@ -111,6 +111,13 @@ def _best_match(index: DedupIndex, position: int, verified: list) -> tuple[float
     return round(score, 4), older
 
 
+def _canonical_of(index: DedupIndex, cluster: int) -> int:
+    """The canonical position of a cluster (a cluster always has a member)."""
+    canonical = _canonical(index, cluster)
+    assert canonical is not None, f"cluster {cluster} has no member"
+    return canonical
+
+
 def _canonical(index: DedupIndex, cluster: int, before: int | None = None) -> int | None:
     """The canonical position of a cluster; with `before`, among the members older than it.
 
@@ -138,7 +145,7 @@ def _contained(index: DedupIndex, part: int, whole: int) -> bool:
 
 def _link(index: DedupIndex, position: int) -> DuplicateLink:
     member = index.members[position]
-    canonical = _canonical(index, member.cluster)
+    canonical = _canonical_of(index, member.cluster)
     canonical_id = index.members[canonical].article_id
     if canonical == position:
         return DuplicateLink(member.article_id, False, None, None, canonical_id)
@@ -149,9 +156,9 @@ def _link(index: DedupIndex, position: int) -> DuplicateLink:
 
 def _links(index: DedupIndex, touched: set[int], first_new: int) -> list[DuplicateLink]:
     """Links of the new articles, and of every stored member of a cluster whose canonical changed."""
-    links = []
+    links: list[DuplicateLink] = []
     for cluster in sorted(touched):
-        canonical = _canonical(index, cluster)
+        canonical = _canonical_of(index, cluster)
         old_canonical = _canonical(index, cluster, before=first_new)
         if old_canonical is not None and old_canonical != canonical:
             # The stored canonical is now a copy of an earlier one: score it against the new canonical.

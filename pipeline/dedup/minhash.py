@@ -73,7 +73,7 @@ def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
         for rows in range(1, num_perm // bands + 1):
             hit = 1.0 - (1.0 - grid ** rows) ** bands
             below, above = grid <= threshold, grid >= threshold
-            cost = np.trapezoid(hit[below], grid[below]) + np.trapezoid(1.0 - hit[above], grid[above])
+            cost = float(np.trapezoid(hit[below], grid[below]) + np.trapezoid(1.0 - hit[above], grid[above]))
             if cost < best_cost:
                 best, best_cost = (bands, rows), cost
     return best

@@ -125,7 +125,7 @@ def load_models(settings: Settings) -> None:
 
 
 def model_language(settings: Settings) -> str:
-    return load_nlp(settings.spacy_model).lang
+    return load_nlp(settings.spacy_model).lang or ""
 
 
 def _cut_point(text: str, max_chars: int) -> int:

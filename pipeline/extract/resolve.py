@@ -194,10 +194,10 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
     for c in cands:
         assigned[id(c)].confidence_sum += c.confidence
     clusters = {id(cl): cl for cl in assigned.values()}
-    ids = {key: cl.entity_id for key, cl in clusters.items()}  # a hash: once per cluster, not per mention
+    ids = {ckey: cl.entity_id for ckey, cl in clusters.items()}  # a hash: once per cluster, not per mention
     by_id: dict[str, list[Cluster]] = defaultdict(list)
-    for key, cl in clusters.items():
-        by_id[ids[key]].append(cl)
+    for ckey, cl in clusters.items():
+        by_id[ids[ckey]].append(cl)
     entities = [merge_clusters(group).to_entity() for _, group in sorted(by_id.items())]
     mentions = [EntityMention(c.article_id, ids[id(assigned[id(c)])], c.surface, c.start, c.end,
                               c.sentence_index, assigned[id(c)].entity_type)

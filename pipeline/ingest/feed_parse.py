@@ -102,7 +102,7 @@ def parse_json_feed(data: bytes, *, base_uri: str) -> FeedParserDict | None:
         if contents:
             entry["content"] = contents
         authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-        names = [a.get("name") for a in authors if isinstance(a, dict) and a.get("name")]
+        names = [str(a["name"]) for a in authors if isinstance(a, dict) and a.get("name")]
         if names:
             entry["author"] = ", ".join(names)
         for key, field in (("published_parsed", "date_published"), ("updated_parsed", "date_modified")):

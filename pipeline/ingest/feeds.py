@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pipeline.errors import FetchError
@@ -249,10 +250,10 @@ class _FeedReader:
     def _document(self, feed: FeedSource, entry, doc_id: str, key: str, feed_encoding: str | None,
                   page: tuple[bytes, str, str] | FetchError | None) -> Document | None:
         link = entry.get("link") or None
-        hints = {"hint_title": _clean(entry.get("title")), "hint_author": _clean(entry.get("author")),
+        hints: dict[str, Any] = {"hint_title": _clean(entry.get("title")), "hint_author": _clean(entry.get("author")),
                  "hint_published_at": _entry_datetime(entry)}
         page_problem = page if isinstance(page, FetchError) else None
-        if page is not None and page_problem is None:
+        if isinstance(page, tuple):
             body, url, ctype = page
             text, encoding = decode_text(body, ctype)
             return Document(doc_id=doc_id, source_kind="feed_entry", source_uri=url,

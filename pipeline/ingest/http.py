@@ -427,7 +427,7 @@ def header_charset(content_type: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def _known(encoding: str | None) -> str | None:
+def _known(encoding: str | bytes | None) -> str | None:
     if not encoding:
         return None
     try:

@@ -47,12 +47,13 @@ def _context(site_dir: Path) -> Any:
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     # The ephemeral context already has a "local_site" (in a temp dir): point it at ours.
-    context.update_data_docs_site("local_site", {
+    site: Any = {  # GX's typed dict lacks show_how_to_buttons, which its SiteBuilder takes
         "class_name": "SiteBuilder",
         "show_how_to_buttons": False,
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir)},
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-    })
+    }
+    context.update_data_docs_site("local_site", site)
     return context
 
 
@@ -60,7 +61,7 @@ def _config(row: pd.Series) -> Any:
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     details = _details(row.get("details"))
-    severity = row.get("severity") if row.get("severity") in ("critical", "warning", "info") else "critical"
+    severity: Any = row.get("severity") if row.get("severity") in ("critical", "warning", "info") else "critical"
     return ExpectationConfiguration(
         type=details["type"],
         kwargs=details.get("kwargs") or {},
@@ -142,7 +143,7 @@ def _validations(rid: Any, rows: pd.DataFrame) -> list[tuple[str, Any, Any, list
                                 "exception_traceback": None}))
         if not results:
             continue
-        passed = sum(r.success for r in results)
+        passed = sum(bool(r.success) for r in results)
         validation = ExpectationSuiteValidationResult(
             success=passed == len(results), results=results, suite_name=str(suite),
             statistics={"evaluated_expectations": len(results), "successful_expectations": passed,

@@ -152,8 +152,8 @@ def validate_batch(batch: Batch, settings: Settings, executor: Executor | None =
                 if parent is None:
                     good.append(record)
                     continue
-                table = TABLE_OF_FIELD.get(attr)
-                item_id = (_item_id(table, record, schemas_dir) if table
+                own_table = TABLE_OF_FIELD.get(attr)
+                item_id = (_item_id(own_table, record, schemas_dir) if own_table
                            else f"{attr}:{stable_id(record_payload(record))}")
                 message = (f"{attr}.{field_name}: {kind} {parent!r} was rejected "
                            f"({rejected[kind][parent]})")

@@ -158,7 +158,7 @@ def sql_type(prop: dict[str, Any]) -> str:
     if "x-sql-type" in prop:
         return prop["x-sql-type"]
     types = prop.get("type")
-    kind = next(t for t in types if t != "null") if isinstance(types, list) else types
+    kind = str(next(t for t in types if t != "null") if isinstance(types, list) else types)
     if kind == "string":
         if prop.get("format") == "date-time":
             return "TIMESTAMP"
