@@ -57,3 +57,14 @@ def seeds_run(tmp_path_factory):
 def seeds_db(seeds_run):
     """Path of the seeds warehouse (do not write it: copy it first)."""
     return seeds_run[0].db_path
+
+
+# Fixtures that run the whole pipeline (in-process, the CLI or an Airflow DAG): a test using one,
+# even only to read what it left, is end-to-end. `make test-fast` (-m "not e2e") leaves them out.
+E2E_FIXTURES = {"seeds_run", "dag_run", "feeds_dag_run", "dashboard_db", "hostile_run", "reference"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)

@@ -56,6 +56,7 @@ def test_every_location_setting_is_set_for_the_image():
 
 
 @pytest.mark.slow
+@pytest.mark.e2e
 def test_installed_package_runs_the_seeds_with_the_image_layout(tmp_path, build_python):
     image_root = tmp_path / "image"
 

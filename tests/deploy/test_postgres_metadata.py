@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+pytestmark = pytest.mark.e2e  # every test here runs the whole pipeline
+
 REPO = Path(__file__).resolve().parents[2]
 AIRFLOW = Path(sys.executable).parent / "airflow"
 SEED_COUNT = len(list((REPO / "seeds").glob("*.txt")))

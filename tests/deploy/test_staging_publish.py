@@ -21,6 +21,8 @@ import pytest
 from pipeline.flow import run_pipeline
 from pipeline.settings import load_settings
 
+pytestmark = pytest.mark.e2e  # every test here runs the whole pipeline
+
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 STAGE_STEPS = ["clean", "dedup", "extract", "validate"]

@@ -16,6 +16,8 @@ from pipeline import flow
 from pipeline.load.warehouse import Warehouse
 from pipeline.settings import load_settings
 
+pytestmark = pytest.mark.e2e  # every test here runs the whole pipeline
+
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))[:2]
 

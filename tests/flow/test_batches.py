@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from pipeline.flow import run_pipeline
 from tests.conftest import SEEDS_DIR, make_settings
+
+pytestmark = pytest.mark.e2e  # every test here runs the whole pipeline
 
 ROWS = ["SELECT doc_id FROM documents ORDER BY 1",
         "SELECT article_id, content_hash, is_duplicate FROM articles ORDER BY 1",

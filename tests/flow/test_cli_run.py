@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import SEED_FILES, SEEDS_DIR
 
+pytestmark = pytest.mark.e2e  # every test here runs the whole pipeline
+
 NEWSMON = [sys.executable, "-m", "pipeline.cli"]
 ID_QUERIES = {
     "documents": "SELECT doc_id FROM documents ORDER BY 1",

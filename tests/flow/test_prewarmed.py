@@ -23,6 +23,7 @@ def _stored(db, run_id):
                            "ORDER BY 1, 2", [run_id]).fetchall()
 
 
+@pytest.mark.e2e
 def test_the_warm_process_gives_the_in_process_outcome(tmp_path):
     settings = make_settings(tmp_path)
     summary = run_pipeline([str(SEEDS_DIR)], [], settings, run_quality=False)
@@ -53,6 +54,7 @@ def test_an_error_in_the_quality_process_is_raised_in_the_parent(tmp_path):
         warm.call(quality_step, "run-x", settings, fail_on_critical=False)
 
 
+@pytest.mark.e2e
 def test_run_pipeline_validates_in_the_warm_process_when_it_has_one(tmp_path, monkeypatch):
     # This test process has imported great_expectations already; pretend it has not, so the
     # run starts the warm process as a fresh `newsmon run` would.

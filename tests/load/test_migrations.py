@@ -90,6 +90,7 @@ def test_every_released_schema_is_migrated_to_the_current_one_keeping_its_rows(d
         assert wh.con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(MIGRATIONS)
 
 
+@pytest.mark.e2e
 def test_a_run_on_a_released_warehouse_loads_without_losing_columns(settings):
     """Before: a pre-story_key warehouse got the column from warehouse.sql's ALTER only; one from
     before source_size failed at start (known_files reads it) with a traceback."""

@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import SEED_FILES, SEEDS_DIR
 
+pytestmark = pytest.mark.e2e  # every test here runs the whole pipeline
+
 TABLES = ["documents", "articles", "boilerplate_removed", "entities", "entity_mentions", "events",
           "event_mentions", "quarantine"]
 
