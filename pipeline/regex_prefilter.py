@@ -1,214 +1,102 @@
 """Literal prefilters for regular expressions: skip a search that cannot match (a utility,
-not a stage: the clean rules and the quality suite's boilerplate markers use it).
+not a stage: the clean rules, the date finder and the quality suite's boilerplate markers use it).
 
 Every sentence of every article is tried against every boilerplate rule, and almost none
 match. Most rules are long alternations of phrases, which Python's ``re`` tries at every
 position of the text (about 25 µs a sentence each). But ``(follow|find) us (on|at)`` cannot
-match a text that lacks " us ", and a substring test is far cheaper than the search.
+match a text that lacks " us ", and a literal test is far cheaper than the search.
 
-``required_factors`` reads a compiled pattern's syntax tree and returns a set of literal
-strings at least one of which occurs in every match (None when it finds no useful set), in
-the spirit of RE2's prefilter. Only ASCII literals are used. Under IGNORECASE exactly four
-non-ASCII characters match an ASCII one (İ ı ſ and the Kelvin sign), so ``fold`` maps
-them and lower-cases, and a factor test on the folded text is exact for any text.
+The literals come from RE2's own prefilter (``re2.Filter``, FilteredRE2 in google-re2): it reads
+each pattern and keeps the strings one of which every match contains, and finds which patterns'
+strings occur in a text with one scan. Its strings are matched case-insensitively, so a
+case-sensitive pattern is only filtered more loosely, never wrongly. A pattern RE2 cannot read
+(lookbehind, possessive repeats, ...) is never filtered: it is always searched. Under
+IGNORECASE exactly four non-ASCII characters match an ASCII one (İ ı ſ and the Kelvin sign);
+RE2's case folding knows ſ and the Kelvin sign, and ``fold`` maps the other two, so the filter
+runs on the folded text and is exact for any text.
 tests/test_regex_prefilter.py checks that the prefilter never rejects a text the regex matches.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-import re._constants as C  # noqa: N812 (the stdlib's own name for it)
-import re._parser as sre_parse
-from typing import Any
+
+import re2
 
 from pipeline.text import replace_chars
 
-_MAX_EXACT = 64  # bigger literal sets are not worth their product
-_MIN_FACTOR_CHARS = 3  # shorter factors occur in nearly every sentence
-_ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
 # The non-ASCII characters re.IGNORECASE matches to an ASCII letter, other than by lower():
 # 'İ'.lower() is two characters, 'ı' and 'ſ' are already lower case. (The Kelvin sign lowers to k.)
 _IGNORECASE_TO_ASCII = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"))
+# Python reads "a{,3}" as up to three a's, RE2 as the literal "{,3}": such a pattern is not
+# given to RE2, whose literals for it would be wrong.
+_PYTHON_ONLY = re.compile(r"\{,")
 
-Strings = frozenset[str]
+
+def _options(pattern: re.Pattern[str]) -> re2.Options:
+    options = re2.Options()
+    options.log_errors = False  # a pattern RE2 cannot read is expected: it stays unfiltered
+    options.case_sensitive = not pattern.flags & re.IGNORECASE
+    options.dot_nl = bool(pattern.flags & re.DOTALL)
+    options.never_nl = False
+    return options
 
 
-def required_factors(pattern: re.Pattern[str]) -> Strings | None:
-    """Literal strings one of which every match contains, or None (no prefilter)."""
-    fold = bool(pattern.flags & re.IGNORECASE)
-    try:
-        tree = sre_parse.parse(pattern.pattern, pattern.flags)
-    except re.error:
-        return None
-    found = _factors(list(tree), fold)
-    if not found or min(len(s) for s in found) < _MIN_FACTOR_CHARS:
-        return None
-    # A factor containing another is implied by it ("April" by "Apr"): test the shorter only.
-    return frozenset(f for f in found if not any(g != f and g in f for g in found))
+class LiteralIndex:
+    """For many patterns at once: which could match a text, from one scan of it."""
+
+    def __init__(self, patterns: list[re.Pattern[str]]):
+        self._patterns = list(patterns)
+        self.size = len(patterns)
+        self._filter = re2.Filter()
+        self._ids: list[int] = []  # the filter's pattern number -> the caller's
+        unfiltered = set()
+        for i, pattern in enumerate(patterns):
+            try:
+                if _PYTHON_ONLY.search(pattern.pattern):
+                    raise re2.error("Python-only syntax")
+                self._filter.Add(pattern.pattern, _options(pattern))
+                self._ids.append(i)
+            except re2.error:
+                unfiltered.add(i)
+        self.unfiltered = frozenset(unfiltered)
+        if self._ids:
+            self._filter.Compile()
+
+    def __reduce__(self) -> tuple[type[LiteralIndex], tuple[list[re.Pattern[str]]]]:
+        return LiteralIndex, (self._patterns,)  # RE2's filter is rebuilt, not pickled
+
+    def possible(self, text: str, folded: str | None = None) -> set[int]:
+        """Indices of the patterns that could match ``text`` (``folded`` is ``fold(text)``)."""
+        found = set(self.unfiltered)
+        if self._ids:
+            passed = self._filter.Match(folded if folded is not None else fold(text), True)
+            found.update(self._ids[i] for i in passed or ())
+        return found
+
+
+Prefilter = LiteralIndex  # one pattern's: could_match asks it
+
+
+def required_factors(pattern: re.Pattern[str]) -> Prefilter | None:
+    """A prefilter for one pattern, or None when RE2 cannot read it (then always search)."""
+    index = LiteralIndex([pattern])
+    return None if index.unfiltered else index
 
 
 def fold(text: str) -> str:
-    """``text`` as the factors of an IGNORECASE pattern are tested against."""
+    """``text`` as the prefilter tests it: lower-cased, the IGNORECASE specials mapped."""
     if text.isascii():
         return text.lower()
     return replace_chars(text, _IGNORECASE_TO_ASCII).lower()  # translate() is ~15x slower
 
 
-def could_match(factors: Strings | None, ignorecase: bool, text: str, folded: str) -> bool:
-    """False only when the pattern certainly does not match ``text``; ``folded`` is ``fold(text)``."""
+def could_match(factors: Prefilter | None, ignorecase: bool, text: str, folded: str) -> bool:
+    """False only when the pattern certainly does not match ``text``; ``folded`` is ``fold(text)``.
+    (``ignorecase`` is the pattern's flag; the prefilter knows it already.)"""
     if factors is None:
         return True
-    return any(f in (folded if ignorecase else text) for f in factors)
-
-
-def _char(code: int, fold: bool) -> str | None:
-    if code > 127:
-        return None
-    ch = chr(code)
-    return ch.lower() if fold else ch
-
-
-def _exact(item: tuple, fold: bool) -> Strings | None:
-    """Every string one item can match, when that is a small set of ASCII literals."""
-    op, av = item
-    if op == C.LITERAL:
-        ch = _char(av, fold)
-        return frozenset([ch]) if ch is not None else None
-    if op in _ZERO_WIDTH:
-        return frozenset([""])
-    if op == C.SUBPATTERN:
-        _group, add_flags, del_flags, sub = av
-        if add_flags or del_flags:
-            return None
-        return _exact_seq(list(sub), fold)
-    if op == C.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            part = _exact_seq(list(alt), fold)
-            if part is None:
-                return None
-            out |= part
-        return frozenset(out) if len(out) <= _MAX_EXACT else None
-    if op == C.IN:
-        chars = set()
-        for kind, value in av:
-            if kind != C.LITERAL:
-                return None
-            ch = _char(value, fold)
-            if ch is None:
-                return None
-            chars.add(ch)
-        return frozenset(chars) if len(chars) <= 8 else None
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT):
-        low, high, sub = av
-        if (low, high) not in ((0, 1), (1, 1)):
-            return None
-        part = _exact_seq(list(sub), fold)
-        if part is None:
-            return None
-        return part | {""} if low == 0 else part
-    return None
-
-
-def _exact_seq(items: list[tuple], fold: bool) -> Strings | None:
-    out: Strings = frozenset([""])
-    for item in items:
-        part = _exact(item, fold)
-        if part is None:
-            return None
-        out = frozenset(a + b for a, b in itertools.product(out, part))
-        if len(out) > _MAX_EXACT:
-            return None
-    return out
-
-
-def _factors_of_item(item: tuple, fold: bool) -> Strings | None:
-    """Strings one of which every match of a (non-literal) item contains."""
-    op, av = item
-    if op == C.SUBPATTERN:
-        _group, add_flags, del_flags, sub = av
-        return None if add_flags or del_flags else _factors(list(sub), fold)
-    if op == C.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            part = _factors(list(alt), fold)
-            if not part:
-                return None
-            out |= part
-        return frozenset(out)
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT):
-        low, _high, sub = av
-        return _factors(list(sub), fold) if low >= 1 else None
-    return None
-
-
-def _better(a: Strings | None, b: Strings | None) -> Strings | None:
-    """The more selective set: longer shortest string, then fewer strings."""
-    if not b or "" in b:
-        return a
-    if not a:
-        return b
-    key_a, key_b = (min(map(len, a)), -len(a)), (min(map(len, b)), -len(b))
-    return b if key_b > key_a else a
-
-
-def _factors(items: list[tuple], fold: bool) -> Strings | None:
-    """Runs of consecutive exactly-known items (as products), or one item's own factors."""
-    best: Strings | None = None
-    run: Strings = frozenset([""])
-    for item in items:
-        part = _exact(item, fold)
-        if part is not None:
-            product = frozenset(a + b for a, b in itertools.product(run, part))
-            if len(product) <= _MAX_EXACT:
-                run = product
-                continue
-            best = _better(best, run)
-            run = part
-            continue
-        best = _better(best, run)
-        run = frozenset([""])
-        best = _better(best, _factors_of_item(item, fold))
-    return _better(best, run)
-
-
-class LiteralIndex:
-    """For many patterns at once: which could match a text, from one Aho-Corasick pass over it.
-
-    Testing a long text for each literal of each pattern in turn costs a scan per literal
-    (about 2 ms for an article and the clean rules); the automaton finds every literal that
-    occurs, overlapping ones included, in one scan (about 0.2 ms).
-    """
-
-    def __init__(self, patterns: list[re.Pattern[str]]):
-        import ahocorasick
-
-        self.size = len(patterns)
-        self.unfiltered = {i for i, p in enumerate(patterns) if required_factors(p) is None}
-        self._automata: list[tuple[bool, Any]] = []
-        for ignorecase in (True, False):
-            owners: dict[str, list[int]] = {}
-            for i, pattern in enumerate(patterns):
-                factors = required_factors(pattern)
-                if factors is not None and bool(pattern.flags & re.IGNORECASE) == ignorecase:
-                    for literal in factors:
-                        owners.setdefault(literal, []).append(i)
-            if owners:
-                automaton = ahocorasick.Automaton()
-                for literal, ids in owners.items():
-                    automaton.add_word(literal, tuple(ids))
-                automaton.make_automaton()
-                self._automata.append((ignorecase, automaton))
-
-    def possible(self, text: str, folded: str | None = None) -> set[int]:
-        """Indices of the patterns that could match ``text`` (``folded`` is ``fold(text)``)."""
-        found = set(self.unfiltered)
-        for ignorecase, automaton in self._automata:
-            haystack = (folded if folded is not None else fold(text)) if ignorecase else text
-            for _, ids in automaton.iter(haystack):
-                found.update(ids)
-        return found
+    return bool(factors.possible(text, folded))
 
 
 # --- caseless scanning -------------------------------------------------------------------

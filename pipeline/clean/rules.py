@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import ConfigError
-from pipeline.regex_prefilter import could_match, required_factors
+from pipeline.regex_prefilter import Prefilter, could_match, required_factors
 
 RULES_FILE = Path(__file__).with_name("rules.toml")
 SCOPES = {"paragraph", "sentence", "heading_block", "inline"}
@@ -28,7 +28,7 @@ class Rule:
     max_words: int = 40
     action: str = "remove"
     replacement: str = ""
-    factors: frozenset[str] | None = None  # literals every match contains (prefilter.py)
+    factors: Prefilter | None = None  # literals every match contains (regex_prefilter.py)
     folded: bool = True  # compiled with IGNORECASE
 
     @property
