@@ -25,10 +25,10 @@ def clean_warehouse(tmp_path_factory) -> Path:
     return settings.db_path
 
 
-def _results_on_copy(clean_warehouse: Path, tmp_path: Path, sql: list[str], processes: int = 1):
+def _results_on_copy(clean_warehouse: Path, tmp_path: Path, sql: list[str], processes: int = 1, **overrides):
     from pipeline.executor import executor_for
 
-    settings = make_settings(tmp_path)
+    settings = make_settings(tmp_path, **overrides)
     settings.db_path.parent.mkdir(parents=True)
     shutil.copy(clean_warehouse, settings.db_path)
     con = duckdb.connect(str(settings.db_path))
