@@ -232,7 +232,6 @@ def main(argv: list[str] | None = None) -> int:
            "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
            "AIRFLOW__API__PORT": str(api_port),
            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
-           "PYTHONWARNINGS": "ignore::DeprecationWarning",
            "NEWSMON_DB_PATH": str(folder / "news.duckdb"),
            "NEWSMON_STAGING_DIR": str(folder / "staging"),
            "NEWSMON_REPORTS_DIR": str(folder / "reports"),
