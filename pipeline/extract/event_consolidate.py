@@ -130,6 +130,14 @@ def match_score(member: Member, cluster: Cluster) -> float | None:
     same_place = member.location is not None and member.location in cluster.locations()
     if not overlap and not same_place:
         return None
+    if "year" in (member.granularity, gran) and overlap < 2:
+        # "in 2005" is a year of news: a Heineken statement and a General Motors one that both
+        # say it, or share one actor, are not one event. Only both actors agreeing make it one.
+        return None
+    if not overlap and (member.granularity != "day" or gran != "day"
+                        or not any(m.event_type == member.event_type for m in cluster.members)):
+        # A place alone ties two reports only for the same kind of event on the same day.
+        return None
     if member.granularity != gran and not same_place and not (member.specific & cluster.named_actors()):
         # A coarse "in December" fits a dated event only when it names the same people or
         # organisations (or place), not merely the same countries.

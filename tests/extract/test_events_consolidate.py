@@ -38,9 +38,9 @@ def test_different_family_or_no_shared_actor_or_far_date_is_another_event():
     assert best_cluster(_m("b", 5, "meeting", "consult", "2022-01-12", actors=("us", "russia")), [talks]) is None
 
 
-def test_a_shared_place_is_enough_without_shared_actors():
+def test_a_shared_place_is_enough_without_shared_actors_for_the_same_kind_on_the_same_day():
     summit = _cluster("e1", _m("a", 10, "summit", "consult", "2023-05-19", actors=("japan",), location="Hiroshima"))
-    other = _m("b", 7, "meeting", "consult", "2023-05-19", actors=("g7",), location="Hiroshima")
+    other = _m("b", 7, "summit", "consult", "2023-05-19", actors=("g7",), location="Hiroshima")
     assert best_cluster(other, [summit]) is summit
 
 
@@ -101,3 +101,20 @@ def test_ties_go_by_what_the_events_say_not_by_their_ids():
     same = (_cluster("e2", _m("a", 1, "meeting", "consult", "2022-01-09", actors=("us",))),
             _cluster("e1", _m("b", 1, "meeting", "consult", "2022-01-09", actors=("us",))))
     assert best_cluster(mention, list(same)) is same[1]  # saying the same: the id decides, still one answer
+
+
+def test_a_year_joins_an_event_only_when_both_actors_agree():
+    # Two statements that both say "in 2005" and share one actor (or none) are two events.
+    heineken = _cluster("e1", _m("a", 10, "statement", "statement", "2005", "year", actors=("heineken", "nl")))
+    gm = _m("b", 4, "statement", "statement", "2005", "year", actors=("general_motors", "nl"))
+    assert best_cluster(gm, [heineken]) is None
+    again = _m("c", 4, "statement", "statement", "2005", "year", actors=("heineken", "nl"))
+    assert best_cluster(again, [heineken]) is heineken
+
+
+def test_a_place_alone_ties_only_the_same_kind_of_event_on_the_same_day():
+    visit = _cluster("e1", _m("a", 10, "visit", "consult", "2005-06-07", actors=("bush",), location="London"))
+    tour = _m("b", 7, "campaign", "consult", "2005-06-07", actors=("kennedy",), location="London")
+    assert best_cluster(tour, [visit]) is None  # a campaign tour and a state visit in one city
+    monthly = _m("c", 7, "visit", "consult", "2005-06", "month", actors=("blair",), location="London")
+    assert best_cluster(monthly, [visit]) is None
