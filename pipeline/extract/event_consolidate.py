@@ -3,8 +3,10 @@
 Two mentions are one event when their types belong to one family, their dates agree within a
 tolerance set by their granularity (one day either side for days: outlets in different time
 zones date a late-evening call differently; a week or month covers its days), and they share
-an actor or the place. Mentions from one article with different days are different events
-(the article itself tells them apart).
+an actor or the place. A year-level date joins only when both actors agree (many things
+happen "in 2005"), and a shared place without a shared actor only for the same kind of event
+on the same day. Mentions from one article with different days are different events (the
+article itself tells them apart).
 """
 
 from __future__ import annotations
