@@ -10,6 +10,7 @@ filtered (:mod:`pipeline.extract.entity_text`) -> types harmonised
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -116,12 +117,15 @@ def _known_types(known: list[Entity]) -> dict[str, Counter[str]]:
     return types
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+
+
 def latin_share(text: str, sample: int = 2000) -> float:
     """Share of the letters in the first ``sample`` characters that are Latin script."""
-    letters = [ch for ch in text[:sample] if ch.isalpha()]
-    if not letters:
-        return 0.0
-    return sum(1 for ch in letters if ch < "\u0250") / len(letters)
+    head = text[:sample]
+    letters = len(_LETTER.findall(head))
+    return len(_LATIN_LETTER.findall(head)) / letters if letters else 0.0
 
 
 # Country-code top-level domains sold as generic names: they say nothing of where a site is.
@@ -208,11 +212,12 @@ def find_entity_candidates(articles: list[Article], settings: Settings, known_en
         return EntityDraft()
     lang = model_language(settings)
     draft = EntityDraft()
-    for article in live:
-        if not _in_model_language(article, lang):
-            draft.sentences.extend(Sentence(article.article_id, i, s, e)
-                                   for i, (s, e) in enumerate(rule_sentences(article.body)))
-    live = [a for a in live if _in_model_language(a, lang)]
+    other = [a for a in live if not _in_model_language(a, lang)]
+    for article in other:
+        draft.sentences.extend(Sentence(article.article_id, i, s, e)
+                               for i, (s, e) in enumerate(rule_sentences(article.body)))
+    skipped = {a.article_id for a in other}
+    live = [a for a in live if a.article_id not in skipped]
     starts: dict[str, list[int]] = {}
     limits: dict[str, int] = {}
     load_models(settings)  # before the workers start: forked ones inherit the model
