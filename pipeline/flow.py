@@ -268,7 +268,7 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
     articles = _staged(run_id, settings, "dedup_articles", Article)
     if not articles:  # nothing new: do not load the model or history
         for name, cls in (("articles", Article), ("entities", Entity), ("mentions", EntityMention),
-                          ("events", Event), ("event_mentions", EventMention)):
+                          ("entity_aliases", EntityAlias), ("events", Event), ("event_mentions", EventMention)):
             write_records(directory, name, [], cls)
         stats = {"entities": 0, "mentions": 0, "events": 0, "event_mentions": 0, "quarantined": 0}
         _write_stats(run_id, settings, "extract", stats)

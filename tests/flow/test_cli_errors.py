@@ -262,3 +262,15 @@ def test_progress_is_drawn_on_a_terminal_and_quiet_when_piped(tmp_path):
     assert on_tty.returncode == 1
     text = drawn.decode(errors="replace")
     assert "ingest" in text and "publish" in text
+
+
+def test_a_run_whose_every_document_is_quarantined_by_clean_still_loads_the_reasons(tmp_path):
+    # Extract has no article to work on: it must still stage every (empty) file publish reads.
+    db = tmp_path / "w" / "news.duckdb"
+    result = newsmon(tmp_path, "run", "--feed", str(LOCAL_FEED), "--db", str(db), "--no-quality", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert [(q["stage"], q["reason_code"], q["items"]) for q in summary["quarantine"]] == \
+        [("clean", "feed_entry_no_text", 5)]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 5
