@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import datetime
 
 from pipeline.errors import ConfigError
@@ -15,6 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--since", help="first seen on or after YYYY-MM-DD[THH:MM]")
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--json", action="store_true", help="one JSON object per alert")
+    p.add_argument("--evaluate", action="store_true",
+                   help="first sync the search index, evaluate the watchlists on what is new and deliver "
+                        "pending or failed alerts (what runs after every publish)")
     p.add_argument("--db", help="warehouse file (default: warehouse/news.duckdb)")
     p.set_defaults(func=handle)
 
@@ -32,6 +36,11 @@ def handle(args: argparse.Namespace) -> int:
             raise ConfigError(f"--since {args.since!r} is not a date", hint="give YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
     settings = load_settings(args.config, db_path=args.db)
     require_warehouse(settings)
+    if args.evaluate:
+        from pipeline.flow import monitor_step
+
+        outcome = monitor_step(settings)
+        print(", ".join(f"{k}={v}" for k, v in outcome.items()), file=sys.stderr)
     alerts = list_alerts(settings, watch=args.watch, since=since, limit=max(1, args.limit))
     if args.json:
         for alert in alerts:
