@@ -1,8 +1,8 @@
 """news_alerts: after every load, bring the search index up to date, evaluate the watchlists on
 what is new, deliver the alerts.
 
-Scheduled on the `newsmon_warehouse` Asset that publishing DAGs update. Evaluating writes the
-alerts (a warehouse writer: the `duckdb_writer` pool); delivering holds no connection while
+Scheduled on the `newsmon_warehouse` Asset that publishing DAGs update. Syncing the index and
+evaluating write the alerts (a warehouse writer: the `duckdb_writer` pool); delivering holds no connection while
 notifications go out and records the outcomes at the end, so a slow or failed receiver never
 holds up a load. Undelivered alerts stay `failed` and are tried again by the next run.
 """
@@ -27,20 +27,19 @@ from newsmon_defaults import DEFAULT_ARGS, WAREHOUSE, WAREHOUSE_POOL
     doc_md=__doc__,
 )
 def news_alerts():
-    @task
-    def index() -> dict:
+    # One pooled task syncs the index and evaluates: it is queued with news_quality (the same
+    # Asset event) and outranks it for the writer slot (priority), where a separate index task
+    # left evaluate to queue behind quality's suites.
+    @task(pool=WAREHOUSE_POOL, priority_weight=10)
+    def evaluate() -> dict:
+        from pipeline.alerts import evaluate_watchlists
         from pipeline.search import sync
         from pipeline.settings import load_settings
 
-        stats = sync(load_settings())
-        return {"runs": stats.runs, "articles": stats.articles, "seconds": stats.seconds}
-
-    @task(pool=WAREHOUSE_POOL)
-    def evaluate() -> dict:
-        from pipeline.alerts import evaluate_watchlists
-        from pipeline.settings import load_settings
-
-        return evaluate_watchlists(load_settings())
+        settings = load_settings()
+        indexed = sync(settings)
+        return {"indexed_runs": indexed.runs, "indexed_articles": indexed.articles,
+                **evaluate_watchlists(settings)}
 
     @task
     def deliver() -> dict:
@@ -49,7 +48,7 @@ def news_alerts():
 
         return deliver_pending(load_settings())
 
-    chain(index(), evaluate(), deliver())
+    chain(evaluate(), deliver())
 
 
 news_alerts()

@@ -37,9 +37,11 @@ def test_only_warehouse_writers_use_the_single_slot_pool(dagbag):
 
 
 def test_news_alerts_runs_on_the_warehouse_asset_and_only_evaluate_takes_the_writer_pool(dagbag):
+    quality = dagbag.dags["news_quality"].get_task("quality")
     dag = dagbag.dags["news_alerts"]
-    assert [t.task_id for t in dag.topological_sort()] == ["index", "evaluate", "deliver"]
+    assert [t.task_id for t in dag.topological_sort()] == ["evaluate", "deliver"]
     assert {t.task_id for t in dag.tasks if t.pool == "duckdb_writer"} == {"evaluate"}
+    assert dag.get_task("evaluate").priority_weight > quality.priority_weight
     assert type(dag.timetable).__name__ == "AssetTriggeredTimetable"
     assert "newsmon_warehouse" in str(dag.timetable.asset_condition)
 
