@@ -311,7 +311,7 @@ def _document(row: dict[str, Any]) -> tantivy.Document:
 
 
 def _chunks(con: Any, sql: str, params: list[Any]) -> Iterable[list[dict[str, Any]]]:
-    reader = con.execute(sql, params).fetch_record_batch(FETCH_ROWS)
+    reader = con.execute(sql, params).to_arrow_reader(FETCH_ROWS)
     for batch in reader:
         yield batch.to_pylist()
 
