@@ -326,8 +326,12 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
             dates = find_dates(article.body, anchor, anchor_is_lower_bound=lower_bound)
         found = find_candidates(article, *args, dates, entity_map, lexicon, anchor, strength, lower_bound,
                                codings.get(article.article_id, []))
+        # A file's read time is no anchor, but it is an upper bound: nothing the file says
+        # occurred can be dated after it was read.
+        seen = article.first_seen_at
+        bound = anchor if anchor is not None else (seen.date() if isinstance(seen, datetime) else seen)
         for c in found:
-            c.modality = plausible_modality(c.modality, c.date, anchor)
+            c.modality = plausible_modality(c.modality, c.date, bound)
         return found
 
     def add_all(candidates: list[Candidate]) -> None:

@@ -328,8 +328,12 @@ def _event_plausibility(suite: Suite, articles: pd.DataFrame) -> None:
         start = pd.to_datetime(frame["event_date"], errors="coerce").to_numpy()
         end = pd.to_datetime(frame["event_date_end"], errors="coerce").to_numpy()
         known = usable & ~pd.isna(anchor) & ~pd.isna(start)
+        # Any fetch time is an upper bound (an article is written before it is read), so an
+        # event that occurred is checked against a file's read time too.
+        bounded = (usable | (joined["date_anchor_source"] == "fetched").to_numpy()) & ~pd.isna(anchor) & ~pd.isna(start)
         occurred = pd.Series(start <= anchor, index=frame.index).astype(object)
-        frame["_check_occurred_by_anchor"] = occurred.where(known & (frame["modality"] == "occurred").to_numpy(), None)
+        frame["_check_occurred_by_anchor"] = occurred.where(bounded & (frame["modality"] == "occurred").to_numpy(),
+                                                            None)
         scheduled = pd.Series(end >= anchor, index=frame.index).astype(object)
         frame["_check_scheduled_after_anchor"] = scheduled.where(
             known & (frame["modality"] == "scheduled").to_numpy(), None)

@@ -250,3 +250,17 @@ def test_seed_event_tables_are_consistent(warehouse):
     assert bad == 0
     geneva = warehouse.execute("SELECT location_lat, location_lon FROM events WHERE location = 'Geneva'").fetchall()
     assert geneva and all(abs(lat - 46.2) < 0.1 and abs(lon - 6.15) < 0.1 for lat, lon in geneva)
+
+
+def test_a_file_without_a_date_resolves_no_relative_date_and_dates_nothing_occurred_after_its_read_time(settings):
+    # Before: an undated file was anchored to the run's day, "on Thursday" became a day near it,
+    # and events dated after the day of the run were marked as having occurred.
+    body = ("Amazon pledged last year to be net zero carbon by 2040, the company said. "
+            "Germany and France met on Thursday in Berlin to discuss sanctions against Russia.")
+    arts = [_article("f1", body)]
+    assert arts[0].date_anchor_source == "fetched"
+    ents = extract_entities(arts, settings, [])
+    out = extract_events(arts, ents.sentences, ents.mentions, ents.entities, settings, [], [])
+    assert not [m for m in out.event_mentions if m.date_text and "Thursday" in m.date_text]
+    assert not [m for m in out.event_mentions if m.modality == "occurred" and m.event_date > FETCHED.date()]
+    assert all(m.date_confidence == "strong" for m in out.event_mentions)  # only dates that state their year
