@@ -25,7 +25,7 @@ import pytest
 from dashboard.browser import CHROMIUM, launch
 from tests.conftest import PROJECT_ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]  # make run, then Airflow itself
 
 NEWSMON_DAGS = ["news_alerts", "news_feeds", "news_quality", "news_seeds"]
 

@@ -99,17 +99,20 @@ def test_unexpected_errors_are_one_line_with_the_way_to_the_traceback(monkeypatc
     assert err == "newsmon status: unexpected RuntimeError: disk on fire (run it again with --debug for the traceback)"
 
 
+@pytest.mark.e2e  # runs the pipeline through the CLI
 def test_bad_sql_is_one_line(tmp_path, warehouse):
     # A query is an argument the user typed: a wrong one is a usage error.
     err = one_line_error(newsmon(tmp_path, "sql", "SELEC title FROM articles", "--db", str(warehouse)), 2, "sql")
     assert "syntax error" in err.lower()
 
 
+@pytest.mark.e2e  # runs the pipeline through the CLI
 def test_a_statement_that_returns_no_rows_works(tmp_path, warehouse):
     result = newsmon(tmp_path, "sql", "CREATE TEMP TABLE scratch AS SELECT 1", "--db", str(warehouse))
     assert result.returncode == 0 and result.stderr == "" and result.stdout.strip(), result.stderr
 
 
+@pytest.mark.e2e  # runs the pipeline through the CLI
 def test_sql_and_status_as_json(tmp_path, warehouse):
     rows = json.loads(newsmon(tmp_path, "sql", "SELECT title, published_at FROM articles", "--json",
                               "--db", str(warehouse)).stdout)
@@ -122,6 +125,7 @@ def test_sql_and_status_as_json(tmp_path, warehouse):
     assert status["latest_run"]["trigger"] == "cli" and status["latest_run"]["quality"] == "not run"
 
 
+@pytest.mark.e2e  # runs the pipeline through the CLI
 def test_a_held_lock_says_it_is_waiting_then_fails_in_one_line(tmp_path, warehouse):
     copy = tmp_path / "held.duckdb"
     shutil.copy(warehouse, copy)
@@ -185,6 +189,7 @@ def mixed_run(tmp_path_factory):
     return tmp, db, unreachable, result
 
 
+@pytest.mark.e2e  # runs the pipeline through the CLI
 def test_a_run_elsewhere_writes_reports_and_staging_beside_its_warehouse(mixed_run):
     tmp, db, _, result = mixed_run
     assert result.returncode == 0, result.stderr
@@ -196,6 +201,7 @@ def test_a_run_elsewhere_writes_reports_and_staging_beside_its_warehouse(mixed_r
     assert not (tmp / "reports").exists()
 
 
+@pytest.mark.e2e  # runs the pipeline through the CLI
 def test_the_summary_lists_quarantine_by_stage_and_reason_and_what_was_ignored(mixed_run):
     _, db, unreachable, result = mixed_run
     summary = json.loads(result.stdout)
@@ -221,6 +227,7 @@ def test_the_summary_lists_quarantine_by_stage_and_reason_and_what_was_ignored(m
     assert "ignored          2 file(s) that are not articles by name" in text
 
 
+@pytest.mark.e2e  # runs the pipeline through the CLI
 def test_a_run_whose_inputs_match_nothing_says_so_and_lists_what_it_ignored(tmp_path):
     folder = tmp_path / "downloads"
     folder.mkdir()
@@ -236,6 +243,7 @@ def test_a_run_whose_inputs_match_nothing_says_so_and_lists_what_it_ignored(tmp_
     assert nothing.returncode == 1 and "no article file matched" in nothing.stderr
 
 
+@pytest.mark.e2e  # runs the pipeline through the CLI
 def test_progress_is_drawn_on_a_terminal_and_quiet_when_piped(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -264,6 +272,7 @@ def test_progress_is_drawn_on_a_terminal_and_quiet_when_piped(tmp_path):
     assert "ingest" in text and "publish" in text
 
 
+@pytest.mark.e2e  # runs the pipeline through the CLI
 def test_a_run_whose_every_document_is_quarantined_by_clean_still_loads_the_reasons(tmp_path):
     # Extract has no article to work on: it must still stage every (empty) file publish reads.
     db = tmp_path / "w" / "news.duckdb"
