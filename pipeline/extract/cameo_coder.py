@@ -237,7 +237,7 @@ def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]]
                     continue
                 obj = term.obj
                 if obj is None or obj.kind in ("skip",):
-                    hit = True
+                    hit = head is None or not _temporal(head)  # "meet (AT)": a place or party, not a time
                 elif obj.kind in ("source", "target"):
                     hit = head is not None
                     if hit:
@@ -299,8 +299,14 @@ def _passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
+def _temporal(tok: Token) -> bool:
+    """A time phrase ("on Tuesday", "at the end of November", "in 2019"), not a party."""
+    return any(_CALENDAR.match(t.text) or (t.like_num and len(t.text) == 4 and t.text.isdigit())
+               for t in _phrase(tok))
+
+
 def _actor_like(tok: Token | None, actors: ActorDictionary) -> bool:
-    if tok is None or _CALENDAR.match(tok.text):
+    if tok is None or _temporal(tok):
         return False
     if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         return True
@@ -540,13 +546,15 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         if c.source is None and _passive(tok):
             # "X was arrested": coded when the verb is specific and X is named, or X is a
             # dictionary actor ("Python 3.0 was released" is not a release of prisoners).
-            if not (tgt_code or (specific and _codable(doc, c.target))):
-                continue
+            if not (tgt_code or ((specific or c.info.root == "17") and _codable(doc, c.target))):
+                continue  # (coercion by the authorities is the usual agentless passive: "was arrested")
         elif not _codable(doc, c.source):
             continue
         # A block's default code on a bare verb ("took", "went", "caught up") is weak
-        # evidence: it needs a dictionary actor, and outside speech acts one it acts on.
-        if not specific and not (src_code and (c.info.root in _SPEECH_ROOTS or _codable(doc, c.target))):
+        # evidence: outside speech acts by a named actor, it needs a dictionary actor acting on
+        # a nameable one.
+        if not specific and not (c.info.root in _SPEECH_ROOTS and _codable(doc, c.source)
+                                 or src_code and _codable(doc, c.target)):
             continue
         if discard and not political:
             continue
