@@ -2,8 +2,9 @@
 
 Copies the pages the language gate keeps as English into a temporary folder, runs the whole
 pipeline (`pipeline.flow.run_pipeline`) into a fresh warehouse there, and prints events with a
-CAMEO code: the sentence, the code and its name, PLOVER category, source and target (names and
-actor codes), modality and the matched pattern. Nothing is written to the repository.
+CAMEO code (the most confident coded mention of each article, most confident first): the
+sentence, the code and its name, PLOVER category, source and target (names and actor codes),
+modality and the matched pattern. Nothing is written to the repository.
 
     .venv/bin/python benchmarks/event_samples.py [--limit 40]
 """
@@ -31,14 +32,16 @@ LEFT JOIN entities a1 ON a1.entity_id = m.actor1
 LEFT JOIN entities a2 ON a2.entity_id = m.actor2
 LEFT JOIN entities sp ON sp.entity_id = m.attribution
 WHERE m.cameo_code IS NOT NULL AND m.pattern NOT LIKE 'lexicon:%'
-ORDER BY m.article_id, m.start_char
+-- the most confident coded mention of each article, most confident first
+QUALIFY row_number() OVER (PARTITION BY m.article_id ORDER BY m.confidence DESC, m.start_char) = 1
+ORDER BY m.confidence DESC, m.article_id
 LIMIT ?
 """
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--limit", type=int, default=40)
+    ap.add_argument("--limit", type=int, default=10)
     args = ap.parse_args()
     import duckdb
     import trafilatura

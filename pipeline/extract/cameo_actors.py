@@ -147,8 +147,11 @@ def combine(actor: str | None, agent: str | None) -> str | None:
 
 
 def is_political(code: str | None) -> bool:
+    """A political sector anywhere in the code, or a bare country code (the state itself)."""
     if not code:
         return False
+    if len(code) == 3 and code not in SECTORS:
+        return True
     return any(code[i:i + 3] in POLITICAL_SECTORS for i in range(0, len(code), 3))
 
 

@@ -57,6 +57,7 @@ _CONDITIONS = {"if", "unless", "whether"}
 # Roots whose verbs are speech acts and take a reported clause ("demanded that", "accused X of"):
 # statements, appeals, intents, demands, disapproval, rejection, threats.
 _SPEECH_ROOTS = {"01", "02", "03", "10", "11", "12", "13"}
+_CLAIM_ROOTS = {"03", "11", "12", "13"}
 _REPORTING = {"say", "tell", "report", "claim", "add", "state", "announce", "note", "write", "confirm",
               "insist", "argue", "allege", "warn", "explain", "suggest", "believe", "think", "accord"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"}
@@ -237,7 +238,9 @@ def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]]
                     continue
                 obj = term.obj
                 if obj is None or obj.kind in ("skip",):
-                    hit = head is None or not _temporal(head)  # "meet (AT)": a place or party, not a time
+                    # A bare "(FOR)", "(AT)" slot stands for a party or a place: "left for Minas
+                    # Tirith", not "for an undefined role" or "at the end of November".
+                    hit = head is None or (not _temporal(head) and _party_or_place(head))
                 elif obj.kind in ("source", "target"):
                     hit = head is not None
                     if hit:
@@ -297,6 +300,19 @@ def _subject(verb: Token) -> Token | None:
 
 def _passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _party_or_place(tok: Token) -> bool:
+    phrase = _phrase(tok)
+    return any(t.pos_ == "PROPN" for t in phrase) or any(
+        w in _agent_words() for w in _words(phrase))
+
+
+@lru_cache(maxsize=1)
+def _agent_words() -> frozenset[str]:
+    """Single words that name actors in the Phoenix dictionaries (agents and actors)."""
+    actors = load_actor_dictionary()
+    return frozenset(p for p in list(actors.agents) + list(actors.actors) if " " not in p)
 
 
 def _temporal(tok: Token) -> bool:
@@ -504,6 +520,12 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         if source_tok is not None and not _actor_like(source_tok, actors):
             source_tok = None if source_tok.lower_ not in _PRONOUNS else source_tok
         source, target = _role(source_tok, actors, on), _role(target_tok, actors, on)
+        clausal = ("ccomp", "xcomp") if code[:2] == "03" else ("ccomp",)  # "threatened to shoot" is a threat
+        if code[:2] in _CLAIM_ROOTS and target_tok is None and any(k.dep_ in clausal for k in tok.children):
+            # "argued that ...", "warned that ...", "expects to ...": with no one it is aimed
+            # at, a disapproval, threat or intent over a clause is a claim or forecast, that is
+            # at most a statement (and only a political actor's counts).
+            code = "010"
         info = code_info(code)
         speaker = _speaker(tok)
         confidence = 0.45 + (0.2 if pattern else 0.0) + (0.15 if source and source.code else 0.0) \

@@ -264,8 +264,10 @@ def _actor_code(role: Role | None, entity_id: str | None, entities: dict[str, En
     entity = entities.get(entity_id) if entity_id else None
     if entity is None or not entity.country_code:
         return code
-    if code and len(code) >= 3 and code[:3].isalpha() and not _is_sector_only(code):
-        return code
+    if code and not _is_sector_only(code):
+        return code  # the dictionary named the actor itself (RUSGOV, IGOUNO)
+    if code is None and entity.entity_type not in ("GPE", "NORP"):
+        return None  # a person or firm of some country is not that country's state
     return country_actor_code(entity.country_code, code)
 
 
