@@ -294,7 +294,8 @@ def _cell(f: Field, shown: bool = True) -> str:
     return f"{f.share:5.3f} ({f.hits:>3}/{f.total:<3})" if f.total and shown else f"{'-':>15}"
 
 
-def report(pages: dict[str, dict], data_dir: Path, show: str | None = None) -> list[tuple[str, str, Score]]:
+def report(pages: dict[str, dict], data_dir: Path, show: str | None = None, only: str | None = None
+           ) -> list[tuple[str, str, Score]]:
     """Run every extractor once over all pages; print one row per extractor and group."""
     groups: dict[str, dict[str, dict]] = {}
     for name, entry in pages.items():
@@ -305,6 +306,8 @@ def report(pages: dict[str, dict], data_dir: Path, show: str | None = None) -> l
     print(f"{'extractor':<26} {'half lang':<9} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} "
           f"{'title exact':>15} {'author':>15} {'date (day)':>15} {'time kept':>15} {'pages/s':>8}")
     for label, runner, has_body, has_meta, has_date in RUNNERS:
+        if only and not label.startswith(only):
+            continue
         texts, seconds = runner(pages, data_dir)
         for group in [*order, "A", "B", "all"]:
             names = {n: e for n, e in pages.items() if group == "all" or
@@ -333,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA_DIR)
     parser.add_argument("--subset", type=int, help="evenly spread sample of N pages")
     parser.add_argument("--half", choices=["A", "B"], help="only one host half (A: tuned on, B: held out)")
+    parser.add_argument("--only", help="run only the extractors whose label starts with this (e.g. newsmon)")
     parser.add_argument("--show-misses", choices=["fp", "fn", "title", "author", "date"],
                         help="list newsmon's misses of one kind")
     args = parser.parse_args(argv)
@@ -344,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     n_without = sum(len(e["without"]) for e in pages.values())
     print(f"{len(pages)} pages, {n_with} text & {n_without} boilerplate snippets ({args.data}); "
           "half A tuned on, B held out (split by host)")
-    report(pages, args.data, args.show_misses)
+    report(pages, args.data, args.show_misses, args.only)
     return 0
 
 

@@ -25,6 +25,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -60,7 +61,8 @@ def build_warc(out: Path, data_dir: Path = DATA_DIR, recaptures: int = 10, targe
         round_ = 0
         while True:
             for i, name in enumerate(names):
-                url = entries[name].get("url") or f"https://pages.example/{name}"
+                # Percent-encoded, as crawlers record them (HTTP request lines are ASCII).
+                url = quote(entries[name].get("url") or f"https://pages.example/{name}", safe=":/?&=%#@+,;~!$'()*[]")
                 if round_:
                     url = f"{url}{'&' if '?' in url else '?'}copy={round_}"
                 payload = (data_dir / "html" / name).read_bytes()

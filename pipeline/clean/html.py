@@ -8,6 +8,8 @@ main text and fills what the page does not state. The two are reconciled:
   site's name cut off (structured.choose_title);
 - byline: the people the structured data names, else trafilatura's author; either way the
   site's and publisher's names, URLs and slugs are not authors (structured.clean_authors);
+- lines that are the text of a <figure>, <figcaption>, <aside> or <dialog> in the page are
+  removed by what they are (pipeline/clean/blocks.py), before the phrase rules see the rest;
 - published_at: the stated time when its day is the day trafilatura reads from the page (or
   trafilatura reads none); when they name different days the visible date wins, without a
   time (on half A of the evaluation pages the visible day was right 9 times, the stated 3).
@@ -19,7 +21,9 @@ import json
 
 import trafilatura
 
+from pipeline.clean.blocks import CAPTION_RULES
 from pipeline.clean.dates import parse_iso_date
+from pipeline.clean.engine import Removal
 from pipeline.clean.metadata import Head, host_of, read_head
 from pipeline.clean.structured import (
     PageMeta,
@@ -29,6 +33,7 @@ from pipeline.clean.structured import (
     offset_minutes,
     read_page_meta,
 )
+from pipeline.text import normalise_for_hash
 
 
 def extract_html(html: str, url: str | None = None) -> Head | None:
@@ -50,8 +55,25 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
                 publisher=(data.get("source-hostname") or data.get("sitename") or host_of(url)
                            or data.get("hostname") or None))
     read_head(lines, head)
+    _drop_furniture(head, meta)
     _reconcile_published(head, meta, data.get("date"))
     return head
+
+
+def _drop_furniture(head: Head, meta: PageMeta) -> None:
+    """Lines that are the text of a furniture block in the page (pipeline/clean/blocks.py)."""
+    if not meta.furniture:
+        return
+    kept = []
+    for index, text in head.paragraphs:
+        rule = meta.furniture.get(normalise_for_hash(text))
+        if rule is None:
+            kept.append((index, text))
+            continue
+        head.removals.append(Removal(index, 0, rule, text.strip()))
+        if rule in CAPTION_RULES:
+            head.captions.append((index, text.strip()))
+    head.paragraphs = kept
 
 
 def _reconcile_published(head: Head, meta: PageMeta, visible: str | None) -> None:

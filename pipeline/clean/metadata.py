@@ -47,6 +47,7 @@ class Head:
     published_offset: int | None = None  # the page's own UTC offset in minutes, when it gave one
     paragraphs: list[tuple[int, str]] = field(default_factory=list)  # (raw index, text)
     removals: list[Removal] = field(default_factory=list)
+    captions: list[tuple[int, str]] = field(default_factory=list)  # removed as captions before cleaning
 
 
 def split_title(line: str) -> tuple[str, str | None]:

@@ -219,7 +219,7 @@ def _clean_one(doc: Document, head: Head, story: str, cleaner: Cleaner, recurrin
     out.articles.append(article)
     out.boilerplate.extend(_spans(article.article_id, removals))
     out.captions.extend(Caption(article.article_id, pos, text)
-                        for pos, (_, text) in enumerate(sorted(cleaned.captions)))
+                        for pos, (_, text) in enumerate(sorted(head.captions + cleaned.captions)))
     key = publisher_key(head.publisher)
     if key:
         seen_at = article.first_seen_at or utc_now()

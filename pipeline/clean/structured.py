@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import extruct
 from lxml import html as lxml_html
 
+from pipeline.clean.blocks import furniture_texts
 from pipeline.text import normalise_for_hash
 
 MAX_ITEMS = 200  # JSON-LD graphs walked per page: bounded, a page cannot make us loop
@@ -57,6 +58,7 @@ class PageMeta:
     published: datetime | None = None  # aware when the page gave a zone
     published_has_time: bool = False
     source: dict[str, str] = field(default_factory=dict)  # field -> where it came from
+    furniture: dict[str, str] = field(default_factory=dict)  # normalised text -> rule (blocks.py)
 
     @property
     def publisher(self) -> str | None:
@@ -84,6 +86,7 @@ def read_page_meta(html: str, url: str | None = None) -> PageMeta:
     _read_titles(meta, article, graph, tree)
     _read_authors(meta, article, graph)
     _read_published(meta, article, items, graph)
+    meta.furniture = furniture_texts(tree)
     return meta
 
 

@@ -110,3 +110,38 @@ def test_deep_graphs_are_walked_within_a_bound():
     items.append({"@type": "NewsArticle", "headline": "Too deep to reach"})
     meta = read_page_meta(page(jsonld({"@graph": items})), None)
     assert meta.headline is None  # past MAX_ITEMS: not read, and the page still parses
+
+
+def test_furniture_blocks_are_known_by_what_they_are_in_any_language():
+    from lxml import html as lxml_html
+
+    from pipeline.clean.blocks import furniture_texts
+
+    tree = lxml_html.fromstring(
+        "<html><body><article><p>Der Hafen bleibt die zweite Woche geschlossen, sagte die Gewerkschaft.</p>"
+        "<figure><img src=x><figcaption>Streikende vor dem Tor am Montag (Foto: Archiv)</figcaption></figure>"
+        "<blockquote>Wir geben nicht auf, sagte die Sprecherin.</blockquote>"
+        "<aside><p>Wir geben nicht auf, sagte die Sprecherin.</p><p>Lesen Sie auch: Der lange Streik</p></aside>"
+        "</article><div role=dialog><p>Jetzt kostenlos registrieren und weiterlesen</p></div></body></html>")
+    found = furniture_texts(tree)
+    assert found["streikende vor dem tor am montag (foto: archiv)"] == "structure:figcaption"
+    assert found["lesen sie auch: der lange streik"] == "structure:aside"
+    assert found["jetzt kostenlos registrieren und weiterlesen"] == "structure:dialog"
+    # The pull quote repeats a line that also stands in the article: not furniture.
+    assert "wir geben nicht auf, sagte die sprecherin." not in found
+    assert not any(t.startswith("der hafen") for t in found)
+
+
+def test_a_furniture_line_leaves_the_body_with_its_rule_and_a_caption_row():
+    from pipeline.clean.html import _drop_furniture
+    from pipeline.clean.metadata import Head
+
+    head = Head(paragraphs=[(0, "The union called the strike on Monday."),
+                            (1, "Dock workers outside the gates on Monday morning"),
+                            (2, "Read also: the long strike of 1998"), (3, "Talks resume on Friday.")])
+    meta = PageMeta(furniture={"dock workers outside the gates on monday morning": "structure:figcaption",
+                               "read also: the long strike of 1998": "structure:aside"})
+    _drop_furniture(head, meta)
+    assert [i for i, _ in head.paragraphs] == [0, 3]
+    assert [(r.index, r.rule) for r in head.removals] == [(1, "structure:figcaption"), (2, "structure:aside")]
+    assert head.captions == [(1, "Dock workers outside the gates on Monday morning")]

@@ -1,0 +1,73 @@
+"""Furniture known by what it is in the page, not by its wording: any language, any site.
+
+trafilatura returns the main text as lines; some lines come from blocks that are not the
+article: a photo's <figure>/<figcaption>, an <aside> box (or ARIA role complementary), a
+<dialog> (consent and sign-up overlays). Their texts are collected from the page's DOM; an
+extracted line whose normalised text is one of them is removed with the rule naming the block
+(``structure:figcaption``, ``structure:aside`` ...). A text that also stands in the page
+outside such blocks (a pull quote repeating a paragraph) is not furniture and stays.
+
+<nav>, <footer>, <form> and lists made mostly of links were tried the same way and measured
+a loss on the tuning half of the evaluation pages (F1 0.943 -> 0.941): trafilatura already
+drops most of them, and the lines it keeps from them were mostly article text.
+"""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+from pipeline.text import normalise_for_hash
+
+# Tag or role -> rule name. A caption goes to the captions table as well.
+_BY_TAG = {"figcaption": "figcaption", "figure": "figure", "aside": "aside", "dialog": "dialog"}
+_BY_ROLE = {"complementary": "aside", "dialog": "dialog"}
+_TEXT_BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "td", "figcaption", "div",
+                "span", "a"}
+CAPTION_RULES = {"structure:figcaption", "structure:figure"}
+MIN_CHARS = 12  # shorter lines ('Share', 'Politik') are left to the phrase rules and the trailing pass
+MAX_ELEMENTS = 5000  # elements looked at per page: bounded whatever the page
+
+
+def furniture_texts(tree: lxml_html.HtmlElement) -> dict[str, str]:
+    """{normalised text: rule} for the texts of furniture blocks in the page."""
+    found: dict[str, str] = {}
+    article_texts: set[str] = set()
+    seen = 0
+    for el in tree.iter():
+        seen += 1
+        if seen > MAX_ELEMENTS:
+            break
+        if not isinstance(el.tag, str):
+            continue
+        rule = _rule_of(el)
+        if rule is None:
+            if el.tag in ("p", "h2", "h3", "blockquote") and not _inside_furniture(el):
+                article_texts.add(_norm(el))
+            continue
+        own = _norm(el)
+        if len(own) >= MIN_CHARS:  # the innermost block names it: a figure's text that is its caption
+            found[own] = f"structure:{rule}"
+        for node in el.iter(*_TEXT_BLOCKS):
+            text = _norm(node)
+            if len(text) >= MIN_CHARS:
+                found.setdefault(text, f"structure:{rule}")
+    return {text: rule for text, rule in found.items() if text not in article_texts}
+
+
+def _rule_of(el: lxml_html.HtmlElement) -> str | None:
+    if el.tag in _BY_TAG:
+        return _BY_TAG[el.tag]
+    return _BY_ROLE.get((el.get("role") or "").strip().lower())
+
+
+def _inside_furniture(el: lxml_html.HtmlElement) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if _rule_of(parent) is not None:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _norm(el: lxml_html.HtmlElement) -> str:
+    return normalise_for_hash(el.text_content() or "")
