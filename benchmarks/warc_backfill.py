@@ -62,7 +62,10 @@ def build_warc(out: Path, data_dir: Path = DATA_DIR, recaptures: int = 10, targe
         while True:
             for i, name in enumerate(names):
                 # Percent-encoded, as crawlers record them (HTTP request lines are ASCII).
-                url = quote(entries[name].get("url") or f"https://pages.example/{name}", safe=":/?&=%#@+,;~!$'()*[]")
+                url = entries[name].get("url") or ""
+                if not url.startswith(("http://", "https://")):  # a few eval entries name no web URL
+                    url = f"https://pages.example/{name}"
+                url = quote(url, safe=":/?&=%#@+,;~!$'()*[]")
                 if round_:
                     url = f"{url}{'&' if '?' in url else '?'}copy={round_}"
                 payload = (data_dir / "html" / name).read_bytes()
