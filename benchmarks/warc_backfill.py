@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=500, help="records per run (run_batch_documents)")
     parser.add_argument("--ingest-only", action="store_true", help="only stream the records through ingest")
     parser.add_argument("--keep", type=Path, help="write the WARC and warehouse here instead of a temp dir")
+    parser.add_argument("--warc", type=Path, help="use this WARC instead of building one")
     args = parser.parse_args(argv)
     if not (args.data / "evaldata_full.json").is_file():
         print(f"no evaluation pages at {args.data}", file=sys.stderr)
@@ -129,12 +130,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="newsmon-warc-") as tmp:
         root = args.keep or Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
-        warc = root / "backfill.warc.gz"
-        started = time.perf_counter()
-        held = build_warc(warc, args.data, args.recaptures, args.target_mb)
-        built = time.perf_counter() - started
-        print(f"WARC {held['bytes'] / (1 << 20):,.1f} MiB: {held['records']:,} records, "
-              f"{held['responses']:,} HTML captures (built in {built:.1f}s)")
+        warc = args.warc or root / "backfill.warc.gz"
+        if args.warc:
+            print(f"WARC {warc} ({warc.stat().st_size / (1 << 20):,.1f} MiB)")
+        else:
+            started = time.perf_counter()
+            held = build_warc(warc, args.data, args.recaptures, args.target_mb)
+            built = time.perf_counter() - started
+            print(f"WARC {held['bytes'] / (1 << 20):,.1f} MiB: {held['records']:,} records, "
+                  f"{held['responses']:,} HTML captures (built in {built:.1f}s)")
         before = _peak_mib()
         started = time.perf_counter()
         result = ingest_only(warc) if args.ingest_only else backfill(warc, root / "warehouse", args.batch)
