@@ -128,12 +128,16 @@ class Cleaner:
     """Applies one RuleSet; stateless between articles."""
 
     def __init__(self, rules: RuleSet):
+        self._rules = rules
         self.paragraph_rules = rules.of_scope("paragraph") + rules.of_scope("heading_block")
         self.sentence_rules = rules.of_scope("sentence")
         self.inline_rules = rules.of_scope("inline")
         self._paragraph_index = LiteralIndex([r.regex for r in self.paragraph_rules])
         self._sentence_index = LiteralIndex([r.regex for r in self.sentence_rules])
         self._sentence_position = {id(r): i for i, r in enumerate(self.sentence_rules)}
+
+    def __reduce__(self) -> tuple[type[Cleaner], tuple[RuleSet]]:
+        return Cleaner, (self._rules,)  # rebuilt where unpickled: its lookups are keyed by object id
 
     def clean(self, paragraphs: list[tuple[int, str]],
               is_recurring: Callable[[str], bool] | None = None, title: str | None = None) -> Cleaned:

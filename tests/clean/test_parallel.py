@@ -30,3 +30,7 @@ def test_parallel_parse_matches_sequential(settings, tmp_path):
 
     assert len(parallel.articles) == 6 and parallel.quarantine
     assert comparable(parallel) == comparable(sequential)
+    # Spawned workers get the cleaner pickled: its lookups must survive the trip.
+    spawned = clean_documents(docs, settings.replace(clean_parallel_min_docs=1), "r",
+                              executor=PoolExecutor(2, "spawn"))
+    assert comparable(spawned) == comparable(sequential)
