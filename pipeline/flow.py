@@ -266,15 +266,21 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
 
     directory = _dir(run_id, settings)
     articles = _staged(run_id, settings, "dedup_articles", Article)
-    if not articles:  # nothing new: do not load the model or history
-        for name, cls in (("articles", Article), ("entities", Entity), ("mentions", EntityMention),
-                          ("entity_aliases", EntityAlias), ("events", Event), ("event_mentions", EventMention)):
-            write_records(directory, name, [], cls)
-        stats = {"entities": 0, "mentions": 0, "events": 0, "event_mentions": 0, "quarantined": 0}
-        _write_stats(run_id, settings, "extract", stats)
-        return stats
     for article in articles:
         article.date_anchor, article.date_anchor_source = resolve_anchor(article, article.first_seen_at)
+    # A copy is stored and linked to its canonical (duplicate_of) but not extracted: its
+    # entities and events are the canonical's, and a copy never corroborates them (docs/copies.md).
+    copies = [a for a in articles if a.is_duplicate]
+    articles = [a for a in articles if not a.is_duplicate]
+    if not articles:  # nothing new to read: do not load the model or history
+        write_records(directory, "articles", copies, Article)
+        for name, cls in (("entities", Entity), ("mentions", EntityMention), ("entity_aliases", EntityAlias),
+                          ("events", Event), ("event_mentions", EventMention)):
+            write_records(directory, name, [], cls)
+        stats = {"entities": 0, "mentions": 0, "events": 0, "event_mentions": 0, "quarantined": 0,
+                 "copies": len(copies)}
+        _write_stats(run_id, settings, "extract", stats)
+        return stats
     with _history(settings) as wh:
         known_entities = wh.read_records("entities", Entity)
         known_events = wh.read_records("events", Event)
@@ -298,14 +304,14 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
     mentions = [m for m in ents.mentions if m.article_id not in failed]
     _quarantine(run_id, settings, "extract", [quarantine_failure(f, f.item.article_id, run_id, "extract",
                                                                  source_uri=f.item.source_uri) for f in failures])
-    write_records(directory, "articles", articles, Article)
+    write_records(directory, "articles", articles + copies, Article)
     write_records(directory, "entities", ents.entities, Entity)
     write_records(directory, "mentions", mentions, EntityMention)
     write_records(directory, "entity_aliases", ents.aliases, EntityAlias)
     write_records(directory, "events", evs.events, Event)
     write_records(directory, "event_mentions", evs.event_mentions, EventMention)
     stats = {"entities": len(ents.entities), "mentions": len(mentions), "events": len(evs.events),
-             "event_mentions": len(evs.event_mentions), "quarantined": len(failures)}
+             "event_mentions": len(evs.event_mentions), "quarantined": len(failures), "copies": len(copies)}
     _write_stats(run_id, settings, "extract", stats)
     return stats
 

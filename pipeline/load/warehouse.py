@@ -217,11 +217,12 @@ class Warehouse:
                 self.con.unregister("reprocessed")
             for attr, cls, table in TABLES:
                 written[table] = self._upsert(table, tables[attr] if attr in tables else [], cls, run_id)
+            demoted: dict[str, set[str]] = {}
             if "duplicate_links" in tables:
-                self._apply_duplicate_links(tables["duplicate_links"])
+                demoted = self._apply_duplicate_links(tables["duplicate_links"])
             if "entity_aliases" in tables:
                 self._apply_entity_aliases(tables["entity_aliases"])
-            self._refresh_aggregates(tables)
+            self._refresh_aggregates(tables, demoted)
             self.con.execute(
                 "INSERT OR REPLACE INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "
                 "VALUES (?, coalesce(?, now()::TIMESTAMP), now()::TIMESTAMP, ?, ?)",
@@ -244,14 +245,27 @@ class Warehouse:
         except duckdb.Error:
             pass  # the failed statement may already have aborted the transaction
 
-    def _apply_duplicate_links(self, links: pa.Table) -> None:
+    def _apply_duplicate_links(self, links: pa.Table) -> dict[str, set[str]]:
+        """Store the dedup verdicts. A stored canonical that is now a copy (a more complete or
+        earlier version arrived) loses its mentions, since a copy never corroborates: returns
+        the entity and event ids they named, whose counts must follow."""
         if not links.num_rows:
-            return
+            return {}
         self.con.register("links", links)
         try:
             self.con.execute(read_sql("apply_duplicate_links"))
+            entity_ids = {r[0] for r in self.con.execute(
+                "SELECT DISTINCT entity_id FROM entity_mentions JOIN links USING (article_id) "
+                "WHERE links.is_duplicate").fetchall()}
+            event_ids = {r[0] for r in self.con.execute(
+                "SELECT DISTINCT event_id FROM event_mentions JOIN links USING (article_id) "
+                "WHERE links.is_duplicate").fetchall()}
+            for child in ("entity_mentions", "event_mentions"):
+                self.con.execute(f"DELETE FROM {child} WHERE article_id IN "
+                                 "(SELECT article_id FROM links WHERE is_duplicate)")
         finally:
             self.con.unregister("links")
+        return {"entities": entity_ids, "events": event_ids}
 
     def _apply_entity_aliases(self, aliases: pa.Table) -> None:
         """Mentions, event actors and older aliases of an id that is now an alias point at
@@ -272,10 +286,15 @@ class Warehouse:
                 self.con.execute(f"UPDATE {table} SET actors = ? WHERE rowid = ?",
                                  [[new_id.get(a, a) for a in actors], rowid])
 
-    def _refresh_aggregates(self, tables: dict[str, pa.Table]) -> None:
-        """Counts derive from the mention tables, for the entities and events this batch touched."""
-        entity_ids = _ids(tables, ("entities", "mentions"), "entity_id")
-        event_ids = _ids(tables, ("events", "event_mentions"), "event_id")
+    def _refresh_aggregates(self, tables: dict[str, pa.Table], demoted: dict[str, set[str]]) -> None:
+        """Counts derive from the mention tables, for the entities and events this batch touched
+        (`demoted`: those that lost the mentions of a former canonical)."""
+        entity_ids = _ids(tables, ("entities", "mentions"), "entity_id") | demoted.get("entities", set())
+        event_ids = _ids(tables, ("events", "event_mentions"), "event_id") | demoted.get("events", set())
+        if demoted.get("events"):
+            # An event only a former canonical reported is not one its copies can keep alive.
+            self.con.execute("DELETE FROM events WHERE list_contains(?::VARCHAR[], event_id) AND event_id NOT IN "
+                             "(SELECT event_id FROM event_mentions)", [sorted(demoted["events"])])
         if entity_ids:
             self.con.register("touched", pa.table({"id": sorted(entity_ids)}))
             self.con.execute(read_sql("refresh_entity_counts"))

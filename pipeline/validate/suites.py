@@ -195,6 +195,8 @@ def build_suites(tables: dict[str, pd.DataFrame], settings: Settings, run_id: st
             _event_period(suites[table])
     if "event_mentions" in suites and "articles" in tables:
         _event_plausibility(suites["event_mentions"], tables["articles"])
+    if "articles" in tables:
+        _copies_never_count(suites, tables)
     if "events" in suites:
         _events(suites["events"], now)
         if "entities" in tables:
@@ -295,6 +297,34 @@ def _surface_matches_body(suite: Suite, articles: pd.DataFrame) -> None:
     suite.add("surface.matches_body", WARNING, E.ExpectColumnValuesToBeInSet(
         column="_check_surface_in_body", value_set=[True]), "body[start_char:end_char] == surface",
         show=["entity_id", "surface"])
+
+
+def _copies_never_count(suites: dict[str, Suite], tables: dict[str, pd.DataFrame]) -> None:
+    """A copy never corroborates (docs/copies.md): no mention belongs to a duplicate article,
+    and an event counts no more articles than the canonical articles that mention it."""
+    articles = tables["articles"]
+    if not {"article_id", "is_duplicate"} <= set(articles.columns):
+        return
+    copies = set(articles.loc[articles["is_duplicate"].astype(bool), "article_id"])
+    for table in ("entity_mentions", "event_mentions"):
+        if table in suites:
+            frame = suites[table].frame
+            if "article_id" in frame.columns:
+                frame["_check_not_a_copy"] = ~frame["article_id"].isin(copies)
+            suites[table].add("article_id.not_a_copy", CRITICAL, E.ExpectColumnValuesToBeInSet(
+                column="_check_not_a_copy", value_set=[True]), "a copy's mentions are its canonical's, "
+                "never its own", show=["article_id"])
+    if "events" in suites and "event_mentions" in tables:
+        mentions = tables["event_mentions"]
+        canonical = mentions[~mentions["article_id"].isin(copies)] if len(mentions) else mentions
+        reporting = canonical.groupby("event_id")["article_id"].nunique() if len(canonical) else pd.Series(dtype=int)
+        frame = suites["events"].frame
+        if {"event_id", "num_articles"} <= set(frame.columns):
+            frame["_check_num_articles_canonical"] = (
+                frame["num_articles"] <= frame["event_id"].map(reporting).fillna(0)).astype(object)
+        suites["events"].add("num_articles.canonical_only", CRITICAL, E.ExpectColumnValuesToBeInSet(
+            column="_check_num_articles_canonical", value_set=[True]),
+            "num_articles is at most the canonical articles that mention the event", show=["num_articles"])
 
 
 def _event_period(suite: Suite) -> None:

@@ -163,3 +163,32 @@ def test_a_warehouse_from_before_story_keys_is_brought_up_to_date_before_clean_r
     run_id = start_run("test", settings)
     ingest_step(run_id, [str(SEED_FILES[0])], [], settings)
     assert clean_step(run_id, settings)["articles"] == 1
+
+
+def test_a_displaced_canonical_stops_counting_and_the_counts_follow_the_new_one(settings):
+    """A more complete version of b arrives as c and becomes canonical: b's mentions go, an
+    event only b reported goes, and every count is over a and c (docs/copies.md)."""
+    from dataclasses import replace
+
+    batch = seed_batch(settings)
+    a, b = batch.articles[0].article_id, batch.articles[1].article_id
+    batch.events.append(Event("ev-b-only", date(2022, 1, 3), "day", "statement", "01", "occurred", None, None,
+                              None, "putin", None, ["putin"]))
+    batch.event_mentions.append(EventMention("ev-b-only", b, "said on Monday", "Monday", 30, 44, 0.6, "statement"))
+    with Warehouse(settings) as wh:
+        wh.load_batch(batch)
+        assert wh.con.execute("SELECT article_count, mention_count FROM entities").fetchone() == (2, 3)
+        full = replace(batch.articles[1], article_id="c-full", doc_id=batch.documents[1].doc_id, cluster_id="c-full",
+                       body=batch.articles[1].body + "\n\nA closing paragraph the first copy lost.")
+        later = Batch("r2", articles=[full], mentions=[EntityMention("c-full", "putin", "Putin", 7, 12, 0)],
+                      event_mentions=[EventMention("ev1", "c-full", "talks in Geneva", "January 10", 3, 18, 0.8,
+                                                   "meet")],
+                      duplicate_links=[DuplicateLink(b, True, "c-full", 0.97, "c-full"),
+                                       DuplicateLink("c-full", False, None, None, "c-full")])
+        wh.load_batch(later)
+        assert wh.scalar("SELECT count(*) FROM entity_mentions WHERE article_id = ?", [b]) == 0
+        assert wh.scalar("SELECT count(*) FROM event_mentions WHERE article_id = ?", [b]) == 0
+        assert wh.con.execute("SELECT article_count, mention_count FROM entities").fetchone() == (2, 3)
+        assert wh.con.execute("SELECT event_id, num_mentions, num_articles FROM events").fetchall() == [("ev1", 2, 2)]
+        reporting = wh.con.execute("SELECT DISTINCT article_id FROM event_mentions ORDER BY 1").fetchall()
+        assert reporting == sorted([(a,), ("c-full",)])

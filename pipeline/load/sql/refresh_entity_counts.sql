@@ -1,4 +1,5 @@
--- Entity counts derive from entity_mentions; only the entities a batch touched are refreshed.
+-- Entity counts derive from entity_mentions of canonical articles (a copy never corroborates,
+-- docs/copies.md); only the entities a batch touched are refreshed.
 WITH counts AS (
     SELECT
         touched.id AS entity_id,
@@ -7,6 +8,7 @@ WITH counts AS (
     FROM touched
     LEFT JOIN entity_mentions AS m
         ON m.entity_id = touched.id
+        AND m.article_id NOT IN (SELECT article_id FROM articles WHERE is_duplicate)
     GROUP BY touched.id
 )
 UPDATE entities

@@ -1,4 +1,5 @@
--- Event counts derive from event_mentions; a source is a publisher, else the URL's host,
+-- Event counts derive from event_mentions of canonical articles (a copy never corroborates,
+-- docs/copies.md); a source is a publisher, else the URL's host,
 -- else the file the article came from.
 WITH mention_sources AS (
     SELECT
@@ -11,6 +12,7 @@ WITH mention_sources AS (
         ON touched.id = em.event_id
     LEFT JOIN articles AS a
         ON a.article_id = em.article_id
+    WHERE NOT coalesce(a.is_duplicate, FALSE)
 ),
 
 counts AS (
