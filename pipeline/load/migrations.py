@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -94,7 +95,29 @@ MIGRATIONS: list[Migration] = [
               "CREATE TABLE IF NOT EXISTS entity_aliases (alias_id VARCHAR PRIMARY KEY, entity_id VARCHAR NOT NULL)"),
     Migration(9, "events and event_mentions: event_date a DATE (first day of its period), event_date_end, "
                  "date_confidence (old rows keep NULL confidence)", apply=lambda con: _typed_event_dates(con)),
+    Migration(10, "copies are not corroboration: duplicates keep no entity or event mentions, an event only "
+                  "copies reported goes, every count is recomputed over canonical articles (docs/copies.md)",
+              apply=lambda con: _uncount_copies(con)),
 ]
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+def _uncount_copies(con: duckdb.DuckDBPyConnection) -> None:
+    """What the load does for a demoted canonical, once over the rows stored before it did."""
+    copies = "(SELECT article_id FROM articles WHERE is_duplicate)"
+    con.execute("CREATE TEMP TABLE copied_events AS SELECT DISTINCT event_id FROM event_mentions "
+                f"WHERE article_id IN {copies}")
+    con.execute(f"DELETE FROM entity_mentions WHERE article_id IN {copies}")
+    con.execute(f"DELETE FROM event_mentions WHERE article_id IN {copies}")
+    con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM copied_events) "
+                "AND event_id NOT IN (SELECT event_id FROM event_mentions)")
+    con.execute("DROP TABLE copied_events")
+    for table, key, sql in (("entities", "entity_id", "refresh_entity_counts"),
+                            ("events", "event_id", "refresh_event_counts")):
+        con.execute(f"CREATE TEMP TABLE touched AS SELECT {key} AS id FROM {table}")
+        con.execute((SQL_DIR / f"{sql}.sql").read_text(encoding="utf-8"))
+        con.execute("DROP TABLE touched")
 
 
 # An event date stored as ISO text ('2022-01-10', '2022-01', '2022') as the first day of its

@@ -158,3 +158,24 @@ def test_text_event_dates_become_the_first_and_last_day_of_their_period(settings
             # A range query now finds every precision that overlaps the range.
             assert wh.con.execute(f"SELECT count(*) FROM {table} WHERE event_date <= DATE '2022-01-15' "
                                   "AND event_date_end >= DATE '2022-01-05'").fetchone()[0] == 3
+
+
+def test_copies_stored_with_mentions_stop_counting_when_the_warehouse_is_upgraded(settings):
+    """Before version 10 a copy was extracted like any article: its mentions counted."""
+    from pipeline.records import Event, EventMention
+
+    batch = seed_batch(settings)
+    a, b = batch.articles[0].article_id, batch.articles[1].article_id
+    batch.events.append(Event("ev-copy-only", None, None, "statement", "01", "occurred", None, None, None,
+                              "putin", None, ["putin"]))
+    batch.event_mentions.append(EventMention("ev-copy-only", b, "said", None, 30, 34, 0.6, "statement"))
+    with Warehouse(settings) as wh:
+        wh.load_batch(batch)
+        wh.con.execute("UPDATE articles SET is_duplicate = true, duplicate_of = ? WHERE article_id = ?", [a, b])
+        wh.con.execute("UPDATE entities SET article_count = 2, mention_count = 3")  # as stored before
+        wh.con.execute("DELETE FROM schema_version WHERE version >= 10")
+    with Warehouse(settings) as wh:
+        assert current_version(wh.con) == latest_version()
+        assert wh.scalar("SELECT count(*) FROM entity_mentions WHERE article_id = ?", [b]) == 0
+        assert wh.con.execute("SELECT article_count, mention_count FROM entities").fetchone() == (1, 2)
+        assert wh.con.execute("SELECT event_id, num_mentions, num_articles FROM events").fetchall() == [("ev1", 1, 1)]

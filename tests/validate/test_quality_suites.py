@@ -127,16 +127,21 @@ CORRUPTIONS = {
         ["UPDATE event_mentions SET modality = 'scheduled', event_date = DATE '2001-01-01', "
          "event_date_end = DATE '2001-01-01'"],
         {"event_mentions.event_date.scheduled_after_anchor": "warning"}),
+    "a copy keeps its mentions": (
+        ["UPDATE articles SET is_duplicate = true, duplicate_of = (SELECT min(article_id) FROM articles) "
+         "WHERE article_id = (SELECT max(article_id) FROM event_mentions)"],
+        {"entity_mentions.article_id.not_a_copy": "critical", "event_mentions.article_id.not_a_copy": "critical",
+         "events.num_articles.canonical_only": "critical"}),
     "quarantine row without message": (
         ["UPDATE quarantine SET message = ''"],
         {"quarantine.message.not_empty": "critical"}),
 }
 
 
-# Each corruption alone, for the four the issue names; the others together (they touch
+# Each corruption alone, for the four the issue names and the copy rule; the others together (they touch
 # different rows, so exactly the union of their expectations must fail): a full suite run
 # costs seconds of GX overhead, whatever the data size.
-ALONE = ["orphan mention", "null title", "duplicate key", "leftover Leave a Reply"]
+ALONE = ["orphan mention", "null title", "duplicate key", "leftover Leave a Reply", "a copy keeps its mentions"]
 WHOLE_COLUMN = ["mention offsets shifted", "occurred event dated after its article's anchor",
                 "scheduled event ended before its article's anchor"]
 TOGETHER = [c for c in CORRUPTIONS if c not in ALONE and c not in WHOLE_COLUMN]
@@ -179,8 +184,13 @@ def test_failure_examples_name_the_offending_row(clean_warehouse, tmp_path):
 
 def test_shares_over_configured_bounds_warn(clean_warehouse, tmp_path):
     ids = "(SELECT article_id FROM articles ORDER BY article_id LIMIT 4 OFFSET 1)"
+    # As the load leaves them: copies keep no mentions, events count the canonical articles left.
     sql = [f"UPDATE articles SET is_duplicate = true, duplicate_of = (SELECT min(article_id) FROM articles) "
            f"WHERE article_id IN {ids}",
+           f"DELETE FROM entity_mentions WHERE article_id IN {ids}",
+           f"DELETE FROM event_mentions WHERE article_id IN {ids}",
+           "UPDATE events SET num_articles = (SELECT count(DISTINCT article_id) FROM event_mentions AS em "
+           "WHERE em.event_id = events.event_id)",
            "UPDATE documents SET status = 'quarantined' WHERE doc_id = (SELECT min(doc_id) FROM documents)"]
     results = _results_on_copy(clean_warehouse, tmp_path, sql, max_duplicate_share=0.5, max_quarantine_share=0.1)
     assert _failed(results) == {"articles.duplicate_share.within_bounds": "warning",
