@@ -80,7 +80,9 @@ CORRUPTIONS = {
     "duplicate_of points nowhere": (
         ["UPDATE articles SET is_duplicate = true, duplicate_of = 'ghost' "
          "WHERE article_id = (SELECT min(article_id) FROM articles)"],
-        {"articles.duplicate_of.references_articles": "critical"}),
+        # ... and an article flagged a copy that kept its mentions
+        {"articles.duplicate_of.references_articles": "critical", "entity_mentions.article_id.not_a_copy": "critical",
+         "event_mentions.article_id.not_a_copy": "critical", "events.num_articles.canonical_only": "critical"}),
     "duplicate flag without link": (
         ["UPDATE articles SET is_duplicate = true WHERE article_id = (SELECT max(article_id) FROM articles)"],
         {"articles.duplicate_of.set_iff_duplicate": "critical"}),
