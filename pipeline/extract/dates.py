@@ -247,7 +247,10 @@ def _month_num(token: str) -> int:
 
 
 def _day_num(token: str) -> int:
-    return int(re.match(r"\d+", token).group(0))
+    digits = re.match(r"\d+", token)
+    if digits is None:
+        raise ValueError(f"no day number in {token!r}")
+    return int(digits.group(0))
 
 
 def _iso_week(d: date) -> str:
@@ -326,14 +329,15 @@ def date_confidence(expr: DateExpression, anchor_conf: str | None) -> str:
     return anchor_conf or "weak"
 
 
-def value_to_range(value: str, granularity: str) -> tuple[date, date]:
-    """First and last day a resolved value covers (used to compare dates of different precision)."""
+def value_to_range(value: str, granularity: str | None) -> tuple[date, date]:
+    """First and last day a resolved value covers (used to compare dates of different precision);
+    a value without a granularity is read as a year."""
     if granularity == "day":
         d = date.fromisoformat(value)
         return d, d
     if granularity == "week":
-        y, w = value.split("-W")
-        first = date.fromisocalendar(int(y), int(w), 1)
+        year, week = value.split("-W")
+        first = date.fromisocalendar(int(year), int(week), 1)
         return first, first + timedelta(days=6)
     if granularity == "month":
         y, m = (int(p) for p in value.split("-"))
@@ -363,7 +367,15 @@ class _Match:
 
     @property
     def g(self) -> dict[str, str | None]:
+        """Every named group; the optional ones are None when they did not take part."""
         return self.m.groupdict()
+
+    def req(self, name: str) -> str:
+        """A group the kind's pattern always fills."""
+        value = self.m.groupdict().get(name)
+        if value is None:
+            raise KeyError(f"the {self.kind!r} date pattern did not fill its group {name!r}")
+        return value
 
     @property
     def tense(self) -> str:
@@ -373,16 +385,24 @@ class _Match:
         return tense_at(self.text, self.m.start(), self.m.end())
 
 
+@dataclass
+class _Anchored(_Match):
+    """A match for the forms that count from the anchor: they are resolved only with one."""
+
+    anchor: date
+
+
 _Resolver = Callable[[_Match], "DateExpression | None"]
+_AnchoredResolver = Callable[[_Anchored], "DateExpression | None"]
 
 
 def _r_iso(x: _Match) -> DateExpression | None:
-    y, mo, d = int(x.g["y"]), int(x.g["m"]), int(x.g["d"])
+    y, mo, d = int(x.req("y")), int(x.req("m")), int(x.req("d"))
     return _mk(x.m, date(y, mo, d), "day") if _valid_day(y, mo, d) else None
 
 
 def _r_numeric(x: _Match) -> DateExpression | None:
-    a, b, y = int(x.g["a"]), int(x.g["b"]), int(x.g["y"])
+    a, b, y = int(x.req("a")), int(x.req("b")), int(x.req("y"))
     if a > 12 >= b:
         mo, d = b, a
     elif b > 12 >= a or a == b:
@@ -394,9 +414,9 @@ def _r_numeric(x: _Match) -> DateExpression | None:
 
 def _r_day_month(x: _Match) -> DateExpression | None:
     g = x.g
-    mo, d = _month_num(g["m"]), _day_num(g["d"])
-    if g.get("y"):
-        y, explicit = int(g["y"]), True
+    mo, d = _month_num(x.req("m")), _day_num(x.req("d"))
+    if year := g.get("y"):
+        y, explicit = int(year), True
     elif x.anchor is None:
         return None
     else:
@@ -410,9 +430,9 @@ def _r_day_month(x: _Match) -> DateExpression | None:
 
 def _r_part_month(x: _Match) -> DateExpression | None:
     g = x.g
-    mo = _month_num(g["m"])
-    if g.get("y"):
-        y, explicit = int(g["y"]), True
+    mo = _month_num(x.req("m"))
+    if year := g.get("y"):
+        y, explicit = int(year), True
     elif x.anchor is not None:
         y, explicit = _pick_year(mo, None, x.anchor, x.tense, x.slack), False
     else:
@@ -422,11 +442,11 @@ def _r_part_month(x: _Match) -> DateExpression | None:
 
 
 def _r_part_year(x: _Match) -> DateExpression | None:
-    return _mk(x.m, date(int(x.g["y"]), 1, 1), "year", True, "absolute", x.g["part"].lower())
+    return _mk(x.m, date(int(x.req("y")), 1, 1), "year", True, "absolute", x.req("part").lower())
 
 
 def _r_month_year(x: _Match) -> DateExpression | None:
-    return _mk(x.m, date(int(x.g["y"]), _month_num(x.g["m"]), 1), "month")
+    return _mk(x.m, date(int(x.req("y")), _month_num(x.req("m")), 1), "month")
 
 
 # Steps of a counted unit: (days, months, years) per unit and the granularity it states.
@@ -444,12 +464,12 @@ def _step(ref: date, unit: str, n: int) -> tuple[date, str]:
 
 
 def _r_chained(x: _Match) -> DateExpression | None:
-    n, ref = _number(x.g["n"]), x.previous
+    n, ref = _number(x.req("n")), x.previous
     if n is None or ref is None:
         return None  # "three weeks later" with nothing before it: no reference to count from
     ref_start, _ = value_to_range(ref.value, ref.granularity)
-    sign = -1 if x.g["dir"].lower().startswith(("earlier", "before", "previous")) else 1
-    d, gran = _step(ref_start, x.g["unit"].lower(), sign * n)
+    sign = -1 if x.req("dir").lower().startswith(("earlier", "before", "previous")) else 1
+    d, gran = _step(ref_start, x.req("unit").lower(), sign * n)
     return _mk(x.m, d, _coarser(gran, ref.granularity), ref.year_explicit, "chained")
 
 
@@ -463,7 +483,7 @@ def _r_same(x: _Match) -> DateExpression | None:
     if ref is None:
         return None
     ref_start, _ = value_to_range(ref.value, ref.granularity)
-    rel = re.sub(r"\s+", " ", x.g["rel"].lower())
+    rel = re.sub(r"\s+", " ", x.req("rel").lower())
     unit, n = _SAME.get(rel, (rel.split()[-1], 0))
     d, gran = _step(ref_start, unit, n)
     return _mk(x.m, d, _coarser(gran, ref.granularity), ref.year_explicit, "chained")
@@ -474,19 +494,19 @@ def _r_year(x: _Match) -> DateExpression | None:
     return DateExpression(y0, y1, x.text[y0:y1], x.m.group("y"), "year")
 
 
-def _r_ago(x: _Match) -> DateExpression | None:
-    n = _number(x.g["n"])
+def _r_ago(x: _Anchored) -> DateExpression | None:
+    n = _number(x.req("n"))
     if n is None:
         return None
-    d, gran = _step(x.anchor, x.g["unit"].lower(), -n)
+    d, gran = _step(x.anchor, x.req("unit").lower(), -n)
     return _mk(x.m, d, gran, False, "relative")
 
 
 _DEICTIC_DAYS = {"today": 0, "tonight": 0, "yesterday": -1, "last night": -1, "tomorrow": 1}
 
 
-def _r_deictic(x: _Match) -> DateExpression | None:
-    w = x.g["w"]
+def _r_deictic(x: _Anchored) -> DateExpression | None:
+    w = x.req("w")
     if w[0].isupper() and x.m.start() > 0 and not _starts_sentence(x.text, x.m.start()):
         return None  # "USA Today", "Ukraine Today": a name, not a day
     offset = _DEICTIC_DAYS[re.sub(r"\s+", " ", w.lower())]
@@ -496,17 +516,17 @@ def _r_deictic(x: _Match) -> DateExpression | None:
 _WHICH_STEP = {"this": 0, "coming": 1, "next": 1, "last": -1, "past": -1}
 
 
-def _r_this_next_last(x: _Match) -> DateExpression | None:
-    unit = x.g["unit"].lower()
-    d, gran = _step(x.anchor, "week" if unit.startswith("week") else unit, _WHICH_STEP[x.g["which"].lower()])
+def _r_this_next_last(x: _Anchored) -> DateExpression | None:
+    unit = x.req("unit").lower()
+    d, gran = _step(x.anchor, "week" if unit.startswith("week") else unit, _WHICH_STEP[x.req("which").lower()])
     return _mk(x.m, d, gran, False, "relative")
 
 
-def _r_weekday(x: _Match) -> DateExpression | None:
+def _r_weekday(x: _Anchored) -> DateExpression | None:
     g, anchor = x.g, x.anchor
-    wd = _WEEKDAYS[g["wd"].lower()]
+    wd = _WEEKDAYS[x.req("wd").lower()]
     which = (g.get("which") or "").lower()
-    if not which and not g["wd"][0].isupper():
+    if not which and not x.req("wd")[0].isupper():
         return None
     back = (anchor.weekday() - wd) % 7
     fwd = (wd - anchor.weekday()) % 7
@@ -528,8 +548,8 @@ _MONTH_PREP_TENSE = {"last": "past", "next": "future", "this": "unknown"}
 _MONTH_PREP_DROPPED = ("in", "since", "until", "till", "by", "during", "from", "to", "through", "of")
 
 
-def _r_month(x: _Match) -> DateExpression | None:
-    token = x.g["m"]
+def _r_month(x: _Anchored) -> DateExpression | None:
+    token = x.req("m")
     prep = (x.g.get("prep") or "").strip().lower()
     if token.lower().rstrip(".") in _AMBIGUOUS_MONTHS and not prep:
         return None  # "May" the verb, "March" the walk, "June" the name
@@ -541,24 +561,28 @@ def _r_month(x: _Match) -> DateExpression | None:
                           False, "month_day", prep if prep in ("early", "late") else None)
 
 
-# kind -> (resolver, needs an anchor). Forms that count from the anchor are not resolved
-# without one; forms that count from the previous date need that date instead.
-_RESOLVERS: dict[str, tuple[_Resolver, bool]] = {
-    "iso": (_r_iso, False), "numeric": (_r_numeric, False), "day_month_year": (_r_day_month, False),
-    "month_day_year": (_r_day_month, False), "part_month": (_r_part_month, False),
-    "part_year": (_r_part_year, False), "month_year": (_r_month_year, False),
-    "chained": (_r_chained, False), "same": (_r_same, False), "year": (_r_year, False),
-    "ago": (_r_ago, True), "deictic": (_r_deictic, True), "this_next_last": (_r_this_next_last, True),
-    "weekday": (_r_weekday, True), "month": (_r_month, True),
+# kind -> resolver. Forms that count from the anchor are not resolved without one; forms
+# that count from the previous date need that date instead.
+_RESOLVERS: dict[str, _Resolver] = {
+    "iso": _r_iso, "numeric": _r_numeric, "day_month_year": _r_day_month,
+    "month_day_year": _r_day_month, "part_month": _r_part_month,
+    "part_year": _r_part_year, "month_year": _r_month_year,
+    "chained": _r_chained, "same": _r_same, "year": _r_year,
+}
+_ANCHORED_RESOLVERS: dict[str, _AnchoredResolver] = {
+    "ago": _r_ago, "deictic": _r_deictic, "this_next_last": _r_this_next_last,
+    "weekday": _r_weekday, "month": _r_month,
 }
 
 
 def _resolve(kind: str, m: re.Match[str], text: str, anchor: date | None,
              previous: DateExpression | None, slack: int = 0) -> DateExpression | None:
-    resolver, needs_anchor = _RESOLVERS[kind]
-    if needs_anchor and anchor is None:
+    anchored = _ANCHORED_RESOLVERS.get(kind)
+    if anchored is None:
+        return _RESOLVERS[kind](_Match(kind, m, text, anchor, previous, slack))
+    if anchor is None:
         return None
-    return resolver(_Match(kind, m, text, anchor, previous, slack))
+    return anchored(_Anchored(kind, m, text, anchor, previous, slack))
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
