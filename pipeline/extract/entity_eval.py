@@ -233,12 +233,12 @@ def score_resolution(golds: list[GoldArticle], predicted: dict[str, list[Span]])
     pairs, _, _ = resolution(matched)
     preds_of: dict[str, set[str]] = {}
     golds_of: dict[str, set[str]] = {}
-    for g, p in matched:
-        preds_of.setdefault(g.cluster, set()).add(p.cluster)
-        golds_of.setdefault(p.cluster, set()).add(g.cluster)
+    for gold, pred in matched:
+        preds_of.setdefault(gold.cluster, set()).add(pred.cluster)
+        golds_of.setdefault(pred.cluster, set()).add(gold.cluster)
     return ResolutionScore(pairs, sum(len(v) - 1 for v in preds_of.values()),
                            sum(len(v) - 1 for v in golds_of.values()), len(matched),
-                           sum(1 for g, p in matched if g.label == p.label))
+                           sum(1 for gold, pred in matched if gold.label == pred.label))
 
 
 def gold_types(golds: list[GoldArticle], predicted: dict[str, list[Span]]) -> dict[str, str]:

@@ -152,7 +152,7 @@ class PersonResolver:
             out[id(c)].surfaces[c.surface] += 1
         return out
 
-    def repointed(self, assigned: dict[int, Cluster]) -> list[tuple[Cluster, Cluster]]:
+    def repointed(self, assigned: dict[int, Cluster]) -> list[tuple[Entity, Cluster]]:
         """(surname-only entity of an earlier run, the one full name it now belongs to): when
         exactly one person with that surname has a full name, in the batch and the warehouse,
         and nothing in this batch still resolves to the surname-only entity."""
@@ -164,7 +164,7 @@ class PersonResolver:
                 continue
             for cl in clusters:
                 if cl.known is not None and not self.full_names[id(cl)] and id(cl) not in used:
-                    out.append((cl, full[0]))
+                    out.append((cl.known, full[0]))
         return out
 
     def _weight(self, cl: Cluster) -> int:

@@ -11,7 +11,7 @@ article itself tells them apart).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -93,15 +93,15 @@ class Cluster:
             return None, None
         order = ("day", "week", "month", "year")
         finest = min(order.index(m.granularity or "year") for m in dated)
-        votes: Counter[str] = Counter()
+        votes: defaultdict[str, float] = defaultdict(float)
         for m in dated:
-            if order.index(m.granularity or "year") == finest:
+            if m.date_value and order.index(m.granularity or "year") == finest:
                 votes[m.date_value] += m.confidence + (0.5 if m.strong else 0.0)
         value = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         return value, order[finest]
 
 
-def date_distance(a_value: str, a_gran: str, b_value: str, b_gran: str) -> int | None:
+def date_distance(a_value: str, a_gran: str | None, b_value: str, b_gran: str | None) -> int | None:
     """Days between two dates' periods; None when they cannot be the same event.
 
     One day of tolerance when either is a day (outlets in different time zones date a
@@ -172,7 +172,7 @@ def pattern_match(month_day: tuple[int, int] | None, weekday: int | None, family
     hits: list[tuple[float, Cluster]] = []
     for cluster in clusters:
         value, gran = cluster.date()
-        if gran != "day" or cluster.family != family:
+        if value is None or gran != "day" or cluster.family != family:
             continue
         if not any(m.dated for m in cluster.members):
             continue
@@ -200,7 +200,7 @@ def pattern_match(month_day: tuple[int, int] | None, weekday: int | None, family
     return hits[0][1]
 
 
-def _months(value: str, granularity: str) -> list[str]:
+def _months(value: str, granularity: str | None) -> list[str]:
     """Calendar months a date touches, with the day of tolerance either side."""
     first, last = value_to_range(value, granularity)
     first, last = first - timedelta(days=DAY_TOLERANCE), last + timedelta(days=DAY_TOLERANCE)

@@ -149,8 +149,8 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
     for old, new in persons.repointed(assigned):
         # "Blair" of an earlier run is Tony Blair now: its old id becomes an alias row, its
         # names join the full name's entity
-        aliases.append(EntityAlias(old.known.entity_id, new.entity_id))
-        for name in {old.known.canonical_name, *old.known.aliases}:
+        aliases.append(EntityAlias(old.entity_id, new.entity_id))
+        for name in {old.canonical_name, *old.aliases}:
             new.surfaces[name] += 0
 
     # Where an article is: the countries and states it names and its publisher's country; a

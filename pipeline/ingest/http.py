@@ -118,7 +118,8 @@ def _resolve(host: str, port: int | None = None) -> list[str]:
     except ValueError:
         pass
     infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    return list(dict.fromkeys(str(_address(info[4][0])) for info in infos))
+    # An IP sockaddr starts with the host as text (only the families TCP never uses differ).
+    return list(dict.fromkeys(str(_address(info[4][0])) for info in infos if isinstance(info[4][0], str)))
 
 
 def resolves_to_internal(url: str) -> bool:
@@ -189,10 +190,10 @@ class _CheckedBackend(httpcore.NetworkBackend):
         except OSError as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
         for text in addresses:
-            address = _address(text)
-            if never_fetched(address) or (is_internal(address) and not self.allow_internal):
+            ip = _address(text)
+            if never_fetched(ip) or (is_internal(ip) and not self.allow_internal):
                 raise FetchError("internal_address", f"refusing to connect to {host} at the internal address "
-                                 f"{address}", transient=False, item=host,
+                                 f"{ip}", transient=False, item=host,
                                  hint="links in a public feed may not point at private hosts")
         error: Exception = httpcore.ConnectError(f"{host} has no address")
         for address in addresses:

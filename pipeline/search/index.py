@@ -167,7 +167,8 @@ class Compiler:
             return tantivy.Query.empty_query()
         if len(words) == 1:
             return tantivy.Query.term_query(SCHEMA, field_name, words[0])
-        return tantivy.Query.phrase_query(SCHEMA, field_name, words,
+        phrase: list[str | tuple[int, str]] = list(words)  # the stub's item type: a word, or (position, word)
+        return tantivy.Query.phrase_query(SCHEMA, field_name, phrase,
                                           slop=node.slop if isinstance(node, q.Phrase) else 0)
 
     def _entity(self, node: q.Term | q.Phrase) -> tantivy.Query:
@@ -280,7 +281,8 @@ class SearchIndex:
             doc = searcher.doc(address)
             docs.append((score, {name: (doc.get_first(name)) for name in
                                  ("article_id", "title", "publisher", "language", "published_at")}))
-        return result.count or 0, docs
+        # tantivy 0.27's stub leaves out SearchResult.count, which count=True fills.
+        return result.count or 0, docs  # type: ignore[attr-defined]
 
     def snippets(self, query: tantivy.Query, bodies: dict[str, str], max_chars: int) -> dict[str, Any]:
         generator = tantivy.SnippetGenerator.create(self.index.searcher(), query, SCHEMA, "body")
