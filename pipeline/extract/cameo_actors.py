@@ -195,8 +195,8 @@ def _read_agents(path: Path) -> dict[str, str]:
         if not line:
             continue
         if line.startswith("!") and "=" in line:
-            key, _, vals = line.partition("=")
-            subst[key.strip()] = [v.strip() for v in vals.split(",")]
+            key, _, values = line.partition("=")
+            subst[key.strip()] = [v.strip() for v in values.split(",")]
             continue
         m = re.search(r"\[([^\]}]+)[\]}]", line)
         if m is None:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from typing import TypeGuard
 
 import spacy
 from spacy.language import Language
@@ -321,7 +322,7 @@ def _temporal(tok: Token) -> bool:
                for t in _phrase(tok))
 
 
-def _actor_like(tok: Token | None, actors: ActorDictionary) -> bool:
+def _actor_like(tok: Token | None, actors: ActorDictionary) -> TypeGuard[Token]:
     if tok is None or _temporal(tok):
         return False
     if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):

@@ -252,6 +252,13 @@ class ClusterIndex:
             self.clusters[event_id] = build()
         return self.clusters.get(event_id)
 
+    def __getitem__(self, event_id: str) -> Cluster:
+        """An event placed here, read now if only stored (KeyError for an unknown id)."""
+        cluster = self.get(event_id)
+        if cluster is None:
+            raise KeyError(event_id)
+        return cluster
+
     def near(self, member: Member) -> list[Cluster]:
         if not member.date_value:
             return []

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from pipeline.extract.cameo_actors import SECTORS, country_actor_code
 from pipeline.extract.cameo_coder import Coded, Role, code_info
@@ -111,7 +112,7 @@ def _pick_trigger(triggers: list[Trigger], expr: DateExpression) -> Trigger | No
 
 
 def _actors_and_place(text: str, seg_start: int, seg_end: int, mentions: list[EntityMention],
-                      types: dict[str, str], anchors: tuple[int, int]) -> tuple[list[str], str | None]:
+                      types: dict[str, str], anchors: tuple[int, ...]) -> tuple[list[str], str | None]:
     """Actors of a clause, and its place: the located place nearest the trigger or date."""
     inside = [m for m in mentions if m.start_char >= seg_start and m.end_char <= seg_end]
     places: list[tuple[int, str]] = []  # (distance to trigger/date, entity id)
@@ -275,8 +276,19 @@ def _is_sector_only(code: str) -> bool:
     return code[:3] in SECTORS
 
 
+class _Roles(NamedTuple):
+    """What the parse says of a clause: who acts, who is acted upon (entity ids), their CAMEO
+    actor codes, and who is quoted saying it."""
+
+    actor1: str | None = None
+    actor2: str | None = None
+    actor1_code: str | None = None
+    actor2_code: str | None = None
+    speaker: str | None = None
+
+
 def _coded_actors(c: Coded, mentions: list[EntityMention], entities: dict[str, Entity]
-                  ) -> tuple[list[str], str | None, str | None, str | None, str | None, str | None]:
+                  ) -> tuple[list[str], _Roles]:
     a1, a2 = _role_entity(c.source, mentions), _role_entity(c.target, mentions)
     actors = [a for a in (a1, a2) if a]
     for role in (c.source, c.target):
@@ -285,7 +297,7 @@ def _coded_actors(c: Coded, mentions: list[EntityMention], entities: dict[str, E
             if other and other not in actors:
                 actors.append(other)
     speaker = _role_entity(c.attribution, mentions)
-    return (actors, a1, a2, _actor_code(c.source, a1, entities), _actor_code(c.target, a2, entities), speaker)
+    return actors, _Roles(a1, a2, _actor_code(c.source, a1, entities), _actor_code(c.target, a2, entities), speaker)
 
 
 def find_candidates(article: Article, sentences: list[Sentence], mentions: list[EntityMention],
@@ -327,12 +339,12 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
                 continue
             actors, location = _actors_and_place(text, seg_start, seg_end, s_mentions, types,
                                                  (trigger.start, trigger.end, expr.start, expr.end))
-            roles: tuple = (None, None, None, None, None)
+            roles = _Roles()
             if coded is not None:
                 # The parse says who acts and who is acted upon; entities merely named in the
                 # clause (the paper reporting, the city someone spoke in) are not actors. When
                 # neither role names an entity, the clause's named actors stand in.
-                coded_actors, *roles = _coded_actors(coded, s_mentions, entities)
+                coded_actors, roles = _coded_actors(coded, s_mentions, entities)
                 actors = coded_actors or actors
             inherited = False
             if previous_actors and sent.sentence_index - previous_actors[0] <= 2 \

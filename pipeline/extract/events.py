@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from urllib.parse import urlparse
 
 from pipeline.executor import Executor, ItemFailure, Mapped, Pending
@@ -101,7 +102,7 @@ class _Consolidator:
                 self.key_to_event[(m.article_id, m.start_char, m.event_type or ev.event_type)] = ev.event_id
             self.index.put_stored(ev.event_id, self._family(ev.event_type),
                                   value_of(ev.event_date, ev.date_precision), ev.date_precision,
-                                  lambda ev=ev, stored=stored: self._stored_cluster(ev, stored))
+                                  partial(self._stored_cluster, ev, stored))
         self.touched: set[str] = set()
         # Date confidence per mention key (stored mentions first, this batch's as they are made).
         self.confidence: dict[tuple[str, int, str], str | None] = {
@@ -212,7 +213,10 @@ class _Consolidator:
                                 self.index.dated_on(c.event_type.family, month_day, weekday))
             if hit is None:
                 continue
-            event_day = date.fromisoformat(hit.date()[0])
+            hit_value, _ = hit.date()
+            if hit_value is None:  # pattern_match returns only events dated to a day
+                continue
+            event_day = date.fromisoformat(hit_value)
             if month_day is not None:
                 years = (event_day.year - 1, event_day.year, event_day.year + 1)
                 options = [date(y, *month_day) for y in years if _valid(y, *month_day)]
@@ -314,7 +318,7 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     failed = {f.item.article_id for f in own_dates.failed}
     live = [a for a in articles if not a.is_duplicate and a.article_id not in failed]
     anchors = {a.article_id: _anchor_of(a) for a in live}
-    new_candidates: list[Candidate] = []
+    new_candidates: list[tuple[Candidate, str]] = []  # with the event each joined
     # Keys the article's id and anchor: dates found for another anchor are never used.
     dates_read: dict[DateKey, list[DateExpression]] = {key: dates for key, dates, _ in own_dates.results}
     codings: dict[str, list[Coded]] = {key[0]: coded for key, _, coded in own_dates.results}
@@ -336,8 +340,8 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
 
     def add_all(candidates: list[Candidate]) -> None:
         for c in candidates:
-            c.event_id = cons.add(c)
-            new_candidates.append(c)
+            c.event_id = event_id = cons.add(c)
+            new_candidates.append((c, event_id))
 
     # Strongly dated articles first, oldest first: they found the events file-dated ones join.
     # Then by content, not id: the greedy grouping depends on the order, and ids derive from
@@ -347,8 +351,8 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     effective: dict[str, date] = {}  # the date each dated article was read against
     for article in strong:
         add_all(read(article, *anchors[article.article_id]))
-        if anchors[article.article_id][0] is not None:
-            effective[article.article_id] = anchors[article.article_id][0]
+        if (anchor := anchors[article.article_id][0]) is not None:
+            effective[article.article_id] = anchor
     # File-dated articles in rounds: one corroborated by a dated event may date another.
     pending = sorted((a for a in live if anchors[a.article_id][1] != "strong"),
                      key=lambda a: (a.content_hash, a.article_id))
@@ -376,24 +380,24 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     anchor_conf = {a.article_id: anchor_confidence(a.date_anchor_source, is_live(a)) for a in live}
     via = {"strong": None, "corroborated": "inferred", "context": "weak", "weak": "weak"}
     event_mentions = []
-    for c in new_candidates:
+    for c, event_id in new_candidates:
         first, last = value_to_range(c.date.value, c.date.granularity)
         conf = date_confidence(c.date, via.get(c.anchor_strength) or anchor_conf.get(c.article_id))
         cons.confidence[(c.article_id, c.start_char, c.event_type.name)] = conf
         event_mentions.append(EventMention(
-            event_id=c.event_id, article_id=c.article_id, sentence=c.sentence, date_text=c.date.text,
+            event_id=event_id, article_id=c.article_id, sentence=c.sentence, date_text=c.date.text,
             start_char=c.start_char, end_char=c.end_char, confidence=c.confidence,
             event_type=c.event_type.name, event_date=first, date_precision=c.date.granularity,
             modality=c.modality, actors=list(c.actors), location=cons.location_name(c.location),
             cameo_code=c.cameo_code, actor1=c.actor1, actor2=c.actor2, actor1_code=c.actor1_code,
             actor2_code=c.actor2_code, attribution=c.attribution, pattern=c.pattern,
             trigger_start=c.trigger.start, trigger_end=c.trigger.end, event_date_end=last, date_confidence=conf))
-    events = [_event_row(cons, cons.index.get(eid), seen, lexicon) for eid in sorted(cons.touched)]
+    events = [_event_row(cons, cons.index[eid], seen, lexicon) for eid in sorted(cons.touched)]
     event_mentions.sort(key=lambda m: (m.article_id, m.start_char, m.event_type))
     return EventOutput(events=events, event_mentions=event_mentions, failed=list(own_dates.failed))
 
 
-def _vote(weights: Counter[str], order: Callable[[str], object] = lambda v: 0) -> str | None:
+def _vote(weights: Mapping[str, float], order: Callable[[str], object] = lambda v: 0) -> str | None:
     """The heaviest value; ties by ``order``, then by value (a stable, content-only choice)."""
     return min(weights, key=lambda v: (-weights[v], order(v), v)) if weights else None
 
@@ -415,14 +419,14 @@ class _Votes:
     """A cluster's members' say on each field of the event, weighted by confidence with
     strongly dated reports counting more."""
 
-    event_type: Counter[str] = field(default_factory=Counter)
-    modality: Counter[str] = field(default_factory=Counter)
-    cameo_code: Counter[str] = field(default_factory=Counter)
-    actor1: Counter[str] = field(default_factory=Counter)
-    actor2: Counter[str] = field(default_factory=Counter)
-    actor1_code: Counter[str] = field(default_factory=Counter)
-    actor2_code: Counter[str] = field(default_factory=Counter)
-    location: Counter[str] = field(default_factory=Counter)
+    event_type: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    modality: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    cameo_code: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    actor1: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    actor2: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    actor1_code: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    actor2_code: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    location: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     @classmethod
     def of(cls, members: list[Member]) -> _Votes:
@@ -448,8 +452,8 @@ def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Articl
     et = lexicon.types.get(event_type)
     known = cons.known_events.get(cluster.event_id)
     # The code of the voted type's members (a lexicon type carries its own).
-    cameo_code = _vote(Counter({c: w for c, w in votes.cameo_code.items()
-                                if any(m.cameo_code == c and m.event_type == event_type for m in members)})) \
+    cameo_code = _vote({c: w for c, w in votes.cameo_code.items()
+                        if any(m.cameo_code == c and m.event_type == event_type for m in members)}) \
         or (et.cameo_code if et else None) or (known.cameo_code if known else None)
     cameo_root = cameo_code[:2] if cameo_code else (et.cameo_root if et else (known.cameo_root if known else ""))
     value, precision = cluster.date()
@@ -469,7 +473,7 @@ def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Articl
                for m in members}
     # Source and target from the parse where members have them; else the most named actors.
     actor1 = _vote(votes.actor1) or (actors[0] if actors else None)
-    actor2 = _vote(Counter({a: w for a, w in votes.actor2.items() if a != actor1}))
+    actor2 = _vote({a: w for a, w in votes.actor2.items() if a != actor1})
     if actor2 is None and not votes.actor1:
         actor2 = next((a for a in actors if a != actor1), None)
     names = [cons.names.get(a, a) for a in actors]
