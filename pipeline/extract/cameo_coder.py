@@ -181,8 +181,12 @@ def _words(tokens: Iterable[Token]) -> list[str]:
 
 
 def _token_words(tokens: list[Token]) -> set[str]:
+    """Words a pattern's nouns can match: a proper name's words are not the nouns patterns
+    speak of ("Rocket Pass 4" holds no rocket)."""
     out = set()
     for t in tokens:
+        if t.pos_ == "PROPN":
+            continue
         out.add(t.text.upper())
         out.add(t.lemma_.upper())
     return out
@@ -192,14 +196,20 @@ def _left_phrase(head: Token) -> list[Token]:
     return [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("punct",)]
 
 
-def _term_matches(term: Term, words: set[str], text: str, synsets: dict[str, frozenset[str]]) -> bool:
+def _term_matches(term: Term, words: set[str], text: str, synsets: dict[str, frozenset[str]],
+                  heads: set[str] | None = None) -> bool:
+    """A bare noun of a pattern is the head of its phrase (PETRARCH's rule: "land" in "a land
+    patrol" is not LAND); a braced phrase's last word is the head, the others modify it."""
+    heads = words if heads is None else heads
     if term.kind == "word":
         w = term.words[0]
-        return w in words if " " not in w else f" {w} " in text
+        return w in heads if " " not in w else f" {w} " in text
     if term.kind == "phrase":
-        return all((w in words) if " " not in w else (f" {w} " in text) for w in term.words)
+        *mods, head = term.words
+        return (head in heads if " " not in head else f" {head} " in text) and all(
+            (w in words) if " " not in w else (f" {w} " in text) for w in mods)
     if term.kind == "synset":
-        return any((m in words) if " " not in m else (f" {m} " in text) for m in synsets.get(term.words[0], ()))
+        return any((m in heads) if " " not in m else (f" {m} " in text) for m in synsets.get(term.words[0], ()))
     return True
 
 
@@ -226,9 +236,11 @@ def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]]
                   preps: list[tuple[str, list[Token], Token | None]],
                   synsets: dict[str, frozenset[str]], roles: dict[str, Token | None]) -> bool:
     words: set[str] = set()
+    heads: set[str] = set()
     flat: list[Token] = []
     for p in phrases:
         words |= _token_words(p)
+        heads |= _token_words(p[-1:])
         flat.extend(p)
     text = " " + " ".join(_words(flat)) + " "
     for term in terms:
@@ -247,7 +259,8 @@ def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]]
                     if hit:
                         roles[obj.kind] = head
                 else:
-                    hit = _term_matches(obj, _token_words(phrase), " " + " ".join(_words(phrase)) + " ", synsets)
+                    hit = _term_matches(obj, _token_words(phrase), " " + " ".join(_words(phrase)) + " ", synsets,
+                                        _token_words(phrase[-1:]))
                 if hit:
                     break
             if not hit:
@@ -257,7 +270,7 @@ def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]]
             if first is None:
                 return False
             roles[term.kind] = first
-        elif not _term_matches(term, words, text, synsets):
+        elif not _term_matches(term, words, text, synsets, heads):
             return False
     return True
 
