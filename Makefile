@@ -23,7 +23,7 @@ export UV_COMPILE_BYTECODE := 1
 
 help:
 	@echo "make run         set up, then run the news_seeds Airflow DAG on seeds/ into warehouse/news.duckdb"
-	@echo "make test        set up, then ruff and the whole test suite (CI)"
+	@echo "make test        set up, then ruff, mypy and the whole test suite (CI)"
 	@echo "make test-fast   ruff and the tests without the end-to-end pipeline runs (marked e2e)"
 	@echo "make typecheck   mypy over pipeline/, dags/ and dashboard/ (config in pyproject.toml)"
 	@echo "make airflow     the Airflow UI on http://localhost:8080 with make run's settings (AIRFLOW_PORT=...)"
@@ -75,6 +75,7 @@ airflow: airflow-init
 test: $(STAMP)
 	@bash scripts/test_setup.sh
 	@$(BIN)/ruff check .
+	@$(BIN)/mypy
 	@$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: $(STAMP)
