@@ -22,6 +22,17 @@ def naive_utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo is not None else value
 
 
+def parse_iso_timestamp(value: str | None) -> datetime | None:
+    """An ISO 8601 date or timestamp from metadata ('2021-06-16', '2021-06-16T08:00:00+02:00',
+    a WARC-Date's trailing 'Z') in the warehouse's convention; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return naive_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
 def stable_id(*parts: object, length: int = 16) -> str:
     """A deterministic id from its parts: re-running on the same input gives the same id."""
     h = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))

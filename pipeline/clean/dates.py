@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from pipeline.records import naive_utc
 from pipeline.text import normalise_for_hash
 
 # Month names in the languages the pipeline meets most (case-folded; first 3+ letters suffice).
@@ -91,16 +90,6 @@ def parse_date(text: str) -> datetime | None:
     try:
         return datetime(*parts)
     except ValueError:  # 31 February and the like
-        return None
-
-
-def parse_iso_date(value: str | None) -> datetime | None:
-    """Dates from HTML metadata ('2021-06-16', '2021-06-16T08:00:00+02:00')."""
-    if not value:
-        return None
-    try:
-        return naive_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
-    except ValueError:
         return None
 
 

@@ -22,7 +22,6 @@ import json
 import trafilatura
 
 from pipeline.clean.blocks import CAPTION_RULES
-from pipeline.clean.dates import parse_iso_date
 from pipeline.clean.engine import Removal
 from pipeline.clean.metadata import Head, host_of, read_head
 from pipeline.clean.structured import (
@@ -33,6 +32,7 @@ from pipeline.clean.structured import (
     offset_minutes,
     read_page_meta,
 )
+from pipeline.records import parse_iso_timestamp
 from pipeline.text import normalise_for_hash
 
 
@@ -78,7 +78,7 @@ def _drop_furniture(head: Head, meta: PageMeta) -> None:
 
 def _reconcile_published(head: Head, meta: PageMeta, visible: str | None) -> None:
     """The page's metadata wins over a date line found in the text, which may be a comment's."""
-    seen = parse_iso_date(visible)
+    seen = parse_iso_timestamp(visible)
     stated = meta.published
     if stated is not None and (seen is None or stated.date() == seen.date()):
         head.published_at = as_utc(stated)

@@ -30,7 +30,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from pipeline.errors import InputError
 from pipeline.ingest.decode import decode_bytes, looks_like_html
 from pipeline.ingest.http import decode_text
-from pipeline.records import Document, QuarantineItem, naive_utc, stable_id, utc_now
+from pipeline.records import Document, QuarantineItem, parse_iso_timestamp, stable_id, utc_now
 from pipeline.settings import Settings
 
 GZIP_PAGE_SUFFIXES = (".html.gz", ".htm.gz", ".xhtml.gz", ".txt.gz")
@@ -169,7 +169,7 @@ def _record_document(record, source: str, settings: Settings, run_id: str
     if record.rec_type not in ("response", "resource"):
         return None
     url = headers.get_header("WARC-Target-URI")
-    captured = _warc_date(headers.get_header("WARC-Date"))
+    captured = parse_iso_timestamp(headers.get_header("WARC-Date"))
     record_id = headers.get_header("WARC-Record-ID") or f"{url}@{headers.get_header('WARC-Date')}"
     if record.rec_type == "response":
         http = record.http_headers
@@ -204,15 +204,6 @@ def _record_document(record, source: str, settings: Settings, run_id: str
                     fetched_at=captured or utc_now(), raw_sha256=digest, raw_text=text,
                     content_type="text/html" if is_html else "text/plain", encoding=encoding, url=url,
                     content_origin="archive", source_size=len(raw)), None
-
-
-def _warc_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return naive_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
-    except ValueError:
-        return None
 
 
 def _quarantined(source: str, record_id: str, url: str | None, captured: datetime | None, error: InputError,
