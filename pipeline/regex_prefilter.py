@@ -68,11 +68,13 @@ class LiteralIndex:
 
     def possible(self, text: str, folded: str | None = None) -> set[int]:
         """Indices of the patterns that could match ``text`` (``folded`` is ``fold(text)``)."""
-        found = set(self.unfiltered)
         if self._ids:
-            passed = self._filter.Match(folded if folded is not None else fold(text), True)
-            found.update(self._ids[i] for i in passed or ())
-        return found
+            try:
+                passed = self._filter.Match(folded if folded is not None else fold(text), True)
+            except UnicodeEncodeError:  # lone surrogates: RE2 takes only valid UTF-8, so filter nothing
+                return set(self._ids) | self.unfiltered
+            return set(self.unfiltered).union(self._ids[i] for i in passed or ())
+        return set(self.unfiltered)
 
 
 Prefilter = LiteralIndex  # one pattern's: could_match asks it

@@ -3,6 +3,7 @@
     python -m tests.deploy.step_runner start TRIGGER
     python -m tests.deploy.step_runner ingest RUN_ID INPUT [INPUT ...]
     python -m tests.deploy.step_runner {clean,dedup,extract,validate,publish} RUN_ID
+    python -m tests.deploy.step_runner monitor RUN_ID   (the news_alerts DAG's work after a load)
 
 Settings come from the environment (NEWSMON_*), exactly as in the deployed DAG tasks; the only
 thing carried between steps is the run id (stdout of `start`) and the staging folder.
@@ -29,6 +30,8 @@ def main(argv: list[str]) -> int:
         result = flow.ingest_step(run_id, inputs, [], settings)
     elif step == "publish":
         result = flow.publish_step(run_id, settings, trigger="test")
+    elif step == "monitor":
+        result = flow.monitor_step(settings)
     else:
         result = getattr(flow, f"{step}_step")(run_id, settings)
     print(json.dumps(result, default=str))

@@ -29,7 +29,8 @@ STAGE_STEPS = ["clean", "dedup", "extract", "validate"]
 # Columns that record when or in which run something happened: they must differ between two
 # runs, so only whether they are set is compared.
 VOLATILE = {"run_id", "fetched_at", "quarantined_at", "started_at", "finished_at", "first_seen_at",
-            "seen_at", "first_seen", "last_seen", "last_fetched_at", "next_retry_at", "applied_at"}
+            "seen_at", "first_seen", "last_seen", "last_fetched_at", "next_retry_at", "applied_at",
+            "evaluated_at", "delivered_at"}
 # Results of the GX suites, which the staged steps do not run (quality_step is separate).
 NOT_COMPARED = {"quality_results"}
 
@@ -117,6 +118,7 @@ def staged_run(inputs, tmp_path_factory):
         with duckdb.connect(str(db_path), read_only=True) as con:
             assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
     published = _step(env, workdir, "publish", run_id)
+    _step(env, workdir, "monitor", run_id)  # as news_alerts does after each load, and newsmon run
     return db_path, staged, run_dir, published
 
 

@@ -59,7 +59,7 @@ KILL_IN_LOAD = textwrap.dedent("""
     from pipeline.flow import run_pipeline
     from pipeline.settings import load_settings
 
-    def die(self, batch):  # runs inside the open load transaction, after every table is inserted
+    def die(self, *args):  # runs inside the open load transaction, after every table is inserted
         os.kill(os.getpid(), signal.SIGKILL)
 
     warehouse.Warehouse._refresh_aggregates = die
@@ -121,7 +121,7 @@ def test_read_only_warehouse_gives_a_clear_error_and_no_write(tmp_path):
         subprocess.run(["mount", "-o", "remount,ro", str(mnt)], check=True)
         result = newsmon(tmp_path, "run", str(SEEDS_DIR), "--db", str(db))
         assert result.returncode == 1
-        assert "newsmon: cannot open the warehouse" in result.stderr and "Traceback" not in result.stderr
+        assert "newsmon run: cannot open the warehouse" in result.stderr and "Traceback" not in result.stderr
         assert table_rows(db) == before
 
 
@@ -138,7 +138,7 @@ def test_disk_full_during_load_writes_nothing(tmp_path):
             fh.write(b"\0" * (free - 16_384))
         result = newsmon(tmp_path, "run", str(SEEDS_DIR), "--db", str(db))
         assert result.returncode == 1, result.stdout
-        assert "newsmon: loading run" in result.stderr and "nothing was written" in result.stderr
+        assert "newsmon run: loading run" in result.stderr and "nothing was written" in result.stderr
         assert "Traceback" not in result.stderr
         copy = tmp_path / "after.duckdb"
         shutil.copy(db, copy)

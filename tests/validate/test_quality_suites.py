@@ -79,8 +79,8 @@ CORRUPTIONS = {
         {"articles.body.no_boilerplate_markers": "warning"}),
     "duplicate_of points nowhere": (
         ["UPDATE articles SET is_duplicate = true, duplicate_of = 'ghost' "
-         "WHERE article_id = (SELECT min(article_id) FROM articles)"],
-        # ... and an article flagged a copy that kept its mentions
+         "WHERE article_id = (SELECT min(article_id) FROM event_mentions)"],
+        # ... and an article flagged a copy that kept its mentions (one with event mentions)
         {"articles.duplicate_of.references_articles": "critical", "entity_mentions.article_id.not_a_copy": "critical",
          "event_mentions.article_id.not_a_copy": "critical", "events.num_articles.canonical_only": "critical"}),
     "duplicate flag without link": (
