@@ -17,11 +17,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from playwright.sync_api import expect
 
 from dashboard.browser import CHROMIUM, launch
 from tests.conftest import PROJECT_ROOT, SEEDS_DIR, make_settings
 
 CASES = Path(__file__).resolve().parent / "cases"
+
+# Playwright's 5 s default for expect() is shorter than a page render on a loaded CI machine
+# (the page-open helpers already wait up to 60 s); assertions here wait as long.
+expect.set_options(timeout=60_000)
 
 
 @pytest.fixture(scope="session")
