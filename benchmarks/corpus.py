@@ -92,6 +92,45 @@ def languages(pool: list[str], pages: list[Path]) -> tuple[list[str], dict[str, 
     return pool_langs, page_langs
 
 
+def copy_english_pages(folder: Path) -> list[Path]:
+    """Copy the eval pages whose article text the pipeline's language gate reads as English
+    into ``folder`` (the set the event and date benchmarks run over); the copies, sorted."""
+    import shutil
+
+    import trafilatura
+
+    from pipeline.clean.language import identify
+
+    folder.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for page in sorted(EVAL_HTML.glob("*.html")):
+        text = trafilatura.extract(page.read_text(encoding="utf-8", errors="replace")) or ""
+        if text and identify(text[:2000]) == "en":
+            copied.append(Path(shutil.copy(page, folder / page.name)))
+    return copied
+
+
+TEMPEVAL = ROOT.parent / "shared" / "eval" / "tempeval3" / "timex3_aquaint_platinum.jsonl"
+
+
+def write_tempeval_docs(folder: Path, docids: set[str] | None = None) -> list[Path]:
+    """TempEval-3's news documents (or those of ``docids``) as text files the way newsmon meets
+    an archive export: the title, the creation date as a dateline, the text; ``<docid>.txt``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for line in TEMPEVAL.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        if docids is not None and doc["docid"] not in docids:
+            continue
+        day = doc["dct"][:10]
+        y, m, d = (int(x) for x in day.split("-"))
+        path = folder / f"{doc['docid']}.txt"
+        path.write_text(f"{doc['title'] or doc['docid']}\n\n{MONTHS[m - 1]} {d}, {y}\n\n{doc['text']}\n",
+                        encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def sentence_windows(pool: list[str]) -> list[list[str]]:
     """For each pool paragraph, its sentences and its next neighbours' (mostly the same page)
     until there are WINDOW_SENTENCES: 3 to 5 of 10 give hundreds of distinct paragraphs each."""

@@ -15,6 +15,16 @@ counted. Source actor right: the predicted source phrase and the gold one share 
 ``event_types.toml``, the strongest trigger of the sentence, the first named entity as actor1).
 
     .venv/bin/python benchmarks/event_eval.py [--half tune|check|all] [--show-errors]
+
+``--pairs`` measures consolidation instead: ``benchmarks/data/event_pairs.jsonl`` holds
+hand-labelled pairs of event mentions (each named by its page file, its sentence and the date
+said in it, never by an internal id), "same event" or not, from real pages. The pages named
+are run through the whole pipeline into a fresh warehouse; a pair is predicted "same" when
+both mentions are found and belong to one event. Pairwise precision and recall of "same
+event" are printed per half (split by page, as above), with the pairs whose mentions the
+pipeline did not find (predicted "not same": a missed same-event pair costs recall).
+
+    .venv/bin/python benchmarks/event_eval.py --pairs [--half tune|check|all] [--show-errors]
 """
 
 from __future__ import annotations
@@ -22,7 +32,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections import Counter
+import shutil
+import tempfile
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from pipeline.extract.cameo_coder import code_info, code_sentence, load_parser
@@ -30,6 +42,11 @@ from pipeline.extract.event_lexicon import load_lexicon
 from pipeline.settings import load_settings
 
 DATA = Path(__file__).parent / "data" / "event_dev.jsonl"
+PAIRS = Path(__file__).parent / "data" / "event_pairs.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+# Where a page named in the pairs file is: "seeds/<file>" in the project, "tempeval3/<docid>" a
+# TempEval-3 news document (written as a dated text file), else an eval page.
+PAGE_DIRS = {"seeds": ROOT / "seeds", "": ROOT.parent / "shared" / "eval" / "trafilatura" / "html"}
 _STOP = {"the", "a", "an", "of", "and", "his", "her", "their", "its", "in", "at", "to", "for", "on", "s", "'s"}
 
 
@@ -124,11 +141,103 @@ def report(name: str, s: dict) -> None:
           f"modality right {s['mod'] / hits:.2f}")
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _write_pages(pages: set[str], folder: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.corpus import write_tempeval_docs
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tempeval = set()
+    for page in pages:
+        where, _, name = page.rpartition("/")
+        if where == "tempeval3":
+            tempeval.add(name)
+        else:
+            shutil.copy(PAGE_DIRS[where] / name, folder / name)
+    if tempeval:
+        write_tempeval_docs(folder, tempeval)
+
+
+def _file_name(page: str) -> str:
+    where, _, name = page.rpartition("/")
+    return f"{name}.txt" if where == "tempeval3" else name
+
+
+def _pair_events(rows: list[dict]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Run the pipeline over the pages the pairs name: (page file, sentence) -> [(date text,
+    event id)] of the event mentions found."""
+    from pipeline.flow import run_pipeline
+
+    found: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "pages"
+        _write_pages({r[side]["page"] for r in rows for side in ("a", "b")}, folder)
+        settings = load_settings(env={"NEWSMON_DB_PATH": str(Path(tmp) / "w.duckdb")})
+        run_pipeline([str(folder)], [], settings, trigger="bench", run_quality=False)
+        import duckdb
+
+        con = duckdb.connect(str(settings.db_path), read_only=True)
+        for uri, sentence, date_text, event_id in con.execute(
+                "SELECT a.source_uri, m.sentence, m.date_text, m.event_id FROM event_mentions m "
+                "JOIN articles a USING (article_id)").fetchall():
+            found[(Path(uri).name, _norm(sentence))].append((date_text or "", event_id))
+        con.close()
+    return found
+
+
+def _mention_events(found: dict[tuple[str, str], list[tuple[str, str]]], mention: dict) -> set[str]:
+    """The events a labelled mention is found in: its sentence (or one holding it, or held by
+    it: sentence splits may differ), the one with the labelled date text when given."""
+    name, sentence = _file_name(mention["page"]), _norm(mention["sentence"])
+    hits = found.get((name, sentence)) or [h for (page, s), hs in found.items() if page == name
+                                           and (sentence in s or s in sentence) for h in hs]
+    said = mention.get("date_text")
+    if said:
+        hits = [h for h in hits if h[0] == said or said in h[0] or h[0] in said]
+    return {event_id for _, event_id in hits}
+
+
+def pairs_report(half_names: tuple[str, ...], show_errors: bool) -> None:
+    rows = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    found = _pair_events(rows)
+    print(f"\n=== same-event pairs ({PAIRS.name}: {len(rows)} pairs, pipeline run over the pages they name) ===")
+    print(f"  {'half':<7}{'pairs':>6}{'same':>6}{'found':>7}{'TP':>5}{'FP':>5}{'FN':>5}{'P':>7}{'R':>7}{'F1':>7}")
+    for half in (*half_names, "all") if len(half_names) > 1 else half_names:
+        part = [r for r in rows if half == "all" or r["half"] == half]
+        tp = fp = fn = both_found = 0
+        errors = []
+        for r in part:
+            ea, eb = _mention_events(found, r["a"]), _mention_events(found, r["b"])
+            both_found += bool(ea and eb)
+            predicted = bool(ea & eb)
+            tp += predicted and r["same"]
+            fp += predicted and not r["same"]
+            fn += r["same"] and not predicted
+            if predicted != r["same"]:
+                errors.append(("false merge" if predicted else "missed" if ea and eb else "not found", r))
+        p, rec, f1 = _prf(tp, fp, fn)
+        same = sum(r["same"] for r in part)
+        print(f"  {half:<7}{len(part):>6}{same:>6}{both_found:>7}{tp:>5}{fp:>5}{fn:>5}{p:>7.2f}{rec:>7.2f}{f1:>7.2f}")
+        if show_errors and half != "all":
+            for kind, r in errors:
+                print(f"    [{kind}] ({r.get('kind', '')}) {r['a']['page']}: {r['a']['sentence'][:100]}\n"
+                      f"        {r['b']['page']}: {r['b']['sentence'][:100]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--half", choices=("tune", "check", "all"), default="all")
     ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--pairs", action="store_true", help="same-event pairs: consolidation P/R")
     args = ap.parse_args()
+    if args.pairs:
+        pairs_report(("tune", "check") if args.half == "all" else (args.half,), args.show_errors)
+        return
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
     settings = load_settings(env={})
     nlp = load_parser(settings.spacy_model)

@@ -12,15 +12,12 @@ modality and the matched pattern. Nothing is written to the repository.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-PAGES = ROOT.parent / "shared" / "eval" / "trafilatura" / "html"
 
 QUERY = """
 SELECT m.sentence, e.event_date, e.cameo_code, e.event_type, e.plover_category,
@@ -44,20 +41,14 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=10)
     args = ap.parse_args()
     import duckdb
-    import trafilatura
 
-    from pipeline.clean.language import identify
+    from benchmarks.corpus import copy_english_pages
     from pipeline.flow import run_pipeline
     from pipeline.settings import load_settings
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
-        folder.mkdir()
-        for page in sorted(PAGES.glob("*.html")):
-            html = page.read_text(encoding="utf-8", errors="replace")
-            text = trafilatura.extract(html) or ""
-            if text and identify(text[:2000]) == "en":
-                shutil.copy(page, folder / page.name)
+        copy_english_pages(folder)
         settings = load_settings(env={"NEWSMON_DB_PATH": str(Path(tmp) / "w.duckdb")})
         run_pipeline([str(folder)], [], settings, trigger="bench", run_quality=False)
         con = duckdb.connect(str(settings.db_path), read_only=True)
