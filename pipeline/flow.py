@@ -453,29 +453,18 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
     and runs steps on workers, they run in a process started with the run, whose imports
     overlap the batches (`pipeline.executor.Prewarmed`).
     """
-    from pipeline.ingest.archives import is_warc, plan_inputs
-    from pipeline.ingest.files import expand_inputs, split_unchanged
     from pipeline.load.warehouse import Warehouse, read_sql
 
-    with Warehouse(settings) as wh:  # fail fast on an unwritable or locked warehouse, before any work
-        known_files = set(wh.con.execute(read_sql("known_files")).fetchall())
-    # Unchanged files are set aside before batching: a re-run over a big folder is then one
-    # run with nothing new, not one per batch re-reading the warehouse's file list.
-    ignored: list[Path] = []
-    fresh, unchanged = split_unchanged(list(expand_inputs(inputs, ignored)), known_files)
-    size = max(1, settings.run_batch_documents)
-    # A WARC holds many documents: it is cut into slices of `size` records, each its own run.
-    files = plan_inputs([str(p) for p in fresh], size)
-    plain = [f for f in files if not is_warc(f)]
-    batches = [plain[i:i + size] for i in range(0, len(plain), size)] + [[f] for f in files if is_warc(f)] or [[]]
-    summary = RunSummary(run_id="", db_path=str(Path(settings.db_path).resolve()), skipped_known=unchanged,
+    plan = plan_batches(inputs, settings)
+    batches = plan.batches or [[]]
+    summary = RunSummary(run_id="", db_path=str(Path(settings.db_path).resolve()), skipped_known=plan.unchanged,
                          reports_dir=str(Path(settings.reports_dir).resolve()),
                          staging_dir=str(Path(settings.staging_dir).resolve()),
-                         ignored=[str(p) for p in ignored])
+                         ignored=plan.ignored)
     changed = False
     with ExitStack() as stack:
         warm = (stack.enter_context(Prewarmed(QUALITY_IMPORTS))
-                 if run_quality and (files or feeds) and _prewarm_quality(settings) else None)
+                 if run_quality and (plan.batches or feeds) and _prewarm_quality(settings) else None)
         for number, batch in enumerate(batches):
             run_id = start_run(trigger, settings)
             changed |= _run_batch(run_id, batch, list(feeds) if number == 0 else [], settings, trigger,
@@ -491,6 +480,48 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
         rows = wh.con.execute(read_sql("quarantine_by_reason"), [summary.run_ids]).fetchall()
     summary.quarantine = [dict(zip(("stage", "reason_code", "items", "example"), row, strict=True)) for row in rows]
     return summary
+
+
+@dataclass
+class BatchPlan:
+    """Input files as runs: each batch is one run's inputs (paths, or one slice of a WARC)."""
+
+    batches: list[list[str]]
+    unchanged: int = 0  # files already loaded as they are now, set aside
+    ignored: list[str] = field(default_factory=list)  # files in folders that are not articles
+
+
+def plan_batches(inputs: Sequence[str], settings: Settings) -> BatchPlan:
+    """The runs a set of inputs is loaded in: `newsmon run` and the news_backfill DAG share it.
+
+    Files are taken `settings.run_batch_documents` at a time; a WARC holds many documents and is
+    cut into slices of that many records, each its own run, so memory stays bounded by the
+    batch, never by the archive."""
+    from pipeline.ingest.archives import is_warc, plan_inputs
+    from pipeline.ingest.files import expand_inputs, split_unchanged
+    from pipeline.load.warehouse import Warehouse, read_sql
+
+    with Warehouse(settings) as wh:  # fail fast on an unwritable or locked warehouse, before any work
+        known_files = set(wh.con.execute(read_sql("known_files")).fetchall())
+    # Unchanged files are set aside before batching: a re-run over a big folder is then one
+    # run with nothing new, not one per batch re-reading the warehouse's file list.
+    ignored: list[Path] = []
+    fresh, unchanged = split_unchanged(list(expand_inputs(inputs, ignored)), known_files)
+    size = max(1, settings.run_batch_documents)
+    files = plan_inputs([str(p) for p in fresh], size)
+    plain = [f for f in files if not is_warc(f)]
+    batches = [plain[i:i + size] for i in range(0, len(plain), size)] + [[f] for f in files if is_warc(f)]
+    return BatchPlan(batches, unchanged, [str(p) for p in ignored])
+
+
+def run_batch(inputs: Sequence[str], settings: Settings, trigger: str, run_id: str | None = None) -> dict[str, Any]:
+    """One batch of `plan_batches` loaded as one run, start to publish (a news_backfill task)."""
+    run_id = start_run(trigger, settings, run_id=run_id)
+    summary = RunSummary(run_id=run_id, runs=1, run_ids=[run_id])
+    _run_batch(run_id, list(inputs), [], settings, trigger, None, summary)
+    return {"run_id": run_id, "documents": summary.documents, "skipped_known": summary.skipped_known,
+            "articles": summary.articles, "duplicates": summary.duplicates, "quarantined": summary.quarantined,
+            "seconds": summary.seconds}
 
 
 QUALITY_IMPORTS = ("great_expectations", "pipeline.validate.quality", "pipeline.report", "pipeline.flow")

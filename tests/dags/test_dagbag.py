@@ -36,6 +36,15 @@ def test_only_warehouse_writers_use_the_single_slot_pool(dagbag):
     assert order == ["start", "ingest", "clean", "dedup", "extract", "validate", "publish", "quality", "monitor"]
 
 
+def test_news_backfill_loads_each_planned_batch_as_one_writer_task_then_monitors(dagbag):
+    dag = dagbag.dags["news_backfill"]
+    assert [t.task_id for t in dag.topological_sort()] == ["plan", "load", "monitor"]
+    assert {t.task_id for t in dag.tasks if t.pool == "duckdb_writer"} == {"load", "monitor"}
+    load = dag.get_task("load")
+    assert load.max_active_tis_per_dagrun == 1  # one batch at a time, as `newsmon run`
+    assert [o.name for o in load.outlets] == ["newsmon_warehouse"]
+
+
 def test_news_alerts_runs_on_the_warehouse_asset_and_only_evaluate_takes_the_writer_pool(dagbag):
     quality = dagbag.dags["news_quality"].get_task("quality")
     dag = dagbag.dags["news_alerts"]
