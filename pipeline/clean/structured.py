@@ -31,6 +31,8 @@ from pipeline.text import normalise_for_hash
 
 MAX_ITEMS = 200  # JSON-LD graphs walked per page: bounded, a page cannot make us loop
 MAX_HEADINGS = 8
+KICKER_MAX_WORDS = 8  # a leading element of an <h1> this short is a kicker over the headline
+_KICKER_TAGS = frozenset({"span", "div", "time", "small", "p", "sup"})
 MAX_TITLE_CHARS = 300
 MAX_AUTHORS = 12
 SITE_NAME_SLACK = 8  # characters a name may add to the site's and still be the site ('... Online')
@@ -211,19 +213,41 @@ def _read_titles(meta: PageMeta, article: dict | None, graph: dict, tree: lxml_h
     if graph["meta"].get("<title>"):
         meta.titles.append(graph["meta"]["<title>"])
     for el in tree.iterfind(".//h1"):
-        text = _text(el.text_content())
+        text = _text(_heading_text(el))
         if text and len(meta.headings) < MAX_HEADINGS:
             meta.headings.append(text)
 
 
+def _heading_text(el: lxml_html.HtmlElement) -> str:
+    """An <h1>'s headline: a leading element of its own (a kicker, a topic label, a date:
+    `<h1><span>Klimaschutz</span><span>: </span><span>Bohren, bis es heiß wird</span></h1>`)
+    is not part of it when the rest is the longer part; plain text is taken whole."""
+    whole = el.text_content()
+    children = [c for c in el if isinstance(c.tag, str)]
+    # Emphasis (<b>, <i>, <a>, ...) is part of the headline's own wording, not a separate block.
+    if (el.text or "").strip() or not children or children[0].tag not in _KICKER_TAGS:
+        return whole
+    kicker = children[0].text_content().strip()
+    rest = whole.strip()[len(kicker):] if whole.strip().startswith(kicker) else ""
+    rest = rest.lstrip(" :-–—|·•»\u00a0\t\n")
+    if kicker and len(kicker.split()) <= KICKER_MAX_WORDS and len(rest.split()) >= 3 and len(rest) > len(kicker):
+        return rest
+    return whole
+
+
 def strip_site(title: str, sites: list[str]) -> str:
-    """'Title | Site', 'Site: Title', 'Title – DW – 13.06.2023' -> 'Title'."""
+    """'Title | Site', 'Site: Title', 'Title – DW – 13.06.2023', 'Title | site.ch | Its slogan' -> 'Title'."""
+    title = _strip_whole_site(title, sites)
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) == 1:
         return title
     kept = list(parts)
-    # Trailing then leading segments that are the site's name or a date.
-    while len(kept) > 1 and (_is_site(kept[-1], sites) or _is_dateish(kept[-1])):
+    # What follows the site's name is the site's (a slogan, a section); so is what precedes it
+    # when the name leads.
+    cut = next((i for i in range(1, len(kept)) if _is_site(kept[i], sites)), None)
+    if cut is not None:
+        kept = kept[:cut]
+    while len(kept) > 1 and _is_dateish(kept[-1]):
         kept.pop()
     while len(kept) > 1 and (_is_site(kept[0], sites) or _is_dateish(kept[0])):
         kept.pop(0)
@@ -233,6 +257,19 @@ def strip_site(title: str, sites: list[str]) -> str:
     start = title.find(kept[0])
     end = title.rfind(kept[-1]) + len(kept[-1])
     return title[start:end].strip() if 0 <= start < end else " - ".join(kept)
+
+
+def _strip_whole_site(title: str, sites: list[str]) -> str:
+    """A site name with separators of its own ('AOC media - Analyse Opinion Critique') as one piece."""
+    for site in sites:
+        if len(_TITLE_SEPARATORS.split(site)) < 2:
+            continue
+        for match in _TITLE_SEPARATORS.finditer(title):
+            if normalise_for_hash(title[match.end():]) == normalise_for_hash(site):
+                return title[:match.start()].strip()
+            if normalise_for_hash(title[:match.start()]) == normalise_for_hash(site):
+                return title[match.end():].strip()
+    return title
 
 
 def _is_dateish(text: str) -> bool:
@@ -270,12 +307,35 @@ def choose_title(meta: PageMeta, fallback: str | None) -> tuple[str | None, str]
             best, best_share = heading, share
     if best is not None and best_share >= HEADING_OVERLAP:
         return strip_site(best, meta.site_names), "h1"
+    own = _own_heading(meta, statements)
+    if own is not None:
+        return own, "h1 own"
     sources = [("json-ld headline", meta.headline), *(("og/title", t) for t in meta.titles),
                ("trafilatura", fallback)]
     for source, value in sources:
         if value and not _is_site(value, meta.site_names):
             return strip_site(value, meta.site_names), source
     return fallback, "trafilatura"
+
+
+def _own_heading(meta: PageMeta, statements: list[str]) -> str | None:
+    """The page's one <h1> that reads as a headline though no stated title agrees with it (the
+    <title> is then a search-engine version): not the site's name, not a section's (a part of
+    a stated title other than its start: 'Kultur | Literatur | ...'), two words at least. Not
+    when the article item states its headline (that is the publisher's own word), nor when
+    several <h1>s qualify (teasers, boxes: which one is the article's is not known)."""
+    if meta.headline:
+        return None
+    stated = [normalise_for_hash(s) for s in statements]
+    found: dict[str, str] = {}
+    for heading in meta.headings:
+        key = normalise_for_hash(heading)
+        if len(_WORD.findall(key)) < 2 or _is_site(heading, meta.site_names):
+            continue
+        if any(key in s and not s.startswith(key) for s in stated):
+            continue
+        found.setdefault(key, heading)
+    return strip_site(next(iter(found.values())), meta.site_names) if len(found) == 1 else None
 
 
 # -- authors ----------------------------------------------------------------------------------

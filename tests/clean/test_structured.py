@@ -76,6 +76,44 @@ def test_a_section_heading_is_not_the_headline():
     assert source != "h1" and title.endswith("Verkündung des Tabaksteuermodernisierungsgesetzes")
 
 
+def test_a_kicker_element_over_the_h1s_headline_is_not_part_of_it():
+    kicked = page("<title>Klimaschutz: Bohren, bis es heiß wird | ZEIT ONLINE</title>",
+                  '<h1><span class="k">Klimaschutz</span><span class="sr">: </span>'
+                  "<span>Bohren, bis es heiß wird</span></h1>")
+    assert choose_title(read_page_meta(kicked, "https://www.zeit.de/x"), None) == ("Bohren, bis es heiß wird", "h1")
+    dated = page("", '<h1> <span class="supertitle"><time>1. Februar 2022</time></span> '
+                     "Mit Ländern und Unternehmen Rahmenbedingungen gestalten </h1>")
+    assert read_page_meta(dated).headings == ["Mit Ländern und Unternehmen Rahmenbedingungen gestalten"]
+    # Emphasis is the headline's own wording; a lone element is the whole headline.
+    emphasis = page("", "<h1><b>Editor's Letter:</b><i> bye OC Baby, hi Bernsi Baby!</i></h1>")
+    assert read_page_meta(emphasis).headings == ["Editor's Letter: bye OC Baby, hi Bernsi Baby!"]
+    assert read_page_meta(page("", "<h1><span>Port strike</span> ends</h1>")).headings == ["Port strike ends"]
+
+
+def test_a_site_name_with_separators_and_the_slogan_after_it_are_cut():
+    assert strip_site("La retraite est un archaïsme | AOC media - Analyse Opinion Critique",
+                      ["AOC media - Analyse Opinion Critique"]) == "La retraite est un archaïsme"
+    assert strip_site("Bielersee-Winterhechte | petri-heil.ch | Dein Schweizer Fischereimagazin",
+                      ["petri-heil.ch"]) == "Bielersee-Winterhechte"
+    # A date inside the title is the headline's, not a cut.
+    assert strip_site("Kultur | 30.11. | Buch der Woche - Galore", ["Galore"]) == "Kultur | 30.11. | Buch der Woche"
+
+
+def test_the_pages_one_h1_wins_over_a_different_search_title_unless_the_article_states_its_headline():
+    seo = PageMeta(titles=["Wärmepumpe im Altbau - Wann es sich lohnt | heizung.de"],
+                   headings=["Eignet sich eine Wärmepumpe im Altbau?"], site_names=["heizung.de"])
+    assert choose_title(seo, None) == ("Eignet sich eine Wärmepumpe im Altbau?", "h1 own")
+    stated = PageMeta(headline="Das vielleicht schönste Ende der Welt: Montauk", titles=[],
+                      headings=["Wann, wenn nicht jetzt..."], site_names=["befifty.de"])
+    assert choose_title(stated, None)[0] == "Das vielleicht schönste Ende der Welt: Montauk"
+    several = PageMeta(titles=["Perturbazione polare al Centro e al Sud - La Stampa"],
+                       headings=["Menu di navigazione", "Cronaca", "Leggi anche:"], site_names=["La Stampa"])
+    assert choose_title(several, None)[0] == "Perturbazione polare al Centro e al Sud"
+    section = PageMeta(titles=["GALORE.de | Kultur | Literatur | Buch der Woche"],
+                       headings=["Kultur | Literatur"], site_names=["galore.de"])
+    assert choose_title(section, None)[1] != "h1 own"
+
+
 def test_authors_are_people_once_each():
     sites = ["Harbour Herald", "harbourherald.example"]
     assert clean_authors(["Emma Mackenzie", "emma-mackenzie"], sites) == ["Emma Mackenzie"]
