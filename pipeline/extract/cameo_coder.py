@@ -51,9 +51,11 @@ _HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must"}
 _FUTURE_AUX = {"will", "shall", "'ll"}
 # Verbs that put the infinitive under them in the future or in the realm of the possible:
 # "plans to visit" is scheduled, "wants to meet" only hypothetical.
-_SCHEDULING = {"plan", "schedule", "set", "due", "expect", "prepare", "intend", "aim", "go", "poise", "slate"}
+_SCHEDULING = {"plan", "schedule", "set", "due", "expect", "prepare", "intend", "aim", "go", "poise", "slate",
+               "about"}
 _WISHING = {"want", "hope", "seek", "try", "consider", "wish", "attempt", "propose", "offer", "need",
-            "ask", "urge", "threaten", "vow", "pledge", "promise", "refuse", "decline", "fail"}
+            "ask", "urge", "threaten", "vow", "pledge", "promise", "refuse", "decline", "fail", "likely",
+            "ready", "willing", "eager", "able", "unlikely", "unable", "reluctant"}
 _CONDITIONS = {"if", "unless", "whether"}
 # Roots whose verbs are speech acts and take a reported clause ("demanded that", "accused X of"):
 # statements, appeals, intents, demands, disapproval, rejection, threats.
@@ -61,6 +63,12 @@ _SPEECH_ROOTS = {"01", "02", "03", "10", "11", "12", "13"}
 _CLAIM_ROOTS = {"03", "11", "12", "13"}
 _REPORTING = {"say", "tell", "report", "claim", "add", "state", "announce", "note", "write", "confirm",
               "insist", "argue", "allege", "warn", "explain", "suggest", "believe", "think", "accord"}
+# Cooperation between coordinated actors is mutual: statements of intent, consultation,
+# diplomatic and material cooperation.
+_MUTUAL_ROOTS = {"03", "04", "05", "06"}
+_PERSONAL = {"him", "her", "them", "us", "me", "you"}
+# Disapprovals that are formal acts, not opinions: a lawsuit, a verdict.
+_FORMAL_ACTS = {"115", "116"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"}
 _CALENDAR = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
                        r"april|may|june|july|august|september|october|november|december|today|yesterday|"
@@ -305,11 +313,75 @@ def _subject(verb: Token) -> Token | None:
         subj = next((c for c in tok.children if c.dep_ in _SUBJECTS), None)
         if subj is not None:
             return subj
-        if tok.dep_ in ("conj", "xcomp") and tok.head is not tok:
+        # "is about to restore", "are ready to sign": the infinitive hangs on an adjective
+        # complement of "be", whose subject acts.
+        if tok.dep_ in ("conj", "xcomp", "acomp") and tok.head.i != tok.i:
             tok = tok.head
         else:
             return None
     return None
+
+
+def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | None], reverse: bool,
+                       actors: ActorDictionary) -> tuple[Token | None, Token | None]:
+    """Who acts and who is acted upon, from the parse: subject or passive agent; object (an
+    actor), else passive subject, else a "to/with/against" phrase, else the first named actor
+    inside the object ("condemned an attack by Osgiliath soldiers"); a pattern's own slots
+    win; a reversed pattern ("came under fire from X") swaps them."""
+    source_tok: Token | None
+    target_tok: Token | None
+    dobj = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
+    if _passive(tok):
+        agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        source_tok = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        target_tok = subj
+    else:
+        source_tok, target_tok = subj, (dobj if _actor_like(dobj, actors) else None)
+    if target_tok is None or not _named_or_country(target_tok, actors):
+        # "sent troops to Lithuania": the object is the source's own means; the one acted
+        # upon is named in the prepositional phrase.
+        for prep, _, head in _context(tok).preps:
+            if prep in _TARGET_PREPS and _actor_like(head, actors) and (
+                    target_tok is None or _named_or_country(head, actors)):
+                target_tok = head
+                break
+    if target_tok is None and dobj is not None:
+        target_tok = _actor_inside(dobj, actors)
+    source_tok = roles.get("source") or source_tok
+    target_tok = roles.get("target") or target_tok
+    if reverse:
+        source_tok = next((head for prep, _, head in _context(tok).preps if prep in ("FROM", "BY")), None)
+        target_tok = subj
+    return source_tok, target_tok
+
+
+def _actor_inside(obj: Token, actors: ActorDictionary) -> Token | None:
+    """The first named actor among the object's prepositional phrases, as PETRARCH takes the
+    target from the verb's object phrase: "welcomed the resumption of ties with Mordor". Not
+    inside clauses hanging on it ("the road that leads to Mordor" is no act on Mordor)."""
+    stack = [obj]
+    for _ in range(12):
+        if not stack:
+            return None
+        node = stack.pop(0)
+        for c in node.children:
+            if c.dep_ in ("prep", "agent"):
+                for pobj in c.children:
+                    if pobj.dep_ == "pobj":
+                        if not _temporal(pobj) and _named_or_country(pobj, actors):
+                            return pobj
+                        stack.append(pobj)
+    return None
+
+
+def _clause_children(verb: Token) -> list[Token]:
+    """The verb's dependents and those of the verbs it is coordinated with, which share its
+    complement ("expected and hoped that ...": the clause hangs on the last verb)."""
+    out = list(verb.children)
+    for other in verb.conjuncts:
+        if other.i > verb.i:
+            out.extend(c for c in other.children if c.dep_ in ("ccomp", "xcomp"))
+    return out
 
 
 def _passive(verb: Token) -> bool:
@@ -382,11 +454,24 @@ def _phrase(tok: Token) -> list[Token]:
     """The noun phrase of a head: its modifiers and "of" phrases ("thousands of protesters",
     "the ambassadors of Arnor"), without clauses, other prepositions, appositions or
     coordinated heads."""
+    keep = _phrase_indices(tok, 0)
+    return [t for t in tok.doc[min(keep):max(keep) + 1] if t.i in keep and not t.is_punct][:14]
+
+
+def _phrase_indices(tok: Token, depth: int) -> set[int]:
+    """The head, its modifiers, and an "of" phrase's own noun phrase (not the clauses hanging
+    on it: "the identities of the two people killed in a crash in Clarendon" names no place)."""
     keep = {tok.i}
     for c in tok.children:
-        if c.dep_ in _MODIFIERS or (c.dep_ == "prep" and c.lower_ == "of"):
+        if c.dep_ in _MODIFIERS:
             keep |= {t.i for t in c.subtree}
-    return [t for t in tok.doc[min(keep):max(keep) + 1] if t.i in keep and not t.is_punct][:14]
+        elif c.dep_ == "prep" and c.lower_ == "of" and depth < 3:
+            keep.add(c.i)
+            for obj in c.children:
+                if obj.dep_ == "pobj":
+                    for head in (obj, *obj.conjuncts):  # "the ambassadors of Arnor and Gondor"
+                        keep |= _phrase_indices(head, depth + 1)
+    return keep
 
 
 def _role(tok: Token | None, actors: ActorDictionary, on: date | None) -> Role | None:
@@ -406,7 +491,7 @@ def _role(tok: Token | None, actors: ActorDictionary, on: date | None) -> Role |
 def _modality(verb: Token) -> str:
     chain = [verb]
     tok = verb
-    while tok.dep_ in ("xcomp", "conj") and tok.head is not tok and len(chain) < 4:
+    while tok.dep_ in ("xcomp", "conj", "acomp") and tok.head.i != tok.i and len(chain) < 4:
         tok = tok.head
         chain.append(tok)
     for t in chain:
@@ -452,7 +537,9 @@ def _object_span(verb: Token) -> tuple[int, int]:
 
 
 def _speaker(verb: Token) -> Token | None:
-    """The speaker when the verb sits in reported speech ("X said Y attacked Z")."""
+    """The speaker when the verb sits in reported speech ("X said Y attacked Z", "Y is about
+    to attack Z, officials said")."""
+    verb = _clause_head(verb)
     if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _REPORTING:
         return _subject(verb.head)
     for c in verb.children:
@@ -466,6 +553,24 @@ def _speaker(verb: Token) -> Token | None:
             if pobj is not None:
                 return pobj
     return None
+
+
+def _clause_head(verb: Token) -> Token:
+    """The verb that heads the verb's clause: up through infinitives, adjective complements and
+    coordination ("restore" in "Arnor is about to restore": "is")."""
+    for _ in range(4):
+        if verb.dep_ not in ("xcomp", "acomp", "conj") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return verb
+
+
+def _reports(say: Token, verb: Token) -> bool:
+    """``say`` reports the clause of ``verb``: the clause is its complement, or it is a
+    parenthetical on the clause ("..., a senior official said")."""
+    head = _clause_head(verb)
+    return (head.head.i == say.i and head.dep_ in ("ccomp", "parataxis")) or (
+        say.head.i == head.i and say.dep_ == "parataxis")
 
 
 def _verb_entries(tok: Token, dictionary: VerbDictionary) -> list[Verb]:
@@ -507,35 +612,17 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             code = pattern.reverse_code if pattern else ""
         if not code:
             continue
-        passive = _passive(tok)
         subj = _subject(tok)
-        if passive:
-            agent = next((c for c in tok.children if c.dep_ == "agent"), None)
-            source_tok = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-            target_tok = subj
-        else:
-            source_tok, target_tok = subj, None
-            dobj = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
-            if _actor_like(dobj, actors):
-                target_tok = dobj
-        if target_tok is None or not _named_or_country(target_tok, actors):
-            # "sent troops to Lithuania": the object is the source's own means; the one acted
-            # upon is named in the prepositional phrase.
-            for prep, _, head in _context(tok).preps:
-                if prep in _TARGET_PREPS and _actor_like(head, actors) and (
-                        target_tok is None or _named_or_country(head, actors)):
-                    target_tok = head
-                    break
-        source_tok = roles.get("source") or source_tok
-        target_tok = roles.get("target") or target_tok
-        if reverse:  # "came under fire from X": X acts on the subject
-            source_tok = next((head for prep, _, head in _context(tok).preps if prep in ("FROM", "BY")), None)
-            target_tok = subj
+        source_tok, target_tok = _source_and_target(tok, subj, roles, reverse, actors)
+        if target_tok is None and code[:2] in _MUTUAL_ROOTS and source_tok is not None:
+            # "Gondor and Osgiliath agreed to ...": cooperation between coordinated actors is
+            # each one's with the other.
+            target_tok = next((c for c in source_tok.conjuncts if _actor_like(c, actors)), None)
         if source_tok is not None and not _actor_like(source_tok, actors):
             source_tok = None if source_tok.lower_ not in _PRONOUNS else source_tok
         source, target = _role(source_tok, actors, on), _role(target_tok, actors, on)
         clausal = ("ccomp", "xcomp") if code[:2] == "03" else ("ccomp",)  # "threatened to shoot" is a threat
-        if code[:2] in _CLAIM_ROOTS and target_tok is None and any(k.dep_ in clausal for k in tok.children):
+        if code[:2] in _CLAIM_ROOTS and target_tok is None and any(k.dep_ in clausal for k in _clause_children(tok)):
             # "argued that ...", "warned that ...", "expects to ...": with no one it is aimed
             # at, a disapproval, threat or intent over a clause is a claim or forecast, that is
             # at most a statement (and only a political actor's counts).
@@ -564,7 +651,7 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
     # Inner clauses first: whether a report keeps its own statement depends on them.
     for i in sorted(found, key=lambda i: -_depth(doc[i])):
         c, tok = found[i], doc[i]
-        if c.info.root == "01" and any(doc[j].head.i == i and doc[j].dep_ in ("ccomp", "parataxis") for j in kept):
+        if c.info.root == "01" and any(_reports(tok, doc[j]) for j in kept):
             continue
         if tok.dep_ == "xcomp" and tok.head.i in found:
             continue
@@ -574,23 +661,28 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         political = is_political(src_code) or is_political(c.target.code if c.target else None)
         if c.info.root == "01" and not is_political(src_code):
             continue  # a quote or forecast by no political actor is an opinion, not an event
+        if (c.info.root in _SPEECH_ROOTS and c.info.code not in _FORMAL_ACTS and c.target is None
+                and not is_political(src_code) and not _addressed(tok)):
+            continue  # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
         # PETRARCH's own filter: an event needs an actor it can name. A pronoun or a common
         # noun outside the actor and agent dictionaries ("the woman", "it") does not make one;
         # a passive with no agent ("was arrested") is coded when the one acted upon is named.
         specific = c.by_pattern or c.own_code
         tgt_code = c.target.code if c.target else None
-        if c.source is None and _passive(tok):
-            # "X was arrested": coded when the verb is specific and X is named, or X is a
-            # dictionary actor ("Python 3.0 was released" is not a release of prisoners).
-            if not (tgt_code or ((specific or c.info.root == "17") and _codable(doc, c.target))):
-                continue  # (coercion by the authorities is the usual agentless passive: "was arrested")
+        agentless = c.source is None and _passive(tok)
+        if agentless:
+            # "X was arrested, sentenced": coercion by the authorities is the usual agentless
+            # passive, coded when X is named; other agentless passives ("was injured in the
+            # crash", "Python 3.0 was released") only when X is a dictionary actor.
+            if not (tgt_code or (c.info.root == "17" and _codable(doc, c.target))):
+                continue
         elif not _codable(doc, c.source):
             continue
         # A block's default code on a bare verb ("took", "went", "caught up") is weak
         # evidence: outside speech acts by a named actor, it needs a dictionary actor acting on
         # a nameable one.
-        if not specific and not (c.info.root in _SPEECH_ROOTS and _codable(doc, c.source)
-                                 or src_code and _codable(doc, c.target)):
+        if not (specific or agentless and c.info.root == "17") and not (c.info.root in _SPEECH_ROOTS and _codable(doc, c.source)
+                                                or src_code and _codable(doc, c.target)):
             continue
         if discard and not political:
             continue
@@ -598,9 +690,21 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
     return sorted(kept.values(), key=lambda c: c.verb_start)
 
 
+def _addressed(verb: Token) -> bool:
+    """The verb is aimed at someone: its object or its "to/with/against" phrase is a person,
+    a group or a name ("urged countries", "criticized the royals", "pleaded with us"), not a
+    thing ("emphasizes the need")."""
+    heads = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.text.upper() in _TARGET_PREPS:
+            heads.extend(c for c in prep.children if c.dep_ == "pobj")
+    return any(h.pos_ == "PROPN" or h.lower_ in _PERSONAL or (h.tag_ in ("NNS", "NNPS") and not _temporal(h))
+               for h in heads)
+
+
 def _depth(tok: Token) -> int:
     n = 0
-    while tok.head is not tok and n < 50:
+    while tok.head.i != tok.i and n < 50:
         tok, n = tok.head, n + 1
     return n
 

@@ -80,6 +80,38 @@ def test_reported_speech_is_coded_for_the_reported_act(nlp):
     assert coded[0].attribution is not None and coded[0].attribution.code == "UKRMIL"
 
 
+@pytest.mark.parametrize("text,root,source,target,modality", [
+    # the infinitive under "be about to" acts for the subject of "be"
+    ("Russia is about to restore full diplomatic ties with Georgia.", "05", "RUS", "GEO", "scheduled"),
+    # the one acted upon named inside the object phrase, as PETRARCH reads it
+    ("The French government criticized the arrest of Russian journalists.", "11", "FRAGOV", "RUSMED", "occurred"),
+    # cooperation between coordinated actors is mutual
+    ("Japan and India agreed to cooperate on defence.", "05", "JPN", "IND", "occurred"),
+])
+def test_parse_structures(nlp, text, root, source, target, modality):
+    coded = _code(nlp, text)
+    hit = next((c for c in coded if c.info.root == root), None)
+    assert hit is not None, (text, [(c.cameo_code, c.pattern) for c in coded])
+    assert (hit.source.code or "").startswith(source) and (hit.target.code or "").startswith(target), (
+        hit.source, hit.target)
+    assert hit.modality == modality
+
+
+def test_parenthetical_report_is_the_attribution(nlp):
+    for text in ("Russia is about to restore diplomatic ties with Georgia, a senior official said on Saturday.",
+                 "The Ukrainian army said Russian troops attacked the village on Tuesday."):
+        coded = _code(nlp, text)
+        assert [c.info.root for c in coded if c.info.root == "01"] == [], text  # the report is no event of its own
+        assert len(coded) == 1 and coded[0].attribution is not None, text
+
+
+def test_opinions_and_accidents_are_not_events(nlp):
+    # an appeal aimed at no one by no political actor; an injury in a crash with no one acting
+    for text in ("Richard Allan, a climate scientist, emphasizes the need for rapid reductions in emissions.",
+                 "Grant's husband was badly injured in the crash and has been hospitalised."):
+        assert _code(nlp, text) == [], text
+
+
 def test_not_events(nlp):
     # A sports fixture between clubs (Phoenix discards), an analyst's forecast, a pronoun and a
     # blog author's visit: nothing to code.
