@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -43,8 +44,18 @@ def page_texts(names: list[str]) -> dict[str, str]:
             for n in names}
 
 
+_SITE = re.compile(r"^(.+?\.(?:com|org|net|co\.uk))[.-]")
+
+
+def page_url(name: str) -> str | None:
+    """The page's site, from its file name ("axios.com.future.html" -> https://axios.com/):
+    a real run knows each article's URL, and the publisher's domain is evidence."""
+    m = _SITE.match(name)
+    return f"https://{m.group(1)}/" if m else None
+
+
 def run(texts: dict[str, str], settings: Settings):
-    articles = [Article(n, n, n, None, None, None, None, None, "en", b, word_count(b), content_hash(b))
+    articles = [Article(n, n, n, page_url(n), None, None, None, None, "en", b, word_count(b), content_hash(b))
                 for n, b in sorted(texts.items())]
     return extract_entities(articles, settings, known_entities=[])
 

@@ -31,9 +31,16 @@ from pipeline.extract.entity_text import (
     strip_trailing_lower,
     trim_span,
 )
-from pipeline.extract.entity_types import Candidate, common_word_spans, harmonise_types
+from pipeline.extract.entity_types import Candidate, common_word_spans, harmonise_types, site_key
 from pipeline.extract.gazetteer import load_gazetteer
-from pipeline.extract.nlp import Parse, load_models, model_language, parse_texts, rule_sentences
+from pipeline.extract.nlp import (
+    Parse,
+    first_word_tag,
+    load_models,
+    model_language,
+    parse_texts,
+    rule_sentences,
+)
 from pipeline.extract.resolve import resolve
 from pipeline.records import Article, Entity, EntityAlias, EntityMention, Sentence
 from pipeline.settings import Settings
@@ -60,10 +67,30 @@ def _sentence_index(starts: list[int], pos: int) -> int:
     return max(0, bisect.bisect_right(starts, pos) - 1)
 
 
+# A capitalised word ending so may be a verb the model ran into a name ("Taking Archie").
+_GERUND = re.compile(r"[A-Z][a-z]+ing\s")
+# How much of the sentence before a name the tagger reads (bounded work per name).
+_TAG_WINDOW = 300
+
+
+def strip_leading_verb(body: str, start: int, end: int, sentence_start: int, settings: Settings) -> int:
+    """The start of a PERSON span without a leading gerund the model took into the name
+    ("Taking Archie outside is his favourite activity"), as the part-of-speech tagger reads the
+    sentence; "Sterling Brown" and "Manning Marable" keep their given names."""
+    m = _GERUND.match(body, start, end)
+    if m is None:
+        return start
+    left = max(sentence_start, start - _TAG_WINDOW)
+    window = body[left:min(len(body), end + _TAG_WINDOW)]
+    if first_word_tag(window, start - left, settings) == "VBG":
+        return m.end()
+    return start
+
+
 def model_candidates(article_id: str, body: str, ents: list[tuple[int, int, str]],
-                     starts: list[int]) -> list[Candidate]:
+                     starts: list[int], settings: Settings | None = None) -> list[Candidate]:
     """The model's spans (start_char, end_char, label) of kept types, trimmed to the name
-    proper; non-names rejected."""
+    proper; non-names rejected. ``settings`` name the tagger that trims a leading verb."""
     out = []
     for ent_start, ent_end, label in ents:
         if label not in KEPT_TYPES:
@@ -72,6 +99,9 @@ def model_candidates(article_id: str, body: str, ents: list[tuple[int, int, str]
         if label == "PERSON":
             start, end = strip_title(body, start, end)
             end = strip_trailing_lower(body, start, end)
+            if settings is not None:
+                start = strip_leading_verb(body, start, end, starts[_sentence_index(starts, start)]
+                                           if starts else 0, settings)
         surface = body[start:end]
         if not surface or reject_reason(surface, label):
             continue
@@ -144,6 +174,24 @@ def publisher_country(url: str | None) -> str | None:
     return code if pycountry.countries.get(alpha_2=code) else None
 
 
+# Second-level labels under which country domains sell names ("bbc.co.uk", "abc.net.au").
+_SECOND_LEVEL = frozenset("co com net org ac gov edu ne or go".split())
+
+
+def site_names(article: Article) -> frozenset[str]:
+    """The publisher's names as :func:`site_key` forms: the site's own label in its domain
+    ("edition.cnn.com" -> "cnn", "telegraph.co.uk" -> "telegraph") and the publisher field."""
+    names = set()
+    host = urlsplit(article.url).hostname if article.url else None
+    labels = (host or "").split(".")
+    if len(labels) >= 2:
+        i = -3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else -2
+        names.add(site_key(labels[i]))
+    if article.publisher:
+        names.add(site_key(article.publisher))
+    return frozenset(n for n in names if len(n) >= 2)
+
+
 def _in_model_language(article: Article, lang: str) -> bool:
     """Run the model on its own language only (an English model tags German nouns as names,
     and Japanese paragraphs as places). A text mostly in another script than the model's never
@@ -164,13 +212,14 @@ class EntityDraft:
     bodies: dict[str, str] = field(default_factory=dict)
     known_types: dict[str, Counter[str]] = field(default_factory=dict)
     home: dict[str, str] = field(default_factory=dict)  # article id -> its publisher's country
+    sites: dict[str, frozenset[str]] = field(default_factory=dict)  # article id -> publisher names
     failed: list[ItemFailure[Article]] = field(default_factory=list)
 
 
 def parse_step(settings: Settings, articles: list[Article]) -> list[tuple[Parse, list[Candidate]]]:
     """Executor step: each article's parse and the model's candidates in it."""
     parses = parse_texts([a.body for a in articles], settings)
-    return [(p, model_candidates(a.article_id, a.body, p.ents, [s for s, _ in p.sentences]))
+    return [(p, model_candidates(a.article_id, a.body, p.ents, [s for s, _ in p.sentences], settings))
             for a, p in zip(articles, parses, strict=True)]
 
 
@@ -233,9 +282,10 @@ def find_entity_candidates(articles: list[Article], settings: Settings, known_en
         draft.cands.extend(found)
     draft.bodies = {a.article_id: a.body for a in live}
     draft.home = {a.article_id: cc for a in live if (cc := publisher_country(a.url))}
+    draft.sites = {a.article_id: names for a in live if (names := site_names(a))}
     draft.cands = repair_split_names(draft.cands, draft.bodies, known_entities)
     draft.known_types = _known_types(known_entities)
-    harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types)
+    harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types, draft.sites)
     common = common_word_spans(draft.cands, draft.bodies)
     draft.cands = [c for c in draft.cands if id(c) not in common]
 
@@ -261,6 +311,7 @@ def _drop(draft: EntityDraft, failed: list[ItemFailure[Article]]) -> None:
     draft.sentences = [s for s in draft.sentences if s.article_id not in gone]
     draft.bodies = {k: v for k, v in draft.bodies.items() if k not in gone}
     draft.home = {k: v for k, v in draft.home.items() if k not in gone}
+    draft.sites = {k: v for k, v in draft.sites.items() if k not in gone}
 
 
 def resolve_entities(draft: EntityDraft, known_entities: list[Entity]) -> EntityOutput:
@@ -269,6 +320,6 @@ def resolve_entities(draft: EntityDraft, known_entities: list[Entity]) -> Entity
     if not draft.bodies and not draft.cands:
         return EntityOutput(sentences=draft.sentences)
     gaz = load_gazetteer()
-    harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types)
+    harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types, draft.sites)
     entities, mentions, aliases = resolve(draft.cands, known_entities, gaz, draft.home)
     return EntityOutput(entities=entities, mentions=mentions, sentences=draft.sentences, aliases=aliases)

@@ -69,7 +69,11 @@ def _surname_index(cands: list[Candidate]) -> dict[str, set[str]]:
 
 # A word after the name that says it is a place: "the Donbass region".
 _PLACE_CUE = re.compile(r"\s+(?:region|province|oblast|krai|county|district|peninsula|valley|"
-                        r"river|mountains|desert|sea|coast|governorate|prefecture)\b", re.IGNORECASE)
+                        r"river|mountains|desert|sea|coast|governorate|prefecture|rainforest|forest|basin|"
+                        r"jungle|delta|plateau|archipelago|highlands|lowlands|wetlands|steppe|estuary)\b",
+                        re.IGNORECASE)
+# A publisher's name decides: an article's own site ("Axios" on axios.com) is an organisation.
+PUBLISHER_WEIGHT = 3
 
 
 def place_cued_keys(cands: list[Candidate], bodies: dict[str, str]) -> set[str]:
@@ -78,13 +82,26 @@ def place_cued_keys(cands: list[Candidate], bodies: dict[str, str]) -> set[str]:
             and _PLACE_CUE.match(bodies[c.article_id], c.end)}
 
 
+def article_countries(cands: list[Candidate], gaz: Gazetteer) -> dict[str, set[str]]:
+    """article id -> ISO codes of the countries its place spans name."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for c in cands:
+        if c.label in ("GPE", "LOC") and (found := gaz.country(c.surface)) is not None:
+            out[c.article_id].add(found.key)
+    return out
+
+
 def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
-                    known_types: dict[str, Counter[str]] | None = None) -> None:
+                    known_types: dict[str, Counter[str]] | None = None,
+                    sites: dict[str, frozenset[str]] | None = None) -> None:
     """Fix labels in place. ``known_types`` maps a name key to the types it has in the
-    warehouse (corpus memory from earlier runs)."""
+    warehouse (corpus memory from earlier runs); ``sites`` maps an article id to its
+    publisher's names (:func:`site_key` forms)."""
     known_types = known_types or {}
+    sites = sites or {}
     cued = place_cued_keys(cands, bodies)
     surnames = _surname_index(cands)
+    countries = article_countries(cands, gaz)
     known_surnames = {k for k, types in known_types.items() if "PERSON" in types and " " not in k}
     for c in cands:
         single = len(c.words) == 1
@@ -93,6 +110,9 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         is_article_surname = fold(c.surface) in surnames.get(c.article_id, set())
         if c.label in ("PERSON", "ORG") and c.key in cued and not is_article_surname:
             c.label = "LOC"  # "the Donbass region": a place wherever it occurs
+        elif c.label in ("PERSON", "ORG") and not is_article_surname and \
+                _state_of_named_country(c.surface, gaz, countries.get(c.article_id, set())):
+            c.label = "GPE"  # "Amazonas" in a story that names Brazil
         elif c.label == "ORG" and is_article_surname:
             c.label = "PERSON"  # "the Biden administration", "Kortunov continues"
         elif c.label in ("PERSON", "ORG") and not is_article_surname and c.key not in known_surnames \
@@ -112,7 +132,7 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         spans[c.article_id].append((c.surface, c.label))
     structure = {a: structure_votes(s) for a, s in spans.items()}
     for group in by_article.values():
-        _decide(group, gaz, bodies, structure[group[0].article_id])
+        _decide(group, gaz, bodies, structure[group[0].article_id], sites.get(group[0].article_id, frozenset()))
     # a lone in-article reading yields to a strong batch-wide (and warehouse) majority
     batch_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for (_, key), group in by_article.items():
@@ -131,7 +151,7 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
 
 
 def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
-            structure: dict[str, Counter[str]]) -> None:
+            structure: dict[str, Counter[str]], site: frozenset[str]) -> None:
     """One label for one surface's mentions in one article, with its confidence."""
     votes: Counter[str] = Counter(c.label for c in group)
     body = bodies[group[0].article_id]
@@ -142,6 +162,8 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     first = group[0]
     if _dictionary_org(first.surface):
         votes["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
+    if site and site_key(first.surface) in site:
+        votes["ORG"] += PUBLISHER_WEIGHT * len(group)
     if len(first.words) == 1 and first.label != "NORP" and gaz.country(first.surface) is None:
         told = structure.get(fold(first.surface))
         if told and ("PERSON" in told or not _named_place(first.surface, gaz)):
@@ -163,6 +185,20 @@ def _dictionary_org(surface: str) -> bool:
     if name not in organisation_names():
         return False
     return " " in name or "-" in name or surface.isupper()
+
+
+def site_key(name: str) -> str:
+    """A name as a site or publisher name compares: letters and digits only, lower case
+    ("The Axios" -> "axios", "CNN" -> "cnn")."""
+    key = name_key(name)
+    key = key[4:] if key.startswith("the ") else key
+    return re.sub(r"[\W_]+", "", key)
+
+
+def _state_of_named_country(surface: str, gaz: Gazetteer, countries: set[str]) -> bool:
+    """A state or province of a country the article names ("Amazonas" beside "Brazil")."""
+    found = gaz.subdivision(surface, frozenset(countries)) if countries else None
+    return found is not None and found.country_code in countries
 
 
 def _named_place(surface: str, gaz: Gazetteer) -> bool:

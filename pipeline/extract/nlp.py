@@ -43,6 +43,20 @@ def load_nlp(model_name: str) -> Language:
     return nlp
 
 
+@lru_cache(maxsize=4)
+def load_tagger(model_name: str) -> Language:
+    """The same model's part-of-speech tagger alone (its own tok2vec), for the few sentences
+    where a word class decides a name's edge ("Taking Archie outside ...")."""
+    return spacy.load(model_name, exclude=["ner", "parser", "senter", "lemmatizer", "attribute_ruler"])
+
+
+def first_word_tag(text: str, start: int, settings: Settings) -> str:
+    """The tagger's tag (Penn Treebank) for the word at ``start`` of ``text``."""
+    doc = load_tagger(settings.spacy_model)(text)
+    token = next((t for t in doc if t.idx >= start), None)
+    return token.tag_ if token is not None else ""
+
+
 @lru_cache(maxsize=1)
 def _rule_splitter() -> Language:
     """A rule-based sentence splitter for text beyond the NER cut (no model, very cheap)."""
@@ -121,6 +135,7 @@ def rule_sentences(text: str) -> list[tuple[int, int]]:
 def load_models(settings: Settings) -> None:
     """The model and the rule splitter loaded in this process: forked workers share their pages."""
     load_nlp(settings.spacy_model)
+    load_tagger(settings.spacy_model)
     _rule_splitter()
 
 

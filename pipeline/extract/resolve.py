@@ -17,7 +17,7 @@ from pipeline.extract.entity_forms import canonical_by_key, load_name_forms
 from pipeline.extract.entity_persons import PersonResolver
 from pipeline.extract.entity_text import acronym_key, initials, is_acronym, name_key
 from pipeline.extract.entity_types import Candidate
-from pipeline.extract.gazetteer import Gazetteer
+from pipeline.extract.gazetteer import MIN_CAPITALS_NAME, Gazetteer
 from pipeline.records import Entity, EntityAlias, EntityMention
 
 
@@ -131,6 +131,29 @@ class _NameResolver:
         return out
 
 
+def _article_context(cands: list[Candidate], gaz: Gazetteer, home: dict[str, str]) -> dict[str, set[str]]:
+    """Where each article is: the countries and states it names and its publisher's country; a
+    city name several countries have is read in that context ("Newcastle" beside "Leeds" and
+    "England" is in England, not New South Wales)."""
+    context: dict[str, set[str]] = defaultdict(set)
+    for article_id, country_code in home.items():
+        context[article_id].add(country_code)
+    for c in cands:
+        if c.label in ("GPE", "LOC"):
+            found = gaz.state_abbreviation(c.surface) or gaz.country(c.surface) or gaz.subdivision(c.surface)
+            if found is not None and found.country_code:
+                context[c.article_id].add(found.country_code)
+    return context
+
+
+def _unplaced_initials(c: Candidate, gaz: Gazetteer, context: set[str]) -> bool:
+    """Initials read as a place that no gazetteer places: a model slip ("AI" tagged GPE), as the
+    initials of countries, states and big cities are all in the gazetteer. A longer word in
+    capitals is a name in a dateline ("IRVINE"), which the gazetteer may not hold."""
+    return c.label in ("GPE", "LOC") and is_acronym(c.surface) and (
+        "." in c.surface or len(c.surface) < MIN_CAPITALS_NAME) and gaz.place(c.surface, frozenset(context)) is None
+
+
 def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
             home: dict[str, str] | None = None) -> tuple[list[Entity], list[EntityMention], list[EntityAlias]]:
     """Assign every candidate an entity; return the entities touched, the mentions, and the
@@ -142,6 +165,8 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
         if form is not None:
             c.label = form.entity_type  # "Tories" (NORP to the model) names the party
             c.confidence = 1.0
+    context = _article_context(cands, gaz, home or {})
+    cands = [c for c in cands if not _unplaced_initials(c, gaz, context[c.article_id])]
     assigned: dict[int, Cluster] = {}
     persons = PersonResolver(known)
     assigned.update(persons.resolve([c for c in cands if c.label == "PERSON"]))
@@ -153,17 +178,6 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
         for name in {old.canonical_name, *old.aliases}:
             new.surfaces[name] += 0
 
-    # Where an article is: the countries and states it names and its publisher's country; a
-    # city name several countries have is read in that context ("Newcastle" beside "Leeds" and
-    # "England" is in England, not New South Wales).
-    context: dict[str, set[str]] = defaultdict(set)
-    for article_id, country_code in (home or {}).items():
-        context[article_id].add(country_code)
-    for c in cands:
-        if c.label in ("GPE", "LOC"):
-            found = gaz.country(c.surface) or gaz.subdivision(c.surface)
-            if found is not None and found.country_code:
-                context[c.article_id].add(found.country_code)
     places: dict[str, Cluster] = {}
     known_by_id = {e.entity_id: e for e in known}
     rest: dict[str, list[Candidate]] = defaultdict(list)

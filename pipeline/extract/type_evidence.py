@@ -63,10 +63,10 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
     after = body[end:end + _CUE_WINDOW]
     team_place: bool | None = None
     for cue in load_cues():
-        hit = (cue.before is not None and cue.before.search(before)) or \
-              (cue.after is not None and cue.after.search(after)) or \
-              (cue.name is not None and cue.name.search(surface))
-        if not hit:
+        # every part a cue gives must hold ("at the" before AND a date after the name)
+        if (cue.before is not None and not cue.before.search(before)) or \
+                (cue.after is not None and not cue.after.search(after)) or \
+                (cue.name is not None and not cue.name.search(surface)):
             continue
         if cue.place_only:
             if team_place is None:

@@ -1,0 +1,97 @@
+"""Type and name evidence beyond the model's label, with the real spaCy model on synthetic
+articles: AP state abbreviations, states several countries have, a verb run into a name, the
+publisher's own name, initials no gazetteer places, events at a date, kinship words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pipeline.extract.entities import EntityOutput, extract_entities, site_names, strip_leading_verb
+from pipeline.extract.gazetteer import load_gazetteer
+from pipeline.records import Article
+from pipeline.settings import Settings
+from pipeline.text import content_hash, word_count
+
+SETTINGS = Settings()
+
+
+def article(article_id: str, body: str, url: str | None = None) -> Article:
+    return Article(article_id, article_id, f"/tmp/{article_id}.txt", url, None, None, None, None, "en",
+                   body, word_count(body), content_hash(body))
+
+
+def types_of(out: EntityOutput) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for m in out.mentions:
+        found.setdefault(m.surface, set()).add(m.entity_type)
+    return found
+
+
+def ids_of(out: EntityOutput, surface: str) -> set[str]:
+    return {m.entity_id for m in out.mentions if m.surface == surface}
+
+
+def test_ap_state_abbreviations_are_their_states():
+    gaz = load_gazetteer()
+    assert gaz.place("Calif.").name == gaz.place("Calif").name == "California"
+    assert gaz.place("N.C.").name == "North Carolina"  # not New Caledonia's initials
+    assert gaz.place("LA", frozenset({"US"})).name == "Los Angeles"
+    assert gaz.place("La.").name == "Louisiana"
+    body = ("NAPA, Calif. (KGO) -- Residents of Napa County packed a meeting on Tuesday. "
+            "Officials in California said the vote was delayed, and a lawyer from Reno, Nev., "
+            "joined by video. Nevada regulators did not comment.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    assert ids_of(out, "Calif") == ids_of(out, "California") != set()
+    assert ids_of(out, "Nev") == ids_of(out, "Nevada") != set()
+
+
+def test_a_state_name_several_countries_have_is_read_in_the_article_s_country():
+    gaz = load_gazetteer()
+    assert gaz.subdivision("Amazonas") is None  # Brazil, Peru and Venezuela have one
+    assert gaz.subdivision("Amazonas", frozenset({"BR"})).key == "BR-AM"
+    body = ("Fires spread across Brazil this month. Amazonas declared an emergency, and Amazonas "
+            "officials said smoke reached Manaus. Brazil's government sent troops to Amazonas.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    assert types_of(out)["Amazonas"] == {"GPE"}
+    e = next(e for e in out.entities if e.entity_id in ids_of(out, "Amazonas"))
+    assert e.country_code == "BR"
+
+
+def test_a_gerund_run_into_a_name_is_trimmed_and_given_names_are_not():
+    body = ("Prince Harry spoke about his son on Sunday. Taking Archie outside is his favorite "
+            "activity, he said.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    names = {m.surface for m in out.mentions}
+    assert "Archie" in names and "Taking Archie" not in names
+    # a given name that ends like a gerund is a name to the tagger
+    text = "Sterling Brown scored twice for the visitors."
+    assert strip_leading_verb(text, 0, len("Sterling Brown"), 0, SETTINGS) == 0
+
+
+def test_the_publisher_s_own_name_is_an_organisation():
+    assert site_names(article("x", "x", "https://www.axios.com/2020/a.html")) == {"axios"}
+    assert site_names(article("x", "x", "https://www.telegraph.co.uk/news/1")) == {"telegraph"}
+    assert site_names(replace(article("x", "x", "https://edition.cnn.com/a"), publisher="CNN")) == {"cnn"}
+    body = ("Kenneth Preston, a high school student, tells Axios that cameras follow him. The "
+            "company declined to comment to Axios. Axios reported the contract on Monday.")
+    with_site = extract_entities([article("a", body, "https://www.axios.com/future")], SETTINGS, [])
+    assert types_of(with_site)["Axios"] == {"ORG"}
+
+
+def test_initials_no_gazetteer_places_are_not_places():
+    body = ("Companies across the industry now use AI to write code, and AI researchers worry about "
+            "the cost. Officials in the US and the UK met in NYC on Monday.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    types = types_of(out)
+    assert "GPE" not in types.get("AI", set()) and "LOC" not in types.get("AI", set())
+    assert types["US"] == types["UK"] == {"GPE"}
+
+
+def test_an_occasion_at_a_date_is_an_event_and_kinship_words_mark_people():
+    body = ("The film is a frontrunner at the Oscars next month. Its director said nobody could "
+            "predict what might happen at the Oscars on Feb. 9. She was pregnant with her son "
+            "Archie. After Archie was born, the couple moved. Archie's favourite word is hydrate.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    types = types_of(out)
+    assert types["Oscars"] == {"EVENT"}
+    assert types["Archie"] == {"PERSON"}
