@@ -132,6 +132,11 @@ def country_actor_code(iso2: str, sector_code: str | None) -> str | None:
     return country.alpha_3 + (sector_code or "")
 
 
+def is_country_code(code: str) -> bool:
+    """A CAMEO country code (ISO 3166 alpha-3: RUS, USA), not an IGO, group or sector code."""
+    return len(code) == 3 and pycountry.countries.get(alpha_3=code.upper()) is not None
+
+
 def combine(actor: str | None, agent: str | None) -> str | None:
     """Actor code plus agent sector: RUS + ~MIL -> RUSMIL; NGO~ + FRA -> NGOFRA."""
     if agent is None:

@@ -89,8 +89,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                                   + _YEAR_RE + r")(?![\d])")),
     ("day_month_year", re.compile(_QUAL_RE + r"?(?:the\s+)?(?P<d>" + _DAY_RE + r")(?:\s+of)?\s+(?P<m>"
                                   + _MONTH_RE + r")(?:,?\s+(?P<y>" + _YEAR_RE + r"))?(?![\d])")),
+    # "October 24:" opens a list entry; "May 5:30" is a clock time.
     ("month_day_year", re.compile(_QUAL_RE + r"?(?P<m>" + _MONTH_RE + r")\s+(?P<d>" + _DAY_RE
-                                  + r")(?![\d:])(?:,?\s+(?P<y>" + _YEAR_RE + r")(?![\d]))?")),
+                                  + r")(?!\d|:\d)(?:,?\s+(?P<y>" + _YEAR_RE + r")(?![\d]))?")),
     ("part_month", re.compile(_PART_RE + r"(?P<m>" + _MONTH_RE + r")(?:,?\s+(?P<y>" + _YEAR_RE + r"))?",
                               re.IGNORECASE)),
     ("part_year", re.compile(r"(?P<part>mid|early|late)[-\s]+(?P<y>" + _YEAR_RE + r")(?![\d])", re.IGNORECASE)),

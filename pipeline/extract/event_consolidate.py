@@ -1,12 +1,21 @@
 """Consolidation: mentions of one real event, across articles and runs, become one event row.
 
-Two mentions are one event when their types belong to one family, their dates agree within a
-tolerance set by their granularity (one day either side for days: outlets in different time
-zones date a late-evening call differently; a week or month covers its days), and they share
-an actor or the place. A year-level date joins only when both actors agree (many things
-happen "in 2005"), and a shared place without a shared actor only for the same kind of event
-on the same day. Mentions from one article with different days are different events (the
-article itself tells them apart).
+Two mentions are one event when their types belong to one family (a CAMEO root), their dates
+agree at compatible precision (one day either side for days: outlets in different time zones
+date a late-evening call differently; a month or a year contains the day), and who acted
+agrees: source and target (either way round: "Russia met the US" and "US and Russian
+officials met"), not merely a shared name. Where the parse left a role empty, what one mention
+names must be named by the other (a mention that names nobody in a role needs two of the
+other's actors). Otherwise only strong evidence ties them: the same place and both actors, or
+one article telling the same thing twice (same day, same source). Besides:
+
+- a speaker alone does not make two statements one (a spokesman says many things a day);
+- something that may happen or did not ("could request", "did not meet") is not the thing
+  that did or will;
+- a year-level date joins only when source and target both agree (many things happen "in
+  2005"), and a coarse "in December" a day only through named people, organisations or place;
+- mentions from one article with different days are different events (the article itself
+  tells them apart).
 """
 
 from __future__ import annotations
@@ -19,6 +28,8 @@ from datetime import date, timedelta
 from pipeline.extract.dates import value_to_range
 
 DAY_TOLERANCE = 1
+STATEMENT_FAMILY = "make_public_statement"  # CAMEO 01, the family of every coded statement
+_FACTUAL = (None, "occurred", "scheduled")  # modalities that say the event happens
 
 
 @dataclass
@@ -45,6 +56,23 @@ class Member:
     actor2: str | None = None
     actor1_code: str | None = None
     actor2_code: str | None = None
+    # Keys of the source and of the target (empty where the parse found none), and of each
+    # actor in ``actors`` (an entity id, plus "cc:<country>" for a state or people).
+    roles: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    groups: tuple[frozenset[str], ...] = ()
+
+    @property
+    def filled(self) -> list[frozenset[str]]:
+        """The roles the parse filled (source first)."""
+        return [r for r in self.roles if r]
+
+    @property
+    def actor_groups(self) -> tuple[frozenset[str], ...]:
+        return self.groups or tuple(frozenset({a}) for a in self.actors)
+
+    @property
+    def all_keys(self) -> frozenset[str]:
+        return self.actor_keys or frozenset(self.actors)
 
     @property
     def content_key(self) -> tuple:
@@ -114,6 +142,57 @@ def date_distance(a_value: str, a_gran: str | None, b_value: str, b_gran: str | 
     return gap if gap <= tolerance else None
 
 
+def _named(groups: list[frozenset[str]] | tuple[frozenset[str], ...], keys: frozenset[str]) -> int:
+    """How many of these actors (each a set of keys) ``keys`` names."""
+    return sum(1 for g in groups if g & keys)
+
+
+def _both_named(x: Member, y: Member) -> bool:
+    """One names both actors of the other: its two roles, or two of its actors when the parse
+    filled fewer roles."""
+    for few, many in ((x, y), (y, x)):
+        wanted = many.filled if len(many.filled) == 2 else many.actor_groups
+        if _named(wanted, few.all_keys) >= 2:
+            return True
+    return False
+
+
+def roles_agree(x: Member, y: Member) -> bool:
+    """Who acted agrees: source and target, or what the parse filled of them."""
+    (sx, tx), (sy, ty) = x.roles, y.roles
+    if sx and tx and sy and ty:
+        return bool(sx & sy and tx & ty or sx & ty and tx & sy)
+    few, many = (x, y) if len(x.filled) <= len(y.filled) else (y, x)
+    if len(many.filled) == 2:
+        if few.filled:  # one role against two: the other names it
+            return bool(few.filled[0] & many.all_keys)
+        return _both_named(few, many)  # none against two: both named
+    if len(many.filled) == 1:
+        if STATEMENT_FAMILY in (x.family, y.family):
+            return False  # a speaker alone: one spokesman says many things in a day
+        return bool(many.filled[0] & (few.filled[0] if few.filled else few.all_keys))
+    return _both_named(few, many)  # no roles on either side: two actors in common
+
+
+def same_event(x: Member, y: Member) -> bool:
+    """Two mentions, already of one family and compatible dates, say the same happening."""
+    if (x.modality in _FACTUAL) != (y.modality in _FACTUAL):
+        return False  # "could request a rehearing" is not the request made
+    if roles_agree(x, y):
+        return True
+    if x.location and x.location == y.location and _both_named(x, y):
+        return True  # the same place and both actors
+    (sx, _), (sy, _) = x.roles, y.roles
+    # One article telling one happening twice: the same day or period, the same source.
+    return (x.article_id == y.article_id and x.date_value == y.date_value
+            and x.granularity == y.granularity and bool(sx & sy))
+
+
+def _full_agreement(x: Member, y: Member) -> bool:
+    (sx, tx), (sy, ty) = x.roles, y.roles
+    return bool(sx and tx and sy and ty) and roles_agree(x, y)
+
+
 def match_score(member: Member, cluster: Cluster) -> float | None:
     """How well a mention fits an event; None when it cannot be the same event."""
     if member.family != cluster.family or not member.date_value:
@@ -128,24 +207,21 @@ def match_score(member: Member, cluster: Cluster) -> float | None:
         if (other.article_id == member.article_id and other.granularity == "day"
                 and member.granularity == "day" and other.date_value != member.date_value):
             return None
+    agreeing = [m for m in cluster.members if same_event(member, m)]
+    if not agreeing:
+        return None
     overlap = len(set(member.actor_keys or member.actors) & cluster.actors())
     same_place = member.location is not None and member.location in cluster.locations()
-    if not overlap and not same_place:
-        return None
-    if "year" in (member.granularity, gran) and overlap < 2:
+    if "year" in (member.granularity, gran) and not any(_full_agreement(member, m) for m in agreeing):
         # "in 2005" is a year of news: a Heineken statement and a General Motors one that both
-        # say it, or share one actor, are not one event. Only both actors agreeing make it one.
-        return None
-    if not overlap and (member.granularity != "day" or gran != "day"
-                        or not any(m.event_type == member.event_type for m in cluster.members)):
-        # A place alone ties two reports only for the same kind of event on the same day.
+        # say it, or share one actor, are not one event. Only source and target agreeing make it one.
         return None
     if member.granularity != gran and not same_place and not (member.specific & cluster.named_actors()):
         # A coarse "in December" fits a dated event only when it names the same people or
         # organisations (or place), not merely the same countries.
         return None
     type_bonus = 0.5 if any(m.event_type == member.event_type for m in cluster.members) else 0.0
-    return 2.0 * overlap + (1.5 if same_place else 0.0) + type_bonus - 1.0 * distance
+    return 2.0 * overlap + (1.5 if same_place else 0.0) + type_bonus + 0.5 * len(agreeing) - 1.0 * distance
 
 
 def best_cluster(member: Member, clusters: list[Cluster]) -> Cluster | None:

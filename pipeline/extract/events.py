@@ -26,6 +26,7 @@ from functools import partial
 from urllib.parse import urlparse
 
 from pipeline.executor import Executor, ItemFailure, Mapped, Pending
+from pipeline.extract.cameo_actors import country_actor_code, is_country_code, load_actor_dictionary
 from pipeline.extract.cameo_coder import (
     Coded,
     code_for_name,
@@ -76,6 +77,12 @@ def _anchor_of(article: Article) -> tuple[date | None, str, bool]:
     return day, ("strong" if strong else "weak"), source in ("dateline", "reported")
 
 
+def _country_key(code: str) -> str:
+    """The key a state or people is matched by: "cc:<ISO 3166 alpha-3>" ("Russia", "Russian",
+    "Moscow" as the Kremlin and the actor code RUS are one state actor)."""
+    return f"cc:{code.upper()}"
+
+
 def _source_of(article: Article) -> str:
     """A source is the publisher, else the URL's host, else the file (as the loader counts them)."""
     if article.publisher:
@@ -122,7 +129,7 @@ class _Consolidator:
                 confidence=float(m.confidence), strong=confident, actor_keys=self.actor_keys(actors),
                 specific=self.specific(actors), modality=m.modality or ev.modality, dated=confident,
                 cameo_code=m.cameo_code, actor1=m.actor1, actor2=m.actor2, actor1_code=m.actor1_code,
-                actor2_code=m.actor2_code))
+                actor2_code=m.actor2_code, roles=self.roles(m.actor1, m.actor2, m.actor1_code, m.actor2_code), groups=self.groups(actors)))
         if not cluster.members:  # an event stored without mentions still blocks a duplicate
             actors = list(ev.actors or [])
             cluster.members.append(Member(
@@ -131,7 +138,8 @@ class _Consolidator:
                 actors=actors, location=ev.location, confidence=0.5, strong=True,
                 actor_keys=self.actor_keys(actors), specific=self.specific(actors), modality=ev.modality,
                 dated=True, cameo_code=ev.cameo_code, actor1=ev.actor1, actor2=ev.actor2,
-                actor1_code=ev.actor1_code, actor2_code=ev.actor2_code))
+                actor1_code=ev.actor1_code, actor2_code=ev.actor2_code, roles=self.roles(ev.actor1, ev.actor2, ev.actor1_code, ev.actor2_code),
+                groups=self.groups(actors)))
         return cluster
 
     def place_named(self, name: str) -> Entity | None:
@@ -148,9 +156,28 @@ class _Consolidator:
         keys = set(actors)
         for a in actors:
             e = self.entities.get(a)
-            if e is not None and e.country_code and e.entity_type in ("GPE", "NORP"):
-                keys.add(f"cc:{e.country_code.upper()}")
+            if e is None or e.entity_type not in ("GPE", "NORP"):
+                continue
+            if e.country_code:
+                keys.add(_country_key(country_actor_code(e.country_code, None) or e.country_code))
+            elif (code := load_actor_dictionary().actor_code(e.canonical_name.upper())) and is_country_code(code):
+                keys.add(_country_key(code))  # a people the entity lacks a country for ("American")
         return frozenset(keys)
+
+    def roles(self, actor1: str | None, actor2: str | None, code1: str | None = None,
+              code2: str | None = None) -> tuple[frozenset[str], frozenset[str]]:
+        """Keys of the source and the target (empty for a role the parse did not fill). A role
+        whose CAMEO actor code is a country as such ("American" -> USA) stands for that state."""
+        def keys(actor: str | None, code: str | None) -> frozenset[str]:
+            if not actor:
+                return frozenset()
+            state = {_country_key(code)} if code and len(code) == 3 and is_country_code(code) else set()
+            return self.actor_keys([actor]) | state
+
+        return keys(actor1, code1), keys(actor2, code2)
+
+    def groups(self, actors: list[str]) -> tuple[frozenset[str], ...]:
+        return tuple(self.actor_keys([a]) for a in actors)
 
     def specific(self, actors: list[str]) -> frozenset[str]:
         return frozenset(a for a in actors if a in self.entities
@@ -174,7 +201,8 @@ class _Consolidator:
             confidence=c.confidence, strong=c.anchor_strength == "strong", actor_keys=self.actor_keys(c.actors),
             specific=self.specific(c.actors), modality=c.modality,
             dated=c.anchor_strength in ("strong", "corroborated"), cameo_code=c.cameo_code, actor1=c.actor1,
-            actor2=c.actor2, actor1_code=c.actor1_code, actor2_code=c.actor2_code)
+            actor2=c.actor2, actor1_code=c.actor1_code, actor2_code=c.actor2_code,
+            roles=self.roles(c.actor1, c.actor2, c.actor1_code, c.actor2_code), groups=self.groups(c.actors))
 
     def add(self, c: Candidate) -> str:
         m = self.member(c)

@@ -206,7 +206,11 @@ def _event_articles(con, event_id: str) -> set[str]:
 
 
 def test_seed_geneva_talks_are_one_event_with_every_article_naming_them(warehouse):
-    events = [e for e in _events_on(warehouse, "2022-01-10") if e[6] == "04"]  # CAMEO 04: consult
+    # CAMEO 04: consult. The phone call Putin's aide said might follow the talks is another
+    # event, one that may happen (labelled so in benchmarks/data/event_pairs.jsonl).
+    possible = {r[0] for r in warehouse.execute(
+        "SELECT event_id FROM events WHERE event_date = '2022-01-10' AND modality = 'hypothetical'").fetchall()}
+    events = [e for e in _events_on(warehouse, "2022-01-10") if e[6] == "04" and e[0] not in possible]
     assert len(events) == 1
     event_id, _, location, num_articles, _, actors, _ = events[0]
     assert location == "Geneva" and {"Russia", "United States"} <= set(actors)
