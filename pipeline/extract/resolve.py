@@ -14,6 +14,7 @@ from collections import defaultdict
 
 from pipeline.extract.entity_clusters import Cluster, merge_clusters
 from pipeline.extract.entity_forms import canonical_by_key, load_name_forms
+from pipeline.extract.entity_institutions import is_qualified_institution, qualify_institutions
 from pipeline.extract.entity_persons import PersonResolver
 from pipeline.extract.entity_text import acronym_key, initials, is_acronym, name_key
 from pipeline.extract.entity_types import Candidate
@@ -155,10 +156,11 @@ def _unplaced_initials(c: Candidate, gaz: Gazetteer, context: set[str]) -> bool:
 
 
 def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
-            home: dict[str, str] | None = None) -> tuple[list[Entity], list[EntityMention], list[EntityAlias]]:
+            home: dict[str, str] | None = None,
+            bodies: dict[str, str] | None = None) -> tuple[list[Entity], list[EntityMention], list[EntityAlias]]:
     """Assign every candidate an entity; return the entities touched, the mentions, and the
     ids of earlier entities that now name another one. ``home``: article id -> its
-    publisher's country (ISO alpha-2), where known."""
+    publisher's country (ISO alpha-2), where known; ``bodies``: article id -> its text."""
     forms = load_name_forms()
     for c in cands:
         form = forms.get(c.surface)
@@ -197,8 +199,14 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
             cl.known = known_by_id.get(cl.entity_id)  # keeps aliases seen in earlier runs
         cl.surfaces[c.surface] += 1
         assigned[id(c)] = cl
+    # "Finance Ministry": one per country, qualified by the article's country
+    institutions = qualify_institutions(rest.get("ORG", []), cands, gaz, bodies or {}, home or {}, known)
+    assigned.update(institutions)
+    if institutions:
+        rest["ORG"] = [c for c in rest["ORG"] if id(c) not in institutions]
+    by_name = [e for e in known if not is_qualified_institution(e, gaz)]
     for label, group in sorted(rest.items()):
-        assigned.update(_NameResolver(label, known).resolve(group))
+        assigned.update(_NameResolver(label, by_name).resolve(group))
         if label == "NORP":
             for c in group:
                 assigned[id(c)].country_code = assigned[id(c)].country_code or gaz.demonym_country(c.surface)

@@ -95,3 +95,25 @@ def test_an_occasion_at_a_date_is_an_event_and_kinship_words_mark_people():
     types = types_of(out)
     assert types["Oscars"] == {"EVENT"}
     assert types["Archie"] == {"PERSON"}
+
+
+def test_a_country_s_institution_is_qualified_by_its_country_and_kept_apart():
+    japan = article("jp", "Japan's Finance Ministry said on Monday it was ready to act on the yen. The "
+                          "Finance Ministry declined to say more, and Tokyo traders waited. The Japanese "
+                          "Finance Ministry later confirmed the talks.")
+    israel = article("il", "Israel's Finance Ministry cut its growth forecast. Officials at the Ministry of "
+                           "Finance in Jerusalem said Israel would borrow more.")
+    nowhere = article("x", "The Finance Ministry said nothing, a spokesman for the Finance Ministry added.")
+    out = extract_entities([japan, israel, nowhere], SETTINGS, [])
+    by_id = {e.entity_id: e for e in out.entities}
+    jp = {m.entity_id for m in out.mentions if m.article_id == "jp" and "Ministry" in m.surface}
+    il = {m.entity_id for m in out.mentions if m.article_id == "il" and "Ministry" in m.surface}
+    bare = {m.entity_id for m in out.mentions if m.article_id == "x" and "Ministry" in m.surface}
+    assert len(jp) == len(il) == 1 and jp != il and not bare & (jp | il)
+    assert (by_id[next(iter(jp))].canonical_name, by_id[next(iter(jp))].country_code) == \
+        ("Finance Ministry (Japan)", "JP")
+    assert by_id[next(iter(il))].country_code == "IL"
+    # the warehouse's entities in the next run: each country's ministry keeps its id
+    again = extract_entities([japan, israel, nowhere], SETTINGS, out.entities)
+    assert {m.entity_id for m in again.mentions if m.article_id == "jp" and "Ministry" in m.surface} == jp
+    assert {m.entity_id for m in again.mentions if m.article_id == "x" and "Ministry" in m.surface} == bare
