@@ -4,6 +4,16 @@ Data: ../shared/eval/trafilatura (990 annotated pages, read in place, never copi
 Scoring as upstream: collapse whitespace, then substring tests per page; a "with" snippet
 found is a TP, missing an FN; a "without" snippet found is an FP.
 
+Two body measures beside the snippets' P/R/F1 (docs/extraction.md, "Measured"):
+
+- caption leak: the share of the output's words that are a photo caption of the page: the text
+  of a <figcaption>, an element whose class names a caption ("wp-caption-text",
+  "image-caption" ...) or whose itemprop is "caption", of 3 words or more, and not text the
+  gold says is the article's (a "with" snippet);
+- non-article text: on the pages whose JSON-LD states an `articleBody` that holds every gold
+  "with" snippet (the publisher's own full text, vouched for by the gold), the share of the
+  output's words that are not in it (word counts compared as multisets).
+
 Metadata, where the gold has it: title exact match (after `normalise_for_hash`: case, quotes,
 dashes, whitespace), author match (the same set of names), publication day (in the page's
 own zone), and the share of pages that keep a time of day (the gold has days only).
@@ -20,13 +30,14 @@ other languages apart (the language of the gold's own text snippets).
 from __future__ import annotations
 
 import argparse
+import collections
 import dataclasses
 import hashlib
 import json
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,6 +47,10 @@ sys.path.insert(0, str(PROJECT_ROOT))
 DATA_DIR = PROJECT_ROOT.parent / "shared" / "eval" / "trafilatura"
 _WS = re.compile(r"\s+")
 _HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+_TOKEN = re.compile(r"\w+")
+CAPTION_MIN_WORDS = 3  # a shorter caption ('Foto: dpa') is too likely to match article text by chance
+CAPTION_MAX_CHARS = 600  # a longer "caption" element is a container the class names loosely
+REFERENCE_MIN_WORDS = 30
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:[;,&/]|\s(?:and|und|y|et|e|i)\s)\s*", re.IGNORECASE)
 
 
@@ -72,6 +87,9 @@ class Score:
     author: Field = field(default_factory=Field)
     date: Field = field(default_factory=Field)
     time: Field = field(default_factory=Field)  # pages with a time kept, of pages with a day
+    caption: Field = field(default_factory=Field)  # output words that are a page's caption, of output words
+    non_article: Field = field(default_factory=Field)  # output words not in the vouched articleBody
+    reference_pages: int = 0  # pages with a vouched articleBody (the non-article measure's pages)
     meta_misses: list[tuple[str, str, str, str]] = field(default_factory=list)  # (page, field, gold, got)
 
     @property
@@ -129,6 +147,117 @@ def load_pages(data_dir: Path = DATA_DIR, subset: int | None = None, half: str |
     return {n: entries[n] for n in names}
 
 
+@dataclass
+class PageReference:
+    """What the page itself says is not article text (captions) and, where it gives one that
+    the gold vouches for, its full article text (JSON-LD articleBody); read once per page."""
+
+    captions: list[str] = field(default_factory=list)  # normalised, longest first
+    body_words: collections.Counter[str] | None = None
+
+
+def page_reference(entry: dict, name: str, data_dir: Path = DATA_DIR) -> PageReference:
+    if "_reference" not in entry:
+        entry["_reference"] = _read_reference(entry, _read(data_dir, name))
+    return entry["_reference"]
+
+
+def _read_reference(entry: dict, raw: bytes) -> PageReference:
+    from lxml import html as lxml_html
+
+    from pipeline.text import normalise_for_hash
+
+    try:
+        tree = lxml_html.fromstring(raw)
+    except (ValueError, lxml_html.etree.ParserError):
+        return PageReference()
+    gold = [normalise_for_hash(s) for s in entry["with"]]
+    captions: set[str] = set()
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or not _is_caption(el):
+            continue
+        text = normalise_for_hash(el.text_content() or "")
+        if len(text.split()) >= CAPTION_MIN_WORDS and len(text) <= CAPTION_MAX_CHARS and \
+                not any(g in text or text in g for g in gold):
+            captions.add(text)
+    return PageReference(captions=sorted(captions, key=len, reverse=True), body_words=_vouched_body(tree, gold))
+
+
+def _is_caption(el) -> bool:  # noqa: ANN001 - lxml element
+    if el.tag == "figcaption" or (el.get("itemprop") or "").strip().lower() == "caption":
+        return True
+    return any("caption" in c for c in (el.get("class") or "").lower().split())
+
+
+def _vouched_body(tree, gold: list[str]) -> collections.Counter[str] | None:  # noqa: ANN001 - lxml tree
+    """The words of a JSON-LD articleBody that holds every gold "with" snippet, else None."""
+    from lxml import html as lxml_html
+
+    from pipeline.text import normalise_for_hash
+
+    for body in _stated_bodies(tree):
+        if "<" in body:  # some publishers state the body as HTML
+            try:
+                body = lxml_html.fromstring(body).text_content()
+            except (ValueError, lxml_html.etree.ParserError):
+                continue
+        norm = normalise_for_hash(body)
+        if len(norm.split()) >= REFERENCE_MIN_WORDS and all(g in norm for g in gold):
+            return collections.Counter(_TOKEN.findall(norm))
+    return None
+
+
+def _stated_bodies(tree) -> Iterator[str]:  # noqa: ANN001 - lxml tree
+    """JSON-LD articleBody strings, then the text of microdata itemprop="articleBody" elements."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() == "application/ld+json" and script.text:
+            try:
+                yield from _article_bodies(json.loads(script.text, strict=False))
+            except ValueError:
+                continue
+    for el in tree.iter():
+        if isinstance(el.tag, str) and "articlebody" in (el.get("itemprop") or "").lower().split():
+            yield _visible_text(el)
+
+
+def _visible_text(el) -> str:  # noqa: ANN001 - lxml element
+    parts = []
+    for node in el.iter():
+        if isinstance(node.tag, str) and node.tag not in ("script", "style", "noscript") and node.text:
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return " ".join(parts)
+
+
+def _article_bodies(node: object, depth: int = 0) -> list[str]:
+    if depth > 6:
+        return []
+    if isinstance(node, list):
+        return [b for n in node for b in _article_bodies(n, depth + 1)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["articleBody"]] if isinstance(node.get("articleBody"), str) else []
+    return found + [b for v in node.values() if isinstance(v, dict | list) for b in _article_bodies(v, depth + 1)]
+
+
+def _score_body_text(result: Score, text: str, ref: PageReference) -> None:
+    """Caption words and non-article words of one page's output."""
+    from pipeline.text import normalise_for_hash
+
+    norm = normalise_for_hash(text)
+    words = _TOKEN.findall(norm)
+    result.caption.total += len(words)
+    for caption in ref.captions:  # longest first; a found caption is blanked so a part of it counts once
+        if caption in norm:
+            result.caption.hits += len(_TOKEN.findall(caption))
+            norm = norm.replace(caption, " | ")
+    if ref.body_words is not None:
+        result.reference_pages += 1
+        result.non_article.total += len(words)
+        result.non_article.hits += sum((collections.Counter(words) - ref.body_words).values())
+
+
 def _norm_title(text: str | None) -> str:
     from pipeline.text import normalise_for_hash
 
@@ -144,7 +273,7 @@ def author_names(text: str | list[str] | None) -> frozenset[str]:
                      if n)
 
 
-def score(texts: dict[str, str | Extracted], pages: dict[str, dict]) -> Score:
+def score(texts: dict[str, str | Extracted], pages: dict[str, dict], data_dir: Path = DATA_DIR) -> Score:
     result = Score()
     for name, entry in pages.items():
         got = texts.get(name)
@@ -160,6 +289,7 @@ def score(texts: dict[str, str | Extracted], pages: dict[str, dict]) -> Score:
             if _WS.sub(" ", snippet).strip() in text:
                 result.fp += 1
                 result.misses.append((name, "fp", snippet))
+        _score_body_text(result, got.body or "", page_reference(entry, name, data_dir))
         _score_metadata(result, name, entry, got)
     return result
 
@@ -278,7 +408,7 @@ def _newsmon_extracted(article) -> Extracted:  # noqa: ANN001 - pipeline.records
 def evaluate(runner: Callable[..., tuple[dict[str, Extracted], float]], pages: dict[str, dict],
              data_dir: Path = DATA_DIR) -> Score:
     texts, seconds = runner(pages, data_dir)
-    result = score(texts, pages)
+    result = score(texts, pages, data_dir)
     result.seconds, result.pages = seconds, len(pages)
     return result
 
@@ -303,21 +433,23 @@ def report(pages: dict[str, dict], data_dir: Path, show: str | None = None, only
         groups.setdefault(key, {})[name] = entry
     order = [g for g in ("A en", "A other", "B en", "B other") if g in groups]
     rows: list[tuple[str, str, Score]] = []
-    print(f"{'extractor':<26} {'half lang':<9} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} "
-          f"{'title exact':>15} {'author':>15} {'date (day)':>15} {'time kept':>15} {'pages/s':>8}")
+    print(f"{'extractor':<26} {'half lang':<9} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} {'caption':>7} "
+          f"{'non-article':>12} {'title exact':>15} {'author':>15} {'date (day)':>15} {'time kept':>15} {'pages/s':>8}")
     for label, runner, has_body, has_meta, has_date in RUNNERS:
-        if only and not label.startswith(only):
+        if only and not any(label.startswith(o.strip()) for o in only.split(",")):
             continue
         texts, seconds = runner(pages, data_dir)
         for group in [*order, "A", "B", "all"]:
             names = {n: e for n, e in pages.items() if group == "all" or
                      f"{half_of(e)} {language_of(e)}" == group or (len(group) == 1 and half_of(e) == group)}
-            s = score(texts, names)
+            s = score(texts, names, data_dir)
             s.pages = len(names)
             s.seconds = seconds * len(names) / len(pages)
             rows.append((label, group, s))
-            body = f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}" if has_body else f"{'-':>6} {'-':>6} {'-':>6}"
-            print(f"{label:<26} {group:<9} {s.pages:5d} {body} {_cell(s.title, has_meta)} "
+            body = (f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.caption.share:7.3f} "
+                    f"{s.non_article.share:5.3f} ({s.reference_pages:>3}) " if has_body else
+                    f"{'-':>6} {'-':>6} {'-':>6} {'-':>7} {'-':>12} ")
+            print(f"{label:<26} {group:<9} {s.pages:5d} {body}{_cell(s.title, has_meta)} "
                   f"{_cell(s.author, has_meta)} {_cell(s.date, has_date)} {_cell(s.time, has_date)} "
                   f"{s.pages_per_second:8.1f}")
     if show:
@@ -336,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA_DIR)
     parser.add_argument("--subset", type=int, help="evenly spread sample of N pages")
     parser.add_argument("--half", choices=["A", "B"], help="only one host half (A: tuned on, B: held out)")
-    parser.add_argument("--only", help="run only the extractors whose label starts with this (e.g. newsmon)")
+    parser.add_argument("--only", help="run only the extractors whose label starts with this (comma-separated: 'newsmon,trafilatura alone')")
     parser.add_argument("--show-misses", choices=["fp", "fn", "title", "author", "date"],
                         help="list newsmon's misses of one kind")
     args = parser.parse_args(argv)
