@@ -424,8 +424,8 @@ def _cell(f: Field, shown: bool = True) -> str:
     return f"{f.share:5.3f} ({f.hits:>3}/{f.total:<3})" if f.total and shown else f"{'-':>15}"
 
 
-def report(pages: dict[str, dict], data_dir: Path, show: str | None = None, only: str | None = None
-           ) -> list[tuple[str, str, Score]]:
+def report(pages: dict[str, dict], data_dir: Path, show: str | None = None, only: str | None = None,
+           save_bodies: Path | None = None) -> list[tuple[str, str, Score]]:
     """Run every extractor once over all pages; print one row per extractor and group."""
     groups: dict[str, dict[str, dict]] = {}
     for name, entry in pages.items():
@@ -439,6 +439,9 @@ def report(pages: dict[str, dict], data_dir: Path, show: str | None = None, only
         if only and not any(label.startswith(o.strip()) for o in only.split(",")):
             continue
         texts, seconds = runner(pages, data_dir)
+        if save_bodies and label == "newsmon":  # for benchmarks/body_endings.py
+            save_bodies.write_text(json.dumps({n: t.body for n, t in texts.items()}, ensure_ascii=False),
+                                   encoding="utf-8")
         for group in [*order, "A", "B", "all"]:
             names = {n: e for n, e in pages.items() if group == "all" or
                      f"{half_of(e)} {language_of(e)}" == group or (len(group) == 1 and half_of(e) == group)}
@@ -471,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="run only the extractors whose label starts with this (comma-separated: 'newsmon,trafilatura alone')")
     parser.add_argument("--show-misses", choices=["fp", "fn", "title", "author", "date"],
                         help="list newsmon's misses of one kind")
+    parser.add_argument("--save-bodies", type=Path, help="write newsmon's bodies to this JSON file")
     args = parser.parse_args(argv)
     if not (args.data / "evaldata_full.json").is_file():
         print(f"no evaluation data at {args.data}", file=sys.stderr)
@@ -480,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     n_without = sum(len(e["without"]) for e in pages.values())
     print(f"{len(pages)} pages, {n_with} text & {n_without} boilerplate snippets ({args.data}); "
           "half A tuned on, B held out (split by host)")
-    report(pages, args.data, args.show_misses, args.only)
+    report(pages, args.data, args.show_misses, args.only, args.save_bodies)
     return 0
 
 
