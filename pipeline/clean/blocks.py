@@ -2,7 +2,8 @@
 
 trafilatura returns the main text as lines; some lines come from blocks that are not the
 article: a photo's <figure>/<figcaption>, an <aside> box (or ARIA role complementary), a
-<dialog> (consent and sign-up overlays). Their texts are collected from the page's DOM; an
+<dialog> (consent and sign-up overlays), a <button> or role "button" control ('Bild anzeigen',
+'Mehr laden': what a reader clicks, not reads). Their texts are collected from the page's DOM; an
 extracted line whose normalised text is one of them is removed with the rule naming the block
 (``structure:figcaption``, ``structure:aside`` ...). A text that also stands in the page
 outside such blocks (a pull quote repeating a paragraph) is not furniture and stays.
@@ -19,8 +20,9 @@ from lxml import html as lxml_html
 from pipeline.text import normalise_for_hash
 
 # Tag or role -> rule name. A caption goes to the captions table as well.
-_BY_TAG = {"figcaption": "figcaption", "figure": "figure", "aside": "aside", "dialog": "dialog"}
-_BY_ROLE = {"complementary": "aside", "dialog": "dialog"}
+_BY_TAG = {"figcaption": "figcaption", "figure": "figure", "aside": "aside", "dialog": "dialog",
+           "button": "button"}
+_BY_ROLE = {"complementary": "aside", "dialog": "dialog", "button": "button"}
 _TEXT_BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "td", "figcaption", "div",
                 "span", "a"}
 CAPTION_RULES = {"structure:figcaption", "structure:figure"}

@@ -160,11 +160,13 @@ def test_furniture_blocks_are_known_by_what_they_are_in_any_language():
         "<figure><img src=x><figcaption>Streikende vor dem Tor am Montag (Foto: Archiv)</figcaption></figure>"
         "<blockquote>Wir geben nicht auf, sagte die Sprecherin.</blockquote>"
         "<aside><p>Wir geben nicht auf, sagte die Sprecherin.</p><p>Lesen Sie auch: Der lange Streik</p></aside>"
+        "<div role=button><span>Bild anzeigen</span></div><button>Weitere Artikel laden</button>"
         "</article><div role=dialog><p>Jetzt kostenlos registrieren und weiterlesen</p></div></body></html>")
     found = furniture_texts(tree)
     assert found["streikende vor dem tor am montag (foto: archiv)"] == "structure:figcaption"
     assert found["lesen sie auch: der lange streik"] == "structure:aside"
     assert found["jetzt kostenlos registrieren und weiterlesen"] == "structure:dialog"
+    assert found["bild anzeigen"] == found["weitere artikel laden"] == "structure:button"
     # The pull quote repeats a line that also stands in the article: not furniture.
     assert "wir geben nicht auf, sagte die sprecherin." not in found
     assert not any(t.startswith("der hafen") for t in found)
