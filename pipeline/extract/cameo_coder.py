@@ -66,6 +66,7 @@ _REPORTING = {"say", "tell", "report", "claim", "add", "state", "announce", "not
 # Cooperation between coordinated actors is mutual: statements of intent, consultation,
 # diplomatic and material cooperation.
 _MUTUAL_ROOTS = {"03", "04", "05", "06"}
+_ANAPHORS = {"he", "she", "they"}
 _PERSONAL = {"him", "her", "them", "us", "me", "you"}
 # Disapprovals that are formal acts, not opinions: a lawsuit, a verdict.
 _FORMAL_ACTS = {"115", "116"}
@@ -227,6 +228,8 @@ def _context(verb: Token) -> _Context:
     objects: list[list[Token]] = []
     preps: list[tuple[str, list[Token], Token | None]] = []
     heads = [verb]
+    if _reduced_relative(verb):  # "a lawsuit filed by X": X filed a lawsuit
+        objects.append(_left_phrase(verb.head))
     for child in verb.children:
         if child.dep_ in _OBJECTS:
             objects.append(_left_phrase(child) if child.dep_ not in ("prt", "advmod") else [child])
@@ -334,7 +337,7 @@ def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | 
     if _passive(tok):
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
         source_tok = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-        target_tok = subj
+        target_tok = (tok.head if _actor_like(tok.head, actors) else None) if _reduced_relative(tok) else subj
     else:
         source_tok, target_tok = subj, (dobj if _actor_like(dobj, actors) else None)
     if target_tok is None or not _named_or_country(target_tok, actors):
@@ -385,7 +388,13 @@ def _clause_children(verb: Token) -> list[Token]:
 
 
 def _passive(verb: Token) -> bool:
-    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    return _reduced_relative(verb) or any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _reduced_relative(verb: Token) -> bool:
+    """A participle on a noun, a passive without "be": "a lawsuit filed by the ACLU",
+    "protesters arrested in Minsk" (the noun is what is acted upon)."""
+    return verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN")
 
 
 def _party_or_place(tok: Token) -> bool:
@@ -408,7 +417,7 @@ def _temporal(tok: Token) -> bool:
 
 
 def _actor_like(tok: Token | None, actors: ActorDictionary) -> TypeGuard[Token]:
-    if tok is None or _temporal(tok):
+    if tok is None or _temporal(tok) or tok.pos_ == "PRON":  # "us" is no USA
         return False
     if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
         return True
@@ -465,6 +474,13 @@ def _phrase_indices(tok: Token, depth: int) -> set[int]:
     for c in tok.children:
         if c.dep_ in _MODIFIERS:
             keep |= {t.i for t in c.subtree}
+        elif (c.dep_ == "prep" and c.lower_ in ("in", "from") and tok.pos_ == "NOUN" and depth < 3
+              and any(o.dep_ == "pobj" and o.pos_ == "PROPN" and not _CALENDAR.match(o.text) for o in c.children)):
+            # "officials in Kyiv", "soldiers from Gondor": where a group is from names its country
+            keep.add(c.i)
+            for obj in c.children:
+                if obj.dep_ == "pobj":
+                    keep |= _phrase_indices(obj, depth + 1)
         elif c.dep_ == "prep" and c.lower_ == "of" and depth < 3:
             keep.add(c.i)
             for obj in c.children:
@@ -480,7 +496,7 @@ def _role(tok: Token | None, actors: ActorDictionary, on: date | None) -> Role |
     phrase = _phrase(tok)
     if not phrase:
         return None
-    actor, agent = actors.code_words(_words(phrase), on)
+    actor, agent = actors.code_words(_words(phrase), on) if tok.pos_ != "PRON" else (None, None)
     others = [(c.idx, c.idx + len(c.text)) for c in tok.conjuncts if c.i != tok.i and c.pos_ in ("PROPN", "NOUN")]
     start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
     tree = list(tok.subtree)
@@ -676,8 +692,8 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             # crash", "Python 3.0 was released") only when X is a dictionary actor.
             if not (tgt_code or (c.info.root == "17" and _codable(doc, c.target))):
                 continue
-        elif not _codable(doc, c.source):
-            continue
+        elif not (_codable(doc, c.source) or specific and _anaphoric(c.source)):
+            continue  # a "he/she/they" acting in a specific pattern is resolved by the pipeline
         # A block's default code on a bare verb ("took", "went", "caught up") is weak
         # evidence: outside speech acts by a named actor, it needs a dictionary actor acting on
         # a nameable one.
@@ -707,6 +723,11 @@ def _depth(tok: Token) -> int:
     while tok.head.i != tok.i and n < 50:
         tok, n = tok.head, n + 1
     return n
+
+
+def _anaphoric(role: Role | None) -> bool:
+    """A third-person pronoun, which the article's earlier names resolve (``event_mentions``)."""
+    return role is not None and role.text.lower() in _ANAPHORS
 
 
 def _codable(doc, role: Role | None) -> bool:

@@ -287,9 +287,34 @@ class _Roles(NamedTuple):
     speaker: str | None = None
 
 
-def _coded_actors(c: Coded, mentions: list[EntityMention], entities: dict[str, Entity]
-                  ) -> tuple[list[str], _Roles]:
+# What a third-person pronoun can stand for: "he"/"she" a person, "they" a state, people or
+# organisation (a plural of persons is rarely named as one entity).
+_ANTECEDENT_TYPES = {"he": ("PERSON",), "she": ("PERSON",), "they": ("ORG", "GPE", "NORP")}
+
+
+def _antecedent(role: Role | None, earlier: list[EntityMention], types: dict[str, str]) -> str | None:
+    """The entity a pronoun role refers to: the last entity of a fitting type named before it
+    in the sentence or the two before (``earlier``, in text order). The nearest wins, as in a
+    news report's "X said ... He added": not a full coreference model, and so only for roles
+    the parse has already made actors."""
+    if role is None:
+        return None
+    wanted = _ANTECEDENT_TYPES.get(role.text.lower())
+    if not wanted:
+        return None
+    for m in reversed(earlier):
+        if m.end_char <= role.start and types.get(m.entity_id) in wanted:
+            return m.entity_id
+    return None
+
+
+def _coded_actors(c: Coded, mentions: list[EntityMention], entities: dict[str, Entity],
+                  earlier: list[EntityMention] | None = None) -> tuple[list[str], _Roles]:
     a1, a2 = _role_entity(c.source, mentions), _role_entity(c.target, mentions)
+    if earlier:
+        types = {m.entity_id: entities[m.entity_id].entity_type for m in earlier if m.entity_id in entities}
+        a1 = a1 or _antecedent(c.source, earlier, types)
+        a2 = a2 or _antecedent(c.target, earlier, types)
     actors = [a for a in (a1, a2) if a]
     for role in (c.source, c.target):
         for start, end in (role.others if role else []):
@@ -323,7 +348,9 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
     date_starts = [d.start for d in dates]
     ordered = sorted(mentions, key=lambda m: m.start_char)
     mention_starts = [m.start_char for m in ordered]
+    starts: list[int] = []  # of the sentences read, for the window a pronoun is resolved in
     for sent in _join_fragments(text, sentences):
+        starts.append(sent.start_char)
         lo = bisect_left(date_starts, sent.start_char)
         s_dates = [d for d in dates[lo:bisect_left(date_starts, sent.end_char)] if d.end <= sent.end_char]
         if not s_dates:
@@ -344,7 +371,9 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
                 # The parse says who acts and who is acted upon; entities merely named in the
                 # clause (the paper reporting, the city someone spoke in) are not actors. When
                 # neither role names an entity, the clause's named actors stand in.
-                coded_actors, roles = _coded_actors(coded, s_mentions, entities)
+                window = starts[-3] if len(starts) >= 3 else starts[0]
+                earlier = ordered[bisect_left(mention_starts, window):bisect_left(mention_starts, sent.end_char)]
+                coded_actors, roles = _coded_actors(coded, s_mentions, entities, earlier)
                 actors = coded_actors or actors
             inherited = False
             if previous_actors and sent.sentence_index - previous_actors[0] <= 2 \

@@ -93,6 +93,17 @@ def test_coordinated_dates_in_one_sentence_are_separate_events(settings):
     assert tokyo.location == "Tokyo" and tokyo.modality == "scheduled"
 
 
+def test_a_pronoun_actor_is_the_person_named_before(settings):
+    body = ("Emmanuel Macron spoke to reporters in Paris on Monday. He accused Viktor Orban of "
+            "blocking the European Union's aid package on March 3.")
+    arts = [_article("p1", body, datetime(2023, 3, 6))]
+    ents = extract_entities(arts, settings, [])
+    out = extract_events(arts, ents.sentences, ents.mentions, ents.entities, settings, [], [])
+    names = {e.entity_id: e.canonical_name for e in ents.entities}
+    accusation = next(m for m in out.event_mentions if m.cameo_code and m.cameo_code.startswith("11"))
+    assert names[accusation.actor1] == "Emmanuel Macron" and names[accusation.actor2] == "Viktor Orban"
+
+
 def test_negated_and_undated_triggers_make_no_event(settings):
     arts = [_article("n1", "The council, founded in 2002, has not met since. Leaders often talk about "
                            "sanctions against Iran.", datetime(2023, 6, 7))]
