@@ -20,7 +20,7 @@ import re
 import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -45,11 +45,17 @@ class DateExpression:
     start: int
     end: int
     text: str
-    value: str  # ISO: YYYY-MM-DD | YYYY-MM | YYYY
-    granularity: str  # "day" | "month" | "year" (a week is stated as its month)
+    value: str  # ISO: YYYY-MM-DD | YYYY-MM | YYYY; "" for an expression nothing dates (``dated``)
+    granularity: str  # "day" | "month" | "year" (a week is stated as its month; "week" when undated)
     year_explicit: bool = True  # False when the year came from the anchor, not the text
     kind: str = "absolute"  # "absolute" | "month_day" | "weekday" | "relative" | "chained"
     qualifier: str | None = None  # "night" | "evening" | "morning" | "mid" | "early" | "late" | "week"
+
+    @property
+    def dated(self) -> bool:
+        """False for a relative expression read without an anchor: its text and granularity
+        are kept ("on Thursday", a day; "last week", a week), but it names no day."""
+        return bool(self.value)
 
 
 # --- vocabulary -----------------------------------------------------------------------------
@@ -317,14 +323,17 @@ def value_of(day: date | str | None, granularity: str | None) -> str | None:
 def plausible_modality(modality: str, expr: DateExpression, anchor: date | None) -> str:
     """An event said to have occurred cannot be dated after the day its article was written:
     a date past the anchor is a plan ("said it would meet on Friday"), whatever the verb."""
-    if anchor is None or modality != "occurred":
+    if anchor is None or modality != "occurred" or not expr.dated:
         return modality
     first, _ = value_to_range(expr.value, expr.granularity)
     return "scheduled" if first > anchor else modality
 
 
-def date_confidence(expr: DateExpression, anchor_conf: str | None) -> str:
-    """A date stated with its year is as strong as the text; any other leans on its anchor."""
+def date_confidence(expr: DateExpression, anchor_conf: str | None) -> str | None:
+    """A date stated with its year is as strong as the text; any other leans on its anchor; an
+    undated expression has no date to be sure of."""
+    if not expr.dated:
+        return None
     if expr.year_explicit and expr.kind == "absolute":
         return "strong"
     return anchor_conf or "weak"
@@ -576,14 +585,29 @@ _ANCHORED_RESOLVERS: dict[str, _AnchoredResolver] = {
 }
 
 
+# Read against when nothing anchors a text, only to run the forms' own checks ("May" the verb,
+# "USA Today"); the value found is dropped. A leap year, so "February 29" passes.
+_PLACEHOLDER_ANCHOR = date(2000, 6, 15)
+
+
 def _resolve(kind: str, m: re.Match[str], text: str, anchor: date | None,
-             previous: DateExpression | None, slack: int = 0) -> DateExpression | None:
+             previous: DateExpression | None, slack: int = 0, keep_undated: bool = False) -> DateExpression | None:
     anchored = _ANCHORED_RESOLVERS.get(kind)
     if anchored is None:
-        return _RESOLVERS[kind](_Match(kind, m, text, anchor, previous, slack))
-    if anchor is None:
-        return None
-    return anchored(_Anchored(kind, m, text, anchor, previous, slack))
+        expr = _RESOLVERS[kind](_Match(kind, m, text, anchor, previous, slack))
+    elif anchor is not None:
+        return anchored(_Anchored(kind, m, text, anchor, previous, slack))
+    else:
+        expr = None
+    if expr is not None or anchor is not None or not keep_undated or kind in ("chained", "same"):
+        return expr
+    # Nothing anchors the text: the expression keeps its text and granularity, and no day.
+    placed = (anchored(_Anchored(kind, m, text, _PLACEHOLDER_ANCHOR, previous, slack)) if anchored is not None
+              else _RESOLVERS[kind](_Match(kind, m, text, _PLACEHOLDER_ANCHOR, previous, slack)))
+    if placed is None or placed.year_explicit:
+        return placed
+    granularity = "week" if placed.qualifier == "week" else placed.granularity
+    return replace(placed, value="", granularity=granularity)
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
@@ -627,10 +651,12 @@ def _year_is_date(text: str, m: re.Match[str], anchor: date | None) -> bool:
     return lo <= y <= hi and opens and bool(re.match(r"\s*(?:[,.;:)!?]|$|[a-z]+\b)", after))
 
 
-def find_dates(text: str, anchor: date | None, *, anchor_is_lower_bound: bool = False) -> list[DateExpression]:
+def find_dates(text: str, anchor: date | None, *, anchor_is_lower_bound: bool = False,
+               keep_undated: bool = False) -> list[DateExpression]:
     """Every date expression in ``text``, resolved against ``anchor`` (offsets into ``text``).
 
-    Without an anchor only self-contained dates (with a year) are resolved. With
+    Without an anchor only self-contained dates (with a year) are resolved; with
+    ``keep_undated`` the others are kept too, undated (``DateExpression.dated``). With
     ``anchor_is_lower_bound`` (an anchor inferred from the article's own dates: the article
     was written that day or later) a past-tense month-day may fall up to
     ``LOWER_BOUND_SLACK_DAYS`` after it.
@@ -660,12 +686,14 @@ def find_dates(text: str, anchor: date | None, *, anchor_is_lower_bound: bool = 
             raw.append((s, e, kind, m))
     raw.sort(key=lambda r: r[0])
     found: list[DateExpression] = []
+    previous: DateExpression | None = None  # the last dated expression: "a day later" counts from it
     for _s, _e, kind, m in raw:
-        previous = found[-1] if found else None
-        expr = _resolve(kind, m, text, anchor, previous, slack)
+        expr = _resolve(kind, m, text, anchor, previous, slack, keep_undated)
         if expr is None:
             continue
         found.append(expr)
+        if expr.dated:
+            previous = expr
     return found
 
 

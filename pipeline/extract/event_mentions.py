@@ -88,6 +88,8 @@ def _modality(text: str, seg_start: int, trigger: Trigger, expr: DateExpression,
     cue = cues[-1] if cues else None
     if cue is not None and not _PLANNED.search(window[cue.end():]):
         return "hypothetical"  # "may reach an arrangement during upcoming talks" is still planned
+    if not expr.dated:  # nothing dates it: only its tense says whether it happened
+        return "scheduled" if tense_at(text, expr.start, expr.end) == "future" else "occurred"
     first, _ = value_to_range(expr.value, expr.granularity)
     if anchor is not None and first > anchor and (not lower_bound or expr.kind == "relative"):
         return "scheduled"  # after the day it was written ("next week", or past a true anchor)

@@ -229,7 +229,7 @@ class _Consolidator:
         weekday_day: date | None = None
         lean = 0
         for c in candidates:
-            if c.date.year_explicit or c.date.granularity != "day":
+            if c.date.year_explicit or c.date.granularity != "day" or not c.date.dated:
                 continue
             own = date.fromisoformat(c.date.value)
             month_day = (own.month, own.day) if c.date.kind == "month_day" else None
@@ -353,9 +353,10 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
 
     def read(article: Article, anchor: date | None, strength: str, lower_bound: bool) -> list[Candidate]:
         args = (sents_by_article.get(article.article_id, []), mentions_by_article.get(article.article_id, []))
-        dates = dates_read.get((article.article_id, anchor, lower_bound))
+        dates = dates_read.get((article.article_id, anchor, lower_bound)) if anchor is not None else None
         if dates is None:
-            dates = find_dates(article.body, anchor, anchor_is_lower_bound=lower_bound)
+            # Nothing anchors it: "on Thursday" keeps its text and granularity, and no day.
+            dates = find_dates(article.body, anchor, anchor_is_lower_bound=lower_bound, keep_undated=anchor is None)
         found = find_candidates(article, *args, dates, entity_map, lexicon, anchor, strength, lower_bound,
                                codings.get(article.article_id, []))
         # A file's read time is no anchor, but it is an upper bound: nothing the file says
@@ -409,7 +410,7 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     via = {"strong": None, "corroborated": "inferred", "context": "weak", "weak": "weak"}
     event_mentions = []
     for c, event_id in new_candidates:
-        first, last = value_to_range(c.date.value, c.date.granularity)
+        first, last = value_to_range(c.date.value, c.date.granularity) if c.date.dated else (None, None)
         conf = date_confidence(c.date, via.get(c.anchor_strength) or anchor_conf.get(c.article_id))
         cons.confidence[(c.article_id, c.start_char, c.event_type.name)] = conf
         event_mentions.append(EventMention(
@@ -485,6 +486,9 @@ def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Articl
         or (et.cameo_code if et else None) or (known.cameo_code if known else None)
     cameo_root = cameo_code[:2] if cameo_code else (et.cameo_root if et else (known.cameo_root if known else ""))
     value, precision = cluster.date()
+    if value is None:  # undated ("on Thursday" with nothing to anchor it): the precision it states
+        precision = min((m.granularity for m in members if m.granularity),
+                        key=lambda g: ("day", "week", "month", "year").index(g), default=None)
     actors = _ranked_actors(members)
     location = _vote(votes.location)
     lat = lon = None

@@ -367,3 +367,14 @@ def test_anchor_confidence_by_source_and_how_the_item_arrived():
     assert anchor_confidence("fetched", True) == "inferred"  # a live feed item
     assert anchor_confidence("fetched", False) == "weak"  # a file: it may be years old
     assert anchor_confidence(None, True) is None
+
+
+def test_without_an_anchor_relative_expressions_keep_text_and_granularity_but_no_day():
+    text = ("Germany and France met on Thursday in Berlin. Talks resumed last week. USA Today said so. "
+            "In May 2020 they met. The May meeting was short.")
+    found = {e.text: e for e in find_dates(text, None, keep_undated=True)}
+    assert not found["Thursday"].dated and found["Thursday"].granularity == "day"
+    assert not found["last week"].dated and found["last week"].granularity == "week"
+    assert found["May 2020"].dated and found["May 2020"].value == "2020-05"
+    assert set(found) == {"Thursday", "last week", "May 2020"}  # not "Today" of a name, not "May" alone
+    assert [e.text for e in find_dates(text, None)] == ["May 2020"]  # by default only dated ones

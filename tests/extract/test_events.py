@@ -267,7 +267,7 @@ def test_seed_event_tables_are_consistent(warehouse):
     assert geneva and all(abs(lat - 46.2) < 0.1 and abs(lon - 6.15) < 0.1 for lat, lon in geneva)
 
 
-def test_a_file_without_a_date_resolves_no_relative_date_and_dates_nothing_occurred_after_its_read_time(settings):
+def test_a_file_without_a_date_dates_no_relative_expression_and_nothing_occurred_after_its_read_time(settings):
     # Before: an undated file was anchored to the run's day, "on Thursday" became a day near it,
     # and events dated after the day of the run were marked as having occurred.
     body = ("Amazon pledged last year to be net zero carbon by 2040, the company said. "
@@ -276,6 +276,13 @@ def test_a_file_without_a_date_resolves_no_relative_date_and_dates_nothing_occur
     assert arts[0].date_anchor_source == "fetched"
     ents = extract_entities(arts, settings, [])
     out = extract_events(arts, ents.sentences, ents.mentions, ents.entities, settings, [], [])
-    assert not [m for m in out.event_mentions if m.date_text and "Thursday" in m.date_text]
-    assert not [m for m in out.event_mentions if m.modality == "occurred" and m.event_date > FETCHED.date()]
-    assert all(m.date_confidence == "strong" for m in out.event_mentions)  # only dates that state their year
+    # "on Thursday" keeps its text and granularity, and gets no day.
+    thursday = [m for m in out.event_mentions if m.date_text and "Thursday" in m.date_text]
+    assert thursday and all(m.event_date is None and m.event_date_end is None and m.date_precision == "day"
+                            and m.date_confidence is None for m in thursday)
+    undated_events = {e.event_id: e for e in out.events if e.event_date is None}
+    assert {m.event_id for m in thursday} <= set(undated_events)
+    assert all(undated_events[m.event_id].date_precision == "day" for m in thursday)
+    dated = [m for m in out.event_mentions if m.event_date is not None]
+    assert not [m for m in dated if m.modality == "occurred" and m.event_date > FETCHED.date()]
+    assert all(m.date_confidence == "strong" for m in dated)  # only dates that state their year

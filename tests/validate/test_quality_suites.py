@@ -115,9 +115,9 @@ CORRUPTIONS = {
     "event actor missing": (
         ["UPDATE events SET actors = list_append(actors, 'ghost-actor')"],
         {"events.actors.references_entities": "critical"}),
-    "event year mis-resolved": (
+    "event year mis-resolved": (  # with the period below, a plan then ends in year 22, before its reports
         ["UPDATE events SET event_date = '0022-01-10'"],
-        {"events.event_date.plausible_date": "warning"}),
+        {"events.event_date.plausible_date": "warning", "events.event_date.scheduled_after_anchor": "warning"}),
     "event period ends before it starts": (
         ["UPDATE events SET event_date_end = event_date - 1"],
         {"events.event_date_end.not_before_start": "critical"}),
@@ -129,6 +129,12 @@ CORRUPTIONS = {
         ["UPDATE event_mentions SET modality = 'scheduled', event_date = DATE '2001-01-01', "
          "event_date_end = DATE '2001-01-01'"],
         {"event_mentions.event_date.scheduled_after_anchor": "warning"}),
+    "occurred event dated after its reports' anchors": (
+        ["UPDATE events SET modality = 'occurred', event_date = DATE '2030-01-01', event_date_end = DATE '2030-01-01'"],
+        {"events.event_date.occurred_by_anchor": "warning"}),
+    "scheduled event ended before its reports' anchors": (
+        ["UPDATE events SET modality = 'scheduled', event_date = DATE '2001-01-01', event_date_end = DATE '2001-01-01'"],
+        {"events.event_date.scheduled_after_anchor": "warning"}),
     "a copy keeps its mentions": (
         ["UPDATE articles SET is_duplicate = true, duplicate_of = (SELECT min(article_id) FROM articles) "
          "WHERE article_id = (SELECT max(article_id) FROM event_mentions)"],
@@ -145,7 +151,8 @@ CORRUPTIONS = {
 # costs seconds of GX overhead, whatever the data size.
 ALONE = ["orphan mention", "null title", "duplicate key", "leftover Leave a Reply", "a copy keeps its mentions"]
 WHOLE_COLUMN = ["mention offsets shifted", "occurred event dated after its article's anchor",
-                "scheduled event ended before its article's anchor"]
+                "scheduled event ended before its article's anchor", "occurred event dated after its reports' anchors",
+                "scheduled event ended before its reports' anchors"]
 TOGETHER = [c for c in CORRUPTIONS if c not in ALONE and c not in WHOLE_COLUMN]
 
 
