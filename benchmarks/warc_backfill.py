@@ -8,6 +8,7 @@ own URL and a capture time; `--recaptures N` captures every Nth page a second ti
 the archive reaches that size (for the bounded-memory check of a large archive).
 
     .venv/bin/python benchmarks/warc_backfill.py                      # full pipeline, ~1,100 captures
+    .venv/bin/python benchmarks/warc_backfill.py --dag                # as the news_backfill DAG loads it
     .venv/bin/python benchmarks/warc_backfill.py --target-mb 1024 --ingest-only   # 1 GB, reading only
 
 Peak memory is the process's own maximum RSS and, separately, the largest of its forked
@@ -114,6 +115,26 @@ def backfill(warc: Path, root: Path, batch: int) -> dict:
             "seconds_by_step": summary.seconds}
 
 
+def backfill_as_dag(warc: Path, root: Path, batch: int) -> dict:
+    """What the news_backfill DAG's tasks call: the plan, then one `run_batch` per mapped task."""
+    from pipeline.flow import plan_batches, run_batch
+    from pipeline.settings import load_settings
+
+    settings = load_settings(env={"NEWSMON_CONFIG": ""}, db_path=root / "news.duckdb",
+                             reports_dir=root / "reports", staging_dir=root / "staging",
+                             run_batch_documents=batch)
+    totals: dict = {"runs": 0, "documents": 0, "articles": 0, "duplicates": 0, "quarantined": 0,
+                    "seconds_by_step": {}}
+    for number, inputs in enumerate(plan_batches([str(warc)], settings).batches):
+        done = run_batch(inputs, settings, trigger="bench-dag", run_id=f"bench-dag-{number}")
+        totals["runs"] += 1
+        for key in ("documents", "articles", "duplicates", "quarantined"):
+            totals[key] += done[key]
+        for step, seconds in done["seconds"].items():
+            totals["seconds_by_step"][step] = round(totals["seconds_by_step"].get(step, 0.0) + seconds, 3)
+    return totals
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA_DIR)
@@ -121,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--target-mb", type=float, default=0.0, help="repeat pages until the WARC is this big")
     parser.add_argument("--batch", type=int, default=500, help="records per run (run_batch_documents)")
     parser.add_argument("--ingest-only", action="store_true", help="only stream the records through ingest")
+    parser.add_argument("--dag", action="store_true",
+                        help="load as the news_backfill DAG's tasks do (plan_batches, then run_batch each)")
     parser.add_argument("--keep", type=Path, help="write the WARC and warehouse here instead of a temp dir")
     parser.add_argument("--warc", type=Path, help="use this WARC instead of building one")
     args = parser.parse_args(argv)
@@ -141,11 +164,17 @@ def main(argv: list[str] | None = None) -> int:
                   f"{held['responses']:,} HTML captures (built in {built:.1f}s)")
         before = _peak_mib()
         started = time.perf_counter()
-        result = ingest_only(warc) if args.ingest_only else backfill(warc, root / "warehouse", args.batch)
+        if args.ingest_only:
+            result, label = ingest_only(warc), "ingest only"
+        elif args.dag:
+            result, label = backfill_as_dag(warc, root / "warehouse", args.batch), \
+                f"news_backfill tasks, {args.batch} records a run"
+        else:
+            result, label = backfill(warc, root / "warehouse", args.batch), f"newsmon run, {args.batch} records a run"
         seconds = time.perf_counter() - started
         own, children = _peak_mib()
         per_s = result["documents"] / seconds if seconds else 0.0
-        print(("ingest only" if args.ingest_only else f"newsmon run, {args.batch} records a run") +
+        print(label +
               f": {seconds:,.1f}s, {result['documents']:,} documents ({per_s:,.1f}/s)")
         print("  " + ", ".join(f"{k} {v}" for k, v in result.items() if k != "documents"))
         print(f"  peak RSS: this process {own:,.0f} MiB (before the run: {before[0]:,.0f}), "
