@@ -27,6 +27,7 @@ import extruct
 from lxml import html as lxml_html
 
 from pipeline.clean.blocks import furniture_texts
+from pipeline.clean.bylines import is_organisation, page_bylines
 from pipeline.text import normalise_for_hash
 
 MAX_ITEMS = 200  # JSON-LD graphs walked per page: bounded, a page cannot make us loop
@@ -86,7 +87,7 @@ def read_page_meta(html: str, url: str | None = None) -> PageMeta:
     graph = {"og": _og(data.get("opengraph", [])), "meta": _meta_tags(tree)}
     _read_sites(meta, article, items, graph, url)
     _read_titles(meta, article, graph, tree)
-    _read_authors(meta, article, graph)
+    _read_authors(meta, article, graph, tree)
     _read_published(meta, article, items, graph)
     meta.furniture = furniture_texts(tree)
     return meta
@@ -339,28 +340,43 @@ def _own_heading(meta: PageMeta, statements: list[str]) -> str | None:
 
 
 # -- authors ----------------------------------------------------------------------------------
-def _read_authors(meta: PageMeta, article: dict | None, graph: dict) -> None:
-    raw: list[str] = []
-    if article is not None:
-        for person in _as_list(article.get("author")) + _as_list(article.get("creator")):
-            if isinstance(person, dict):
-                if any(k in {"Organization", "NewsMediaOrganization", "Corporation"} for k in _types(person)):
-                    continue
-                name = _text(person.get("name"))
-            else:
-                name = _text(person)
-            if name:
-                raw.append(name)
-        if raw:
-            meta.source["authors"] = "structured"
-    if not raw:
-        for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author"):
-            value = graph["meta"].get(key) or graph["og"].get(key)
-            if value:
-                raw.append(value)
-                meta.source["authors"] = f"meta {key}"
-                break
-    meta.authors = clean_authors(raw, meta.site_names)
+def _read_authors(meta: PageMeta, article: dict | None, graph: dict, tree: lxml_html.HtmlElement) -> None:
+    """The article item's people, else the page's visible byline (pipeline/clean/bylines.py),
+    else a <meta> author; trafilatura's guess is html.py's last resort."""
+    for read in (_structured_authors, _visible_authors, _meta_authors):
+        names, source = read(article, graph, tree)
+        people = clean_authors(names, meta.site_names)
+        if people:
+            meta.authors = people
+            meta.source["authors"] = source
+            return
+
+
+def _visible_authors(article: dict | None, graph: dict, tree: lxml_html.HtmlElement) -> tuple[list[str], str]:
+    names, source = page_bylines(tree)
+    return names, source or "byline"
+
+
+def _meta_authors(article: dict | None, graph: dict, tree: lxml_html.HtmlElement) -> tuple[list[str], str]:
+    for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author"):
+        value = graph["meta"].get(key) or graph["og"].get(key)
+        if value:
+            return [value], f"meta {key}"
+    return [], "meta"
+
+
+def _structured_authors(article: dict | None, graph: dict, tree: lxml_html.HtmlElement) -> tuple[list[str], str]:
+    names: list[str] = []
+    for person in (_as_list(article.get("author")) + _as_list(article.get("creator"))) if article else []:
+        if isinstance(person, dict):
+            if any(k in {"Organization", "NewsMediaOrganization", "Corporation"} for k in _types(person)):
+                continue
+            name = _text(person.get("name"))
+        else:
+            name = _text(person)
+        if name:
+            names.append(name)
+    return names, "structured"
 
 
 def _as_list(value: object) -> list:
@@ -372,11 +388,13 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
     out: list[str] = []
     keys: set[str] = set()
     for raw in names:
-        for part in _split_people(raw):
+        if is_organisation(raw):  # before splitting: 'Caritasverband e. V.' holds no ' e ' (and)
+            continue
+        for part in _split_people(strip_site(raw, sites)):  # 'unocero - Alberto Ávila'
             name = _BY_PREFIX.sub("", part).strip(" ,.;:|-–—")
             if not name or _URLISH.search(name) or "@" in name or len(name) > 60:
                 continue
-            if _is_site(name, sites) or not any(c.isalpha() for c in name):
+            if _is_site(name, sites) or not any(c.isalpha() for c in name) or is_organisation(name):
                 continue
             key = _squash(name.replace("-", " ").replace("_", " "))
             # 'emma-mackenzie' is Emma Mackenzie's profile slug: the same person once.
