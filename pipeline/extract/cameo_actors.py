@@ -119,7 +119,8 @@ class ActorDictionary:
 # Every CAMEO sector code (the agents file's codes), to tell "COP" (a sector) from "COL" (a country).
 SECTORS = frozenset({"AGR", "BUS", "CRM", "CVL", "DEV", "EDU", "ELI", "ENV", "GOV", "HLH", "HRI", "IGO", "INS",
                      "JUD", "LAB", "LEG", "MED", "MIL", "MNC", "MOD", "NGO", "NGM", "OPP", "PTY", "RAD", "REB",
-                     "REF", "SEP", "SPY", "UAF", "UNK", "COP", "BUD", "CHR", "JEW", "MUS", "HIN", "REL"})
+                     "REF", "SEP", "SPY", "UAF", "UNK", "COP", "BUD", "CHR", "JEW", "MUS", "HIN", "REL", "PPL",
+                     "IMG"})
 
 
 @lru_cache(maxsize=512)

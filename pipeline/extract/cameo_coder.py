@@ -66,6 +66,9 @@ _REPORTING = {"say", "tell", "report", "claim", "add", "state", "announce", "not
 # Cooperation between coordinated actors is mutual: statements of intent, consultation,
 # diplomatic and material cooperation.
 _MUTUAL_ROOTS = {"03", "04", "05", "06"}
+# Verb blocks of forecasting and reckoning: without a pattern of their own, what they say is
+# a forecast or a figure, not something that happened.
+_FORECAST_BLOCKS = {"PREDICT", "ESTIMATE"}
 _ANAPHORS = {"he", "she", "they"}
 _PERSONAL = {"him", "her", "them", "us", "me", "you"}
 # Disapprovals that are formal acts, not opinions: a lawsuit, a verdict.
@@ -147,6 +150,7 @@ class Coded:
     object_end: int = 0
     by_pattern: bool = False  # a pattern of the verb's block matched (not only the verb)
     own_code: bool = False  # the verb line carries its own code (not the block default)
+    block: str = ""  # the dictionary's verb block ("PREDICT", "APPREHEND")
 
     @property
     def cameo_code(self) -> str:
@@ -651,7 +655,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         found[tok.i] = Coded(tok.idx, tok.idx + len(tok.text), tok.text, info, evidence, source, target,
                              _role(speaker, actors, on), _modality(tok), round(min(confidence, 0.95), 2),
                              *_predicate(tok, subj), *_object_span(tok), by_pattern=pattern is not None,
-                             own_code=verb.own_code)
+                             own_code=verb.own_code, block=verb.block)
     return _prune(sent, found, actors)
 
 
@@ -675,6 +679,9 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue  # "the snafu demonstrates that ...": a material verb over a clause is a claim
         src_code = c.source.code if c.source else None
         political = is_political(src_code) or is_political(c.target.code if c.target else None)
+        if c.block in _FORECAST_BLOCKS and not c.by_pattern:
+            continue  # "expected that ...", "predicts ...": a forecast, not an event (a pattern
+            # such as "expects new round of talks" is the dictionary's own optimistic comment)
         if c.info.root == "01" and not is_political(src_code):
             continue  # a quote or forecast by no political actor is an opinion, not an event
         if (c.info.root in _SPEECH_ROOTS and c.info.code not in _FORMAL_ACTS and c.target is None
