@@ -27,6 +27,7 @@ from pipeline.extract.entity_text import (
     is_acronym,
     name_key,
     reject_reason,
+    strip_numerals,
     strip_title,
     strip_trailing_lower,
     trim_span,
@@ -96,6 +97,8 @@ def model_candidates(article_id: str, body: str, ents: list[tuple[int, int, str]
         if label not in KEPT_TYPES:
             continue
         start, end = trim_span(body, ent_start, ent_end)
+        start, end = strip_numerals(body, start, end, label)
+        start, end = trim_span(body, start, end)
         if label == "PERSON":
             start, end = strip_title(body, start, end)
             end = strip_trailing_lower(body, start, end)

@@ -83,6 +83,33 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# A token of digits and punctuation: a score, a rank, a date, a table figure ("5-0", "64",
+# "1996-08-30"). One with punctuation in it is never part of a name; a plain number is part of
+# some organisations' names ("Channel 4", "Hannover 96") but of no person's or place's.
+_NUMERAL = re.compile(r"^[\d.,:/+-]*\d[\d.,:/+-]*$")
+_PUNCTUATED_NUMERAL = re.compile(r"^(?=.*\d)(?=.*[.,:/+-])[\d.,:/+-]+$")
+# A spaced dash or two separates a headline's parts ("GERMANY - Bunds", "Sri Lanka - Ranatunga").
+_DASH_SEPARATOR = re.compile(r"\s(?:-|--|–|—)\s")
+
+
+def strip_numerals(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """[start, end) without leading or trailing numeral tokens ("Liechtenstein 5-0", "64 Bob
+    Estes", "Calif 1996-08-30") and cut before a spaced dash; a name keeps one word."""
+    m = _DASH_SEPARATOR.search(text, start, end)
+    if m is not None and m.start() > start:
+        end = m.start()
+    pattern = _PUNCTUATED_NUMERAL if label == "ORG" else _NUMERAL
+    words = list(re.finditer(r"\S+", text[start:end]))
+    first, last = 0, len(words) - 1
+    while last > first and pattern.match(words[last].group()):
+        last -= 1
+    while first < last and pattern.match(words[first].group()):
+        first += 1
+    if not words:
+        return start, end
+    return start + words[first].start(), start + words[last].end()
+
+
 def strip_title(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading title/role words from a PERSON span, keeping at least one word."""
     while True:

@@ -48,6 +48,7 @@ class Candidate:
     origin: str = "model"  # "model" | "memory"
     confidence: float = 1.0  # share of the type votes the chosen label won
     cues: Counter[str] | None = None  # context-cue votes, computed once
+    team: bool = False  # a place-only cue fired: a team named after its town, here only
 
     @property
     def key(self) -> str:
@@ -136,12 +137,13 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
     # a lone in-article reading yields to a strong batch-wide (and warehouse) majority
     batch_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for (_, key), group in by_article.items():
-        batch_votes[key][group[0].label] += len(group)
+        if not any(c.team for c in group):  # "NEW YORK 74 59" is a team in its table only
+            batch_votes[key][group[0].label] += len(group)
     for key, types in known_types.items():
         for t, n in types.items():
             batch_votes[key][t] += 2 * n
     for (_, key), group in by_article.items():
-        if len(group) != 1:
+        if len(group) != 1 or group[0].team:
             continue
         label, n = top_label(batch_votes[key])
         total = sum(batch_votes[key].values())
@@ -157,7 +159,7 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     body = bodies[group[0].article_id]
     for c in group:
         if c.cues is None:
-            c.cues = cue_votes(body, c.start, c.end, c.surface, c.label, gaz)
+            c.cues, c.team = cue_votes(body, c.start, c.end, c.surface, c.label, gaz)
         votes.update(c.cues)
     first = group[0]
     if _dictionary_org(first.surface):

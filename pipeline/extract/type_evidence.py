@@ -56,9 +56,13 @@ def load_cues(path: Path = CUES_FILE) -> tuple[Cue, ...]:
                  for c in spec["cue"])
 
 
-def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Gazetteer) -> Counter[str]:
-    """The cues around one mention ``body[start:end]`` (``label``: the model's reading)."""
+def cue_votes(body: str, start: int, end: int, surface: str, label: str,
+              gaz: Gazetteer) -> tuple[Counter[str], bool]:
+    """The cues around one mention ``body[start:end]`` (``label``: the model's reading), and
+    whether a place-only cue (a team named after its town) fired: that reading holds in this
+    article only, a town is a town elsewhere."""
     votes: Counter[str] = Counter()
+    team = False
     before = body[max(0, start - _CUE_WINDOW):start]
     after = body[end:end + _CUE_WINDOW]
     team_place: bool | None = None
@@ -74,8 +78,9 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
                     label in ("GPE", "LOC") or gaz.place(surface) is not None)
             if not team_place:
                 continue
+            team = True
         votes[cue.label] += cue.weight
-    return votes
+    return votes, team
 
 
 def structure_votes(article_spans: list[tuple[str, str]]) -> dict[str, Counter[str]]:

@@ -117,3 +117,29 @@ def test_a_country_s_institution_is_qualified_by_its_country_and_kept_apart():
     again = extract_entities([japan, israel, nowhere], SETTINGS, out.entities)
     assert {m.entity_id for m in again.mentions if m.article_id == "jp" and "Ministry" in m.surface} == jp
     assert {m.entity_id for m in again.mentions if m.article_id == "x" and "Ministry" in m.surface} == bare
+
+
+def test_numerals_and_headline_dashes_are_not_part_of_names():
+    from pipeline.extract.entity_text import strip_numerals
+
+    def cut(text: str, label: str) -> str:
+        s, e = strip_numerals(text, 0, len(text), label)
+        return text[s:e]
+
+    assert cut("Liechtenstein 5-0", "GPE") == "Liechtenstein"
+    assert cut("64 Bob Estes", "PERSON") == "Bob Estes"
+    assert cut("Calif 1996-08-30", "GPE") == "Calif"
+    assert cut("GERMANY - Bunds", "GPE") == "GERMANY"
+    assert cut("Channel 4", "ORG") == "Channel 4"  # a plain number belongs to some names
+
+
+def test_a_town_s_team_in_a_table_is_an_organisation_in_that_article_only():
+    table = article("t", "Standings after Thursday games:\nToronto 63 71 .470 11\nDetroit 48 86 .358 26\n"
+                         "Boston 69 65 .515 5\nSchedule for Friday:\nBoston v Detroit\n")
+    prose = [article(f"p{i}", f"Officials in Toronto said on Monday that traffic in Detroit was light. "
+                              f"Mayor Ellen Varga{i} spoke in Boston.") for i in range(3)]
+    out = extract_entities([table, *prose], SETTINGS, [])
+    in_table = {m.entity_type for m in out.mentions if m.article_id == "t" and m.surface in ("Toronto", "Detroit")}
+    assert in_table == {"ORG"}
+    assert {m.entity_type for m in out.mentions if m.article_id != "t" and m.surface in ("Toronto", "Detroit")} \
+        == {"GPE"}
