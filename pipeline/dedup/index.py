@@ -88,6 +88,8 @@ class DedupIndex:
     shingles: list[np.ndarray | None] = field(default_factory=list)  # None: only the signature is known
     near_dup_eligible: list[bool] = field(default_factory=list)
     clusters: dict[int, list[int]] = field(default_factory=dict)  # cluster number -> positions
+    # cluster number -> position of its canonical, as stored: the version whose text was counted
+    canonical: dict[int, int] = field(default_factory=dict)
     next_cluster: int = 0
     containment_threshold: float = 1.0  # a copy contained this much in a longer one is the lesser copy
     _sig_chunks: list[np.ndarray] = field(default_factory=list)
@@ -134,6 +136,8 @@ class DedupIndex:
                     hint="set minhash_perm back to the stored value, or re-run dedup over the stored bodies")
             cluster_name = cluster_of_link.get(article_id) or article_id
             cluster = cluster_numbers.setdefault(cluster_name, len(cluster_numbers))
+            if cluster_name == article_id:
+                index.canonical[cluster] = len(index.members)
             index.append(Member(
                 article_id=article_id, content_hash=_get(row, "content_hash"),
                 published_at=naive_utc(_get(row, "published_at")),

@@ -126,7 +126,9 @@ def test_second_run_finds_copies_of_first_run_articles_from_stored_signatures(mo
     assert {link.article_id for link in second.links} == {a.article_id for a in variant_articles()}
 
 
-def test_an_earlier_published_copy_arriving_later_becomes_canonical_and_stored_rows_follow():
+def test_an_earlier_published_copy_arriving_later_does_not_displace_the_stored_canonical():
+    """Issue 39: the stored canonical's text is what entities and events were counted from; a
+    syndicated copy (another dateline and footer) dated earlier is still only a copy."""
     first = deduplicate(seed_articles(), DedupIndex.empty(SETTINGS), SETTINGS)
     index = DedupIndex.from_history(first.signatures, first.links, SETTINGS)
     syndicated = next(a for a in variant_articles() if a.article_id == "copy002_syndicated")
@@ -134,11 +136,25 @@ def test_an_earlier_published_copy_arriving_later_becomes_canonical_and_stored_r
                          DAY0 - timedelta(days=1))
     second = deduplicate([syndicated, early], index, SETTINGS)
     links = {link.article_id: link for link in second.links}
-    assert links["early002"] == DuplicateLink("early002", False, None, None, "early002")
-    assert links["seed002"].is_duplicate and links["seed002"].duplicate_of == "early002"
-    assert links["seed002"].cluster_id == "early002" and links["seed002"].similarity >= 0.85
-    assert links["copy002_syndicated"].duplicate_of == "early002"
-    assert "seed000" not in links  # untouched clusters are not rewritten
+    assert set(links) == {"early002", "copy002_syndicated"}  # no stored row is rewritten
+    assert links["early002"].duplicate_of == "seed002" and links["early002"].cluster_id == "seed002"
+    assert links["copy002_syndicated"].duplicate_of == "seed002"
+
+
+def test_the_same_text_with_its_headline_printed_in_the_body_does_not_displace_the_canonical():
+    """A page prints its headline above the text a text file has under its title line: the same
+    article, even dated when the file was not."""
+    seed = seed_articles()[0]
+    undated = make_article("file", "", None, first_seen_at=DAY0)
+    undated = Article(**{**undated.__dict__, "title": seed.title, "body": seed.body,
+                         "word_count": seed.word_count, "content_hash": seed.content_hash})
+    first = deduplicate([undated], DedupIndex.empty(SETTINGS), SETTINGS)
+    index = DedupIndex.from_history(first.signatures, first.links, SETTINGS)
+    body = f"{seed.title}\n\n{seed.body}"
+    page = Article(**{**seed.__dict__, "article_id": "page", "body": body, "word_count": word_count(body),
+                      "content_hash": content_hash(body), "published_at": DAY0 - timedelta(days=1)})
+    (link,) = deduplicate([page], index, SETTINGS).links
+    assert link.article_id == "page" and link.duplicate_of == "file"
 
 
 def test_rerun_on_the_same_input_keeps_every_verdict_and_adds_nothing():
