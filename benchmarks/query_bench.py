@@ -62,7 +62,7 @@ def _fill_sql(n: int) -> list[str]:
             'Entity ' || i,
             ['PERSON', 'ORG', 'GPE', 'LOC', 'NORP'][1 + (i % 5)::INTEGER],
             ['Entity ' || i],
-            NULL, NULL, NULL, 0, 0, NULL
+            NULL, NULL, NULL, 0, 0, NULL, 0
         FROM range({n_entities}) AS t(i)
         """,
         f"""
@@ -133,7 +133,7 @@ def _fill_sql(n: int) -> list[str]:
             (['040', '190', '163', '010'])[1 + (j % 4)::INTEGER],
             (['CONSULT', 'ASSAULT', 'SANCTION', NULL])[1 + (j % 4)::INTEGER],
             'USAGOV', 'RUSGOV',
-            DATE '2025-01-01' + (hash(j, 'd') % 365)::INTEGER, 'strong'
+            DATE '2025-01-01' + (hash(j, 'd') % 365)::INTEGER, 'strong', 0
         FROM range({n_events}) AS t(j)
         """,
         f"""

@@ -255,7 +255,8 @@ SELECT
     summary,
     num_mentions,
     num_articles,
-    num_sources
+    num_sources,
+    num_copies
 FROM snapshot.mart_events
 WHERE {_EVENT_FILTER}
 ORDER BY num_mentions DESC, event_day DESC NULLS LAST, event_id

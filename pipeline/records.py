@@ -135,6 +135,8 @@ class Entity:
     # the article's full names) its mentions' type won, averaged over the mentions; None for
     # entities written before it was kept.
     type_confidence: float | None = None
+    # Copies (duplicates) of the articles counted in article_count: linked, never counted.
+    num_copies: int = 0
 
 
 @dataclass
@@ -183,6 +185,7 @@ class Event:
     actor2_code: str | None = None  # ... of actor2 (target)
     event_date_end: date | None = None  # the last day of that period (a range query needs both)
     date_confidence: str | None = None  # "strong" | "inferred" | "weak" (pipeline.extract.dates)
+    num_copies: int = 0  # copies (duplicates) of the articles counted in num_articles: never counted
 
 
 @dataclass

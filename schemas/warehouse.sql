@@ -91,7 +91,8 @@ CREATE TABLE IF NOT EXISTS entities (
     lon               DOUBLE,
     article_count     INTEGER NOT NULL,
     mention_count     INTEGER NOT NULL,
-    type_confidence   DOUBLE
+    type_confidence   DOUBLE,
+    num_copies        INTEGER NOT NULL DEFAULT 0  -- copies of the articles counted: never counted (docs/copies.md)
 );
 
 CREATE TABLE IF NOT EXISTS entity_mentions (
@@ -136,7 +137,8 @@ CREATE TABLE IF NOT EXISTS events (
     actor1_code       VARCHAR,
     actor2_code       VARCHAR,
     event_date_end    DATE,
-    date_confidence   VARCHAR
+    date_confidence   VARCHAR,
+    num_copies        INTEGER NOT NULL DEFAULT 0  -- copies of the articles counted: never counted (docs/copies.md)
 );
 
 CREATE TABLE IF NOT EXISTS event_mentions (

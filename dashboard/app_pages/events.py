@@ -68,10 +68,11 @@ def render() -> None:
     # A date read against a weak anchor (a file's read time, a guess from related articles) is
     # shown as such, not as a fact.
     ui.table(events[["event_date", "date_confidence", "event_type", "cameo_code", "plover_category", "modality", "location", "actors",
-                     "actor_codes", "summary", "num_mentions", "num_articles"]],
+                     "actor_codes", "summary", "num_mentions", "num_articles", "num_copies"]],
              "", event_date="Date", date_confidence="Date confidence", event_type="Type", cameo_code="CAMEO", plover_category="PLOVER",
              modality="Modality", location="Place", actors="Actors", actor_codes="Source -> target",
-             summary="Summary", num_mentions="Mentions", num_articles="Articles")
+             summary="Summary", num_mentions="Mentions", num_articles="Articles",
+             num_copies="Copies (not counted)")
 
     labels = {row.event_id: f"{row.event_date or 'undated'} · {row.event_type} · {row.summary or ''}"[:140]
               for row in events.itertuples()}

@@ -98,6 +98,13 @@ MIGRATIONS: list[Migration] = [
     Migration(10, "copies are not corroboration: duplicates keep no entity or event mentions, an event only "
                   "copies reported goes, every count is recomputed over canonical articles (docs/copies.md)",
               apply=lambda con: _uncount_copies(con)),
+    Migration(11, "entities.num_copies and events.num_copies: how many copies of the articles counted were "
+                  "stored (linked, never counted; docs/copies.md), computed for the rows already there",
+              "ALTER TABLE entities ADD COLUMN IF NOT EXISTS num_copies INTEGER DEFAULT 0;"
+              "ALTER TABLE entities ALTER COLUMN num_copies SET NOT NULL;"
+              "ALTER TABLE events ADD COLUMN IF NOT EXISTS num_copies INTEGER DEFAULT 0;"
+              "ALTER TABLE events ALTER COLUMN num_copies SET NOT NULL",
+              apply=lambda con: _count_copies(con)),
 ]
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -115,6 +122,14 @@ def _uncount_copies(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE copied_events")
     for table, key, sql in (("entities", "entity_id", "refresh_entity_counts"),
                             ("events", "event_id", "refresh_event_counts")):
+        con.execute(f"CREATE TEMP TABLE touched AS SELECT {key} AS id FROM {table}")
+        con.execute((SQL_DIR / f"{sql}.sql").read_text(encoding="utf-8"))
+        con.execute("DROP TABLE touched")
+
+
+def _count_copies(con: duckdb.DuckDBPyConnection) -> None:
+    for table, key, sql in (("entities", "entity_id", "refresh_entity_copies"),
+                            ("events", "event_id", "refresh_event_copies")):
         con.execute(f"CREATE TEMP TABLE touched AS SELECT {key} AS id FROM {table}")
         con.execute((SQL_DIR / f"{sql}.sql").read_text(encoding="utf-8"))
         con.execute("DROP TABLE touched")

@@ -246,26 +246,29 @@ class Warehouse:
             pass  # the failed statement may already have aborted the transaction
 
     def _apply_duplicate_links(self, links: pa.Table) -> dict[str, set[str]]:
-        """Store the dedup verdicts. A stored canonical that is now a copy (a more complete or
-        earlier version arrived) loses its mentions, since a copy never corroborates: returns
-        the entity and event ids they named, whose counts must follow."""
+        """Store the dedup verdicts. A stored canonical that is now a copy (a more complete
+        version arrived) loses its mentions, since a copy never corroborates: returns the
+        entity and event ids they named, whose counts must follow ("entities", "events"), and
+        those the canonicals of the copies name, whose num_copies changed ("copied_*")."""
         if not links.num_rows:
             return {}
         self.con.register("links", links)
+        demoted: dict[str, set[str]] = {}
         try:
             self.con.execute(read_sql("apply_duplicate_links"))
-            entity_ids = {r[0] for r in self.con.execute(
-                "SELECT DISTINCT entity_id FROM entity_mentions JOIN links USING (article_id) "
-                "WHERE links.is_duplicate").fetchall()}
-            event_ids = {r[0] for r in self.con.execute(
-                "SELECT DISTINCT event_id FROM event_mentions JOIN links USING (article_id) "
-                "WHERE links.is_duplicate").fetchall()}
-            for child in ("entity_mentions", "event_mentions"):
+            for key, child, column in (("entities", "entity_mentions", "entity_id"),
+                                       ("events", "event_mentions", "event_id")):
+                demoted[key] = {r[0] for r in self.con.execute(
+                    f"SELECT DISTINCT {column} FROM {child} JOIN links USING (article_id) "
+                    "WHERE links.is_duplicate").fetchall()}
                 self.con.execute(f"DELETE FROM {child} WHERE article_id IN "
                                  "(SELECT article_id FROM links WHERE is_duplicate)")
+                demoted[f"copied_{key}"] = {r[0] for r in self.con.execute(
+                    f"SELECT DISTINCT {column} FROM {child} WHERE article_id IN "
+                    "(SELECT duplicate_of FROM links WHERE is_duplicate)").fetchall()}
         finally:
             self.con.unregister("links")
-        return {"entities": entity_ids, "events": event_ids}
+        return demoted
 
     def _apply_entity_aliases(self, aliases: pa.Table) -> None:
         """Mentions, event actors and older aliases of an id that is now an alias point at
@@ -288,21 +291,23 @@ class Warehouse:
 
     def _refresh_aggregates(self, tables: dict[str, pa.Table], demoted: dict[str, set[str]]) -> None:
         """Counts derive from the mention tables, for the entities and events this batch touched
-        (`demoted`: those that lost the mentions of a former canonical)."""
+        (`demoted`: those that lost the mentions of a former canonical, or gained copies)."""
         entity_ids = _ids(tables, ("entities", "mentions"), "entity_id") | demoted.get("entities", set())
         event_ids = _ids(tables, ("events", "event_mentions"), "event_id") | demoted.get("events", set())
         if demoted.get("events"):
             # An event only a former canonical reported is not one its copies can keep alive.
             self.con.execute("DELETE FROM events WHERE list_contains(?::VARCHAR[], event_id) AND event_id NOT IN "
                              "(SELECT event_id FROM event_mentions)", [sorted(demoted["events"])])
-        if entity_ids:
-            self.con.register("touched", pa.table({"id": sorted(entity_ids)}))
-            self.con.execute(read_sql("refresh_entity_counts"))
-            self.con.unregister("touched")
-        if event_ids:
-            self.con.register("touched", pa.table({"id": sorted(event_ids)}))
-            self.con.execute(read_sql("refresh_event_counts"))
-            self.con.unregister("touched")
+        for ids, copied, name in ((entity_ids, demoted.get("copied_entities", set()), "entity"),
+                                  (event_ids, demoted.get("copied_events", set()), "event")):
+            if ids:
+                self.con.register("touched", pa.table({"id": sorted(ids)}))
+                self.con.execute(read_sql(f"refresh_{name}_counts"))
+                self.con.unregister("touched")
+            if ids | copied:
+                self.con.register("touched", pa.table({"id": sorted(ids | copied)}))
+                self.con.execute(read_sql(f"refresh_{name}_copies"))
+                self.con.unregister("touched")
 
     # --- monitoring: alerts (pipeline.alerts computes them; this layer writes them) -----------
     def save_alerts(self, alerts: list[Alert], evaluated_runs: list[str]) -> int:

@@ -33,6 +33,11 @@ COUNTS = {
     "entity_mentions": "SELECT count(*) FROM entity_mentions",
     "event_mentions": "SELECT count(*) FROM event_mentions",
 }
+# num_copies is linked, never counted: each stage adds one copy of every seed article.
+COPIES = {
+    "entities": "SELECT entity_id, article_count, num_copies FROM entities ORDER BY 1",
+    "events": "SELECT event_id, num_articles, num_copies FROM events ORDER BY 1",
+}
 
 
 def snapshot(db: Path) -> dict[str, object]:
@@ -40,6 +45,7 @@ def snapshot(db: Path) -> dict[str, object]:
         shot: dict[str, object] = {name: con.execute(sql).fetchall() for name, sql in COUNTS.items()}
         shot["canonical"] = con.execute("SELECT count(*) FROM articles WHERE NOT is_duplicate").fetchone()[0]
         shot["copies"] = con.execute("SELECT count(*) FROM articles WHERE is_duplicate").fetchone()[0]
+        shot["num_copies"] = {name: con.execute(sql).fetchall() for name, sql in COPIES.items()}
     return shot
 
 
@@ -109,3 +115,13 @@ def test_every_copy_points_at_a_seed_file_and_no_mention_belongs_to_a_copy(copie
         for table in ("entity_mentions", "event_mentions"):
             assert con.execute(f"SELECT count(*) FROM {table} JOIN articles USING (article_id) "
                                "WHERE articles.is_duplicate").fetchone()[0] == 0, table
+
+
+@pytest.mark.parametrize(("stage", "copies_per_article"), [("seeds", 0), ("feed", 1), ("syndicated", 3)])
+def test_num_copies_says_how_many_copies_carried_each_entity_and_event(copies_runs, stage, copies_per_article):
+    """Every seed article has one copy in the feed and one at each outlet: an entity or event
+    named in n canonical articles was carried by n copies per stage, and counts none of them."""
+    _, shots = copies_runs
+    for name in COPIES:
+        rows = shots[stage]["num_copies"][name]
+        assert rows and all(copies == copies_per_article * articles for _, articles, copies in rows), name

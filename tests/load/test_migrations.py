@@ -179,3 +179,6 @@ def test_copies_stored_with_mentions_stop_counting_when_the_warehouse_is_upgrade
         assert wh.scalar("SELECT count(*) FROM entity_mentions WHERE article_id = ?", [b]) == 0
         assert wh.con.execute("SELECT article_count, mention_count FROM entities").fetchone() == (1, 2)
         assert wh.con.execute("SELECT event_id, num_mentions, num_articles FROM events").fetchall() == [("ev1", 1, 1)]
+        # Version 11: the copy is linked to what its canonical reported, never counted.
+        assert wh.con.execute("SELECT num_copies FROM entities").fetchall() == [(1,)]
+        assert wh.con.execute("SELECT num_copies FROM events").fetchall() == [(1,)]

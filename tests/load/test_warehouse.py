@@ -192,3 +192,25 @@ def test_a_displaced_canonical_stops_counting_and_the_counts_follow_the_new_one(
         assert wh.con.execute("SELECT event_id, num_mentions, num_articles FROM events").fetchall() == [("ev1", 2, 2)]
         reporting = wh.con.execute("SELECT DISTINCT article_id FROM event_mentions ORDER BY 1").fetchall()
         assert reporting == sorted([(a,), ("c-full",)])
+        # b is now a copy of c: it is linked to what c reports, never counted.
+        assert wh.con.execute("SELECT num_copies FROM entities").fetchall() == [(1,)]
+        assert wh.con.execute("SELECT event_id, num_copies FROM events").fetchall() == [("ev1", 1)]
+
+
+def test_copies_arriving_later_are_linked_to_what_their_canonical_reported_but_never_counted(settings):
+    from dataclasses import replace
+
+    batch = seed_batch(settings)
+    a, b, c = (x.article_id for x in batch.articles[:3])  # a and b name putin and report ev1; c neither
+    with Warehouse(settings) as wh:
+        wh.load_batch(batch)
+        before = wh.con.execute("SELECT article_count, mention_count, num_copies FROM entities").fetchall()
+        assert before == [(2, 3, 0)]
+        copies = [replace(batch.articles[i], article_id=f"copy-{i}-{n}", doc_id=f"copy-{i}-{n}",
+                          publisher=f"Outlet {n}") for i in (0, 0, 1, 2) for n in (1,)]
+        copies[1] = replace(copies[1], article_id="copy-0-2", doc_id="copy-0-2")
+        links = [DuplicateLink(x.article_id, True, y, 1.0, y) for x, y in zip(copies, (a, a, b, c), strict=True)]
+        wh.load_batch(Batch("r2", articles=copies, duplicate_links=links))
+        assert wh.con.execute("SELECT article_count, mention_count, num_copies FROM entities").fetchall() == [(2, 3, 3)]
+        assert wh.con.execute("SELECT num_mentions, num_articles, num_sources, num_copies FROM events").fetchall() == [
+            (2, 2, 2, 3)]

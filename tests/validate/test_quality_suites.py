@@ -110,7 +110,7 @@ CORRUPTIONS = {
         ["UPDATE events SET num_mentions = 0"],
         {"events.num_mentions.at_least_one": "warning"}),
     "entity nobody mentions": (
-        ["INSERT INTO entities VALUES ('lonely', 'Nobody', 'PERSON', ['Nobody'], NULL, NULL, NULL, 0, 0, NULL)"],
+        ["INSERT INTO entities VALUES ('lonely', 'Nobody', 'PERSON', ['Nobody'], NULL, NULL, NULL, 0, 0, NULL, 0)"],
         {"entities.mention_count.at_least_one": "warning"}),
     "event actor missing": (
         ["UPDATE events SET actors = list_append(actors, 'ghost-actor')"],

@@ -37,7 +37,8 @@ named AS (
         events.summary,
         events.num_mentions,
         events.num_articles,
-        events.num_sources
+        events.num_sources,
+        events.num_copies
     FROM events
     LEFT JOIN actor_names
         ON actor_names.event_id = events.event_id

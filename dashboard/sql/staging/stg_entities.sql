@@ -14,7 +14,8 @@ renamed AS (
         CAST(lat AS DOUBLE) AS lat,
         CAST(lon AS DOUBLE) AS lon,
         CAST(article_count AS INTEGER) AS stored_article_count,
-        CAST(mention_count AS INTEGER) AS stored_mention_count
+        CAST(mention_count AS INTEGER) AS stored_mention_count,
+        CAST(num_copies AS INTEGER) AS num_copies
     FROM source
 )
 

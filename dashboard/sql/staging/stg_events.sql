@@ -36,6 +36,7 @@ renamed AS (
         CAST(num_mentions AS INTEGER) AS num_mentions,
         CAST(num_articles AS INTEGER) AS num_articles,
         CAST(num_sources AS INTEGER) AS num_sources,
+        CAST(num_copies AS INTEGER) AS num_copies,
         CAST(first_seen AS TIMESTAMP) AS first_seen,
         CAST(last_seen AS TIMESTAMP) AS last_seen
     FROM source
