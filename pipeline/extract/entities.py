@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pycountry
 
 from pipeline.executor import Executor, ItemFailure
+from pipeline.extract.entity_datelines import find_datelines
 from pipeline.extract.entity_memory import find_remembered, trusted_lexicon
 from pipeline.extract.entity_text import (
     KEPT_TYPES,
@@ -296,6 +297,11 @@ def find_entity_candidates(articles: list[Article], settings: Settings, known_en
     covered: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for c in draft.cands:
         covered[c.article_id].append((c.start, c.end))
+    for article in live:  # the model misses many datelines in capitals
+        found = find_datelines(article.article_id, article.body, covered[article.article_id], gaz,
+                               starts[article.article_id])
+        draft.cands.extend(found)
+        covered[article.article_id].extend((c.start, c.end) for c in found)
     memory = _Memory(lexicon, covered, limits, starts)
     found_again = executor.map(remembered_step, live, memory, stage="extract",
                                min_items=settings.nlp_parallel_min_texts)

@@ -17,6 +17,7 @@ from pipeline.extract.phoenix_names import organisation_names
 from pipeline.extract.type_evidence import (
     at_line_or_sentence_start,
     cue_votes,
+    is_dateline,
     ordinary_words,
     structure_votes,
 )
@@ -49,6 +50,7 @@ class Candidate:
     confidence: float = 1.0  # share of the type votes the chosen label won
     cues: Counter[str] | None = None  # context-cue votes, computed once
     team: bool = False  # a place-only cue fired: a team named after its town, here only
+    dateline: bool = False  # the place a story is filed from: decided apart
 
     @property
     def key(self) -> str:
@@ -105,6 +107,10 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
     countries = article_countries(cands, gaz)
     known_surnames = {k for k, types in known_types.items() if "PERSON" in types and " " not in k}
     for c in cands:
+        if c.label in ("GPE", "LOC", "ORG", "PERSON") and is_dateline(bodies[c.article_id], c.start, c.end) \
+                and gaz.place(c.surface.title() if c.surface.isupper() else c.surface) is not None:
+            c.label, c.dateline, c.confidence = "GPE", True, 1.0  # "NEW YORK 1996-08-30"
+            continue
         single = len(c.words) == 1
         if not single:
             continue
@@ -129,8 +135,9 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
     by_article: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
     spans: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for c in cands:
-        by_article[(c.article_id, c.key)].append(c)
         spans[c.article_id].append((c.surface, c.label))
+        if not c.dateline:
+            by_article[(c.article_id, c.key)].append(c)
     structure = {a: structure_votes(s) for a, s in spans.items()}
     for group in by_article.values():
         _decide(group, gaz, bodies, structure[group[0].article_id], sites.get(group[0].article_id, frozenset()))

@@ -122,3 +122,17 @@ def ordinary_words(bodies: list[str], wanted: set[str]) -> set[str]:
         n_lower.update(w for w in _LOWER_WORD.findall(body) if w in lower)
         n_mid.update(w for w in _MID_SENTENCE_CAPITAL.findall(body) if w in wanted)
     return {w for w in wanted if n_lower[w.lower()] > n_mid[w]}
+
+
+# Datelines: "BELGRADE 1996-08-30", "LONDON, March 3 (Reuters) -", "NAPA COUNTY, Calif. (KGO) --".
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# After the place: an optional ", Region", then an ISO date, a month and day, or an agency in
+# brackets followed by a dash.
+_DATELINE_AFTER = re.compile(r"(?:\s*,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?,?[ \t]+(?:\d{4}-\d{2}-\d{2}\b|" + _MONTH +
+                    r"\s+\d{1,2}\b)|(?:\s*,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*\([A-Z][\w .&-]{0,30}\)\s*(?:-|--|–|—)")
+
+
+def is_dateline(body: str, start: int, end: int) -> bool:
+    """``body[start:end]`` opens its line and a date or an agency follows it."""
+    line_start = body.rfind("\n", 0, start) + 1
+    return not body[line_start:start].strip() and _DATELINE_AFTER.match(body, end) is not None

@@ -143,3 +143,15 @@ def test_a_town_s_team_in_a_table_is_an_organisation_in_that_article_only():
     assert in_table == {"ORG"}
     assert {m.entity_type for m in out.mentions if m.article_id != "t" and m.surface in ("Toronto", "Detroit")} \
         == {"GPE"}
+
+
+def test_a_dateline_is_a_place_found_where_the_model_misses_it():
+    wire = article("w", "MOTOR RACING - RESULTS .\nBELGRADE 1996-08-30\nResults of the race held in the "
+                        "city on Friday were announced by organisers.")
+    standings = article("s", "BASEBALL - STANDINGS .\nNEW YORK 1996-08-30\nStandings:\nNEW YORK 74 59 .556 -\n"
+                             "BOSTON 69 65 .515 5\n")
+    out = extract_entities([wire, standings], SETTINGS, [])
+    found = {(m.article_id, m.start_char): m.entity_type for m in out.mentions}
+    assert found.get(("w", wire.body.index("BELGRADE"))) == "GPE"
+    assert found.get(("s", standings.body.index("NEW YORK"))) == "GPE"  # the dateline
+    assert found.get(("s", standings.body.index("NEW YORK 74"))) == "ORG"  # the team
