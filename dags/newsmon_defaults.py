@@ -11,7 +11,20 @@ from datetime import timedelta
 
 from airflow.sdk import Asset, ExceptionRetryPolicy, RetryAction, RetryRule, task
 
-WAREHOUSE_POOL = "duckdb_writer"  # one slot: DuckDB has one writer
+
+def _writer_pool() -> str:
+    """A file has one writer: its writers queue in a one-slot pool. A lake takes several
+    publishers at once (they take turns on its shared tables themselves: docs/lake.md)."""
+    from pipeline.errors import NewsmonError
+    from pipeline.settings import load_settings
+
+    try:
+        return "default_pool" if load_settings().lake else "duckdb_writer"
+    except NewsmonError:  # bad settings fail the tasks, with the message, not the DAG's import
+        return "duckdb_writer"
+
+
+WAREHOUSE_POOL = _writer_pool()
 
 RETRY_POLICY = ExceptionRetryPolicy(
     rules=[

@@ -128,6 +128,13 @@ def _executor(settings: Settings, processes: int) -> Executor:
     return executor_for(settings.executor, processes)
 
 
+def _where(settings: Settings) -> str:
+    """The warehouse as a run summary names it: the file's full path, or the lake (no password)."""
+    from pipeline.load.lake import redacted
+
+    return redacted(settings.lake) if settings.lake else str(Path(settings.db_path).resolve())
+
+
 def _history(settings: Settings):
     """A read-only view of the warehouse for steps that compare against history."""
     from pipeline.load.warehouse import Warehouse
@@ -380,6 +387,16 @@ def publish_step(run_id: str, settings: Settings, trigger: str = "cli") -> dict[
     return written
 
 
+def lake_maintenance_step(settings: Settings) -> dict[str, Any]:
+    """The lake's upkeep (compaction, snapshot expiry, file cleanup); a file needs none."""
+    from pipeline.load.warehouse import Warehouse
+
+    if not settings.lake:
+        return {"skipped": "the warehouse is a file: DuckDB keeps it compact itself"}
+    with Warehouse(settings) as wh:
+        return wh.maintain_lake()
+
+
 def quality_step(run_id: str, settings: Settings, out_dir: Path | None = None,
                  fail_on_critical: bool = True, once: bool = False) -> dict[str, Any]:
     """GX suites over the loaded warehouse, results stored, reports rebuilt.
@@ -457,7 +474,7 @@ def run_pipeline(inputs: Sequence[str], feeds: Sequence[str], settings: Settings
 
     plan = plan_batches(inputs, settings)
     batches = plan.batches or [[]]
-    summary = RunSummary(run_id="", db_path=str(Path(settings.db_path).resolve()), skipped_known=plan.unchanged,
+    summary = RunSummary(run_id="", db_path=_where(settings), skipped_known=plan.unchanged,
                          reports_dir=str(Path(settings.reports_dir).resolve()),
                          staging_dir=str(Path(settings.staging_dir).resolve()),
                          ignored=plan.ignored)

@@ -25,6 +25,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings:
     # --- locations -------------------------------------------------------------
     db_path: Path = PROJECT_ROOT / "warehouse" / "news.duckdb"
+    # The warehouse as a DuckLake instead of the file (docs/lake.md): "ducklake:postgres:dbname=...
+    # host=... user=..."; a db_path given as such a spec lands here. Empty: the file db_path.
+    lake: str = ""
+    lake_data_path: str = ""  # where a new lake writes its Parquet files (a shared folder, s3://...)
     reports_dir: Path = PROJECT_ROOT / "reports"
     staging_dir: Path = PROJECT_ROOT / "staging"
     schemas_dir: Path = PROJECT_ROOT / "schemas"
@@ -102,6 +106,8 @@ class Settings:
 
     # --- load ------------------------------------------------------------------
     lock_timeout_seconds: float = 60.0
+    lake_retention_days: float = 7.0  # lake snapshots (time travel) and unused files are kept this long
+    lake_commit_attempts: int = 5  # a lake commit that lost a conflict is retried, with backoff, this often
     run_batch_documents: int = 5000  # `newsmon run` loads input files in runs of this many (bounds memory)
     keep_staging: bool = False  # keep staging/run_id=*/ after publish (debugging)
     staging_retention_days: int = 7  # staging of runs that never published is removed after this
@@ -114,6 +120,11 @@ class Settings:
     alert_delivery_timeout: float = 10.0  # per notification (Apprise's socket timeouts)
 
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def warehouse(self) -> str:
+        """Where the warehouse is: the lake spec, or the file's path."""
+        return self.lake or str(self.db_path)
 
     @property
     def search_index_path(self) -> Path:
@@ -129,6 +140,8 @@ def _coerce(name: str, annotation: Any, raw: Any) -> Any:
     kind = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
     try:
         if kind == "Path":
+            if name == "db_path" and str(raw).startswith("ducklake:"):
+                return str(raw)  # a lake spec, moved to `lake` (a Path would fold its slashes)
             return Path(raw).expanduser()
         if kind == "int":
             return int(raw)
@@ -174,7 +187,16 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
         if key not in known:
             raise ConfigError(f"unknown setting {key!r}")
         values[key] = _coerce(key, known[key].type, raw)
-    return Settings(**_beside_warehouse(values))
+    return Settings(**_beside_warehouse(_lake_from_db_path(values)))
+
+
+def _lake_from_db_path(values: dict[str, Any]) -> dict[str, Any]:
+    """`--db ducklake:postgres:...` (or NEWSMON_DB_PATH): the warehouse is that lake, not a file."""
+    db = values.get("db_path")
+    if db is not None and str(db).startswith("ducklake:"):
+        values = {k: v for k, v in values.items() if k != "db_path"}
+        values["lake"] = str(db)
+    return values
 
 
 # Written next to the warehouse when it is moved and they are not: a run into another warehouse

@@ -59,6 +59,26 @@ def seeds_db(seeds_run):
     return seeds_run[0].db_path
 
 
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """One throwaway PostgreSQL per session (tests/deploy/postgres_server.py): Airflow's metadata
+    in the deployment tests, DuckLake catalogs in tests/load/test_lake*.py (a database each)."""
+    from tests.deploy.postgres_server import PostgresServer, find_postgres_bindir
+
+    bindir = find_postgres_bindir()
+    if bindir is None:
+        reason = "PostgreSQL server binaries (initdb, pg_ctl) not found: run scripts/install_postgres.sh"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(reason)  # in CI a missing tool is a broken setup
+        pytest.skip(reason)
+    server = PostgresServer(bindir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 # Fixtures that run the whole pipeline (in-process, the CLI or an Airflow DAG): a test using one,
 # even only to read what it left, is end-to-end. `make test-fast` (-m "not e2e") leaves them out.
 E2E_FIXTURES = {"seeds_run", "dag_run", "feeds_dag_run", "dashboard_db", "hostile_run", "reference"}

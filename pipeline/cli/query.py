@@ -74,7 +74,7 @@ def warehouse_status(wh: Any) -> dict[str, Any]:
 
     counts = wh.con.execute(read_sql("status_counts")).fetchone()
     names = [d[0] for d in wh.con.description]
-    status: dict[str, Any] = {"warehouse": str(wh.path), "counts": dict(zip(names, counts, strict=True)),
+    status: dict[str, Any] = {"warehouse": wh.location, "counts": dict(zip(names, counts, strict=True)),
                               "latest_run": None}
     run = wh.con.execute(read_sql("latest_run")).fetchone()
     if run:

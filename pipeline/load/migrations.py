@@ -188,8 +188,16 @@ def _run(con: duckdb.DuckDBPyConnection, migration: Migration) -> None:
         migration.apply(con)
 
 
-def migrate(con: duckdb.DuckDBPyConnection, ddl: str, path: object = "the warehouse") -> list[int]:
-    """Bring the warehouse behind `con` to the latest schema; return the versions applied now."""
+def migrate(con: duckdb.DuckDBPyConnection, ddl: str, path: object = "the warehouse", *,
+            lake: bool = False) -> list[int]:
+    """Bring the warehouse behind `con` to the latest schema; return the versions applied now.
+    `lake`: a DuckLake, whose tables cannot declare keys (pipeline/load/lake.py); every lake was
+    created at version 10 or later, so a migration must work there only from version 11 on."""
+    version_ddl = VERSION_DDL
+    if lake:
+        from pipeline.load.lake import lake_ddl
+
+        ddl, version_ddl = lake_ddl(ddl), lake_ddl(VERSION_DDL)
     version = current_version(con)
     if version is not None and version > latest_version():
         raise WarehouseError(f"{path} has schema version {version}, newer than this newsmon knows "
@@ -199,7 +207,7 @@ def migrate(con: duckdb.DuckDBPyConnection, ddl: str, path: object = "the wareho
     fresh = version is None and _user_tables(con) == 0
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(VERSION_DDL)
+        con.execute(version_ddl)
         con.execute(ddl)
         if fresh:  # the DDL is the current schema: every migration is in it already
             for m in MIGRATIONS:

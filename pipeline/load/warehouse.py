@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.errors import WarehouseError, WarehouseLockedError
+from pipeline.load import lake
 from pipeline.load.migrations import migrate
 from pipeline.records import (
     BATCH_RECORDS,
@@ -71,6 +73,11 @@ def _ids(tables: dict[str, pa.Table], attrs: Iterable[str], column: str) -> set[
     return {value for attr in attrs if attr in tables for value in tables[attr].column(column).to_pylist()}
 
 
+@lru_cache(maxsize=8)
+def _primary_keys(schemas_dir: Path) -> dict[str, list[str]]:
+    return lake.primary_keys((Path(schemas_dir) / "warehouse.sql").read_text(encoding="utf-8"))
+
+
 def read_sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
@@ -81,7 +88,8 @@ def _is_lock_error(exc: Exception) -> bool:
 
 
 class Warehouse:
-    """A connection to the warehouse file; use as a context manager."""
+    """A connection to the warehouse (the file, or the lake: pipeline/load/lake.py); use as a
+    context manager."""
 
     def __init__(self, settings: Settings, *, read_only: bool = False, path: Path | None = None,
                  sandboxed: bool = False):
@@ -89,17 +97,30 @@ class Warehouse:
         network, no extension installed or loaded, and a query cannot change these settings."""
         self.settings = settings
         self.path = Path(path or settings.db_path)
+        self.lake = settings.lake if path is None else ""
+        self.location = lake.redacted(self.lake) if self.lake else str(self.path)
         self.read_only = read_only or sandboxed
         self.sandboxed = sandboxed
+        # Lake writers take turns on the shared tables; a file has DuckDB's own process lock.
+        self._lock = lake.PublishLock(self.lake, settings.lock_timeout_seconds) \
+            if self.lake and not self.read_only else None
+        self.retries = 0  # lake commits retried after a conflict (counted by the benchmark)
+        self._described: dict[str, set[str]] = {}
         self.con = self._connect()
         if not self.read_only:  # sandboxed is read-only too: it must never migrate
             try:
-                migrate(self.con, (settings.schemas_dir / "warehouse.sql").read_text(encoding="utf-8"), self.path)
+                ddl = (settings.schemas_dir / "warehouse.sql").read_text(encoding="utf-8")
+                self._write(lambda: migrate(self.con, ddl, self.location, lake=bool(self.lake)))
             except BaseException:
-                self.con.close()
+                self.close()
                 raise
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
+        if self.lake:
+            if self._lock is None:
+                return lake.connect(self.lake, read_only=True, config=dict(SANDBOX) if self.sandboxed else None)
+            with self._lock.held():  # attaching a new lake creates its catalog: one process at a time
+                return lake.connect(self.lake, data_path=self.settings.lake_data_path)
         if self.read_only and not self.path.exists():
             # Nothing loaded yet: an empty in-memory warehouse with the same tables.
             con = duckdb.connect(":memory:")
@@ -141,6 +162,38 @@ class Warehouse:
 
     def close(self) -> None:
         self.con.close()
+        if self._lock is not None:
+            self._lock.close()
+
+    def _columns(self, table: str) -> set[str]:
+        """The table's columns; kept for the connection's life in a lake (a DESCRIBE is catalog
+        round trips there; the schema only changes by migrate, before any write)."""
+        if self.lake and table in self._described:
+            return self._described[table]
+        columns = {r[0] for r in self.con.execute(f'DESCRIBE "{table}"').fetchall()}
+        if self.lake:
+            self._described[table] = columns
+        return columns
+
+    def _write(self, work: Callable[[], T]) -> T:
+        """Run `work` (one or more whole transactions). In a lake: under the publish lock, and
+        again, after a bounded, jittered backoff, when its commit lost a conflict (e.g. to
+        maintenance rewriting the same files); the lock is released while it waits."""
+        if self._lock is None:
+            return work()
+        attempts = max(1, self.settings.lake_commit_attempts)
+        for attempt in range(1, attempts + 1):
+            with self._lock.held():
+                try:
+                    return work()
+                except WarehouseError as exc:
+                    cause = exc.__cause__
+                    if attempt == attempts or not isinstance(cause, Exception) or not lake.is_conflict(cause):
+                        raise
+            self.retries += 1
+            log.warning("lake commit conflict (attempt %d of %d), retrying: %s", attempt, attempts, cause)
+            time.sleep(min(0.1 * 2 ** attempt, 2.0) * (0.5 + random.random()))
+        raise AssertionError("unreachable")
 
     def __enter__(self) -> Warehouse:
         return self
@@ -176,11 +229,11 @@ class Warehouse:
         staged = records if isinstance(records, pa.Table) else to_arrow(records, cls)
         if not staged.num_rows:
             return 0
-        columns = {r[0] for r in self.con.execute(f'DESCRIBE "{table}"').fetchall()}
+        columns = self._columns(table)
         lost = [name for name in staged.column_names if name not in columns and name not in _not_stored(
             self.settings.schemas_dir, table)]
         if lost:  # dropping them would lose their values without a word
-            raise WarehouseError(f"the table {table} of {self.path} has no column {', '.join(lost)}",
+            raise WarehouseError(f"the table {table} of {self.location} has no column {', '.join(lost)}",
                                  hint="the warehouse schema is behind the code: a migration is missing "
                                       "(pipeline/load/migrations.py)")
         keep = [name for name in staged.column_names if name in columns]
@@ -189,7 +242,11 @@ class Warehouse:
             staged = staged.append_column("run_id", pa.array([run_id] * staged.num_rows, pa.string()))
         self.con.register("staged_rows", staged)
         try:
-            self.con.execute(f'INSERT OR REPLACE INTO "{table}" BY NAME SELECT * FROM staged_rows')
+            if self.lake:
+                keys = _primary_keys(self.settings.schemas_dir)[table]
+                self.con.execute(lake.merge_sql(table, staged.column_names, keys))
+            else:
+                self.con.execute(f'INSERT OR REPLACE INTO "{table}" BY NAME SELECT * FROM staged_rows')
         finally:
             self.con.unregister("staged_rows")
         return staged.num_rows
@@ -205,15 +262,23 @@ class Warehouse:
         """`load_batch` for a batch kept as the Arrow tables of its records, named by Batch
         attribute, as staging stores them: the publish step loads the staged files without
         turning every row into an object and back (a third of publishing, by pyinstrument)."""
+        return self._write(lambda: self._load_tables(run_id, tables, stats, started_at, trigger))
+
+    def _load_tables(self, run_id: str, tables: dict[str, pa.Table], stats: dict[str, Any] | None,
+                     started_at: Any, trigger: str) -> dict[str, int]:
         written: dict[str, int] = {}
         self.con.execute("BEGIN TRANSACTION")
         try:
             articles = tables.get("articles")
             if articles is not None and articles.num_rows:
                 self.con.register("reprocessed", articles.select(["article_id"]))
-                for child in ARTICLE_CHILDREN:
-                    self.con.execute(f'DELETE FROM "{child}" WHERE article_id IN '
-                                     "(SELECT article_id FROM reprocessed)")
+                # In a lake every statement costs catalog round trips under the publish lock: a
+                # batch of new articles has no rows of theirs to replace.
+                if not self.lake or self.scalar("SELECT count(*) FROM articles WHERE article_id IN "
+                                                "(SELECT article_id FROM reprocessed)"):
+                    for child in ARTICLE_CHILDREN:
+                        self.con.execute(f'DELETE FROM "{child}" WHERE article_id IN '
+                                         "(SELECT article_id FROM reprocessed)")
                 self.con.unregister("reprocessed")
             for attr, cls, table in TABLES:
                 written[table] = self._upsert(table, tables[attr] if attr in tables else [], cls, run_id)
@@ -223,15 +288,20 @@ class Warehouse:
             if "entity_aliases" in tables:
                 self._apply_entity_aliases(tables["entity_aliases"])
             self._refresh_aggregates(tables, demoted)
-            self.con.execute(
-                "INSERT OR REPLACE INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "
-                "VALUES (?, coalesce(?, now()::TIMESTAMP), now()::TIMESTAMP, ?, ?)",
-                [run_id, started_at, trigger, json.dumps({**(stats or {}), "loaded": written})],
-            )
+            run_row = [run_id, started_at, trigger, json.dumps({**(stats or {}), "loaded": written})]
+            if self.lake:
+                self.con.execute(lake.merge_sql(
+                    "pipeline_runs", ["run_id", "started_at", "finished_at", "trigger", "stats"], ["run_id"],
+                    source="(SELECT ?::VARCHAR AS run_id, coalesce(?::TIMESTAMP, now()::TIMESTAMP) AS started_at, "
+                           "now()::TIMESTAMP AS finished_at, ?::VARCHAR AS trigger, ?::JSON AS stats)"), run_row)
+            else:
+                self.con.execute(
+                    "INSERT OR REPLACE INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "
+                    "VALUES (?, coalesce(?, now()::TIMESTAMP), now()::TIMESTAMP, ?, ?)", run_row)
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self._rollback()
-            raise WarehouseError(f"loading run {run_id} into {self.path} failed, nothing was "
+            raise WarehouseError(f"loading run {run_id} into {self.location} failed, nothing was "
                                  f"written: {exc}", hint="free disk space or fix permissions, then "
                                  "re-run: the run is idempotent") from exc
         except BaseException:
@@ -309,50 +379,144 @@ class Warehouse:
                 self.con.execute(read_sql(f"refresh_{name}_copies"))
                 self.con.unregister("touched")
 
+    # --- lake upkeep ----------------------------------------------------------------------------
+    def maintain_lake(self) -> dict[str, Any]:
+        """DuckLake's upkeep, under the publish lock (publishers wait, nothing conflicts): rows
+        inlined in the catalog written out as Parquet, adjacent small files merged (each publish
+        adds files per table: the dashboards' scans open every one), files with many deleted
+        rows rewritten, snapshots older than
+        `lake_retention_days` expired, the files no snapshot needs any more and the orphans of
+        killed publishers deleted. Returns data files and snapshots before and after."""
+        if not self.lake or self.read_only:
+            raise WarehouseError("lake maintenance needs a writable lake",
+                                 hint="set NEWSMON_DB_PATH=ducklake:postgres:... (a file needs none)")
+        return self._write(self._maintain_lake)
+
+    def _lake_stats(self) -> dict[str, int]:
+        meta = f"__ducklake_metadata_{lake.ALIAS}"
+        live = "WHERE end_snapshot IS NULL"
+        return {"data_files": self.scalar(f"SELECT count(*) FROM {meta}.ducklake_data_file {live}"),
+                "delete_files": self.scalar(f"SELECT count(*) FROM {meta}.ducklake_delete_file {live}"),
+                "snapshots": self.scalar(f"SELECT count(*) FROM {lake.ALIAS}.snapshots()")}
+
+    def _maintain_lake(self) -> dict[str, Any]:
+        older = f"older_than => now() - INTERVAL '{max(0.0, float(self.settings.lake_retention_days))} days'"
+        steps = [f"CALL ducklake_flush_inlined_data('{lake.ALIAS}')",
+                 f"CALL ducklake_merge_adjacent_files('{lake.ALIAS}')",
+                 # Tables updated in place (entities' counts, feed state) gather delete files.
+                 f"CALL ducklake_rewrite_data_files('{lake.ALIAS}')",
+                 f"CALL ducklake_expire_snapshots('{lake.ALIAS}', {older})",
+                 f"CALL ducklake_cleanup_old_files('{lake.ALIAS}', {older})",
+                 f"CALL ducklake_delete_orphaned_files('{lake.ALIAS}', {older})"]
+        try:
+            before = self._lake_stats()
+            for step in steps:
+                self.con.execute(step)
+            after = self._lake_stats()
+        except duckdb.Error as exc:
+            raise WarehouseError(f"maintaining {self.location} failed: {exc}",
+                                 hint="each step is safe to repeat: the next run does it again") from exc
+        return {"before": before, "after": after}
+
+    # --- a file's data into the lake -----------------------------------------------------------
+    def copy_from_file(self, source: Path) -> dict[str, int]:
+        """Copy every table of the warehouse file `source` into this lake, in one transaction:
+        a table the lake has no row of is appended to, any other is merged on its keys, so a
+        second copy of the same file changes nothing. The file is first brought to the current
+        schema (what any run does to it); it is otherwise only read."""
+        if not self.lake or self.read_only:
+            raise WarehouseError("copy_from_file writes a lake", hint="open the lake writable")
+        if not Path(source).is_file():
+            raise WarehouseError(f"no warehouse file at {source}", hint="give the path of a news.duckdb")
+        with Warehouse(self.settings, path=Path(source)):
+            pass  # migrates the file (and fails, saying so, if another process is writing it)
+        return self._write(lambda: self._copy_from_file(Path(source)))
+
+    def _copy_from_file(self, source: Path) -> dict[str, int]:
+        quoted = str(source).replace("'", "''")
+        self.con.execute(f"ATTACH '{quoted}' AS source_file (READ_ONLY)")
+        copied: dict[str, int] = {}
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            for table, keys in _primary_keys(self.settings.schemas_dir).items():
+                columns = [r[0] for r in self.con.execute(f'DESCRIBE source_file.main."{table}"').fetchall()]
+                self.con.execute(f'CREATE OR REPLACE TEMP VIEW staged_rows AS SELECT * FROM source_file.main."{table}"')
+                if self.scalar(f'SELECT count(*) FROM "{table}"'):
+                    self.con.execute(lake.merge_sql(table, columns, keys, source="temp.main.staged_rows"))
+                else:
+                    self.con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM temp.main.staged_rows')
+                copied[table] = self.scalar(f'SELECT count(*) FROM source_file.main."{table}"')
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self._rollback()
+            raise WarehouseError(f"copying {source} into {self.location} failed, nothing was written: {exc}",
+                                 hint="re-run: the copy is idempotent") from exc
+        finally:
+            self.con.execute("DROP VIEW IF EXISTS temp.main.staged_rows")
+            self.con.execute("DETACH source_file")
+        return copied
+
     # --- monitoring: alerts (pipeline.alerts computes them; this layer writes them) -----------
     def save_alerts(self, alerts: list[Alert], evaluated_runs: list[str]) -> int:
         """New alerts and the runs they were evaluated on, in one transaction. An alert already
         stored (same id: watch, kind, item) is left as it is: each match is raised once, ever.
         Returns how many alerts were new."""
+        return self._write(lambda: self._save_alerts(alerts, evaluated_runs))
+
+    def _save_alerts(self, alerts: list[Alert], evaluated_runs: list[str]) -> int:
         self.con.execute("BEGIN TRANSACTION")
         try:
             before = self.scalar("SELECT count(*) FROM alerts")
             if alerts:
-                self.con.register("new_alerts", _alerts_table(alerts))
-                self.con.execute("INSERT INTO alerts BY NAME SELECT * FROM new_alerts ON CONFLICT DO NOTHING")
+                new_alerts = _alerts_table(alerts)
+                self.con.register("new_alerts", new_alerts)
+                self.con.execute(lake.merge_sql("alerts", new_alerts.column_names, ["alert_id"], update=False,
+                                                source="new_alerts") if self.lake else
+                                 "INSERT INTO alerts BY NAME SELECT * FROM new_alerts ON CONFLICT DO NOTHING")
                 self.con.unregister("new_alerts")
             added = self.scalar("SELECT count(*) FROM alerts") - before
-            if evaluated_runs:
+            if evaluated_runs and self.lake:
+                self.con.register("runs", pa.table({"run_id": evaluated_runs}))
+                self.con.execute(lake.merge_sql("alert_runs", ["run_id", "evaluated_at", "alerts"], ["run_id"],
+                                                source="(SELECT run_id, now()::TIMESTAMP AS evaluated_at, "
+                                                       f"{int(added)} AS alerts FROM runs)"))
+                self.con.unregister("runs")
+            elif evaluated_runs:
                 self.con.executemany("INSERT OR REPLACE INTO alert_runs VALUES (?, now()::TIMESTAMP, ?)",
                                      [[run_id, added] for run_id in evaluated_runs])
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self._rollback()
-            raise WarehouseError(f"saving alerts into {self.path} failed, nothing was written: {exc}",
+            raise WarehouseError(f"saving alerts into {self.location} failed, nothing was written: {exc}",
                                  hint="free disk space or fix permissions; the evaluation is re-run next time") from exc
         return added
 
     def record_deliveries(self, outcomes: list[tuple[str, str, int, Any, str | None]]) -> None:
         """(alert_id, status, attempts, delivered_at, last_error) per delivery tried."""
-        if not outcomes:
-            return
+        if outcomes:
+            self._write(lambda: self._record_deliveries(outcomes))
+
+    def _record_deliveries(self, outcomes: list[tuple[str, str, int, Any, str | None]]) -> None:
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.executemany(read_sql("record_delivery"), [list(o) for o in outcomes])
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self._rollback()
-            raise WarehouseError(f"recording alert deliveries into {self.path} failed: {exc}",
+            raise WarehouseError(f"recording alert deliveries into {self.location} failed: {exc}",
                                  hint="the alerts stay pending and are delivered again next time") from exc
 
     def save_quality_results(self, results: list[QualityResult]) -> int:
+        return self._write(lambda: self._save_quality_results(results))
+
+    def _save_quality_results(self, results: list[QualityResult]) -> int:
         self.con.execute("BEGIN TRANSACTION")
         try:
             n = self._upsert("quality_results", results, QualityResult, results[0].run_id if results else "")
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self._rollback()
-            raise WarehouseError(f"saving quality results into {self.path} failed, nothing was written: "
+            raise WarehouseError(f"saving quality results into {self.location} failed, nothing was written: "
                                  f"{exc}", hint="free disk space or fix permissions") from exc
         return n
 

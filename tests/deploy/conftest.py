@@ -1,4 +1,5 @@
-"""Shared fixtures for the deployment tests: the compose validator and a throwaway PostgreSQL."""
+"""Shared fixtures for the deployment tests: the compose validator (the throwaway PostgreSQL,
+`postgres_server`, is in tests/conftest.py: the lake tests share it)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-
-from tests.deploy.postgres_server import PostgresServer, find_postgres_bindir
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_BIN = REPO / ".venv-compose" / "bin" / "docker-compose"
@@ -35,16 +34,3 @@ def build_python() -> Path:
     if not python.exists():
         _missing(f"tooling venv missing at {python.parent.parent}: run scripts/install_compose_validator.sh")
     return python
-
-
-@pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory):
-    bindir = find_postgres_bindir()
-    if bindir is None:
-        _missing("PostgreSQL server binaries (initdb, pg_ctl) not found: run scripts/install_postgres.sh")
-    server = PostgresServer(bindir)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()

@@ -1,0 +1,205 @@
+"""The warehouse on DuckLake: publish throughput with several publishers, and dashboard queries.
+
+    .venv/bin/python benchmarks/lake_bench.py publish-bench --catalog "host=... user=..." \
+        [--batches 8] [--articles 200] [--publishers 1,2,4]
+    .venv/bin/python benchmarks/lake_bench.py query-bench --catalog "host=... user=..." [--n 1000000]
+    .venv/bin/python benchmarks/lake_bench.py publish SPEC DATA_PATH PUBLISHER BATCHES [--articles N]
+
+`--catalog` is a PostgreSQL server (libpq keywords, without dbname) whose user may create
+databases: each measurement gets a new catalog database and a new temporary data folder.
+`--catalog local` starts a throwaway server with Debian's binaries (tests/deploy/postgres_server.py).
+
+publish-bench: every publisher is a process of its own that publishes BATCHES synthetic runs
+(`publish`, below) through `Warehouse.load_batch`, the path `publish_step` takes, opening the
+warehouse per run as the publish task does. Rows/s counts every row written (all tables) over
+the wall time from the first process start to the last one's end; lock waits (the publish
+lock was held by another) and commit retries (a conflict) are summed over the publishers.
+The file row is one publisher into a DuckDB file (several cannot write one file at once).
+
+query-bench: the dashboard query set of benchmarks/query_bench.py on its synthetic warehouse
+of N articles, built as a file, then copied into a lake (`newsmon lake migrate`'s library
+call); each query timed on both with the same code (dashboard.data), p95 of --repeat runs.
+
+`publish` (used by publish-bench and tests/load/test_lake.py): one publisher process. Batch j
+of publisher p: ARTICLES new articles, each mentioning one entity every publisher shares and
+one of its own, one learned publisher line shared by all, the publisher's feed state. Prints
+one JSON line per committed batch.
+
+Nothing here asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script from anywhere: import the project's packages
+
+WORDS = ("talks geneva minister delegation border sanctions agreement security council vote summit "
+         "ceasefire officials statement negotiations troops capital report meeting president").split()
+
+
+def synthetic_batch(publisher: int, index: int, articles: int = 5, words: int = 300):
+    """Run `p{publisher}-b{index}`: what one run publishes, ids derived from (publisher, index)."""
+    from pipeline.records import Article, Batch, Document, Entity, EntityMention, FeedState, PublisherLine
+
+    run_id = f"p{publisher}-b{index:04d}"
+    when = datetime(2026, 1, 1) + timedelta(minutes=index)
+    docs, arts, mentions, lines = [], [], [], []
+    for k in range(articles):
+        aid = f"{run_id}-a{k:04d}"
+        body = " ".join(WORDS[(publisher * 7 + index * 3 + k + i * i) % len(WORDS)] for i in range(words))
+        docs.append(Document(doc_id=aid, source_kind="file", source_uri=f"/in/{aid}.txt", fetched_at=when,
+                             raw_sha256=aid, raw_text=body))
+        arts.append(Article(article_id=aid, doc_id=aid, source_uri=f"/in/{aid}.txt", url=None, title=aid,
+                            publisher=f"pub{publisher}", byline=None, published_at=when, language="en",
+                            body=body, word_count=words, content_hash=aid, cluster_id=aid))
+        mentions += [EntityMention(aid, "e-shared", "Geneva", 0, 6, 0),
+                     EntityMention(aid, f"e-p{publisher}", f"P{publisher}", 7, 9, 0)]
+        lines.append(PublisherLine("shared-publisher", "line-shared", aid, when, None))
+    entities = [Entity("e-shared", "Geneva", "GPE", ["Geneva"]),
+                Entity(f"e-p{publisher}", f"P{publisher}", "ORG", [f"P{publisher}"])]
+    feed = FeedState(feed_name=f"feed{publisher}", url=f"http://feed{publisher}.invalid/rss",
+                     seen_entry_ids=[f"{run_id}-entry"], last_fetched_at=when)
+    return Batch(run_id, documents=docs, articles=arts, entities=entities, mentions=mentions,
+                 publisher_lines=lines, feed_states=[feed])
+
+
+def lake_settings(spec: str, data_path: str, root: Path):
+    from pipeline.settings import load_settings
+
+    return load_settings(env={"NEWSMON_CONFIG": ""}, db_path=spec, lake_data_path=data_path,
+                         staging_dir=root / "staging", reports_dir=root / "reports")
+
+
+def publish(args: argparse.Namespace) -> int:
+    """One publisher: its batches, each through its own Warehouse as publish_step opens it."""
+    from pipeline.load.warehouse import Warehouse
+    from pipeline.settings import load_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.spec.startswith("ducklake:"):
+            settings = lake_settings(args.spec, args.data_path, Path(tmp))
+        else:
+            settings = load_settings(env={"NEWSMON_CONFIG": ""}, db_path=args.spec)
+        for index in range(args.start, args.batches):
+            batch = synthetic_batch(args.publisher, index, args.articles)
+            started = time.perf_counter()
+            with Warehouse(settings) as wh:
+                written = wh.load_batch(batch)
+                waits = wh._lock.waits if wh._lock else 0
+                retries = wh.retries
+            print(json.dumps({"run_id": batch.run_id, "rows": sum(written.values()), "waits": waits,
+                              "retries": retries, "seconds": time.perf_counter() - started}), flush=True)
+    return 0
+
+
+# --- publish-bench -----------------------------------------------------------------------------
+
+def _catalog(args: argparse.Namespace):
+    """(libpq keywords of a server, a stop function)."""
+    if args.catalog != "local":
+        return args.catalog, lambda: None
+    from tests.deploy.postgres_server import PostgresServer, find_postgres_bindir
+
+    bindir = find_postgres_bindir()
+    if bindir is None:
+        raise SystemExit("no PostgreSQL binaries: run scripts/install_postgres.sh, or pass --catalog")
+    server = PostgresServer(bindir, user="newsmon", dbname="newsmon")
+    server.start()
+    return f"host=127.0.0.1 port={server.port} user=newsmon", server.stop
+
+
+def new_catalog(server: str, name: str) -> str:
+    """A fresh database `name` on the server; the lake spec naming it."""
+    import psycopg2
+
+    conn = psycopg2.connect(f"{server} dbname=postgres")
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cur.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+    return f"ducklake:postgres:{server} dbname={name}"
+
+
+def run_publishers(spec: str, data_path: str, publishers: int, batches: int, articles: int) -> dict:
+    """`publishers` processes at once; their JSON lines summed, wall time from first start."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, __file__, "publish", spec, data_path, str(p), str(batches),
+                               "--articles", str(articles)], stdout=subprocess.PIPE, text=True, env=env)
+             for p in range(publishers)]
+    lines = []
+    for proc in procs:
+        out, _ = proc.communicate()
+        if proc.returncode:
+            raise SystemExit(f"a publisher failed (exit {proc.returncode})")
+        lines += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    wall = time.perf_counter() - started
+    rows = sum(r["rows"] for r in lines)
+    return {"publishers": publishers, "batches": len(lines), "rows": rows, "seconds": wall,
+            "rows_per_s": rows / wall, "lock_waits": sum(r["waits"] for r in lines),
+            "retries": sum(r["retries"] for r in lines),
+            "median_batch_s": statistics.median(r["seconds"] for r in lines)}
+
+
+def publish_bench(args: argparse.Namespace) -> int:
+    server, stop = _catalog(args)
+    results = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            file_result = run_publishers(str(Path(tmp) / "file" / "news.duckdb"), "", 1, args.batches,
+                                         args.articles)
+            results.append({"into": "file", **file_result})
+            for n in [int(x) for x in args.publishers.split(",")]:
+                spec = new_catalog(server, f"lake_bench_{n}")
+                # Each publisher publishes the same number of batches: n publishers, n times the rows.
+                result = run_publishers(spec, str(Path(tmp) / f"lake{n}") + "/", n, args.batches, args.articles)
+                results.append({"into": "lake", **result})
+    finally:
+        stop()
+    base = next(r for r in results if r["into"] == "lake" and r["publishers"] == 1)["rows_per_s"]
+    print(f"{'into':<5} {'publishers':>10} {'batches':>8} {'rows':>8} {'seconds':>8} {'rows/s':>8} "
+          f"{'x lake-1':>8} {'lock waits':>10} {'retries':>8} {'median batch s':>14}")
+    for r in results:
+        print(f"{r['into']:<5} {r['publishers']:>10} {r['batches']:>8} {r['rows']:>8} {r['seconds']:>8.1f} "
+              f"{r['rows_per_s']:>8.0f} {r['rows_per_s'] / base:>8.2f} {r['lock_waits']:>10} {r['retries']:>8} "
+              f"{r['median_batch_s']:>14.2f}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("publish")
+    p.add_argument("spec")
+    p.add_argument("data_path")
+    p.add_argument("publisher", type=int)
+    p.add_argument("batches", type=int)
+    p.add_argument("--start", type=int, default=0)
+    p.add_argument("--articles", type=int, default=5)
+    p.set_defaults(func=publish)
+    b = sub.add_parser("publish-bench")
+    b.add_argument("--catalog", default="local")
+    b.add_argument("--batches", type=int, default=8)
+    b.add_argument("--articles", type=int, default=200)
+    b.add_argument("--publishers", default="1,2,4")
+    b.set_defaults(func=publish_bench)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

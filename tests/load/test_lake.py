@@ -1,0 +1,227 @@
+"""The warehouse on DuckLake (docs/lake.md): a real PostgreSQL catalog (the session's throwaway
+server, a database per test) and a temporary data folder; the same code as the file mode."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.load import lake
+from pipeline.load.warehouse import Warehouse, _primary_keys
+from tests.conftest import PROJECT_ROOT, SEEDS_DIR, make_settings
+
+BENCH = PROJECT_ROOT / "benchmarks" / "lake_bench.py"
+
+
+def new_lake(server, name: str) -> str:
+    """A new, empty catalog database on the session's server; the lake spec naming it."""
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=server.port, user=server.user, dbname="postgres")
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cur.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+    return f"ducklake:postgres:dbname={name} host=127.0.0.1 port={server.port} user={server.user}"
+
+
+def lake_settings(tmp_path: Path, spec: str):
+    return make_settings(tmp_path, db_path=spec, lake_data_path=str(tmp_path / "lake_data") + "/")
+
+
+def table_keys(wh: Warehouse) -> dict[str, tuple[int, list[tuple]]]:
+    """Per table: its row count and its sorted primary keys (ids derive from content)."""
+    out = {}
+    for table, keys in _primary_keys(wh.settings.schemas_dir).items():
+        cols = ", ".join(keys)
+        rows = wh.con.execute(f"SELECT {cols} FROM {table} ORDER BY {cols}").fetchall()
+        out[table] = (len(rows), rows)
+    return out
+
+
+# Keys that name the run or the moment, not the content: compared by count only.
+RUN_TABLES = {"pipeline_runs", "quality_results", "alert_runs"}
+
+
+def comparable(snapshot: dict) -> dict:
+    return {t: (n if t in RUN_TABLES else rows) for t, (n, rows) in snapshot.items()}
+
+
+def test_settings_route_a_lake_spec_and_the_ddl_loses_only_its_keys(tmp_path):
+    spec = "ducklake:postgres:dbname=news host=db.example//x user=u password=secret"
+    s = make_settings(tmp_path, db_path=spec)
+    assert s.lake == spec and s.warehouse == spec  # not folded into a Path
+    assert lake.redacted(spec).endswith("password=***")
+    ddl = (PROJECT_ROOT / "schemas" / "warehouse.sql").read_text(encoding="utf-8")
+    keys = lake.primary_keys(ddl)
+    assert keys["publisher_lines"] == ["publisher", "line_hash", "article_id"]  # after a comment line
+    assert keys["articles"] == ["article_id"] and len(keys) == ddl.count("CREATE TABLE")
+    assert "PRIMARY KEY" not in lake.lake_ddl(ddl)
+    with pytest.raises(Exception, match="ducklake:postgres"):
+        lake.libpq_dsn("ducklake:sqlite:x.db")
+
+
+@pytest.mark.e2e
+def test_seeds_in_a_lake_give_the_rows_of_the_file(postgres_server, seeds_run, tmp_path):
+    from pipeline.cli.query import warehouse_status
+    from pipeline.flow import run_pipeline
+
+    file_settings, file_summary = seeds_run
+    settings = lake_settings(tmp_path, new_lake(postgres_server, "seeds_lake"))
+    summary = run_pipeline([str(SEEDS_DIR)], [], settings, trigger="test")
+    assert (summary.articles, summary.entities, summary.events) == \
+        (file_summary.articles, file_summary.entities, file_summary.events)
+    with Warehouse(file_settings, read_only=True) as f, Warehouse(settings, read_only=True) as lk:
+        assert comparable(table_keys(lk)) == comparable(table_keys(f))
+        file_status, lake_status = warehouse_status(f), warehouse_status(lk)
+        assert lake_status["counts"] == file_status["counts"] and lake_status["counts"]["articles"] == 5
+        # Derived columns too: the counts the load recomputes and the dedup verdicts.
+        for sql in ("SELECT entity_id, article_count, mention_count FROM entities ORDER BY 1",
+                    "SELECT event_id, num_mentions, num_articles, num_sources FROM events ORDER BY 1",
+                    "SELECT article_id, is_duplicate, duplicate_of, word_count FROM articles ORDER BY 1"):
+            assert lk.con.execute(sql).fetchall() == f.con.execute(sql).fetchall()
+    # Re-running publishes nothing new: the documents are known.
+    again = run_pipeline([str(SEEDS_DIR)], [], settings, trigger="test")
+    assert again.articles == 0
+    # newsmon sql on the lake: sandboxed (no other file) and the same answer.
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "sql", "SELECT count(*) AS n FROM entities",
+                          "--json", "--db", settings.lake], capture_output=True, text=True, cwd=PROJECT_ROOT,
+                         env={**os.environ, "NEWSMON_CONFIG": ""}, timeout=300)
+    assert json.loads(out.stdout) == [{"n": file_summary.entities}], out.stderr
+    refused = subprocess.run([sys.executable, "-m", "pipeline.cli", "sql", "SELECT * FROM read_csv('/etc/hostname')",
+                              "--db", settings.lake], capture_output=True, text=True, cwd=PROJECT_ROOT,
+                             env={**os.environ, "NEWSMON_CONFIG": ""}, timeout=300)
+    assert refused.returncode == 2 and "disabled" in refused.stderr
+
+
+@pytest.mark.e2e
+def test_lake_migrate_copies_a_file_and_a_second_copy_changes_nothing(postgres_server, seeds_db, tmp_path):
+    import shutil
+
+    source = tmp_path / "copy.duckdb"
+    shutil.copy(seeds_db, source)  # migrate may bring the file's schema up to date: never the shared one
+    spec = new_lake(postgres_server, "migrated_lake")
+    cmd = [sys.executable, "-m", "pipeline.cli", "lake", "migrate", str(source), "--db", spec,
+           "--data-path", str(tmp_path / "data") + "/", "--json"]
+    env = {**os.environ, "NEWSMON_CONFIG": ""}
+    first = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    second = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert json.loads(first.stdout) == json.loads(second.stdout) and json.loads(first.stdout)["articles"] == 5
+    settings = lake_settings(tmp_path, spec)
+    with Warehouse(make_settings(tmp_path, db_path=source), read_only=True) as f, \
+            Warehouse(settings, read_only=True) as lk:
+        assert table_keys(lk) == table_keys(f)
+        sql = "SELECT * EXCLUDE (stats) FROM pipeline_runs"
+        assert lk.con.execute(sql).fetchall() == f.con.execute(sql).fetchall()
+    no_lake = subprocess.run([sys.executable, "-m", "pipeline.cli", "lake", "migrate", str(source)],
+                             capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=300)
+    assert no_lake.returncode == 2 and "Traceback" not in no_lake.stderr and "--db" in no_lake.stderr
+
+
+def _publisher(spec: str, data_path: str, index: int, batches: int, articles: int, start: int = 0):
+    return subprocess.Popen([sys.executable, str(BENCH), "publish", spec, str(data_path), str(index), str(batches),
+                             "--articles", str(articles), "--start", str(start)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT,
+                            env={**os.environ, "NEWSMON_CONFIG": "", "PYTHONPATH": str(PROJECT_ROOT)})
+
+
+def _check_lake(wh: Warehouse, runs: list[str], articles: int) -> None:
+    """Every run listed is there whole, and nothing else: ids exact, counts derived right."""
+    ids = sorted(f"{run}-a{k:04d}" for run in runs for k in range(articles))
+    assert [r[0] for r in wh.con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall()] == ids
+    assert [r[0] for r in wh.con.execute("SELECT doc_id FROM documents ORDER BY 1").fetchall()] == ids
+    assert sorted(r[0] for r in wh.con.execute("SELECT run_id FROM pipeline_runs").fetchall()) == sorted(runs)
+    assert wh.scalar("SELECT count(*) FROM entity_mentions") == 2 * len(ids)
+    assert wh.scalar("SELECT count(*) FROM publisher_lines") == len(ids)
+    publishers = sorted({run.split("-")[0] for run in runs})
+    entities = wh.con.execute("SELECT entity_id, article_count, mention_count FROM entities ORDER BY 1").fetchall()
+    per = {p: sum(run.startswith(p + "-") for run in runs) * articles for p in publishers}
+    assert entities == sorted([("e-shared", len(ids), len(ids))] +
+                              [(f"e-{p}", per[p], per[p]) for p in publishers])
+    assert wh.scalar("SELECT count(*) FROM feed_state") == len(publishers)
+
+
+@pytest.mark.e2e
+def test_four_publishers_at_once_lose_and_duplicate_nothing(postgres_server, tmp_path):
+    spec = new_lake(postgres_server, "concurrent_lake")
+    data = str(tmp_path / "lake_data") + "/"
+    procs = [_publisher(spec, data, p, 20, 3) for p in range(4)]
+    outputs = [proc.communicate(timeout=900) for proc in procs]
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err[-2000:]
+    lines = [json.loads(line) for out, _ in outputs for line in out.splitlines()]
+    assert len(lines) == 80
+    print(f"80 batches by 4 publishers: lock waits {sum(r['waits'] for r in lines)}, "
+          f"commit retries {sum(r['retries'] for r in lines)}")
+    runs = [f"p{p}-b{j:04d}" for p in range(4) for j in range(20)]
+    with Warehouse(lake_settings(tmp_path, spec), read_only=True) as wh:
+        _check_lake(wh, runs, 3)
+        assert wh.scalar("SELECT count(*) FROM articles") == 240
+
+
+@pytest.mark.e2e
+def test_a_publisher_killed_mid_commit_leaves_the_lake_whole_and_a_rerun_converges(postgres_server, tmp_path):
+    spec = new_lake(postgres_server, "killed_lake")
+    data = str(tmp_path / "lake_data") + "/"
+    settings = lake_settings(tmp_path, spec)
+    with Warehouse(settings):
+        pass  # the tables exist before the publisher starts
+    killed_after = []
+    for attempt in range(3):  # kill at different points of a commit
+        proc = _publisher(spec, data, 0, 6, 40)
+        deadline = time.monotonic() + 300
+        first = proc.stdout.readline()  # one batch committed: the next one is under way
+        assert first.startswith("{"), proc.stderr.read()[-2000:]
+        time.sleep(0.3 + 0.4 * attempt)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+        proc.stdout.close()
+        proc.stderr.close()
+        with Warehouse(settings, read_only=True) as wh:
+            runs = sorted(r[0] for r in wh.con.execute("SELECT run_id FROM pipeline_runs").fetchall())
+            _check_lake(wh, runs, 40)  # whole batches only, whatever the moment of the kill
+            killed_after.append(len(runs))
+    # The lock died with the killed publisher's connection; the re-run publishes what is missing
+    # and re-publishes the rest without a change.
+    proc = _publisher(spec, data, 0, 6, 40)
+    _out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err[-2000:]
+    with Warehouse(settings, read_only=True) as wh:
+        _check_lake(wh, [f"p0-b{j:04d}" for j in range(6)], 40)
+    print(f"runs committed when killed: {killed_after}")
+
+
+@pytest.mark.e2e
+def test_maintenance_merges_files_and_expires_snapshots_keeping_every_row(postgres_server, tmp_path):
+    from pipeline.flow import lake_maintenance_step
+
+    spec = new_lake(postgres_server, "maintained_lake")
+    settings = lake_settings(tmp_path, spec).replace(lake_retention_days=0.0)
+    proc = _publisher(spec, settings.lake_data_path, 0, 4, 40)
+    _out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err[-2000:]
+    with Warehouse(settings, read_only=True) as wh:
+        rows = table_keys(wh)
+    outcome = lake_maintenance_step(settings)
+    before, after = outcome["before"], outcome["after"]
+    print(f"maintenance: {before} -> {after}")
+    assert after["data_files"] < before["data_files"] and after["snapshots"] < before["snapshots"]
+    with Warehouse(settings, read_only=True) as wh:
+        assert table_keys(wh) == rows
+        _check_lake(wh, [f"p0-b{j:04d}" for j in range(4)], 40)
+    # Files no snapshot refers to any more are gone from the data folder.
+    on_disk = sum(1 for _ in Path(settings.lake_data_path).rglob("*.parquet"))
+    assert on_disk == after["data_files"] + after["delete_files"]
+    assert lake_maintenance_step(make_settings(tmp_path))["skipped"]  # a file needs none
