@@ -10,8 +10,10 @@ pipeline (`pipeline.flow.run_pipeline`) into a fresh warehouse, and prints:
   anchor among the articles that mention it;
 - the date confidence of the events.
 
-    .venv/bin/python benchmarks/event_dates_run.py [--keep w.duckdb] [--report w.duckdb]
+    .venv/bin/python benchmarks/event_dates_run.py [--as-text] [--keep w.duckdb] [--report w.duckdb]
 
+``--as-text`` runs the same articles as plain text files, the article text only (as an archive
+export without publication dates): anchors must then come from the text or the read time.
 ``--keep`` leaves the warehouse at that path (to read or label from); ``--report`` prints the
 figures of a warehouse kept before, without running.
 """
@@ -89,10 +91,22 @@ def report(db_path: Path) -> None:
     con.close()
 
 
+def _as_text(page: Path) -> Path:
+    """The page replaced by its article text alone (trafilatura, no metadata)."""
+    import trafilatura
+
+    text = trafilatura.extract(page.read_text(encoding="utf-8", errors="replace")) or ""
+    out = page.with_suffix(".txt")
+    out.write_text(text + "\n", encoding="utf-8")
+    page.unlink()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--keep", type=Path, help="write the warehouse here and keep it")
     ap.add_argument("--report", type=Path, help="only print the figures of this kept warehouse")
+    ap.add_argument("--as-text", action="store_true", help="the article texts as undated .txt files")
     args = ap.parse_args()
     if args.report:
         report(args.report)
@@ -104,13 +118,16 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         pages = copy_english_pages(Path(tmp) / "pages")
+        if args.as_text:
+            pages = [_as_text(page) for page in pages]
         db = args.keep.resolve() if args.keep else Path(tmp) / "w.duckdb"
         if db.exists():
             sys.exit(f"{db} exists: remove it or keep the warehouse elsewhere")
         settings = load_settings(env={"NEWSMON_DB_PATH": str(db)})
         started = time.perf_counter()
         run_pipeline([str(Path(tmp) / "pages")], [], settings, trigger="bench", run_quality=False)
-        print(f"{len(pages)} English pages, pipeline run {time.perf_counter() - started:.0f} s")
+        kind = "article texts without metadata" if args.as_text else "pages"
+        print(f"{len(pages)} English {kind}, pipeline run {time.perf_counter() - started:.0f} s")
         report(db)
 
 
