@@ -245,7 +245,8 @@ def strip_site(title: str, sites: list[str]) -> str:
     kept = list(parts)
     # What follows the site's name is the site's (a slogan, a section); so is what precedes it
     # when the name leads.
-    cut = next((i for i in range(1, len(kept)) if _is_site(kept[i], sites)), None)
+    # An organisation's name ('Berliner Leichtathletik Verband e.V.') trailing a title is the publisher's.
+    cut = next((i for i in range(1, len(kept)) if _is_site(kept[i], sites) or is_organisation(kept[i])), None)
     if cut is not None:
         kept = kept[:cut]
     while len(kept) > 1 and _is_dateish(kept[-1]):
@@ -285,12 +286,13 @@ def choose_title(meta: PageMeta, fallback: str | None) -> tuple[str | None, str]
     statements = [s for s in (meta.headline, *meta.titles) if s]
     keys = {normalise_for_hash(s) for s in statements} | \
         {normalise_for_hash(strip_site(s, meta.site_names)) for s in statements}
-    for heading in meta.headings:  # an <h1> that a stated title carries whole
+    headings = [h for h in meta.headings if not _trails(normalise_for_hash(h), keys, meta)]
+    for heading in headings:  # an <h1> that a stated title carries whole
         key = normalise_for_hash(heading)
         if len(key) >= 4 and not _is_site(heading, meta.site_names) and \
                 any(key in k and len(key) >= 0.5 * len(k) for k in keys):
             return strip_site(heading, meta.site_names), "h1"
-    for heading in meta.headings:  # an <h1> with a kicker before the stated title ('Covid-19: ...')
+    for heading in headings:  # an <h1> with a kicker before the stated title ('Covid-19: ...')
         key = normalise_for_hash(heading)
         for statement in statements:
             core = strip_site(statement, meta.site_names)
@@ -298,7 +300,7 @@ def choose_title(meta: PageMeta, fallback: str | None) -> tuple[str | None, str]
                 return core, "h1 ending"
     stated = [set(_WORD.findall(normalise_for_hash(strip_site(s, meta.site_names)))) for s in statements]
     best, best_share = None, 0.0
-    for heading in meta.headings:
+    for heading in headings:
         words = set(_WORD.findall(normalise_for_hash(heading)))
         if not words or _is_site(heading, meta.site_names):
             continue
@@ -317,6 +319,21 @@ def choose_title(meta: PageMeta, fallback: str | None) -> tuple[str | None, str]
         if value and not _is_site(value, meta.site_names):
             return strip_site(value, meta.site_names), source
     return fallback, "trafilatura"
+
+
+def _trails(heading: str, titles: set[str], meta: PageMeta) -> bool:
+    """The <h1> comes after another <h1> of the page in the stated titles: 'Kleine Schafskunde |
+    Mäscot das Schaf – Webcomic' with both as <h1>s makes the second the site's own heading
+    (a single word before it, 'Fachmeldungen - ...', is a section, not a competing headline)."""
+    if heading in titles:  # a title states it alone: it is the headline, wherever else it stands
+        return False
+    others = [normalise_for_hash(h) for h in meta.headings]
+    for title in (t for t in titles if heading in t):
+        before = title[:title.find(heading)]
+        if any(o != heading and o in before and len(_WORD.findall(o)) >= 2 and not _is_site(o, meta.site_names)
+               for o in others):
+            return True
+    return False
 
 
 def _own_heading(meta: PageMeta, statements: list[str]) -> str | None:

@@ -114,6 +114,26 @@ def test_the_pages_one_h1_wins_over_a_different_search_title_unless_the_article_
     assert choose_title(section, None)[1] != "h1 own"
 
 
+def test_an_h1_after_another_h1_in_the_title_is_the_sites_own_heading():
+    site_h1 = PageMeta(titles=["Kleine Schafskunde | Mäscot das Schaf – Webcomic"],
+                       headings=["Mäscot das Schaf – Webcomic", "Kleine Schafskunde"], site_names=["maescot.de"])
+    assert choose_title(site_h1, None)[0] == "Kleine Schafskunde"
+    # After a section word it is the headline; stated alone by a title it is the headline.
+    section = PageMeta(titles=["News - Elder: Aus dem Ghetto nach Augusta"],
+                       headings=["Elder: Aus dem Ghetto nach Augusta"], site_names=["golf.de"])
+    assert choose_title(section, None) == ("Elder: Aus dem Ghetto nach Augusta", "h1")
+    alone = PageMeta(titles=["Meta-Programming In Emacs Using Defadvice",
+                             "EMACSPEAK The Complete Audio Desktop: Meta-Programming In Emacs Using Defadvice"],
+                     headings=["EMACSPEAK The Complete Audio Desktop", "Meta-Programming In Emacs Using defadvice"],
+                     site_names=["emacspeak.blogspot.com"])
+    assert choose_title(alone, None)[0] == "Meta-Programming In Emacs Using defadvice"
+
+
+def test_an_organisation_trailing_a_title_is_the_publisher():
+    assert strip_site("Norddeutschland findet seine Meister - Berliner Leichtathletik Verband e.V.",
+                      ["leichtathletik-berlin.de"]) == "Norddeutschland findet seine Meister"
+
+
 def test_authors_are_people_once_each():
     sites = ["Harbour Herald", "harbourherald.example"]
     assert clean_authors(["Emma Mackenzie", "emma-mackenzie"], sites) == ["Emma Mackenzie"]
