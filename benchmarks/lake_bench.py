@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/lake_bench.py publish-bench --catalog "host=... user=..." \
         [--batches 8] [--articles 200] [--publishers 1,2,4]
-    .venv/bin/python benchmarks/lake_bench.py query-bench --catalog "host=... user=..." [--n 1000000]
+    .venv/bin/python benchmarks/lake_bench.py query-bench [--catalog local] [--n 1000000] [--repeat 20]
     .venv/bin/python benchmarks/lake_bench.py publish SPEC DATA_PATH PUBLISHER BATCHES [--articles N]
 
 `--catalog` is a PostgreSQL server (libpq keywords, without dbname) whose user may create
@@ -180,6 +180,82 @@ def publish_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- query-bench -------------------------------------------------------------------------------
+
+def _stamp_current_schema(path: Path) -> None:
+    """query_bench builds its file from the current DDL: record it as such (what a new warehouse
+    records), so copying it into the lake does not replay the migrations over a million rows."""
+    import duckdb
+
+    from pipeline.load.migrations import MIGRATIONS, VERSION_DDL
+
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(VERSION_DDL)
+        con.executemany("INSERT OR IGNORE INTO schema_version (version, name) VALUES (?, ?)",
+                        [[m.version, m.name] for m in MIGRATIONS])
+    finally:
+        con.close()
+
+
+def _p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20, method="inclusive")[-1] if len(times) > 1 else times[0]
+
+
+def query_bench(args: argparse.Namespace) -> int:
+    import re
+
+    from benchmarks.query_bench import _params, _time_ms, build_synthetic_warehouse
+    from dashboard import data, queries
+    from pipeline.load.warehouse import Warehouse
+
+    server, stop = _catalog(args)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            path = root / "bench.duckdb"
+            started = time.perf_counter()
+            build_synthetic_warehouse(path, args.n)
+            _stamp_current_schema(path)
+            print(f"file: {args.n:,} synthetic articles built in {time.perf_counter() - started:.1f} s "
+                  f"({path.stat().st_size / 1e6:.0f} MB)")
+            spec = new_catalog(server, "lake_query_bench")
+            started = time.perf_counter()
+            with Warehouse(lake_settings(spec, str(root / "lake") + "/", root)) as wh:
+                wh.copy_from_file(path)
+                wh.maintain_lake()  # one file per table, as the daily maintenance leaves it
+            print(f"lake: copied in {time.perf_counter() - started:.1f} s "
+                  f"({sum(f.stat().st_size for f in (root / 'lake').rglob('*.parquet')) / 1e6:.0f} MB of Parquet)")
+            con = data._memory_connection()
+            data._attach(con, path)
+            article_id = con.execute("SELECT duplicate_of FROM warehouse.articles WHERE is_duplicate LIMIT 1"
+                                     ).fetchone()[0]
+            con.close()
+            results: dict[str, dict[str, float]] = {}
+            for target, where in (("file", path), ("lake", spec)):
+                builds = _time_ms(lambda w=where: data.Snapshot(w).close(), max(3, args.repeat // 5))
+                results.setdefault("(build snapshot)", {})[target] = _p95(builds)
+                snapshot = data.Snapshot(where)
+                params = _params(snapshot.con, article_id)
+                for query in queries.ALL_QUERIES:
+                    wanted = {name: params[name] for name in set(re.findall(r"\$(\w+)", query.sql))}
+                    times = _time_ms(lambda q=query, p=wanted, s=snapshot: s.run(q, p), args.repeat)
+                    results.setdefault(f"{query.name} [{query.source}]", {})[target] = _p95(times)
+                snapshot.close()
+    finally:
+        stop()
+    print(f"\n{'query [kind]':<42}{'file p95 ms':>12}{'lake p95 ms':>12}{'lake/file':>10}")
+    over = []
+    for label, row in results.items():
+        ratio = row["lake"] / row["file"] if row["file"] else float("inf")
+        if ratio > 2.0:
+            over.append(label)
+        print(f"{label:<42}{row['file']:>12.1f}{row['lake']:>12.1f}{ratio:>10.2f}")
+    print(f"\n{len(results) - len(over)}/{len(results)} within 2x of the file" +
+          (f"; over: {', '.join(over)}" if over else ""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -197,6 +273,11 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--articles", type=int, default=200)
     b.add_argument("--publishers", default="1,2,4")
     b.set_defaults(func=publish_bench)
+    q = sub.add_parser("query-bench")
+    q.add_argument("--catalog", default="local")
+    q.add_argument("--n", type=int, default=1_000_000)
+    q.add_argument("--repeat", type=int, default=20)
+    q.set_defaults(func=query_bench)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -17,6 +17,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import ui  # noqa: E402
 from pipeline.errors import NewsmonError  # noqa: E402
+from pipeline.load.lake import redacted  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
@@ -41,7 +42,7 @@ except NewsmonError as exc:
     if exc.hint:
         st.caption(exc.hint)
 else:
-    st.sidebar.caption(f"Warehouse: `{ui.db_path()}` (read-only)")
+    st.sidebar.caption(f"Warehouse: `{redacted(str(ui.db_path()))}` (read-only)")
     page.run()
 
 # The last element of every page (pages return early rather than call st.stop()): browser

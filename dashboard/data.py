@@ -30,6 +30,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.errors import WarehouseError, WarehouseLockedError
+from pipeline.load import lake
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 WAREHOUSE_ALIAS = "warehouse"  # the name the staging views read from (warehouse.<table>)
@@ -76,8 +77,16 @@ def view_definitions() -> tuple[tuple[str, str], ...]:
     return tuple(definitions)
 
 
+def location(db_path: str | Path) -> str | Path:
+    """A warehouse file's full path, or a lake spec (docs/lake.md) as it is."""
+    return str(db_path) if lake.is_lake(str(db_path)) else Path(db_path).resolve()
+
+
 def fingerprint(db_path: str | Path) -> tuple[int, int] | None:
-    """Changes whenever the warehouse file is rewritten; None when it does not exist."""
+    """Changes whenever the warehouse file is rewritten (a lake: commits a snapshot); None when
+    it does not exist."""
+    if lake.is_lake(str(db_path)):
+        return lake.latest_snapshot(str(db_path))
     try:
         stat = Path(db_path).stat()
     except FileNotFoundError:
@@ -91,7 +100,12 @@ def _memory_connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _attach(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+def _attach(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> None:
+    if isinstance(db_path, str):  # a lake: the same views over its tables
+        lake.load_extensions(con)
+        lake.attach(con, db_path, alias=WAREHOUSE_ALIAS, read_only=True)
+        lake.load_storage_extension(con, WAREHOUSE_ALIAS)
+        return
     if not db_path.is_file():
         raise WarehouseError(f"no warehouse at {db_path}", item=str(db_path),
                              hint="run `make run` (or `newsmon run`) first, or point NEWSMON_DB_PATH at one")
@@ -105,7 +119,7 @@ def _attach(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
         raise WarehouseError(f"cannot open the warehouse: {exc}", item=str(db_path)) from exc
 
 
-def _create_views(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+def _create_views(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> None:
     for name, select in view_definitions():
         try:
             con.execute(f"CREATE VIEW {name} AS {select}")
@@ -119,7 +133,7 @@ def open_views(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """An in-memory connection with the warehouse attached read-only and all views created.
 
     The file is detached when the block ends."""
-    path = Path(db_path).resolve()
+    path = location(db_path)
     con = _memory_connection()
     try:
         _attach(con, path)
@@ -139,7 +153,7 @@ class Snapshot:
     """The views plus in-memory copies of the marts; the file attached only during live queries."""
 
     def __init__(self, db_path: str | Path, marts: Mapping[str, str | None] = SNAPSHOT_MARTS):
-        self.db_path = Path(db_path).resolve()
+        self.db_path = location(db_path)
         self._live_lock = threading.Lock()  # attaching is database-wide: live queries take turns
         self.con = _memory_connection()
         try:
@@ -185,13 +199,13 @@ class SnapshotCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._current: tuple[Path, tuple[int, int] | None, Snapshot] | None = None
+        self._current: tuple[str | Path, tuple[int, int] | None, Snapshot] | None = None
         self._builder: threading.Thread | None = None
         self.last_error: Exception | None = None  # why the latest background rebuild failed
 
     def get(self, db_path: str | Path) -> tuple[Snapshot, bool]:
         """(snapshot, stale?). Raises WarehouseError if there is no snapshot to give."""
-        path = Path(db_path).resolve()
+        path = location(db_path)
         found = fingerprint(path)
         with self._lock:
             current = self._current
@@ -206,7 +220,7 @@ class SnapshotCache:
                 self._builder.start()
             return current[2], True
 
-    def _rebuild(self, path: Path, found: tuple[int, int]) -> None:
+    def _rebuild(self, path: str | Path, found: tuple[int, int]) -> None:
         try:
             snapshot = Snapshot(path)
         except WarehouseError as exc:  # e.g. a pipeline run holds the file: the next get retries

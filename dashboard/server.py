@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from dashboard import data
+
 APP = Path(__file__).resolve().parent / "app.py"
 PAGES = {  # url path -> title, as declared in app.py; the default page lives at the root
     "": "Overview",
@@ -52,7 +54,7 @@ def running_dashboard(db_path: str | Path, startup_seconds: float = 60.0,
                       log_path: Path | None = None) -> Iterator[str]:
     """Run the app over db_path until the block ends; yields its base URL once healthy."""
     port = free_port()
-    env = {**os.environ, "NEWSMON_DB_PATH": str(Path(db_path).resolve())}
+    env = {**os.environ, "NEWSMON_DB_PATH": str(data.location(db_path))}
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(streamlit_command(port), env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -16,9 +16,11 @@ from dashboard.data import Query
 from pipeline.settings import load_settings
 
 
-def db_path() -> Path:
-    """The warehouse the app reads: settings' db_path (NEWSMON_DB_PATH, newsmon.toml, default)."""
-    return Path(load_settings().db_path).resolve()
+def db_path() -> str | Path:
+    """The warehouse the app reads: settings' db_path (NEWSMON_DB_PATH, newsmon.toml, default),
+    or the lake they name (docs/lake.md)."""
+    settings = load_settings()
+    return settings.lake or Path(settings.db_path).resolve()
 
 
 @st.cache_resource
@@ -27,7 +29,7 @@ def _snapshots() -> data.SnapshotCache:
     return data.SnapshotCache()
 
 
-def _snapshot(path: Path) -> data.Snapshot:
+def _snapshot(path: str | Path) -> data.Snapshot:
     snapshot, stale = _snapshots().get(path)
     if stale:
         st.caption(":material/sync: The warehouse changed: figures are being refreshed in the "

@@ -79,6 +79,22 @@ def postgres_server(tmp_path_factory):
         server.stop()
 
 
+def new_lake(server, name: str) -> str:
+    """A new, empty DuckLake catalog database `name` on the session's PostgreSQL server; the lake
+    spec naming it (docs/lake.md)."""
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=server.port, user=server.user, dbname="postgres")
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cur.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+    return f"ducklake:postgres:dbname={name} host=127.0.0.1 port={server.port} user={server.user}"
+
+
 # Fixtures that run the whole pipeline (in-process, the CLI or an Airflow DAG): a test using one,
 # even only to read what it left, is end-to-end. `make test-fast` (-m "not e2e") leaves them out.
 E2E_FIXTURES = {"seeds_run", "dag_run", "feeds_dag_run", "dashboard_db", "hostile_run", "reference"}

@@ -68,6 +68,17 @@ def load_extensions(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = EXT
         con.execute(f"LOAD {name}")
 
 
+def load_storage_extension(con: duckdb.DuckDBPyConnection, alias: str) -> str:
+    """Object storage (s3://, also R2/GCS/MinIO through the S3 API) needs httpfs: loaded when
+    the lake's data path, as its catalog records it, is a URL. Credentials are a DuckDB secret
+    (docs/lake.md). Returns the data path."""
+    row = con.execute(f"SELECT value FROM ducklake_options('{alias}') WHERE option_name = 'data_path'").fetchone()
+    stored = str(row[0]) if row and row[0] else ""
+    if "://" in stored and not stored.startswith("file://"):
+        load_extensions(con, ("httpfs",))
+    return stored
+
+
 def attach(con: duckdb.DuckDBPyConnection, spec: str, *, alias: str = ALIAS, data_path: str = "",
            read_only: bool = False) -> None:
     """Attach the lake under `alias`. A new lake is created (writable opens only) with its
@@ -97,12 +108,10 @@ def _instance(spec: str, data_path: str, read_only: bool,
         load_extensions(con)
         attach(con, spec, data_path=data_path, read_only=read_only)
         con.execute(f"USE {ALIAS}")
-        if config and config.get("enable_external_access") is False:
+        stored = load_storage_extension(con, ALIAS)
+        if config and config.get("enable_external_access") is False and stored:
             # Sandboxed: no file but the lake's own data files (where its catalog says they are).
-            row = con.execute(f"SELECT value FROM ducklake_options('{ALIAS}') WHERE option_name = 'data_path'"
-                              ).fetchone()
-            if row and row[0]:
-                con.execute("SET allowed_directories = ?", [[row[0]]])
+            con.execute("SET allowed_directories = ?", [[stored]])
         for name, value in (config or {}).items():  # e.g. the sandbox: set once the lake is attached
             con.execute(f"SET {name} = {value}")
     except BaseException:
@@ -245,6 +254,26 @@ class PublishLock:
     def close(self) -> None:
         if self.conn is not None and not self.conn.closed:
             self.conn.close()
+
+
+def latest_snapshot(spec: str) -> tuple[int, int] | None:
+    """(the lake's latest snapshot id, 0), one catalog query: what a reader compares to see
+    whether anything was committed since (the dashboards' cache key); None without a lake."""
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(libpq_dsn(spec), connect_timeout=10)
+    except psycopg2.Error:
+        return None
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT max(snapshot_id) FROM ducklake_snapshot")
+            row = cursor.fetchone()
+    except psycopg2.Error:
+        return None
+    finally:
+        conn.close()
+    return (int(row[0]), 0) if row and row[0] is not None else None
 
 
 def is_conflict(exc: Exception) -> bool:

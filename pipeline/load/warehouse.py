@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from pipeline.errors import WarehouseError, WarehouseLockedError
 from pipeline.load import lake
-from pipeline.load.migrations import migrate
+from pipeline.load.migrations import current_version, latest_version, migrate
 from pipeline.records import (
     BATCH_RECORDS,
     Alert,
@@ -110,7 +110,9 @@ class Warehouse:
         if not self.read_only:  # sandboxed is read-only too: it must never migrate
             try:
                 ddl = (settings.schemas_dir / "warehouse.sql").read_text(encoding="utf-8")
-                self._write(lambda: migrate(self.con, ddl, self.location, lake=bool(self.lake)))
+                # A lake already current needs no turn at the publish lock to find that out.
+                if not self.lake or current_version(self.con) != latest_version():
+                    self._write(lambda: migrate(self.con, ddl, self.location, lake=bool(self.lake)))
             except BaseException:
                 self.close()
                 raise

@@ -15,24 +15,9 @@ import pytest
 
 from pipeline.load import lake
 from pipeline.load.warehouse import Warehouse, _primary_keys
-from tests.conftest import PROJECT_ROOT, SEEDS_DIR, make_settings
+from tests.conftest import PROJECT_ROOT, SEEDS_DIR, make_settings, new_lake
 
 BENCH = PROJECT_ROOT / "benchmarks" / "lake_bench.py"
-
-
-def new_lake(server, name: str) -> str:
-    """A new, empty catalog database on the session's server; the lake spec naming it."""
-    import psycopg2
-
-    conn = psycopg2.connect(host="127.0.0.1", port=server.port, user=server.user, dbname="postgres")
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cur.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        conn.close()
-    return f"ducklake:postgres:dbname={name} host=127.0.0.1 port={server.port} user={server.user}"
 
 
 def lake_settings(tmp_path: Path, spec: str):
