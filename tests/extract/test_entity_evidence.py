@@ -155,3 +155,14 @@ def test_a_dateline_is_a_place_found_where_the_model_misses_it():
     assert found.get(("w", wire.body.index("BELGRADE"))) == "GPE"
     assert found.get(("s", standings.body.index("NEW YORK"))) == "GPE"  # the dateline
     assert found.get(("s", standings.body.index("NEW YORK 74"))) == "ORG"  # the team
+
+
+def test_teams_in_score_lines_fixtures_and_standings_rows_are_found():
+    body = ("SOCCER - RESULTS .\nResults of matches played on Saturday :\nFulham 1 Carlisle 0\n"
+            "KANSAS CITY AT DETROIT\nStandings :\nBOSTON 69 65 .515 5 1/2\n"
+            "Results of the athletics meeting :\n3. Irina Privalova ( Russia ) 11.02\n")
+    out = extract_entities([article("r", body)], SETTINGS, [])
+    types = types_of(out)
+    for team in ("Fulham", "Carlisle", "KANSAS CITY", "DETROIT", "BOSTON"):
+        assert types.get(team) == {"ORG"}, team
+    assert types.get("Irina Privalova") == {"PERSON"}
