@@ -80,6 +80,7 @@ def _lavrov_articles(settings) -> set[str]:
             "AND NOT a.is_duplicate", [list(LAVROV)]).fetchall()}
 
 
+@pytest.mark.e2e
 def test_a_watch_on_lavrov_fires_once_per_new_article_across_runs_and_never_on_a_rerun(tmp_path, webhook):
     settings = _settings(tmp_path, f'''
 [[watch]]
@@ -113,6 +114,7 @@ deliver = ["{webhook.url()}"]
     assert len(webhook.received) == 3
 
 
+@pytest.mark.e2e
 def test_query_watch_matches_by_the_search_language_with_its_terms(tmp_path, webhook):
     settings = _settings(tmp_path, f'''
 [[watch]]
@@ -131,6 +133,7 @@ deliver = ["{webhook.url()}"]
     assert len(webhook.received) == len(geneva)
 
 
+@pytest.mark.e2e
 def test_event_watch_needs_min_sources_and_raises_one_follow_up_when_the_story_grows(tmp_path):
     settings = _settings(tmp_path, '''
 [[watch]]
@@ -158,6 +161,7 @@ min_sources = 2
     assert len(list_alerts(settings)) == len(wanted) + 1
 
 
+@pytest.mark.e2e
 def test_a_failed_receiver_leaves_the_alert_failed_with_its_error_then_a_recovered_one_gets_it(tmp_path):
     port = _free_port()  # nothing listens there yet
     settings = _settings(tmp_path, f'''
@@ -183,6 +187,7 @@ deliver = ["json://127.0.0.1:{port}/hook"]
         hook.close()
 
 
+@pytest.mark.e2e
 def test_alerts_by_email_to_a_local_smtp_server(tmp_path):
     from aiosmtpd.controller import Controller
 

@@ -126,6 +126,7 @@ def test_slices_of_a_warc_read_every_record_once(tmp_path, settings, gz):
                                                                           for n in range(1, 8)]
 
 
+@pytest.mark.e2e
 def test_a_warc_backfill_runs_in_slices_and_loads_each_capture(tmp_path):
     from pipeline.flow import run_pipeline
 

@@ -18,8 +18,12 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import PROJECT_ROOT, SEED_FILES
+
+# Each test runs `newsmon run` (the whole pipeline) in a subprocess.
+pytestmark = pytest.mark.e2e
 
 
 def run(tmp: Path, *args: str, timeout: float = 600, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:

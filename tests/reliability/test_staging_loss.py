@@ -29,6 +29,7 @@ def documents(settings) -> int:
         return wh.scalar("SELECT count(*) FROM documents")
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(("gone", "after", "failing"), [
     ("dedup_articles", dedup_step, extract_step),
     ("clean_articles", clean_step, dedup_step),

@@ -104,6 +104,7 @@ def test_duplicates_are_folded_unless_asked_for(indexed, tmp_path):
         assert copy in {h.article_id for h in search_articles("Geneva", target, fold_duplicates=False).hits}
 
 
+@pytest.mark.e2e
 def test_sync_indexes_each_run_once_and_costs_only_the_new_articles(tmp_path):
     from pipeline.flow import run_pipeline
 
