@@ -69,6 +69,8 @@ _MUTUAL_ROOTS = {"03", "04", "05", "06"}
 # Verb blocks of forecasting and reckoning: without a pattern of their own, what they say is
 # a forecast or a figure, not something that happened.
 _FORECAST_BLOCKS = {"PREDICT", "ESTIMATE"}
+_QUANTITIES = {"hundred", "thousand", "million", "billion", "dozen", "score", "ten", "number", "bunch", "handful",
+               "couple", "group", "lot"}
 _ANAPHORS = {"he", "she", "they"}
 _PERSONAL = {"him", "her", "them", "us", "me", "you"}
 # Disapprovals that are formal acts, not opinions: a lawsuit, a verdict.
@@ -236,7 +238,7 @@ def _context(verb: Token) -> _Context:
         objects.append(_left_phrase(verb.head))
     for child in verb.children:
         if child.dep_ in _OBJECTS:
-            objects.append(_left_phrase(child) if child.dep_ not in ("prt", "advmod") else [child])
+            objects.append(_left_phrase(_counted(child)) if child.dep_ not in ("prt", "advmod") else [child])
             if child.dep_ in ("dobj", "attr", "oprd", "xcomp"):
                 heads.append(child)
     for h in heads:
@@ -245,6 +247,16 @@ def _context(verb: Token) -> _Context:
                 pobj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
                 preps.append((child.text.upper(), _left_phrase(pobj) if pobj is not None else [], pobj))
     return _Context(pre, objects, preps)
+
+
+def _counted(tok: Token) -> Token:
+    """What a quantity counts: "hundreds of protesters" is protesters to a pattern."""
+    if tok.pos_ == "NUM" or tok.lemma_.lower() in _QUANTITIES:
+        of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if pobj is not None:
+            return pobj
+    return tok
 
 
 def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]],
