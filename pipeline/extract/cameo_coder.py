@@ -650,6 +650,12 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             # "Gondor and Osgiliath agreed to ...": cooperation between coordinated actors is
             # each one's with the other.
             target_tok = next((c for c in source_tok.conjuncts if _actor_like(c, actors)), None)
+        if target_tok is None and code[:2] in _SPEECH_ROOTS:
+            # "warned of the Prince of Dol Amroth", "complained about Russia": what a speech
+            # act is about, when it names an actor, is its target.
+            target_tok = next((head for prep, _, head in _context(tok).preps
+                               if prep in ("ABOUT", "OF", "OVER") and head is not None and not _temporal(head)
+                               and _named_or_country(head, actors)), None)
         if source_tok is not None and not _actor_like(source_tok, actors):
             source_tok = None if source_tok.lower_ not in _PRONOUNS else source_tok
         source, target = _role(source_tok, actors, on), _role(target_tok, actors, on)
