@@ -23,6 +23,7 @@ PETRARCH = KNOWLEDGE / "petrarch2"
 AGENTS_SUPPLEMENT = KNOWLEDGE / "agents_supplement.txt"
 ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
 _MAX_WORDS = 8
+_WORDS = re.compile(r"[A-Z0-9]+")
 _RESTRICTION = re.compile(r"\[([A-Z~]+)(?:\s+([<>]?)(\d{6,8})(?:-(\d{6,8}))?)?\]")
 # Sectors that make an actor political: a sports club or a film star is not, a minister is.
 # Civilians, refugees, health workers are actors of events but not of politics: a resident's
@@ -70,6 +71,7 @@ class ActorDictionary:
     actors: dict[str, list[Dated]]  # phrase (upper, spaced) -> codes with their validity
     agents: dict[str, str]  # phrase -> "~GOV" (suffix) or "NGO~" (prefix)
     discards: frozenset[str]
+    story_discards: frozenset[str] = frozenset()  # PETRARCH's "+" discards: the whole story goes
 
     def actor_code(self, phrase: str, on: date | None = None) -> str | None:
         options = self.actors.get(phrase)
@@ -106,6 +108,15 @@ class ActorDictionary:
                 if j - i > agent_len and phrase in self.agents:
                     agent, agent_len = self.agents[phrase], j - i
         return actor, agent
+
+    def story_discarded(self, text: str) -> str | None:
+        """The first story-level discard phrase in ``text`` ("+MANCHESTER UNITED", "+FIFA": a
+        sports story), which PETRARCH drops whole."""
+        padded = " " + " ".join(_WORDS.findall(text.upper())) + " "
+        for phrase in self.story_discards:
+            if f" {phrase} " in padded:
+                return phrase
+        return None
 
     def discarded(self, upper_text: str) -> str | None:
         """The first discard phrase in the (upper-case, space-normalised) text."""
@@ -232,16 +243,22 @@ def _plural_of(word: str) -> list[str]:
     return [word + "S"]
 
 
-def _read_discards(path: Path) -> frozenset[str]:
-    out = set()
+def _read_discards(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """(sentence-level, story-level) discard phrases; a story-level one ("+" in the file) is
+    also sentence-level."""
+    out, story = set(), set()
     for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        line = raw.split("#", 1)[0].split(";", 1)[0].strip().lstrip("+").strip()
+        stripped = raw.split("#", 1)[0].split(";", 1)[0].strip()
+        line = stripped.lstrip("+").strip()
         # Bare years and "N years ago" are PETRARCH's historical-story filter, not a topic:
         # news with a year in it is still news.
         if not line or line[:1].isdigit() or line.endswith((" AGO", " LATER")):
             continue
-        out.add(" ".join(line.upper().replace("_", " ").split()))
-    return frozenset(out)
+        phrase = " ".join(line.upper().replace("_", " ").split())
+        out.add(phrase)
+        if stripped.startswith("+"):
+            story.add(" ".join(_WORDS.findall(phrase)))
+    return frozenset(out), frozenset(story)
 
 
 @lru_cache(maxsize=1)
@@ -252,5 +269,5 @@ def load_actor_dictionary(root: Path = PETRARCH) -> ActorDictionary:
     agents = _read_agents(root / "Phoenix.agents.txt")
     for phrase, code in _read_agents(AGENTS_SUPPLEMENT).items():
         agents.setdefault(phrase, code)
-    return ActorDictionary(actors, agents,
-                           _read_discards(root / "Phoenix.discards.txt"))
+    sentence_level, story_level = _read_discards(root / "Phoenix.discards.txt")
+    return ActorDictionary(actors, agents, sentence_level, story_level)

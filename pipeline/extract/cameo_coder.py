@@ -28,7 +28,13 @@ from spacy.language import Language
 from spacy.tokens import Span, Token
 
 from pipeline.errors import ConfigError
-from pipeline.extract.cameo_actors import ActorDictionary, combine, is_political, load_actor_dictionary
+from pipeline.extract.cameo_actors import (
+    SECTORS,
+    ActorDictionary,
+    combine,
+    is_political,
+    load_actor_dictionary,
+)
 from pipeline.extract.cameo_dictionary import (
     KNOWLEDGE,
     Pattern,
@@ -455,7 +461,9 @@ def _shift_role(role: Role | None, by: int) -> Role | None:
 def code_spans(text: str, spans: list[tuple[int, int]], model_name: str, on: date | None = None) -> list[Coded]:
     """Codings of the sentences ``text[s:e]`` for each span, with offsets into ``text``."""
     nlp = load_parser(model_name)
-    out = []
+    out: list[Coded] = []
+    if load_actor_dictionary().story_discarded(text):
+        return out  # a sports or entertainment story (PETRARCH's story-level discards)
     for (start, _end), doc in zip(spans, nlp.pipe(text[s:e] for s, e in spans), strict=True):
         for sent in doc.sents:
             for c in code_sentence(sent, on):
@@ -700,8 +708,12 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         if c.block in _FORECAST_BLOCKS and not c.by_pattern:
             continue  # "expected that ...", "predicts ...": a forecast, not an event (a pattern
             # such as "expects new round of talks" is the dictionary's own optimistic comment)
-        if c.info.root == "01" and not is_political(src_code):
-            continue  # a quote or forecast by no political actor is an opinion, not an event
+        if c.info.root == "01" and (not is_political(src_code) or c.modality == "hypothetical"):
+            continue  # a quote or forecast by no political actor is an opinion; what one could say is nothing
+        tgt_code = c.target.code if c.target else None
+        if (c.info.root in ("03", "04") and not is_political(src_code) and tgt_code
+                and len(tgt_code) == 3 and tgt_code not in SECTORS):
+            continue  # a private person's trip to a country or city ("had flown to New York") is no visit of state
         if (c.info.root in _SPEECH_ROOTS and c.info.code not in _FORMAL_ACTS and c.target is None
                 and not is_political(src_code) and not _addressed(tok)):
             continue  # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
@@ -709,7 +721,6 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         # noun outside the actor and agent dictionaries ("the woman", "it") does not make one;
         # a passive with no agent ("was arrested") is coded when the one acted upon is named.
         specific = c.by_pattern or c.own_code
-        tgt_code = c.target.code if c.target else None
         agentless = c.source is None and _passive(tok)
         if agentless:
             # "X was arrested, sentenced": coercion by the authorities is the usual agentless

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from pipeline.extract.cameo_actors import SECTORS, country_actor_code
+from pipeline.extract.cameo_actors import SECTORS, country_actor_code, is_political
 from pipeline.extract.cameo_coder import Coded, Role, code_info
 from pipeline.extract.dates import DateExpression, tense_at, value_to_range
 from pipeline.extract.event_lexicon import EventType, Lexicon, Trigger
@@ -265,6 +265,8 @@ def _actor_code(role: Role | None, entity_id: str | None, entities: dict[str, En
     gave only a sector ("police" -> COP; of a French city's police -> FRACOP)."""
     code = role.code if role else None
     entity = entities.get(entity_id) if entity_id else None
+    if entity is not None and entity.entity_type == "PERSON" and code and len(code) == 3 and not _is_sector_only(code):
+        code = None  # a person named like a place ("Joaquin Phoenix", "Dianne Austin") is not the state
     if entity is None or not entity.country_code:
         return code
     if code and not _is_sector_only(code):
@@ -376,6 +378,8 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
                 window = starts[-3] if len(starts) >= 3 else starts[0]
                 earlier = ordered[bisect_left(mention_starts, window):bisect_left(mention_starts, sent.end_char)]
                 coded_actors, roles = _coded_actors(coded, s_mentions, entities, earlier)
+                if coded.info.root == "01" and noun is None and not is_political(roles.actor1_code):
+                    continue  # the speaker is a person merely named like a place: no political statement
                 actors = coded_actors or actors
             inherited = False
             if previous_actors and sent.sentence_index - previous_actors[0] <= 2 \

@@ -121,8 +121,20 @@ def test_not_events(nlp):
                  "We visited in summer, a time when you can't find much fresh seafood.",
                  # a forecast by officials; a lament by people in general (PPL is a sector, not a state)
                  "The ministry's officials expect that prices will rise next year.",
-                 "Many people have been grieving from the news."):
+                 "Many people have been grieving from the news.",
+                 # a statement one could make; a private person's trip to a city
+                 "The minister could say that the economy is growing.",
+                 "Zoe had flown to New York to see her father."):
         assert _code(nlp, text) == [], text
+
+
+def test_a_sports_story_is_discarded_whole():
+    # "+FIFA" is a story-level discard: no sentence of the story is coded, even one that
+    # would be an event on its own.
+    text = "FIFA opened the tournament. Police arrested 20 fans in Paris on Saturday."
+    model = load_settings(env={}).spacy_model
+    assert code_spans(text, [(28, len(text))], model) == []
+    assert len(code_spans(text[28:], [(0, len(text) - 28)], model)) == 1
 
 
 def test_offsets_point_into_the_text():

@@ -104,6 +104,16 @@ def test_a_pronoun_actor_is_the_person_named_before(settings):
     assert names[accusation.actor1] == "Emmanuel Macron" and names[accusation.actor2] == "Viktor Orban"
 
 
+def test_a_person_named_like_a_place_is_not_the_state(settings):
+    # The Phoenix dictionary reads "Phoenix" as the US city, hence USA; the entity is a person,
+    # whose statement is no state's.
+    body = "Joaquin Phoenix said on Sunday that he was grateful to his fans."
+    arts = [_article("ph", body, datetime(2020, 1, 20))]
+    ents = extract_entities(arts, settings, [])
+    out = extract_events(arts, ents.sentences, ents.mentions, ents.entities, settings, [], [])
+    assert [m for m in out.event_mentions if m.cameo_code and m.cameo_code.startswith("01")] == []
+
+
 def test_negated_and_undated_triggers_make_no_event(settings):
     arts = [_article("n1", "The council, founded in 2002, has not met since. Leaders often talk about "
                            "sanctions against Iran.", datetime(2023, 6, 7))]
