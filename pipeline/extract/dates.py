@@ -191,6 +191,7 @@ _INTRO_MAX = 80  # an introductory phrase is a few words: a longer lead-in is no
 _CUE_WINDOW = 400
 _CUES_PER_SIDE = 12
 _BY_AFTER = re.compile(r"\s+by\b")
+_BE_BEFORE = re.compile(r"\bbe\s+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,8 @@ def _cues(text: str) -> tuple[list[int], list[_Cue]]:
                 continue
             if label == "past" and word.endswith("ed") and _BY_AFTER.match(text, m.end()):
                 continue  # "followed by", "initiated by": a participle, not the clause's tense
+            if label == "past" and _BE_BEFORE.search(text, max(0, m.start() - 8), m.start()):
+                continue  # "will be held", "to be signed": a passive infinitive, not the past
             cues.append(_Cue(m.start(), m.end(), label))
     cues.sort(key=lambda c: (c.start, c.label))
     return [c.start for c in cues], cues

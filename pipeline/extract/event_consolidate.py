@@ -10,8 +10,8 @@ other's actors). Otherwise only strong evidence ties them: the same place and bo
 one article telling the same thing twice (same day, same source). Besides:
 
 - a speaker alone does not make two statements one (a spokesman says many things a day);
-- something that may happen or did not ("could request", "did not meet") is not the thing
-  that did or will;
+- something that did not happen is not the thing that did, nor is something that may happen
+  ("could request") the thing that did (a plan and a possibility may be one event to come);
 - a year-level date joins only when source and target both agree (many things happen "in
   2005"), and a coarse "in December" a day only through named people, organisations or place;
 - mentions from one article with different days are different events (the article itself
@@ -29,7 +29,8 @@ from pipeline.extract.dates import value_to_range
 
 DAY_TOLERANCE = 1
 STATEMENT_FAMILY = "make_public_statement"  # CAMEO 01, the family of every coded statement
-_FACTUAL = (None, "occurred", "scheduled")  # modalities that say the event happens
+_IS_NOT = "negated"
+_MAY_BE = "hypothetical"
 
 
 @dataclass
@@ -176,8 +177,10 @@ def roles_agree(x: Member, y: Member) -> bool:
 
 def same_event(x: Member, y: Member) -> bool:
     """Two mentions, already of one family and compatible dates, say the same happening."""
-    if (x.modality in _FACTUAL) != (y.modality in _FACTUAL):
-        return False  # "could request a rehearing" is not the request made
+    if (x.modality == _IS_NOT) != (y.modality == _IS_NOT) or {x.modality, y.modality} == {_MAY_BE, "occurred"}:
+        # "could request a rehearing" is not the request made; what may happen and what is
+        # planned ("would still be held", "is set for April") may be one event to come.
+        return False
     if roles_agree(x, y):
         return True
     if x.location and x.location == y.location and _both_named(x, y):

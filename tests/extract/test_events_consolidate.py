@@ -88,6 +88,14 @@ def test_what_may_happen_or_did_not_is_not_what_happens():
     planned = _m("b", 5, "appeal", "make_appeal", "2000-06-01", roles=("father", "relatives"),
                  actors=("father", "relatives"), modality="scheduled")
     assert best_cluster(planned, [asked]) is asked  # announced before, reported after: one event
+    refused = _m("b", 5, "appeal", "make_appeal", "2000-06-01", roles=("father", "relatives"),
+                 actors=("father", "relatives"), modality="negated")
+    assert best_cluster(refused, [asked]) is None
+    summit = _cluster("e2", _m("c", 1, "summit", "consult", "1999-04-24", roles=("nato", None), actors=("nato",),
+                               modality="scheduled"))
+    would = _m("d", 9, "summit", "consult", "1999-04-24", roles=("nato", None), actors=("nato",),
+               modality="hypothetical")
+    assert best_cluster(would, [summit]) is summit  # "would still be held" and "is set for": one to come
 
 
 def test_one_article_naming_two_days_names_two_events():
