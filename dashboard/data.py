@@ -14,6 +14,10 @@ name when queried, so they survive the detach, and a mart view, once copied, poi
 copy: live queries join the in-memory copies instead of re-reading the file.
 ``SnapshotCache`` rebuilds the snapshot in the background when the file changes.
 
+A lake (docs/lake.md) is a location like a file: the same views over its tables. It stays
+attached for the snapshot's life (readers there block no writer), and "changed" means a new
+snapshot id in its catalog.
+
 This module knows nothing of Streamlit, so benchmarks and tests use it directly.
 """
 
@@ -154,6 +158,9 @@ class Snapshot:
 
     def __init__(self, db_path: str | Path, marts: Mapping[str, str | None] = SNAPSHOT_MARTS):
         self.db_path = location(db_path)
+        # A lake stays attached: a reader there blocks no writer, and attaching costs catalog
+        # round trips per live query (each query still reads the latest committed snapshot).
+        self.lake = isinstance(self.db_path, str)
         self._live_lock = threading.Lock()  # attaching is database-wide: live queries take turns
         self.con = _memory_connection()
         try:
@@ -164,14 +171,15 @@ class Snapshot:
                 ordered = f" ORDER BY {order}" if order else ""
                 self.con.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{mart} AS SELECT * FROM {mart}{ordered}")
                 self.con.execute(f"CREATE OR REPLACE VIEW {mart} AS SELECT * FROM {SNAPSHOT_SCHEMA}.{mart}")
-            self.con.execute(f"DETACH {WAREHOUSE_ALIAS}")
+            if not self.lake:
+                self.con.execute(f"DETACH {WAREHOUSE_ALIAS}")
         except BaseException:
             self.con.close()
             raise
 
     def run(self, query: Query, params: Mapping[str, object] | None = None) -> pd.DataFrame:
         """Run a catalogue query; safe from several threads (each gets its own cursor)."""
-        if query.source == "snapshot":
+        if query.source == "snapshot" or self.lake:
             cursor = self.con.cursor()
             try:
                 return run_query(cursor, query, params)
