@@ -4,8 +4,9 @@ country ("Finance Ministry (Japan)").
 
 The vocabulary is data (``knowledge/institutions.toml``). A mention's country is, in order: a
 country or demonym span right before it ("Japan's", "Israeli"), a demonym inside the span
-("the Japanese Finance Ministry"), the country the article names most, the publisher's. With
-none of these the name stays unqualified and resolves as any other organisation name.
+("the Japanese Finance Ministry"), else the one country the article names or its publisher is
+in. With none of these, or with several countries and no cue, the name stays unqualified and
+resolves as any other organisation name.
 """
 
 from __future__ import annotations
@@ -105,11 +106,11 @@ def qualify_institutions(orgs: list[Candidate], cands: list[Candidate], gaz: Gaz
         words, country = found
         before = ordered[i - 1] if i > 0 and ordered[i - 1].article_id == c.article_id else None
         country = country or _country_of(c, before, bodies.get(c.article_id, ""), gaz)
-        if country is None and countries[c.article_id]:
-            ranked = countries[c.article_id].most_common()
-            if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
-                country = ranked[0][0]
-        country = country or home.get(c.article_id)
+        named = set(countries[c.article_id]) | ({home[c.article_id]} if c.article_id in home else set())
+        if country is None and len(named) == 1:
+            # the one country of the story; with several ("the State Department" in a story on
+            # Libya) the name says nothing of which country's it is
+            country = next(iter(named))
         if country is None:
             continue
         key = f"institution:{words}@{country}"
