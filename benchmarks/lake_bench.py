@@ -78,7 +78,8 @@ def lake_settings(spec: str, data_path: str, root: Path):
     from pipeline.settings import load_settings
 
     return load_settings(env={"NEWSMON_CONFIG": ""}, db_path=spec, lake_data_path=data_path,
-                         staging_dir=root / "staging", reports_dir=root / "reports")
+                         staging_dir=root / "staging", reports_dir=root / "reports",
+                         search_index_dir=root / "search")
 
 
 def publish(args: argparse.Namespace) -> int:

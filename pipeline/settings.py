@@ -9,7 +9,9 @@ environment variables. Nothing in the package reads the environment except
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -130,6 +132,11 @@ class Settings:
     def search_index_path(self) -> Path:
         if self.search_index_dir:
             return Path(self.search_index_dir)
+        if self.lake:
+            # Each host keeps its own index of the lake, beside where a file would be, named by
+            # the lake (without its password: a new password must not orphan the index).
+            digest = hashlib.sha1(re.sub(r"password=\S+", "", self.lake).encode()).hexdigest()[:12]
+            return Path(self.db_path).parent / f"lake-{digest}.search"
         return Path(self.db_path).with_suffix(".search")
 
     def replace(self, **changes: Any) -> Settings:

@@ -21,7 +21,8 @@ BENCH = PROJECT_ROOT / "benchmarks" / "lake_bench.py"
 
 
 def lake_settings(tmp_path: Path, spec: str):
-    return make_settings(tmp_path, db_path=spec, lake_data_path=str(tmp_path / "lake_data") + "/")
+    return make_settings(tmp_path, db_path=spec, lake_data_path=str(tmp_path / "lake_data") + "/",
+                         search_index_dir=tmp_path / "search")
 
 
 def table_keys(wh: Warehouse) -> dict[str, tuple[int, list[tuple]]]:
@@ -47,6 +48,10 @@ def test_settings_route_a_lake_spec_and_the_ddl_loses_only_its_keys(tmp_path):
     s = make_settings(tmp_path, db_path=spec)
     assert s.lake == spec and s.warehouse == spec  # not folded into a Path
     assert lake.redacted(spec).endswith("password=***")
+    # A local search index per lake, not the default file's: same name whatever the password.
+    index = s.search_index_path
+    assert index != make_settings(tmp_path).search_index_path and index.name.startswith("lake-")
+    assert make_settings(tmp_path, db_path=spec.replace("secret", "other")).search_index_path == index
     ddl = (PROJECT_ROOT / "schemas" / "warehouse.sql").read_text(encoding="utf-8")
     keys = lake.primary_keys(ddl)
     assert keys["publisher_lines"] == ["publisher", "line_hash", "article_id"]  # after a comment line
