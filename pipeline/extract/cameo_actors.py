@@ -21,6 +21,7 @@ from pipeline.extract.cameo_dictionary import KNOWLEDGE
 
 PETRARCH = KNOWLEDGE / "petrarch2"
 AGENTS_SUPPLEMENT = KNOWLEDGE / "agents_supplement.txt"
+DISCARDS_SUPPLEMENT = KNOWLEDGE / "discards_supplement.txt"
 ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
 _MAX_WORDS = 8
 _WORDS = re.compile(r"[A-Z0-9]+")
@@ -270,4 +271,6 @@ def load_actor_dictionary(root: Path = PETRARCH) -> ActorDictionary:
     for phrase, code in _read_agents(AGENTS_SUPPLEMENT).items():
         agents.setdefault(phrase, code)
     sentence_level, story_level = _read_discards(root / "Phoenix.discards.txt")
+    extra, extra_story = _read_discards(DISCARDS_SUPPLEMENT)
+    sentence_level, story_level = sentence_level | extra, story_level | extra_story
     return ActorDictionary(actors, agents, sentence_level, story_level)

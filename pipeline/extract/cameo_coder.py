@@ -704,7 +704,6 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         if c.info.root not in _SPEECH_ROOTS and any(k.dep_ == "ccomp" for k in tok.children):
             continue  # "the snafu demonstrates that ...": a material verb over a clause is a claim
         src_code = c.source.code if c.source else None
-        political = is_political(src_code) or is_political(c.target.code if c.target else None)
         if c.block in _FORECAST_BLOCKS and not c.by_pattern:
             continue  # "expected that ...", "predicts ...": a forecast, not an event (a pattern
             # such as "expects new round of talks" is the dictionary's own optimistic comment)
@@ -714,7 +713,7 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         if (c.info.root in ("03", "04") and not is_political(src_code) and tgt_code
                 and len(tgt_code) == 3 and tgt_code not in SECTORS):
             continue  # a private person's trip to a country or city ("had flown to New York") is no visit of state
-        if (c.info.root in _SPEECH_ROOTS and c.info.code not in _FORMAL_ACTS and c.target is None
+        if (c.info.root in _SPEECH_ROOTS | {"04"} and c.info.code not in _FORMAL_ACTS and c.target is None
                 and not is_political(src_code) and not _addressed(tok)):
             continue  # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
         # PETRARCH's own filter: an event needs an actor it can name. A pronoun or a common
@@ -736,10 +735,16 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         if not (specific or agentless and c.info.root == "17") and not (c.info.root in _SPEECH_ROOTS and _codable(doc, c.source)
                                                 or src_code and _codable(doc, c.target)):
             continue
-        if discard and not political:
+        if discard and not (_sector_political(src_code) or _sector_political(tgt_code)):
+            # a national team is named by its country ("Brazil beat Argentina"): only a
+            # government, army, party... makes a sports or entertainment sentence political
             continue
         kept[i] = c
     return sorted(kept.values(), key=lambda c: c.verb_start)
+
+
+def _sector_political(code: str | None) -> bool:
+    return bool(code) and is_political(code) and not (len(code or "") == 3 and code not in SECTORS)
 
 
 def _addressed(verb: Token) -> bool:
