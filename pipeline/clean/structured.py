@@ -28,6 +28,7 @@ from lxml import html as lxml_html
 
 from pipeline.clean.blocks import furniture_texts
 from pipeline.clean.bylines import is_organisation, page_bylines
+from pipeline.clean.lead import Lead, find_lead
 from pipeline.text import normalise_for_hash
 
 MAX_ITEMS = 200  # JSON-LD graphs walked per page: bounded, a page cannot make us loop
@@ -62,6 +63,7 @@ class PageMeta:
     published_has_time: bool = False
     source: dict[str, str] = field(default_factory=dict)  # field -> where it came from
     furniture: dict[str, str] = field(default_factory=dict)  # normalised text -> rule (blocks.py)
+    lead: Lead | None = None  # the printed element of the stated summary (lead.py)
 
     @property
     def publisher(self) -> str | None:
@@ -90,6 +92,8 @@ def read_page_meta(html: str, url: str | None = None) -> PageMeta:
     _read_authors(meta, article, graph, tree)
     _read_published(meta, article, items, graph)
     meta.furniture = furniture_texts(tree)
+    meta.lead = find_lead(tree, [_text_in_full((article or {}).get("description")), graph["og"].get("og:description"),
+                                 graph["meta"].get("description"), graph["meta"].get("twitter:description")])
     return meta
 
 
@@ -130,6 +134,11 @@ def _text(value: object) -> str | None:
         return None
     text = " ".join(unicodedata.normalize("NFC", value).split())
     return text[:MAX_TITLE_CHARS] or None
+
+
+def _text_in_full(value: object) -> str | None:
+    """A JSON-LD string value whole (a summary may be longer than a title)."""
+    return value if isinstance(value, str) else None
 
 
 def _og(blocks: list) -> dict[str, str]:
