@@ -21,6 +21,8 @@ MIN_WORDS = 8  # a shorter statement ('News from the region') is a site's taglin
 PROBE_CHARS = 60  # the start of a summary: descriptions are often cut short with '...'
 LEAD_SLACK_CHARS = 50  # the element may add a kicker or a dateline to the summary
 MAX_ELEMENTS = 20000  # elements looked at per page: bounded whatever the page
+MAX_TEXT_CHARS = 10_000_000  # text read per page: nested blocks read their text once per level
+MAX_LINE_CHARS = 3000  # a longer block is no line of the body and holds more than a lead
 _CONTAINERS = ("p", "div", "section", "header", "h2", "h3", "span", "strong", "b", "em")
 _LINES = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "td", "dd", "span")
 # A summary printed inside one of these is not the article's lead.
@@ -51,13 +53,17 @@ def find_lead(tree: lxml_html.HtmlElement, descriptions: list[str | None]) -> Le
     best: tuple[int, str, str, int] | None = None  # (length, text, probe, position)
     best_el = body
     positions: dict[str, int] = {}
+    budget = MAX_TEXT_CHARS
     for position, el in enumerate(body.iter()):
         if position > MAX_ELEMENTS:
             break
         if not isinstance(el.tag, str) or el.tag not in _LINES and el.tag not in _CONTAINERS:
             continue
         raw = el.text_content() or ""
-        if len(raw) > 4 * (longest + LEAD_SLACK_CHARS) and el.tag not in _LINES:
+        budget -= len(raw)
+        if budget < 0:
+            break
+        if len(raw) > max(MAX_LINE_CHARS, 4 * (longest + LEAD_SLACK_CHARS)):
             continue
         norm = normalise_for_hash(raw)
         if el.tag in _LINES and norm:

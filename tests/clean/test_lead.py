@@ -52,3 +52,15 @@ def test_a_summary_printed_below_the_text_or_in_furniture_is_no_lead():
 def test_a_short_tagline_is_no_summary():
     html = page("<p>Nachrichten aus dem Norden</p>", description="Nachrichten aus dem Norden")
     assert restored(html, [FIRST, SECOND]) == [(0, FIRST), (1, SECOND)]
+
+
+def test_the_text_read_per_page_is_bounded(monkeypatch):
+    from lxml import html as lxml_html
+
+    from pipeline.clean import lead
+
+    filler = "<div>" + ("Wort " * 400) + "</div>"
+    tree = lxml_html.fromstring(page(filler * 20 + f"<p>{SUMMARY}</p>"))
+    assert lead.find_lead(tree, [SUMMARY]) is not None
+    monkeypatch.setattr(lead, "MAX_TEXT_CHARS", 20_000)  # spent on the filler before the lead
+    assert lead.find_lead(tree, [SUMMARY]) is None
