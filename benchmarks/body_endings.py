@@ -2,7 +2,7 @@
 
 The end of the body is where furniture collects (related links, prompts, captions, footers).
 Save the bodies at two revisions with `extraction_eval.py --save-bodies`, then print the last
-characters of both for pages of different publishers whose ending changed, with the gold's
+characters of both for pages of different publishers, those whose ending changed first, with the gold's
 "without" snippets (boilerplate) each ending still holds and whether the gold's "with"
 snippets (article text) are all kept.
 
@@ -52,6 +52,10 @@ def all_text_kept(body: str, entry: dict) -> bool:
     return all(_flat(s) in flat for s in entry["with"])
 
 
+def _spread(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("before", type=Path)
@@ -65,9 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     before = json.loads(args.before.read_text(encoding="utf-8"))
     after = json.loads(args.after.read_text(encoding="utf-8"))
     changed = [n for n in pages if ending(before.get(n, ""), args.chars) != ending(after.get(n, ""), args.chars)]
-    # A fixed spread over publishers: pages in the order of their name's hash, one per host.
+    # A fixed spread over publishers: pages in the order of their name's hash, one per host; the
+    # pages whose ending changed first, then (when fewer changed) others, shown as unchanged.
     chosen, hosts = [], set()
-    for name in sorted(changed, key=lambda n: hashlib.sha256(n.encode()).hexdigest()):
+    rest = [n for n in pages if n not in set(changed) and n in after]
+    for name in [*sorted(changed, key=_spread), *sorted(rest, key=_spread)]:
         host = ee.page_host(pages[name])
         if host not in hosts:
             hosts.add(host)
@@ -83,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
           f"endings: {tally['before']} before, {tally['after']} after")
     for name in chosen:
         entry = pages[name]
-        print(f"\n== {ee.page_host(entry)} ({ee.language_of(entry)}) {name}")
+        same = "" if name in changed else " (ending unchanged)"
+        print(f"\n== {ee.page_host(entry)} ({ee.language_of(entry)}) {name}{same}")
         for label, bodies in (("before", before), ("after", after)):
             body = bodies.get(name, "")
             left = boilerplate_in(ending(body, args.chars), entry)
