@@ -455,9 +455,11 @@ def report(pages: dict[str, dict], data_dir: Path, show: str | None = None, only
         if only and not any(label.startswith(o.strip()) for o in only.split(",")):
             continue
         texts, seconds = runner(pages, data_dir)
-        if save_bodies and label == "newsmon":  # for benchmarks/body_endings.py
-            save_bodies.write_text(json.dumps({n: t.body for n, t in texts.items()}, ensure_ascii=False),
-                                   encoding="utf-8")
+        if save_bodies and has_body:  # for benchmarks/body_endings.py
+            # newsmon's to the path given, another extractor's beside it ('x.trafilatura-alone.json')
+            path = save_bodies if label == "newsmon" else \
+                save_bodies.with_suffix(f".{re.sub(r'[^a-z0-9]+', '-', label.lower())}.json")
+            path.write_text(json.dumps({n: t.body for n, t in texts.items()}, ensure_ascii=False), encoding="utf-8")
         for group in [*order, "A", "B", "all"]:
             names = {n: e for n, e in pages.items() if group == "all" or
                      f"{half_of(e)} {language_of(e)}" == group or (len(group) == 1 and half_of(e) == group)}
@@ -490,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="run only the extractors whose label starts with this (comma-separated: 'newsmon,trafilatura alone')")
     parser.add_argument("--show-misses", choices=["fp", "fn", "title", "author", "date"],
                         help="list newsmon's misses of one kind")
-    parser.add_argument("--save-bodies", type=Path, help="write newsmon's bodies to this JSON file")
+    parser.add_argument("--save-bodies", type=Path, help="write newsmon's bodies to this JSON file (other extractors' beside it)")
     args = parser.parse_args(argv)
     if not (args.data / "evaldata_full.json").is_file():
         print(f"no evaluation data at {args.data}", file=sys.stderr)
