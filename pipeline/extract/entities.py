@@ -29,6 +29,7 @@ from pipeline.extract.entity_text import (
     name_key,
     reject_reason,
     strip_numerals,
+    strip_prefix,
     strip_title,
     strip_trailing_lower,
     trim_span,
@@ -99,7 +100,7 @@ def model_candidates(article_id: str, body: str, ents: list[tuple[int, int, str]
             continue
         start, end = trim_span(body, ent_start, ent_end)
         start, end = strip_numerals(body, start, end, label)
-        start, end = trim_span(body, start, end)
+        start, end = trim_span(body, strip_prefix(body, start, end), end)
         if label == "PERSON":
             start, end = strip_title(body, start, end)
             end = strip_trailing_lower(body, start, end)

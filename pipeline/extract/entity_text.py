@@ -110,6 +110,18 @@ def strip_numerals(text: str, start: int, end: int, label: str) -> tuple[int, in
     return start + words[first].start(), start + words[last].end()
 
 
+# English prefixes glued to a name by a hyphen ("post-Brexit", "anti-Trump", "ex-England"): the
+# name is what follows.
+_NAME_PREFIX = re.compile(r"(?:post|pre|anti|pro|ex|non|neo|mid|pan|trans|inter|sub|super|ultra|"
+                          r"former|then|un)-(?=[A-Z])")
+
+
+def strip_prefix(text: str, start: int, end: int) -> int:
+    """The start of a span after a lower-case prefix glued to the name ("post-Brexit")."""
+    m = _NAME_PREFIX.match(text, start, end)
+    return m.end() if m is not None else start
+
+
 def strip_title(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading title/role words from a PERSON span, keeping at least one word."""
     while True:

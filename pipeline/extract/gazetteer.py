@@ -257,14 +257,14 @@ class Gazetteer:
         state = self.state_abbreviation(surface)
         if state is not None:
             return state
+        region = self.region(surface)  # before the typo-tolerant country match: "Americas"
+        if region is not None:
+            return region
         country = self.country(surface)
         if country is not None:
             return country
         if is_acronym(surface):
             return self._capitals_place(surface, context_countries)
-        region = self.region(surface)
-        if region is not None:
-            return region
         city = self.city(surface, context_countries)
         if city is not None and city.population >= _BIG_CITY_POPULATION:
             return city

@@ -166,3 +166,23 @@ def test_teams_in_score_lines_fixtures_and_standings_rows_are_found():
     for team in ("Fulham", "Carlisle", "KANSAS CITY", "DETROIT", "BOSTON"):
         assert types.get(team) == {"ORG"}, team
     assert types.get("Irina Privalova") == {"PERSON"}
+
+
+def test_the_americas_are_a_region_and_prefixes_are_not_part_of_names():
+    gaz = load_gazetteer()
+    assert gaz.place("Americas").kind == "region"  # not "America" with a typo
+    assert gaz.place("America").key == "US"
+    from pipeline.extract.entity_text import strip_prefix
+
+    assert "post-Brexit"[strip_prefix("post-Brexit", 0, 11):] == "Brexit"
+    assert strip_prefix("Rolls-Royce", 0, 11) == 0
+
+
+def test_a_country_s_government_is_qualified_like_its_other_institutions():
+    body = ("Guyana's opposition criticised the budget. Government officials in Georgetown said "
+            "the Government would publish the figures, and Parliament will debate them in Guyana.")
+    out = extract_entities([article("g", body)], SETTINGS, [])
+    names = {e.canonical_name for e in out.entities if e.entity_id in ids_of(out, "Government")}
+    assert names == {"Government (Guyana)"}
+    assert {e.canonical_name for e in out.entities if e.entity_id in ids_of(out, "Parliament")} \
+        == {"Parliament (Guyana)"}
