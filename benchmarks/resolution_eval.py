@@ -12,6 +12,9 @@ through newsmon's entity stage as one batch. Printed:
 - type accuracy of the 50 most-mentioned entities of the run (gold type: the type most of an
   entity's labelled mentions carry, else the fixture's "types" entry by canonical name);
 - the top entities by mention count with type and aliases.
+
+``--unlabelled`` instead runs the English pages of news sites (by file name) that no fixture
+names and lists their top entities, for reading: types there are judged by eye, not scored.
 """
 
 from __future__ import annotations
@@ -96,14 +99,48 @@ def print_errors(golds, preds, entities) -> None:
             print(f"  {k}: {sorted(gids)}")
 
 
+_NEWS_SITE = re.compile(r"news|bbc|reuters|cnn|nytimes|guardian|times|post|herald|telegraph|independent|npr|"
+                        r"politico|axios|bloomberg|apnews|aljazeera|latimes|usatoday|vox|wired|atlantic|"
+                        r"economist|ft\.com|cbs|abc|nbc|fox|sky|express|mirror|dailymail|standard|hill|slate|"
+                        r"salon|vice|verge", re.IGNORECASE)
+
+
+def print_top(out, n: int) -> None:
+    entities = {e.entity_id: e for e in out.entities}
+    counts = Counter(m.entity_id for m in out.mentions)
+    print(f"{'mentions':>8}  {'type':<7}{'conf':>5}  canonical name  [aliases]")
+    for eid, k in counts.most_common(n):
+        e = entities[eid]
+        conf = getattr(e, "type_confidence", None)
+        print(f"{k:8d}  {e.entity_type:<7}{'' if conf is None else f'{conf:.2f}':>5}  {e.canonical_name}  "
+              f"{[a for a in e.aliases if a != e.canonical_name]}")
+
+
+def unlabelled(n: int) -> int:
+    """Top entities of the English news pages no fixture names (for reading, not scored)."""
+    from pipeline.clean.language import identify
+
+    used = set(json.loads(FIXTURE.read_text(encoding="utf-8"))["pages"])
+    used |= set(json.loads((FIXTURE.parent / "heldout_gold.json").read_text(encoding="utf-8"))["pages"])
+    names = sorted(p.name for p in PAGES.iterdir() if p.name not in used and _NEWS_SITE.search(p.name))
+    texts = {k: t for k, t in page_texts(names).items() if t and identify(t) == "en"}
+    out = run(texts, Settings())
+    print(f"== {len(texts)} English pages of {len(names)} news-site pages no fixture names\n")
+    print_top(out, n)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", type=int, default=20, help="entities to list (default 20)")
     ap.add_argument("--errors", action="store_true", help="list splits, merges and wrong top-50 types")
+    ap.add_argument("--unlabelled", action="store_true", help="top entities of unlabelled news pages instead")
     args = ap.parse_args()
     if not PAGES.is_dir():
         print(f"{PAGES} is absent: nothing to measure")
         return 1
+    if args.unlabelled:
+        return unlabelled(args.top)
     spec = json.loads(FIXTURE.read_text(encoding="utf-8"))
     texts = page_texts(sorted(spec["pages"]))
     t0 = time.perf_counter()
@@ -144,12 +181,7 @@ def main() -> int:
             print(f"  {name!r}: {got} (gold {gold})")
         print_errors(golds, preds, entities)
     print(f"\ntop {args.top} entities by mention count")
-    print(f"{'mentions':>8}  {'type':<7}{'conf':>5}  canonical name  [aliases]")
-    for eid, n in counts.most_common(args.top):
-        e = entities[eid]
-        conf = getattr(e, "type_confidence", None)
-        print(f"{n:8d}  {e.entity_type:<7}{'' if conf is None else f'{conf:.2f}':>5}  {e.canonical_name}  "
-              f"{[a for a in e.aliases if a != e.canonical_name]}")
+    print_top(out, args.top)
     return 0
 
 
