@@ -291,7 +291,7 @@ def find_entity_candidates(articles: list[Article], settings: Settings, known_en
     draft.cands = repair_split_names(draft.cands, draft.bodies, known_entities)
     draft.known_types = _known_types(known_entities)
     harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types, draft.sites)
-    common = common_word_spans(draft.cands, draft.bodies)
+    common = common_word_spans(draft.cands, draft.bodies, gaz)
     draft.cands = [c for c in draft.cands if id(c) not in common]
 
     lexicon = trusted_lexicon(draft.cands, known_entities, gaz)

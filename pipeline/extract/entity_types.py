@@ -26,6 +26,9 @@ from pipeline.extract.type_evidence import (
 # when that majority is this strong.
 _BATCH_MIN_VOTES = 3
 _BATCH_MIN_SHARE = 0.75
+# A word in capitals this long may be an ordinary word set in capitals (shorter ones are
+# acronyms).
+_MIN_CAPITALS_WORD = 5
 # A dictionary's word on a name weighs this many model votes per mention.
 DICTIONARY_WEIGHT = 2
 
@@ -215,7 +218,7 @@ def _named_place(surface: str, gaz: Gazetteer) -> bool:
     return gaz.subdivision(surface) is not None or gaz.is_major_place(surface)
 
 
-def common_word_spans(cands: list[Candidate], bodies: dict[str, str]) -> set[int]:
+def common_word_spans(cands: list[Candidate], bodies: dict[str, str], gaz: Gazetteer) -> set[int]:
     """id() of one-word spans capitalised only by position: every such mention in its article
     sits at a line or sentence start, and the batch uses the word more in lower case than as a
     mid-sentence name ("Women's 100 metres", "Death toll rises")."""
@@ -223,6 +226,10 @@ def common_word_spans(cands: list[Candidate], bodies: dict[str, str]) -> set[int
     for c in cands:
         if len(c.words) == 1 and c.surface[:1].isupper() and c.surface[1:].islower():
             by_article[(c.article_id, c.surface)].append(c)
+        elif len(c.words) == 1 and len(c.surface) >= _MIN_CAPITALS_WORD and c.surface.isalpha() \
+                and c.surface.isupper() and gaz.place(c.surface) is None:
+            # a label in capitals ("ACCIDENT - A vehicle ...", "SOCCER - RESULTS"), read as its word
+            by_article[(c.article_id, c.surface.title())].append(c)
     suspects = {k: g for k, g in by_article.items()
                 if all(at_line_or_sentence_start(bodies[c.article_id], c.start) for c in g)}
     ordinary = ordinary_words(list(bodies.values()), {surface for _, surface in suspects})

@@ -186,3 +186,14 @@ def test_a_country_s_government_is_qualified_like_its_other_institutions():
     assert names == {"Government (Guyana)"}
     assert {e.canonical_name for e in out.entities if e.entity_id in ids_of(out, "Parliament")} \
         == {"Parliament (Guyana)"}
+
+
+def test_a_label_in_capitals_is_not_a_name():
+    blotter = [article(f"b{i}", f"ACCIDENT - A vehicle driven by Kimberly Carrell{i} struck a fence in "
+                                f"Taylorville. No injuries were reported in the accident.\n"
+                                f"HOUSTON (KGO) -- Officials in Houston said the accident was minor.")
+               for i in range(3)]
+    out = extract_entities(blotter, SETTINGS, [])
+    names = {m.surface for m in out.mentions}
+    assert "ACCIDENT" not in names  # the model reads it as an organisation
+    assert "HOUSTON" in names  # a place in capitals stays
