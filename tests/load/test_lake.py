@@ -168,17 +168,27 @@ def test_a_publisher_killed_mid_commit_leaves_the_lake_whole_and_a_rerun_converg
     settings = lake_settings(tmp_path, spec)
     with Warehouse(settings):
         pass  # the tables exist before the publisher starts
+    # The publish lock as pg_locks shows a bigint advisory key: its high and low 32 bits.
+    held_sql = ("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND classid::bigint = %s AND objid::bigint = %s")
+    key = (lake.LOCK_KEY >> 32, lake.LOCK_KEY & 0xFFFFFFFF)
     killed_after = []
-    for attempt in range(3):  # kill at different points of a commit
+    for attempt in range(3):  # kill at different moments of the load transaction
         proc = _publisher(spec, data, 0, 6, 40)
         deadline = time.monotonic() + 300
         first = proc.stdout.readline()  # one batch committed: the next one is under way
         assert first.startswith("{"), proc.stderr.read()[-2000:]
-        time.sleep(0.3 + 0.4 * attempt)
+        while not postgres_server.query(held_sql, key)[0][0]:  # the next batch's transaction has begun
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.01)
+        time.sleep(0.15 * attempt)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=max(1.0, deadline - time.monotonic()))
         proc.stdout.close()
         proc.stderr.close()
+        while postgres_server.query(held_sql, key)[0][0]:  # the server ends the dead session, and its lock
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
         with Warehouse(settings, read_only=True) as wh:
             runs = sorted(r[0] for r in wh.con.execute("SELECT run_id FROM pipeline_runs").fetchall())
             _check_lake(wh, runs, 40)  # whole batches only, whatever the moment of the kill
