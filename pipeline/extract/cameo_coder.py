@@ -77,6 +77,7 @@ _MUTUAL_ROOTS = {"03", "04", "05", "06"}
 _FORECAST_BLOCKS = {"PREDICT", "ESTIMATE"}
 _QUANTITIES = {"hundred", "thousand", "million", "billion", "dozen", "score", "ten", "number", "bunch", "handful",
                "couple", "group", "lot"}
+_FIRST_SECOND = {"i", "me", "we", "us", "you"}
 _ANAPHORS = {"he", "she", "they"}
 _PERSONAL = {"him", "her", "them", "us", "me", "you"}
 # Disapprovals that are formal acts, not opinions: a lawsuit, a verdict.
@@ -713,7 +714,7 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         if (c.info.root in ("03", "04") and not is_political(src_code) and tgt_code
                 and len(tgt_code) == 3 and tgt_code not in SECTORS):
             continue  # a private person's trip to a country or city ("had flown to New York") is no visit of state
-        if (c.info.root in _SPEECH_ROOTS | {"04"} and c.info.code not in _FORMAL_ACTS and c.target is None
+        if (c.info.root in _SPEECH_ROOTS | {"04"} and c.info.code not in _FORMAL_ACTS and _no_one(c.target)
                 and not is_political(src_code) and not _addressed(tok)):
             continue  # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
         # PETRARCH's own filter: an event needs an actor it can name. A pronoun or a common
@@ -741,6 +742,11 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue
         kept[i] = c
     return sorted(kept.values(), key=lambda c: c.verb_start)
+
+
+def _no_one(role: Role | None) -> bool:
+    """No target, or only the writer or reader ("you get a letter from Penny", "told me")."""
+    return role is None or role.text.lower() in _FIRST_SECOND
 
 
 def _sector_political(code: str | None) -> bool:
