@@ -19,6 +19,7 @@ FIXTURE_FEED = PROJECT_ROOT / "tests" / "ingest" / "cases" / "feeds" / "local" /
 
 
 @pytest.mark.slow
+@pytest.mark.e2e  # news_feeds then news_alerts under Airflow
 def test_news_alerts_dag_delivers_the_watch_matches_of_the_load(tmp_path):
     hook = Webhook()
     try:
