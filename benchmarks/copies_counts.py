@@ -7,10 +7,12 @@ Usage: nice -n 10 .venv/bin/python benchmarks/copies_counts.py [--outlets 3] [--
    and are dated by the feed, the seed files mostly are not).
 2. Real wire stories (TempEval-3, ../shared/eval/tempeval3: AP/NYT/WSJ news) loaded as text
    files, then planted syndicated copies of every one: each of `--outlets` outlets runs the
-   story as a web page under its own name (og:site_name), with the headline in the body, its
-   dateline, a syndication footer and a publication date, through its feed over HTTP.
+   story as a web page under its own name (og:site_name), with the headline in the body, a
+   syndication footer and a publication date, through its feed over HTTP.
    Reported per half: AQUAINT and Platinum.
-3. The displacement rule on the same stories, dedup only: an equal-content copy arriving
+3. Teasers of the same stories read as files, then the whole stories through a feed: the
+   counts must follow the complete versions (compared with a warehouse that read only them).
+4. The displacement rule on the same stories, dedup only: an equal-content copy arriving
    after the stored canonical must not displace it; a complete version arriving after a
    stored teaser (a half-copied file) must.
 
@@ -199,6 +201,34 @@ def wire_then_copies(work: Path, split: str, outlets: int) -> None:
                  (f"+ {outlets * len(docs)} syndicated copies", figures1, compare(rows0, rows1))])
 
 
+def teasers_then_stories(work: Path, split: str) -> None:
+    """Teasers (45 % of the paragraphs) read first as files, then the whole stories through a feed:
+    do the counts follow the complete versions, as if only they had been read?"""
+    from pipeline.flow import run_pipeline
+
+    docs = [d for d in wire_stories(split) if len(paragraphs(d)) >= 4]
+    root = work / f"teasers-{split}"
+    files = root / "files"
+    files.mkdir(parents=True)
+    for doc in docs:
+        paras = paragraphs(doc)
+        (files / f"{doc['docid']}.txt").write_text(
+            f"{doc['title'].strip()}\n\n" + "\n\n".join(paras[: max(1, len(paras) * 45 // 100)]), encoding="utf-8")
+    feed = outlet_feed(root / "site", docs, OUTLETS[0])
+    teased, alone = settings_for(root / "teased"), settings_for(root / "alone")
+    run_pipeline([str(files)], [], teased, trigger="bench")
+    figures0, _ = state(teased.db_path)
+    with Site(root / "site") as site:
+        run_pipeline([], [site.url(feed)], teased, trigger="bench")
+        run_pipeline([], [site.url(feed)], alone, trigger="bench")
+    figures1, rows1 = state(teased.db_path)
+    figures2, rows2 = state(alone.db_path)
+    print_table(f"TempEval-3 {split}: {len(docs)} teasers as files, then the stories through a feed",
+                [("teasers as files", figures0, ""),
+                 ("+ the stories (feed)", figures1, ""),
+                 ("the stories alone, another warehouse", figures2, "same as above: " + compare(rows2, rows1))])
+
+
 FOOTER = ("This story was distributed by a news agency and republished by {outlet} under a syndication "
           "agreement.\n\nFollow {outlet} for breaking news.")
 LONG_FOOTER = ("Sign up for our morning newsletter to get the day's top stories delivered to your inbox.\n\n"
@@ -288,6 +318,7 @@ def main() -> None:
         for split in ("aquaint", "platinum"):
             if not args.skip_wire:
                 wire_then_copies(work, split, args.outlets)
+                teasers_then_stories(work, split)
             if shares:
                 displacement(split, shares)
 
