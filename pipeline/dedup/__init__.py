@@ -8,8 +8,8 @@ copies published together the most complete), so a batch gives the same clusters
 it lists them in. A canonical stored by an earlier run keeps its place: its text is the one
 entities and events were counted from, and a copy must change no count (docs/copies.md). Only
 a genuinely more complete version (it contains the stored text and adds a paragraph and a
-quarter to it, not counting its headline) that the rule above would also prefer displaces it. The cluster id is the
-canonical's article id.
+quarter to it, not counting its headline) that the rule above would also prefer displaces
+it. The cluster id is the canonical's article id.
 """
 
 from __future__ import annotations
