@@ -82,17 +82,9 @@ def postgres_server(tmp_path_factory):
 def new_lake(server, name: str) -> str:
     """A new, empty DuckLake catalog database `name` on the session's PostgreSQL server; the lake
     spec naming it (docs/lake.md)."""
-    import psycopg2
+    from benchmarks.lake_bench import new_catalog
 
-    conn = psycopg2.connect(host="127.0.0.1", port=server.port, user=server.user, dbname="postgres")
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cur.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        conn.close()
-    return f"ducklake:postgres:dbname={name} host=127.0.0.1 port={server.port} user={server.user}"
+    return new_catalog(f"host=127.0.0.1 port={server.port} user={server.user}", name)
 
 
 # Fixtures that run the whole pipeline (in-process, the CLI or an Airflow DAG): a test using one,
