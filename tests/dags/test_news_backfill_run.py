@@ -17,6 +17,8 @@ from tests.ingest.test_archives import PAGE_DE, capture, write_warc
 
 AIRFLOW = str(Path(sys.executable).parent / "airflow")
 
+pytestmark = pytest.mark.e2e  # news_backfill under Airflow, twice (airflow dags test)
+
 
 @pytest.fixture(scope="module")
 def backfill(tmp_path_factory):
