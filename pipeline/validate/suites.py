@@ -397,6 +397,12 @@ def _event_plausibility(suite: Suite, articles: pd.DataFrame) -> None:
     _add_anchor_checks(suite, CRITICAL, "its article's")
 
 
+def _per_row(keys: pd.Series, per_key: pd.Series) -> pd.Series:
+    """per_key's value for each row's key (NaT where it has none). Series.map cannot do this
+    when per_key is empty: its index is then float and the datetimes fail a cast to float."""
+    return pd.Series(per_key.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+
+
 def _event_anchor_plausibility(suite: Suite, mentions: pd.DataFrame, articles: pd.DataFrame) -> None:
     """The same for the events table, against the articles that report each event: an event
     that occurred is not dated after the latest of their anchors, a scheduled one does not end
@@ -409,7 +415,7 @@ def _event_anchor_plausibility(suite: Suite, mentions: pd.DataFrame, articles: p
             anchors["event_id"] = mentions["event_id"].to_numpy()
             latest = anchors.assign(day=anchors["anchor"].where(anchors["bound"])).groupby("event_id")["day"].max()
             earliest = anchors.assign(day=anchors["anchor"].where(anchors["checkable"])).groupby("event_id")["day"].min()
-            _period_checks(frame, frame["event_id"].map(latest), frame["event_id"].map(earliest))
+            _period_checks(frame, _per_row(frame["event_id"], latest), _per_row(frame["event_id"], earliest))
     _add_anchor_checks(suite, WARNING, "its reports'")
 
 
