@@ -12,19 +12,21 @@ from datetime import timedelta
 from airflow.sdk import Asset, ExceptionRetryPolicy, RetryAction, RetryRule, task
 
 
-def _writer_pool() -> str:
-    """A file has one writer: its writers queue in a one-slot pool. A lake takes several
-    publishers at once (they take turns on its shared tables themselves: docs/lake.md)."""
+def _lake_mode() -> bool:
+    """Whether the settings put the warehouse in a DuckLake (read when the DAGs are parsed)."""
     from pipeline.errors import NewsmonError
     from pipeline.settings import load_settings
 
     try:
-        return "default_pool" if load_settings().lake else "duckdb_writer"
+        return bool(load_settings().lake)
     except NewsmonError:  # bad settings fail the tasks, with the message, not the DAG's import
-        return "duckdb_writer"
+        return False
 
 
-WAREHOUSE_POOL = _writer_pool()
+LAKE_MODE = _lake_mode()
+# A file has one writer: its writers queue in a one-slot pool. A lake takes several
+# publishers at once (they take turns on its shared tables themselves: docs/lake.md).
+WAREHOUSE_POOL = "default_pool" if LAKE_MODE else "duckdb_writer"
 
 RETRY_POLICY = ExceptionRetryPolicy(
     rules=[

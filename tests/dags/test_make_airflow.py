@@ -27,7 +27,7 @@ from tests.conftest import PROJECT_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]  # make run, then Airflow itself
 
-NEWSMON_DAGS = ["news_alerts", "news_backfill", "news_feeds", "news_quality", "news_seeds"]
+NEWSMON_DAGS = ["news_alerts", "news_backfill", "news_feeds", "news_lake_maintenance", "news_quality", "news_seeds"]
 
 
 def _free_port() -> int:
@@ -204,7 +204,7 @@ def test_make_airflow_prints_the_admin_password_and_the_browser_finds_exactly_ne
 
 def test_news_feeds_is_paused_because_the_default_feeds_file_names_no_feed(ui_session):
     assert ui_session["dags"] == {"news_alerts": False, "news_backfill": False, "news_feeds": True,
-                                  "news_quality": False, "news_seeds": False}
+                                  "news_lake_maintenance": True, "news_quality": False, "news_seeds": False}
 
 
 def test_starting_the_scheduler_after_make_run_changes_no_row(ui_session):
