@@ -22,6 +22,8 @@ from pipeline.extract.entity_layout import find_datelines, find_table_teams
 from pipeline.extract.entity_memory import find_remembered, trusted_lexicon
 from pipeline.extract.entity_text import (
     KEPT_TYPES,
+    NOT_NAMED_TYPES,
+    OTHER,
     TITLE_WORDS,
     acronym_key,
     initials,
@@ -96,7 +98,8 @@ def model_candidates(article_id: str, body: str, ents: list[tuple[int, int, str]
     proper; non-names rejected. ``settings`` name the tagger that trims a leading verb."""
     out = []
     for ent_start, ent_end, label in ents:
-        if label not in KEPT_TYPES:
+        label = OTHER if label in NOT_NAMED_TYPES else label
+        if label not in KEPT_TYPES and label != OTHER:
             continue
         start, end = trim_span(body, ent_start, ent_end)
         start, end = strip_numerals(body, start, end, label)
@@ -292,7 +295,8 @@ def find_entity_candidates(articles: list[Article], settings: Settings, known_en
     draft.known_types = _known_types(known_entities)
     harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types, draft.sites)
     common = common_word_spans(draft.cands, draft.bodies, gaz)
-    draft.cands = [c for c in draft.cands if id(c) not in common]
+    # spans voted a product, a law or a work had their say in the votes; they are no entities
+    draft.cands = [c for c in draft.cands if id(c) not in common and c.label != OTHER]
 
     lexicon = trusted_lexicon(draft.cands, known_entities, gaz)
     covered: dict[str, list[tuple[int, int]]] = defaultdict(list)

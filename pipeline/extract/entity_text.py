@@ -11,6 +11,11 @@ import unicodedata
 from functools import lru_cache
 
 KEPT_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
+# The model's labels for things that are no person, organisation or place (products, laws,
+# titles of works). They are not stored, but their mentions vote: a name the model reads as a
+# product in most of its mentions is not a person or a company. Read as this one label.
+NOT_NAMED_TYPES = ("PRODUCT", "LAW", "WORK_OF_ART")
+OTHER = "OTHER"
 
 # Titles, honorifics and roles that precede a name. Multi-word roles are matched word by word
 # ("Foreign Minister", "Secretary of State"), nationality adjectives before them are NORP.
@@ -161,7 +166,7 @@ def initials(surface: str) -> str:
 
 def reject_reason(surface: str, label: str) -> str | None:
     """Why a trimmed span is not an entity (None when it is one)."""
-    if label not in KEPT_TYPES:
+    if label not in KEPT_TYPES and label != OTHER:
         return "type_not_kept"
     if len(surface) < 2 or not _HAS_LETTER.search(surface):
         return "no_letters"

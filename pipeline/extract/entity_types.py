@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from pipeline.extract.entity_text import fold, name_key
+from pipeline.extract.entity_text import OTHER, fold, name_key
 from pipeline.extract.gazetteer import Gazetteer
 from pipeline.extract.phoenix_names import organisation_names
 from pipeline.extract.type_evidence import (
@@ -184,6 +184,9 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     best = max(votes.values())
     present = [c.label for c in group if votes[c.label] == best]
     label = present[0] if present else top_label(votes)[0]
+    if label == OTHER and any(n == best for t, n in votes.items() if t != OTHER):
+        # a name is dropped as no entity only on a clear majority: a tie keeps the name
+        label = top_label(Counter({t: n for t, n in votes.items() if t != OTHER}))[0]
     confidence = votes[label] / sum(votes.values())
     for c in group:
         c.label = label
