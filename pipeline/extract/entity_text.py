@@ -11,10 +11,11 @@ import unicodedata
 from functools import lru_cache
 
 KEPT_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
-# The model's labels for things that are no person, organisation or place (products, laws,
-# titles of works). They are not stored, but their mentions vote: a name the model reads as a
-# product in most of its mentions is not a person or a company. Read as this one label.
-NOT_NAMED_TYPES = ("PRODUCT", "LAW", "WORK_OF_ART")
+# The model's labels for things that are no person, organisation or place (products, laws).
+# They are not stored, but their mentions vote: a name the model reads as a product in most of
+# its mentions is not a person or a company. Read as this one label. WORK_OF_ART is left out:
+# the small model gives it to names in quotes or capitals ("the All Blacks", "LIFFE").
+NOT_NAMED_TYPES = ("PRODUCT", "LAW")
 OTHER = "OTHER"
 
 # Titles, honorifics and roles that precede a name. Multi-word roles are matched word by word

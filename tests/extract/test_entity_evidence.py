@@ -197,3 +197,32 @@ def test_a_label_in_capitals_is_not_a_name():
     names = {m.surface for m in out.mentions}
     assert "ACCIDENT" not in names  # the model reads it as an organisation
     assert "HOUSTON" in names  # a place in capitals stays
+
+
+def test_products_and_laws_vote_against_person_and_org_and_are_not_stored():
+    # the model reads "Windows 11" as a place once, a law once and a product once: two votes
+    # of three say it is no person, organisation or place
+    body = ("Microsoft released Windows 11 on Tuesday. Windows 11 needs newer chips, and Microsoft "
+            "said Windows 11 would be free.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    found = types_of(out)
+    assert found["Microsoft"] == {"ORG"}
+    assert "Windows 11" not in found and "Windows" not in found
+    assert all("Windows" not in e.canonical_name for e in out.entities)
+
+
+def test_a_name_with_a_law_s_head_noun_is_a_law_not_an_organisation():
+    # the model reads "the Agriculture Bill" as an organisation twice and as a law once
+    body = ("MPs voted on the Agriculture Bill on Tuesday. Farmers said the Agriculture Bill would "
+            "hurt them, and Theresa Villiers defended the Agriculture Bill.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    assert types_of(out)  # other names are kept
+    assert not any("Bill" in s for s in types_of(out))
+
+
+def test_a_virus_variant_is_no_organisation_or_person():
+    body = ("Cases of the Omicron variant rose in Europe. Omicron is now dominant, officials said, "
+            "and the Omicron subvariant BA.2 spreads fast.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    assert "Omicron" not in types_of(out)
+    assert types_of(out)["Europe"] == {"LOC"}
