@@ -24,7 +24,7 @@ export UV_COMPILE_BYTECODE := 1
 help:
 	@echo "make run         set up, then run the news_seeds Airflow DAG on seeds/ into warehouse/news.duckdb"
 	@echo "make test        set up, then ruff, mypy and the whole test suite (CI)"
-	@echo "make test-fast   ruff and the tests without the end-to-end pipeline runs (marked e2e)"
+	@echo "make test-fast   ruff and the tests without the end-to-end runs and slow evaluations (e2e, slow)"
 	@echo "make typecheck   mypy over pipeline/, dags/ and dashboard/ (config in pyproject.toml)"
 	@echo "make airflow     the Airflow UI on http://localhost:8080 with make run's settings (AIRFLOW_PORT=...)"
 	@echo "make dashboard   the Streamlit dashboards over warehouse/news.duckdb (NEWSMON_DB_PATH=...)"
@@ -81,7 +81,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	@bash scripts/test_setup.sh
 	@$(BIN)/ruff check .
-	@$(PY) -m pytest -q -p no:cacheprovider -m "not e2e"
+	@$(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not slow"
 
 typecheck: $(STAMP)
 	@$(BIN)/mypy

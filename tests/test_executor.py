@@ -160,6 +160,7 @@ def test_extraction_on_two_processes_equals_in_process(settings):
     assert _extract(articles, run, PoolExecutor(2, "fork")) == sequential
 
 
+@pytest.mark.slow
 @pytest.mark.xfail(reason="events differ on spawned workers (own hash seed per process): the CAMEO "
                           "coding / event votes seem to depend on set order; to be found", strict=False)
 def test_extraction_on_spawned_workers_equals_in_process(settings):

@@ -36,6 +36,7 @@ def _benchmark():
     return module
 
 
+@pytest.mark.slow
 def test_newsmon_extraction_stays_above_the_floor():
     bench = _benchmark()
     pages = bench.load_pages(DATA, SUBSET)

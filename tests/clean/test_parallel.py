@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from pipeline.clean import clean_documents
 from pipeline.executor import Executor, PoolExecutor
 from pipeline.ingest.files import read_inputs
 from tests.conftest import SEED_FILES
 
 
+@pytest.mark.slow
 def test_parallel_parse_matches_sequential(settings, tmp_path):
     (tmp_path / "page.html").write_text(
         "<html><head><title>Talks in Geneva</title></head><body><nav>Home | World</nav><article>"

@@ -251,6 +251,7 @@ def _page_texts() -> list[str]:
     return [trafilatura.extract(p.read_text(encoding="utf-8", errors="replace")) or "" for p in pages]
 
 
+@pytest.mark.slow
 def test_literal_prefilter_changes_no_date(monkeypatch):
     """Skipping a pattern whose required literals are absent finds the same dates as running
     every pattern: on the seeds and on the text of 300 evaluation pages, with two anchors."""
@@ -286,6 +287,7 @@ def test_case_insensitive_forms_are_found_as_without_the_lowered_twins(monkeypat
     assert [e.text for e in fast[-1]] == ["Jan. 10", "THREE WEEKS LATER", "Today", "the \u017fame day", "NEXT WEEK"]
 
 
+@pytest.mark.slow
 def test_anchored_scan_finds_what_finditer_finds(monkeypatch):
     """"year" and "month" are tried only where a year or month name starts and at the word
     before it (pipeline.regex_prefilter.finditer_at): on the seeds, their case variants, 300

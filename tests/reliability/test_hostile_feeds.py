@@ -38,6 +38,7 @@ def test_entity_expansion_bomb_does_not_expand(feeds, settings):
     assert [d.hint_title for d in out.documents] == ["boom"]
 
 
+@pytest.mark.slow
 def test_a_feed_with_100k_entries_yields_every_entry_or_a_reason(feeds, settings):
     out = read(feeds["entries_100k.xml"], settings)
     assert len(out.documents) == 100_000 and not out.quarantine
