@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from pipeline.extract.entity_text import OTHER, fold, name_key
+from pipeline.extract.entity_text import OTHER, acronym_key, fold, initials, is_acronym, name_key
 from pipeline.extract.gazetteer import Gazetteer
 from pipeline.extract.phoenix_names import organisation_names
 from pipeline.extract.type_evidence import (
@@ -29,6 +29,8 @@ _BATCH_MIN_SHARE = 0.75
 # A word in capitals this long may be an ordinary word set in capitals (shorter ones are
 # acronyms).
 _MIN_CAPITALS_WORD = 5
+# Country initials this long are read as the country when the model says ORG or PERSON.
+_MIN_COUNTRY_INITIALS = 3
 # A dictionary's word on a name weighs this many model votes per mention.
 DICTIONARY_WEIGHT = 2
 
@@ -128,6 +130,8 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         elif c.label in ("PERSON", "ORG") and not is_article_surname and c.key not in known_surnames \
                 and gaz.is_major_place(c.surface):
             c.label = "GPE"  # "Kiev" tagged PERSON
+        elif c.label in ("PERSON", "ORG") and _country_initials(c.surface, gaz):
+            c.label = "GPE"  # "BVI", "UAE" tagged ORG
         elif c.label == "ORG" and not is_article_surname and gaz.subdivision(c.surface) is not None:
             c.label = "GPE"  # "California" tagged ORG
         elif c.label in ("GPE", "LOC") and gaz.place(c.surface) is None and gaz.demonym_country(c.surface):
@@ -214,6 +218,17 @@ def _state_of_named_country(surface: str, gaz: Gazetteer, countries: set[str]) -
     """A state or province of a country the article names ("Amazonas" beside "Brazil")."""
     found = gaz.subdivision(surface, frozenset(countries)) if countries else None
     return found is not None and found.country_code in countries
+
+
+def _country_initials(surface: str, gaz: Gazetteer) -> bool:
+    """Initials of three letters or more that spell a country's name ("BVI", "UAE", "DRC");
+    shorter ones are too often an organisation's. Only the initials of the name the country goes
+    by count: those of official names collide with organisations' ("IRA": Islamic Republic of
+    Afghanistan)."""
+    if not is_acronym(surface) or len(acronym_key(surface)) < _MIN_COUNTRY_INITIALS:
+        return False
+    found = gaz.country(surface)
+    return found is not None and initials(found.name) == acronym_key(surface)
 
 
 def _named_place(surface: str, gaz: Gazetteer) -> bool:

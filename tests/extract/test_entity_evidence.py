@@ -226,3 +226,18 @@ def test_a_virus_variant_is_no_organisation_or_person():
     out = extract_entities([article("a", body)], SETTINGS, [])
     assert "Omicron" not in types_of(out)
     assert types_of(out)["Europe"] == {"LOC"}
+
+
+def test_a_country_s_initials_the_model_reads_as_an_organisation_are_the_country():
+    from pipeline.extract.entity_types import _country_initials
+
+    gaz = load_gazetteer()
+    assert _country_initials("BVI", gaz) and _country_initials("UAE", gaz)
+    # initials of an official name ("Islamic Republic of Afghanistan") and short ones stay
+    assert not _country_initials("IRA", gaz) and not _country_initials("UK", gaz)
+    body = ("Premier Andrew Fahie was arrested in Miami on Thursday. The BVI government said it "
+            "would meet, and BVI officials asked London for calm. Fahie has led the BVI since 2019.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    assert types_of(out)["BVI"] == {"GPE"}
+    e = next(e for e in out.entities if e.entity_id in ids_of(out, "BVI"))
+    assert e.country_code == "VG"
