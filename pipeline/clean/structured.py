@@ -205,11 +205,25 @@ def _is_site(text: str, sites: list[str]) -> bool:
         return True
     for site in sites:
         skey = _squash(site)
-        label = _squash(site.split(".")[0]) if "." in site and " " not in site else skey
-        if key in {skey, label} or (len(key) >= 4 and skey.startswith(key)) \
-                or (len(label) >= 4 and label in key and len(key) <= len(label) + SITE_NAME_SLACK):
+        labels = _host_labels(site) if "." in site and " " not in site else [skey]
+        if key == skey or key in labels or (len(key) >= 4 and skey.startswith(key)) \
+                or any(len(label) >= 4 and label in key and len(key) <= len(label) + SITE_NAME_SLACK
+                       for label in labels):
             return True
     return False
+
+
+def _host_labels(host: str) -> list[str]:
+    """A host's names: its first label and its registered one ('archiv.krimiblog.de' is
+    'archiv' and 'krimiblog'; 'news.bbc.co.uk' also 'bbc': a short second-level label under a
+    country code may be the registry's, not the publisher's)."""
+    parts = [p for p in host.lower().split(".") if p]
+    if len(parts) < 2:
+        return [_squash(host)]
+    names = [parts[0], parts[-2]]
+    if len(parts) >= 3 and len(parts[-1]) == 2 and len(parts[-2]) <= 3:
+        names.append(parts[-3])
+    return list(dict.fromkeys(_squash(p) for p in names))
 
 
 # -- titles -----------------------------------------------------------------------------------
