@@ -270,10 +270,16 @@ def strip_site(title: str, sites: list[str]) -> str:
     # when the name leads.
     # An organisation's name ('Berliner Leichtathletik Verband e.V.') trailing a title is the publisher's.
     cut = next((i for i in range(1, len(kept)) if _is_site(kept[i], sites) or is_organisation(kept[i])), None)
+    marks = [m.group().strip() for m in _TITLE_SEPARATORS.finditer(title)]
     if cut is not None:
-        kept = kept[:cut]
+        # 'Title | Forum | Section | Site': one separator throughout is the site's path to the page.
+        # (Not when a part starts with a number: '14. - 20. Januar 2022' is a range.)
+        path = cut >= 2 and len(set(marks[:cut])) == 1 and not any(p[:1].isdigit() for p in kept[1:cut])
+        kept = kept[:1] if path else kept[:cut]
     while len(kept) > 1 and _is_dateish(kept[-1]):
         kept.pop()
+    if len(kept) == len(parts) >= 3 and _is_site(kept[0], sites) and len(set(marks)) == 1:
+        kept = kept[-1:]  # 'Site » Blog » Title': the same path, leading
     while len(kept) > 1 and (_is_site(kept[0], sites) or _is_dateish(kept[0])):
         kept.pop(0)
     if len(kept) == len(parts):

@@ -99,6 +99,21 @@ def test_a_site_name_with_separators_and_the_slogan_after_it_are_cut():
     assert strip_site("Kultur | 30.11. | Buch der Woche - Galore", ["Galore"]) == "Kultur | 30.11. | Buch der Woche"
 
 
+
+def test_a_path_of_sections_beside_the_site_is_cut_and_a_subdomain_host_names_the_site_by_its_registered_label():
+    assert strip_site("No App Store over mobile data with iOS 13? | iPhone | Forum | MacTechNews.de",
+                      ["mactechnews.de"]) == "No App Store over mobile data with iOS 13?"
+    assert strip_site("Harbour Herald » Blog Archive » Port strike ends", ["harbourherald.com"]) == "Port strike ends"
+    # Mixed separators: the parts may be the headline's own ('Title - its subtitle | Site').
+    assert strip_site("Port strike ends - what now? | Harbour Herald", ["Harbour Herald"]) == \
+        "Port strike ends - what now?"
+    # A range of dates is no path: '14. - 20. January' keeps its second half.
+    assert strip_site("Weekly report 14. - 20. January 2022 - SLF", ["slf.ch"]) == \
+        "Weekly report 14. - 20. January 2022"
+    assert strip_site("The strangest music video : Krimiblog-Archiv | Since 2005", ["archiv.krimiblog.de"]) == \
+        "The strangest music video"
+    assert strip_site("Port strike ends | Herald Online", ["news.herald.co.uk"]) == "Port strike ends"
+
 def test_the_pages_one_h1_wins_over_a_different_search_title_unless_the_article_states_its_headline():
     seo = PageMeta(titles=["Wärmepumpe im Altbau - Wann es sich lohnt | heizung.de"],
                    headings=["Eignet sich eine Wärmepumpe im Altbau?"], site_names=["heizung.de"])
