@@ -374,6 +374,7 @@ def _own_heading(meta: PageMeta, statements: list[str]) -> str | None:
     if meta.headline:
         return None
     stated = [normalise_for_hash(s) for s in statements]
+    furniture = _cut_parts(statements, meta.site_names)
     found: dict[str, str] = {}
     for heading in meta.headings:
         key = normalise_for_hash(heading)
@@ -381,8 +382,25 @@ def _own_heading(meta: PageMeta, statements: list[str]) -> str | None:
             continue
         if any(key in s and not s.startswith(key) for s in stated):
             continue
+        # Led by a part the titles cut as the site's or a section's, it is their heading
+        # ('ProNATs e.V. Verein zur ...' for '... » ProNATs e.V.', 'OutdoorNews | Eintrag' for
+        # 'site - Outdoornews - ...'); the site's name inside a headline is the headline's.
+        if any(re.match(rf"{re.escape(part)}(?!\w)", key) for part in furniture):
+            continue
         found.setdefault(key, heading)
     return strip_site(next(iter(found.values())), meta.site_names) if len(found) == 1 else None
+
+
+def _cut_parts(statements: list[str], sites: list[str]) -> set[str]:
+    """The parts of the stated titles that strip_site cuts (site names, slogans, sections)."""
+    parts: set[str] = set()
+    for statement in statements:
+        core = normalise_for_hash(strip_site(statement, sites))
+        for part in _TITLE_SEPARATORS.split(statement):
+            key = normalise_for_hash(part)
+            if len(key) >= 4 and key not in core and not _is_dateish(part):
+                parts.add(key)
+    return parts
 
 
 # -- authors ----------------------------------------------------------------------------------

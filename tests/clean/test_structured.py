@@ -114,6 +114,18 @@ def test_a_path_of_sections_beside_the_site_is_cut_and_a_subdomain_host_names_th
         "The strangest music video"
     assert strip_site("Port strike ends | Herald Online", ["news.herald.co.uk"]) == "Port strike ends"
 
+
+def test_an_h1_led_by_a_part_the_titles_cut_is_the_sites_heading_not_the_headline():
+    org = PageMeta(titles=["Children and work » ProNATs e.V."],
+                   headings=["ProNATs e.V. Association supporting working children"], site_names=["pronats.de"])
+    assert choose_title(org, None) == ("Children and work", "og/title")
+    section = PageMeta(titles=["peaks.ch - Outdoor news - High resolution snow maps"],
+                       headings=["Outdoor news | Entry"], site_names=["peaks.ch"])
+    assert choose_title(section, None) == ("High resolution snow maps", "og/title")
+    # The site's name inside the headline does not make it the site's.
+    brand = PageMeta(titles=["Strawberry yoghurt - MinusL"], headings=["Our MinusL yoghurts"], site_names=["MinusL"])
+    assert choose_title(brand, None) == ("Our MinusL yoghurts", "h1 own")
+
 def test_the_pages_one_h1_wins_over_a_different_search_title_unless_the_article_states_its_headline():
     seo = PageMeta(titles=["Wärmepumpe im Altbau - Wann es sich lohnt | heizung.de"],
                    headings=["Eignet sich eine Wärmepumpe im Altbau?"], site_names=["heizung.de"])
