@@ -16,6 +16,7 @@ from pipeline.clean.language import identifier, identify
 from pipeline.clean.metadata import Head, host_of, notes_metadata, parse_plain
 from pipeline.clean.recurring import MIN_LINE_CHARS, RecurringLines, line_hash, publisher_key, story_key
 from pipeline.clean.rules import load_rules
+from pipeline.clean.title_affixes import strip_publisher_affixes
 from pipeline.executor import Executor, ItemFailure, quarantine_failure
 from pipeline.records import (
     Article,
@@ -183,6 +184,10 @@ def clean_documents(documents: list[Document], settings: Settings, run_id: str,
                                max_chunk=settings.clean_parse_max_chunk)
     out.quarantine.extend(internal_error(f.item, run_id, f) for f in parsed_docs.failed)
     parsed: list[tuple[Document, Head, str]] = []
+    heads = [head for _, (head, _, _) in parsed_docs.done if head is not None]
+    # A publisher's repeated title prefix or suffix, learned across the batch's titles.
+    for head, title in zip(heads, strip_publisher_affixes((h.publisher, h.title) for h in heads), strict=True):
+        head.title = title
     for doc, (head, unusable, norms) in parsed_docs.done:
         if head is None:
             assert unusable is not None

@@ -196,3 +196,20 @@ def test_language_of_a_long_body_is_read_from_its_start_middle_and_end():
     sample = language_sample(body)
     assert len(sample) < len(body) and sample.startswith(intro[:100]) and sample.endswith(german[-100:])
     assert _language(body) == "de" and _language(intro) == "en"
+
+
+def _page(doc_id: str, host: str, title: str) -> Document:
+    paragraphs = "".join(f"<p>{p.replace('the', f'the {doc_id}')}</p>" for p in PROSE)
+    html = f"<html><head><title>{title}</title></head><body><article>{paragraphs}</article></body></html>"
+    return doc(doc_id, html, content_type="text/html", url=f"https://{host}/news/{doc_id}.html")
+
+
+def test_a_publishers_repeated_title_suffix_is_learned_across_its_pages_in_the_batch(settings):
+    # The suffix is not the host's name: only its repetition over the publisher's titles tells.
+    heads = ["Budget approved after a long night", "Rural schools lose funding", "Deficit stays within limits"]
+    pages = [_page(f"p{i}", "hdmb.example", f"{h} | Harbour Daily Morning Bulletin") for i, h in enumerate(heads)]
+    # Two pages of another publisher: too few to learn from, their titles stay whole.
+    pages += [_page(f"q{i}", "other.example", f"{h} - Evening Post") for i, h in enumerate(heads[:2])]
+    titles = {a.article_id: a.title for a in clean_documents(pages, settings, "t").articles}
+    assert titles == {"p0": heads[0], "p1": heads[1], "p2": heads[2],
+                      "q0": f"{heads[0]} - Evening Post", "q1": f"{heads[1]} - Evening Post"}
