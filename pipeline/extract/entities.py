@@ -115,6 +115,8 @@ def model_candidates(article_id: str, body: str, ents: list[tuple[int, int, str]
             continue
         if label in ("PERSON", "ORG") and surface.lower() in TITLE_WORDS:
             continue  # a bare title or role word ("President", "State") names nobody
+        if label == "PERSON" and any(ch.isdigit() for ch in surface):
+            label = OTHER  # a person's name has no figures ("Omicron BA.2", "Windows 11")
         out.append(Candidate(article_id, start, end, surface, label, _sentence_index(starts, start)))
     return out
 

@@ -241,3 +241,13 @@ def test_a_country_s_initials_the_model_reads_as_an_organisation_are_the_country
     assert types_of(out)["BVI"] == {"GPE"}
     e = next(e for e in out.entities if e.entity_id in ids_of(out, "BVI"))
     assert e.country_code == "VG"
+
+
+def test_a_person_reading_with_figures_in_the_name_is_no_person():
+    # the model reads "Omicron BA.2" as a person in each of its mentions
+    body = ("Cases are rising in Europe and East Asia due to Omicron BA.2, and while overall new "
+            "cases fall, infections are beginning to rise. Omicron BA.2 has already been detected "
+            "in Canada, officials in Ottawa said.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    assert not any("BA.2" in s for s in types_of(out))
+    assert types_of(out)["Canada"] == {"GPE"}
