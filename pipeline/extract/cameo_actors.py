@@ -173,6 +173,28 @@ def is_political(code: str | None) -> bool:
     return any(code[i:i + 3] in POLITICAL_SECTORS for i in range(0, len(code), 3))
 
 
+_POLITICAL_REACH = 4  # words: the longest political phrase the cheap pre-parse check looks for
+
+
+@lru_cache(maxsize=1)
+def _political_phrases() -> frozenset[str]:
+    """Actor and agent phrases whose code is political (a state, GOV, MIL, COP, IGO, ...)."""
+    d = load_actor_dictionary()
+    out = {p for p in d.actors if len(p.split()) <= _POLITICAL_REACH and is_political(d.actor_code(p))}
+    out |= {p for p, code in d.agents.items()
+            if len(p.split()) <= _POLITICAL_REACH and is_political(code.strip("~"))}
+    return frozenset(out)
+
+
+def could_name_political_actor(text: str) -> bool:
+    """Cheap test before a parse: does the text name a dictionary actor or agent that is
+    political ("Russia", "NATO", "police", "the minister")? An event with no date needs one."""
+    words = _WORDS.findall(text.upper())
+    phrases = _political_phrases()
+    return any(" ".join(words[i:i + n]) in phrases
+               for i in range(len(words)) for n in range(1, _POLITICAL_REACH + 1) if i + n <= len(words))
+
+
 def _read_actors(path: Path, into: dict[str, list[Dated]]) -> None:
     names: list[str] = []
     codes: list[Dated] = []

@@ -48,7 +48,7 @@ class DateExpression:
     value: str  # ISO: YYYY-MM-DD | YYYY-MM | YYYY; "" for an expression nothing dates (``dated``)
     granularity: str  # "day" | "month" | "year" (a week is stated as its month; "week" when undated)
     year_explicit: bool = True  # False when the year came from the anchor, not the text
-    kind: str = "absolute"  # "absolute" | "month_day" | "weekday" | "relative" | "chained"
+    kind: str = "absolute"  # "absolute" | "month_day" | "weekday" | "relative" | "chained" | "anchor"
     qualifier: str | None = None  # "night" | "evening" | "morning" | "mid" | "early" | "late" | "week"
 
     @property
@@ -339,6 +339,8 @@ def date_confidence(expr: DateExpression, anchor_conf: str | None) -> str | None
         return None
     if expr.year_explicit and expr.kind == "absolute":
         return "strong"
+    if expr.kind == "anchor":  # no date in the text: the day it was reported, one step less sure
+        return {"strong": "inferred"}.get(anchor_conf or "weak", "weak")
     return anchor_conf or "weak"
 
 

@@ -15,7 +15,10 @@ one article telling the same thing twice (same day, same source). Besides:
 - a year-level date joins only when source and target both agree (many things happen "in
   2005"), and a coarse "in December" a day only through named people, organisations or place;
 - mentions from one article with different days are different events (the article itself
-  tells them apart).
+  tells them apart);
+- a mention dated only by its article's report day (no date in its sentence) needs source and
+  target to agree, and a date in the text not after that day; a date in the text decides the
+  event's date over report days.
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ class Member:
     # actor in ``actors`` (an entity id, plus "cc:<country>" for a state or people).
     roles: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
     groups: tuple[frozenset[str], ...] = ()
+    # Its date is only the day its article was reported (no date in the sentence): the event
+    # happened on or before it.
+    anchored: bool = False
 
     @property
     def filled(self) -> list[frozenset[str]]:
@@ -118,6 +124,8 @@ class Cluster:
 
     def _vote_date(self) -> tuple[str | None, str | None]:
         dated = [m for m in self.members if m.date_value]
+        # A date in the text outvotes any number of report days.
+        dated = [m for m in dated if not m.anchored] or dated
         if not dated:
             return None, None
         order = ("day", "week", "month", "year")
@@ -196,6 +204,22 @@ def _full_agreement(x: Member, y: Member) -> bool:
     return bool(sx and tx and sy and ty) and roles_agree(x, y)
 
 
+def _anchor_fits(member: Member, cluster: Cluster, agreeing: list[Member], value: str) -> bool:
+    """A report day is weak evidence of the event's date: a mention dated only by it joins (or
+    is joined by) an event when source and target both agree and the other date is not after
+    the report day (what was reported had happened)."""
+    cluster_anchored = all(m.anchored for m in cluster.members if m.date_value)
+    if not member.anchored and not cluster_anchored:
+        return True
+    if not any(_full_agreement(member, m) for m in agreeing):
+        return False
+    if member.anchored and not cluster_anchored:
+        return value <= (member.date_value or "")
+    if not member.anchored and cluster_anchored:
+        return (member.date_value or "") <= value
+    return True
+
+
 def match_score(member: Member, cluster: Cluster) -> float | None:
     """How well a mention fits an event; None when it cannot be the same event."""
     if member.family != cluster.family or not member.date_value:
@@ -212,6 +236,8 @@ def match_score(member: Member, cluster: Cluster) -> float | None:
             return None
     agreeing = [m for m in cluster.members if same_event(member, m)]
     if not agreeing:
+        return None
+    if not _anchor_fits(member, cluster, agreeing, value):
         return None
     overlap = len(set(member.actor_keys or member.actors) & cluster.actors())
     same_place = member.location is not None and member.location in cluster.locations()

@@ -329,6 +329,43 @@ def _coded_actors(c: Coded, mentions: list[EntityMention], entities: dict[str, E
     return actors, _Roles(a1, a2, _actor_code(c.source, a1, entities), _actor_code(c.target, a2, entities), speaker)
 
 
+def _anchor_dated(article: Article, sent: Sentence, codings: list[Coded], mentions: list[EntityMention],
+                  earlier: list[EntityMention], entities: dict[str, Entity], anchor: date | None,
+                  anchor_strength: str) -> Candidate | None:
+    """The event of a sentence with no date ("Protesters clashed with police in Nairobi"),
+    dated by the article's anchor: reported that day, so it occurred on or before it (a date
+    of kind "anchor": day precision, confidence below the anchor's). Kept narrow, as nothing
+    in the text vouches for the date: a coded verb other than a statement, said to have
+    occurred, with a political actor (by its CAMEO actor code) as source or target, and a named
+    actor or place. One per sentence (a pattern's match first). Without an anchor the event is
+    kept undated."""
+    fits = [c for c in codings if sent.start_char <= c.verb_start < sent.end_char
+            and c.info.root != "01" and c.modality == "occurred"]
+    text = article.body
+    types = {m.entity_id: entities[m.entity_id].entity_type for m in mentions if m.entity_id in entities}
+    for coded in sorted(fits, key=lambda c: (not c.by_pattern, not c.own_code, c.verb_start)):
+        actors, roles = _coded_actors(coded, mentions, entities, earlier)
+        if not (is_political(roles.actor1_code) or is_political(roles.actor2_code)):
+            continue
+        _, location = _actors_and_place(text, sent.start_char, sent.end_char, mentions, types,
+                                        (coded.verb_start, coded.verb_end))
+        if not actors and location is None:
+            continue  # nothing named: not an event we can place
+        expr = DateExpression(coded.verb_start, coded.verb_start, "", anchor.isoformat() if anchor else "",
+                              "day", year_explicit=False, kind="anchor")
+        trigger = Trigger(_coded_type(coded), coded.verb_start, coded.verb_end, coded.verb)
+        confidence = 0.45 + (0.1 if roles.actor2 else 0.0) + (0.1 if coded.by_pattern else 0.0) \
+            + (0.05 if anchor_strength == "strong" else -0.1)
+        return Candidate(
+            article_id=article.article_id, sentence=text[sent.start_char:sent.end_char].strip(),
+            sentence_index=sent.sentence_index, start_char=sent.start_char, end_char=sent.end_char,
+            event_type=trigger.event_type, trigger=trigger, date=expr, actors=actors, location=location,
+            modality="occurred", confidence=round(confidence, 2), anchor_strength=anchor_strength,
+            coded=coded, actor1=roles.actor1, actor2=roles.actor2, actor1_code=roles.actor1_code,
+            actor2_code=roles.actor2_code, attribution=roles.speaker)
+    return None
+
+
 def find_candidates(article: Article, sentences: list[Sentence], mentions: list[EntityMention],
                     dates: list[DateExpression], entities: dict[str, Entity], lexicon: Lexicon,
                     anchor: date | None, anchor_strength: str, lower_bound: bool = False,
@@ -357,9 +394,15 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
         starts.append(sent.start_char)
         lo = bisect_left(date_starts, sent.start_char)
         s_dates = [d for d in dates[lo:bisect_left(date_starts, sent.end_char)] if d.end <= sent.end_char]
-        if not s_dates:
-            continue
         s_mentions = ordered[bisect_left(mention_starts, sent.start_char):bisect_left(mention_starts, sent.end_char)]
+        if not s_dates:
+            window = starts[-3] if len(starts) >= 3 else starts[0]
+            earlier = ordered[bisect_left(mention_starts, window):bisect_left(mention_starts, sent.end_char)]
+            undated = _anchor_dated(article, sent, codings or [], s_mentions, earlier, entities, anchor,
+                                    anchor_strength)
+            if undated is not None:
+                out.append(undated)
+            continue
         triggers = _usable_triggers(text, lexicon.find(text, sent.start_char, sent.end_char), s_mentions)
         sentence_text = text[sent.start_char:sent.end_char]
         for seg_start, seg_end, expr in _segments(text, sent, s_dates):

@@ -26,7 +26,12 @@ from functools import partial
 from urllib.parse import urlparse
 
 from pipeline.executor import Executor, ItemFailure, Mapped, Pending
-from pipeline.extract.cameo_actors import country_actor_code, is_country_code, load_actor_dictionary
+from pipeline.extract.cameo_actors import (
+    could_name_political_actor,
+    country_actor_code,
+    is_country_code,
+    load_actor_dictionary,
+)
 from pipeline.extract.cameo_coder import (
     Coded,
     code_for_name,
@@ -127,7 +132,8 @@ class _Consolidator:
                 family=self._family(etype), date_value=value_of(m.event_date, m.date_precision) or value_of(ev.event_date, ev.date_precision),
                 granularity=m.date_precision or ev.date_precision, actors=actors, location=m.location,
                 confidence=float(m.confidence), strong=confident, actor_keys=self.actor_keys(actors),
-                specific=self.specific(actors), modality=m.modality or ev.modality, dated=confident,
+                specific=self.specific(actors), modality=m.modality or ev.modality,
+                dated=confident and bool(m.date_text), anchored=not m.date_text,
                 cameo_code=m.cameo_code, actor1=m.actor1, actor2=m.actor2, actor1_code=m.actor1_code,
                 actor2_code=m.actor2_code, roles=self.roles(m.actor1, m.actor2, m.actor1_code, m.actor2_code), groups=self.groups(actors)))
         if not cluster.members:  # an event stored without mentions still blocks a duplicate
@@ -200,7 +206,8 @@ class _Consolidator:
             granularity=c.date.granularity, actors=c.actors, location=self.location_name(c.location),
             confidence=c.confidence, strong=c.anchor_strength == "strong", actor_keys=self.actor_keys(c.actors),
             specific=self.specific(c.actors), modality=c.modality,
-            dated=c.anchor_strength in ("strong", "corroborated"), cameo_code=c.cameo_code, actor1=c.actor1,
+            dated=c.anchor_strength in ("strong", "corroborated") and c.date.kind != "anchor",
+            anchored=c.date.kind == "anchor", cameo_code=c.cameo_code, actor1=c.actor1,
             actor2=c.actor2, actor1_code=c.actor1_code, actor2_code=c.actor2_code,
             roles=self.roles(c.actor1, c.actor2, c.actor1_code, c.actor2_code), groups=self.groups(c.actors))
 
@@ -284,17 +291,22 @@ OwnDated = tuple[DateKey, list[DateExpression], list[Coded]]
 
 
 def code_dated_sentences(body: str, dates: list[DateExpression], model_name: str) -> list[Coded]:
-    """CAMEO codings of the sentences of ``body`` that hold a date and a dictionary verb.
+    """CAMEO codings of the sentences of ``body`` that can hold an event: a dictionary verb
+    form and either a date or a political dictionary actor ("police", "Russia"; an undated
+    event is dated by its article's anchor and needs one, see ``find_candidates``).
 
-    Only a dated clause becomes an event here, so only those sentences are parsed: the parse
-    (tagger, parser, lemmatizer) costs about what the NER pass costs per sentence.
+    Only those sentences are parsed: the parse (tagger, parser, lemmatizer) costs about what
+    the NER pass costs per sentence, and both tests are word lookups.
     """
-    if not dates:
-        return []
     starts = sorted(d.start for d in dates)
+
+    def dated(s: int, e: int) -> bool:
+        i = bisect_left(starts, s)
+        return i < len(starts) and starts[i] < e
+
     spans = [(s, e) for s, e in rule_sentences(body)
-             if bisect_left(starts, s) < len(starts) and starts[bisect_left(starts, s)] < e
-             and e - s <= _MAX_CODED_SENTENCE and could_hold_event(body[s:e])]
+             if e - s <= _MAX_CODED_SENTENCE and could_hold_event(body[s:e])
+             and (dated(s, e) or could_name_political_actor(body[s:e]))]
     return code_spans(body, spans, model_name) if spans else []
 
 
@@ -414,7 +426,7 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
         conf = date_confidence(c.date, via.get(c.anchor_strength) or anchor_conf.get(c.article_id))
         cons.confidence[(c.article_id, c.start_char, c.event_type.name)] = conf
         event_mentions.append(EventMention(
-            event_id=event_id, article_id=c.article_id, sentence=c.sentence, date_text=c.date.text,
+            event_id=event_id, article_id=c.article_id, sentence=c.sentence, date_text=c.date.text or None,
             start_char=c.start_char, end_char=c.end_char, confidence=c.confidence,
             event_type=c.event_type.name, event_date=first, date_precision=c.date.granularity,
             modality=c.modality, actors=list(c.actors), location=cons.location_name(c.location),

@@ -181,3 +181,33 @@ def test_a_place_alone_ties_only_the_same_kind_of_event_on_the_same_day():
     assert best_cluster(tour, [visit]) is None  # a campaign tour and a state visit in one city
     monthly = _m("c", 7, "visit", "consult", "2005-06", "month", actors=("blair",), location="London")
     assert best_cluster(monthly, [visit]) is None
+
+
+def _anchored(m: Member) -> Member:
+    m.anchored = True
+    return m
+
+
+def test_a_report_day_joins_an_event_dated_in_the_text_only_when_both_roles_agree_and_not_after_it():
+    explicit = _m("a1", 10, "accuse", "accuse", "2023-06-06", roles=("rus", "ukr"))
+    event = _cluster("e1", explicit)
+    # Reported on the 7th, no date in the sentence: the accusation of the 6th, same roles.
+    assert best_cluster(_anchored(_m("a2", 5, "accuse", "accuse", "2023-06-07", roles=("rus", "ukr"))),
+                        [event]) is event
+    # Only the source agrees: the report day is too weak to tie them.
+    assert best_cluster(_anchored(_m("a3", 5, "accuse", "accuse", "2023-06-07", roles=("rus", None))),
+                        [event]) is None
+    # Reported the day before the dated event: it cannot have reported that event.
+    assert best_cluster(_anchored(_m("a4", 5, "accuse", "accuse", "2023-06-05", roles=("rus", "ukr"))),
+                        [event]) is None
+    # An event founded by a report day: a text date after that day is another event.
+    founded = _cluster("e2", _anchored(_m("a5", 5, "accuse", "accuse", "2023-06-07", roles=("rus", "ukr"))))
+    assert best_cluster(_m("a6", 9, "accuse", "accuse", "2023-06-08", roles=("rus", "ukr")), [founded]) is None
+    assert best_cluster(_m("a7", 9, "accuse", "accuse", "2023-06-06", roles=("rus", "ukr")), [founded]) is founded
+
+
+def test_a_date_in_the_text_outvotes_report_days():
+    cluster = _cluster("e1", _anchored(_m("a1", 1, "accuse", "accuse", "2023-06-07")),
+                       _anchored(_m("a2", 1, "accuse", "accuse", "2023-06-07")),
+                       _m("a3", 1, "accuse", "accuse", "2023-06-06"))
+    assert cluster.date() == ("2023-06-06", "day")
