@@ -2,8 +2,8 @@
 
 Texts: the English pages of ../shared/eval/trafilatura/ (main text by trafilatura). For each
 text, times (1) the NER pass the pipeline runs anyway (`pipeline.extract.nlp.load_nlp`), (2)
-finding dates, (3) choosing the sentences to parse (a date and a dictionary verb form) and
-parsing and coding them (`code_dated_sentences`). Prints seconds, sentences parsed out of all
+finding dates, (3) choosing the sentences to parse (a dictionary verb form, and a date or a
+political dictionary actor) and parsing and coding them (`code_dated_sentences`). Prints seconds, sentences parsed out of all
 sentences, and the coder's time as a share of the NER pass.
 
     .venv/bin/python benchmarks/event_parse_cost.py [--repeat 3]
@@ -65,7 +65,7 @@ def main() -> None:
           f"({verb:,} with a dictionary verb form); {sum(len(c) for c in coded)} events coded")
     for k, v in runs.items():
         print(f"  {k:<6} median {med[k]:.2f}s  runs {', '.join(f'{x:.2f}' for x in v)}")
-    print(f"  coder (choose + parse + code dated sentences) = {med['coder'] / med['ner']:.2f} x the NER pass")
+    print(f"  coder (choose + parse + code candidate sentences) = {med['coder'] / med['ner']:.2f} x the NER pass")
 
 
 if __name__ == "__main__":
