@@ -243,9 +243,12 @@ class _Consolidator:
             weekday = own.weekday() if c.date.kind == "weekday" else None
             if month_day is None and weekday is None:
                 continue
+            # Only another article's dated report corroborates: on a re-run this article's own
+            # stored events (dated by a context anchor) would otherwise date it.
+            others = [cl for cl in self.index.dated_on(c.event_type.family, month_day, weekday)
+                      if any(m.dated and m.article_id != c.article_id for m in cl.members)]
             hit = pattern_match(month_day, weekday, c.event_type.family, self.actor_keys(c.actors),
-                                self.location_name(c.location),
-                                self.index.dated_on(c.event_type.family, month_day, weekday))
+                                self.location_name(c.location), others)
             if hit is None:
                 continue
             hit_value, _ = hit.date()
