@@ -398,8 +398,9 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
         if not s_dates:
             window = starts[-3] if len(starts) >= 3 else starts[0]
             earlier = ordered[bisect_left(mention_starts, window):bisect_left(mention_starts, sent.end_char)]
-            undated = _anchor_dated(article, sent, codings or [], s_mentions, earlier, entities, anchor,
-                                    anchor_strength)
+            # A context anchor (the period of related articles) is a guess, not a report day.
+            undated = _anchor_dated(article, sent, codings or [], s_mentions, earlier, entities,
+                                    anchor if anchor_strength != "context" else None, anchor_strength)
             if undated is not None:
                 out.append(undated)
             continue
