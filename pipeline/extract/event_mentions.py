@@ -336,8 +336,8 @@ def _anchor_dated(article: Article, sent: Sentence, codings: list[Coded], mentio
     dated by the article's anchor: reported that day, so it occurred on or before it (a date
     of kind "anchor": day precision, confidence below the anchor's). Kept narrow, as nothing
     in the text vouches for the date: a coded verb other than a statement, said to have
-    occurred, with a political actor (by its CAMEO actor code) as source or target, and a named
-    actor or place. One per sentence (a pattern's match first). Without an anchor the event is
+    occurred, with a political actor (by its CAMEO actor code) as its source, and a named actor
+    or place. One per sentence (a pattern's match first). Without an anchor the event is
     kept undated."""
     fits = [c for c in codings if sent.start_char <= c.verb_start < sent.end_char
             and c.info.root != "01" and c.modality == "occurred"]
@@ -345,8 +345,8 @@ def _anchor_dated(article: Article, sent: Sentence, codings: list[Coded], mentio
     types = {m.entity_id: entities[m.entity_id].entity_type for m in mentions if m.entity_id in entities}
     for coded in sorted(fits, key=lambda c: (not c.by_pattern, not c.own_code, c.verb_start)):
         actors, roles = _coded_actors(coded, mentions, entities, earlier)
-        if not (is_political(roles.actor1_code) or is_political(roles.actor2_code)):
-            continue
+        if not is_political(roles.actor1_code):
+            continue  # who acts must be political: "the hunter arrived at Bethany" is no news event
         _, location = _actors_and_place(text, sent.start_char, sent.end_char, mentions, types,
                                         (coded.verb_start, coded.verb_end))
         if not actors and location is None:
