@@ -108,6 +108,19 @@ MIGRATIONS: list[Migration] = [
 ]
 
 SQL_DIR = Path(__file__).parent / "sql"
+SUBJECT_TABLES = {"entity": "entities", "event": "events"}
+
+
+def read_sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def refresh_sql(kind: str, what: str) -> str:
+    """The statement refreshing `what` ("counts": the canonical articles' counts; "copies":
+    num_copies) of the entities or events (`kind`) listed in a `touched` table."""
+    if what == "copies":  # one statement for both: they differ only in their names
+        return read_sql("refresh_copies").format(kind=kind, table=SUBJECT_TABLES[kind])
+    return read_sql(f"refresh_{kind}_{what}")
 
 
 def _uncount_copies(con: duckdb.DuckDBPyConnection) -> None:
@@ -120,18 +133,18 @@ def _uncount_copies(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM copied_events) "
                 "AND event_id NOT IN (SELECT event_id FROM event_mentions)")
     con.execute("DROP TABLE copied_events")
-    for table, key, sql in (("entities", "entity_id", "refresh_entity_counts"),
-                            ("events", "event_id", "refresh_event_counts")):
-        con.execute(f"CREATE TEMP TABLE touched AS SELECT {key} AS id FROM {table}")
-        con.execute((SQL_DIR / f"{sql}.sql").read_text(encoding="utf-8"))
-        con.execute("DROP TABLE touched")
+    _refresh_every_row(con, "counts")
 
 
 def _count_copies(con: duckdb.DuckDBPyConnection) -> None:
-    for table, key, sql in (("entities", "entity_id", "refresh_entity_copies"),
-                            ("events", "event_id", "refresh_event_copies")):
-        con.execute(f"CREATE TEMP TABLE touched AS SELECT {key} AS id FROM {table}")
-        con.execute((SQL_DIR / f"{sql}.sql").read_text(encoding="utf-8"))
+    _refresh_every_row(con, "copies")
+
+
+def _refresh_every_row(con: duckdb.DuckDBPyConnection, what: str) -> None:
+    """Recompute `what` (counts or copies) for every entity and event already stored."""
+    for kind, table in SUBJECT_TABLES.items():
+        con.execute(f"CREATE TEMP TABLE touched AS SELECT {kind}_id AS id FROM {table}")
+        con.execute(refresh_sql(kind, what))
         con.execute("DROP TABLE touched")
 
 

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from pipeline.errors import WarehouseError, WarehouseLockedError
 from pipeline.load import lake
-from pipeline.load.migrations import current_version, latest_version, migrate
+from pipeline.load.migrations import current_version, latest_version, migrate, read_sql, refresh_sql
 from pipeline.records import (
     BATCH_RECORDS,
     Alert,
@@ -36,7 +36,6 @@ from pipeline.settings import Settings
 from pipeline.staging import from_arrow, to_arrow
 
 T = TypeVar("T")
-SQL_DIR = Path(__file__).parent / "sql"
 log = logging.getLogger(__name__)
 
 # (batch attribute, record class, table) in load order: parents before children.
@@ -76,10 +75,6 @@ def _ids(tables: dict[str, pa.Table], attrs: Iterable[str], column: str) -> set[
 @lru_cache(maxsize=8)
 def _primary_keys(schemas_dir: Path) -> dict[str, list[str]]:
     return lake.primary_keys((Path(schemas_dir) / "warehouse.sql").read_text(encoding="utf-8"))
-
-
-def read_sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -374,11 +369,11 @@ class Warehouse:
                                   (event_ids, demoted.get("copied_events", set()), "event")):
             if ids:
                 self.con.register("touched", pa.table({"id": sorted(ids)}))
-                self.con.execute(read_sql(f"refresh_{name}_counts"))
+                self.con.execute(refresh_sql(name, "counts"))
                 self.con.unregister("touched")
             if ids | copied:
                 self.con.register("touched", pa.table({"id": sorted(ids | copied)}))
-                self.con.execute(read_sql(f"refresh_{name}_copies"))
+                self.con.execute(refresh_sql(name, "copies"))
                 self.con.unregister("touched")
 
     # --- lake upkeep ----------------------------------------------------------------------------

@@ -1,13 +1,13 @@
--- How many copies (duplicates) of the canonical articles that report an event were stored:
--- linked to the event through their canonical, never counted (docs/copies.md). Only the
--- events in `touched` are refreshed.
+-- How many copies (duplicates) of the canonical articles that name an entity (report an
+-- event) were stored: linked through their canonical, never counted (docs/copies.md). Only
+-- the rows in `touched` are refreshed. {kind} is entity or event (refresh_sql fills it in).
 WITH counted AS (
     SELECT DISTINCT
-        m.event_id,
+        m.{kind}_id,
         m.article_id
-    FROM event_mentions AS m
+    FROM {kind}_mentions AS m
     JOIN touched
-        ON touched.id = m.event_id
+        ON touched.id = m.{kind}_id
 ),
 
 copies AS (
@@ -21,17 +21,17 @@ copies AS (
 
 totals AS (
     SELECT
-        touched.id AS event_id,
+        touched.id AS {kind}_id,
         coalesce(sum(copies.num_copies), 0) AS num_copies
     FROM touched
     LEFT JOIN counted
-        ON counted.event_id = touched.id
+        ON counted.{kind}_id = touched.id
     LEFT JOIN copies
         ON copies.article_id = counted.article_id
     GROUP BY touched.id
 )
 
-UPDATE events
+UPDATE {table}
 SET num_copies = totals.num_copies
 FROM totals
-WHERE events.event_id = totals.event_id
+WHERE {table}.{kind}_id = totals.{kind}_id
