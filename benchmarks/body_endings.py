@@ -15,22 +15,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import json
 import re
 import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
 _WS = re.compile(r"\s+")
-
-
-def _eval_module():
-    spec = importlib.util.spec_from_file_location("extraction_eval", PROJECT_ROOT / "benchmarks" / "extraction_eval.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _flat(text: str) -> str:
@@ -64,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=10)
     parser.add_argument("--chars", type=int, default=220, help="characters of each ending shown")
     args = parser.parse_args(argv)
-    ee = _eval_module()
+    from benchmarks import extraction_eval as ee
+
     pages = ee.load_pages(ee.DATA_DIR, half=args.half)
     before = json.loads(args.before.read_text(encoding="utf-8"))
     after = json.loads(args.after.read_text(encoding="utf-8"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -21,20 +20,12 @@ sys.path.insert(0, str(PROJECT_ROOT))
 _WS = re.compile(r"\s+")
 
 
-def _eval_module():
-    spec = importlib.util.spec_from_file_location("extraction_eval", PROJECT_ROOT / "benchmarks" / "extraction_eval.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
-
-
 def main() -> int:
+    from benchmarks import extraction_eval as ee
     from pipeline.clean import clean_documents
     from pipeline.ingest.files import read_document
     from pipeline.settings import Settings
 
-    ee = _eval_module()
     pages = ee.load_pages(ee.DATA_DIR)
     settings = Settings()
     docs, names = [], {}
