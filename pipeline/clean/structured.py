@@ -40,7 +40,7 @@ MAX_AUTHORS = 12
 SITE_NAME_SLACK = 8  # characters a name may add to the site's and still be the site ('... Online')
 # An item of one of these types (or one whose type ends like them) describes the article.
 _ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report", "LiveBlogPosting", "Recipe", "Review")
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|•|·|::|:|»|«|/|~)\s+")
+TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|•|·|::|:|»|«|/|~)\s+")
 _WORD = re.compile(r"\w+")
 HEADING_OVERLAP = 0.6  # shared words, of the <h1>'s and of a stated title's, for the <h1> to be the headline
 _URLISH = re.compile(r"(?:https?://|www\.|\.(?:com|org|net|de|html?|php)\b|/)", re.IGNORECASE)
@@ -262,7 +262,7 @@ def _heading_text(el: lxml_html.HtmlElement) -> str:
 def strip_site(title: str, sites: list[str]) -> str:
     """'Title | Site', 'Site: Title', 'Title – DW – 13.06.2023', 'Title | site.ch | Its slogan' -> 'Title'."""
     title = _strip_whole_site(title, sites)
-    parts = _TITLE_SEPARATORS.split(title)
+    parts = TITLE_SEPARATORS.split(title)
     if len(parts) == 1:
         return title
     kept = list(parts)
@@ -270,7 +270,7 @@ def strip_site(title: str, sites: list[str]) -> str:
     # when the name leads.
     # An organisation's name ('Berliner Leichtathletik Verband e.V.') trailing a title is the publisher's.
     cut = next((i for i in range(1, len(kept)) if _is_site(kept[i], sites) or is_organisation(kept[i])), None)
-    marks = [m.group().strip() for m in _TITLE_SEPARATORS.finditer(title)]
+    marks = [m.group().strip() for m in TITLE_SEPARATORS.finditer(title)]
     if cut is not None:
         # 'Title | Forum | Section | Site': one separator throughout is the site's path to the page.
         # (Not when a part starts with a number: '14. - 20. Januar 2022' is a range.)
@@ -293,9 +293,9 @@ def strip_site(title: str, sites: list[str]) -> str:
 def _strip_whole_site(title: str, sites: list[str]) -> str:
     """A site name with separators of its own ('AOC media - Analyse Opinion Critique') as one piece."""
     for site in sites:
-        if len(_TITLE_SEPARATORS.split(site)) < 2:
+        if len(TITLE_SEPARATORS.split(site)) < 2:
             continue
-        for match in _TITLE_SEPARATORS.finditer(title):
+        for match in TITLE_SEPARATORS.finditer(title):
             if normalise_for_hash(title[match.end():]) == normalise_for_hash(site):
                 return title[:match.start()].strip()
             if normalise_for_hash(title[:match.start()]) == normalise_for_hash(site):
@@ -396,7 +396,7 @@ def _cut_parts(statements: list[str], sites: list[str]) -> set[str]:
     parts: set[str] = set()
     for statement in statements:
         core = normalise_for_hash(strip_site(statement, sites))
-        for part in _TITLE_SEPARATORS.split(statement):
+        for part in TITLE_SEPARATORS.split(statement):
             key = normalise_for_hash(part)
             if len(key) >= 4 and key not in core and not _is_dateish(part):
                 parts.add(key)

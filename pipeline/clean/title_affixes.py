@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from pipeline.clean.structured import _TITLE_SEPARATORS
+from pipeline.clean.structured import TITLE_SEPARATORS
 from pipeline.text import normalise_for_hash
 
 MIN_TITLES = 3  # distinct titles of one publisher that must share the piece
@@ -23,7 +23,7 @@ MAX_TITLE_CHARS = 600  # longer "titles" are not titles: no learning from them
 def _pieces(title: str) -> tuple[list[str], list[str]]:
     """(heads, tails): the text before and after each separator, normalised."""
     heads, tails = [], []
-    for match in _TITLE_SEPARATORS.finditer(title):
+    for match in TITLE_SEPARATORS.finditer(title):
         heads.append(normalise_for_hash(title[:match.start()]))
         tails.append(normalise_for_hash(title[match.end():]))
     return heads, tails
@@ -45,7 +45,7 @@ def learn_affixes(titles: Iterable[str]) -> tuple[set[str], set[str]]:
 def strip_affixes(title: str, prefixes: set[str], suffixes: set[str]) -> str:
     """The title without the longest learned prefix and suffix; never empty."""
     start, end = 0, len(title)
-    matches = list(_TITLE_SEPARATORS.finditer(title))
+    matches = list(TITLE_SEPARATORS.finditer(title))
     for match in matches:  # earliest separator first: the longest suffix
         if normalise_for_hash(title[match.end():]) in suffixes:
             end = match.start()
