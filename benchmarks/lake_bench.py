@@ -257,6 +257,37 @@ def query_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- seeds ---------------------------------------------------------------------------------------
+
+def seeds(args: argparse.Namespace) -> int:
+    """The seeds run into a file and into a lake: each table's rows and whether the sorted
+    primary keys are the same (run ids differ by design)."""
+    from pipeline.flow import run_pipeline
+    from pipeline.load.lake import primary_keys
+    from pipeline.load.warehouse import Warehouse
+    from pipeline.settings import load_settings
+
+    server, stop = _catalog(args)
+    try:
+        root = Path(tempfile.mkdtemp(prefix="lake-seeds-"))
+        base = {"staging_dir": root / "staging", "reports_dir": root / "reports", "search_index_dir": root / "search"}
+        no_config = {"NEWSMON_CONFIG": ""}  # this comparison, not the developer's newsmon.toml
+        in_file = load_settings(env=no_config, db_path=root / "news.duckdb", **base)
+        in_lake = load_settings(env=no_config, db_path=new_catalog(server, "lake_seeds"),
+                                lake_data_path=f"{root / 'lake'}/", **{k: v / "lake" for k, v in base.items()})
+        for settings in (in_file, in_lake):
+            run_pipeline([str(settings.seeds_dir)], [], settings, trigger="lake_bench")
+        print(f"{'table':<22}{'file':>8}{'lake':>8}  same keys")
+        with Warehouse(in_file, read_only=True) as f, Warehouse(in_lake, read_only=True) as lake:
+            for table, keys in primary_keys((in_file.schemas_dir / "warehouse.sql").read_text()).items():
+                q = f"SELECT {', '.join(keys)} FROM {table} ORDER BY {', '.join(keys)}"
+                a, b = f.con.execute(q).fetchall(), lake.con.execute(q).fetchall()
+                print(f"{table:<22}{len(a):>8}{len(b):>8}  {'yes' if a == b else 'no'}")
+    finally:
+        stop()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -279,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--n", type=int, default=1_000_000)
     q.add_argument("--repeat", type=int, default=20)
     q.set_defaults(func=query_bench)
+    s = sub.add_parser("seeds")
+    s.add_argument("--catalog", default="local")
+    s.set_defaults(func=seeds)
     args = parser.parse_args(argv)
     return args.func(args)
 
