@@ -248,6 +248,10 @@ def _context(verb: Token) -> _Context:
             objects.append(_left_phrase(_counted(child)) if child.dep_ not in ("prt", "advmod") else [child])
             if child.dep_ in ("dobj", "attr", "oprd", "xcomp"):
                 heads.append(child)
+            if child.dep_ == "xcomp" and child.pos_ == "VERB":
+                # "threatened to impose sanctions", "urged Russia to withdraw troops": the words
+                # after the verb include the infinitive's object, as in PETRARCH's verb phrase
+                objects.extend(_left_phrase(_counted(o)) for o in child.children if o.dep_ == "dobj")
     for h in heads:
         for child in h.children:
             if child.dep_ in ("prep", "agent", "dative") and child.pos_ in ("ADP", "PART", "ADV", "SCONJ"):
@@ -379,6 +383,17 @@ def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | 
         source_tok = next((head for prep, _, head in _context(tok).preps if prep in ("FROM", "BY")), None)
         target_tok = subj
     return source_tok, target_tok
+
+
+def _infinitive_target(verb: Token, actors: ActorDictionary) -> Token | None:
+    """The target of the infinitive the verb governs ("agreed to meet X", "threatened to
+    attack X"), read as the infinitive's own: its object, else a "to/with/against" phrase."""
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.pos_ == "VERB" and not _passive(child):
+            target = _source_and_target(child, None, {}, False, actors)[1]
+            if target is not None:
+                return target
+    return None
 
 
 def _actor_inside(obj: Token, actors: ActorDictionary) -> Token | None:
@@ -533,6 +548,8 @@ def _modality(verb: Token) -> str:
     chain = [verb]
     tok = verb
     while tok.dep_ in ("xcomp", "conj", "acomp") and tok.head.i != tok.i and len(chain) < 4:
+        if tok.dep_ == "conj" and any(c.dep_ in _SUBJECTS for c in tok.children):
+            break  # a conjunct with its own subject is a clause of its own: "X cannot stop it, warns Y"
         tok = tok.head
         chain.append(tok)
     for t in chain:
@@ -659,6 +676,10 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             # "Gondor and Osgiliath agreed to ...": cooperation between coordinated actors is
             # each one's with the other.
             target_tok = next((c for c in source_tok.conjuncts if _actor_like(c, actors)), None)
+        if target_tok is None:
+            # "agreed to meet Ukrainian officials", "vowed to retaliate against Israel": CAMEO
+            # codes the governing verb, and the one the infinitive acts upon is its target
+            target_tok = _infinitive_target(tok, actors)
         if target_tok is None and code[:2] in _SPEECH_ROOTS:
             # "warned of the Prince of Dol Amroth", "complained about Russia": what a speech
             # act is about, when it names an actor, is its target.

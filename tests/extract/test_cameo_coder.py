@@ -63,6 +63,8 @@ def test_actor_codes_from_phoenix():
     ("The minister did not meet the protesters.", "04", "GOV", "OPP", "negated"),
     ("Putin was criticised by the opposition leader.", "11", "OPP", "RUSGOV", "occurred"),  # passive voice
     ("Iran could attack Israel if talks fail.", "19", "IRN", "ISR", "hypothetical"),
+    # a conjunct with its own subject does not take the first clause's negation
+    ("Police did not arrest anyone, but protesters attacked the police.", "19", "OPP", "COP", "occurred"),
 ])
 def test_written_sentences(nlp, text, root, source, target, modality):
     coded = _code(nlp, text)
@@ -87,6 +89,11 @@ def test_reported_speech_is_coded_for_the_reported_act(nlp):
     ("The French government criticized the arrest of Russian journalists.", "11", "FRAGOV", "RUSMED", "occurred"),
     # cooperation between coordinated actors is mutual
     ("Japan and India agreed to cooperate on defence.", "05", "JPN", "IND", "occurred"),
+    # an infinitive under a coded verb: the governing verb codes, the infinitive's object is
+    # its target and among the words its patterns see ("offered talks", "vowed an attack")
+    ("Russia agreed to meet Ukrainian officials in Istanbul.", "05", "RUS", "UKRGOV", "occurred"),
+    ("Egypt offered to hold talks with Ethiopia.", "03", "EGY", "ETH", "occurred"),
+    ("Hezbollah vowed to carry out an attack on Israel.", "13", "LBN", "ISR", "occurred"),
 ])
 def test_parse_structures(nlp, text, root, source, target, modality):
     coded = _code(nlp, text)
