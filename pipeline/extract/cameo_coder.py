@@ -63,6 +63,9 @@ _WISHING = {"want", "hope", "seek", "try", "consider", "wish", "attempt", "propo
             "ask", "urge", "threaten", "vow", "pledge", "promise", "refuse", "decline", "fail", "likely",
             "ready", "willing", "eager", "able", "unlikely", "unable", "reluctant"}
 _CONDITIONS = {"if", "unless", "whether"}
+# Dependencies by which a clause describes a noun rather than reports what happened.
+_DESCRIPTIVE = ("relcl", "acl", "amod")
+_ARGUMENTS = ("nsubj", "nsubjpass", "dobj", "ROOT")
 # Roots whose verbs are speech acts and take a reported clause ("demanded that", "accused X of"):
 # statements, appeals, intents, demands, disapproval, rejection, threats.
 _SPEECH_ROOTS = {"01", "02", "03", "10", "11", "12", "13"}
@@ -719,6 +722,8 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
     # Inner clauses first: whether a report keeps its own statement depends on them.
     for i in sorted(found, key=lambda i: -_depth(doc[i])):
         c, tok = found[i], doc[i]
+        if not _asserted(tok, c.by_pattern):
+            continue  # a clause that describes a noun or states a purpose reports no event
         if c.info.root == "01" and any(_reports(tok, doc[j]) for j in kept):
             continue
         if tok.dep_ == "xcomp" and tok.head.i in found:
@@ -763,6 +768,46 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue
         kept[i] = c
     return sorted(kept.values(), key=lambda c: c.verb_start)
+
+
+def _asserted(verb: Token, by_pattern: bool) -> bool:
+    """The verb's clause is one the sentence asserts: the main clause, a clause coordinated
+    with it or governed by it (a reported-speech complement, an infinitive, a time or reason
+    clause). Not a clause that describes a noun: a relative clause ("the level where the ISO
+    has ordered cuts"), a participle or adjective on a noun ("an operation led by the DEA"),
+    a clause under a noun's preposition; nor a purpose ("..., to help companies manage").
+    A participle on a noun is a passive that happened when the noun is the actor acted upon
+    ("protesters arrested in Minsk") or names the act by the verb's pattern ("follows a
+    lawsuit filed by the ACLU") as an argument of its clause, not when the noun only describes
+    or sets it ("the arrest was a US operation led by the DEA", "seized drugs in an operation
+    led by the DEA")."""
+    tok = verb
+    for _ in range(12):
+        if tok.head.i == tok.i:
+            return True
+        dep = tok.dep_
+        if dep in _DESCRIPTIVE:
+            if not (tok.i == verb.i and _reduced_relative(tok) and (_actor_head(tok.head) or (
+                    by_pattern and tok.head.dep_ in _ARGUMENTS))):
+                return False
+        elif dep == "advcl" and _purpose(tok):
+            return False
+        elif dep in ("pcomp", "pobj") and tok.pos_ in ("VERB", "AUX") and tok.head.head.pos_ in ("NOUN", "PROPN"):
+            return False  # "the risk of attacking", "a plan for sending troops"
+        tok = tok.head
+    return True
+
+
+def _actor_head(tok: Token) -> bool:
+    """The noun itself names an actor (a name, or an agent noun such as "protesters"), not a
+    thing merely modified by one ("a US operation")."""
+    return tok.pos_ == "PROPN" or tok.text.upper() in _agent_words() or tok.lemma_.upper() in _agent_words()
+
+
+def _purpose(clause: Token) -> bool:
+    """An adverbial infinitive or "so that" clause: what someone acts for, not what happened."""
+    marks = {c.lower_ for c in clause.children if c.dep_ in ("mark", "aux")}
+    return clause.tag_ == "VB" and "to" in marks or "so" in marks or "order" in {c.lower_ for c in clause.lefts}
 
 
 def _no_one(role: Role | None) -> bool:

@@ -139,6 +139,24 @@ def test_not_events(nlp):
         assert _code(nlp, text) == [], text
 
 
+@pytest.mark.parametrize("text,coded_verbs", [
+    # a relative clause describes a noun: its verb reports nothing of its own
+    ("They said reserves were higher than the level where California ISO has ordered a reduction in power use.",
+     []),
+    ("The effort was estimated by Evan Sparks, CEO of a startup that helps companies manage AI projects.", []),
+    # a participle on a noun that is not the actor acted upon describes it ("a US operation led by")
+    ("Officials said the arrest was a US operation led by the DEA.", ["said"]),
+    ("Police seized weapons in an operation led by the DEA.", ["seized"]),
+    # a purpose is not what happened
+    ("Russia sent troops to Syria to attack the rebels.", ["sent"]),
+    # a participle on the actor acted upon, or on the act its pattern names, did happen
+    ("Hundreds of protesters arrested in Minsk were released.", ["arrested", "released"]),
+    ("The settlement follows a lawsuit filed last year by the ACLU.", ["filed"]),
+])
+def test_only_asserted_clauses_carry_events(nlp, text, coded_verbs):
+    assert [c.verb for c in _code(nlp, text)] == coded_verbs
+
+
 def test_a_sports_story_is_discarded_whole():
     # "+FIFA" is a story-level discard: no sentence of the story is coded, even one that
     # would be an event on its own.
