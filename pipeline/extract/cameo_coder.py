@@ -418,6 +418,15 @@ def _actor_inside(obj: Token, actors: ActorDictionary) -> Token | None:
     return None
 
 
+def _quote_frame(verb: Token) -> bool:
+    """The verb frames the clause before it, with its subject after it ("The Americas cannot
+    ignore the risk, warns the PAHO director"): the inversion after a comma marks a quotation,
+    whatever the parser attached the verb to."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return (verb.i > verb.sent.start and verb.doc[verb.i - 1].text == "," and subj is not None
+            and subj.i > verb.i and verb.dep_ in ("conj", "parataxis", "ROOT"))
+
+
 def _clause_children(verb: Token) -> list[Token]:
     """The verb's dependents and those of the verbs it is coordinated with, which share its
     complement ("expected and hoped that ...": the clause hangs on the last verb)."""
@@ -539,12 +548,38 @@ def _role(tok: Token | None, actors: ActorDictionary, on: date | None) -> Role |
     phrase = _phrase(tok)
     if not phrase:
         return None
-    actor, agent = actors.code_words(_words(phrase), on) if tok.pos_ != "PRON" else (None, None)
     others = [(c.idx, c.idx + len(c.text)) for c in tok.conjuncts if c.i != tok.i and c.pos_ in ("PROPN", "NOUN")]
     start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
     tree = list(tok.subtree)
-    return Role(start, end, tok.idx, tok.idx + len(tok.text), tok.doc.text[start:end], combine(actor, agent),
-                others, tree[0].idx, tree[-1].idx + len(tree[-1].text))
+    return Role(start, end, tok.idx, tok.idx + len(tok.text), tok.doc.text[start:end],
+                _role_code(tok, phrase, actors, on), others, tree[0].idx, tree[-1].idx + len(tree[-1].text))
+
+
+def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: date | None) -> str | None:
+    """The CAMEO actor code of a role: the dictionary actor and agent sector of the phrase's
+    words. A possessor says whose it is, not who it is: it gives its actor only to a head that
+    is itself an actor or agent ("Russia's army" RUSMIL), never its sector ("the congressman's
+    wife" is no legislator, "Putin's wife" no government). A title word that ends a person's
+    name is a surname ("Stephen King", "Martin Luther King")."""
+    if tok.pos_ == "PRON":
+        return None
+    owner = {t.i for c in tok.children if c.dep_ == "poss" for t in c.subtree}
+    own = [t for t in phrase if t.i not in owner and not (t.i == tok.i and _surname(t))]
+    actor, agent = actors.code_words(_words(own), on) if own else (None, None)
+    if actor is None and owner and (agent or tok.pos_ == "PROPN"):
+        actor = actors.code_words(_words(phrase), on)[0]
+    return combine(actor, agent)
+
+
+def _surname(tok: Token) -> bool:
+    """A capitalised title word at the end of a name that begins with a given name ("Stephen
+    King"), with no article ("the King"): the title "King Charles" puts the title first."""
+    if tok.pos_ != "PROPN" or tok.text.upper() not in _agent_words():
+        return False
+    if any(c.dep_ in ("det", "poss") for c in tok.children):
+        return False
+    given = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i and c.pos_ == "PROPN"]
+    return bool(given) and all(c.text.upper() not in _agent_words() for c in given)
 
 
 def _modality(verb: Token) -> str:
@@ -693,7 +728,8 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             source_tok = None if source_tok.lower_ not in _PRONOUNS else source_tok
         source, target = _role(source_tok, actors, on), _role(target_tok, actors, on)
         clausal = ("ccomp", "xcomp") if code[:2] == "03" else ("ccomp",)  # "threatened to shoot" is a threat
-        if code[:2] in _CLAIM_ROOTS and target_tok is None and any(k.dep_ in clausal for k in _clause_children(tok)):
+        if code[:2] in _CLAIM_ROOTS and target_tok is None and (
+                any(k.dep_ in clausal for k in _clause_children(tok)) or _quote_frame(tok)):
             # "argued that ...", "warned that ...", "expects to ...": with no one it is aimed
             # at, a disapproval, threat or intent over a clause is a claim or forecast, that is
             # at most a statement (and only a political actor's counts).

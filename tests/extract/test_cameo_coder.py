@@ -157,6 +157,27 @@ def test_only_asserted_clauses_carry_events(nlp, text, coded_verbs):
     assert [c.verb for c in _code(nlp, text)] == coded_verbs
 
 
+@pytest.mark.parametrize("text,source", [
+    ("Russia's army attacked Ukraine.", "RUSMIL"),  # a possessor gives its country to an agent
+    ("Russia's foreign minister criticized NATO.", "RUSGOV"),
+    ("King Charles met the prime minister.", "GOV"),  # a title before the name
+    ("Stephen King criticized the president.", None),  # a title word ending a name is a surname
+    ("Putin's wife criticized the mayor.", None),  # whose wife she is says not who she is
+])
+def test_actor_code_comes_from_the_head_not_its_owner(nlp, text, source):
+    coded = _code(nlp, text)
+    assert coded and coded[0].source is not None and coded[0].source.code == source, (
+        [(c.cameo_code, c.source) for c in coded])
+
+
+def test_inverted_quote_frame_is_a_claim(nlp):
+    # "..., warns X": the clause before is what X says; with no one warned it is a statement
+    # (the parser hangs "warns" on "ignore" as a conjunct)
+    coded = _code(nlp, "The Americas cannot ignore the risk of further COVID-19 surges, warns Pan American Health "
+                       "Organization (PAHO) Director Carissa F. Etienne.")
+    assert "13" not in [c.info.root for c in coded]
+
+
 def test_a_sports_story_is_discarded_whole():
     # "+FIFA" is a story-level discard: no sentence of the story is coded, even one that
     # would be an event on its own.
