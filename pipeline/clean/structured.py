@@ -27,7 +27,7 @@ import extruct
 from lxml import html as lxml_html
 
 from pipeline.clean.blocks import furniture_texts
-from pipeline.clean.bylines import is_organisation, page_bylines
+from pipeline.clean.bylines import is_organisation, looks_like_name, page_bylines
 from pipeline.clean.lead import Lead, find_lead
 from pipeline.text import normalise_for_hash
 
@@ -48,6 +48,7 @@ _BY_PREFIX = re.compile(r"^\s*(?:by|von|vom|por|par|door|av|af|autor(?:in)?|auth
                         re.IGNORECASE)
 # Several people in one field: "A and B", "A, B & C", "A; B" (a comma only between full names).
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|&|\s(?:and|und|y|et|e|i|en|og|och|und)\s)\s*", re.IGNORECASE)
+_ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _ISO_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 _ZONE_FREE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -86,7 +87,7 @@ def read_page_meta(html: str, url: str | None = None) -> PageMeta:
     items = list(_walk([*data.get("json-ld", []), *data.get("microdata", [])]))
     article = next((i for i in items if _is_article(i) and i.get("headline")), None) or \
         next((i for i in items if _is_article(i)), None)
-    graph = {"og": _og(data.get("opengraph", [])), "meta": _meta_tags(tree)}
+    graph = {"og": _og(data.get("opengraph", [])), "meta": _meta_tags(tree), "ids": _by_id(items)}
     _read_sites(meta, article, items, graph, url)
     _read_titles(meta, article, graph, tree)
     _read_authors(meta, article, graph, tree)
@@ -112,6 +113,26 @@ def _walk(nodes: list, budget: list[int] | None = None) -> Iterator[dict]:
             graph = node.get("@graph")
             if isinstance(graph, list):
                 yield from _walk(graph, budget)
+
+
+def _by_id(items: list[dict]) -> dict[str, dict]:
+    """The graph's named nodes by their @id: Yoast, Rank Math and others state the author as
+    `"author": {"@id": ".../#/schema/person/..."}`, a reference to a Person elsewhere in the graph."""
+    nodes: dict[str, dict] = {}
+    for item in items:
+        key = item.get("@id")
+        if isinstance(key, str) and (item.get("name") or item.get("@type")):
+            nodes.setdefault(key, item)
+    return nodes
+
+
+def _resolve(value: object, ids: dict[str, dict]) -> object:
+    """A reference ({"@id": ...} or the bare @id string) as the node it names, else the value."""
+    if isinstance(value, dict) and "@id" in value and not value.get("name"):
+        return ids.get(value["@id"], value)
+    if isinstance(value, str) and value in ids:
+        return ids[value]
+    return value
 
 
 def _types(item: dict) -> list[str]:
@@ -174,8 +195,10 @@ def _read_sites(meta: PageMeta, article: dict | None, items: list[dict], graph: 
                                graph["meta"].get("application-name")]
     if article is not None:
         names.append(_text(article.get("publisher")))
+    # A site whose owner is a person (a blog's ["Person", "Organization"]) is named by them: their
+    # name is then the author's, not a publisher's in an author's place.
     names += [_text(i.get("name")) for i in items if {"Organization", "NewsMediaOrganization", "WebSite"}
-              & set(_types(i))]
+              & set(_types(i)) and "Person" not in _types(i)]
     host = urlsplit(archived_url(url)).hostname if url else None
     if host:
         names.append(host.removeprefix("www."))
@@ -407,13 +430,21 @@ def _cut_parts(statements: list[str], sites: list[str]) -> set[str]:
 def _read_authors(meta: PageMeta, article: dict | None, graph: dict, tree: lxml_html.HtmlElement) -> None:
     """The article item's people, else the page's visible byline (pipeline/clean/bylines.py),
     else a <meta> author; trafilatura's guess is html.py's last resort."""
+    handles: tuple[list[str], str] | None = None
     for read in (_structured_authors, _visible_authors, _meta_authors):
         names, source = read(article, graph, tree)
         people = clean_authors(names, meta.site_names)
-        if people:
+        if people and not any(looks_like_name(p) for p in people) and handles is None:
+            # Only user names ('admin', 'jdoe'): the CMS account, kept unless a later source
+            # names the person in full.
+            handles = people, source
+            continue
+        if people and (handles is None or any(looks_like_name(p) for p in people)):
             meta.authors = people
             meta.source["authors"] = source
             return
+    if handles is not None:
+        meta.authors, meta.source["authors"] = handles
 
 
 def _visible_authors(article: dict | None, graph: dict, tree: lxml_html.HtmlElement) -> tuple[list[str], str]:
@@ -431,10 +462,15 @@ def _meta_authors(article: dict | None, graph: dict, tree: lxml_html.HtmlElement
 
 def _structured_authors(article: dict | None, graph: dict, tree: lxml_html.HtmlElement) -> tuple[list[str], str]:
     names: list[str] = []
-    for person in (_as_list(article.get("author")) + _as_list(article.get("creator"))) if article else []:
+    for stated in (_as_list(article.get("author")) + _as_list(article.get("creator"))) if article else []:
+        person = _resolve(stated, graph["ids"])
         if isinstance(person, dict):
-            if any(k in {"Organization", "NewsMediaOrganization", "Corporation"} for k in _types(person)):
+            kinds = _types(person)
+            # ["Person", "Organization"] (a one-person site's Yoast graph) is the person.
+            if "Person" not in kinds and any(k in _ORGANISATION_TYPES for k in kinds):
                 continue
+            if "@id" in person and not person.get("name"):
+                continue  # a reference to nothing on the page
             name = _text(person.get("name"))
         else:
             name = _text(person)

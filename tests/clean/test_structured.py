@@ -232,3 +232,35 @@ def test_a_furniture_line_leaves_the_body_with_its_rule_and_a_caption_row():
     assert [i for i, _ in head.paragraphs] == [0, 3]
     assert [(r.index, r.rule) for r in head.removals] == [(1, "structure:figcaption"), (2, "structure:aside")]
     assert head.captions == [(1, "Dock workers outside the gates on Monday morning")]
+
+
+def test_an_author_stated_by_reference_is_the_person_the_graph_names():
+    # Yoast's graph: the article names its author by @id; the Person node carries the name.
+    person = "https://www.example.org/#/schema/person/a1"
+    html = page(jsonld({"@context": "https://schema.org", "@graph": [
+        {"@type": "Organization", "@id": "https://www.example.org/#organization", "name": "Example Zeitung"},
+        {"@type": "Article", "headline": "Rathaus saniert", "author": {"@id": person},
+         "publisher": {"@id": "https://www.example.org/#organization"}},
+        {"@type": "Person", "@id": person, "name": "Tobias Kuske"}]}))
+    assert read_page_meta(html, "https://www.example.org/a").authors == ["Tobias Kuske"]
+    # A reference to nothing on the page is no author (and no "@id" text either).
+    dangling = html.replace('"name": "Tobias Kuske"', '"url": "https://www.example.org/autor/tk"')
+    assert read_page_meta(dangling, "https://www.example.org/a").authors == []
+
+
+def test_a_person_who_is_the_site_is_its_author():
+    # A one-person blog states its owner as ["Person", "Organization"]: a person, not a publisher.
+    me = "https://blog.example/#/schema/person/1"
+    html = page(jsonld({"@graph": [
+        {"@type": ["Person", "Organization"], "@id": me, "name": "Helga Fahrner"},
+        {"@type": "Article", "headline": "Warum die Straße", "author": {"@id": me}}]}))
+    assert read_page_meta(html, "https://blog.example/2014/x").authors == ["Helga Fahrner"]
+
+
+def test_a_stated_user_name_yields_to_a_visible_full_name():
+    stated = jsonld({"@type": "Article", "headline": "H", "author": {"@type": "Person", "name": "admin"}})
+    html = page(stated, '<p class="byline">Von Tobias Kuske</p><p>Text.</p>')
+    meta = read_page_meta(html, "https://www.example.org/a")
+    assert meta.authors == ["Tobias Kuske"] and meta.source["authors"] == "byline"
+    # With nothing better on the page, the account's name is what the page says.
+    assert read_page_meta(page(stated), "https://www.example.org/a").authors == ["admin"]
