@@ -87,7 +87,7 @@ def read_page_meta(html: str, url: str | None = None) -> PageMeta:
     items = list(_walk([*data.get("json-ld", []), *data.get("microdata", [])]))
     article = next((i for i in items if _is_article(i) and i.get("headline")), None) or \
         next((i for i in items if _is_article(i)), None)
-    graph = {"og": _og(data.get("opengraph", [])), "meta": _meta_tags(tree), "ids": _by_id(items)}
+    graph: dict[str, dict] = {"og": _og(data.get("opengraph", [])), "meta": _meta_tags(tree), "ids": _by_id(items)}
     _read_sites(meta, article, items, graph, url)
     _read_titles(meta, article, graph, tree)
     _read_authors(meta, article, graph, tree)
