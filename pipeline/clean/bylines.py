@@ -33,6 +33,11 @@ _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|[A-ZÀ-Þ]\.|von|v
                         r"al|bin|ten|ter|zu|y)$")
 _COMMENTS = re.compile(r"comment|kommentar|disqus|respond|reply", re.IGNORECASE)
 _LEGAL_WORD = re.compile(r"[^\s.]+")
+# Soft hyphens and zero-width characters split a name for line breaking only ('Mat\u00adthi\u00adas').
+_INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
+# A byline's names end at a separator, a bracket or a digit (a date, a time).
+_TAIL = re.compile(r"\s*(?:[|•·/()\[\]]|\s[-–—]\s|\d)")
+_CONTROL_TAGS = frozenset({"input", "select", "textarea", "button", "form"})
 _SKIP_TAGS = {"script", "style", "noscript", "figure", "figcaption", "template"}
 
 
@@ -40,6 +45,18 @@ _SKIP_TAGS = {"script", "style", "noscript", "figure", "figcaption", "template"}
 def vocabulary() -> dict[str, list[str]]:
     with VOCABULARY.open("rb") as fh:
         return tomllib.load(fh)
+
+
+@cache
+def _credit_words() -> frozenset[str]:
+    return frozenset(w.casefold() for w in vocabulary()["credit_words"])
+
+
+@cache
+def _label_pattern() -> re.Pattern[str]:
+    """An element that is only a by-word: a label whose name follows in the next element."""
+    words = sorted(vocabulary()["by_words"], key=len, reverse=True)
+    return re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\s*:?$", re.IGNORECASE)
 
 
 @cache
@@ -94,41 +111,156 @@ def _in_comments_or_figure(el: lxml_html.HtmlElement) -> bool:
     return False
 
 
+def _clean(text: str) -> str:
+    return text.translate(_INVISIBLE)
+
+
 def _text(el: lxml_html.HtmlElement) -> str:
-    return " ".join((el.get("content") if el.tag == "meta" else el.text_content() or "").split())
+    return " ".join(_clean(el.get("content") if el.tag == "meta" else el.text_content() or "").split())
+
+
+_BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "address", "section",
+                         "article", "header", "footer", "table", "tr", "td", "th", "dl", "dt", "dd", "blockquote"})
+_LINE_TAGS = frozenset({"p", "span", "div", "li", "address", "small", "em", "strong", "b", "i", "time", "h4", "h5",
+                        "h6", "byline"})
+SOURCES = ("microdata author", "rel=author", "hcard author", "author link", "byline", "byline label")
+# Markup that says "author" is trusted with a user name ('freeman1984'); a link or a line is a
+# byline only when it reads as names.
+_TRUSTED = frozenset({"microdata author", "rel=author", "hcard author"})
 
 
 def page_bylines(tree: lxml_html.HtmlElement) -> tuple[list[str], str | None]:
     """(names as written, where they came from); ([], None) when the page shows no byline."""
-    microdata, rel, links, lines = [], [], [], []
+    found: dict[str, list[tuple[lxml_html.HtmlElement, str]]] = {source: [] for source in SOURCES}
     for seen, el in enumerate(tree.iter()):
         if seen > MAX_ELEMENTS:
             break
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
             continue
-        props = (el.get("itemprop") or "").split()
-        if "author" in props and "Organization" not in (el.get("itemtype") or ""):
-            named = el.find(".//*[@itemprop='name']")
-            microdata.append((el, _text(named if named is not None else el)))
-        elif el.tag == "a" and "author" in (el.get("rel") or "").split():
-            rel.append((el, _text(el)))
-        elif el.tag == "a" and _links_to_its_author(el):
-            links.append((el, _text(el)))
-        elif el.tag in {"p", "span", "div", "li", "address", "small", "em", "strong", "b", "i", "time", "h4", "h5",
-                        "h6"} and len(_text(el).split()) <= MAX_BYLINE_WORDS:
-            match = _byline_pattern().match(_text(el))
-            if match and all(looks_like_name(n) for n in split_names(match["names"])):
-                lines.append((el, match["names"]))
-    for source, found in (("microdata author", microdata), ("rel=author", rel), ("author link", links),
-                          ("byline", lines)):
-        # Markup that says "author" is trusted with a user name ('freeman1984'); a link or a
-        # line is a byline only when it reads as names.
-        trusted = source in ("microdata author", "rel=author")
-        kept = [(el, name) for el, name in found if not _in_comments_or_figure(el) and
-                (_is_handle(name) if trusted else all(looks_like_name(n) for n in split_names(name)))]
+        read = _byline_of(el)
+        if read is not None:
+            found[read[0]].append((el, read[1]))
+    for source in SOURCES:
+        kept = [(el, name) for el, name in found[source] if not _in_comments_or_figure(el) and
+                (all(_is_handle(n) for n in split_names(name)) if source in _TRUSTED else
+                 all(looks_like_name(n) for n in split_names(name)))]
         if kept:
             return _coauthors(kept), source
     return [], None
+
+
+def _byline_of(el: lxml_html.HtmlElement) -> tuple[str, str] | None:
+    """(source, names) when the element states a byline by its markup or its words."""
+    props = (el.get("itemprop") or "").split()
+    classes = (el.get("class") or "").split()
+    if "author" in props and "Organization" not in (el.get("itemtype") or ""):
+        named = el.find(".//*[@itemprop='name']")
+        return "microdata author", _after_by_word(_text(named if named is not None else el))
+    if el.tag == "a" and "author" in (el.get("rel") or "").split():
+        return "rel=author", _text(el)
+    if "author" in classes and ("vcard" in classes or "h-card" in classes):
+        # hCard (the microformat WordPress themes print): the author's formatted name is its `fn`.
+        named = next((n for n in el.iter() if isinstance(n.tag, str) and
+                      {"fn", "p-name"} & set((n.get("class") or "").split()) and _text(n)), None)
+        return "hcard author", _after_by_word(_text(named) if named is not None else _first_line(el))
+    if el.tag == "a" and _links_to_its_author(el):
+        return "author link", _text(el)
+    if el.tag in _LINE_TAGS and len(_text(el).split()) <= MAX_BYLINE_WORDS:
+        line = _first_line(el)
+        match = _byline_pattern().match(line)
+        names = _leading_names(match["names"]) if match else []
+        if names:
+            return "byline", "; ".join(names)
+        if _label_pattern().match(line):  # 'Autor:' in an element of its own, the name after it
+            names = _leading_names(_following_text(el))
+            if names:
+                return "byline label", "; ".join(names)
+    return None
+
+
+def _after_by_word(text: str) -> str:
+    """'von Rudolf Fischer, Simon Kohler' in an author element -> 'Rudolf Fischer, Simon Kohler'."""
+    match = _byline_pattern().match(text)
+    return match["names"] if match else text
+
+
+def _first_line(el: lxml_html.HtmlElement) -> str:
+    """The element's text up to its first line break (a <br> or a block's edge): 'Von A und
+    B<br>Kakuma / Kenia' is a byline and a dateline, '<p>Auteur : A</p><p>Edition : B</p>' two lines."""
+    lines: list[list[str]] = [[]]
+
+    def walk(node: lxml_html.HtmlElement, budget: list[int]) -> None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        block = node is not el and (node.tag in _BLOCK_TAGS)
+        if block or node.tag == "br":
+            lines.append([])
+        if node.tag not in _SKIP_TAGS and node.tag != "br":
+            lines[-1].append(node.text or "")
+            for child in node:
+                if isinstance(child.tag, str):
+                    walk(child, budget)
+                else:
+                    lines[-1].append(child.tail or "")
+        if block:
+            lines.append([])
+        if node is not el:
+            lines[-1].append(node.tail or "")
+
+    walk(el, [MAX_ELEMENTS])
+    for line in lines:
+        text = " ".join(_clean(" ".join(line)).split())
+        if text:
+            return text
+    return ""
+
+
+def _following_text(el: lxml_html.HtmlElement) -> str:
+    """The text after a label element: its tail, else its next sibling's, else its parent's next
+    sibling's ('<h5>Autor:</h5>Peter Maahn', '<div><p>By</p></div><div><p>Todd Bates</p></div>')."""
+    if _has_controls(el):  # a search form's 'Von:' labels an input, not a byline
+        return ""
+    if (el.tail or "").strip():
+        return " ".join(_clean(el.tail or "").split())
+    parent = el.getparent()
+    for node in (_next_element(el), _next_element(parent) if parent is not None else None):
+        if node is not None and isinstance(node.tag, str) and len(_text(node).split()) <= MAX_BYLINE_WORDS:
+            return "" if _has_controls(node) else _first_line(node)
+    return ""
+
+
+def _has_controls(el: lxml_html.HtmlElement) -> bool:
+    return any(n.tag in _CONTROL_TAGS for n in el.iter() if isinstance(n.tag, str))
+
+
+def _next_element(el: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The next sibling that is an element (comments and processing instructions passed over)."""
+    node = el.getnext()
+    while node is not None and not isinstance(node.tag, str):
+        node = node.getnext()
+    return node
+
+
+def _leading_names(text: str) -> list[str]:
+    """The names a byline starts with; what follows them (an agency, a place, a date, a job, another
+    credit: 'Didier Roy, 21 juin 2018', 'Peter Maahn/SP-X', 'Christian Seiler Illustration von
+    Markus Roost', 'R. Roe am 29.12.2010') is not a name. Empty when it does not start with one."""
+    text = _TAIL.split(text, maxsplit=1)[0]
+    names: list[str] = []
+    for part in split_names(text):
+        words = part.split()
+        # Up to the first lower-case word that is no name particle, or a credit for other work;
+        # a co-author's part is a name whole ('A, Projektleiterin der HSS in Tunesien' is one).
+        for i, word in enumerate(words):
+            if not _NAME_WORD.match(word) or word.casefold().strip(":") in _credit_words():
+                words = words[:i] if not names else []
+                break
+        name = " ".join(words)
+        if not looks_like_name(name):
+            break
+        names.append(name)
+    return names
 
 
 def _links_to_its_author(el: lxml_html.HtmlElement) -> bool:

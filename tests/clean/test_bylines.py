@@ -32,7 +32,7 @@ def test_a_link_to_the_authors_page_counts_when_its_slug_spells_the_name():
 
 def test_a_short_line_of_a_by_word_and_names_is_a_byline_in_several_languages():
     assert bylines("<span>von Andreas Kürten</span>")[0] == ["Andreas Kürten"]
-    assert bylines("<p>By Anna Muster and Jan Berg</p>")[0] == ["Anna Muster and Jan Berg"]
+    assert bylines("<p>By Anna Muster and Jan Berg</p>")[0] == ["Anna Muster; Jan Berg"]
     assert bylines("<div>Por Rocío Latorre</div>")[0] == ["Rocío Latorre"]
     # A language menu, a photo credit, a commenter are not the article's author.
     assert bylines("<div>DE FR IT EN</div>") == ([], None)
@@ -66,3 +66,45 @@ def test_the_visible_byline_comes_before_a_meta_author_and_after_structured_peop
     stated = page.replace("<head>", '<head><script type="application/ld+json">{"@type": "NewsArticle", '
                           '"headline": "H", "author": {"@type": "Person", "name": "Emma Mackenzie"}}</script>')
     assert read_page_meta(stated).authors == ["Emma Mackenzie"]
+
+
+def test_the_hcard_author_of_wordpress_themes_names_the_author_even_as_a_user_name():
+    assert bylines('<span class="byline"> von <span class="author vcard"><a class="url fn n" '
+                   'href="/author/heiko/">Heiko</a></span></span>') == (["Heiko"], "hcard author")
+    assert bylines('<span class="vcard author"><span class="fn">von Rudolf Fischer, Simon Kohler</span></span>'
+                   )[0] == ["Rudolf Fischer, Simon Kohler"]
+    # No `fn`: the card's first line, not the date printed under the name.
+    assert bylines('<div class="author vcard"><a href="/autoren/t-s/"><img src="t.jpg"></a>'
+                   '<div class="n">Tomas Spahn</div><div class="d">Fr, 18. Oktober 2019</div></div>'
+                   )[0] == ["Tomas Spahn"]
+
+
+def test_a_bylines_names_end_before_an_agency_a_date_a_job_or_another_credit():
+    assert bylines('<div class="dates">par <span class="auteurs">Didier Roy</span>, 21 juin 2018</div>'
+                   )[0] == ["Didier Roy"]
+    assert bylines("<byline>Von David Hutzler, dpa</byline>")[0] == ["David Hutzler"]
+    assert bylines("<p><em>Text von Christian Seiler &nbsp; Illustration von Markus Roost</em></p>"
+                   )[0] == ["Christian Seiler"]
+    assert bylines("<p><strong>Autorin: Uta Staschewski, Projektleiterin der HSS in Tunesien.</strong></p>"
+                   )[0] == ["Uta Staschewski"]
+    assert bylines("<p>Autoren Jelko Djuren und Jutta Klaukien</p>")[0] == ["Jelko Djuren; Jutta Klaukien"]
+    # The byline's own line: a dateline after a <br>, a second credit in the next paragraph.
+    assert bylines("<p>Von <strong><a href='http://rb.example'>Roland Brockmann</a></strong> und "
+                   "<strong>Sebastian Drescher</strong><br/><br/> Kakuma /Kenia</p>"
+                   )[0] == ["Roland Brockmann; Sebastian Drescher"]
+    assert bylines('<div class="longText"><p>Auteur : Kossivi Tiassou </p> <p>Edition : M-A. Pioerron</p></div>'
+                   )[0] == ["Kossivi Tiassou"]
+    # A soft hyphen breaks a name for layout only.
+    assert bylines("<p><strong>Von Mat\u00adthi\u00adas Lauerer</strong></p>")[0] == ["Matthias Lauerer"]
+    # A sentence that starts with a by-word is no byline.
+    assert bylines("<p>Von Montag an gilt die neue Regel in der Stadt.</p>") == ([], None)
+
+
+def test_a_by_word_label_names_the_author_in_the_element_after_it():
+    assert bylines('<h5 class="title-inline">Autor: </h5>Peter Maahn/SP-X') == (["Peter Maahn"], "byline label")
+    assert bylines("<div class='f'><p class='label'><strong>By</strong></p></div><!-- f -->"
+                   "<div class='f'><p class='full-name'>Todd Bates</p></div>")[0] == ["Todd Bates"]
+    # A search form's 'Von:' labels an input, not a byline.
+    assert bylines('<div class="menu-row"><div class="inputGroup"><span>Von:</span>'
+                   '<input type="text" name="users" placeholder="Mitglied"></div></div>'
+                   '<div class="menu-row"><a>Suche Erweiterte Suche</a></div>') == ([], None)
