@@ -218,6 +218,10 @@ def _parse_verb(line: str, block: str, block_code: str) -> list[tuple[str, Verb]
     return [(f, verb) for f in forms if f]
 
 
+def _same_verb(a: Verb, b: Verb) -> bool:
+    return (a.base, a.block, a.before, a.after) == (b.base, b.block, b.before, b.after)
+
+
 @lru_cache(maxsize=2)
 def load_verb_dictionary(path: Path = VERB_DICTIONARY, supplement: Path | None = VERB_SUPPLEMENT) -> VerbDictionary:
     synsets: dict[str, set[str]] = {}
@@ -227,10 +231,10 @@ def load_verb_dictionary(path: Path = VERB_DICTIONARY, supplement: Path | None =
     block, block_code = "", ""
     in_verbs = False
     frozen: dict[str, frozenset[str]] = {}
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    lines = [(line, False) for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
     if supplement is not None:
-        lines += supplement.read_text(encoding="utf-8").splitlines()
-    for raw in lines:
+        lines += [(line, True) for line in supplement.read_text(encoding="utf-8").splitlines()]
+    for raw, supplemented in lines:
         line = raw.split("#", 1)[0].rstrip() if not raw.lstrip().startswith("-") else raw.rstrip()
         stripped = line.strip()
         if not stripped or stripped.startswith("~"):
@@ -261,6 +265,8 @@ def load_verb_dictionary(path: Path = VERB_DICTIONARY, supplement: Path | None =
             continue
         for form, verb in _parse_verb(stripped, block, block_code):
             verbs.setdefault(form, [])
+            if supplemented:  # the supplement's line for a verb of the same block replaces it
+                verbs[form] = [v for v in verbs[form] if not _same_verb(v, verb)]
             if verb not in verbs[form]:
                 verbs[form].append(verb)
     return VerbDictionary(frozen, verbs, patterns, frozenset(v.base for vs in verbs.values() for v in vs))

@@ -40,6 +40,9 @@ def test_dictionary_is_read_whole():
     rush = [p for p in d.patterns["ACCELERATE"] if p.code == "154" and p.post and p.post[0].__class__.__name__ ==
             "PrepTerm"]
     assert rush and rush[0].post[0].prep == "TO"
+    # the supplement's line for an upstream verb replaces it, the block's patterns stay
+    reject = d.lookup("reject", "rejected")
+    assert [(v.block, v.code) for v in reject] == [("REFUSE", "120")] and d.patterns["REFUSE"]
 
 
 def test_actor_codes_from_phoenix():
@@ -63,6 +66,10 @@ def test_actor_codes_from_phoenix():
     ("The minister did not meet the protesters.", "04", "GOV", "OPP", "negated"),
     ("Putin was criticised by the opposition leader.", "11", "OPP", "RUSGOV", "occurred"),  # passive voice
     ("Iran could attack Israel if talks fail.", "19", "IRN", "ISR", "hypothetical"),
+    # verbs that are the codebook's name of a code: reject, blockade, negotiate
+    ("Hungary rejected the European Union's migration plan.", "12", "HUN", "IGOEUREEC", "occurred"),
+    ("Israel blockaded the Gaza Strip.", "19", "ISR", "PSE", "occurred"),
+    ("Ukraine and Russia negotiated in Istanbul.", "04", "UKR", "RUS", "occurred"),
     # a conjunct with its own subject does not take the first clause's negation
     ("Police did not arrest anyone, but protesters attacked the police.", "19", "OPP", "COP", "occurred"),
 ])
