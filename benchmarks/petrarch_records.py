@@ -65,7 +65,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--show-errors", action="store_true")
     args = ap.parse_args()
-    from pipeline.extract.cameo_coder import code_sentence, code_table, load_parser
+    from pipeline.extract.cameo_coder import code_info, code_sentence, code_table, load_parser
     from pipeline.settings import load_settings
 
     records = load_records()
@@ -115,6 +115,14 @@ def main() -> None:
     print(f"  event found (any code) in {detected}/{with_event} records expecting one; on those, source right "
           f"{detected_src / (detected or 1):.2f}, source and target right {pair_right / (detected or 1):.2f}; "
           f"no event in {quiet}/{len(standard) - with_event} records expecting none")
+    # Is a miss the engine's (nothing coded) or the codebooks' (CAMEO.2.0 codes the verb with
+    # another root)? The commonest pairs, with their CAMEO names, show which.
+    misses = [(evs, got) for kind, _, _, evs, got in errors if kind == "miss"]
+    other = Counter((code, got[0][0]) for evs, got in misses if got for _, _, code in evs[:1])
+    print(f"  misses: {sum(1 for _, got in misses if got)} coded with another root by CAMEO.2.0, "
+          f"{sum(1 for _, got in misses if not got)} not coded; commonest (expected -> coded):")
+    for (want, got_code), n in other.most_common(8):
+        print(f"    {n:>3}  {want} {code_info(want).name:<40} -> {got_code} {code_info(got_code).name}")
     if args.show_errors:
         for kind, rid, text, evs, got in errors:
             print(f"  [{kind}] {rid}: {text[:140]}\n      gold={evs}\n      got={got}")

@@ -42,7 +42,9 @@ from pipeline.extract.cameo_dictionary import (
     Term,
     Verb,
     VerbDictionary,
+    load_light_verbs,
     load_verb_dictionary,
+    verb_of_noun,
 )
 
 CODES_PATH = KNOWLEDGE / "cameo_codes.tsv"
@@ -388,6 +390,23 @@ def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | 
     return source_tok, target_tok
 
 
+def _nominal_event(tok: Token, verb: Verb, dictionary: VerbDictionary) -> Verb | None:
+    """A light verb's object that names the act ("launched a missile strike", "carried out
+    arrests", "began an invasion"): the dictionary verb of the object's head noun, when its
+    code is of a root such nouns carry (``knowledge/cameo_light_verbs.txt``)."""
+    light = load_light_verbs()
+    if verb.base not in light.verbs:
+        return None
+    objects = ("dobj", "nsubjpass") if _passive(tok) else ("dobj",)
+    noun = next((_counted(c) for c in tok.children if c.dep_ in objects), None)
+    if noun is None or noun.pos_ != "NOUN":
+        return None
+    for v in verb_of_noun(noun.lemma_.upper(), dictionary) or verb_of_noun(noun.text.upper(), dictionary):
+        if v.code and v.code[:2] in light.roots and not (v.after or v.before) and v.base not in light.verbs:
+            return v
+    return None
+
+
 def _infinitive_target(verb: Token, actors: ActorDictionary) -> Token | None:
     """The target of the infinitive the verb governs ("agreed to meet X", "threatened to
     attack X"), read as the infinitive's own: its object, else a "to/with/against" phrase."""
@@ -703,6 +722,9 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             continue
         pattern, verb, roles = _best_pattern(tok, entries, dictionary)
         code = pattern.code if pattern else verb.code
+        nominal = _nominal_event(tok, verb, dictionary) if pattern is None else None
+        if nominal is not None:
+            code = nominal.code
         reverse = bool(pattern and not pattern.code and pattern.reverse_code)
         if reverse:
             code = pattern.reverse_code if pattern else ""
@@ -739,9 +761,12 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         confidence = 0.45 + (0.2 if pattern else 0.0) + (0.15 if source and source.code else 0.0) \
             + (0.1 if target and target.code else 0.0) + (0.05 if source and target else 0.0)
         evidence = f"{verb.block}: {pattern.text}" if pattern else f"{verb.block}: {verb.base} [{code}]"
+        if nominal is not None:
+            evidence = f"{verb.block}: {verb.base} + {nominal.block}: {nominal.base} [{code}]"
         found[tok.i] = Coded(tok.idx, tok.idx + len(tok.text), tok.text, info, evidence, source, target,
                              _role(speaker, actors, on), _modality(tok), round(min(confidence, 0.95), 2),
-                             *_predicate(tok, subj), *_object_span(tok), by_pattern=pattern is not None,
+                             *_predicate(tok, subj), *_object_span(tok),
+                             by_pattern=pattern is not None or nominal is not None,
                              own_code=verb.own_code, block=verb.block)
     return _prune(sent, found, actors)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 KNOWLEDGE = Path(__file__).with_name("knowledge")
 VERB_DICTIONARY = KNOWLEDGE / "petrarch2" / "CAMEO.2.0.txt"
 VERB_SUPPLEMENT = KNOWLEDGE / "cameo_supplement.txt"
+LIGHT_VERBS = KNOWLEDGE / "cameo_light_verbs.txt"
 
 _BLOCK = re.compile(r"^---\s+(\S+)\s+\[([^\]]*)\]\s+---")
 _CODE = re.compile(r"\[([0-9:-]*)\]")
@@ -270,3 +271,45 @@ def load_verb_dictionary(path: Path = VERB_DICTIONARY, supplement: Path | None =
             if verb not in verbs[form]:
                 verbs[form].append(verb)
     return VerbDictionary(frozen, verbs, patterns, frozenset(v.base for vs in verbs.values() for v in vs))
+
+
+@dataclass(frozen=True)
+class LightVerbs:
+    """Verbs that carry out what their object names, and the roots such a noun may code."""
+
+    verbs: frozenset[str]
+    roots: frozenset[str]
+
+
+@lru_cache(maxsize=2)
+def load_light_verbs(path: Path = LIGHT_VERBS) -> LightVerbs:
+    verbs: set[str] = set()
+    roots: set[str] = set()
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("ROOTS "):
+            roots |= set(line.split()[1:])
+        elif line:
+            verbs.add(line.upper())
+    return LightVerbs(frozenset(verbs), frozenset(roots))
+
+
+# English nominalisations back to their verb: "investigation" -> INVESTIGATE, "invasion" ->
+# INVADE, "withdrawal" -> WITHDRAW, "deployment" -> DEPLOY, "criticism" -> CRITICIZE,
+# "threat" -> THREATEN, "seizure" -> SEIZE. Every candidate is checked against the dictionary.
+_NOMINAL = (("ATION", "ATE"), ("ATION", "E"), ("ATION", ""), ("ITION", "E"), ("SION", "DE"), ("ION", "E"),
+            ("ION", ""), ("MENT", ""), ("AL", ""), ("AL", "E"), ("ISM", "IZE"), ("URE", "E"), ("", "EN"))
+
+
+def verb_of_noun(word: str, dictionary: VerbDictionary) -> list[Verb]:
+    """The dictionary verbs a noun names (upper case, singular): its own form first ("attack",
+    "bombing"), else a nominalisation's verb."""
+    found = dictionary.verbs.get(word)
+    if found:
+        return found
+    for suffix, replacement in _NOMINAL:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            found = dictionary.verbs.get(word[:len(word) - len(suffix)] + replacement)
+            if found:
+                return found
+    return []

@@ -70,6 +70,11 @@ def test_actor_codes_from_phoenix():
     ("Hungary rejected the European Union's migration plan.", "12", "HUN", "IGOEUREEC", "occurred"),
     ("Israel blockaded the Gaza Strip.", "19", "ISR", "PSE", "occurred"),
     ("Ukraine and Russia negotiated in Istanbul.", "04", "UKR", "RUS", "occurred"),
+    # a light verb's object names the act: the noun read as a dictionary verb codes it
+    ("Russian forces launched a missile strike on Kyiv.", "19", "RUS", "UKR", "occurred"),
+    ("Russia began an invasion of Ukraine.", "19", "RUS", "UKR", "occurred"),
+    ("Police carried out arrests of opposition activists in Minsk.", "17", "COP", "BLROPP", "occurred"),
+    ("Turkey made threats against Greece.", "13", "TUR", "GRC", "occurred"),
     # a conjunct with its own subject does not take the first clause's negation
     ("Police did not arrest anyone, but protesters attacked the police.", "19", "OPP", "COP", "occurred"),
 ])
@@ -81,6 +86,27 @@ def test_written_sentences(nlp, text, root, source, target, modality):
     if target is not None:
         assert hit.target is not None and (hit.target.code or "").startswith(target)
     assert hit.modality == modality
+
+
+def test_nominalisations_name_dictionary_verbs():
+    from pipeline.extract.cameo_dictionary import load_light_verbs, verb_of_noun
+
+    d = load_verb_dictionary()
+    names = {w: [v.base for v in verb_of_noun(w, d)][:1] for w in
+             ("INVASION", "INVESTIGATION", "WITHDRAWAL", "THREAT", "CRITICISM", "ATTACK", "COUNTRY")}
+    assert names == {"INVASION": ["INVADE"], "INVESTIGATION": ["INVESTIGATE"], "WITHDRAWAL": ["WITHDRAW"],
+                     "THREAT": ["THREATEN"], "CRITICISM": ["CRITICIZE"], "ATTACK": ["ATTACK"], "COUNTRY": []}
+    light = load_light_verbs()
+    assert "LAUNCH" in light.verbs and "19" in light.roots and "03" not in light.roots
+
+
+def test_light_verb_objects_of_aims_are_not_acts(nlp):
+    # a decision, a plan or a bid is not carried out by "making" it: no nominal code
+    for text in ("The government made a decision on the budget.", "Russia launched a plan for Ukraine."):
+        assert all("+" not in c.pattern for c in _code(nlp, text)), text
+    # a light verb's own pattern wins over its object noun ("held talks" is the dictionary's 046)
+    talks = _code(nlp, "China and the United States held talks in Geneva.")
+    assert [c.cameo_code for c in talks] == ["046"]
 
 
 def test_reported_speech_is_coded_for_the_reported_act(nlp):
