@@ -68,6 +68,8 @@ _CONDITIONS = {"if", "unless", "whether"}
 # Dependencies by which a clause describes a noun rather than reports what happened.
 _DESCRIPTIVE = ("relcl", "acl", "amod")
 _ARGUMENTS = ("nsubj", "nsubjpass", "dobj", "ROOT")
+# Prepositions whose gerund is the subject's own act, its means or its time.
+_MEANS = {"by", "after", "before", "while", "upon", "when"}
 # Roots whose verbs are speech acts and take a reported clause ("demanded that", "accused X of"):
 # statements, appeals, intents, demands, disapproval, rejection, threats.
 _SPEECH_ROOTS = {"01", "02", "03", "10", "11", "12", "13"}
@@ -352,6 +354,12 @@ def _subject(verb: Token) -> Token | None:
         # complement of "be", whose subject acts.
         if tok.dep_ in ("conj", "xcomp", "acomp") and tok.head.i != tok.i:
             tok = tok.head
+        elif tok.dep_ == "advcl" and tok.tag_ == "VBG":
+            tok = tok.head  # "Russia shelled the city, killing ten civilians": Russia kills
+        elif tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.dep_ == "prep" and tok.head.lower_ in _MEANS:
+            # "responded by imposing sanctions", "after meeting the envoy" (not "accused Y of
+            # shelling", "criticised for failing to": what is alleged of someone else, or why)
+            tok = tok.head.head
         else:
             return None
     return None

@@ -75,6 +75,9 @@ def test_actor_codes_from_phoenix():
     ("Russia began an invasion of Ukraine.", "19", "RUS", "UKR", "occurred"),
     ("Police carried out arrests of opposition activists in Minsk.", "17", "COP", "BLROPP", "occurred"),
     ("Turkey made threats against Greece.", "13", "TUR", "GRC", "occurred"),
+    # a participle or a "by/after ...ing" gerund acts for the main clause's subject
+    ("Police fired tear gas at the crowd, injuring dozens of protesters.", "18", "COP", "OPP", "occurred"),
+    ("The United States responded by imposing sanctions on Iran.", "16", "USA", "IRN", "occurred"),
     # a conjunct with its own subject does not take the first clause's negation
     ("Police did not arrest anyone, but protesters attacked the police.", "19", "OPP", "COP", "occurred"),
 ])
@@ -135,6 +138,12 @@ def test_parse_structures(nlp, text, root, source, target, modality):
     assert (hit.source.code or "").startswith(source) and (hit.target.code or "").startswith(target), (
         hit.source, hit.target)
     assert hit.modality == modality
+
+
+def test_an_allegation_is_not_the_accusers_act(nlp):
+    # "of supporting" is what India says Pakistan did: India does not support anything here
+    coded = _code(nlp, "India accused Pakistan of supporting terrorism.")
+    assert [(c.info.root, c.source.code if c.source else None) for c in coded] == [("11", "IND")]
 
 
 def test_parenthetical_report_is_the_attribution(nlp):
