@@ -67,7 +67,7 @@ def test_actor_codes_from_phoenix():
     ("Putin was criticised by the opposition leader.", "11", "OPP", "RUSGOV", "occurred"),  # passive voice
     ("Iran could attack Israel if talks fail.", "19", "IRN", "ISR", "hypothetical"),
     # verbs that are the codebook's name of a code: reject, blockade, negotiate
-    ("Hungary rejected the European Union's migration plan.", "12", "HUN", "IGOEUREEC", "occurred"),
+    ("Hungary rejected the European Union's migration plan.", "12", "HUN", None, "occurred"),
     ("Israel blockaded the Gaza Strip.", "19", "ISR", "PSE", "occurred"),
     ("Ukraine and Russia negotiated in Istanbul.", "04", "UKR", "RUS", "occurred"),
     # a light verb's object names the act: the noun read as a dictionary verb codes it
