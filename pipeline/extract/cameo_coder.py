@@ -68,6 +68,10 @@ _CONDITIONS = {"if", "unless", "whether"}
 # Dependencies by which a clause describes a noun rather than reports what happened.
 _DESCRIPTIVE = ("relcl", "acl", "amod")
 _ARGUMENTS = ("nsubj", "nsubjpass", "dobj", "ROOT")
+# Adverbs of frequency: English's closed class that makes a clause a habit or a rule.
+_FREQUENCY = {"often", "usually", "typically", "generally", "always", "frequently", "sometimes", "rarely",
+              "seldom", "traditionally", "routinely", "regularly", "normally", "commonly", "customarily",
+              "habitually", "occasionally", "ordinarily"}
 # Prepositions whose gerund is the subject's own act, its means or its time.
 _MEANS = {"by", "after", "before", "while", "upon", "when"}
 # Roots whose verbs are speech acts and take a reported clause ("demanded that", "accused X of"):
@@ -352,6 +356,8 @@ def _subject(verb: Token) -> Token | None:
             return subj
         # "is about to restore", "are ready to sign": the infinitive hangs on an adjective
         # complement of "be", whose subject acts.
+        if tok.dep_ == "xcomp" and (obj := next((c for c in tok.head.children if c.dep_ == "dobj"), None)):
+            return obj  # "appointed X to serve", "asked Ukraine to withdraw": the object acts
         if tok.dep_ in ("conj", "xcomp", "acomp") and tok.head.i != tok.i:
             tok = tok.head
         elif tok.dep_ == "advcl" and tok.tag_ == "VBG":
@@ -793,6 +799,8 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         c, tok = found[i], doc[i]
         if not _asserted(tok, c.by_pattern):
             continue  # a clause that describes a noun or states a purpose reports no event
+        if _habitual(tok):
+            continue  # "police usually arrest ...", "governance often fails to ...": a habit, no event
         if c.info.root == "01" and any(_reports(tok, doc[j]) for j in kept):
             continue
         if tok.dep_ == "xcomp" and tok.head.i in found:
@@ -871,6 +879,19 @@ def _actor_head(tok: Token) -> bool:
     """The noun itself names an actor (a name, or an agent noun such as "protesters"), not a
     thing merely modified by one ("a US operation")."""
     return tok.pos_ == "PROPN" or tok.text.upper() in _agent_words() or tok.lemma_.upper() in _agent_words()
+
+
+def _habitual(verb: Token) -> bool:
+    """A frequency adverb on the verb or the verbs its clause hangs from: what is done as a
+    rule, not something that happened."""
+    tok = verb
+    for _ in range(4):
+        if any(c.dep_ == "advmod" and c.lower_ in _FREQUENCY for c in tok.children):
+            return True
+        if tok.dep_ not in ("xcomp", "conj") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
 
 
 def _purpose(clause: Token) -> bool:

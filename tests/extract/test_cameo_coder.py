@@ -220,6 +220,17 @@ def test_inverted_quote_frame_is_a_claim(nlp):
     assert "13" not in [c.info.root for c in coded]
 
 
+def test_a_habit_is_no_event(nlp):
+    # a frequency adverb makes the clause a rule, not something that happened
+    assert _code(nlp, "Police usually arrest protesters in the square.") == []
+    assert [c.info.root for c in _code(nlp, "Police arrested protesters in the square.")] == ["17"]
+
+
+def test_the_object_acts_in_the_infinitive_it_controls(nlp):
+    # "appointed X to serve": X serves, not the governor (and X is no dictionary actor)
+    assert _code(nlp, "Governor Jay Inslee appointed Montoya-Lewis, 51, to serve on Washington's highest court.") == []
+
+
 def test_a_sports_story_is_discarded_whole():
     # "+FIFA" is a story-level discard: no sentence of the story is coded, even one that
     # would be an event on its own.
