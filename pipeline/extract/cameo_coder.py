@@ -235,15 +235,20 @@ def _term_matches(term: Term, words: set[str], text: str, synsets: dict[str, fro
     patrol" is not LAND); a braced phrase's last word is the head, the others modify it."""
     heads = words if heads is None else heads
     if term.kind == "word":
-        w = term.words[0]
-        return w in heads if " " not in w else f" {w} " in text
+        return _word_in(term.words[0], heads, text, synsets)
     if term.kind == "phrase":
+        # a synonym set inside a phrase stands for any of its members: "{&MILITARY AID}"
         *mods, head = term.words
-        return (head in heads if " " not in head else f" {head} " in text) and all(
-            (w in words) if " " not in w else (f" {w} " in text) for w in mods)
+        return _word_in(head, heads, text, synsets) and all(_word_in(w, words, text, synsets) for w in mods)
     if term.kind == "synset":
-        return any((m in heads) if " " not in m else (f" {m} " in text) for m in synsets.get(term.words[0], ()))
+        return _word_in(term.words[0], heads, text, synsets)
     return True
+
+
+def _word_in(word: str, pool: set[str], text: str, synsets: dict[str, frozenset[str]]) -> bool:
+    if word.startswith("&"):
+        return any(_word_in(m, pool, text, synsets) for m in synsets.get(word, ()) if not m.startswith("&"))
+    return word in pool if " " not in word else f" {word} " in text
 
 
 def _context(verb: Token) -> _Context:

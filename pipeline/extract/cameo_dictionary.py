@@ -163,6 +163,9 @@ def _side(tokens: list[str], synsets: dict[str, frozenset[str]]) -> tuple[Term |
             if not inner:
                 continue
             obj = _term(inner[1], synsets) if len(inner) > 1 else None
+            if len(inner) > 2 and all(w[0].isalpha() or w[0] == "&" for w in inner[1:]):
+                # "(TO PEACE &TREATY)": the words after the preposition are one phrase
+                obj = Term("phrase", tuple(w.replace("_", " ") for w in inner[1:]))
             if len(inner) > 1 and obj is None:
                 return None
             out.append(PrepTerm(inner[0], obj))
