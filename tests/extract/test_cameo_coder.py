@@ -78,6 +78,10 @@ def test_actor_codes_from_phoenix():
     # a participle or a "by/after ...ing" gerund acts for the main clause's subject
     ("Police fired tear gas at the crowd, injuring dozens of protesters.", "18", "COP", "OPP", "occurred"),
     ("The United States responded by imposing sanctions on Iran.", "16", "USA", "IRN", "occurred"),
+    # dictionary gaps: "sue" is the codebook's 115, "go on strike" its 143, "the opposition" OPP
+    ("The European Commission sued Google.", "11", "IGOEUREEC", None, "occurred"),
+    ("Thousands of workers went on strike in France.", "14", "LAB", None, "occurred"),
+    ("The opposition criticized the government over the budget.", "11", "OPP", "GOV", "occurred"),
     # a conjunct with its own subject does not take the first clause's negation
     ("Police did not arrest anyone, but protesters attacked the police.", "19", "OPP", "COP", "occurred"),
 ])
@@ -89,6 +93,14 @@ def test_written_sentences(nlp, text, root, source, target, modality):
     if target is not None:
         assert hit.target is not None and (hit.target.code or "").startswith(target)
     assert hit.modality == modality
+
+
+def test_synonym_sets_inside_phrases(nlp):
+    # "{&MILITARY AID}" is any &MILITARY word before AID (PROMISE 0332, not the bare AID 033);
+    # "(TO PEACE &TREATY)" is one phrase after the preposition (AGREE 037)
+    assert [c.cameo_code for c in _code(nlp, "Germany promised military aid to Ukraine.")] == ["0332"]
+    assert [c.cameo_code for c in _code(nlp, "Germany promised aid to Ukraine.")] == ["033"]
+    assert [c.cameo_code for c in _code(nlp, "The rebels agreed to a peace treaty with the government.")] == ["037"]
 
 
 def test_nominalisations_name_dictionary_verbs():
