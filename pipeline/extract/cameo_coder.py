@@ -409,21 +409,47 @@ def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | 
     return source_tok, target_tok
 
 
-def _nominal_event(tok: Token, verb: Verb, dictionary: VerbDictionary) -> Verb | None:
+def _nominal_event(tok: Token, verb: Verb, dictionary: VerbDictionary) -> tuple[Verb, Token] | None:
     """A light verb's object that names the act ("launched a missile strike", "carried out
-    arrests", "began an invasion"): the dictionary verb of the object's head noun, when its
-    code is of a root such nouns carry (``knowledge/cameo_light_verbs.txt``)."""
+    arrests", "began an invasion"), or, with no object, its subject ("clashes erupted",
+    "protests continued"): the dictionary verb of that head noun, when its code is of a root
+    such nouns carry (``knowledge/cameo_light_verbs.txt``), with the noun."""
     light = load_light_verbs()
     if verb.base not in light.verbs:
         return None
     objects = ("dobj", "nsubjpass") if _passive(tok) else ("dobj",)
     noun = next((_counted(c) for c in tok.children if c.dep_ in objects), None)
+    if noun is None and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in tok.children):
+        noun = next((_counted(c) for c in tok.children if c.dep_ == "nsubj"), None)
     if noun is None or noun.pos_ != "NOUN":
         return None
     for v in verb_of_noun(noun.lemma_.upper(), dictionary) or verb_of_noun(noun.text.upper(), dictionary):
         if v.code and v.code[:2] in light.roots and not (v.after or v.before) and v.base not in light.verbs:
-            return v
+            return v, noun
     return None
+
+
+def _noun_roles(noun: Token, actors: ActorDictionary) -> tuple[Token | None, Token | None]:
+    """Who acts and who is acted upon, said on an act's noun (or on the verb it is the subject
+    of): "clashes between police and protesters", "protests by farmers against the reform",
+    "Russia's attacks on Kyiv", "Russian strikes"."""
+    source: Token | None = None
+    target: Token | None = None
+    for prep in [*noun.children, *noun.head.children]:
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.dep_ == "prep" else None
+        if pobj is None or _temporal(pobj) or not _actor_like(pobj, actors):
+            continue
+        word = prep.text.upper()
+        if word in ("BY", "FROM", "BETWEEN") and source is None:
+            source = pobj
+            if word == "BETWEEN":
+                target = next((c for c in pobj.conjuncts if _actor_like(c, actors)), target)
+        elif word in _TARGET_PREPS and target is None:
+            target = pobj
+    if source is None:
+        source = next((c for c in noun.children if c.dep_ in ("poss", "amod", "compound")
+                       and c.pos_ != "NOUN" and _actor_like(c, actors)), None)
+    return source, target
 
 
 def _infinitive_target(verb: Token, actors: ActorDictionary) -> Token | None:
@@ -743,7 +769,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         code = pattern.code if pattern else verb.code
         nominal = _nominal_event(tok, verb, dictionary) if pattern is None else None
         if nominal is not None:
-            code = nominal.code
+            code = nominal[0].code
         reverse = bool(pattern and not pattern.code and pattern.reverse_code)
         if reverse:
             code = pattern.reverse_code if pattern else ""
@@ -751,6 +777,8 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             continue
         subj = _subject(tok)
         source_tok, target_tok = _source_and_target(tok, subj, roles, reverse, actors)
+        if nominal is not None and nominal[1].dep_ == "nsubj":
+            source_tok, target_tok = _noun_roles(nominal[1], actors)  # "clashes between X and Y erupted"
         if target_tok is None and code[:2] in _MUTUAL_ROOTS and source_tok is not None:
             # "Gondor and Osgiliath agreed to ...": cooperation between coordinated actors is
             # each one's with the other.
@@ -781,7 +809,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             + (0.1 if target and target.code else 0.0) + (0.05 if source and target else 0.0)
         evidence = f"{verb.block}: {pattern.text}" if pattern else f"{verb.block}: {verb.base} [{code}]"
         if nominal is not None:
-            evidence = f"{verb.block}: {verb.base} + {nominal.block}: {nominal.base} [{code}]"
+            evidence = f"{verb.block}: {verb.base} + {nominal[0].block}: {nominal[0].base} [{code}]"
         found[tok.i] = Coded(tok.idx, tok.idx + len(tok.text), tok.text, info, evidence, source, target,
                              _role(speaker, actors, on), _modality(tok), round(min(confidence, 0.95), 2),
                              *_predicate(tok, subj), *_object_span(tok),
