@@ -94,6 +94,10 @@ def _is_handle(text: str) -> bool:
         not any(c in text for c in "→»:|")
 
 
+# A slug spells an umlaut or a sharp s out ('clara-loew' for Clara Löw); NFKD drops the dots instead.
+_TRANSLITERATED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+
+
 def _slug_key(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in folded if c.isalnum())
@@ -140,13 +144,28 @@ def page_bylines(tree: lxml_html.HtmlElement) -> tuple[list[str], str | None]:
         read = _byline_of(el)
         if read is not None:
             found[read[0]].append((el, read[1]))
+    best: tuple[list[str], str | None] = ([], None)
+    first: lxml_html.HtmlElement | None = None
     for source in SOURCES:
         kept = [(el, name) for el, name in found[source] if not _in_comments_or_figure(el) and
                 (all(_is_handle(n) for n in split_names(name)) if source in _TRUSTED else
                  all(looks_like_name(n) for n in split_names(name)))]
-        if kept:
-            return _coauthors(kept), source
-    return [], None
+        if not kept:
+            continue
+        if first is None:
+            best, first = (_coauthors(kept), source), kept[0][0]
+            continue
+        # The first source found wins, unless the element around it names the same people and
+        # more (a linked first author, the co-author unlinked in the same byline: 'von A, B').
+        for el, name in kept:
+            if el in first.iterancestors() and people_keys([name]) > people_keys(best[0]):
+                best = [name], source
+    return best
+
+
+def people_keys(names: list[str]) -> set[str]:
+    """The people a list of bylines names, each by a key blind to case, accents and spacing."""
+    return {_slug_key(n) for name in names for n in split_names(name) if _slug_key(n)}
 
 
 def _byline_of(el: lxml_html.HtmlElement) -> tuple[str, str] | None:
@@ -248,7 +267,8 @@ def _leading_names(text: str) -> list[str]:
     Markus Roost', 'R. Roe am 29.12.2010') is not a name. Empty when it does not start with one."""
     text = _TAIL.split(text, maxsplit=1)[0]
     names: list[str] = []
-    for part in split_names(text):
+    parts = split_names(text)
+    for part in parts:
         words = part.split()
         # Up to the first lower-case word that is no name particle, or a credit for other work;
         # a co-author's part is a name whole ('A, Projektleiterin der HSS in Tunesien' is one).
@@ -258,6 +278,10 @@ def _leading_names(text: str) -> list[str]:
                 break
         name = " ".join(words)
         if not looks_like_name(name):
+            # 'A, AMP Project Marketing, Google': a list of commas that ends in no name is the
+            # first name's affiliation; 'A, B und C, NDR' names three people.
+            if len(names) > 1 and not _CONNECTOR.search(text):
+                names = names[:1]
             break
         names.append(name)
     return names
@@ -272,7 +296,8 @@ def _links_to_its_author(el: lxml_html.HtmlElement) -> bool:
         return False
     # The slug spells the name in parts ('jil-schuller', 'jr-stone'), not one word ('memberlist').
     parts = [p for p in re.split(r"[-_.+]", path[-1]) if p and not p.isdigit()]
-    return len(parts) >= 2 and _slug_key("".join(parts)) == _slug_key(text)
+    slug = _slug_key("".join(parts))
+    return len(parts) >= 2 and slug in (_slug_key(text), _slug_key(text.casefold().translate(_TRANSLITERATED)))
 
 
 def _coauthors(found: list[tuple[lxml_html.HtmlElement, str]]) -> list[str]:
@@ -280,6 +305,9 @@ def _coauthors(found: list[tuple[lxml_html.HtmlElement, str]]) -> list[str]:
     first, _ = found[0]
     parent = first.getparent()
     return [name for el, name in found if el is first or (parent is not None and el.getparent() is parent)]
+
+
+_CONNECTOR = re.compile(r"\s*(?:;|&|\s(?:and|und|y|et|e|i|en|og|och)\s)\s*")
 
 
 def split_names(text: str) -> list[str]:

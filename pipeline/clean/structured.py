@@ -27,7 +27,7 @@ import extruct
 from lxml import html as lxml_html
 
 from pipeline.clean.blocks import furniture_texts
-from pipeline.clean.bylines import is_organisation, looks_like_name, page_bylines
+from pipeline.clean.bylines import is_organisation, looks_like_name, page_bylines, people_keys
 from pipeline.clean.lead import Lead, find_lead
 from pipeline.text import normalise_for_hash
 
@@ -440,6 +440,11 @@ def _read_authors(meta: PageMeta, article: dict | None, graph: dict, tree: lxml_
             handles = people, source
             continue
         if people and (handles is None or any(looks_like_name(p) for p in people)):
+            if source == "structured":  # the visible byline may name the same people and more
+                shown, shown_source = _visible_authors(article, graph, tree)
+                more = clean_authors(shown, meta.site_names)
+                if people_keys(more) > people_keys(people):
+                    people, source = more, shown_source
             meta.authors = people
             meta.source["authors"] = source
             return

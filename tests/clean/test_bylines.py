@@ -108,3 +108,20 @@ def test_a_by_word_label_names_the_author_in_the_element_after_it():
     assert bylines('<div class="menu-row"><div class="inputGroup"><span>Von:</span>'
                    '<input type="text" name="users" placeholder="Mitglied"></div></div>'
                    '<div class="menu-row"><a>Suche Erweiterte Suche</a></div>') == ([], None)
+
+
+def test_the_byline_around_a_linked_author_adds_the_co_author_it_names():
+    assert bylines('<span class="vcard author"><span class="fn">von <a href="/autor/rudolf-fischer">Rudolf '
+                   'Fischer</a>, Simon Kohler</span></span>')[0] == ["Rudolf Fischer, Simon Kohler"]
+    # Another story's byline naming the author among others is not this one's.
+    assert bylines('<h2>By <a rel="author" href="/author/tatyana-turner/">Tatyana Turner</a></h2>'
+                   '<aside class="related"><h3>By Emma Whitford, Mariana Simoes and Tatyana Turner</h3></aside>'
+                   )[0] == ["Tatyana Turner"]
+    # A slug spells the umlaut out.
+    assert bylines('<p><a href="/autor/clara-loew">Clara Löw</a></p>') == (["Clara Löw"], "author link")
+
+
+def test_a_comma_list_that_ends_in_no_name_is_the_first_names_affiliation():
+    assert bylines("<p><em>Posted by Alex Durán, AMP Project Marketing, Google</em></p>")[0] == ["Alex Durán"]
+    assert bylines('<p class="autorenzeile">Von Volkmar Kabisch, Jan Lukas Strozyk und Benedikt Strunz, NDR</p>'
+                   )[0] == ["Volkmar Kabisch; Jan Lukas Strozyk; Benedikt Strunz"]

@@ -264,3 +264,13 @@ def test_a_stated_user_name_yields_to_a_visible_full_name():
     assert meta.authors == ["Tobias Kuske"] and meta.source["authors"] == "byline"
     # With nothing better on the page, the account's name is what the page says.
     assert read_page_meta(page(stated), "https://www.example.org/a").authors == ["admin"]
+
+
+def test_the_visible_byline_adds_a_co_author_the_structured_data_leaves_out():
+    html = page(jsonld({"@type": "NewsArticle", "headline": "H", "author": {"@type": "Person", "name": "Rudolf Fischer"}}),
+                '<span class="vcard author"><span class="fn">von Rudolf Fischer, Simon Kohler</span></span><p>Text.</p>')
+    meta = read_page_meta(html, "https://ebike.example/a")
+    assert meta.authors == ["Rudolf Fischer", "Simon Kohler"] and meta.source["authors"] == "hcard author"
+    # A different visible name does not replace the stated author.
+    other = html.replace("von Rudolf Fischer, Simon Kohler", "von Simon Kohler")
+    assert read_page_meta(other, "https://ebike.example/a").authors == ["Rudolf Fischer"]
