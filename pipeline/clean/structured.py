@@ -48,6 +48,7 @@ _BY_PREFIX = re.compile(r"^\s*(?:by|von|vom|por|par|door|av|af|autor(?:in)?|auth
                         re.IGNORECASE)
 # Several people in one field: "A and B", "A, B & C", "A; B" (a comma only between full names).
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|&|\s(?:and|und|y|et|e|i|en|og|och|und)\s)\s*", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"^(.+?)['’]s\s+\w+$")
 _ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _ISO_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 _ZONE_FREE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -492,6 +493,8 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
     """People, one each: split 'A and B', drop URLs, slugs, the site's and publisher's names."""
     out: list[str] = []
     keys: set[str] = set()
+    # 'Matthew Davis's Blog': the site's owner is a person, the author of their own pages.
+    owners = {_squash(m.group(1)) for m in (_POSSESSIVE.match(s) for s in sites) if m}
     for raw in names:
         if is_organisation(raw):  # before splitting: 'Caritasverband e. V.' holds no ' e ' (and)
             continue
@@ -499,7 +502,8 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
             name = _BY_PREFIX.sub("", part).strip(" ,.;:|-–—")
             if not name or _URLISH.search(name) or "@" in name or len(name) > 60:
                 continue
-            if _is_site(name, sites) or not any(c.isalpha() for c in name) or is_organisation(name):
+            if (_is_site(name, sites) and _squash(name) not in owners) or not any(c.isalpha() for c in name) \
+                    or is_organisation(name):
                 continue
             key = _squash(name.replace("-", " ").replace("_", " "))
             # 'emma-mackenzie' is Emma Mackenzie's profile slug: the same person once.

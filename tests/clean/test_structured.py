@@ -274,3 +274,11 @@ def test_the_visible_byline_adds_a_co_author_the_structured_data_leaves_out():
     # A different visible name does not replace the stated author.
     other = html.replace("von Rudolf Fischer, Simon Kohler", "von Simon Kohler")
     assert read_page_meta(other, "https://ebike.example/a").authors == ["Rudolf Fischer"]
+
+
+def test_the_owner_a_site_is_named_after_is_its_author():
+    html = page('<meta property="og:site_name" content="Matthew Davis\'s Blog">'
+                '<meta name="author" content="Matthew Davis">')
+    assert read_page_meta(html, "https://mdavis.xyz/supermarket/").authors == ["Matthew Davis"]
+    # Without the possessive, the name is the site's and no author.
+    assert read_page_meta(html.replace("'s Blog", ""), "https://mdavis.xyz/supermarket/").authors == []
