@@ -24,6 +24,7 @@ import json
 import trafilatura
 
 from pipeline.clean.blocks import CAPTION_RULES
+from pipeline.clean.bylines import looks_like_name
 from pipeline.clean.engine import Removal
 from pipeline.clean.lead import lead_missing_above
 from pipeline.clean.metadata import Head, host_of, read_head
@@ -54,7 +55,10 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
         return None
     meta = read_page_meta(html, url)
     title, _ = choose_title(meta, data.get("title") or None)
-    authors = meta.authors or clean_authors([data["author"]] if data.get("author") else [], meta.site_names)
+    # trafilatura's guess, last: it takes any short line near a by-word ('Richard David Precht im
+    # Gespräch mit ...', 'Zeige alle Beiträge von X', 'PP'), so only a name or one word is kept.
+    guessed = clean_authors([data["author"]] if data.get("author") else [], meta.site_names)
+    authors = meta.authors or [n for n in guessed if looks_like_name(n) or _one_word(n)]
     head = Head(title=title or None, byline="; ".join(authors) or None,
                 # trafilatura's JSON names the site name "source-hostname"
                 publisher=(data.get("source-hostname") or data.get("sitename") or host_of(url)
@@ -64,6 +68,11 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
     _restore_lead(head, meta)
     _reconcile_published(head, meta, data.get("date"))
     return head
+
+
+def _one_word(name: str) -> bool:
+    """A first name, a user name or an agency ('Ulrike', 'rasos', 'AFP'), not an initial pair."""
+    return " " not in name and len(name) >= 3 and any(c.isalpha() for c in name)
 
 
 def _drop_furniture(head: Head, meta: PageMeta) -> None:

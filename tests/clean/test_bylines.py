@@ -125,3 +125,18 @@ def test_a_comma_list_that_ends_in_no_name_is_the_first_names_affiliation():
     assert bylines("<p><em>Posted by Alex Durán, AMP Project Marketing, Google</em></p>")[0] == ["Alex Durán"]
     assert bylines('<p class="autorenzeile">Von Volkmar Kabisch, Jan Lukas Strozyk und Benedikt Strunz, NDR</p>'
                    )[0] == ["Volkmar Kabisch; Jan Lukas Strozyk; Benedikt Strunz"]
+
+
+def test_trafilaturas_guess_is_kept_only_as_a_name_or_one_word():
+    from pipeline.clean.html import extract_html
+
+    body = "<p>" + " ".join(["Der Stadtrat hat am Montag den neuen Haushalt beschlossen, nach langer Debatte."] * 8)
+    def guessed(line: str) -> str | None:
+        head = extract_html(f"<html><head><title>Haushalt beschlossen</title></head><body><article>"
+                            f"<h1>Haushalt beschlossen</h1><div class='author'>{line}</div>{body}</p></article>"
+                            "</body></html>", "https://stadt.example/haushalt")
+        assert head is not None
+        return head.byline
+
+    assert guessed("Ulrike") == "Ulrike"  # a first name is what the page gives
+    assert guessed("Richard David Precht im Gespräch mit Karin Fischer") is None  # a sentence is no byline
