@@ -313,12 +313,18 @@ def _antecedent(role: Role | None, earlier: list[EntityMention], types: dict[str
 
 
 def _coded_actors(c: Coded, mentions: list[EntityMention], entities: dict[str, Entity],
-                  earlier: list[EntityMention] | None = None) -> tuple[list[str], _Roles]:
+                  earlier: list[EntityMention] | None = None,
+                  named_before: list[EntityMention] | None = None) -> tuple[list[str], _Roles]:
     a1, a2 = _role_entity(c.source, mentions), _role_entity(c.target, mentions)
     if earlier:
         types = {m.entity_id: entities[m.entity_id].entity_type for m in earlier if m.entity_id in entities}
         a1 = a1 or _antecedent(c.source, earlier, types)
         a2 = a2 or _antecedent(c.target, earlier, types)
+    # A bare capitalised word can be the surname of a person named earlier ("King"): that
+    # person, with no sector from a title word that is the surname.
+    surname1 = None if a1 else _surname_person(c.source, named_before or [], entities)
+    surname2 = None if a2 else _surname_person(c.target, named_before or [], entities)
+    a1, a2 = a1 or surname1, a2 or surname2
     actors = [a for a in (a1, a2) if a]
     for role in (c.source, c.target):
         for start, end in (role.others if role else []):
@@ -326,12 +332,32 @@ def _coded_actors(c: Coded, mentions: list[EntityMention], entities: dict[str, E
             if other and other not in actors:
                 actors.append(other)
     speaker = _role_entity(c.attribution, mentions)
-    return actors, _Roles(a1, a2, _actor_code(c.source, a1, entities), _actor_code(c.target, a2, entities), speaker)
+    code1, code2 = _actor_code(c.source, a1, entities), _actor_code(c.target, a2, entities)
+    code1 = None if surname1 and code1 and _is_sector_only(code1) else code1
+    code2 = None if surname2 and code2 and _is_sector_only(code2) else code2
+    return actors, _Roles(a1, a2, code1, code2, speaker)
+
+
+def _surname_person(role: Role | None, named_before: list[EntityMention], entities: dict[str, Entity]
+                    ) -> str | None:
+    """The person a bare capitalised word refers to when it is the surname of a person named
+    earlier in the article ("Bernice King ... King asked Scott"), as news refers to people after
+    their first mention; the nearest such person."""
+    if role is None or not role.text[:1].isupper() or " " in role.text.strip():
+        return None
+    word = role.text.strip()
+    for m in reversed(named_before):
+        entity = entities.get(m.entity_id)
+        if entity is not None and entity.entity_type == "PERSON" and m.end_char <= role.start:
+            parts = entity.canonical_name.split()
+            if len(parts) > 1 and parts[-1] == word:
+                return entity.entity_id
+    return None
 
 
 def _anchor_dated(article: Article, sent: Sentence, codings: list[Coded], mentions: list[EntityMention],
                   earlier: list[EntityMention], entities: dict[str, Entity], anchor: date | None,
-                  anchor_strength: str) -> Candidate | None:
+                  anchor_strength: str, *, named_before: list[EntityMention] | None = None) -> Candidate | None:
     """The event of a sentence with no date ("Protesters clashed with police in Nairobi"),
     dated by the article's anchor: reported that day, so it occurred on or before it (a date
     of kind "anchor": day precision, confidence below the anchor's). Kept narrow, as nothing
@@ -344,7 +370,7 @@ def _anchor_dated(article: Article, sent: Sentence, codings: list[Coded], mentio
     text = article.body
     types = {m.entity_id: entities[m.entity_id].entity_type for m in mentions if m.entity_id in entities}
     for coded in sorted(fits, key=lambda c: (not c.by_pattern, not c.own_code, c.verb_start)):
-        actors, roles = _coded_actors(coded, mentions, entities, earlier)
+        actors, roles = _coded_actors(coded, mentions, entities, earlier, named_before)
         if not is_political(roles.actor1_code):
             continue  # who acts must be political: "the hunter arrived at Bethany" is no news event
         _, location = _actors_and_place(text, sent.start_char, sent.end_char, mentions, types,
@@ -400,7 +426,8 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
             earlier = ordered[bisect_left(mention_starts, window):bisect_left(mention_starts, sent.end_char)]
             # A context anchor (the period of related articles) is a guess, not a report day.
             undated = _anchor_dated(article, sent, codings or [], s_mentions, earlier, entities,
-                                    anchor if anchor_strength != "context" else None, anchor_strength)
+                                    anchor if anchor_strength != "context" else None, anchor_strength,
+                                    named_before=ordered[:bisect_left(mention_starts, sent.start_char)])
             if undated is not None:
                 out.append(undated)
             continue
@@ -421,7 +448,8 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
                 # neither role names an entity, the clause's named actors stand in.
                 window = starts[-3] if len(starts) >= 3 else starts[0]
                 earlier = ordered[bisect_left(mention_starts, window):bisect_left(mention_starts, sent.end_char)]
-                coded_actors, roles = _coded_actors(coded, s_mentions, entities, earlier)
+                coded_actors, roles = _coded_actors(coded, s_mentions, entities, earlier,
+                                                    ordered[:bisect_left(mention_starts, sent.start_char)])
                 if coded.info.root == "01" and noun is None and not is_political(roles.actor1_code):
                     continue  # the speaker is a person merely named like a place: no political statement
                 actors = coded_actors or actors

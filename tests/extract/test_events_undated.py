@@ -58,3 +58,12 @@ def test_no_undated_event_without_a_political_actor_or_an_occurrence(settings):
 def test_an_undated_event_of_an_article_nothing_anchors_stays_undated(settings):
     out, _ = _run(settings, {"f1": "Russia accused Ukraine of shelling the plant."}, published=None)
     assert [(m.event_date, m.date_confidence, m.cameo_code[:2]) for m in out.event_mentions] == [(None, None, "11")]
+
+
+def test_a_title_word_that_is_a_surname_named_before_is_that_person(settings):
+    # "King" after "Bernice King": the person, not a government (KING is a Phoenix agent)
+    out, names = _run(settings, {"k1": "Bernice King met the mayor of Atlanta on Monday. "
+                                       "On Tuesday, King criticized the governor of Georgia."})
+    crit = [m for m in out.event_mentions if m.cameo_code and m.cameo_code.startswith("11")]
+    assert crit, [(m.cameo_code, m.sentence) for m in out.event_mentions]
+    assert names.get(crit[0].actor1) == "Bernice King" and crit[0].actor1_code is None
