@@ -6,10 +6,15 @@ found is a TP, missing an FN; a "without" snippet found is an FP.
 
 Two body measures beside the snippets' P/R/F1 (docs/extraction.md, "Measured"):
 
-- caption leak: the share of the output's words that are a photo caption of the page: the text
-  of a <figcaption>, an element whose class names a caption ("wp-caption-text",
-  "image-caption" ...) or whose itemprop is "caption", of 3 words or more, and not text the
-  gold says is the article's (a "with" snippet);
+- caption leak: the share of the output's words that are a photo caption of the page, known from
+  the page's own markup: the text of a <figcaption>, of an element whose class names a caption
+  ("wp-caption-text", "image-caption" ...) or whose itemprop is "caption", a JSON-LD `caption`,
+  an image's `alt` or `title`; of 3 words or more, not text the gold says is the article's (a
+  "with" snippet) and not printed as the page's own paragraphs or headings. Column `caption`
+  counts them all; column `cap.ind` only those the page states outside <figure>/<figcaption>
+  (class, itemprop, JSON-LD, alt), which the clean stage's structure rule does not read, so it
+  judges that rule from independent evidence. `cap.gold` is the share of the gold's own
+  "without" snippets that lie in a known caption and are found in the output;
 - non-article text: on the pages whose JSON-LD states an `articleBody` that holds every gold
   "with" snippet (the publisher's own full text, vouched for by the gold), the share of the
   output's words that are not in it (word counts compared as multisets).
@@ -92,6 +97,8 @@ class Score:
     date: Field = field(default_factory=Field)
     time: Field = field(default_factory=Field)  # pages with a time kept, of pages with a day
     caption: Field = field(default_factory=Field)  # output words that are a page's caption, of output words
+    caption_independent: Field = field(default_factory=Field)  # the same, captions stated outside figures
+    caption_gold: Field = field(default_factory=Field)  # gold caption snippets found, of those snippets
     non_article: Field = field(default_factory=Field)  # output words not in the vouched articleBody
     reference_pages: int = 0  # pages with a vouched articleBody (the non-article measure's pages)
     meta_misses: list[tuple[str, str, str, str]] = field(default_factory=list)  # (page, field, gold, got)
@@ -157,6 +164,8 @@ class PageReference:
     the gold vouches for, its full article text (JSON-LD articleBody); read once per page."""
 
     captions: list[str] = field(default_factory=list)  # normalised, longest first
+    independent: list[str] = field(default_factory=list)  # those stated outside <figure>/<figcaption>
+    gold_captions: list[str] = field(default_factory=list)  # gold "without" snippets inside a caption
     body_words: collections.Counter[str] | None = None
 
 
@@ -176,15 +185,68 @@ def _read_reference(entry: dict, raw: bytes) -> PageReference:
     except (ValueError, lxml_html.etree.ParserError):
         return PageReference()
     gold = [normalise_for_hash(s) for s in entry["with"]]
+    printed = _printed_text(tree)
+    by_figure: set[str] = set()
     captions: set[str] = set()
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or not _is_caption(el):
+    for text, in_figure in _caption_candidates(tree):
+        text = normalise_for_hash(text)
+        if len(text.split()) < CAPTION_MIN_WORDS or len(text) > CAPTION_MAX_CHARS or \
+                any(g in text or text in g for g in gold):
             continue
-        text = normalise_for_hash(el.text_content() or "")
-        if len(text.split()) >= CAPTION_MIN_WORDS and len(text) <= CAPTION_MAX_CHARS and \
-                not any(g in text or text in g for g in gold):
-            captions.add(text)
-    return PageReference(captions=sorted(captions, key=len, reverse=True), body_words=_vouched_body(tree, gold))
+        if not in_figure and text in printed:  # an alt or stated caption the page prints as its text
+            continue
+        captions.add(text)
+        if in_figure:
+            by_figure.add(text)
+    ordered = sorted(captions, key=len, reverse=True)
+    without = [normalise_for_hash(s) for s in entry["without"]]
+    return PageReference(captions=ordered, independent=[c for c in ordered if c not in by_figure],
+                         gold_captions=[w for w in without if w and any(w in c for c in ordered)],
+                         body_words=_vouched_body(tree, gold))
+
+
+def _caption_candidates(tree) -> Iterator[tuple[str, bool]]:  # noqa: ANN001 - lxml tree
+    """(caption text, whether it is the text of a <figure>/<figcaption>) from every place a page
+    states one: figcaption, caption classes and itemprop, JSON-LD `caption`, image alt/title."""
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "figcaption" or _is_caption(el):
+            yield el.text_content() or "", el.tag == "figcaption" or _in_figure(el)
+        if el.tag == "img":
+            for attr in ("alt", "title"):
+                if el.get(attr):
+                    yield el.get(attr), False
+        if el.tag == "script" and (el.get("type") or "").strip().lower() == "application/ld+json" and el.text:
+            try:
+                yield from ((c, False) for c in _stated_captions(json.loads(el.text, strict=False)))
+            except ValueError:
+                continue
+
+
+def _in_figure(el) -> bool:  # noqa: ANN001 - lxml element
+    return any(a.tag in ("figure", "figcaption") for a in el.iterancestors())
+
+
+def _printed_text(tree) -> str:  # noqa: ANN001 - lxml tree
+    """The page's paragraphs and headings outside captions, normalised, joined."""
+    from pipeline.text import normalise_for_hash
+
+    parts = [normalise_for_hash(el.text_content() or "")
+             for el in tree.iter("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "title")
+             if not _is_caption(el) and not _in_figure(el) and not any(_is_caption(a) for a in el.iterancestors())]
+    return " | ".join(parts)
+
+
+def _stated_captions(node: object, depth: int = 0) -> list[str]:
+    if depth > 8:
+        return []
+    if isinstance(node, list):
+        return [c for n in node for c in _stated_captions(n, depth + 1)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["caption"]] if isinstance(node.get("caption"), str) else []
+    return found + [c for v in node.values() if isinstance(v, dict | list) for c in _stated_captions(v, depth + 1)]
 
 
 def _is_caption(el) -> bool:  # noqa: ANN001 - lxml element
@@ -251,11 +313,15 @@ def _score_body_text(result: Score, text: str, ref: PageReference) -> None:
 
     norm = normalise_for_hash(text)
     words = _TOKEN.findall(norm)
-    result.caption.total += len(words)
-    for caption in ref.captions:  # longest first; a found caption is blanked so a part of it counts once
-        if caption in norm:
-            result.caption.hits += len(_TOKEN.findall(caption))
-            norm = norm.replace(caption, " | ")
+    for tally, captions in ((result.caption, ref.captions), (result.caption_independent, ref.independent)):
+        tally.total += len(words)
+        rest = norm
+        for caption in captions:  # longest first; a found caption is blanked so a part of it counts once
+            if caption in rest:
+                tally.hits += len(_TOKEN.findall(caption))
+                rest = rest.replace(caption, " | ")
+    result.caption_gold.total += len(ref.gold_captions)
+    result.caption_gold.hits += sum(snippet in norm for snippet in ref.gold_captions)
     if ref.body_words is not None:
         result.reference_pages += 1
         result.non_article.total += len(words)
@@ -449,8 +515,8 @@ def report(pages: dict[str, dict], data_dir: Path, show: str | None = None, only
         groups.setdefault(key, {})[name] = entry
     order = [g for g in ("A en", "A other", "B en", "B other") if g in groups]
     rows: list[tuple[str, str, Score]] = []
-    print(f"{'extractor':<26} {'half lang':<9} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} {'caption':>7} "
-          f"{'non-article':>12} {'title exact':>15} {'author':>15} {'date (day)':>15} {'time kept':>15} {'pages/s':>8}")
+    print(f"{'extractor':<26} {'half lang':<9} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} {'caption':>7} {'cap.ind':>7} "
+          f"{'cap.gold':>12} {'non-article':>12} {'title exact':>15} {'author':>15} {'date (day)':>15} {'time kept':>15} {'pages/s':>8}")
     for label, runner, has_body, has_meta, has_date in RUNNERS:
         if only and not any(label.startswith(o.strip()) for o in only.split(",")):
             continue
@@ -468,8 +534,9 @@ def report(pages: dict[str, dict], data_dir: Path, show: str | None = None, only
             s.seconds = seconds * len(names) / len(pages)
             rows.append((label, group, s))
             body = (f"{s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.caption.share:7.3f} "
+                    f"{s.caption_independent.share:7.3f} {s.caption_gold.share:5.3f} ({s.caption_gold.total:>4}) "
                     f"{s.non_article.share:5.3f} ({s.reference_pages:>3}) " if has_body else
-                    f"{'-':>6} {'-':>6} {'-':>6} {'-':>7} {'-':>12} ")
+                    f"{'-':>6} {'-':>6} {'-':>6} {'-':>7} {'-':>7} {'-':>12} {'-':>12} ")
             print(f"{label:<26} {group:<9} {s.pages:5d} {body}{_cell(s.title, has_meta)} "
                   f"{_cell(s.author, has_meta)} {_cell(s.date, has_date)} {_cell(s.time, has_date)} "
                   f"{s.pages_per_second:8.1f}")

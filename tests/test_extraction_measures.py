@@ -1,0 +1,53 @@
+"""The extraction benchmark's body measures read the page's own markup, not the clean stage's
+rules: a caption is known from a <figcaption>, a caption class, a JSON-LD `caption` or an
+image's alt text; the measure counts the output words that are one."""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks.extraction_eval import Extracted, _read_reference, score
+
+_LD = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Harbour reopens",
+       "image": {"@type": "ImageObject", "caption": "Cranes at the north quay during the storm"}}
+PAGE = f"""<html><head><title>Harbour reopens</title>
+<script type="application/ld+json">{json.dumps(_LD)}</script></head><body><article>
+<h1>Harbour reopens</h1>
+<p>The harbour reopened on Monday after three days of closure, the port authority said.</p>
+<figure><img src="a.jpg" alt="Ships waiting outside the breakwater at dawn">
+<figcaption>Ships waiting outside the breakwater at dawn. Photo: Port Authority</figcaption></figure>
+<div class="wp-caption"><img src="b.jpg"><p class="wp-caption-text">Dock workers clearing debris from the pier</p></div>
+<p>Dock workers cleared debris from the piers through the night.</p>
+<img src="c.jpg" alt="The harbour reopened on Monday after three days of closure, the port authority said.">
+<img src="d.jpg" alt="Logo">
+</article></body></html>""".encode()
+ENTRY = {"with": ["The harbour reopened on Monday"], "without": ["Dock workers clearing debris"]}
+
+
+def test_captions_come_from_every_place_the_page_states_one():
+    ref = _read_reference(ENTRY, PAGE)
+    assert set(ref.captions) == {
+        "ships waiting outside the breakwater at dawn. photo: port authority",  # figcaption
+        "ships waiting outside the breakwater at dawn",  # the image's alt
+        "dock workers clearing debris from the pier",  # a caption class
+        "cranes at the north quay during the storm",  # JSON-LD
+    }
+    # an alt that repeats the article's own paragraph is article text; 'Logo' is too short
+    assert not any(c.startswith("the harbour reopened") or c == "logo" for c in ref.captions)
+    # stated outside a <figure>/<figcaption>: what the structure rule does not read
+    assert set(ref.independent) == set(ref.captions) - {"ships waiting outside the breakwater at dawn. photo: port authority"}
+    assert ref.gold_captions == ["dock workers clearing debris"]
+
+
+def test_caption_words_in_the_output_are_counted_once_and_against_the_gold():
+    pages = {"p.html": ENTRY}
+    ENTRY["_reference"] = _read_reference(ENTRY, PAGE)
+    clean = "The harbour reopened on Monday after three days of closure, the port authority said."
+    leaky = clean + "\nShips waiting outside the breakwater at dawn. Photo: Port Authority" \
+        "\nDock workers clearing debris from the pier"
+    kept, leaked = (score({"p.html": Extracted(body=b)}, pages) for b in (clean, leaky))
+    assert kept.caption.hits == kept.caption_independent.hits == kept.caption_gold.hits == 0
+    # the figcaption (10 words) holds the alt; blanked once found, the alt is not counted again
+    assert leaked.caption.hits == 10 + 7
+    assert leaked.caption_independent.hits == 7 + 7  # the alt inside the figcaption's line, the class caption
+    assert (leaked.caption_gold.hits, leaked.caption_gold.total) == (1, 1)
