@@ -8,6 +8,10 @@ main text and fills what the page does not state. The two are reconciled:
   site's name cut off (structured.choose_title);
 - byline: the people the structured data names, else trafilatura's author; either way the
   site's and publisher's names, URLs and slugs are not authors (structured.clean_authors);
+- trafilatura's text is read twice, by default and with favor_recall: prose the recall pass has
+  between two lines of the default text is given back (pipeline/clean/recall_gaps.py);
+- the publisher's stated articleBody marks the article's end (lines after it that it does not
+  hold go) and stands in for an article trafilatura missed (pipeline/clean/stated_body.py);
 - lines that are the text of a <figure>, <figcaption>, <aside>, <dialog> or <button> in the page
   are removed by what they are (pipeline/clean/blocks.py), before the phrase rules see the rest;
 - the lead paragraph trafilatura left out (it prints the page's stated summary, above the body's
@@ -28,6 +32,8 @@ from pipeline.clean.bylines import looks_like_name
 from pipeline.clean.engine import Removal
 from pipeline.clean.lead import lead_missing_above
 from pipeline.clean.metadata import Head, host_of, read_head
+from pipeline.clean.recall_gaps import fill_gaps
+from pipeline.clean.stated_body import reconcile
 from pipeline.clean.structured import (
     PageMeta,
     as_utc,
@@ -46,14 +52,16 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
     """Title, author, date, site name and paragraphs of a page; None when nothing is extractable."""
     raw = trafilatura.extract(html, url=url, output_format="json", with_metadata=True,
                               include_comments=False, include_tables=True)
-    if not raw:
-        return None
-    data = json.loads(raw)
-    text = data.get("text") or ""
-    lines = [(i, line.strip()) for i, line in enumerate(text.split("\n")) if line.strip()]
+    data = json.loads(raw) if raw else {}
+    default = [line.strip() for line in (data.get("text") or "").split("\n") if line.strip()]
+    if default:
+        recall = trafilatura.extract(html, url=url, favor_recall=True, include_comments=False, include_tables=True)
+        if recall:
+            default = fill_gaps(default, [line.strip() for line in recall.split("\n") if line.strip()])
+    meta = read_page_meta(html, url)
+    lines, removed = reconcile(default, meta.body)
     if not lines:
         return None
-    meta = read_page_meta(html, url)
     title, _ = choose_title(meta, data.get("title") or None)
     # trafilatura's guess, last: it takes any short line near a by-word ('Richard David Precht im
     # Gespräch mit ...', 'Zeige alle Beiträge von X', 'PP'), so only a name or one word is kept.
@@ -63,6 +71,7 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
                 # trafilatura's JSON names the site name "source-hostname"
                 publisher=(data.get("source-hostname") or data.get("sitename") or host_of(url)
                            or data.get("hostname") or None))
+    head.removals.extend(Removal(index, 0, rule, text) for index, rule, text in removed)
     read_head(lines, head)
     _drop_furniture(head, meta)
     _restore_lead(head, meta)

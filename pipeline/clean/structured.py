@@ -29,6 +29,7 @@ from lxml import html as lxml_html
 from pipeline.clean.blocks import furniture_texts
 from pipeline.clean.bylines import is_organisation, looks_like_name, page_bylines, people_keys
 from pipeline.clean.lead import Lead, find_lead
+from pipeline.clean.stated_body import stated_body
 from pipeline.text import normalise_for_hash
 
 MAX_ITEMS = 200  # JSON-LD graphs walked per page: bounded, a page cannot make us loop
@@ -66,6 +67,7 @@ class PageMeta:
     source: dict[str, str] = field(default_factory=dict)  # field -> where it came from
     furniture: dict[str, str] = field(default_factory=dict)  # normalised text -> rule (blocks.py)
     lead: Lead | None = None  # the printed element of the stated summary (lead.py)
+    body: str | None = None  # the stated articleBody as plain text (stated_body.py)
 
     @property
     def publisher(self) -> str | None:
@@ -94,6 +96,7 @@ def read_page_meta(html: str, url: str | None = None) -> PageMeta:
     _read_authors(meta, article, graph, tree)
     _read_published(meta, article, items, graph)
     meta.furniture = furniture_texts(tree)
+    meta.body = stated_body(items, article)
     meta.lead = find_lead(tree, [_text_in_full((article or {}).get("description")), graph["og"].get("og:description"),
                                  graph["meta"].get("description"), graph["meta"].get("twitter:description")])
     return meta
