@@ -49,6 +49,8 @@ _BY_PREFIX = re.compile(r"^\s*(?:by|von|vom|por|par|door|av|af|autor(?:in)?|auth
                         re.IGNORECASE)
 # Several people in one field: "A and B", "A, B & C", "A; B" (a comma only between full names).
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|&|\s(?:and|und|y|et|e|i|en|og|och|und)\s)\s*", re.IGNORECASE)
+_DOMAIN = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6}", re.IGNORECASE)
+HOST_LABEL_MIN = 6  # a shorter host label ('dw', 'taz', 'bild') is too often a word of a headline
 _POSSESSIVE = re.compile(r"^(.+?)['’]s\s+\w+$")
 _ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _ISO_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
@@ -296,7 +298,7 @@ def strip_site(title: str, sites: list[str]) -> str:
     # What follows the site's name is the site's (a slogan, a section); so is what precedes it
     # when the name leads.
     # An organisation's name ('Berliner Leichtathletik Verband e.V.') trailing a title is the publisher's.
-    cut = next((i for i in range(1, len(kept)) if _is_site(kept[i], sites) or is_organisation(kept[i])), None)
+    cut = next((i for i in range(1, len(kept)) if _names_site(kept[i], sites) or is_organisation(kept[i])), None)
     marks = [m.group().strip() for m in TITLE_SEPARATORS.finditer(title)]
     if cut is not None:
         # 'Title | Forum | Section | Site': one separator throughout is the site's path to the page.
@@ -307,7 +309,7 @@ def strip_site(title: str, sites: list[str]) -> str:
         kept.pop()
     if len(kept) == len(parts) >= 3 and _is_site(kept[0], sites) and len(set(marks)) == 1:
         kept = kept[-1:]  # 'Site » Blog » Title': the same path, leading
-    while len(kept) > 1 and (_is_site(kept[0], sites) or _is_dateish(kept[0])):
+    while len(kept) > 1 and (_names_site(kept[0], sites) or _is_dateish(kept[0])):
         kept.pop(0)
     if len(kept) == len(parts):
         return title
@@ -315,6 +317,17 @@ def strip_site(title: str, sites: list[str]) -> str:
     start = title.find(kept[0])
     end = title.rfind(kept[-1]) + len(kept[-1])
     return title[start:end].strip() if 0 <= start < end else " - ".join(kept)
+
+
+def _names_site(part: str, sites: list[str]) -> bool:
+    """A title's end segment that names a site: the page's own (_is_site), a domain name of any
+    site ('FASSETTE.NET', 'site.ch'), or a name the host spells at its start or end ("Gregory
+    Szorc's Digital Home" on gregoryszorc.com, 'European Championships Munich 2022' on munich2022.com)."""
+    if _is_site(part, sites) or _DOMAIN.fullmatch(part.strip()):
+        return True
+    key = _squash(part)
+    labels = {label for site in sites if "." in site and " " not in site for label in _host_labels(site)}
+    return any(len(label) >= HOST_LABEL_MIN and (key.startswith(label) or key.endswith(label)) for label in labels)
 
 
 def _strip_whole_site(title: str, sites: list[str]) -> str:

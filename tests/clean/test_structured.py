@@ -282,3 +282,15 @@ def test_the_owner_a_site_is_named_after_is_its_author():
     assert read_page_meta(html, "https://mdavis.xyz/supermarket/").authors == ["Matthew Davis"]
     # Without the possessive, the name is the site's and no author.
     assert read_page_meta(html.replace("'s Blog", ""), "https://mdavis.xyz/supermarket/").authors == []
+
+
+def test_a_title_end_that_names_a_site_by_domain_or_by_the_hosts_name_is_cut():
+    assert strip_site("Was wir über uns nicht hören wollen | FASSETTE.NET", ["INTERSCENAR.IO"]) == \
+        "Was wir über uns nicht hören wollen"
+    assert strip_site("Gregory Szorc's Digital Home | Mercurial's Journey to Python 3", ["gregoryszorc.com"]) == \
+        "Mercurial's Journey to Python 3"
+    assert strip_site("Europas Topathleten fit für München 2022 - European Championships Munich 2022",
+                      ["munich2022.com"]) == "Europas Topathleten fit für München 2022"
+    # A short host label is a word of headlines too: 'taz' does not make 'Die taz-Leser' the site's.
+    assert strip_site("Streit um Mieten - Die taz-Leser fragen nach", ["taz.de"]) == \
+        "Streit um Mieten - Die taz-Leser fragen nach"
