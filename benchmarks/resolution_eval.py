@@ -13,8 +13,12 @@ through newsmon's entity stage as one batch. Printed:
   entity's labelled mentions carry, else the fixture's "types" entry by canonical name);
 - the top entities by mention count with type and aliases.
 
-``--unlabelled`` instead runs the English pages of news sites (by file name) that no fixture
-names and lists their top entities, for reading: types there are judged by eye, not scored.
+``--unlabelled`` instead runs pages no fixture labels mention by mention, as two slices:
+``tune`` (default), the 25 English pages of news sites (by file name) that no fixture names,
+read while writing the type rules; ``check`` (``--unlabelled check``), the English articles
+(150 words or more, a byline and a date in trafilatura's gold) that no test or benchmark
+names, held back. Their top entities are scored against types written by reading
+(``unseen_types.json``, by canonical name); entities no one has read yet are listed as such.
 """
 
 from __future__ import annotations
@@ -37,7 +41,13 @@ from pipeline.settings import Settings  # noqa: E402
 from pipeline.text import content_hash, word_count  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "extract" / "cases" / "entities" / "resolution_gold.json"
+UNSEEN = FIXTURE.parent / "unseen_types.json"
 PAGES = ROOT.parent / "shared" / "eval" / "trafilatura" / "html"
+GOLD = PAGES.parent / "evaldata_full.json"
+# a page's file name as the repo's tests and benchmarks cite it
+_PAGE_NAME = re.compile(r"[\w.-]+\.html?\b")
+_CHECK_MIN_WORDS = 150
+_CITING = (".py", ".json", ".jsonl", ".toml", ".txt", ".md", ".tsv", ".csv", ".yaml", ".yml")
 
 
 def page_texts(names: list[str]) -> dict[str, str]:
@@ -57,9 +67,10 @@ def page_url(name: str) -> str | None:
     return f"https://{m.group(1)}/" if m else None
 
 
-def run(texts: dict[str, str], settings: Settings):
-    articles = [Article(n, n, n, page_url(n), None, None, None, None, "en", b, word_count(b), content_hash(b))
-                for n, b in sorted(texts.items())]
+def run(texts: dict[str, str], settings: Settings, urls: dict[str, str] | None = None):
+    urls = urls or {}
+    articles = [Article(n, n, n, urls.get(n) or page_url(n), None, None, None, None, "en", b, word_count(b),
+                        content_hash(b)) for n, b in sorted(texts.items())]
     return extract_entities(articles, settings, known_entities=[])
 
 
@@ -116,16 +127,57 @@ def print_top(out, n: int) -> None:
               f"{[a for a in e.aliases if a != e.canonical_name]}")
 
 
-def unlabelled(n: int) -> int:
-    """Top entities of the English news pages no fixture names (for reading, not scored)."""
+def fixture_pages() -> set[str]:
+    """Pages a fixture labels mention by mention."""
+    used = set(json.loads(FIXTURE.read_text(encoding="utf-8"))["pages"])
+    return used | set(json.loads((FIXTURE.parent / "heldout_gold.json").read_text(encoding="utf-8"))["pages"])
+
+
+def tune_pages() -> list[str]:
+    """The English-candidate pages of news sites (by file name) that no fixture names."""
+    used = fixture_pages()
+    return sorted(p.name for p in PAGES.iterdir() if p.name not in used and _NEWS_SITE.search(p.name))
+
+
+def check_pages(gold: dict[str, dict]) -> list[str]:
+    """Articles (a byline and a date in trafilatura's gold) that no test or benchmark names and
+    that are not in the tune slice: the held-back slice."""
+    cited: set[str] = set()
+    for folder in (ROOT / "tests", ROOT / "benchmarks"):
+        for path in folder.rglob("*"):
+            if path.suffix in _CITING and path.name != UNSEEN.name:
+                cited.update(_PAGE_NAME.findall(path.read_text(encoding="utf-8", errors="replace")))
+    skip = cited | fixture_pages() | set(tune_pages())
+    return sorted(n for n, g in gold.items() if n not in skip and g.get("date") and g.get("author")
+                  and (PAGES / n).is_file())
+
+
+def unlabelled(n: int, part: str) -> int:
+    """Top entities of the pages no fixture labels, scored against types written by reading."""
     from pipeline.clean.language import identify
 
-    used = set(json.loads(FIXTURE.read_text(encoding="utf-8"))["pages"])
-    used |= set(json.loads((FIXTURE.parent / "heldout_gold.json").read_text(encoding="utf-8"))["pages"])
-    names = sorted(p.name for p in PAGES.iterdir() if p.name not in used and _NEWS_SITE.search(p.name))
-    texts = {k: t for k, t in page_texts(names).items() if t and identify(t) == "en"}
-    out = run(texts, Settings())
-    print(f"== {len(texts)} English pages of {len(names)} news-site pages no fixture names\n")
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    names = tune_pages() if part == "tune" else check_pages(gold)
+    texts = {k: t for k, t in page_texts(names).items() if t and identify(t) == "en"
+             and (part == "tune" or word_count(t) >= _CHECK_MIN_WORDS)}
+    urls = {k: gold.get(k, {}).get("url") or "" for k in texts}
+    out = run(texts, Settings(), {k: u for k, u in urls.items() if u.startswith("http")})
+    print(f"== {part} slice: {len(texts)} English pages of {len(names)} candidates no fixture names\n")
+    read: dict[str, str | list[str]] = json.loads(UNSEEN.read_text(encoding="utf-8"))[part]
+    entities = {e.entity_id: e for e in out.entities}
+    top = Counter(m.entity_id for m in out.mentions).most_common(50)
+    judged = [(entities[eid], read.get(entities[eid].canonical_name)) for eid, _ in top]
+    wrong = [(e.canonical_name, e.entity_type, t) for e, t in judged
+             if t is not None and e.entity_type not in ([t] if isinstance(t, str) else t)]
+    unread = [e.canonical_name for e, t in judged if t is None]
+    labelled = len(judged) - len(unread)
+    print(f"top-50 entities by mentions: type right {labelled - len(wrong)}/{labelled} read "
+          f"({len(unread)} not read yet)")
+    for name, got, want in wrong:
+        print(f"  {name!r}: {got} (read {want})")
+    if unread:
+        print(f"  not read yet: {unread}")
+    print()
     print_top(out, n)
     return 0
 
@@ -134,13 +186,14 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", type=int, default=20, help="entities to list (default 20)")
     ap.add_argument("--errors", action="store_true", help="list splits, merges and wrong top-50 types")
-    ap.add_argument("--unlabelled", action="store_true", help="top entities of unlabelled news pages instead")
+    ap.add_argument("--unlabelled", nargs="?", const="tune", choices=("tune", "check"),
+                    help="top entities of pages no fixture labels instead: the tune slice or the check slice")
     args = ap.parse_args()
     if not PAGES.is_dir():
         print(f"{PAGES} is absent: nothing to measure")
         return 1
     if args.unlabelled:
-        return unlabelled(args.top)
+        return unlabelled(args.top, args.unlabelled)
     spec = json.loads(FIXTURE.read_text(encoding="utf-8"))
     texts = page_texts(sorted(spec["pages"]))
     t0 = time.perf_counter()
