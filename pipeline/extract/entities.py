@@ -352,5 +352,7 @@ def resolve_entities(draft: EntityDraft, known_entities: list[Entity]) -> Entity
         return EntityOutput(sentences=draft.sentences)
     gaz = load_gazetteer()
     harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types, draft.sites)
-    entities, mentions, aliases = resolve(draft.cands, known_entities, gaz, draft.home, draft.bodies)
+    # the second vote sees the names found again too: what it calls a product is no entity either
+    cands = [c for c in draft.cands if c.label != OTHER]
+    entities, mentions, aliases = resolve(cands, known_entities, gaz, draft.home, draft.bodies)
     return EntityOutput(entities=entities, mentions=mentions, sentences=draft.sentences, aliases=aliases)

@@ -15,6 +15,7 @@ from pipeline.extract.entity_text import OTHER, acronym_key, fold, initials, is_
 from pipeline.extract.gazetteer import Gazetteer
 from pipeline.extract.phoenix_names import organisation_names
 from pipeline.extract.type_evidence import (
+    CueVotes,
     at_line_or_sentence_start,
     cue_votes,
     is_dateline,
@@ -33,6 +34,8 @@ _MIN_CAPITALS_WORD = 5
 _MIN_COUNTRY_INITIALS = 3
 # A dictionary's word on a name weighs this many model votes per mention.
 DICTIONARY_WEIGHT = 2
+# Mentions with a firm product or disease cue that make a name OTHER (all of them if fewer).
+_FIRM_MENTIONS = 2
 
 
 def top_label(votes: Counter[str]) -> tuple[str, int]:
@@ -53,9 +56,13 @@ class Candidate:
     sentence_index: int
     origin: str = "model"  # "model" | "memory"
     confidence: float = 1.0  # share of the type votes the chosen label won
-    cues: Counter[str] | None = None  # context-cue votes, computed once
-    team: bool = False  # a place-only cue fired: a team named after its town, here only
+    cues: CueVotes | None = None  # context-cue votes, computed once
     dateline: bool = False  # the place a story is filed from: decided apart
+
+    @property
+    def team(self) -> bool:
+        """A place-only cue fired: a team named after its town, in this article only."""
+        return self.cues is not None and self.cues.team
 
     @property
     def key(self) -> str:
@@ -146,8 +153,21 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         if not c.dateline:
             by_article[(c.article_id, c.key)].append(c)
     structure = {a: structure_votes(s) for a, s in spans.items()}
-    for group in by_article.values():
-        _decide(group, gaz, bodies, structure[group[0].article_id], sites.get(group[0].article_id, frozenset()))
+    firmly_other: set[str] = set()
+    model_only: list[list[Candidate]] = []
+    for (_, key), group in by_article.items():
+        evidence = _decide(group, gaz, bodies, structure[group[0].article_id],
+                           sites.get(group[0].article_id, frozenset()))
+        if evidence == "firm-other":
+            firmly_other.add(key)
+        elif evidence == "model":
+            model_only.append(group)
+    # a name firm cues call a product or a disease in one article ("Python code", "the Chrome
+    # browser") is one in the articles where only the model's reading spoke for it
+    for group in model_only:
+        if group[0].key in firmly_other:
+            for c in group:
+                c.label, c.confidence = OTHER, 1.0
     # a lone in-article reading yields to a strong batch-wide (and warehouse) majority
     batch_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for (_, key), group in by_article.items():
@@ -167,24 +187,37 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
 
 
 def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
-            structure: dict[str, Counter[str]], site: frozenset[str]) -> None:
-    """One label for one surface's mentions in one article, with its confidence."""
-    votes: Counter[str] = Counter(c.label for c in group)
+            structure: dict[str, Counter[str]], site: frozenset[str]) -> str:
+    """One label for one surface's mentions in one article, with its confidence. Returns what
+    decided: "firm-other" (firm cues for a product or a disease), "model" (the model's labels
+    alone) or "evidence"."""
+    model: Counter[str] = Counter(c.label for c in group)
     body = bodies[group[0].article_id]
+    evidence: Counter[str] = Counter()
     for c in group:
         if c.cues is None:
-            c.cues, c.team = cue_votes(body, c.start, c.end, c.surface, c.label, gaz)
-        votes.update(c.cues)
+            c.cues = cue_votes(body, c.start, c.end, c.surface, c.label, gaz)
+        evidence.update(c.cues.votes)
     first = group[0]
     if _dictionary_org(first.surface):
-        votes["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
+        evidence["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
     if site and site_key(first.surface) in site:
-        votes["ORG"] += PUBLISHER_WEIGHT * len(group)
+        evidence["ORG"] += PUBLISHER_WEIGHT * len(group)
     if len(first.words) == 1 and first.label != "NORP" and gaz.country(first.surface) is None:
         told = structure.get(fold(first.surface))
-        if told and ("PERSON" in told or not _named_place(first.surface, gaz)):
+        # a town opens the names of its institutions ("Springfield Police Department"): where
+        # cues call the name a place, that says nothing against them
+        if told and ("PERSON" in told or not (_named_place(first.surface, gaz) or evidence["GPE"])):
             # a word of a full name in the same article: decisive over the model's reading
-            votes.update({label: n * len(group) for label, n in told.items()})
+            evidence.update({label: n * len(group) for label, n in told.items()})
+    firm = sum(1 for c in group if c.cues is not None and OTHER in c.cues.firm)
+    if firm >= min(_FIRM_MENTIONS, len(group)) and not any(n for t, n in evidence.items() if t != OTHER):
+        # the model has no class for products and diseases and reads every mention of one the
+        # same way: its votes are one opinion, firm cues with nothing against them decide
+        for c in group:
+            c.label, c.confidence = OTHER, evidence[OTHER] / (evidence[OTHER] + len(group))
+        return "firm-other"
+    votes = model + evidence
     best = max(votes.values())
     present = [c.label for c in group if votes[c.label] == best]
     label = present[0] if present else top_label(votes)[0]
@@ -195,6 +228,7 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     for c in group:
         c.label = label
         c.confidence = confidence
+    return "evidence" if +evidence else "model"
 
 
 def _dictionary_org(surface: str) -> bool:

@@ -44,6 +44,17 @@ class Cue:
     name: re.Pattern[str] | None
     weight: int
     place_only: bool
+    not_place: bool = False  # never on a name the model or the gazetteer reads as a place or a people
+    firm: bool = False  # decides the name's type unless a cue for another type fired
+
+
+@dataclass
+class CueVotes:
+    """The cues that fired around one mention."""
+
+    votes: Counter[str]
+    team: bool = False  # a place-only cue fired: a team named after its town, here only
+    firm: frozenset[str] = frozenset()  # labels of the firm cues that fired
 
 
 @lru_cache(maxsize=1)
@@ -52,20 +63,22 @@ def load_cues(path: Path = CUES_FILE) -> tuple[Cue, ...]:
     return tuple(Cue(c["label"], re.compile(c["before"]) if "before" in c else None,
                      re.compile(c["after"]) if "after" in c else None,
                      re.compile(c["name"]) if "name" in c else None,
-                     int(c.get("weight", 1)), bool(c.get("place_only", False)))
+                     int(c.get("weight", 1)), bool(c.get("place_only", False)),
+                     bool(c.get("not_place", False)), bool(c.get("firm", False)))
                  for c in spec["cue"])
 
 
-def cue_votes(body: str, start: int, end: int, surface: str, label: str,
-              gaz: Gazetteer) -> tuple[Counter[str], bool]:
-    """The cues around one mention ``body[start:end]`` (``label``: the model's reading), and
-    whether a place-only cue (a team named after its town) fired: that reading holds in this
-    article only, a town is a town elsewhere."""
+def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Gazetteer) -> CueVotes:
+    """The cues around one mention ``body[start:end]`` (``label``: the model's reading). A
+    place-only cue (a team named after its town) makes a reading that holds in this article
+    only: a town is a town elsewhere."""
     votes: Counter[str] = Counter()
     team = False
+    firm: set[str] = set()
     before = body[max(0, start - _CUE_WINDOW):start]
     after = body[end:end + _CUE_WINDOW]
     team_place: bool | None = None
+    a_place: bool | None = None
     for cue in load_cues():
         # every part a cue gives must hold ("at the" before AND a date after the name)
         if (cue.before is not None and not cue.before.search(before)) or \
@@ -79,8 +92,44 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str,
             if not team_place:
                 continue
             team = True
+        if cue.not_place:
+            if a_place is None:
+                a_place = label in _PLACE_OR_PEOPLE or gaz.place(surface) is not None \
+                    or gaz.demonym_country(surface) is not None
+            if a_place:
+                continue
         votes[cue.label] += cue.weight
-    return votes, team
+        if cue.firm:
+            firm.add(cue.label)
+    if (place := _region_after(body, end, surface, label, gaz)) is not None:
+        votes[place] += REGION_AFTER_WEIGHT
+    return CueVotes(votes, team, frozenset(firm))
+
+
+_PLACE_OR_PEOPLE = frozenset({"GPE", "LOC", "NORP", "FAC"})
+REGION_AFTER_WEIGHT = 3
+# ", Ill." / ", Illinois" right after a name, then the end of the phrase: not a list
+# ("Ohio, Illinois and Texas") nor a possessive or a compound ("Illinois's", "Illinois-based")
+_REGION_AFTER = re.compile(r",[ \t]+((?:[A-Z][a-z]*\.){1,2}|[A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)"
+                           r"(?=[ \t]*(?:$|[,;:.)\n]|\(|[-—–][ \t])|(?<=\.)[ \t])")
+
+
+def _region_after(body: str, end: int, surface: str, label: str, gaz: Gazetteer) -> str | None:
+    """"Taylorville, Ill.", "Napa, California": a town followed by its state (an AP abbreviation
+    or a state's name) is a place, whatever the model read. Not for people, initials ("NATO,
+    Texas"), a name that is itself a state or a country ("Texas, Oklahoma"), nor a longer name
+    the model calls an organisation ("By Jane Doe, BBC News, New York")."""
+    if label == "PERSON" or not surface[:1].isupper() or surface.isupper() or \
+            (label not in ("GPE", "LOC") and " " in surface.strip()):
+        return None
+    m = _REGION_AFTER.match(body, end)
+    if m is None:
+        return None
+    region = m.group(1)
+    known = gaz.state_abbreviation(region) or gaz.subdivision(region.rstrip("."))
+    if known is None or gaz.country(surface) is not None or gaz.subdivision(surface) is not None:
+        return None
+    return "GPE"
 
 
 def structure_votes(article_spans: list[tuple[str, str]]) -> dict[str, Counter[str]]:

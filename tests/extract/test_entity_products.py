@@ -1,0 +1,104 @@
+"""Products, software and diseases are no people, organisations or places; a small town is a
+place by the state after it and by a person's address; a kinship word after a possessive marks
+a person. The real spaCy model on synthetic articles written as news and blogs write."""
+
+from __future__ import annotations
+
+from pipeline.extract.entities import EntityOutput, extract_entities
+from pipeline.extract.gazetteer import load_gazetteer
+from pipeline.extract.type_evidence import cue_votes
+from pipeline.records import Article
+from pipeline.settings import Settings
+from pipeline.text import content_hash, word_count
+
+SETTINGS = Settings()
+
+
+def article(article_id: str, body: str) -> Article:
+    return Article(article_id, article_id, f"/tmp/{article_id}.txt", None, None, None, None, None, "en",
+                   body, word_count(body), content_hash(body))
+
+
+def types_of(out: EntityOutput) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for m in out.mentions:
+        found.setdefault(m.surface, set()).add(m.entity_type)
+    return found
+
+
+def model_labels(body: str, surface: str) -> set[str]:
+    from pipeline.extract.nlp import parse_texts
+
+    return {label for p in parse_texts([body], SETTINGS) for s, e, label in p.ents if body[s:e] == surface}
+
+
+SOFTWARE = ("The bank's Java code runs on most of its servers, and engineers rewrote the Java interpreter "
+            "settings last year. Java is easy to hire for, said Maria Lopez, who teaches at Stanford. Google "
+            "said in a statement that it would keep supporting Java.")
+ELSEWHERE = "The course moved from Java to Rust this year. Java was chosen by Tom Reed, the dean."
+
+
+def test_software_named_with_firm_cues_is_not_stored_in_any_article_of_the_batch():
+    out = extract_entities([article("a", SOFTWARE), article("b", ELSEWHERE)], SETTINGS, [])
+    found = types_of(out)
+    assert "Java" not in found
+    assert found["Google"] == {"ORG"} and found["Maria Lopez"] == {"PERSON"}
+    # the second article alone has no cue: the model's reading stands there
+    alone = types_of(extract_entities([article("b", ELSEWHERE)], SETTINGS, []))
+    assert alone["Java"] == {"PERSON"}
+
+
+def test_a_name_the_second_vote_calls_a_product_is_not_stored_either():
+    # the model misses some mentions of a syndrome in capitals; they are found again and the
+    # second, batch-wide vote, which sees them with their cues, calls the name a product
+    body = ("Doctors reviewed 40 reports of DRESS. The DRESS cases were linked to allopurinol. DRESS "
+            "syndrome is rare, and DRESS syndrome can be fatal, said Dr Ana Ruiz. A DRESS reaction "
+            "starts weeks after the first dose. Early DRESS treatment helps.")
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    assert {e.entity_type for e in out.entities} <= {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
+    assert "DRESS" not in types_of(out)
+
+
+def test_a_disease_is_not_stored_and_a_place_with_cases_stays_a_place():
+    body = ("Cases of COVID-19 rose again in Texas this week. Hospitals reported 400 new COVID-19 "
+            "infections, and Texas cases are now at their highest since March. Officials urged "
+            "anyone who tested positive for COVID-19 to stay home.")
+    assert model_labels(body, "COVID-19") & {"ORG", "PERSON", "GPE"}  # what the cues overrule
+    found = types_of(extract_entities([article("a", body)], SETTINGS, []))
+    assert "COVID-19" not in found
+    assert found["Texas"] == {"GPE"}
+
+
+def test_a_company_named_before_product_words_stays_an_organisation():
+    body = ("Apple said on Monday that sales of its phones rose. Apple devices now make up half of "
+            "the market, and Apple users upgrade every three years, analysts said. Apple shares "
+            "rose 3 percent.")
+    assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Apple"] == {"ORG"}
+
+
+def test_a_small_town_is_a_place_by_its_state_and_by_a_person_s_address():
+    gaz = load_gazetteer()
+    assert gaz.place("Pana") is None  # too small for the gazetteer
+    body = ("PANA, Ill. (WAND) — Police in Pana, Ill., arrested two people on Tuesday. Amanda Smith, 32, "
+            "Pana, was charged with theft. A driver, 45, of Pana, was ticketed after a crash on Route 16. "
+            "The Pana Police Department said the investigation continues.")
+    found = types_of(extract_entities([article("a", body)], SETTINGS, []))
+    assert found["Pana"] == {"GPE"}
+
+
+def test_the_state_after_a_name_is_read_only_at_the_end_of_a_phrase():
+    gaz = load_gazetteer()
+    body = "He flew from Pana, Illinois, to Reno. NATO, Texas and Ohio sent envoys. Acme, Ohio-based, grew."
+    def votes(name: str, label: str = "ORG") -> dict[str, int]:
+        start = body.index(name)
+        return dict(cue_votes(body, start, start + len(name), name, label, gaz).votes)
+    assert votes("Pana").get("GPE") == 3
+    assert "GPE" not in votes("NATO") and "GPE" not in votes("Acme")
+    assert "GPE" not in votes("Pana", "PERSON")
+
+
+def test_a_kinship_word_after_a_possessive_marks_a_person():
+    body = ("We reached the village at dusk. Hadvar's uncle welcomed us and Hadvar's sister cooked. "
+            "Hadvar said the road north was closed, and Hadvar left before dawn.")
+    found = types_of(extract_entities([article("a", body)], SETTINGS, []))
+    assert found["Hadvar"] == {"PERSON"}
