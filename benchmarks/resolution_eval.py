@@ -17,7 +17,7 @@ through newsmon's entity stage as one batch. Printed:
 ``tune`` (default), the 25 English pages of news sites (by file name) that no fixture names,
 read while writing the type rules; ``check`` (``--unlabelled check``), the English articles
 (150 words or more, a byline and a date in trafilatura's gold) that no test or benchmark
-names, held back. Their top entities are scored against types written by reading
+named when they were chosen (listed in ``unseen_types.json``), held back. Their top entities are scored against types written by reading
 (``unseen_types.json``, by canonical name); entities no one has read yet are listed as such.
 """
 
@@ -44,10 +44,6 @@ FIXTURE = ROOT / "tests" / "extract" / "cases" / "entities" / "resolution_gold.j
 UNSEEN = FIXTURE.parent / "unseen_types.json"
 PAGES = ROOT.parent / "shared" / "eval" / "trafilatura" / "html"
 GOLD = PAGES.parent / "evaldata_full.json"
-# a page's file name as the repo's tests and benchmarks cite it
-_PAGE_NAME = re.compile(r"[\w.-]+\.html?\b")
-_CHECK_MIN_WORDS = 150
-_CITING = (".py", ".json", ".jsonl", ".toml", ".txt", ".md", ".tsv", ".csv", ".yaml", ".yml")
 
 
 def page_texts(names: list[str]) -> dict[str, str]:
@@ -139,17 +135,11 @@ def tune_pages() -> list[str]:
     return sorted(p.name for p in PAGES.iterdir() if p.name not in used and _NEWS_SITE.search(p.name))
 
 
-def check_pages(gold: dict[str, dict]) -> list[str]:
-    """Articles (a byline and a date in trafilatura's gold) that no test or benchmark names and
-    that are not in the tune slice: the held-back slice."""
-    cited: set[str] = set()
-    for folder in (ROOT / "tests", ROOT / "benchmarks"):
-        for path in folder.rglob("*"):
-            if path.suffix in _CITING and path.name != UNSEEN.name:
-                cited.update(_PAGE_NAME.findall(path.read_text(encoding="utf-8", errors="replace")))
-    skip = cited | fixture_pages() | set(tune_pages())
-    return sorted(n for n, g in gold.items() if n not in skip and g.get("date") and g.get("author")
-                  and (PAGES / n).is_file())
+def check_pages() -> list[str]:
+    """The held-back slice, as it was chosen: articles (a byline and a date in trafilatura's
+    gold, 150 words or more) that no test or benchmark named then and not in the tune slice.
+    Kept as a list: pages later cited for other checks (events) are still unseen for entities."""
+    return list(json.loads(UNSEEN.read_text(encoding="utf-8"))["check_pages"])
 
 
 def unlabelled(n: int, part: str) -> int:
@@ -157,9 +147,8 @@ def unlabelled(n: int, part: str) -> int:
     from pipeline.clean.language import identify
 
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
-    names = tune_pages() if part == "tune" else check_pages(gold)
-    texts = {k: t for k, t in page_texts(names).items() if t and identify(t) == "en"
-             and (part == "tune" or word_count(t) >= _CHECK_MIN_WORDS)}
+    names = tune_pages() if part == "tune" else check_pages()
+    texts = {k: t for k, t in page_texts(names).items() if t and identify(t) == "en"}
     urls = {k: gold.get(k, {}).get("url") or "" for k in texts}
     out = run(texts, Settings(), {k: u for k, u in urls.items() if u.startswith("http")})
     print(f"== {part} slice: {len(texts)} English pages of {len(names)} candidates no fixture names\n")
