@@ -32,7 +32,8 @@ _TITLE_GAP = re.compile(r"^\s+(?:[A-Z][\w.-]*\s+){0,4}$")
 _ANAPHORA = re.compile(r"\b(?:the\s+two\s+(?:leaders|presidents|sides|countries|men|ministers)|both\s+"
                        r"(?:leaders|sides|presidents|countries)|the\s+leaders|the\s+parties|they)\b",
                        re.IGNORECASE)
-_HYPOTHETICAL = re.compile(r"\b(?:if|unless|could|might|may|possibility|possible|prospect|in\s+case|"
+# "may" in lower case only: "May 8" is a month.
+_HYPOTHETICAL = re.compile(r"\b(?:if|unless|could|might|(?-i:may)|possibility|possible|prospect|in\s+case|"
                            r"whether|would|threat\s+of|risk\s+of|hope|hopes|hoping)\b", re.IGNORECASE)
 _HYPOTHETICAL_REACH = 45  # characters before the trigger a modal or "if" governs it from
 _PLANNED = re.compile(r"\b(?:upcoming|scheduled|planned|slated|due|forthcoming|next)\b", re.IGNORECASE)

@@ -296,3 +296,11 @@ def test_a_file_without_a_date_dates_no_relative_expression_and_nothing_occurred
     dated = [m for m in out.event_mentions if m.event_date is not None]
     assert not [m for m in dated if m.modality == "occurred" and m.event_date > FETCHED.date()]
     assert all(m.date_confidence == "strong" for m in dated)  # only dates that state their year
+
+
+def test_a_month_is_no_modal(settings):
+    # "May 8" is a date, not "may": the parse reads the verb's modality
+    arts = [_article("m1", "On May 8, police arrested 20 protesters in Minsk.", datetime(2022, 5, 10))]
+    ents = extract_entities(arts, settings, [])
+    out = extract_events(arts, ents.sentences, ents.mentions, ents.entities, settings, [], [])
+    assert [(m.cameo_code[:2], m.modality) for m in out.event_mentions if m.cameo_code] == [("17", "occurred")]
