@@ -15,8 +15,8 @@ copy: live queries join the in-memory copies instead of re-reading the file.
 ``SnapshotCache`` rebuilds the snapshot in the background when the file changes.
 
 A lake (docs/lake.md) is a location like a file: the same views over its tables. It stays
-attached for the snapshot's life (readers there block no writer), and "changed" means a new
-snapshot id in its catalog.
+attached for the snapshot's life (readers there block no writer), pinned at the lake snapshot
+the copies were taken from, and "changed" means a new snapshot id in its catalog.
 
 This module knows nothing of Streamlit, so benchmarks and tests use it directly.
 """
@@ -104,10 +104,10 @@ def _memory_connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _attach(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> None:
+def _attach(con: duckdb.DuckDBPyConnection, db_path: str | Path, snapshot: int | None = None) -> None:
     if isinstance(db_path, str):  # a lake: the same views over its tables
         lake.load_extensions(con)
-        lake.attach(con, db_path, alias=WAREHOUSE_ALIAS, read_only=True)
+        lake.attach(con, db_path, alias=WAREHOUSE_ALIAS, read_only=True, snapshot=snapshot)
         lake.load_storage_extension(con, WAREHOUSE_ALIAS)
         return
     if not db_path.is_file():
@@ -159,19 +159,27 @@ class Snapshot:
     def __init__(self, db_path: str | Path, marts: Mapping[str, str | None] = SNAPSHOT_MARTS):
         self.db_path = location(db_path)
         # A lake stays attached: a reader there blocks no writer, and attaching costs catalog
-        # round trips per live query (each query still reads the latest committed snapshot).
+        # round trips. It is pinned at its latest snapshot, so live queries read the state the
+        # copies were taken from, and they run in one read transaction held for the snapshot's
+        # life: DuckLake then looks up the snapshot and each table's file list once, not per
+        # query (a catalog round trip that cost more than a drill-down itself).
         self.lake = isinstance(self.db_path, str)
         self._live_lock = threading.Lock()  # attaching is database-wide: live queries take turns
+        self._live: duckdb.DuckDBPyConnection | None = None
         self.con = _memory_connection()
         try:
-            _attach(self.con, self.db_path)
+            pinned = lake.latest_snapshot(str(self.db_path)) if self.lake else None
+            _attach(self.con, self.db_path, pinned[0] if pinned else None)
             _create_views(self.con, self.db_path)
             self.con.execute(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}")
             for mart, order in marts.items():
                 ordered = f" ORDER BY {order}" if order else ""
                 self.con.execute(f"CREATE TABLE {SNAPSHOT_SCHEMA}.{mart} AS SELECT * FROM {mart}{ordered}")
                 self.con.execute(f"CREATE OR REPLACE VIEW {mart} AS SELECT * FROM {SNAPSHOT_SCHEMA}.{mart}")
-            if not self.lake:
+            if self.lake:
+                self._live = self.con.cursor()
+                self._live.execute("BEGIN TRANSACTION")
+            else:
                 self.con.execute(f"DETACH {WAREHOUSE_ALIAS}")
         except BaseException:
             self.con.close()
@@ -179,13 +187,21 @@ class Snapshot:
 
     def run(self, query: Query, params: Mapping[str, object] | None = None) -> pd.DataFrame:
         """Run a catalogue query; safe from several threads (each gets its own cursor)."""
-        if query.source == "snapshot" or self.lake:
+        if query.source == "snapshot":
             cursor = self.con.cursor()
             try:
                 return run_query(cursor, query, params)
             finally:
                 cursor.close()
         with self._live_lock:
+            if self._live is not None:
+                try:
+                    return run_query(self._live, query, params)
+                except duckdb.Error:
+                    # A failed statement aborts the transaction: a new one for the next query.
+                    self._live.execute("ROLLBACK")
+                    self._live.execute("BEGIN TRANSACTION")
+                    raise
             _attach(self.con, self.db_path)
             try:
                 return run_query(self.con, query, params)
@@ -194,6 +210,9 @@ class Snapshot:
 
     def close(self) -> None:
         with self._live_lock:
+            if self._live is not None:
+                self._live.close()  # ends its read transaction
+                self._live = None
             self.con.close()
 
 

@@ -80,13 +80,16 @@ def load_storage_extension(con: duckdb.DuckDBPyConnection, alias: str) -> str:
 
 
 def attach(con: duckdb.DuckDBPyConnection, spec: str, *, alias: str = ALIAS, data_path: str = "",
-           read_only: bool = False) -> None:
+           read_only: bool = False, snapshot: int | None = None) -> None:
     """Attach the lake under `alias`. A new lake is created (writable opens only) with its
-    files under `data_path`; an existing one keeps the data path its catalog records."""
+    files under `data_path`; an existing one keeps the data path its catalog records.
+    `snapshot` (read-only) pins that snapshot: the lake as it was then, whatever commits later."""
     libpq_dsn(spec)  # says what is wrong with a mistyped spec before DuckDB does
     options = []
     if read_only:
         options.append("READ_ONLY")
+        if snapshot is not None:
+            options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
     elif data_path:
         options.append("DATA_PATH '" + data_path.replace("'", "''") + "'")
     quoted = spec.replace("'", "''")
