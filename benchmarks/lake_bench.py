@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/lake_bench.py publish-bench --catalog "host=... user=..." \
         [--batches 8] [--articles 200] [--publishers 1,2,4]
-    .venv/bin/python benchmarks/lake_bench.py query-bench [--catalog local] [--n 1000000] [--repeat 20]
+    .venv/bin/python benchmarks/lake_bench.py query-bench [--catalog local] [--n 1000000] [--repeat 20] \
+        [--workdir DIR]
     .venv/bin/python benchmarks/lake_bench.py publish SPEC DATA_PATH PUBLISHER BATCHES [--articles N]
 
 `--catalog` is a PostgreSQL server (libpq keywords, without dbname) whose user may create
@@ -13,7 +14,8 @@ publish-bench: every publisher is a process of its own that publishes BATCHES sy
 (`publish`, below) through `Warehouse.load_batch`, the path `publish_step` takes, opening the
 warehouse per run as the publish task does. Rows/s counts every row written (all tables) over
 the wall time from the first process start to the last one's end; lock waits (the publish
-lock was held by another) and commit retries (a conflict) are summed over the publishers.
+lock was held by another) and commit retries (a conflict) are summed over the publishers;
+"locked s" is the median time a batch held the publish lock (the serialised part).
 The file row is one publisher into a DuckDB file (several cannot write one file at once).
 
 query-bench: the dashboard query set of benchmarks/query_bench.py on its synthetic warehouse
@@ -98,9 +100,11 @@ def publish(args: argparse.Namespace) -> int:
             with Warehouse(settings) as wh:
                 written = wh.load_batch(batch)
                 waits = wh._lock.waits if wh._lock else 0
+                locked = wh._lock.held_seconds if wh._lock else 0.0
                 retries = wh.retries
             print(json.dumps({"run_id": batch.run_id, "rows": sum(written.values()), "waits": waits,
-                              "retries": retries, "seconds": time.perf_counter() - started}), flush=True)
+                              "retries": retries, "locked": locked, "seconds": time.perf_counter() - started}),
+                  flush=True)
     return 0
 
 
@@ -153,7 +157,8 @@ def run_publishers(spec: str, data_path: str, publishers: int, batches: int, art
     return {"publishers": publishers, "batches": len(lines), "rows": rows, "seconds": wall,
             "rows_per_s": rows / wall, "lock_waits": sum(r["waits"] for r in lines),
             "retries": sum(r["retries"] for r in lines),
-            "median_batch_s": statistics.median(r["seconds"] for r in lines)}
+            "median_batch_s": statistics.median(r["seconds"] for r in lines),
+            "median_locked_s": statistics.median(r["locked"] for r in lines)}
 
 
 def publish_bench(args: argparse.Namespace) -> int:
@@ -173,11 +178,17 @@ def publish_bench(args: argparse.Namespace) -> int:
         stop()
     base = next(r for r in results if r["into"] == "lake" and r["publishers"] == 1)["rows_per_s"]
     print(f"{'into':<5} {'publishers':>10} {'batches':>8} {'rows':>8} {'seconds':>8} {'rows/s':>8} "
-          f"{'x lake-1':>8} {'lock waits':>10} {'retries':>8} {'median batch s':>14}")
+          f"{'x lake-1':>8} {'lock waits':>10} {'retries':>8} {'median batch s':>14} {'locked s':>9}")
     for r in results:
         print(f"{r['into']:<5} {r['publishers']:>10} {r['batches']:>8} {r['rows']:>8} {r['seconds']:>8.1f} "
               f"{r['rows_per_s']:>8.0f} {r['rows_per_s'] / base:>8.2f} {r['lock_waits']:>10} {r['retries']:>8} "
-              f"{r['median_batch_s']:>14.2f}")
+              f"{r['median_batch_s']:>14.2f} {r['median_locked_s']:>9.2f}")
+    one = next(r for r in results if r["into"] == "lake" and r["publishers"] == 1)
+    share = one["median_locked_s"] / one["median_batch_s"]
+    # Amdahl: what n publishers could reach if only the locked share queues (and cores were free).
+    print(f"\none lake publisher: {share:.0%} of a batch under the publish lock; with that share "
+          + ", ".join(f"{n} publishers could reach {1 / (share + (1 - share) / n):.2f}x"
+                      for n in sorted({r['publishers'] for r in results if r['into'] == 'lake'}) if n > 1))
     return 0
 
 
@@ -208,25 +219,36 @@ def query_bench(args: argparse.Namespace) -> int:
 
     from benchmarks.query_bench import _params, _time_ms, build_synthetic_warehouse
     from dashboard import data, queries
+    from pipeline.load import lake
     from pipeline.load.warehouse import Warehouse
 
     server, stop = _catalog(args)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
+            root = Path(args.workdir or tmp)
+            root.mkdir(parents=True, exist_ok=True)
             path = root / "bench.duckdb"
-            started = time.perf_counter()
-            build_synthetic_warehouse(path, args.n)
-            _stamp_current_schema(path)
-            print(f"file: {args.n:,} synthetic articles built in {time.perf_counter() - started:.1f} s "
-                  f"({path.stat().st_size / 1e6:.0f} MB)")
-            spec = new_catalog(server, "lake_query_bench")
-            started = time.perf_counter()
-            with Warehouse(lake_settings(spec, str(root / "lake") + "/", root)) as wh:
-                wh.copy_from_file(path)
-                wh.maintain_lake()  # one file per table, as the daily maintenance leaves it
-            print(f"lake: copied in {time.perf_counter() - started:.1f} s "
-                  f"({sum(f.stat().st_size for f in (root / 'lake').rglob('*.parquet')) / 1e6:.0f} MB of Parquet)")
+            if not path.exists():
+                started = time.perf_counter()
+                build_synthetic_warehouse(path, args.n)
+                _stamp_current_schema(path)
+                print(f"file: {args.n:,} synthetic articles built in {time.perf_counter() - started:.1f} s "
+                      f"({path.stat().st_size / 1e6:.0f} MB)")
+            built = root / "lake.spec"  # a lake copied by an earlier run (a kept --workdir, the same server)
+            spec = built.read_text() if args.workdir and built.exists() else ""
+            if not spec:
+                spec = new_catalog(server, "lake_query_bench")
+                started = time.perf_counter()
+                with Warehouse(lake_settings(spec, str(root / "lake") + "/", root)) as wh:
+                    wh.copy_from_file(path)
+                    wh.maintain_lake()  # one file per table, as the daily maintenance leaves it
+                built.write_text(spec)
+                size = sum(f.stat().st_size for f in (root / "lake").rglob("*.parquet"))
+                print(f"lake: copied in {time.perf_counter() - started:.1f} s ({size / 1e6:.0f} MB of Parquet)")
+            with Warehouse(lake_settings(spec, "", root), read_only=True) as wh:
+                print(f"file and lake: {wh.scalar('SELECT count(*) FROM articles'):,} articles; lake data files: "
+                      f"{wh.scalar('SELECT count(*) FROM ducklake_list_files(?, ?)', [lake.ALIAS, 'articles'])} "
+                      "of articles")
             con = data._memory_connection()
             data._attach(con, path)
             article_id = con.execute("SELECT duplicate_of FROM warehouse.articles WHERE is_duplicate LIMIT 1"
@@ -309,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--catalog", default="local")
     q.add_argument("--n", type=int, default=1_000_000)
     q.add_argument("--repeat", type=int, default=20)
+    q.add_argument("--workdir", help="keep the file (and, with a --catalog server, the lake) here and reuse them")
     q.set_defaults(func=query_bench)
     s = sub.add_parser("seeds")
     s.add_argument("--catalog", default="local")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -191,6 +192,33 @@ def merge_sql(table: str, columns: list[str], keys: list[str], *, update: bool =
     return f'MERGE INTO "{table}" AS t USING {source} AS s ON {on}{matched} WHEN NOT MATCHED THEN INSERT BY NAME'
 
 
+# Columns derived from other tables (docs/copies.md): what a batch adds to, never sets.
+COUNTS = ("article_count", "mention_count")
+
+
+def merge_counts_sql(table: str, columns: list[str], key: str) -> str:
+    """A MERGE of `staged_rows` into `table` that adds the `counted` table's counts (key,
+    article_count, mention_count) to the stored rows' counts instead of setting them: rows only
+    in `counted` get their counts added, rows only in `staged_rows` are inserted with them (and
+    no copies counted, as a new row's refresh would find)."""
+    plain = [c for c in columns if c not in (*COUNTS, "num_copies")]
+    picks = ", ".join(f's."{c}"' for c in plain if c != key)
+    sets = ", ".join([f'"{c}" = CASE WHEN s.__staged THEN s."{c}" ELSE t."{c}" END' for c in plain if c != key] +
+                     [f'"{c}" = t."{c}" + s."{c}"' for c in COUNTS])
+    source = (f'(SELECT coalesce(s."{key}", c."{key}") AS "{key}", {picks}, s."{key}" IS NOT NULL AS __staged, '
+              + ", ".join(f'coalesce(c."{n}", 0) AS "{n}"' for n in COUNTS) +
+              f' FROM staged_rows AS s FULL JOIN counted AS c ON s."{key}" = c."{key}")')
+    insert_cols = [key, *[c for c in plain if c != key], *COUNTS]
+    values = ", ".join(f's."{c}"' for c in insert_cols)
+    if "num_copies" in columns:
+        insert_cols.append("num_copies")
+        values += ", 0"
+    return (f'MERGE INTO "{table}" AS t USING {source} AS s ON t."{key}" = s."{key}" '
+            f"WHEN MATCHED THEN UPDATE SET {sets} "
+            f'WHEN NOT MATCHED AND s.__staged THEN INSERT ({", ".join(chr(34) + c + chr(34) for c in insert_cols)}) '
+            f"VALUES ({values})")
+
+
 # --- one publisher at a time on the shared tables ----------------------------------------
 
 class PublishLock:
@@ -204,13 +232,17 @@ class PublishLock:
         self.timeout = timeout
         self.conn: Any = None
         self.waits = 0  # times this process found the lock held (counted by the benchmark)
+        self.held_seconds = 0.0  # time it held the lock: the serialised share of its work (ditto)
+        self._since = 0.0
 
     @contextmanager
     def held(self) -> Iterator[None]:
         self.acquire()
+        self._since = time.perf_counter()
         try:
             yield
         finally:
+            self.held_seconds += time.perf_counter() - self._since
             self.release()
 
     def _connection(self) -> Any:

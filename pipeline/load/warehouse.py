@@ -222,7 +222,12 @@ class Warehouse:
         return row[0] if row else None
 
     # --- writes ------------------------------------------------------------------
-    def _upsert(self, table: str, records: list[Any] | pa.Table, cls: type, run_id: str) -> int:
+    def _upsert(self, table: str, records: list[Any] | pa.Table, cls: type, run_id: str,
+                new_rows: bool = False, counted: pa.Table | None = None) -> int:
+        """Write the rows, replacing a stored row with the same key. `new_rows` (a lake): no
+        stored row can have their keys, so a plain append, without the MERGE's join against the
+        whole table. `counted` (a lake, entities): the counts this batch's new canonical
+        mentions add (entity_id, article_count, mention_count), added to the stored ones."""
         staged = records if isinstance(records, pa.Table) else to_arrow(records, cls)
         if not staged.num_rows:
             return 0
@@ -239,7 +244,14 @@ class Warehouse:
             staged = staged.append_column("run_id", pa.array([run_id] * staged.num_rows, pa.string()))
         self.con.register("staged_rows", staged)
         try:
-            if self.lake:
+            if self.lake and new_rows:
+                self.con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM staged_rows')
+            elif self.lake and counted is not None:
+                self.con.register("counted", counted)
+                self.con.execute(lake.merge_counts_sql(table, staged.column_names,
+                                                       _primary_keys(self.settings.schemas_dir)[table][0]))
+                self.con.unregister("counted")
+            elif self.lake:
                 keys = _primary_keys(self.settings.schemas_dir)[table]
                 self.con.execute(lake.merge_sql(table, staged.column_names, keys))
             else:
@@ -266,25 +278,32 @@ class Warehouse:
         written: dict[str, int] = {}
         self.con.execute("BEGIN TRANSACTION")
         try:
+            new_ids: set[str] = set()
             articles = tables.get("articles")
             if articles is not None and articles.num_rows:
                 self.con.register("reprocessed", articles.select(["article_id"]))
                 # In a lake every statement costs catalog round trips under the publish lock: a
                 # batch of new articles has no rows of theirs to replace.
-                if not self.lake or self.scalar("SELECT count(*) FROM articles WHERE article_id IN "
-                                                "(SELECT article_id FROM reprocessed)"):
+                stored_articles, stored_docs = self._stored(tables) if self.lake else (1, 1)
+                if stored_articles:
                     for child in ARTICLE_CHILDREN:
                         self.con.execute(f'DELETE FROM "{child}" WHERE article_id IN '
                                          "(SELECT article_id FROM reprocessed)")
+                elif self.lake:
+                    new_ids = set(articles.column("article_id").to_pylist())
                 self.con.unregister("reprocessed")
+            plan = self._lake_plan(tables, new_ids, stored_docs == 0) if new_ids else {}
+            counted = plan.pop("entities", None)
             for attr, cls, table in TABLES:
-                written[table] = self._upsert(table, tables[attr] if attr in tables else [], cls, run_id)
+                written[table] = self._upsert(table, tables[attr] if attr in tables else [], cls, run_id,
+                                              new_rows=bool(plan.get(table)),
+                                              counted=counted if table == "entities" else None)
             demoted: dict[str, set[str]] = {}
             if "duplicate_links" in tables:
                 demoted = self._apply_duplicate_links(tables["duplicate_links"])
             if "entity_aliases" in tables:
                 self._apply_entity_aliases(tables["entity_aliases"])
-            self._refresh_aggregates(tables, demoted)
+            self._refresh_aggregates(tables, demoted, entities=counted is None)
             run_row = [run_id, started_at, trigger, json.dumps({**(stats or {}), "loaded": written})]
             if self.lake:
                 self.con.execute(lake.merge_sql(
@@ -305,6 +324,58 @@ class Warehouse:
             self._rollback()
             raise
         return written
+
+    def _stored(self, tables: dict[str, pa.Table]) -> tuple[int, int]:
+        """How many of the batch's articles (registered as `reprocessed`) and documents are
+        stored already: one statement (each costs catalog round trips under the publish lock)."""
+        documents = tables.get("documents")
+        if documents is None or not documents.num_rows:
+            documents = pa.table({"doc_id": pa.array([], pa.string())})
+        self.con.register("new_docs", documents.select(["doc_id"]))
+        try:
+            row = self.con.execute(
+                "SELECT (SELECT count(*) FROM articles WHERE article_id IN (SELECT article_id FROM reprocessed)), "
+                "(SELECT count(*) FROM documents WHERE doc_id IN (SELECT doc_id FROM new_docs))").fetchone()
+        finally:
+            self.con.unregister("new_docs")
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+    def _lake_plan(self, tables: dict[str, pa.Table], new_ids: set[str], new_documents: bool) -> dict[str, Any]:
+        """What a lake batch of new articles (`new_ids`: none of them stored) can write without
+        reading the tables it writes, each a MERGE that joins the whole table under the publish
+        lock otherwise: {table: True} for tables that get a plain append (their rows belong to
+        the new articles, or, documents, none of their ids is stored), and "entities": the
+        counts to add to the entities (their counts derive from canonical mentions, and a new
+        canonical article's mentions only add) when nothing this batch does changes what was
+        counted before (no dedup verdict, alias or copy among its articles)."""
+        plan: dict[str, Any] = {}
+        for attr, _cls, table in TABLES:
+            rows = tables.get(attr)
+            if rows is None or not rows.num_rows:
+                continue
+            keys = _primary_keys(self.settings.schemas_dir).get(table, [])
+            if "article_id" in keys:
+                plan[table] = set(rows.column("article_id").to_pylist()) <= new_ids
+        plan["documents"] = new_documents
+        articles = tables["articles"]
+        changes_counted = any(tables[attr].num_rows for attr in ("duplicate_links", "entity_aliases")
+                              if attr in tables)
+        copies = "is_duplicate" in articles.column_names and any(articles.column("is_duplicate").to_pylist())
+        if not changes_counted and not copies and plan.get("entity_mentions", True):
+            mentions = tables.get("mentions")
+            by_entity: dict[str, tuple[set[str], int]] = {}
+            if mentions is not None:
+                for article_id, entity_id in zip(mentions.column("article_id").to_pylist(),
+                                                 mentions.column("entity_id").to_pylist(), strict=True):
+                    seen, n = by_entity.setdefault(entity_id, (set(), 0))
+                    seen.add(article_id)
+                    by_entity[entity_id] = (seen, n + 1)
+            plan["entities"] = pa.table({"entity_id": pa.array(list(by_entity), pa.string()),
+                                         "article_count": pa.array([len(v[0]) for v in by_entity.values()],
+                                                                   pa.int32()),
+                                         "mention_count": pa.array([v[1] for v in by_entity.values()], pa.int32())})
+        return plan
 
     def _rollback(self) -> None:
         try:
@@ -356,10 +427,13 @@ class Warehouse:
                 self.con.execute(f"UPDATE {table} SET actors = ? WHERE rowid = ?",
                                  [[new_id.get(a, a) for a in actors], rowid])
 
-    def _refresh_aggregates(self, tables: dict[str, pa.Table], demoted: dict[str, set[str]]) -> None:
+    def _refresh_aggregates(self, tables: dict[str, pa.Table], demoted: dict[str, set[str]],
+                            entities: bool = True) -> None:
         """Counts derive from the mention tables, for the entities and events this batch touched
-        (`demoted`: those that lost the mentions of a former canonical, or gained copies)."""
-        entity_ids = _ids(tables, ("entities", "mentions"), "entity_id") | demoted.get("entities", set())
+        (`demoted`: those that lost the mentions of a former canonical, or gained copies).
+        `entities` False: the entities' counts were already added up (`_lake_plan`)."""
+        entity_ids = _ids(tables, ("entities", "mentions"), "entity_id") | demoted.get("entities", set()) \
+            if entities else set()
         event_ids = _ids(tables, ("events", "event_mentions"), "event_id") | demoted.get("events", set())
         if demoted.get("events"):
             # An event only a former canonical reported is not one its copies can keep alive.
