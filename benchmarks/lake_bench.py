@@ -20,7 +20,8 @@ The file row is one publisher into a DuckDB file (several cannot write one file 
 
 query-bench: the dashboard query set of benchmarks/query_bench.py on its synthetic warehouse
 of N articles, built as a file, then copied into a lake (`newsmon lake migrate`'s library
-call); each query timed on both with the same code (dashboard.data), p95 of --repeat runs.
+call); each query timed on both with the same code (dashboard.data), p95 of --repeat runs,
+file and lake alternating run by run.
 
 `publish` (used by publish-bench and tests/load/test_lake.py): one publisher process. Batch j
 of publisher p: ARTICLES new articles, each mentioning one entity every publisher shares and
@@ -254,17 +255,25 @@ def query_bench(args: argparse.Namespace) -> int:
             article_id = con.execute("SELECT duplicate_of FROM warehouse.articles WHERE is_duplicate LIMIT 1"
                                      ).fetchone()[0]
             con.close()
-            results: dict[str, dict[str, float]] = {}
-            for target, where in (("file", path), ("lake", spec)):
-                builds = _time_ms(lambda w=where: data.Snapshot(w).close(), max(3, args.repeat // 5))
-                results.setdefault("(build snapshot)", {})[target] = _p95(builds)
-                snapshot = data.Snapshot(where)
-                params = _params(snapshot.con, article_id)
-                for query in queries.ALL_QUERIES:
-                    wanted = {name: params[name] for name in set(re.findall(r"\$(\w+)", query.sql))}
-                    times = _time_ms(lambda q=query, p=wanted, s=snapshot: s.run(q, p), args.repeat)
-                    results.setdefault(f"{query.name} [{query.source}]", {})[target] = _p95(times)
+            # File and lake alternate, run by run: the machine's load (shared, noisy) then weighs
+            # on both sides alike instead of on whichever ran during a busy minute.
+            targets = {"file": path, "lake": spec}
+            times: dict[str, dict[str, list[float]]] = {}
+            for _ in range(max(3, args.repeat // 5)):
+                for target, where in targets.items():
+                    times.setdefault("(build snapshot)", {}).setdefault(target, []).extend(
+                        _time_ms(lambda w=where: data.Snapshot(w).close(), 1))
+            snapshots = {target: data.Snapshot(where) for target, where in targets.items()}
+            params = _params(snapshots["file"].con, article_id)
+            for query in queries.ALL_QUERIES:
+                wanted = {name: params[name] for name in set(re.findall(r"\$(\w+)", query.sql))}
+                for _ in range(args.repeat):
+                    for target, snapshot in snapshots.items():
+                        times.setdefault(f"{query.name} [{query.source}]", {}).setdefault(target, []).extend(
+                            _time_ms(lambda q=query, p=wanted, s=snapshot: s.run(q, p), 1))
+            for snapshot in snapshots.values():
                 snapshot.close()
+            results = {label: {target: _p95(t) for target, t in row.items()} for label, row in times.items()}
     finally:
         stop()
     print(f"\n{'query [kind]':<42}{'file p95 ms':>12}{'lake p95 ms':>12}{'lake/file':>10}")

@@ -219,6 +219,34 @@ def merge_counts_sql(table: str, columns: list[str], key: str) -> str:
             f"VALUES ({values})")
 
 
+# --- the data files' layout: what lets a drill-down skip most of a table -------------------
+
+# Rows per Parquet row group (DuckLake's default is DuckDB's 122,880): a one-article drill-down
+# reads the row groups whose key range holds its id, so smaller ones read less (a point query
+# on 1M articles' bodies: 151 ms at the default, 38 ms at this size, both sorted).
+ROW_GROUP_ROWS = 8192
+
+
+def set_layout(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]], alias: str = ALIAS) -> list[str]:
+    """Keep each table's data files sorted by its key (DuckLake sorts on insert, compaction and
+    flushing, and the files' min/max statistics then prune) in row groups of ROW_GROUP_ROWS.
+    Only what differs is changed (each change is a catalog version); returns the tables set."""
+    meta = f"__ducklake_metadata_{alias}"
+    current = {table: [e.strip('"') for e in expressions] for table, expressions in con.execute(
+        f"SELECT t.table_name, list(e.expression ORDER BY e.sort_key_index) FROM {meta}.ducklake_sort_info AS i "
+        f"JOIN {meta}.ducklake_sort_expression AS e USING (sort_id, table_id) "
+        f"JOIN {meta}.ducklake_table AS t USING (table_id) "
+        "WHERE i.end_snapshot IS NULL AND t.end_snapshot IS NULL GROUP BY 1").fetchall()}
+    changed = [table for table, columns in keys.items() if current.get(table) != columns]
+    for table in changed:
+        con.execute(f'ALTER TABLE {alias}."{table}" SET SORTED BY ({", ".join(chr(34) + c + chr(34) for c in keys[table])})')
+    size = con.execute(f"SELECT value FROM ducklake_options('{alias}') WHERE option_name = 'parquet_row_group_size'"
+                       ).fetchone()
+    if not size or str(size[0]) != str(ROW_GROUP_ROWS):
+        con.execute(f"CALL {alias}.set_option('parquet_row_group_size', {ROW_GROUP_ROWS})")
+    return changed
+
+
 # --- one publisher at a time on the shared tables ----------------------------------------
 
 class PublishLock:

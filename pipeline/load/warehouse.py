@@ -481,6 +481,8 @@ class Warehouse:
                  f"CALL ducklake_delete_orphaned_files('{lake.ALIAS}', {older})"]
         try:
             before = self._lake_stats()
+            # Before compacting: the merged files come out sorted (a lake made before this too).
+            lake.set_layout(self.con, _primary_keys(self.settings.schemas_dir))
             for step in steps:
                 self.con.execute(step)
             after = self._lake_stats()
@@ -508,6 +510,7 @@ class Warehouse:
         self.con.execute(f"ATTACH '{quoted}' AS source_file (READ_ONLY)")
         copied: dict[str, int] = {}
         try:
+            lake.set_layout(self.con, _primary_keys(self.settings.schemas_dir))  # the copies come out sorted
             self.con.execute("BEGIN TRANSACTION")
             for table, keys in _primary_keys(self.settings.schemas_dir).items():
                 columns = [r[0] for r in self.con.execute(f'DESCRIBE source_file.main."{table}"').fetchall()]
