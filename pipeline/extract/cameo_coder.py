@@ -251,7 +251,7 @@ def _word_in(word: str, pool: set[str], text: str, synsets: dict[str, frozenset[
     return word in pool if " " not in word else f" {word} " in text
 
 
-def _context(verb: Token) -> _Context:
+def _context(verb: Token, infinitive_objects: bool = False) -> _Context:
     subj = _subject(verb)
     pre = _left_phrase(subj) if subj is not None else []
     objects: list[list[Token]] = []
@@ -264,9 +264,11 @@ def _context(verb: Token) -> _Context:
             objects.append(_left_phrase(_counted(child)) if child.dep_ not in ("prt", "advmod") else [child])
             if child.dep_ in ("dobj", "attr", "oprd", "xcomp"):
                 heads.append(child)
-            if child.dep_ == "xcomp" and child.pos_ == "VERB":
-                # "threatened to impose sanctions", "urged Russia to withdraw troops": the words
-                # after the verb include the infinitive's object, as in PETRARCH's verb phrase
+            if infinitive_objects and child.dep_ == "xcomp" and child.pos_ == "VERB":
+                # "threatened to impose sanctions", "urged Russia to withdraw troops": after a
+                # speech act or an intent the words after the verb include the infinitive's
+                # object, as in PETRARCH's verb phrase ("returned to rebuild their property" is
+                # no return of property)
                 objects.extend(_left_phrase(_counted(o)) for o in child.children if o.dep_ == "dobj")
     for h in heads:
         for child in h.children:
@@ -331,7 +333,7 @@ def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]]
 
 def _best_pattern(verb_tok: Token, verbs: list[Verb], dictionary: VerbDictionary
                   ) -> tuple[Pattern | None, Verb, dict[str, Token | None]]:
-    ctx = _context(verb_tok)
+    ctx = _context(verb_tok, verb_tok.lemma_.lower() in _WISHING or any(v.code[:2] in _SPEECH_ROOTS for v in verbs))
     best: tuple[tuple[int, bool, bool], Pattern, Verb, dict[str, Token | None]] | None = None
     for v in verbs:
         for p in dictionary.patterns.get(v.block, []):
@@ -365,14 +367,25 @@ def _subject(verb: Token) -> Token | None:
             return obj  # "appointed X to serve", "asked Ukraine to withdraw": the object acts
         if tok.dep_ in ("conj", "xcomp", "acomp") and tok.head.i != tok.i:
             tok = tok.head
-        elif tok.dep_ == "advcl" and tok.tag_ == "VBG":
-            tok = tok.head  # "Russia shelled the city, killing ten civilians": Russia kills
-        elif tok.dep_ == "pcomp" and tok.tag_ == "VBG" and tok.head.dep_ == "prep" and tok.head.lower_ in _MEANS:
-            # "responded by imposing sanctions", "after meeting the envoy" (not "accused Y of
-            # shelling", "criticised for failing to": what is alleged of someone else, or why)
-            tok = tok.head.head
         else:
-            return None
+            governor = _gerund_of(tok)
+            if governor is None:
+                return None
+            tok = governor
+    return None
+
+
+def _gerund_of(tok: Token) -> Token | None:
+    """The verb a participle clause or a "by/after ...ing" gerund hangs on, whose subject acts
+    in it: "Russia shelled the city, killing ten civilians", "responded by imposing sanctions",
+    "after meeting the envoy"; not "accused Y of shelling", "criticised for failing to" (what
+    is alleged of someone else, or why)."""
+    if tok.tag_ != "VBG":
+        return None
+    if tok.dep_ == "advcl":
+        return tok.head
+    if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.lower_ in _MEANS:
+        return tok.head.head
     return None
 
 
@@ -457,9 +470,14 @@ def _infinitive_target(verb: Token, actors: ActorDictionary) -> Token | None:
     attack X"), read as the infinitive's own: its object, else a "to/with/against" phrase."""
     for child in verb.children:
         if child.dep_ == "xcomp" and child.pos_ == "VERB" and not _passive(child):
-            target = _source_and_target(child, None, {}, False, actors)[1]
-            if target is not None:
-                return target
+            dobj = next((c for c in child.children if c.dep_ in ("dobj", "dative")), None)
+            if dobj is not None and dobj.pos_ != "PRON" and (dobj.pos_ == "PROPN" or any(
+                    actors.code_words(_words(_left_phrase(dobj))))):
+                return dobj  # the object itself names an actor, not a phrase hanging on it
+            # not an actor deep inside the object ("declined to reveal details of talks in
+            # Germany" is aimed at no one)
+            return next((head for prep, _, head in _context(child).preps
+                         if prep in _TARGET_PREPS and _actor_like(head, actors)), None)
     return None
 
 
@@ -649,10 +667,16 @@ def _surname(tok: Token) -> bool:
 def _modality(verb: Token) -> str:
     chain = [verb]
     tok = verb
-    while tok.dep_ in ("xcomp", "conj", "acomp") and tok.head.i != tok.i and len(chain) < 4:
+    while tok.head.i != tok.i and len(chain) < 4:
         if tok.dep_ == "conj" and any(c.dep_ in _SUBJECTS for c in tok.children):
             break  # a conjunct with its own subject is a clause of its own: "X cannot stop it, warns Y"
-        tok = tok.head
+        if tok.dep_ in ("xcomp", "conj", "acomp"):
+            tok = tok.head
+        else:
+            governor = _gerund_of(tok)  # "urged X to calm refugees by explaining": as hypothetical as calming
+            if governor is None:
+                break
+            tok = governor
         chain.append(tok)
     for t in chain:
         if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS and c.dep_ in ("neg", "advmod", "det") for c in t.children):

@@ -156,6 +156,16 @@ def test_parse_structures(nlp, text, root, source, target, modality):
     assert hit.modality == modality
 
 
+def test_infinitives_of_motion_and_their_objects(nlp):
+    # "returning to rebuild their properties" is no return of property (only a speech act or
+    # an intent sees its infinitive's object); an actor deep inside the infinitive's object
+    # is not the governing verb's target
+    coded = _code(nlp, "Some villagers began returning to rebuild their properties.")
+    assert all(c.cameo_code != "0842" for c in coded), [c.pattern for c in coded]
+    declined = _code(nlp, "The minister declined to reveal details of the talks in Germany.")
+    assert all(c.target is None or c.target.code != "DEU" for c in declined)
+
+
 def test_an_allegation_is_not_the_accusers_act(nlp):
     # "of supporting" is what India says Pakistan did: India does not support anything here
     coded = _code(nlp, "India accused Pakistan of supporting terrorism.")
