@@ -248,7 +248,7 @@ def query_bench(args: argparse.Namespace) -> int:
             built = root / "lake.spec"  # a lake copied by an earlier run (a kept --workdir, the same server)
             spec = built.read_text() if args.workdir and built.exists() else ""
             if not spec:
-                spec = new_catalog(server, "lake_query_bench")
+                spec = new_catalog(server, f"lake_query_bench_{args.n}")
                 started = time.perf_counter()
                 with Warehouse(lake_settings(spec, str(root / "lake") + "/", root)) as wh:
                     wh.copy_from_file(path)
