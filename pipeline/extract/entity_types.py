@@ -154,17 +154,18 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
             by_article[(c.article_id, c.key)].append(c)
     structure = {a: structure_votes(s) for a, s in spans.items()}
     firmly_other: set[str] = set()
-    model_only: list[list[Candidate]] = []
+    unsupported: list[list[Candidate]] = []
     for (_, key), group in by_article.items():
         evidence = _decide(group, gaz, bodies, structure[group[0].article_id],
                            sites.get(group[0].article_id, frozenset()))
         if evidence == "firm-other":
             firmly_other.add(key)
         elif evidence == "model":
-            model_only.append(group)
+            unsupported.append(group)
     # a name firm cues call a product or a disease in one article ("Python code", "the Chrome
-    # browser") is one in the articles where only the model's reading spoke for it
-    for group in model_only:
+    # browser") is one in the articles where nothing but the model's reading spoke for a person,
+    # an organisation or a place
+    for group in unsupported:
         if group[0].key in firmly_other:
             for c in group:
                 c.label, c.confidence = OTHER, 1.0
@@ -189,8 +190,8 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
 def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
             structure: dict[str, Counter[str]], site: frozenset[str]) -> str:
     """One label for one surface's mentions in one article, with its confidence. Returns what
-    decided: "firm-other" (firm cues for a product or a disease), "model" (the model's labels
-    alone) or "evidence"."""
+    decided: "firm-other" (firm cues for a product or a disease), "model" (no evidence for a kept
+    type beside the model's labels: none, or weaker cues for OTHER) or "evidence"."""
     model: Counter[str] = Counter(c.label for c in group)
     body = bodies[group[0].article_id]
     evidence: Counter[str] = Counter()
@@ -228,7 +229,7 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     for c in group:
         c.label = label
         c.confidence = confidence
-    return "evidence" if +evidence else "model"
+    return "evidence" if any(n for t, n in evidence.items() if t != OTHER) else "model"
 
 
 def _dictionary_org(surface: str) -> bool:
