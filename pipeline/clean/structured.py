@@ -51,6 +51,7 @@ _BY_PREFIX = re.compile(r"^\s*(?:by|von|vom|por|par|door|av|af|autor(?:in)?|auth
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|&|\s(?:and|und|y|et|e|i|en|og|och|und)\s)\s*", re.IGNORECASE)
 _DOMAIN = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6}", re.IGNORECASE)
 HOST_LABEL_MIN = 6  # a shorter host label ('dw', 'taz', 'bild') is too often a word of a headline
+_BOX_TAGS = frozenset({"aside", "footer", "form", "dialog"})
 _POSSESSIVE = re.compile(r"^(.+?)['’]s\s+\w+$")
 _ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _ISO_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
@@ -62,6 +63,7 @@ class PageMeta:
     headline: str | None = None  # the article item's headline
     titles: list[str] = field(default_factory=list)  # og:title, twitter:title, <title>
     headings: list[str] = field(default_factory=list)  # <h1> texts, in page order
+    nav_headings: list[str] = field(default_factory=list)  # those of them inside a <nav>
     site_names: list[str] = field(default_factory=list)  # og:site_name, publisher, host
     authors: list[str] = field(default_factory=list)  # people, cleaned, one each
     published: datetime | None = None  # aware when the page gave a zone
@@ -266,9 +268,15 @@ def _read_titles(meta: PageMeta, article: dict | None, graph: dict, tree: lxml_h
     if graph["meta"].get("<title>"):
         meta.titles.append(graph["meta"]["<title>"])
     for el in tree.iterfind(".//h1"):
+        # A heading in a box beside the article (a newsletter form, a sidebar, the footer) heads that box.
+        ancestors = {a.tag for a in el.iterancestors()}
+        if ancestors & _BOX_TAGS:
+            continue
         text = _text(_heading_text(el))
         if text and len(meta.headings) < MAX_HEADINGS:
             meta.headings.append(text)
+            if "nav" in ancestors:  # a breadcrumb's last item may be the headline, a menu's label is not
+                meta.nav_headings.append(text)
 
 
 def _heading_text(el: lxml_html.HtmlElement) -> str:
@@ -418,7 +426,7 @@ def _own_heading(meta: PageMeta, statements: list[str]) -> str | None:
     found: dict[str, str] = {}
     for heading in meta.headings:
         key = normalise_for_hash(heading)
-        if len(_WORD.findall(key)) < 2 or _is_site(heading, meta.site_names):
+        if len(_WORD.findall(key)) < 2 or _is_site(heading, meta.site_names) or heading in meta.nav_headings:
             continue
         if any(key in s and not s.startswith(key) for s in stated):
             continue

@@ -294,3 +294,18 @@ def test_a_title_end_that_names_a_site_by_domain_or_by_the_hosts_name_is_cut():
     # A short host label is a word of headlines too: 'taz' does not make 'Die taz-Leser' the site's.
     assert strip_site("Streit um Mieten - Die taz-Leser fragen nach", ["taz.de"]) == \
         "Streit um Mieten - Die taz-Leser fragen nach"
+
+
+def test_an_h1_heading_a_box_beside_the_article_is_not_the_headline():
+    title = "<title>The EU’s Green Deal isn’t enough to save us - DiEM25</title>"
+    body = ("<form><h1>€5</h1><h1>€10</h1></form><footer><h1>Democracy in Europe Movement 2025</h1></footer>"
+            "<p>Text.</p>")
+    meta = read_page_meta(page(title, body), "https://diem25.org/a")
+    assert meta.headings == [] and choose_title(meta, None)[0] == "The EU’s Green Deal isn’t enough to save us"
+    # A menu's heading is no headline unless a stated title agrees; a breadcrumb's last item is.
+    menu = page("<title>Perturbazione polare al Centro - La Stampa</title>",
+                "<nav><h1>Menu di navigazione</h1></nav><p>Text.</p>")
+    assert choose_title(read_page_meta(menu, "https://lastampa.it/a"), None)[0] == "Perturbazione polare al Centro"
+    crumb = page("<title>Abrechnung: Musik-Stars fordern neues Modell - FAZ</title>",
+                 "<nav><ul><li>Feuilleton</li><li><h1>Abrechnung: Musik-Stars fordern neues Modell</h1></li></ul></nav>")
+    assert choose_title(read_page_meta(crumb, "https://faz.net/a"), None)[0] == "Abrechnung: Musik-Stars fordern neues Modell"
