@@ -22,14 +22,26 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import great_expectations as gx
 import pandas as pd
 
 from pipeline.regex_prefilter import LiteralIndex
 from pipeline.settings import Settings
 from pipeline.validate.schemas import load_schemas, nullable, stored_columns
 
-E = gx.expectations
+
+class _Expectations:
+    """``great_expectations.expectations``, imported on first use: importing GX costs seconds
+    of CPU, and a process that only builds records or reads this module (the test collection,
+    `--no-quality` runs) never needs it."""
+
+    def __getattr__(self, name: str) -> Any:
+        import great_expectations as gx
+
+        return getattr(gx.expectations, name)
+
+
+E = _Expectations()
+
 CRITICAL, WARNING = "critical", "warning"
 EARLIEST_DATE = datetime(1990, 1, 1)  # publication and fetch dates: the web-news era
 EARLIEST_EVENT_YEAR = 1900
