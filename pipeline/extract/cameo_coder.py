@@ -259,6 +259,9 @@ def _context(verb: Token, infinitive_objects: bool = False) -> _Context:
     heads = [verb]
     if _reduced_relative(verb):  # "a lawsuit filed by X": X filed a lawsuit
         objects.append(_left_phrase(verb.head))
+    shared = _shared_object(verb)
+    if shared is not None:
+        objects.append(_left_phrase(_counted(shared)))
     for child in verb.children:
         if child.dep_ in _OBJECTS:
             objects.append(_left_phrase(_counted(child)) if child.dep_ not in ("prt", "advmod") else [child])
@@ -375,6 +378,17 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _shared_object(verb: Token) -> Token | None:
+    """The object a verb shares with the verb coordinated after it, when it has none of its
+    own: "arrested and beat dozens of protesters", "shelled and bombed rebel positions"."""
+    if any(c.dep_ in ("dobj", "dative", "ccomp", "xcomp") for c in verb.children) or _passive(verb):
+        return None
+    for conj in verb.children:
+        if conj.dep_ == "conj" and conj.pos_ == "VERB" and not any(c.dep_ in _SUBJECTS for c in conj.children):
+            return next((c for c in conj.children if c.dep_ == "dobj"), None)
+    return None
+
+
 def _gerund_of(tok: Token) -> Token | None:
     """The verb a participle clause or a "by/after ...ing" gerund hangs on, whose subject acts
     in it: "Russia shelled the city, killing ten civilians", "responded by imposing sanctions",
@@ -397,7 +411,7 @@ def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | 
     win; a reversed pattern ("came under fire from X") swaps them."""
     source_tok: Token | None
     target_tok: Token | None
-    dobj = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
+    dobj = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None) or _shared_object(tok)
     if _passive(tok):
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
         source_tok = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None

@@ -85,6 +85,8 @@ def test_actor_codes_from_phoenix():
     ("The European Commission sued Google.", "11", "IGOEUREEC", None, "occurred"),
     ("Thousands of workers went on strike in France.", "14", "LAB", None, "occurred"),
     ("The opposition criticized the government over the budget.", "11", "OPP", "GOV", "occurred"),
+    # coordinated verbs share the object the last one takes
+    ("The army shelled and bombed rebel positions near Aleppo.", "19", "MIL", "REB", "occurred"),
     # a conjunct with its own subject does not take the first clause's negation
     ("Police did not arrest anyone, but protesters attacked the police.", "19", "OPP", "COP", "occurred"),
 ])
