@@ -923,7 +923,8 @@ def _asserted(verb: Token, by_pattern: bool) -> bool:
     with it or governed by it (a reported-speech complement, an infinitive, a time or reason
     clause). Not a clause that describes a noun: a relative clause ("the level where the ISO
     has ordered cuts"), a participle or adjective on a noun ("an operation led by the DEA"),
-    a clause under a noun's preposition; nor a purpose ("..., to help companies manage").
+    a clause under a noun's preposition; nor a purpose ("..., to help companies manage"), nor
+    the setting of a report ("Speaking with reporters, X said").
     A participle on a noun is a passive that happened when the noun is the actor acted upon
     ("protesters arrested in Minsk") or names the act by the verb's pattern ("follows a
     lawsuit filed by the ACLU") as an argument of its clause, not when the noun only describes
@@ -940,6 +941,9 @@ def _asserted(verb: Token, by_pattern: bool) -> bool:
                 return False
         elif dep == "advcl" and _purpose(tok):
             return False
+        elif (dep == "advcl" and tok.tag_ == "VBG" and tok.head.lemma_.lower() in _REPORTING
+              and tok.lemma_.lower() in _REPORTING | {"speak", "talk"}):
+            return False  # "Speaking with the Kaieteur News, his sister said ...": the report's setting
         elif dep in ("pcomp", "pobj") and tok.pos_ in ("VERB", "AUX") and tok.head.head.pos_ in ("NOUN", "PROPN"):
             return False  # "the risk of attacking", "a plan for sending troops"
         tok = tok.head

@@ -222,6 +222,9 @@ def test_not_events(nlp):
     # a participle on the actor acted upon, or on the act its pattern names, did happen
     ("Hundreds of protesters arrested in Minsk were released.", ["arrested", "released"]),
     ("The settlement follows a lawsuit filed last year by the ACLU.", ["filed"]),
+    # speaking with a paper is the setting of the report, not a consultation
+    ("Speaking with Kaieteur News on Thursday, Inderdai Deyal said that he had left his home.", []),
+    ("Speaking with the BBC on Thursday, Senator Warren said the bank had misled investors.", ["said"]),
 ])
 def test_only_asserted_clauses_carry_events(nlp, text, coded_verbs):
     assert [c.verb for c in _code(nlp, text)] == coded_verbs
