@@ -11,9 +11,10 @@ Two body measures beside the snippets' P/R/F1 (docs/extraction.md, "Measured"):
   ("wp-caption-text", "image-caption" ...) or whose itemprop is "caption", a JSON-LD `caption`,
   an image's `alt` or `title`; of 3 words or more, not text the gold says is the article's (a
   "with" snippet) and not printed as the page's own paragraphs or headings. Column `caption`
-  counts them all; column `cap.ind` only those the page states outside <figure>/<figcaption>
-  (class, itemprop, JSON-LD, alt), which the clean stage's structure rule does not read, so it
-  judges that rule from independent evidence. `cap.gold` is the share of the gold's own
+  counts them all; column `cap.ind` only those the page states by JSON-LD or an image's alt or
+  title and not as the text of a caption element, which the clean stage's structure rules
+  (figure, figcaption, caption class and itemprop) do not read, so it judges those rules from
+  independent evidence. `cap.gold` is the share of the gold's own
   "without" snippets that lie in a known caption and are found in the output;
 - non-article text: on the pages whose JSON-LD states an `articleBody` that holds every gold
   "with" snippet (the publisher's own full text, vouched for by the gold), the share of the
@@ -164,7 +165,7 @@ class PageReference:
     the gold vouches for, its full article text (JSON-LD articleBody); read once per page."""
 
     captions: list[str] = field(default_factory=list)  # normalised, longest first
-    independent: list[str] = field(default_factory=list)  # those stated outside <figure>/<figcaption>
+    independent: list[str] = field(default_factory=list)  # those stated only by JSON-LD, alt or title
     gold_captions: list[str] = field(default_factory=list)  # gold "without" snippets inside a caption
     body_words: collections.Counter[str] | None = None
 
@@ -186,33 +187,33 @@ def _read_reference(entry: dict, raw: bytes) -> PageReference:
         return PageReference()
     gold = [normalise_for_hash(s) for s in entry["with"]]
     printed = _printed_text(tree)
-    by_figure: set[str] = set()
+    by_element: set[str] = set()
     captions: set[str] = set()
-    for text, in_figure in _caption_candidates(tree):
+    for text, element in _caption_candidates(tree):
         text = normalise_for_hash(text)
         if len(text.split()) < CAPTION_MIN_WORDS or len(text) > CAPTION_MAX_CHARS or \
                 any(g in text or text in g for g in gold):
             continue
-        if not in_figure and text in printed:  # an alt or stated caption the page prints as its text
+        if not element and text in printed:  # an alt or stated caption the page prints as its text
             continue
         captions.add(text)
-        if in_figure:
-            by_figure.add(text)
+        if element:
+            by_element.add(text)
     ordered = sorted(captions, key=len, reverse=True)
     without = [normalise_for_hash(s) for s in entry["without"]]
-    return PageReference(captions=ordered, independent=[c for c in ordered if c not in by_figure],
+    return PageReference(captions=ordered, independent=[c for c in ordered if c not in by_element],
                          gold_captions=[w for w in without if w and any(w in c for c in ordered)],
                          body_words=_vouched_body(tree, gold))
 
 
 def _caption_candidates(tree) -> Iterator[tuple[str, bool]]:  # noqa: ANN001 - lxml tree
-    """(caption text, whether it is the text of a <figure>/<figcaption>) from every place a page
+    """(caption text, whether it is the text of a caption element) from every place a page
     states one: figcaption, caption classes and itemprop, JSON-LD `caption`, image alt/title."""
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
         if el.tag == "figcaption" or _is_caption(el):
-            yield el.text_content() or "", el.tag == "figcaption" or _in_figure(el)
+            yield el.text_content() or "", True
         if el.tag == "img":
             for attr in ("alt", "title"):
                 if el.get(attr):

@@ -3,7 +3,9 @@
 trafilatura returns the main text as lines; some lines come from blocks that are not the
 article: a photo's <figure>/<figcaption>, an <aside> box (or ARIA role complementary), a
 <dialog> (consent and sign-up overlays), a <button> or role "button" control ('Bild anzeigen',
-'Mehr laden': what a reader clicks, not reads). Their texts are collected from the page's DOM; an
+'Mehr laden': what a reader clicks, not reads), and a photo caption marked up without a
+<figure>: an element whose class names a caption ('wp-caption-text', 'image-caption',
+'caption') or whose itemprop is 'caption', of caption length. Their texts are collected from the page's DOM; an
 extracted line whose normalised text is one of them is removed with the rule naming the block
 (``structure:figcaption``, ``structure:aside`` ...). A text that also stands in the page
 outside such blocks (a pull quote repeating a paragraph) is not furniture and stays.
@@ -25,7 +27,8 @@ _BY_TAG = {"figcaption": "figcaption", "figure": "figure", "aside": "aside", "di
 _BY_ROLE = {"complementary": "aside", "dialog": "dialog", "button": "button"}
 _TEXT_BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "td", "figcaption", "div",
                 "span", "a"}
-CAPTION_RULES = {"structure:figcaption", "structure:figure"}
+CAPTION_RULES = {"structure:figcaption", "structure:figure", "structure:caption"}
+CAPTION_MAX_CHARS = 600  # a longer element whose class names a caption is a container named loosely
 MIN_CHARS = 12  # shorter lines ('Share', 'Politik') are left to the phrase rules and the trailing pass
 MAX_ELEMENTS = 5000  # elements looked at per page: bounded whatever the page
 
@@ -43,7 +46,7 @@ def furniture_texts(tree: lxml_html.HtmlElement) -> dict[str, str]:
             continue
         rule = _rule_of(el)
         if rule is None:
-            if el.tag in ("p", "h2", "h3", "blockquote") and not _inside_furniture(el):
+            if el.tag in ("p", "h1", "h2", "h3", "blockquote") and not _inside_furniture(el):
                 article_texts.add(_norm(el))
             continue
         own = _norm(el)
@@ -59,7 +62,16 @@ def furniture_texts(tree: lxml_html.HtmlElement) -> dict[str, str]:
 def _rule_of(el: lxml_html.HtmlElement) -> str | None:
     if el.tag in _BY_TAG:
         return _BY_TAG[el.tag]
-    return _BY_ROLE.get((el.get("role") or "").strip().lower())
+    rule = _BY_ROLE.get((el.get("role") or "").strip().lower())
+    if rule is None and _names_caption(el) and len(el.text_content() or "") <= CAPTION_MAX_CHARS:
+        return "caption"
+    return rule
+
+
+def _names_caption(el: lxml_html.HtmlElement) -> bool:
+    if (el.get("itemprop") or "").strip().lower() == "caption":
+        return True
+    return any("caption" in c for c in (el.get("class") or "").lower().split())
 
 
 def _inside_furniture(el: lxml_html.HtmlElement) -> bool:

@@ -1,0 +1,43 @@
+"""Furniture known by its markup (pipeline/clean/blocks.py): captions without a <figure>."""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+from pipeline.clean.blocks import CAPTION_RULES, furniture_texts
+
+ARTICLE = "Der Hafen bleibt die zweite Woche geschlossen, sagte die Gewerkschaft am Montag."
+
+
+def test_a_caption_named_by_its_class_or_itemprop_is_a_caption():
+    tree = lxml_html.fromstring(
+        f"<html><body><article><p>{ARTICLE}</p>"
+        '<div class="wp-caption"><img src=a.jpg><p class="wp-caption-text">Streikende vor dem Tor (Foto: dpa)</p></div>'
+        '<div class="photo"><img src=b.jpg><span itemprop="caption">Leere Kais am Sonntagmorgen</span></div>'
+        '<p class="image-caption">Die Kräne stehen still</p>'
+        "</article></body></html>")
+    found = furniture_texts(tree)
+    assert found["streikende vor dem tor (foto: dpa)"] == "structure:caption"
+    assert found["leere kais am sonntagmorgen"] == "structure:caption"
+    assert found["die kräne stehen still"] == "structure:caption"
+    assert "structure:caption" in CAPTION_RULES  # removed lines also go to the captions table
+    assert not any(t.startswith("der hafen") for t in found)
+
+
+def test_a_long_container_named_for_its_captions_is_not_one():
+    paragraphs = "".join(f"<p>{ARTICLE} Absatz {i}.</p>" for i in range(10))
+    tree = lxml_html.fromstring(f'<html><body><div class="article-with-captions">{paragraphs}</div></body></html>')
+    assert furniture_texts(tree) == {}
+    # a caption repeating a line of the article is not furniture
+    tree = lxml_html.fromstring(f'<html><body><p>{ARTICLE}</p><p class="caption">{ARTICLE}</p></body></html>')
+    assert furniture_texts(tree) == {}
+
+
+def test_the_page_s_headline_in_a_caption_styled_card_is_not_furniture():
+    tree = lxml_html.fromstring(
+        "<html><body><h1>Hafen bleibt geschlossen</h1>"
+        '<div class="caption"><span>Hafen bleibt geschlossen</span> <span>Video vom Streik am Montag</span></div>'
+        f"<p>{ARTICLE}</p></body></html>")
+    found = furniture_texts(tree)
+    assert "hafen bleibt geschlossen" not in found
+    assert found["video vom streik am montag"] == "structure:caption"
