@@ -169,6 +169,7 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         if group[0].key in firmly_other:
             for c in group:
                 c.label, c.confidence = OTHER, 1.0
+    _list_votes([g for g in unsupported if g[0].label != OTHER and len(g[0].words) == 1], cands, bodies)
     # a lone in-article reading yields to a strong batch-wide (and warehouse) majority
     batch_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for (_, key), group in by_article.items():
@@ -230,6 +231,55 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
         c.label = label
         c.confidence = confidence
     return "evidence" if any(n for t, n in evidence.items() if t != OTHER) else "model"
+
+
+# Between two names of one list: "Harris, Covington and Batum", "A, B, and C".
+_LIST_GLUE = re.compile(r"^(?:,[ \t]*|[ \t]+and[ \t]+|,[ \t]+and[ \t]+)$")
+_LIST_MIN_PEERS = 2  # names of one type around a name in its list
+LIST_WEIGHT = 3
+
+
+def _list_votes(groups: list[list[Candidate]], cands: list[Candidate], bodies: dict[str, str]) -> None:
+    """A one-word name that only the model typed takes the type of the names it is listed with,
+    when at least two of them share it ("Harris, Oubre Jr., Covington and Batum all played"):
+    a list joins things of one kind."""
+    if not groups:
+        return
+    by_article: dict[str, list[Candidate]] = defaultdict(list)
+    for c in cands:
+        by_article[c.article_id].append(c)
+    for spans in by_article.values():
+        spans.sort(key=lambda c: c.start)
+    position = {id(c): i for spans in by_article.values() for i, c in enumerate(spans)}
+    for group in groups:
+        body = bodies[group[0].article_id]
+        spans = by_article[group[0].article_id]
+        votes: Counter[str] = Counter(c.label for c in group)
+        for c in group:
+            peers = _list_peers(spans, position[id(c)], body)
+            kinds = Counter(p.label for p in peers if p.key != c.key)
+            if kinds:
+                kind, n = top_label(kinds)
+                if n >= _LIST_MIN_PEERS and kind in ("PERSON", "ORG", "GPE"):
+                    votes[kind] += LIST_WEIGHT
+        label, n = top_label(votes)
+        if label != group[0].label:
+            for c in group:
+                c.label, c.confidence = label, n / sum(votes.values())
+
+
+def _list_peers(spans: list[Candidate], i: int, body: str) -> list[Candidate]:
+    """The names joined to ``spans[i]`` by commas and "and" on either side."""
+    peers = []
+    j = i
+    while j > 0 and _LIST_GLUE.match(body[spans[j - 1].end:spans[j].start]):
+        j -= 1
+        peers.append(spans[j])
+    j = i
+    while j + 1 < len(spans) and _LIST_GLUE.match(body[spans[j].end:spans[j + 1].start]):
+        j += 1
+        peers.append(spans[j])
+    return peers
 
 
 def _dictionary_org(surface: str) -> bool:

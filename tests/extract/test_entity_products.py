@@ -102,3 +102,15 @@ def test_a_kinship_word_after_a_possessive_marks_a_person():
             "Hadvar said the road north was closed, and Hadvar left before dawn.")
     found = types_of(extract_entities([article("a", body)], SETTINGS, []))
     assert found["Hadvar"] == {"PERSON"}
+
+
+def test_a_name_only_the_model_typed_takes_the_type_of_the_names_it_is_listed_with():
+    body = ("Embiid did most of the work, with Batum, Oubre, Covington and Beverley each chipping in. "
+            "Harris, Oubre, Covington and Batum all gave the Sixers enormous minutes. Batum hit an early three.")
+    assert model_labels(body, "Batum") == {"ORG"}  # what the lists overrule
+    found = types_of(extract_entities([article("a", body)], SETTINGS, []))
+    assert found["Batum"] == {"PERSON"}
+    companies = ("Apple, Google and Samsung sell most phones. Samsung said its sales rose, and Google "
+                 "said its sales fell.")
+    found = types_of(extract_entities([article("b", companies)], SETTINGS, []))
+    assert found["Samsung"] == found["Google"] == {"ORG"}
