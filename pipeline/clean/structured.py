@@ -424,6 +424,7 @@ def _own_heading(meta: PageMeta, statements: list[str]) -> str | None:
     stated = [normalise_for_hash(s) for s in statements]
     furniture = _cut_parts(statements, meta.site_names)
     found: dict[str, str] = {}
+    site_words = {w for site in meta.site_names for w in _WORD.findall(normalise_for_hash(site))}
     for heading in meta.headings:
         key = normalise_for_hash(heading)
         if len(_WORD.findall(key)) < 2 or _is_site(heading, meta.site_names) or heading in meta.nav_headings:
@@ -434,6 +435,10 @@ def _own_heading(meta: PageMeta, statements: list[str]) -> str | None:
         # ('ProNATs e.V. Verein zur ...' for '... » ProNATs e.V.', 'OutdoorNews | Eintrag' for
         # 'site - Outdoornews - ...'); the site's name inside a headline is the headline's.
         if any(re.match(rf"{re.escape(part)}(?!\w)", key) for part in furniture):
+            continue
+        # Made of the site name's words ('O Opinion' under 'AOC media - Analyse Opinion Critique'): its logo line.
+        words = {w for w in _WORD.findall(key) if len(w) >= 3}
+        if words and words <= site_words:
             continue
         found.setdefault(key, heading)
     return strip_site(next(iter(found.values())), meta.site_names) if len(found) == 1 else None

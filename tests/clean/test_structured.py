@@ -309,3 +309,11 @@ def test_an_h1_heading_a_box_beside_the_article_is_not_the_headline():
     crumb = page("<title>Abrechnung: Musik-Stars fordern neues Modell - FAZ</title>",
                  "<nav><ul><li>Feuilleton</li><li><h1>Abrechnung: Musik-Stars fordern neues Modell</h1></li></ul></nav>")
     assert choose_title(read_page_meta(crumb, "https://faz.net/a"), None)[0] == "Abrechnung: Musik-Stars fordern neues Modell"
+
+
+def test_an_h1_made_of_the_site_names_words_is_its_logo_not_the_headline():
+    html = page('<meta property="og:site_name" content="AOC media - Analyse Opinion Critique">'
+                "<title>Pour le néolibéralisme, la retraite est un archaïsme | AOC media - Analyse Opinion Critique"
+                "</title>", "<h1>O Opinion</h1><p>Text.</p>")
+    assert choose_title(read_page_meta(html, "https://aoc.media/x"), None)[0] == \
+        "Pour le néolibéralisme, la retraite est un archaïsme"
