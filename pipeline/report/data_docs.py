@@ -22,20 +22,13 @@ from typing import Any
 import pandas as pd
 
 from pipeline.records import utc_now
+from pipeline.report.html import json_object
 
 MAX_RUNS = 10  # Data Docs keep the most recent runs; quality.html charts the whole history
 # What the site holds: {"version", "runs": {run id: digest of its recorded rows}}. A run whose
 # rows and start time are unchanged keeps its pages; without this file the site is rebuilt.
 MANIFEST = "newsmon-pages.json"
 MANIFEST_VERSION = 1
-
-
-def _details(raw: Any) -> dict[str, Any]:
-    try:
-        value = json.loads(raw) if isinstance(raw, str) else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _context(site_dir: Path) -> Any:
@@ -60,7 +53,7 @@ def _context(site_dir: Path) -> Any:
 def _config(row: pd.Series) -> Any:
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    details = _details(row.get("details"))
+    details = json_object(row.get("details"))
     severity: Any = row.get("severity") if row.get("severity") in ("critical", "warning", "info") else "critical"
     return ExpectationConfiguration(
         type=details["type"],
@@ -131,7 +124,7 @@ def _validations(rid: Any, rows: pd.DataFrame) -> list[tuple[str, Any, Any, list
     for suite, suite_rows in rows.groupby("suite", sort=True):
         results, configs = [], []
         for _, row in suite_rows.iterrows():
-            details = _details(row.get("details"))
+            details = json_object(row.get("details"))
             if not details.get("type"):
                 continue  # nothing GX could render (e.g. an expectation that was never evaluated)
             config = _config(row)

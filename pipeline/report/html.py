@@ -49,7 +49,8 @@ def _badge(success: bool, severity: str) -> str:
     return f'<span class="badge {kind}">{kind}</span>'
 
 
-def _details(raw: Any) -> dict[str, Any]:
+def json_object(raw: Any) -> dict[str, Any]:
+    """A stored JSON column (quality details, step stats) as a dict; anything else as {}."""
     try:
         value = json.loads(raw) if isinstance(raw, str) else {}
     except ValueError:
@@ -64,7 +65,7 @@ def _stage_counts(runs: pd.DataFrame, run_id: str) -> str:
     row = runs[runs["run_id"] == run_id] if "run_id" in runs.columns else runs.iloc[0:0]
     if row.empty or not isinstance(row.iloc[0].get("stats"), str):
         return '<p class="muted">No stage statistics recorded for this run.</p>'
-    stats = _details(row.iloc[0]["stats"])
+    stats = json_object(row.iloc[0]["stats"])
     ordered = sorted(stats, key=lambda k: (STAGE_ORDER.index(k) if k in STAGE_ORDER else len(STAGE_ORDER), k))
     rows = []
     for stage in ordered:
@@ -111,7 +112,7 @@ def _failures(results: pd.DataFrame) -> str:
         ["_rank", "suite", "expectation"])
     parts = []
     for _, row in failed.iterrows():
-        details = _details(row["details"])
+        details = json_object(row["details"])
         parts.append(
             f'<h3>{_badge(False, row["severity"])} {_e(row["expectation"])}</h3>'
             f'<p>{_e(details.get("description") or details.get("type"))} — observed: '

@@ -135,21 +135,32 @@ def test_places_carry_gazetteer_data(seeds_out):
     assert kiev.entity_type == "GPE" and kiev.country_code == "UA"
 
 
-def test_newsmon_beats_raw_model_on_the_labelled_seeds(golds, seeds_out):
-    """The same criterion as benchmarks/ner_eval.py (exact span + type)."""
+@pytest.fixture(scope="module")
+def raw_model():
+    """The spaCy model as shipped (every component), loaded once for the comparisons below."""
     import spacy
 
+    return spacy.load(SETTINGS.spacy_model)
+
+
+def ours_and_raw(gold, out: EntityOutput, raw_model) -> tuple[list, list]:
+    """newsmon's mentions of one gold article, and the raw model's entities of the kept types."""
+    from pipeline.extract.entity_eval import Span
+
+    mine = [Span(m.start_char, m.end_char, m.entity_type, m.entity_id)
+            for m in out.mentions if m.article_id == gold.name]
+    theirs = [Span(e.start_char, e.end_char, e.label_, e.text) for e in raw_model(gold.body).ents
+              if e.label_ in KEPT_TYPES]
+    return mine, theirs
+
+
+def test_newsmon_beats_raw_model_on_the_labelled_seeds(golds, seeds_out, raw_model):
+    """The same criterion as benchmarks/ner_eval.py (exact span + type)."""
     _, out = seeds_out
-    nlp = spacy.load(SETTINGS.spacy_model)
     ours, raw = [0, 0, 0], [0, 0, 0]
     pairs = []
     for g in golds:
-        from pipeline.extract.entity_eval import Span
-
-        mine = [Span(m.start_char, m.end_char, m.entity_type, m.entity_id)
-                for m in out.mentions if m.article_id == g.name]
-        theirs = [Span(e.start_char, e.end_char, e.label_, e.text) for e in nlp(g.body).ents
-                  if e.label_ in KEPT_TYPES]
+        mine, theirs = ours_and_raw(g, out, raw_model)
         for acc, preds in ((ours, mine), (raw, theirs)):
             s, p = match(g, preds, normalised=False)
             acc[0] += s.tp
@@ -275,14 +286,13 @@ HELDOUT_PAGES = ROOT.parent / "shared" / "eval" / "trafilatura" / "html"
 
 
 @pytest.mark.skipif(not HELDOUT_PAGES.is_dir(), reason=f"evaluation pages absent: {HELDOUT_PAGES}")
-def test_newsmon_beats_raw_model_on_held_out_pages():
+def test_newsmon_beats_raw_model_on_held_out_pages(raw_model):
     """Pages never used to tune the rules (tests/extract/cases/entities/heldout_gold.json)."""
     import json
 
-    import spacy
     import trafilatura
 
-    from pipeline.extract.entity_eval import Span, load_gold_texts
+    from pipeline.extract.entity_eval import load_gold_texts
 
     fixture = FIXTURE.parent / "heldout_gold.json"
     names = json.loads(fixture.read_text(encoding="utf-8"))["pages"]
@@ -290,13 +300,9 @@ def test_newsmon_beats_raw_model_on_held_out_pages():
              for n in names}
     golds = load_gold_texts(fixture, texts, section="pages")
     out = extract_entities([article(g.name, g.body) for g in golds], SETTINGS, [])
-    nlp = spacy.load(SETTINGS.spacy_model)
     ours, raw = [0, 0], [0, 0]  # (tp, fp + fn)
     for g in golds:
-        mine = [Span(m.start_char, m.end_char, m.entity_type, m.entity_id)
-                for m in out.mentions if m.article_id == g.name]
-        theirs = [Span(e.start_char, e.end_char, e.label_, e.text) for e in nlp(g.body).ents
-                  if e.label_ in KEPT_TYPES]
+        mine, theirs = ours_and_raw(g, out, raw_model)
         for acc, preds in ((ours, mine), (raw, theirs)):
             s, _ = match(g, preds, normalised=True)
             acc[0] += s.tp
