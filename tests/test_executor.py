@@ -161,8 +161,6 @@ def test_extraction_on_two_processes_equals_in_process(settings):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="events differ on spawned workers (own hash seed per process): the CAMEO "
-                          "coding / event votes seem to depend on set order; to be found", strict=False)
 def test_extraction_on_spawned_workers_equals_in_process(settings):
     docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
     articles = clean_documents(docs, settings, "r").articles
