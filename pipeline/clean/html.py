@@ -85,8 +85,10 @@ def _one_word(name: str) -> bool:
 
 
 def _drop_furniture(head: Head, meta: PageMeta) -> None:
-    """Lines that are the text of a furniture block in the page (pipeline/clean/blocks.py)."""
-    if not meta.furniture:
+    """Lines that are the text of a furniture block in the page (pipeline/clean/blocks.py);
+    none when that would leave no body: a page that prints its article inside an <aside> or a
+    <figure> has it there, and losing the page is worse than keeping a block."""
+    if not meta.furniture or all(normalise_for_hash(text) in meta.furniture for _, text in head.paragraphs):
         return
     kept = []
     for index, text in head.paragraphs:

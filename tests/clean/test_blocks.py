@@ -41,3 +41,18 @@ def test_the_page_s_headline_in_a_caption_styled_card_is_not_furniture():
     found = furniture_texts(tree)
     assert "hafen bleibt geschlossen" not in found
     assert found["video vom streik am montag"] == "structure:caption"
+
+
+def test_a_page_whose_whole_text_stands_in_a_furniture_block_keeps_it():
+    from pipeline.clean.html import _drop_furniture
+    from pipeline.clean.metadata import Head
+    from pipeline.clean.structured import PageMeta
+
+    meta = PageMeta(furniture={"der hafen bleibt die zweite woche geschlossen, sagte die gewerkschaft am montag.":
+                               "structure:aside", "lesen sie auch: der lange streik": "structure:aside"})
+    head = Head(paragraphs=[(0, ARTICLE)])
+    _drop_furniture(head, meta)
+    assert head.paragraphs == [(0, ARTICLE)] and head.removals == []
+    head = Head(paragraphs=[(0, ARTICLE), (1, "Zwei Schiffe warten vor der Einfahrt."), (2, "Lesen Sie auch: Der lange Streik")])
+    _drop_furniture(head, meta)  # with a line of its own left, the blocks go
+    assert [i for i, _ in head.paragraphs] == [1]
