@@ -83,6 +83,8 @@ _REPORTING = {"say", "tell", "report", "claim", "add", "state", "announce", "not
 # Cooperation between coordinated actors is mutual: statements of intent, consultation,
 # diplomatic and material cooperation.
 _MUTUAL_ROOTS = {"03", "04", "05", "06"}
+# Intent to cooperate and consultation: CAMEO codes them between political actors.
+_COOPERATION_ROOTS = {"03", "04"}
 # Verb blocks of forecasting and reckoning: without a pattern of their own, what they say is
 # a forecast or a figure, not something that happened.
 _FORECAST_BLOCKS = {"PREDICT", "ESTIMATE"}
@@ -888,6 +890,8 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         if (c.info.root in ("03", "04") and not is_political(src_code) and tgt_code
                 and len(tgt_code) == 3 and tgt_code not in SECTORS):
             continue  # a private person's trip to a country or city ("had flown to New York") is no visit of state
+        if c.info.root in _COOPERATION_ROOTS and not _cooperation(tok, c, src_code, tgt_code):
+            continue
         if (c.info.root in _SPEECH_ROOTS | {"04"} and c.info.code not in _FORMAL_ACTS and _no_one(c.target)
                 and not is_political(src_code) and not _addressed(tok)):
             continue  # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
@@ -994,6 +998,36 @@ def _addressed(verb: Token) -> bool:
             heads.extend(c for c in prep.children if c.dep_ == "pobj")
     return any(h.pos_ == "PROPN" or h.lower_ in _PERSONAL or (h.tag_ in ("NNS", "NNPS") and not _temporal(h))
                for h in heads)
+
+
+def _cooperation(verb: Token, c: Coded, src_code: str | None, tgt_code: str | None) -> bool:
+    """An intent to cooperate or a consultation (roots 03, 04) has a political actor on one side
+    and a nameable one on the other: a state, government, party, IGO... acting, or a named actor
+    acting towards one ("the activist met the president"); a drop in the polls that "offers"
+    expectations or a person who "attends" a powwow is neither. A block's bare verb ("offer",
+    "revive", "travel", "face": no pattern of it matched) names a cooperation only aimed at an
+    actor, or done together by a group ("leaders meet"), and not when it acts on a thing
+    ("Seoul and Daejeon face lows", "calling the return to school the test")."""
+    doc = verb.doc
+    if not (is_political(src_code) or _sector_political(tgt_code)
+            and (_codable(doc, c.source) or _anaphoric(c.source))):
+        return False
+    if c.by_pattern:
+        return True
+    thing = next((k for k in verb.children if k.dep_ == "dobj"), None)
+    if thing is not None and not (c.target and c.target.head_start == thing.idx):
+        return False
+    return _codable(doc, c.target) or c.info.root == "04" and _together(doc, c.source)
+
+
+def _together(doc, role: Role | None) -> bool:
+    """The source names several actors: coordinated ones or a plural noun ("world leaders")."""
+    if role is None:
+        return False
+    if role.others:
+        return True
+    span = doc.char_span(role.head_start, role.head_end, alignment_mode="expand")
+    return span is not None and span[-1].tag_ in ("NNS", "NNPS")
 
 
 def _depth(tok: Token) -> int:

@@ -316,3 +316,25 @@ def test_petrarch_unit_records_source_and_target(nlp):
         pair_right += bool(expected & found)
     assert coded >= 170
     assert source_right / coded >= 0.55 and pair_right / coded >= 0.28, (coded, source_right, pair_right)
+
+
+@pytest.mark.parametrize("text", [
+    "Macron's fall in the polls offers his rivals new hope.",  # no political actor offers anything
+    "Lagos and Abuja face shortages of fuel this week.",  # a bare verb acting on a thing
+    "Paris and Berlin faced record heat on Tuesday.",
+    "She makes jewellery and attends craft fairs.",  # a private person's outing
+    "Nurses travel long distances inside the Gaza Strip.",
+    "The minister revived the old bakery tradition.",  # REVIVE's bare default, aimed at no actor
+])
+def test_no_cooperation_or_consultation_without_political_actors_acting_on_one(nlp, text):
+    assert not [c for c in _code(nlp, text) if c.info.root in ("03", "04")], text
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Russian President Vladimir Putin met Chinese President Xi Jinping in Beijing.", "040"),
+    ("Germany offered to hold talks with Russia.", "036"),
+    ("The activist met the president on Friday.", "040"),  # a named actor towards a political one
+    ("Ukraine's foreign minister travelled to Warsaw.", "040"),
+])
+def test_cooperation_and_consultation_between_actors_still_coded(nlp, text, code):
+    assert [c.cameo_code for c in _code(nlp, text)] == [code]
