@@ -85,6 +85,8 @@ _REPORTING = {"say", "tell", "report", "claim", "add", "state", "announce", "not
 _MUTUAL_ROOTS = {"03", "04", "05", "06"}
 # Intent to cooperate and consultation: CAMEO codes them between political actors.
 _COOPERATION_ROOTS = {"03", "04"}
+# Appeals and demands are made of someone.
+_ASKING_ROOTS = {"02", "10"}
 # Verb blocks of forecasting and reckoning: without a pattern of their own, what they say is
 # a forecast or a figure, not something that happened.
 _FORECAST_BLOCKS = {"PREDICT", "ESTIMATE"}
@@ -892,6 +894,10 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue  # a private person's trip to a country or city ("had flown to New York") is no visit of state
         if c.info.root in _COOPERATION_ROOTS and not _cooperation(tok, c, src_code, tgt_code):
             continue
+        if (c.info.root in _ASKING_ROOTS and not (c.by_pattern or c.own_code) and _no_one(c.target)
+                and not _addressed(tok) and not any(k.dep_ == "ccomp" for k in tok.children)):
+            continue  # "Japan needs to do better": a block's bare verb that asks no one, and no
+            # one to do something ("demanded that Ukraine withdraw"), is no appeal or demand
         if (c.info.root in _SPEECH_ROOTS | {"04"} and c.info.code not in _FORMAL_ACTS and _no_one(c.target)
                 and not is_political(src_code) and not _addressed(tok)):
             continue  # an appeal, wish or complaint aimed at no one, by no political actor: an opinion

@@ -338,3 +338,11 @@ def test_no_cooperation_or_consultation_without_political_actors_acting_on_one(n
 ])
 def test_cooperation_and_consultation_between_actors_still_coded(nlp, text, code):
     assert [c.cameo_code for c in _code(nlp, text)] == [code]
+
+
+def test_a_bare_demand_verb_asking_no_one_is_no_demand(nlp):
+    # DEMAND's bare "need" over the subject's own infinitive asks nothing of anyone ...
+    assert not _code(nlp, "Japan needs to do better to stop chikan")
+    # ... while a demand that someone do something, or of someone, stays one
+    assert "100" in [c.cameo_code for c in _code(nlp, "Russia demanded that Ukraine withdraw its troops.")]
+    assert [c.cameo_code for c in _code(nlp, "Villagers demanded to see the governor.")] == ["100"]
