@@ -8,6 +8,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# make test-fast: pytest-xdist processes (one a core; a test module stays on one process so its
+# module fixtures, a spaCy model or a warehouse, are built once).
+TEST_PROCESSES ?= 2
 
 # Airflow: embedded defaults, everything inside the project.
 export AIRFLOW_HOME := $(CURDIR)/airflow_home
@@ -81,7 +84,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	@bash scripts/test_setup.sh
 	@$(BIN)/ruff check .
-	@$(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not slow"
+	@$(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not slow" -n $(TEST_PROCESSES) --dist loadfile
 
 typecheck: $(STAMP)
 	@$(BIN)/mypy
