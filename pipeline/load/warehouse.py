@@ -278,7 +278,8 @@ class Warehouse:
         written: dict[str, int] = {}
         self.con.execute("BEGIN TRANSACTION")
         try:
-            new_ids: set[str] = set()
+            new_ids: set[str] = set()  # a lake batch's articles when none is stored: see _lake_plan
+            stored_docs = 1
             articles = tables.get("articles")
             if articles is not None and articles.num_rows:
                 self.con.register("reprocessed", articles.select(["article_id"]))
