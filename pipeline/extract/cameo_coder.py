@@ -1009,14 +1009,15 @@ def _addressed(verb: Token) -> bool:
 def _cooperation(verb: Token, c: Coded, src_code: str | None, tgt_code: str | None) -> bool:
     """An intent to cooperate or a consultation (roots 03, 04) has a political actor on one side
     and a nameable one on the other: a state, government, party, IGO... acting, or a named actor
-    acting towards one ("the activist met the president"); a drop in the polls that "offers"
-    expectations or a person who "attends" a powwow is neither. A block's bare verb ("offer",
+    acting towards one ("the activist met the president"; "the Iranian ambassador was summoned"
+    by someone unnamed); a drop in the polls that "offers" expectations or a person who
+    "attends" a powwow is neither. A block's bare verb ("offer",
     "revive", "travel", "face": no pattern of it matched) names a cooperation only aimed at an
     actor, or done together by a group ("leaders meet"), and not when it acts on a thing
     ("Seoul and Daejeon face lows", "calling the return to school the test")."""
     doc = verb.doc
     if not (is_political(src_code) or _sector_political(tgt_code)
-            and (_codable(doc, c.source) or _anaphoric(c.source))):
+            and (_codable(doc, c.source) or _anaphoric(c.source) or c.source is None and _passive(verb))):
         return False
     if c.by_pattern:
         return True

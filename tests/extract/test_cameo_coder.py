@@ -335,6 +335,7 @@ def test_no_cooperation_or_consultation_without_political_actors_acting_on_one(n
     ("Germany offered to hold talks with Russia.", "036"),
     ("The activist met the president on Friday.", "040"),  # a named actor towards a political one
     ("Ukraine's foreign minister travelled to Warsaw.", "040"),
+    ("The Iranian ambassador was summoned to the ministry in Bonn.", "040"),  # by someone unnamed
 ])
 def test_cooperation_and_consultation_between_actors_still_coded(nlp, text, code):
     assert [c.cameo_code for c in _code(nlp, text)] == [code]
