@@ -425,8 +425,10 @@ def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | 
     if target_tok is None or not _named_or_country(target_tok, actors):
         # "sent troops to Lithuania": the object is the source's own means; the one acted
         # upon is named in the prepositional phrase.
+        # A phrase fronted before the verb ("At the Louvre, LVMH helped ...") sets the scene;
+        # the one acted upon follows the verb.
         for prep, _, head in _context(tok).preps:
-            if prep in _TARGET_PREPS and _actor_like(head, actors) and (
+            if prep in _TARGET_PREPS and _actor_like(head, actors) and head.i > tok.i and (
                     target_tok is None or _named_or_country(head, actors)):
                 target_tok = head
                 break
@@ -894,6 +896,10 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue  # a private person's trip to a country or city ("had flown to New York") is no visit of state
         if c.info.root in _COOPERATION_ROOTS and not _cooperation(tok, c, src_code, tgt_code):
             continue
+        if (c.info.root == "07" and not c.by_pattern and not _codable(doc, c.target)
+                and any(k.dep_ == "xcomp" for k in tok.children)
+                and not any(k.dep_ in ("dobj", "dative") for k in tok.children)):
+            continue  # "helped contribute to the acquisitions": a part in an act, no aid to anyone
         if (c.info.root in _ASKING_ROOTS and not (c.by_pattern or c.own_code) and _no_one(c.target)
                 and not _addressed(tok) and not any(k.dep_ == "ccomp" for k in tok.children)):
             continue  # "Japan needs to do better": a block's bare verb that asks no one, and no

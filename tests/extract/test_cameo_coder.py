@@ -347,3 +347,11 @@ def test_a_bare_demand_verb_asking_no_one_is_no_demand(nlp):
     # ... while a demand that someone do something, or of someone, stays one
     assert "100" in [c.cameo_code for c in _code(nlp, "Russia demanded that Ukraine withdraw its troops.")]
     assert [c.cameo_code for c in _code(nlp, "Villagers demanded to see the governor.")] == ["100"]
+
+
+def test_a_fronted_phrase_is_the_setting_and_helping_do_something_no_aid(nlp):
+    # "At the Louvre" sets the scene (the one acted upon follows the verb), and "helped
+    # contribute" names a part in an act, not aid to anyone
+    assert not _code(nlp, "At the Louvre, LVMH helped contribute to the acquisitions.")
+    coded = _code(nlp, "The United States helped Ukraine with weapons.")
+    assert [(c.cameo_code, c.target.text if c.target else None) for c in coded] == [("070", "Ukraine")]
