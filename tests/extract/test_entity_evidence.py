@@ -8,23 +8,10 @@ from dataclasses import replace
 
 from pipeline.extract.entities import EntityOutput, extract_entities, site_names, strip_leading_verb
 from pipeline.extract.gazetteer import load_gazetteer
-from pipeline.records import Article
 from pipeline.settings import Settings
-from pipeline.text import content_hash, word_count
+from tests.extract.entity_helpers import article, types_of
 
 SETTINGS = Settings()
-
-
-def article(article_id: str, body: str, url: str | None = None) -> Article:
-    return Article(article_id, article_id, f"/tmp/{article_id}.txt", url, None, None, None, None, "en",
-                   body, word_count(body), content_hash(body))
-
-
-def types_of(out: EntityOutput) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for m in out.mentions:
-        found.setdefault(m.surface, set()).add(m.entity_type)
-    return found
 
 
 def ids_of(out: EntityOutput, surface: str) -> set[str]:

@@ -4,26 +4,13 @@ a person. The real spaCy model on synthetic articles written as news and blogs w
 
 from __future__ import annotations
 
-from pipeline.extract.entities import EntityOutput, extract_entities
+from pipeline.extract.entities import extract_entities
 from pipeline.extract.gazetteer import load_gazetteer
 from pipeline.extract.type_evidence import cue_votes
-from pipeline.records import Article
 from pipeline.settings import Settings
-from pipeline.text import content_hash, word_count
+from tests.extract.entity_helpers import article, types_of
 
 SETTINGS = Settings()
-
-
-def article(article_id: str, body: str) -> Article:
-    return Article(article_id, article_id, f"/tmp/{article_id}.txt", None, None, None, None, None, "en",
-                   body, word_count(body), content_hash(body))
-
-
-def types_of(out: EntityOutput) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for m in out.mentions:
-        found.setdefault(m.surface, set()).add(m.entity_type)
-    return found
 
 
 def model_labels(body: str, surface: str) -> set[str]:
