@@ -172,7 +172,7 @@ class PageReference:
 
 def page_reference(entry: dict, name: str, data_dir: Path = DATA_DIR) -> PageReference:
     if "_reference" not in entry:
-        entry["_reference"] = _read_reference(entry, _read(data_dir, name))
+        entry["_reference"] = _read_reference(entry, read_page(data_dir, name))
     return entry["_reference"]
 
 
@@ -408,7 +408,7 @@ def _day_time(value) -> tuple[str | None, str | None]:  # noqa: ANN001 - datetim
     return value.strftime("%Y-%m-%d"), (None if hhmm == "00:00" else hhmm)
 
 
-def _read(data_dir: Path, name: str) -> bytes:
+def read_page(data_dir: Path, name: str) -> bytes:
     return (data_dir / "html" / name).read_bytes()
 
 
@@ -419,7 +419,7 @@ def run_trafilatura(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[
     texts: dict[str, Extracted] = {}
     start = time.perf_counter()
     for name, entry in pages.items():
-        texts[name] = Extracted(body=trafilatura.extract(_read(data_dir, name), url=entry.get("url"),
+        texts[name] = Extracted(body=trafilatura.extract(read_page(data_dir, name), url=entry.get("url"),
                                                          include_comments=False, include_tables=True) or "")
     return texts, time.perf_counter() - start
 
@@ -432,7 +432,7 @@ def run_trafilatura_metadata(pages: dict[str, dict], data_dir: Path = DATA_DIR
     texts: dict[str, Extracted] = {}
     start = time.perf_counter()
     for name, entry in pages.items():
-        out = trafilatura.extract(_read(data_dir, name), url=entry.get("url"), output_format="json",
+        out = trafilatura.extract(read_page(data_dir, name), url=entry.get("url"), output_format="json",
                                   with_metadata=True, include_comments=False, include_tables=True)
         data = json.loads(out) if out else {}
         day, hhmm = _day_time(data.get("date"))
@@ -448,7 +448,7 @@ def run_htmldate(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dic
     texts: dict[str, Extracted] = {}
     start = time.perf_counter()
     for name, entry in pages.items():
-        found = find_date(_read(data_dir, name), url=entry.get("url"), original_date=True,
+        found = find_date(read_page(data_dir, name), url=entry.get("url"), original_date=True,
                           outputformat="%Y-%m-%dT%H:%M:%S%z")
         texts[name] = Extracted(day=found[:10] if found else None,
                                 time=_day_time(found)[1] if found else None)

@@ -18,7 +18,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.extraction_eval import DATA_DIR, _read, load_pages  # noqa: E402
+from benchmarks.extraction_eval import DATA_DIR, load_pages, read_page  # noqa: E402
 
 
 def _seconds(run, pages: list[tuple[str, str | None]], repeats: int) -> float:  # noqa: ANN001 - a callable
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (DATA_DIR / "evaldata_full.json").is_file():
         print(f"no evaluation data at {DATA_DIR}", file=sys.stderr)
         return 2
-    pages = [(_read(DATA_DIR, n).decode("utf-8", "replace"), e.get("url"))
+    pages = [(read_page(DATA_DIR, n).decode("utf-8", "replace"), e.get("url"))
              for n, e in load_pages(DATA_DIR, args.pages).items()]
     default = _seconds(lambda h, u: trafilatura.extract(h, url=u, output_format="json", with_metadata=True,
                                                         include_comments=False, include_tables=True),
