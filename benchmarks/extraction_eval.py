@@ -172,11 +172,11 @@ class PageReference:
 
 def page_reference(entry: dict, name: str, data_dir: Path = DATA_DIR) -> PageReference:
     if "_reference" not in entry:
-        entry["_reference"] = _read_reference(entry, read_page(data_dir, name))
+        entry["_reference"] = read_reference(entry, read_page(data_dir, name))
     return entry["_reference"]
 
 
-def _read_reference(entry: dict, raw: bytes) -> PageReference:
+def read_reference(entry: dict, raw: bytes) -> PageReference:
     from lxml import html as lxml_html
 
     from pipeline.text import normalise_for_hash

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from benchmarks.extraction_eval import Extracted, _read_reference, score
+from benchmarks.extraction_eval import Extracted, read_reference, score
 
 _LD = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Harbour reopens",
        "image": {"@type": "ImageObject", "caption": "Cranes at the north quay during the storm"}}
@@ -25,7 +25,7 @@ ENTRY = {"with": ["The harbour reopened on Monday"], "without": ["Dock workers c
 
 
 def test_captions_come_from_every_place_the_page_states_one():
-    ref = _read_reference(ENTRY, PAGE)
+    ref = read_reference(ENTRY, PAGE)
     assert set(ref.captions) == {
         "ships waiting outside the breakwater at dawn. photo: port authority",  # figcaption
         "ships waiting outside the breakwater at dawn",  # the image's alt
@@ -41,7 +41,7 @@ def test_captions_come_from_every_place_the_page_states_one():
 
 def test_caption_words_in_the_output_are_counted_once_and_against_the_gold():
     pages = {"p.html": ENTRY}
-    ENTRY["_reference"] = _read_reference(ENTRY, PAGE)
+    ENTRY["_reference"] = read_reference(ENTRY, PAGE)
     clean = "The harbour reopened on Monday after three days of closure, the port authority said."
     leaky = clean + "\nShips waiting outside the breakwater at dawn. Photo: Port Authority" \
         "\nDock workers clearing debris from the pier"
