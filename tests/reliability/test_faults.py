@@ -59,7 +59,7 @@ KILL_IN_LOAD = textwrap.dedent("""
     from pipeline.flow import run_pipeline
     from pipeline.settings import load_settings
 
-    def die(self, *args):  # runs inside the open load transaction, after every table is inserted
+    def die(self, *args, **kwargs):  # runs inside the open load transaction, after every table is inserted
         os.kill(os.getpid(), signal.SIGKILL)
 
     warehouse.Warehouse._refresh_aggregates = die
