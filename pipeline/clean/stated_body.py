@@ -28,6 +28,7 @@ import re
 
 from lxml import html as lxml_html
 
+from pipeline.clean.item_types import is_article
 from pipeline.text import normalise_for_hash
 
 MIN_WORDS = 30  # a shorter statement is a summary, not the body
@@ -35,7 +36,6 @@ MISSED_SHARE = 1 / 3  # trafilatura's words of the stated body's below which it 
 END_PROBE_CHARS = 40  # the stated body's last characters, looked for in trafilatura's lines
 TAIL_MAX_SHARE = 0.25  # lines after the end outweighing this share of the stated body: no end found
 MAX_BODY_CHARS = 500_000  # a longer statement is not read (bounded whatever the page)
-_ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report")
 # Markdown: a link's text stays, its target and a {: attribute list} go; emphasis and heading marks go.
 _MD_LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\([^)\s]{0,2000}(?:\s+\"[^\"\n]{0,300}\")?\)(?:\{:[^}\n]{0,300}\})?")
 _MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?)|\*\*")
@@ -44,7 +44,7 @@ _MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?)|\*\*")
 def stated_body(items: list[dict], article: dict | None) -> str | None:
     """The articleBody of the article item (else of another article item), as plain text."""
     candidates = [article] if article else []
-    candidates += [i for i in items if i is not article and _is_article(i)]
+    candidates += [i for i in items if i is not article and is_article(i)]
     for item in candidates:
         value = item.get("articleBody")
         if isinstance(value, list):
@@ -54,12 +54,6 @@ def stated_body(items: list[dict], article: dict | None) -> str | None:
             if len(text.split()) >= MIN_WORDS:
                 return text
     return None
-
-
-def _is_article(item: dict) -> bool:
-    kind = item.get("@type") or []
-    kinds = kind if isinstance(kind, list) else [kind]
-    return any(isinstance(k, str) and k.rsplit("/", 1)[-1].endswith(_ARTICLE_TYPES) for k in kinds)
 
 
 def _plain(text: str) -> str:

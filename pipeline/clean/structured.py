@@ -28,6 +28,7 @@ from lxml import html as lxml_html
 
 from pipeline.clean.blocks import furniture_texts
 from pipeline.clean.bylines import is_organisation, looks_like_name, page_bylines, people_keys
+from pipeline.clean.item_types import is_article, item_types
 from pipeline.clean.lead import Lead, find_lead
 from pipeline.clean.stated_body import stated_body
 from pipeline.text import normalise_for_hash
@@ -40,7 +41,6 @@ MAX_TITLE_CHARS = 300
 MAX_AUTHORS = 12
 SITE_NAME_SLACK = 8  # characters a name may add to the site's and still be the site ('... Online')
 # An item of one of these types (or one whose type ends like them) describes the article.
-_ARTICLE_TYPES = ("Article", "BlogPosting", "Posting", "Report", "LiveBlogPosting", "Recipe", "Review")
 TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|•|·|::|:|»|«|/|~)\s+")
 _WORD = re.compile(r"\w+")
 HEADING_OVERLAP = 0.6  # shared words, of the <h1>'s and of a stated title's, for the <h1> to be the headline
@@ -92,8 +92,8 @@ def read_page_meta(html: str, url: str | None = None) -> PageMeta:
     except Exception:  # noqa: BLE001 - a malformed block in one syntax must not lose the page
         data = {}
     items = list(_walk([*data.get("json-ld", []), *data.get("microdata", [])]))
-    article = next((i for i in items if _is_article(i) and i.get("headline")), None) or \
-        next((i for i in items if _is_article(i)), None)
+    article = next((i for i in items if is_article(i) and i.get("headline")), None) or \
+        next((i for i in items if is_article(i)), None)
     graph: dict[str, dict] = {"og": _og(data.get("opengraph", [])), "meta": _meta_tags(tree), "ids": _by_id(items)}
     _read_sites(meta, article, items, graph, url)
     _read_titles(meta, article, graph, tree)
@@ -141,16 +141,6 @@ def _resolve(value: object, ids: dict[str, dict]) -> object:
     if isinstance(value, str) and value in ids:
         return ids[value]
     return value
-
-
-def _types(item: dict) -> list[str]:
-    kind = item.get("@type") or []
-    kinds = kind if isinstance(kind, list) else [kind]
-    return [k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)]
-
-
-def _is_article(item: dict) -> bool:
-    return any(k.endswith(_ARTICLE_TYPES) for k in _types(item))
 
 
 def _text(value: object) -> str | None:
@@ -206,7 +196,7 @@ def _read_sites(meta: PageMeta, article: dict | None, items: list[dict], graph: 
     # A site whose owner is a person (a blog's ["Person", "Organization"]) is named by them: their
     # name is then the author's, not a publisher's in an author's place.
     names += [_text(i.get("name")) for i in items if {"Organization", "NewsMediaOrganization", "WebSite"}
-              & set(_types(i)) and "Person" not in _types(i)]
+              & set(item_types(i)) and "Person" not in item_types(i)]
     host = urlsplit(archived_url(url)).hostname if url else None
     if host:
         names.append(host.removeprefix("www."))
@@ -500,7 +490,7 @@ def _structured_authors(article: dict | None, graph: dict, tree: lxml_html.HtmlE
     for stated in (_as_list(article.get("author")) + _as_list(article.get("creator"))) if article else []:
         person = _resolve(stated, graph["ids"])
         if isinstance(person, dict):
-            kinds = _types(person)
+            kinds = item_types(person)
             # ["Person", "Organization"] (a one-person site's Yoast graph) is the person.
             if "Person" not in kinds and any(k in _ORGANISATION_TYPES for k in kinds):
                 continue
