@@ -25,6 +25,12 @@ sys.path.insert(0, str(ROOT))
 STORIES = ROOT.parent / "shared" / "eval" / "conll2003" / "eng.testa.docs.jsonl"
 
 
+def detokenize(tokens: list[str]) -> str:
+    """A CoNLL sentence's tokens as running text (the spacing a news page would have)."""
+    text = re.sub(r" ([,.;:!?%)])", r"\1", " ".join(tokens))
+    return text.replace("( ", "(").replace(" 's", "'s").replace(" n't", "n't")
+
+
 def sentences(path: Path = STORIES) -> list[str]:
     from pipeline.extract.cameo_coder import could_hold_event
 
@@ -34,8 +40,7 @@ def sentences(path: Path = STORIES) -> list[str]:
             toks = s["tokens"]
             if len(toks) < 8 or sum(t.isupper() for t in toks) > len(toks) / 2:
                 continue
-            text = re.sub(r" ([,.;:!?%)])", r"\1", " ".join(toks))
-            text = text.replace("( ", "(").replace(" 's", "'s").replace(" n't", "n't")
+            text = detokenize(toks)
             if could_hold_event(text):
                 out.append(text)
     return out
