@@ -1,22 +1,18 @@
 """The executor: order kept over chunks, forked and spawned workers, a dead worker loses nothing,
-an item whose step raises fails alone, and extraction on two processes gives exactly the
-in-process result."""
+an item whose step raises fails alone (extraction on workers: tests/extract/test_on_workers.py).
+
+This module imports no stage: a spawned worker imports it to find its step, so the steps
+here start in a fraction of a second instead of loading spaCy and the stages first."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import threading
 
 import pytest
 
-from pipeline.clean import clean_documents
 from pipeline.errors import ConfigError
 from pipeline.executor import Executor, PoolExecutor, executor_for, shrinking_chunks
-from pipeline.extract.entities import extract_entities
-from pipeline.extract.events import extract_events, start_own_dates
-from pipeline.ingest.files import read_inputs
-from tests.conftest import SEED_FILES, make_settings
 
 
 def squares(_, items):
@@ -126,6 +122,8 @@ def test_a_started_map_never_collected_is_stopped_on_exit():
 
 
 def test_the_settings_choose_the_executor(tmp_path):
+    from tests.conftest import make_settings  # here: a spawned worker importing this module skips it
+
     assert type(executor_for("none", 4)) is Executor
     assert type(executor_for("fork", 1)) is Executor  # one process: no pool
     assert executor_for("spawn", 2).mode == "spawn"
@@ -142,40 +140,3 @@ def test_the_settings_choose_the_executor(tmp_path):
     with pytest.raises(ConfigError, match="unknown executor 'threads'"):
         executor_for("threads", 2)
     assert make_settings(tmp_path, executor="spawn").executor == "spawn"
-
-
-def _extract(articles, run, executor):
-    ents = extract_entities(articles, run, [], executor)
-    evs = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [], executor=executor)
-    return [[dataclasses.asdict(r) for r in rows]
-            for rows in (ents.entities, ents.mentions, ents.sentences, evs.events, evs.event_mentions)]
-
-
-def test_extraction_on_two_processes_equals_in_process(settings):
-    docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
-    articles = clean_documents(docs, settings, "r").articles
-    run = settings.replace(nlp_parallel_min_texts=1)
-    sequential = _extract(articles, run, Executor())
-    assert all(sequential)
-    assert _extract(articles, run, PoolExecutor(2, "fork")) == sequential
-
-
-@pytest.mark.slow
-def test_extraction_on_spawned_workers_equals_in_process(settings):
-    docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
-    articles = clean_documents(docs, settings, "r").articles
-    run = settings.replace(nlp_parallel_min_texts=1)
-    assert _extract(articles, run, PoolExecutor(2, "spawn")) == _extract(articles, run, Executor())
-
-
-def test_dates_started_alongside_give_the_events_found_without(settings):
-    docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
-    articles = clean_documents(docs, settings, "r").articles
-    run = settings.replace(nlp_parallel_min_texts=1)
-    pool = PoolExecutor(2)
-    ents = extract_entities(articles, run, [], pool)
-    with start_own_dates(articles, run, pool) as started:
-        ahead = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [],
-                               own_dates=started.result())
-    plain = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [])
-    assert ahead.event_mentions and ahead == plain
