@@ -191,10 +191,13 @@ def test_stored_details_are_json_with_the_expectation_type(corrupted):
 
 
 def _runs_of(history: pd.DataFrame, count: int) -> tuple[list[pd.DataFrame], dict]:
-    """`count` copies of run-1's recorded rows as runs r0, r1, ... one minute apart."""
+    """`count` copies of run-1's recorded rows as runs r0, r1, ... one minute apart. Two suites
+    (one failing, one not) of the eleven: the site's bookkeeping is per run and suite, and each
+    page costs GX a rendering."""
     from datetime import datetime, timedelta
 
-    base = history[history["run_id"] == "run-1"]
+    base = history[(history["run_id"] == "run-1") & history["suite"].isin(["articles", "documents"])]
+    assert set(base["suite"]) == {"articles", "documents"} and not base["success"].all()
     frames = [base.assign(run_id=f"r{k}") for k in range(count)]
     return frames, {f"r{k}": datetime(2026, 1, 1) + timedelta(minutes=k) for k in range(count)}
 
