@@ -50,15 +50,19 @@ LEAD_INDEX = -1  # the restored lead is no line of trafilatura's text
 
 def extract_html(html: str, url: str | None = None) -> Head | None:
     """Title, author, date, site name and paragraphs of a page; None when nothing is extractable."""
-    raw = trafilatura.extract(html, url=url, output_format="json", with_metadata=True,
-                              include_comments=False, include_tables=True)
+    # One parse for the page: trafilatura copies a tree it is given before changing it, so its
+    # two passes and the page's own statements read the same tree (a copy costs about a third
+    # of a parse). A page trafilatura's loader rejects has no text; its statements are still read.
+    tree = trafilatura.load_html(html)
+    raw = trafilatura.extract(tree, url=url, output_format="json", with_metadata=True,
+                              include_comments=False, include_tables=True) if tree is not None else None
     data = json.loads(raw) if raw else {}
     default = [line.strip() for line in (data.get("text") or "").split("\n") if line.strip()]
     if default:
-        recall = trafilatura.extract(html, url=url, favor_recall=True, include_comments=False, include_tables=True)
+        recall = trafilatura.extract(tree, url=url, favor_recall=True, include_comments=False, include_tables=True)
         if recall:
             default = fill_gaps(default, [line.strip() for line in recall.split("\n") if line.strip()])
-    meta = read_page_meta(html, url)
+    meta = read_page_meta(tree if tree is not None else html, url)
     lines, removed = reconcile(default, meta.body)
     if not lines:
         return None

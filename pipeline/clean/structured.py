@@ -79,13 +79,17 @@ class PageMeta:
             (self.site_names[0] if self.site_names else None)
 
 
-def read_page_meta(html: str, url: str | None = None) -> PageMeta:
-    """Everything the page says about itself; an unparsable page gives an empty PageMeta."""
+def read_page_meta(html: str | lxml_html.HtmlElement, url: str | None = None) -> PageMeta:
+    """Everything the page says about itself, from its text or its parsed tree (read, never
+    changed); an unparsable page gives an empty PageMeta."""
     meta = PageMeta()
-    try:
-        tree = lxml_html.fromstring(html)
-    except (ValueError, TypeError, lxml_html.etree.ParserError):
-        return meta
+    if isinstance(html, lxml_html.HtmlElement):
+        tree = html
+    else:
+        try:
+            tree = lxml_html.fromstring(html)
+        except (ValueError, TypeError, lxml_html.etree.ParserError):
+            return meta
     try:
         data = extruct.extract(tree, syntaxes=["json-ld", "microdata", "opengraph"], uniform=True,
                                errors="ignore")
