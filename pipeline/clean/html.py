@@ -30,7 +30,7 @@ import trafilatura
 from pipeline.clean.blocks import CAPTION_RULES
 from pipeline.clean.bylines import looks_like_name
 from pipeline.clean.engine import Removal
-from pipeline.clean.lead import lead_missing_above
+from pipeline.clean.lead import lead_missing_above, leading_headings
 from pipeline.clean.metadata import Head, host_of, read_head
 from pipeline.clean.recall_gaps import fill_gaps
 from pipeline.clean.stated_body import reconcile
@@ -108,11 +108,10 @@ def _drop_furniture(head: Head, meta: PageMeta) -> None:
 
 def _restore_lead(head: Head, meta: PageMeta) -> None:
     """The lead paragraph trafilatura left out, found by the page's stated summary (lead.py),
-    goes back at the top of the body (after a leading title line)."""
+    goes back at the top of the body (after the leading title or heading lines)."""
     if meta.lead is None or not head.paragraphs or not lead_missing_above(meta.lead, head.paragraphs):
         return
-    at = 1 if head.title and normalise_for_hash(head.paragraphs[0][1]) == normalise_for_hash(head.title) else 0
-    head.paragraphs.insert(at, (LEAD_INDEX, meta.lead.text))
+    head.paragraphs.insert(leading_headings(meta.lead, head.paragraphs, head.title), (LEAD_INDEX, meta.lead.text))
 
 
 def _reconcile_published(head: Head, meta: PageMeta, visible: str | None) -> None:

@@ -23,6 +23,7 @@ LEAD_SLACK_CHARS = 50  # the element may add a kicker or a dateline to the summa
 MAX_ELEMENTS = 20000  # elements looked at per page: bounded whatever the page
 MAX_TEXT_CHARS = 10_000_000  # text read per page: nested blocks read their text once per level
 MAX_LINE_CHARS = 3000  # a longer block is no line of the body and holds more than a lead
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CONTAINERS = ("p", "div", "section", "header", "h2", "h3", "span", "strong", "b", "em")
 _LINES = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "td", "dd", "span")
 # A summary printed inside one of these is not the article's lead.
@@ -36,6 +37,7 @@ class Lead:
     probe: str  # the normalised start of the stated summary: when the body holds it, it has the lead
     position: int  # the element's place in document order
     positions: dict[str, int] = field(default_factory=dict)  # normalised line text -> first place
+    headings: set[str] = field(default_factory=set)  # normalised texts the page prints as <h1>-<h6>
 
 
 def find_lead(tree: lxml_html.HtmlElement, descriptions: list[str | None]) -> Lead | None:
@@ -53,6 +55,7 @@ def find_lead(tree: lxml_html.HtmlElement, descriptions: list[str | None]) -> Le
     best: tuple[int, str, str, int] | None = None  # (length, text, probe, position)
     best_el = body
     positions: dict[str, int] = {}
+    headings: set[str] = set()
     budget = MAX_TEXT_CHARS
     for position, el in enumerate(body.iter()):
         if position > MAX_ELEMENTS:
@@ -68,6 +71,8 @@ def find_lead(tree: lxml_html.HtmlElement, descriptions: list[str | None]) -> Le
         norm = normalise_for_hash(raw)
         if el.tag in _LINES and norm:
             positions.setdefault(norm, position)
+            if el.tag in _HEADINGS:
+                headings.add(norm)
         if el.tag not in _CONTAINERS or len(norm) > 3 * longest + LEAD_SLACK_CHARS:
             continue
         probe = next((p for p in probes if p in norm), None)
@@ -76,7 +81,7 @@ def find_lead(tree: lxml_html.HtmlElement, descriptions: list[str | None]) -> Le
             best_el = el
     if best is None or _in_furniture(best_el):  # the summary printed in a box is not the lead
         return None
-    return Lead(text=best[1], probe=best[2], position=best[3], positions=positions)
+    return Lead(text=best[1], probe=best[2], position=best[3], positions=positions, headings=headings)
 
 
 def _in_furniture(el: lxml_html.HtmlElement) -> bool:
@@ -90,10 +95,24 @@ def _in_furniture(el: lxml_html.HtmlElement) -> bool:
 
 def lead_missing_above(lead: Lead, paragraphs: list[tuple[int, str]], lines_checked: int = 3) -> bool:
     """True when the body lacks the lead and the lead stands above the body's first lines of
-    prose (a title, kicker or dateline line may stand above it)."""
+    prose (a title, kicker or dateline line may stand above it; a headline of eight words or
+    more is a heading the page prints, not prose: the lead stands below it)."""
     body = normalise_for_hash(" ".join(text for _, text in paragraphs))
     if lead.probe in body:
         return False
-    prose = [text for _, text in paragraphs if len(text.split()) >= MIN_WORDS][:lines_checked]
+    prose = [text for _, text in paragraphs
+             if len(text.split()) >= MIN_WORDS and normalise_for_hash(text) not in lead.headings][:lines_checked]
     found = [p for p in (lead.positions.get(normalise_for_hash(text)) for text in prose) if p is not None]
     return bool(found) and lead.position < min(found)
+
+
+def leading_headings(lead: Lead, paragraphs: list[tuple[int, str]], title: str | None) -> int:
+    """How many of the body's first lines are the title or a heading the page prints: the lead
+    goes back below them."""
+    marks = lead.headings | {normalise_for_hash(title or "")}
+    count = 0
+    for _, text in paragraphs:
+        if normalise_for_hash(text) not in marks:
+            break
+        count += 1
+    return count

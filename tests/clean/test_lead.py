@@ -64,3 +64,19 @@ def test_the_text_read_per_page_is_bounded(monkeypatch):
     assert lead.find_lead(tree, [SUMMARY]) is not None
     monkeypatch.setattr(lead, "MAX_TEXT_CHARS", 20_000)  # spent on the filler before the lead
     assert lead.find_lead(tree, [SUMMARY]) is None
+
+
+def test_a_long_headline_line_above_the_lead_is_a_heading_not_the_bodys_first_prose():
+    # The body opens with the page's headline (eight words or more, printed as the <h1>, not the
+    # title the page states): the lead stands below it in the page and goes back below it.
+    headline = "Nach dem Streik der Docker bleibt der Hafen eine zweite Woche geschlossen"
+    item = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Hafen zu", "description": SUMMARY}
+    html = (f'<html><head><script type="application/ld+json">{json.dumps(item)}</script></head><body>'
+            f'<article><header><h1>{headline}</h1><div class="intro">{SUMMARY}</div></header>'
+            f"<p>{FIRST}</p><p>{SECOND}</p></article></body></html>")
+    assert restored(html, [headline, FIRST, SECOND]) == \
+        [(0, headline), (LEAD_INDEX, SUMMARY), (1, FIRST), (2, SECOND)]
+    # A lead printed below the headline but after the text's first paragraph is still no lead.
+    late = html.replace(f'<div class="intro">{SUMMARY}</div></header><p>{FIRST}</p>',
+                        f'</header><p>{FIRST}</p><div class="intro">{SUMMARY}</div>')
+    assert restored(late, [headline, FIRST, SECOND]) == [(0, headline), (1, FIRST), (2, SECOND)]
