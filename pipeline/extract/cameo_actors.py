@@ -219,8 +219,13 @@ def _read_actors(path: Path, into: dict[str, list[Dated]]) -> None:
             if r:
                 codes.append(r)
             continue
-        flush()
-        names, codes = [_phrase(line.split("[", 1)[0].split(";", 1)[0])], []
+        # A primary phrase starts a new record only once the previous one has its codes: the
+        # lines before the first code are one person's names ("BORIS_YELTSIN_", "YELTSIN",
+        # "PRESIDENT_YELTSIN", then the dated codes), as PETRARCH's reader keeps them.
+        if codes:
+            flush()
+            names, codes = [], []
+        names.append(_phrase(line.split("[", 1)[0].split(";", 1)[0]))
         r = _restriction(line)
         if r:
             codes.append(r)

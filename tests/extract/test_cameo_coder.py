@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,10 @@ def test_actor_codes_from_phoenix():
     assert actors.code_words("RUSSIAN TROOPS".split()) == ("RUS", "~MIL")
     assert actors.code_words(["VLADIMIR", "PUTIN"])[0] == "RUSGOV"  # the open-ended term, undated
     assert actors.code_words(["UN"])[0] == "IGOUNO"
+    # the name lines before a record's first code are one actor's synonyms ("BORIS_YELTSIN_",
+    # "YELTSIN", "PRESIDENT_YELTSIN", then the dated codes)
+    assert actors.code_words(["YELTSIN"], date(1996, 8, 30))[0] == "RUSGOV"
+    assert actors.code_words(["PRESIDENT", "YELTSIN"])[0] == "RUSELI"
     assert code_info("0841").name == "release_persons" and code_info("1723").name == "impose_administrative_sanctions"
     assert code_info("173").plover == "COERCE" and code_info("010").plover is None
 
