@@ -85,12 +85,17 @@ _REPORTING = {"say", "tell", "report", "claim", "add", "state", "announce", "not
 _MUTUAL_ROOTS = {"03", "04", "05", "06"}
 # Intent to cooperate and consultation: CAMEO codes them between political actors.
 _COOPERATION_ROOTS = {"03", "04"}
+# Force: assaults, fighting, mass violence.
+_FORCE_ROOTS = {"18", "19", "20"}
 # Appeals and demands are made of someone.
 _ASKING_ROOTS = {"02", "10"}
 # Verb blocks of forecasting and reckoning: without a pattern of their own, what they say is
 # a forecast or a figure, not something that happened.
 _FORECAST_BLOCKS = {"PREDICT", "ESTIMATE"}
+# Quantities and partitive nouns of acts: "hundreds of protesters", "a new round of talks"
+# are protesters and talks to a pattern.
 _QUANTITIES = {"hundred", "thousand", "million", "billion", "dozen", "score", "ten", "number", "bunch", "handful",
+               "round", "series", "wave", "spate", "string",
                "couple", "group", "lot"}
 _FIRST_SECOND = {"i", "me", "we", "us", "you"}
 _ANAPHORS = {"he", "she", "they"}
@@ -173,6 +178,7 @@ class Coded:
     object_start: int = 0  # the direct object's subtree ("held [another virtual meeting]")
     object_end: int = 0
     by_pattern: bool = False  # a pattern of the verb's block matched (not only the verb)
+    by_subject: bool = False  # ... with words of the subject ("EXPLOSION * [193]": what did it)
     own_code: bool = False  # the verb line carries its own code (not the block default)
     block: str = ""  # the dictionary's verb block ("PREDICT", "APPREHEND")
 
@@ -644,7 +650,8 @@ def _phrase_indices(tok: Token, depth: int) -> set[int]:
     return keep
 
 
-def _role(tok: Token | None, actors: ActorDictionary, on: date | None) -> Role | None:
+def _role(tok: Token | None, actors: ActorDictionary, on: date | None, acting: bool = False) -> Role | None:
+    """The role of a head; ``acting``: the one who acts, whom an apposition may name."""
     if tok is None:
         return None
     phrase = _phrase(tok)
@@ -654,15 +661,18 @@ def _role(tok: Token | None, actors: ActorDictionary, on: date | None) -> Role |
     start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
     tree = list(tok.subtree)
     return Role(start, end, tok.idx, tok.idx + len(tok.text), tok.doc.text[start:end],
-                _role_code(tok, phrase, actors, on), others, tree[0].idx, tree[-1].idx + len(tree[-1].text))
+                _role_code(tok, phrase, actors, on, 0 if acting else 1), others, tree[0].idx,
+                tree[-1].idx + len(tree[-1].text))
 
 
-def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: date | None) -> str | None:
+def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: date | None,
+               depth: int = 0) -> str | None:
     """The CAMEO actor code of a role: the dictionary actor and agent sector of the phrase's
     words. A possessor says whose it is, not who it is: it gives its actor only to a head that
     is itself an actor or agent ("Russia's army" RUSMIL), never its sector ("the congressman's
     wife" is no legislator, "Putin's wife" no government). A title word that ends a person's
-    name is a surname ("Stephen King", "Martin Luther King")."""
+    name is a surname ("Stephen King", "Martin Luther King"). A name the dictionaries do not
+    know takes the code its apposition says ("Sergei Posukhov, Lukashenko's political adviser")."""
     if tok.pos_ == "PRON":
         return None
     owner = {t.i for c in tok.children if c.dep_ == "poss" for t in c.subtree}
@@ -670,7 +680,16 @@ def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: dat
     actor, agent = actors.code_words(_words(own), on) if own else (None, None)
     if actor is None and owner and (agent or tok.pos_ == "PROPN"):
         actor = actors.code_words(_words(phrase), on)[0]
-    return combine(actor, agent)
+    code = combine(actor, agent)
+    if not is_political(code) and depth < 1:
+        # "Constand Viljoen, leader of the Freedom Front party": a name the dictionaries do not
+        # know is said by its apposition, whose agent noun gives the sector (of the one who
+        # acts: "X, a police corporal, was injured in the crash" makes no act on the police)
+        for appos in (c for c in tok.children if c.dep_ == "appos" and c.pos_ in ("NOUN", "PROPN")):
+            said = _role_code(appos, _phrase(appos), actors, on, depth + 1)
+            if _sector_political(said):  # a sector, not a place ("a plumber from Leeds")
+                return said
+    return code
 
 
 def _surname(tok: Token) -> bool:
@@ -786,7 +805,7 @@ def _verb_entries(tok: Token, dictionary: VerbDictionary) -> list[Verb]:
     for v in found:
         if v.after:
             nxt = [doc[i].text.upper() for i in range(tok.i + 1, min(len(doc), tok.i + 1 + len(v.after)))]
-            if nxt != list(v.after):
+            if nxt != list(v.after) and not (len(v.after) == 1 and _attached(tok, v.after[0])):
                 continue
         if v.before:
             prev = [doc[i].text.upper() for i in range(max(0, tok.i - len(v.before)), tok.i)]
@@ -795,6 +814,21 @@ def _verb_entries(tok: Token, dictionary: VerbDictionary) -> list[Verb]:
         fitting.append(v)
     multi = [v for v in fitting if v.after or v.before]
     return multi or fitting
+
+
+def _attached(verb: Token, word: str) -> bool:
+    """The verb's particle or preposition ``word`` as the parse attaches it, words away: "called
+    on Wednesday for its followers to ..." (CALL_FOR), "handed the city over" (HAND_OVER); a
+    time phrase is no part of the verb ("called on Wednesday" is no CALL_ON)."""
+    for c in verb.children:
+        if c.text.upper() != word or c.i <= verb.i:
+            continue
+        if c.dep_ == "prt":
+            return True
+        if c.dep_ == "prep":
+            pobj = next((o for o in c.children if o.dep_ == "pobj"), None)
+            return pobj is not None and not _temporal(pobj)
+    return False
 
 
 def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary | None = None,
@@ -839,7 +873,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
                                and _named_or_country(head, actors)), None)
         if source_tok is not None and not _actor_like(source_tok, actors):
             source_tok = None if source_tok.lower_ not in _PRONOUNS else source_tok
-        source, target = _role(source_tok, actors, on), _role(target_tok, actors, on)
+        source, target = _role(source_tok, actors, on, acting=True), _role(target_tok, actors, on)
         clausal = ("ccomp", "xcomp") if code[:2] == "03" else ("ccomp",)  # "threatened to shoot" is a threat
         if code[:2] in _CLAIM_ROOTS and target_tok is None and (
                 any(k.dep_ in clausal for k in _clause_children(tok)) or _quote_frame(tok)):
@@ -858,6 +892,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
                              _role(speaker, actors, on), _modality(tok), round(min(confidence, 0.95), 2),
                              *_predicate(tok, subj), *_object_span(tok),
                              by_pattern=pattern is not None or nominal is not None,
+                             by_subject=pattern is not None and bool(pattern.pre),
                              own_code=verb.own_code, block=verb.block)
     return _prune(sent, found, actors)
 
@@ -918,20 +953,33 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             # crash", "Python 3.0 was released") only when X is a dictionary actor.
             if not (tgt_code or (c.info.root == "17" and _codable(doc, c.target))):
                 continue
-        elif not (_codable(doc, c.source) or specific and _anaphoric(c.source)):
-            continue  # a "he/she/they" acting in a specific pattern is resolved by the pipeline
+        elif not (_codable(doc, c.source) or specific and _anaphoric(c.source)
+                  or c.source is None and c.by_subject and c.info.root in _FORCE_ROOTS and _codable(doc, c.target)):
+            # a "he/she/they" acting in a specific pattern is resolved by the pipeline; a
+            # weapon that a pattern names as the subject ("a bomb explosion killed seven
+            # people": EXPLOSION * [193]) is the act's own evidence, its user unnamed
+            continue
         # A block's default code on a bare verb ("took", "went", "caught up") is weak
         # evidence: outside speech acts by a named actor, it needs a dictionary actor acting on
         # a nameable one.
         if not (specific or agentless and c.info.root == "17") and not (c.info.root in _SPEECH_ROOTS and _codable(doc, c.source)
-                                                or src_code and _codable(doc, c.target)):
-            continue
+                                                or src_code and _codable(doc, c.target)
+                                                or _sector_political(tgt_code) and c.source is not None
+                                                and _named(doc, c.source) and _object_is(tok, c.target)):
+            continue  # ... or a named one acting on a political one, its object ("Rosati will
+            # meet Serbian President Slobodan Milosevic": a minister the dictionaries do not
+            # know; "appointed X to serve on the court" is no act on the court)
         if discard and not (_sector_political(src_code) or _sector_political(tgt_code)):
             # a national team is named by its country ("Brazil beat Argentina"): only a
             # government, army, party... makes a sports or entertainment sentence political
             continue
         kept[i] = c
     return sorted(kept.values(), key=lambda c: c.verb_start)
+
+
+def _object_is(verb: Token, role: Role | None) -> bool:
+    """The role is the verb's direct object."""
+    return role is not None and any(c.dep_ == "dobj" and c.idx == role.head_start for c in verb.children)
 
 
 def _asserted(verb: Token, by_pattern: bool) -> bool:

@@ -94,6 +94,13 @@ def test_actor_codes_from_phoenix():
     ("The army shelled and bombed rebel positions near Aleppo.", "19", "MIL", "REB", "occurred"),
     # a conjunct with its own subject does not take the first clause's negation
     ("Police did not arrest anyone, but protesters attacked the police.", "19", "OPP", "COP", "occurred"),
+    # a name the dictionaries do not know: said by its apposition, or acting on a political object
+    ("Constand Viljoen, leader of the Freedom Front party, told reporters the talks would resume.", "01", "",
+     None, "occurred"),
+    ("Rosati will meet Serbian President Slobodan Milosevic in Belgrade.", "04", "", "SRBGOV", "scheduled"),
+    # a partitive noun counts its act; a verb's particle where the parse attaches it
+    ("Russia and Ukraine started a new round of peace talks in Istanbul.", "04", "RUS", None, "occurred"),
+    ("The government called the talks off after the attack.", "16", "GOV", None, "occurred"),
 ])
 def test_written_sentences(nlp, text, root, source, target, modality):
     coded = _code(nlp, text)
@@ -173,6 +180,14 @@ def test_infinitives_of_motion_and_their_objects(nlp):
     assert all(c.target is None or c.target.code != "DEU" for c in declined)
 
 
+def test_a_weapon_the_pattern_names_is_the_acts_own_evidence(nlp):
+    # "EXPLOSION * [193]": the bomb did it, its user unnamed; the victims are named
+    hit = next(c for c in _code(nlp, "A bomb explosion in a restaurant killed seven people.") if c.info.root == "19")
+    assert hit.source is None and hit.target is not None and hit.target.code == "PPL"
+    # a pattern of the verb alone names no weapon: no one acts
+    assert _code(nlp, "The explosion was heard across the city.") == []
+
+
 def test_an_allegation_is_not_the_accusers_act(nlp):
     # "of supporting" is what India says Pakistan did: India does not support anything here
     coded = _code(nlp, "India accused Pakistan of supporting terrorism.")
@@ -210,7 +225,9 @@ def test_not_events(nlp):
                  # a national side named by its country is no state (discard "fixture")
                  "The Bajans will oppose Antigua and Barbuda on June 2 followed by an away fixture to Cuba.",
                  # a private letter to the reader
-                 "The next day, you get a letter of apology from Penny."):
+                 "The next day, you get a letter of apology from Penny.",
+                 # an apposition that names a trade and a place, not a sector
+                 "John Smith, a plumber from Leeds, said the weather was bad."):
         assert _code(nlp, text) == [], text
 
 
