@@ -32,6 +32,7 @@ from pipeline.extract.cameo_actors import (
     SECTORS,
     ActorDictionary,
     combine,
+    could_name_political_actor,
     is_political,
     load_actor_dictionary,
 )
@@ -923,7 +924,8 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         if c.block in _FORECAST_BLOCKS and not c.by_pattern:
             continue  # "expected that ...", "predicts ...": a forecast, not an event (a pattern
             # such as "expects new round of talks" is the dictionary's own optimistic comment)
-        if c.info.root == "01" and (not is_political(src_code) or c.modality == "hypothetical"):
+        if c.info.root == "01" and (c.modality == "hypothetical" or not (
+                is_political(src_code) or _named_on_politics(sent, c))):
             continue  # a quote or forecast by no political actor is an opinion; what one could say is nothing
         tgt_code = c.target.code if c.target else None
         if (c.info.root in ("03", "04") and not is_political(src_code) and tgt_code
@@ -975,6 +977,17 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue
         kept[i] = c
     return sorted(kept.values(), key=lambda c: c.verb_start)
+
+
+def _named_on_politics(sent: Span, c: Coded) -> bool:
+    """A statement by a name the dictionaries do not know about a political actor they know
+    ("Sharetsky said President Lukashenko is trying to establish a dictatorship", "Cotti said
+    Chechnya must remain part of Russia"): the one quoted on a state or government is news."""
+    if c.source is None or not _named(sent.doc, c.source):
+        return False
+    start, end = c.source.tree_start, c.source.tree_end
+    rest = sent.doc.text[sent.start_char:start] + " " + sent.doc.text[end:sent.end_char]
+    return could_name_political_actor(rest)
 
 
 def _object_is(verb: Token, role: Role | None) -> bool:

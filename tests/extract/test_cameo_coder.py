@@ -98,6 +98,7 @@ def test_actor_codes_from_phoenix():
     ("Constand Viljoen, leader of the Freedom Front party, told reporters the talks would resume.", "01", "",
      None, "occurred"),
     ("Rosati will meet Serbian President Slobodan Milosevic in Belgrade.", "04", "", "SRBGOV", "scheduled"),
+    ("Flavio Cotti said Chechnya must remain part of Russia.", "01", "", None, "occurred"),
     # a partitive noun counts its act; a verb's particle where the parse attaches it
     ("Russia and Ukraine started a new round of peace talks in Istanbul.", "04", "RUS", None, "occurred"),
     ("The government called the talks off after the attack.", "16", "GOV", None, "occurred"),
@@ -227,7 +228,9 @@ def test_not_events(nlp):
                  # a private letter to the reader
                  "The next day, you get a letter of apology from Penny.",
                  # an apposition that names a trade and a place, not a sector
-                 "John Smith, a plumber from Leeds, said the weather was bad."):
+                 "John Smith, a plumber from Leeds, said the weather was bad.",
+                 # a named person's opinion on no political actor
+                 "Jane Doe said the cake was delicious."):
         assert _code(nlp, text) == [], text
 
 
