@@ -793,7 +793,11 @@ def _reports(say: Token, verb: Token) -> bool:
     """``say`` reports the clause of ``verb``: the clause is its complement, or it is a
     parenthetical on the clause ("..., a senior official said")."""
     head = _clause_head(verb)
-    return (head.head.i == say.i and head.dep_ in ("ccomp", "parataxis")) or (
+    governor = head.head
+    if (head.dep_ == "ccomp" and governor.dep_ == "pcomp" and governor.head.lower_ == "as"
+            and governor.lemma_.lower() in _REPORTING):
+        governor = governor.head.head  # "quoted local police as saying armed men attacked"
+    return (governor.i == say.i and head.dep_ in ("ccomp", "parataxis")) or (
         say.head.i == head.i and say.dep_ == "parataxis")
 
 
@@ -918,6 +922,11 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue
         if tok.dep_ == "xcomp" and tok.head.i in found:
             continue
+        told = _participle_of(tok)
+        if told is not None and told.i in found and (
+                c.info.root == "01" or c.info.root in _FORCE_ROOTS and found[told.i].info.root in _FORCE_ROOTS):
+            continue  # "attacked a convoy, killing one soldier and wounding two", "called for calm,
+            # citing ...": the participle tells of the coded act, it is no act of its own
         if c.info.root not in _SPEECH_ROOTS and any(k.dep_ == "ccomp" for k in tok.children):
             continue  # "the snafu demonstrates that ...": a material verb over a clause is a claim
         src_code = c.source.code if c.source else None
@@ -966,17 +975,27 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         # a nameable one.
         if not (specific or agentless and c.info.root == "17") and not (c.info.root in _SPEECH_ROOTS and _codable(doc, c.source)
                                                 or src_code and _codable(doc, c.target)
+                                                or c.info.root in _FORCE_ROOTS and _sector_political(src_code)
                                                 or _sector_political(tgt_code) and c.source is not None
                                                 and _named(doc, c.source) and _object_is(tok, c.target)):
             continue  # ... or a named one acting on a political one, its object ("Rosati will
             # meet Serbian President Slobodan Milosevic": a minister the dictionaries do not
-            # know; "appointed X to serve on the court" is no act on the court)
+            # know; "appointed X to serve on the court" is no act on the court), or force used
+            # by an armed or state actor on anything ("armed men attacked the convoy")
         if discard and not (_sector_political(src_code) or _sector_political(tgt_code)):
             # a national team is named by its country ("Brazil beat Argentina"): only a
             # government, army, party... makes a sports or entertainment sentence political
             continue
         kept[i] = c
     return sorted(kept.values(), key=lambda c: c.verb_start)
+
+
+def _participle_of(verb: Token) -> Token | None:
+    """The verb a participle clause ("..., killing one soldier and wounding two") hangs on."""
+    first = verb
+    while first.dep_ == "conj" and first.head.i != first.i and first.tag_ == "VBG":
+        first = first.head
+    return first.head if first.dep_ == "advcl" and first.tag_ == "VBG" and verb.tag_ == "VBG" else None
 
 
 def _named_on_politics(sent: Span, c: Coded) -> bool:

@@ -189,6 +189,15 @@ def test_a_weapon_the_pattern_names_is_the_acts_own_evidence(nlp):
     assert _code(nlp, "The explosion was heard across the city.") == []
 
 
+def test_one_act_one_event(nlp):
+    # "quoted X as saying" is the report of the act it quotes, not a statement of its own
+    coded = _code(nlp, "Radio Red quoted local police as saying armed men attacked the convoy.")
+    assert [c.info.root for c in coded] == ["19"] and coded[0].source is not None
+    # the participles tell of the attack; force by an armed actor on a thing is coded
+    coded = _code(nlp, "Armed men attacked a military convoy on Friday, killing one soldier and wounding two.")
+    assert [c.info.root for c in coded] == ["19"]
+
+
 def test_an_allegation_is_not_the_accusers_act(nlp):
     # "of supporting" is what India says Pakistan did: India does not support anything here
     coded = _code(nlp, "India accused Pakistan of supporting terrorism.")
