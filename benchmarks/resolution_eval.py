@@ -17,7 +17,9 @@ through newsmon's entity stage as one batch. Printed:
 ``tune`` (default), the 25 English pages of news sites (by file name) that no fixture names,
 read while writing the type rules; ``check`` (``--unlabelled check``), the English articles
 (150 words or more, a byline and a date in trafilatura's gold) that no test or benchmark
-named when they were chosen (listed in ``unseen_types.json``), held back. Their top entities are scored against types written by reading
+named when they were chosen (listed in ``unseen_types.json``), held back; ``news-tune`` and
+``news-check``, 35 English news articles no entity fixture, benchmark or slice named, split by
+host (``news_pages`` in ``unseen_types.json``), news-check held back. Their top entities are scored against types written by reading
 (``unseen_types.json``, by canonical name); entities no one has read yet are listed as such.
 """
 
@@ -142,12 +144,19 @@ def check_pages() -> list[str]:
     return list(json.loads(UNSEEN.read_text(encoding="utf-8"))["check_pages"])
 
 
+def news_pages(part: str) -> list[str]:
+    """The news slice (``news-tune``/``news-check``): English news articles (sport, business,
+    politics, entertainment, tech news) that no entity fixture, entity benchmark or the tune and
+    check slices named, split by host; labelled before the rules written on news-tune."""
+    return list(json.loads(UNSEEN.read_text(encoding="utf-8"))["news_pages"][part])
+
+
 def unlabelled(n: int, part: str) -> int:
     """Top entities of the pages no fixture labels, scored against types written by reading."""
     from pipeline.clean.language import identify
 
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
-    names = tune_pages() if part == "tune" else check_pages()
+    names = tune_pages() if part == "tune" else check_pages() if part == "check" else news_pages(part)
     texts = {k: t for k, t in page_texts(names).items() if t and identify(t) == "en"}
     urls = {k: gold.get(k, {}).get("url") or "" for k in texts}
     out = run(texts, Settings(), {k: u for k, u in urls.items() if u.startswith("http")})
@@ -175,8 +184,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", type=int, default=20, help="entities to list (default 20)")
     ap.add_argument("--errors", action="store_true", help="list splits, merges and wrong top-50 types")
-    ap.add_argument("--unlabelled", nargs="?", const="tune", choices=("tune", "check"),
-                    help="top entities of pages no fixture labels instead: the tune slice or the check slice")
+    ap.add_argument("--unlabelled", nargs="?", const="tune", choices=("tune", "check", "news-tune", "news-check"),
+                    help="top entities of pages no fixture labels instead: the tune, check, news-tune or "
+                         "news-check slice")
     args = ap.parse_args()
     if not PAGES.is_dir():
         print(f"{PAGES} is absent: nothing to measure")
