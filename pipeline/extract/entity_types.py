@@ -34,6 +34,8 @@ _MIN_CAPITALS_WORD = 5
 _MIN_COUNTRY_INITIALS = 3
 # A dictionary's word on a name weighs this many model votes per mention.
 DICTIONARY_WEIGHT = 2
+# An article-wide cue's vote on each of the name's mentions in the article.
+ARTICLE_WIDE_WEIGHT = 2
 # Mentions with a firm product or disease cue that make a name OTHER (all of them if fewer).
 _FIRM_MENTIONS = 2
 
@@ -153,15 +155,19 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         if not c.dateline:
             by_article[(c.article_id, c.key)].append(c)
     structure = {a: structure_votes(s) for a, s in spans.items()}
+    batch_sites = frozenset().union(*sites.values()) if sites else frozenset()
     firmly_other: set[str] = set()
     unsupported: list[list[Candidate]] = []
+    evidenced: dict[str, Counter[str]] = defaultdict(Counter)
     for (_, key), group in by_article.items():
-        evidence = _decide(group, gaz, bodies, structure[group[0].article_id],
-                           sites.get(group[0].article_id, frozenset()))
+        own = sites.get(group[0].article_id, frozenset())
+        evidence = _decide(group, gaz, bodies, structure[group[0].article_id], Publishers(own, batch_sites))
         if evidence == "firm-other":
             firmly_other.add(key)
         elif evidence == "model":
             unsupported.append(group)
+        elif not any(c.team for c in group) and _evidence_agrees(group):
+            evidenced[key][group[0].label] += 1
     # a name firm cues call a product or a disease in one article ("Python code", "the Chrome
     # browser") is one in the articles where nothing but the model's reading spoke for a person,
     # an organisation or a place
@@ -169,6 +175,7 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         if group[0].key in firmly_other:
             for c in group:
                 c.label, c.confidence = OTHER, 1.0
+    _spread_evidence([g for g in unsupported if g[0].label != OTHER], evidenced, gaz)
     _list_votes([g for g in unsupported if g[0].label != OTHER and len(g[0].words) == 1], cands, bodies)
     # a lone in-article reading yields to a strong batch-wide (and warehouse) majority
     batch_votes: dict[str, Counter[str]] = defaultdict(Counter)
@@ -188,8 +195,52 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
             group[0].confidence = n / total
 
 
+@dataclass(frozen=True)
+class Publishers:
+    """Publisher names (:func:`site_key` forms): the article's own and those of every article
+    of the batch."""
+
+    own: frozenset[str]
+    batch: frozenset[str]
+
+
+# Readings of a name that evidence elsewhere in the batch may settle: the model's commonest
+# confusion (a company or a club read as a person, a surname read as an organisation).
+_SPREAD_TYPES = ("PERSON", "ORG")
+_SPREAD_MIN_SHARE = 0.75
+
+
+def _spread_evidence(groups: list[list[Candidate]], evidenced: dict[str, Counter[str]], gaz: Gazetteer) -> None:
+    """A name only the model typed in an article takes the type evidence gave it in the batch's
+    other articles ("Chelsea" read as a person in one report, "Chelsea beat Leeds" in another;
+    "Ford" read as an organisation beside "Ford shares fell"): articles vote, one each, and
+    three in four must agree. Only between a person and an organisation, and never on a name the
+    gazetteer places (a town's team is its team in its own article only)."""
+    for group in groups:
+        first = group[0]
+        votes = evidenced.get(first.key)
+        if not votes or first.label not in _SPREAD_TYPES:
+            continue
+        label, n = top_label(votes)
+        if label == first.label or label not in _SPREAD_TYPES or n / sum(votes.values()) < _SPREAD_MIN_SHARE \
+                or gaz.place(first.surface) is not None:
+            continue
+        for c in group:
+            c.label, c.confidence = label, n / sum(votes.values())
+
+
+def _evidence_agrees(group: list[Candidate]) -> bool:
+    """The label evidence (cues) gave the name is the one it got: the model's reading did not
+    outvote it. Name structure is not in the cues; it agrees by construction when decisive."""
+    votes: Counter[str] = Counter()
+    for c in group:
+        if c.cues is not None:
+            votes.update({t: n for t, n in c.cues.votes.items() if t != OTHER})
+    return not votes or top_label(votes)[0] == group[0].label
+
+
 def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
-            structure: dict[str, Counter[str]], site: frozenset[str]) -> str:
+            structure: dict[str, Counter[str]], site: Publishers) -> str:
     """One label for one surface's mentions in one article, with its confidence. Returns what
     decided: "firm-other" (firm cues for a product or a disease), "model" (no evidence for a kept
     type beside the model's labels: none, or weaker cues for OTHER) or "evidence"."""
@@ -200,11 +251,19 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
         if c.cues is None:
             c.cues = cue_votes(body, c.start, c.end, c.surface, c.label, gaz)
         evidence.update(c.cues.votes)
+    for label in {w for c in group if c.cues is not None for w in c.cues.wide}:
+        # "Benfica striker Tom Hardy", "Lenoge Ltd", "Vodafone (LSE: VOD)": what the name is in
+        # the whole article, against the model's reading of every other mention
+        evidence[label] += ARTICLE_WIDE_WEIGHT * len(group)
     first = group[0]
     if _dictionary_org(first.surface):
         evidence["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
-    if site and site_key(first.surface) in site:
+    if site_key(first.surface) in site.own:
         evidence["ORG"] += PUBLISHER_WEIGHT * len(group)
+    elif site_key(first.surface) in site.batch and gaz.place(first.surface) is None \
+            and gaz.demonym_country(first.surface) is None:
+        # another article's publisher ("Healthline" cited on another site): a dictionary's word
+        evidence["ORG"] += DICTIONARY_WEIGHT * len(group)
     if len(first.words) == 1 and first.label != "NORP" and gaz.country(first.surface) is None:
         told = structure.get(fold(first.surface))
         # a town opens the names of its institutions ("Springfield Police Department"): where
@@ -317,8 +376,9 @@ def _country_initials(surface: str, gaz: Gazetteer) -> bool:
 
 
 def _named_place(surface: str, gaz: Gazetteer) -> bool:
-    """A state or a major place: "California" stays a place beside "California ISO"."""
-    return gaz.subdivision(surface) is not None or gaz.is_major_place(surface)
+    """A state, a major place or a world region: "California" stays a place beside "California
+    ISO", "Caribbean" beside "Caribbean Military Academy"."""
+    return gaz.subdivision(surface) is not None or gaz.is_major_place(surface) or gaz.region(surface) is not None
 
 
 def common_word_spans(cands: list[Candidate], bodies: dict[str, str], gaz: Gazetteer) -> set[int]:

@@ -46,6 +46,8 @@ class Cue:
     place_only: bool
     not_place: bool = False  # never on a name the model or the gazetteer reads as a place or a people
     firm: bool = False  # decides the name's type unless a cue for another type fired
+    not_country: bool = False  # never on a country's name (a national team is its country)
+    article_wide: bool = False  # says what the name is in the whole article, not at one mention
 
 
 @dataclass
@@ -55,6 +57,7 @@ class CueVotes:
     votes: Counter[str]
     team: bool = False  # a place-only cue fired: a team named after its town, here only
     firm: frozenset[str] = frozenset()  # labels of the firm cues that fired
+    wide: frozenset[str] = frozenset()  # labels of the article-wide cues that fired
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +67,8 @@ def load_cues(path: Path = CUES_FILE) -> tuple[Cue, ...]:
                      re.compile(c["after"]) if "after" in c else None,
                      re.compile(c["name"]) if "name" in c else None,
                      int(c.get("weight", 1)), bool(c.get("place_only", False)),
-                     bool(c.get("not_place", False)), bool(c.get("firm", False)))
+                     bool(c.get("not_place", False)), bool(c.get("firm", False)),
+                     bool(c.get("not_country", False)), bool(c.get("article_wide", False)))
                  for c in spec["cue"])
 
 
@@ -75,6 +79,7 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
     votes: Counter[str] = Counter()
     team = False
     firm: set[str] = set()
+    wide: set[str] = set()
     before = body[max(0, start - _CUE_WINDOW):start]
     after = body[end:end + _CUE_WINDOW]
     team_place: bool | None = None
@@ -92,6 +97,8 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
             if not team_place:
                 continue
             team = True
+        if cue.not_country and gaz.country(surface) is not None:
+            continue
         if cue.not_place:
             if a_place is None:
                 a_place = label in _PLACE_OR_PEOPLE or gaz.place(surface) is not None \
@@ -101,9 +108,11 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
         votes[cue.label] += cue.weight
         if cue.firm:
             firm.add(cue.label)
+        if cue.article_wide:
+            wide.add(cue.label)
     if (place := _region_after(body, end, surface, label, gaz)) is not None:
         votes[place] += REGION_AFTER_WEIGHT
-    return CueVotes(votes, team, frozenset(firm))
+    return CueVotes(votes, team, frozenset(firm), frozenset(wide))
 
 
 _PLACE_OR_PEOPLE = frozenset({"GPE", "LOC", "NORP", "FAC"})

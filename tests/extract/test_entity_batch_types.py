@@ -1,0 +1,74 @@
+"""Type evidence from the whole batch and from cues that speak for a whole article, with the
+real spaCy model on synthetic articles: another article's publisher, a reading with evidence
+in one article settling a model-only reading in another, a club by its players, legal forms
+and tickers. Each case is one the model alone gets wrong (asserted first)."""
+
+from __future__ import annotations
+
+from pipeline.extract.entities import extract_entities
+from pipeline.extract.gazetteer import load_gazetteer
+from pipeline.extract.nlp import parse_texts
+from pipeline.extract.type_evidence import cue_votes
+from pipeline.settings import Settings
+from tests.extract.entity_helpers import article, types_of
+
+SETTINGS = Settings()
+
+
+def model_types(body: str, surface: str) -> set[str]:
+    (parse,) = parse_texts([body], SETTINGS)
+    return {label for s, e, label in parse.ents if body[s:e] == surface}
+
+
+def types_in(out, article_id: str, surface: str) -> set[str]:
+    return {m.entity_type for m in out.mentions if m.article_id == article_id and m.surface == surface}
+
+
+def test_another_article_s_publisher_is_an_organisation_across_the_batch():
+    cited = ("Prices at Newegg rose. Newegg said demand was strong. Newegg sells graphics cards "
+             "online, and Newegg ships them.")
+    assert "PERSON" in model_types(cited, "Newegg")
+    alone = extract_entities([article("b", cited, "https://www.example.com/x")], SETTINGS, [])
+    assert types_of(alone)["Newegg"] == {"PERSON"}
+    own = article("a", "Newegg said demand was strong on Monday.", "https://www.newegg.com/news/1")
+    out = extract_entities([own, article("b", cited, "https://www.example.com/x")], SETTINGS, [])
+    assert types_in(out, "b", "Newegg") == {"ORG"}
+
+
+def test_a_reading_with_evidence_settles_a_model_only_reading_elsewhere_in_the_batch():
+    bare = ("Sanchez scored twice on Saturday. Sanchez has now scored nine goals this season, and "
+            "Sanchez was named man of the match.")
+    assert model_types(bare, "Sanchez") == {"ORG"}
+    named = article("a", "Arsenal striker Alexis Sanchez scored twice. Sanchez said Arsenal would win.")
+    out = extract_entities([named, article("b", bare)], SETTINGS, [])
+    assert types_in(out, "b", "Sanchez") == {"PERSON"}
+    # the other way: a company the model reads as a person where nothing says otherwise
+    company = article("c", "Lenoge Technology Ltd sold the battery. Lenoge said the battery was safe.")
+    reader = "Lenoge sold the battery. Lenoge said the battery was safe, and Lenoge refused to pay."
+    assert model_types(reader, "Lenoge") == {"PERSON"}
+    out = extract_entities([company, article("d", reader)], SETTINGS, [])
+    assert types_in(out, "d", "Lenoge") == {"ORG"}
+    # a place is not re-typed from another article's evidence
+    towns = [article("e", "Mayor Jane Paris spoke on Monday. Paris said taxes would rise."),
+             article("f", "Paris was quiet on Monday, and Paris museums stayed open.")]
+    assert types_in(extract_entities(towns, SETTINGS, []), "f", "Paris") <= {"GPE", "LOC"}
+
+
+def test_a_club_by_its_players_and_staff_is_an_organisation_in_the_whole_article():
+    body = "Galatasaray striker Tom Hardy scored twice. Galatasaray won again, and Galatasaray lead the table."
+    assert model_types(body, "Galatasaray") == {"PERSON"}
+    assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Galatasaray"] == {"ORG"}
+    # a national team is its country
+    body = "England captain Harry Kane scored twice, and England won in Rome."
+    assert types_of(extract_entities([article("b", body)], SETTINGS, []))["England"] == {"GPE"}
+
+
+def test_legal_forms_and_tickers_make_a_company():
+    body = "The battery came from Lenoge, Inc. Lenoge said the battery was safe, and Lenoge refused to pay."
+    assert "PERSON" in model_types(body, "Lenoge")
+    assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Lenoge"] == {"ORG"}
+    gaz = load_gazetteer()
+    for text, name in (("Vantor (NYSE: VNT) fell.", "Vantor"), ("Vantor (VNT.N) fell.", "Vantor"),
+                       ("Vantor Holdings plc said", "Vantor Holdings plc")):
+        assert cue_votes(text, 0, len(name), name, "PERSON", gaz).wide == {"ORG"}, text
+    assert not cue_votes("Vantor (NYC) fell.", 0, 6, "Vantor", "PERSON", gaz).votes
