@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pipeline.extract.entity_text import OTHER, acronym_key, fold, initials, is_acronym, name_key
 from pipeline.extract.gazetteer import Gazetteer
 from pipeline.extract.phoenix_names import organisation_names
+from pipeline.extract.software_names import software_names
 from pipeline.extract.type_evidence import (
     CueVotes,
     at_line_or_sentence_start,
@@ -258,6 +259,11 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     first = group[0]
     if _dictionary_org(first.surface):
         evidence["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
+    if first.surface in software_names() and set(model) <= {"ORG", "PERSON", OTHER} \
+            and gaz.place(first.surface) is None:
+        # a programming language or a file format the model reads as an organisation or a
+        # person; a person's full name in the article outvotes it ("Julia" after "Julia Roberts")
+        evidence[OTHER] += DICTIONARY_WEIGHT * len(group)
     if site_key(first.surface) in site.own:
         evidence["ORG"] += PUBLISHER_WEIGHT * len(group)
     elif site_key(first.surface) in site.batch and gaz.place(first.surface) is None \

@@ -72,3 +72,12 @@ def test_legal_forms_and_tickers_make_a_company():
                        ("Vantor Holdings plc said", "Vantor Holdings plc")):
         assert cue_votes(text, 0, len(name), name, "PERSON", gaz).wide == {"ORG"}, text
     assert not cue_votes("Vantor (NYC) fell.", 0, 6, "Vantor", "PERSON", gaz).votes
+
+
+def test_programming_languages_and_formats_are_not_stored_and_people_keep_their_names():
+    body = "Docker builds the image. Docker then starts the container, and Docker keeps logs."
+    assert model_types(body, "Docker") == {"PERSON"}
+    assert "Docker" not in types_of(extract_entities([article("a", body)], SETTINGS, []))
+    actress = article("b", "Julia Roberts starred in the film. Julia said she loved it.")
+    assert model_types(actress.body, "Julia") == {"ORG"}
+    assert types_of(extract_entities([actress], SETTINGS, []))["Julia"] == {"PERSON"}
