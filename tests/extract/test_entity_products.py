@@ -19,20 +19,21 @@ def model_labels(body: str, surface: str) -> set[str]:
     return {label for p in parse_texts([body], SETTINGS) for s, e, label in p.ents if body[s:e] == surface}
 
 
-SOFTWARE = ("The bank's Java code runs on most of its servers, and engineers rewrote the Java interpreter "
-            "settings last year. Java is easy to hire for, said Maria Lopez, who teaches at Stanford. Google "
-            "said in a statement that it would keep supporting Java.")
-ELSEWHERE = "The course moved from Java to Rust this year. Java was chosen by Tom Reed, the dean."
+# "Kestrel", a language no vocabulary knows (Pygments names Java): the cues alone decide
+SOFTWARE = ("The bank's Kestrel code runs on most of its servers, and engineers rewrote the Kestrel interpreter "
+            "settings last year. Kestrel is easy to hire for, said Maria Lopez, who teaches at Stanford. Google "
+            "said in a statement that it would keep supporting Kestrel.")
+ELSEWHERE = "The course moved from Kestrel to Rust this year. Kestrel was chosen by Tom Reed, the dean."
 
 
 def test_software_named_with_firm_cues_is_not_stored_in_any_article_of_the_batch():
     out = extract_entities([article("a", SOFTWARE), article("b", ELSEWHERE)], SETTINGS, [])
     found = types_of(out)
-    assert "Java" not in found
+    assert "Kestrel" not in found
     assert found["Google"] == {"ORG"} and found["Maria Lopez"] == {"PERSON"}
     # the second article alone has no cue: the model's reading stands there
     alone = types_of(extract_entities([article("b", ELSEWHERE)], SETTINGS, []))
-    assert alone["Java"] == {"PERSON"}
+    assert alone["Kestrel"] == {"PERSON"}
 
 
 def test_a_name_the_second_vote_calls_a_product_is_not_stored_either():
