@@ -39,6 +39,7 @@ KICKER_MAX_WORDS = 8  # a leading element of an <h1> this short is a kicker over
 _KICKER_TAGS = frozenset({"span", "div", "time", "small", "p", "sup"})
 MAX_TITLE_CHARS = 300
 MAX_AUTHORS = 12
+DOMAIN_END_CHARS = 4  # 'de', 'com', 'info': what a host adds to a site's name
 SITE_NAME_SLACK = 8  # characters a name may add to the site's and still be the site ('... Online')
 # An item of one of these types (or one whose type ends like them) describes the article.
 TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|•|·|::|:|»|«|/|~)\s+")
@@ -96,9 +97,8 @@ def read_page_meta(html: str | lxml_html.HtmlElement, url: str | None = None) ->
     except Exception:  # noqa: BLE001 - a malformed block in one syntax must not lose the page
         data = {}
     items = list(_walk([*data.get("json-ld", []), *data.get("microdata", [])]))
-    article = next((i for i in items if is_article(i) and i.get("headline")), None) or \
-        next((i for i in items if is_article(i)), None)
     graph: dict[str, dict] = {"og": _og(data.get("opengraph", [])), "meta": _meta_tags(tree), "ids": _by_id(items)}
+    article = _the_article([i for i in items if is_article(i)], graph, tree)
     _read_sites(meta, article, items, graph, url)
     _read_titles(meta, article, graph, tree)
     _read_authors(meta, article, graph, tree)
@@ -111,6 +111,30 @@ def read_page_meta(html: str | lxml_html.HtmlElement, url: str | None = None) ->
 
 
 # -- structured data -----------------------------------------------------------------------
+def _the_article(articles: list[dict], graph: dict, tree: lxml_html.HtmlElement) -> dict | None:
+    """The article item that describes this page. A page may state several (a blog's list of
+    related posts as `BlogPosting`s beside its own): the one whose headline the page's titles
+    (`og:title`, `twitter:title`, `<title>`, an `<h1>`) carry is the page's; an item whose
+    headline none of them carries is another story's teaser. Several headed items that the
+    titles all disagree with are such a list, and an item that states no headline (microdata
+    often leaves it out) is then the page's; a single headed item is the page's own even when
+    its headline differs from the titles (a longer or a search-engine version)."""
+    if not articles:
+        return None
+    stated = [graph["og"].get(k) or graph["meta"].get(k) for k in ("og:title", "twitter:title")]
+    stated += [graph["meta"].get("<title>")] + [_text(h.text_content()) for h in tree.iterfind(".//h1")]
+    keys = [k for k in (normalise_for_hash(t) for t in stated if t) if len(k) >= 4]
+    headed = [i for i in articles if _text(i.get("headline"))]
+    for item in headed:
+        headline = normalise_for_hash(_text(item.get("headline")) or "")
+        if any(headline in k or k in headline for k in keys):
+            return item
+    unheaded = [i for i in articles if not _text(i.get("headline"))]
+    if keys and len(headed) >= 2 and unheaded:
+        return unheaded[0]
+    return headed[0] if headed else articles[0]
+
+
 def _walk(nodes: list, budget: list[int] | None = None) -> Iterator[dict]:
     """Every dict item in JSON-LD/microdata, @graph and nested lists included, at most MAX_ITEMS."""
     budget = budget if budget is not None else [MAX_ITEMS]
@@ -223,15 +247,21 @@ def _squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", normalise_for_hash(text))
 
 
-def _is_site(text: str, sites: list[str]) -> bool:
-    """The site's or publisher's name, give or take a suffix ('Jungefreiheit De', 'Battery-News')."""
+def _is_site(text: str, sites: list[str], whole: bool = False) -> bool:
+    """The site's or publisher's name, give or take a suffix ('Jungefreiheit De', 'Battery-News').
+    `whole`: a name that only starts the host is not it ('Heiko' on heiko-adams.de, 'Andrea'
+    on andreabottlinger.wordpress.com: the owner's first name); the host without its domain
+    ending is ('Battery-News' on battery-news.de)."""
     key = _squash(text)
     if not key:
         return True
     for site in sites:
         skey = _squash(site)
-        labels = _host_labels(site) if "." in site and " " not in site else [skey]
-        if key == skey or key in labels or (len(key) >= 4 and skey.startswith(key)) \
+        is_host = "." in site and " " not in site
+        labels = _host_labels(site) if is_host else [skey]
+        starts = len(key) >= 4 and skey.startswith(key) and \
+            (not whole or not is_host or len(skey) - len(key) <= DOMAIN_END_CHARS)
+        if key == skey or key in labels or starts \
                 or any(len(label) >= 4 and label in key and len(key) <= len(label) + SITE_NAME_SLACK
                        for label in labels):
             return True
@@ -474,6 +504,26 @@ def _read_authors(meta: PageMeta, article: dict | None, graph: dict, tree: lxml_
             return
     if handles is not None:
         meta.authors, meta.source["authors"] = handles
+        return
+    stated = _stated_organisations(article, graph["ids"], meta.site_names)
+    if stated:
+        meta.authors, meta.source["authors"] = stated, "structured organisation"
+
+
+def _stated_organisations(article: dict | None, ids: dict[str, dict], sites: list[str]) -> list[str]:
+    """An `Organization` the article item states as its author when no person is named anywhere
+    on the page: an agency or a desk that is not the publisher ('Agence France-Presse',
+    'Redaktion Gelbe Liste Pharmindex') wrote the text. The publisher's or site's own name, in
+    any form the page states it, is not an author (that is the page's owner, not a byline)."""
+    out: list[str] = []
+    for stated in (_as_list(article.get("author")) + _as_list(article.get("creator"))) if article else []:
+        node = _resolve(stated, ids)
+        if not isinstance(node, dict) or not any(k in _ORGANISATION_TYPES for k in item_types(node)):
+            continue
+        name = _text(node.get("name"))
+        if name and not _is_site(name, sites) and not _URLISH.search(name) and name not in out:
+            out.append(name)
+    return out[:MAX_AUTHORS]
 
 
 def _visible_authors(article: dict | None, graph: dict, tree: lxml_html.HtmlElement) -> tuple[list[str], str]:
@@ -525,7 +575,7 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
             name = _BY_PREFIX.sub("", part).strip(" ,.;:|-–—")
             if not name or _URLISH.search(name) or "@" in name or len(name) > 60:
                 continue
-            if (_is_site(name, sites) and _squash(name) not in owners) or not any(c.isalpha() for c in name) \
+            if (_is_site(name, sites, whole=True) and _squash(name) not in owners) or not any(c.isalpha() for c in name) \
                     or is_organisation(name):
                 continue
             key = _squash(name.replace("-", " ").replace("_", " "))

@@ -317,3 +317,52 @@ def test_an_h1_made_of_the_site_names_words_is_its_logo_not_the_headline():
                 "</title>", "<h1>O Opinion</h1><p>Text.</p>")
     assert choose_title(read_page_meta(html, "https://aoc.media/x"), None)[0] == \
         "Pour le néolibéralisme, la retraite est un archaïsme"
+
+
+def test_the_article_item_is_the_one_the_pages_titles_carry():
+    # A blog lists related posts as BlogPostings beside its own (whose microdata states no
+    # headline): the listed headlines disagree with the page's titles, so they are teasers.
+    own = '<div itemscope itemtype="https://schema.org/BlogPosting"><span itemprop="author">Jake Goulding</span></div>'
+    teasers = "".join(f'<div itemscope itemtype="https://schema.org/BlogPosting"><h3 itemprop="headline">{h}</h3>'
+                      f'<span itemprop="author">{a}</span></div>'
+                      for h, a in (("How to build a compiler", "Ben Popper"), ("Your first job", "Max Pekarsky")))
+    html = page("<title>What is Rust and why is it so popular? - Blog</title>",
+                f"<h1>What is Rust and why is it so popular?</h1>{own}<p>Text.</p>{teasers}")
+    assert read_page_meta(html, "https://blog.example/rust").authors == ["Jake Goulding"]
+    # When a listed headline is the page's, that item is the article.
+    carried = html.replace("How to build a compiler", "What is Rust and why is it so popular?")
+    meta = read_page_meta(carried, "https://blog.example/rust")
+    assert meta.headline == "What is Rust and why is it so popular?" and meta.authors == ["Ben Popper"]
+
+
+def test_a_single_article_item_is_the_pages_own_whatever_its_headline():
+    # One stated article with a longer headline than the <title>, and a reader's review beside it.
+    html = page(jsonld({"@type": "Article", "headline": "Pour aller bien en haut, commençons par en bas",
+                        "author": {"@type": "Person", "name": "Ophélie Ostermann"}})
+                + jsonld({"@type": "Review", "author": {"@type": "Person", "name": "link78"}})
+                + "<title>Les clés pour aller bien</title>", "<h1>Les clés pour aller bien</h1><p>Text.</p>")
+    assert read_page_meta(html, "https://madame.example/x").authors == ["Ophélie Ostermann"]
+
+
+def test_an_agency_or_desk_stated_as_author_is_kept_when_no_person_is_named_and_it_is_not_the_publisher():
+    def stated(*authors: dict) -> str:
+        return page(jsonld({"@graph": [
+            {"@type": "WebSite", "name": "Gelbe Liste Online"},
+            {"@type": "NewsArticle", "headline": "Chininum", "author": list(authors),
+             "publisher": {"@type": "Organization", "name": "Gelbe Liste Online"}}]}))
+    desk = {"@type": "Organization", "name": "Redaktion Pharmindex"}
+    meta = read_page_meta(stated(desk), "https://www.gelbe-liste.example/a")
+    assert meta.authors == ["Redaktion Pharmindex"] and meta.source["authors"] == "structured organisation"
+    # The publisher itself stated as the author is the page's owner, not a byline.
+    publisher = {"@type": "Organization", "name": "Gelbe Liste Online"}
+    assert read_page_meta(stated(publisher), "https://www.gelbe-liste.example/a").authors == []
+    # A person named beside the agency is the author.
+    both = stated(desk, {"@type": "Person", "name": "Anna Muster"})
+    assert read_page_meta(both, "https://www.gelbe-liste.example/a").authors == ["Anna Muster"]
+
+
+def test_the_owners_first_name_that_starts_the_host_is_an_author_the_host_itself_is_not():
+    html = page("", '<a rel="author" href="/author/heiko">Heiko</a><p>Text.</p>')
+    assert read_page_meta(html, "https://heiko-adams.example/laufen").authors == ["Heiko"]
+    site = html.replace(">Heiko<", ">Battery-News<")
+    assert read_page_meta(site, "https://battery-news.de/a").authors == []
