@@ -37,12 +37,23 @@ class _CachedTrafilatura:
         import trafilatura
 
         self._extract = trafilatura.extract
+        self._load_html = trafilatura.load_html
         self.path = path
         self.cache: dict[str, str | None] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         self.misses = 0
+        self._last: tuple[object, str] | None = None  # the tree load_html gave last, and its page
 
-    def extract(self, html: str, **options: object) -> str | None:
-        key = hashlib.sha256((html + json.dumps(options, sort_keys=True, default=str)).encode(
+    def load_html(self, html: str) -> object:
+        """html.py parses the page once and hands the tree to extract: remember whose it is."""
+        tree = self._load_html(html)
+        self._last = (tree, html)
+        return tree
+
+    def extract(self, html: object, **options: object) -> str | None:
+        source = html if isinstance(html, str) else self._last[1] if self._last and self._last[0] is html else None
+        if source is None:
+            return self._extract(html, **options)
+        key = hashlib.sha256((source + json.dumps(options, sort_keys=True, default=str)).encode(
             "utf-8", "surrogatepass")).hexdigest()
         if key not in self.cache:
             self.misses += 1
