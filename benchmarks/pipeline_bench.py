@@ -168,11 +168,23 @@ def dedup_scores(db: Path, corpus) -> tuple[float, float, int]:
     return precision, recall, len(verdicts)
 
 
-def warehouse_rows(db: Path, tables: tuple[str, ...]) -> list[tuple[str, int]]:
+# What the run left, counted in the warehouse. The run summary's entities and events add up
+# each batch's written rows (an entity seen again in a later batch is rewritten and counted
+# again), so the figures printed are these.
+COUNTED = {
+    "articles": "SELECT count(*) FROM articles",
+    "duplicates": "SELECT count(*) FROM articles WHERE is_duplicate",
+    "quarantined": "SELECT count(*) FROM quarantine",
+    "entities": "SELECT count(*) FROM entities",
+    "events": "SELECT count(*) FROM events",
+}
+
+
+def warehouse_counts(db: Path) -> str:
     import duckdb
 
     with duckdb.connect(str(db), read_only=True) as con:
-        return [(t, con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables]
+        return ", ".join(f"{name} {con.execute(sql).fetchone()[0]}" for name, sql in COUNTED.items())
 
 
 def sample_every(texts: list[str], size: int | None) -> list[str]:
@@ -218,9 +230,7 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
     for stage, seconds in summary.seconds.items():
         print(f"{stage:<10} {seconds:>9.2f} {n / seconds if seconds else float('inf'):>11.1f}")
     e2e = n / total
-    print(f"{'total':<10} {total:>9.2f} {e2e:>11.1f}   (articles {summary.articles}, duplicates "
-          f"{summary.duplicates}, quarantined {summary.quarantined}, entities {summary.entities}, "
-          f"events {summary.events})")
+    print(f"{'total':<10} {total:>9.2f} {e2e:>11.1f}   (in the warehouse: {warehouse_counts(settings.db_path)})")
     print(f"peak RSS: pipeline process {own:.0f} MiB, largest worker {workers:.0f} MiB")
     halves = batches.halves()
     if halves:
@@ -254,10 +264,6 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
     # to an earlier-dated copy that arrived later is counted here, from the warehouse.
     print(f"dedup on planted duplicates: precision {precision:.3f}, recall {recall:.3f} "
           f"({verdicts} duplicate verdicts in the warehouse, {len(corpus.planted)} planted)")
-    # The summary's entities and events are each batch's written rows added up: an entity
-    # seen again in a later batch is rewritten there and counted again. These are the rows.
-    print("in the warehouse: " + ", ".join(f"{table} {count}" for table, count in
-                                           warehouse_rows(settings.db_path, ("articles", "entities", "events"))))
     started = time.perf_counter()
     again = run_pipeline([str(corpus.folder)], [], settings, trigger="bench")
     incremental = time.perf_counter() - started
@@ -292,12 +298,12 @@ def repeated(n: int, repeat: int, processes: int, language: str | None,
         settings = load_settings(env={}, db_path=run / "news.duckdb", staging_dir=run / "staging",
                                  reports_dir=run / "reports", nlp_processes=processes)
         started = time.perf_counter()
-        summary = run_pipeline([str(corpus.folder)], [], settings, trigger="bench")
+        run_pipeline([str(corpus.folder)], [], settings, trigger="bench")
         pipeline_seconds = time.perf_counter() - started
         model_seconds = ceiling(corpus.texts, settings)
         pairs.append((pipeline_seconds, model_seconds))
-        print(f"  pair {i + 1}: pipeline {pipeline_seconds:.1f}s ({n / pipeline_seconds:.1f}/s, entities "
-              f"{summary.entities}, events {summary.events}), ceiling {model_seconds:.1f}s "
+        print(f"  pair {i + 1}: pipeline {pipeline_seconds:.1f}s ({n / pipeline_seconds:.1f}/s; in the warehouse: "
+              f"{warehouse_counts(settings.db_path)}), ceiling {model_seconds:.1f}s "
               f"({n / model_seconds:.1f}/s), ratio {model_seconds / pipeline_seconds:.2f}", flush=True)
         shutil.rmtree(run, ignore_errors=True)
     ratios = [m / p for p, m in pairs]
