@@ -113,6 +113,7 @@ class Settings:
     run_batch_documents: int = 5000  # `newsmon run` loads input files in runs of this many (bounds memory)
     keep_staging: bool = False  # keep staging/run_id=*/ after publish (debugging)
     staging_retention_days: int = 7  # staging of runs that never published is removed after this
+    kill_at: str = ""  # fault tests: SIGKILL the run at this named point (pipeline/faults.py)
 
     # --- monitoring (search index, watchlists, alerts) ---------------------------------------
     search_index_threads: int = 1  # tantivy's indexing threads (a batch is small; the cores do NLP)

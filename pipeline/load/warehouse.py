@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from pipeline import faults
 from pipeline.errors import WarehouseError, WarehouseLockedError
 from pipeline.load import lake
 from pipeline.load.migrations import current_version, latest_version, migrate, read_sql, refresh_sql
@@ -315,6 +316,7 @@ class Warehouse:
                 self.con.execute(
                     "INSERT OR REPLACE INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "
                     "VALUES (?, coalesce(?, now()::TIMESTAMP), now()::TIMESTAMP, ?, ?)", run_row)
+            faults.reached("load.before_commit", self.settings.kill_at)
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self._rollback()
