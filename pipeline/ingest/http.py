@@ -24,6 +24,7 @@ Polite and bounded by design, because it meets thousands of sites we do not cont
 from __future__ import annotations
 
 import codecs
+import contextlib
 import ipaddress
 import re
 import socket
@@ -214,6 +215,72 @@ class _CheckedBackend(httpcore.NetworkBackend):
         time.sleep(seconds)
 
 
+# httpcore's errors as the httpx ones callers catch, most specific first (as httpx's own
+# transport maps them).
+_AS_HTTPX: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout), (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout), (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException), (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError), (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError), (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError), (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextlib.contextmanager
+def _httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        for core, mapped in _AS_HTTPX:
+            if isinstance(exc, core):
+                raise mapped(str(exc)) from exc
+        raise
+
+
+class _Body(httpx.SyncByteStream):
+    def __init__(self, stream: Iterable[bytes]):
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _httpx_errors():
+            yield from self._stream
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+
+class _CheckedTransport(httpx.BaseTransport):
+    """HTTP/1.1 over an httpcore pool whose network backend checks every address: httpx's own
+    transport takes no backend, so this one is built from the two libraries' public parts."""
+
+    def __init__(self, allow_internal: bool):
+        # httpx's default limits; no proxy or certificates from the environment.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False), max_connections=100,
+            max_keepalive_connections=20, keepalive_expiry=5.0, network_backend=_CheckedBackend(allow_internal))
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        core = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path),
+            headers=request.headers.raw, content=request.stream, extensions=request.extensions)
+        with _httpx_errors():
+            response = self._pool.handle_request(core)
+        if not isinstance(response.stream, Iterable):  # a sync pool's body always is
+            raise TypeError("httpcore returned an async body to a sync pool")
+        return httpx.Response(status_code=response.status, headers=response.headers, stream=_Body(response.stream),
+                              extensions=response.extensions)
+
+    def close(self) -> None:
+        self._pool.close()
+
+
 class Fetcher:
     """A reusable HTTP client (connection pooling) bound to the settings.
 
@@ -237,11 +304,8 @@ class Fetcher:
 
     def _new_client(self, allow_internal: bool) -> httpx.Client:
         settings = self.settings
-        transport = httpx.HTTPTransport(trust_env=False)
-        # httpx takes no network backend: the pool's is replaced by the one that checks addresses.
-        transport._pool._network_backend = _CheckedBackend(allow_internal)
         return httpx.Client(
-            transport=transport,
+            transport=_CheckedTransport(allow_internal),
             timeout=httpx.Timeout(connect=settings.http_connect_timeout, read=settings.http_read_timeout,
                                   write=settings.http_read_timeout, pool=settings.http_connect_timeout),
             follow_redirects=False,  # followed by hand: every hop is checked and counted
