@@ -264,10 +264,15 @@ def _read_agents(path: Path) -> dict[str, str]:
 
 
 def _plural_of(word: str) -> list[str]:
+    """The regular plural of an agent phrase's last word. A word ending in a single "S" is
+    already a plural ("ARMED_TROOPS", "LAW_ENFORCEMENT_AGENTS") or has none worth guessing
+    ("ANALYSIS"): no "TROOPSS"."""
     if word.endswith("Y") and len(word) > 1 and word[-2] not in "AEIOU":
         return [word[:-1] + "IES"]
-    if word.endswith(("SS", "SH", "CH", "X")):
+    if word.endswith(("SS", "SH", "CH", "X", "US")):
         return [word + "ES"]
+    if word.endswith("S"):
+        return []
     return [word + "S"]
 
 

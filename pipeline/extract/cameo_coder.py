@@ -29,10 +29,12 @@ from spacy.tokens import Span, Token
 
 from pipeline.errors import ConfigError
 from pipeline.extract.cameo_actors import (
+    POLITICAL_SECTORS,
     SECTORS,
     ActorDictionary,
     combine,
     could_name_political_actor,
+    is_country_code,
     is_political,
     load_actor_dictionary,
 )
@@ -55,6 +57,12 @@ _MODIFIERS = ("det", "amod", "compound", "poss", "nummod", "nmod", "quantmod", "
 _OBJECTS = ("dobj", "attr", "oprd", "dative", "acomp", "npadvmod", "advmod", "prt", "xcomp", "pobj")
 _TARGET_PREPS = ("AGAINST", "WITH", "TO", "ON", "AT", "TOWARD", "TOWARDS", "INTO", "FROM", "OVER", "FOR",
                  "UPON")
+# Prepositions that also say where, on what channel, about what or why ("patrolled at the boat
+# ramp", "said on RTE", "criticised X over Y", "apologised for"): their object is the one acted
+# upon only when the verb's matched pattern names them ("called on X") or for an act of force
+# or sanction with no one as its object ("fired at police", "imposed sanctions on Russia").
+_PLACE_PREPS = {"ON", "AT", "INTO", "OVER", "FOR"}
+_FORCE_ROOTS = {"13", "16", "17", "18", "19", "20"}
 _NEGATIONS = {"not", "n't", "never", "no"}
 _HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must"}
 _FUTURE_AUX = {"will", "shall", "'ll"}
@@ -103,6 +111,10 @@ _ANAPHORS = {"he", "she", "they"}
 _PERSONAL = {"him", "her", "them", "us", "me", "you"}
 # Disapprovals that are formal acts, not opinions: a lawsuit, a verdict.
 _FORMAL_ACTS = {"115", "116"}
+# Nouns of places a place name can modify and still name ("the Kharkiv region", "Gaza City").
+_PLACE_NOUNS = {"region", "province", "city", "town", "village", "district", "county", "state", "area", "border",
+                "capital", "oblast", "territory", "coast", "island", "islands", "valley", "strip", "bank", "port",
+                "governorate", "prefecture", "municipality", "republic", "suburb", "neighborhood", "neighbourhood"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"}
 _CALENDAR = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
                        r"april|may|june|july|august|september|october|november|december|today|yesterday|"
@@ -414,8 +426,19 @@ def _gerund_of(tok: Token) -> Token | None:
     return None
 
 
+def _party_preps(tok: Token, root: str, pattern: Pattern | None, actors: ActorDictionary) -> set[str]:
+    """The prepositions whose object can be the one the verb acts upon (``_PLACE_PREPS``)."""
+    preps = set(_TARGET_PREPS) - _PLACE_PREPS
+    if pattern is not None:
+        preps |= {t.prep for t in pattern.post if isinstance(t, PrepTerm)}
+    if root in _FORCE_ROOTS and not any(c.dep_ in ("dobj", "dative") and _actor_like(c, actors)
+                                        for c in tok.children):
+        preps |= _PLACE_PREPS  # "arrested a man at the airport": after the one acted upon, a place
+    return preps
+
+
 def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | None], reverse: bool,
-                       actors: ActorDictionary) -> tuple[Token | None, Token | None]:
+                       actors: ActorDictionary, preps: set[str] | None = None) -> tuple[Token | None, Token | None]:
     """Who acts and who is acted upon, from the parse: subject or passive agent; object (an
     actor), else passive subject, else a "to/with/against" phrase, else the first named actor
     inside the object ("condemned an attack by Osgiliath soldiers"); a pattern's own slots
@@ -435,7 +458,7 @@ def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | 
         # A phrase fronted before the verb ("At the Louvre, LVMH helped ...") sets the scene;
         # the one acted upon follows the verb.
         for prep, _, head in _context(tok).preps:
-            if prep in _TARGET_PREPS and _actor_like(head, actors) and head.i > tok.i and (
+            if prep in (_TARGET_PREPS if preps is None else preps) and _actor_like(head, actors) and head.i > tok.i and (
                     target_tok is None or _named_or_country(head, actors)):
                 target_tok = head
                 break
@@ -492,7 +515,7 @@ def _noun_roles(noun: Token, actors: ActorDictionary) -> tuple[Token | None, Tok
     return source, target
 
 
-def _infinitive_target(verb: Token, actors: ActorDictionary) -> Token | None:
+def _infinitive_target(verb: Token, actors: ActorDictionary, force: bool = False) -> Token | None:
     """The target of the infinitive the verb governs ("agreed to meet X", "threatened to
     attack X"), read as the infinitive's own: its object, else a "to/with/against" phrase."""
     for child in verb.children:
@@ -504,7 +527,8 @@ def _infinitive_target(verb: Token, actors: ActorDictionary) -> Token | None:
             # not an actor deep inside the object ("declined to reveal details of talks in
             # Germany" is aimed at no one)
             return next((head for prep, _, head in _context(child).preps
-                         if prep in _TARGET_PREPS and _actor_like(head, actors)), None)
+                         if prep in _TARGET_PREPS and (force or prep not in _PLACE_PREPS)
+                         and _actor_like(head, actors)), None)
     return None
 
 
@@ -681,6 +705,8 @@ def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: dat
     actor, agent = actors.code_words(_words(own), on) if own else (None, None)
     if actor is None and owner and (agent or tok.pos_ == "PROPN"):
         actor = actors.code_words(_words(phrase), on)[0]
+    if actor and agent is None and _located_by(tok, own, actor, actors, on):
+        actor = None
     code = combine(actor, agent)
     if not is_political(code) and depth < 1:
         # "Constand Viljoen, leader of the Freedom Front party": a name the dictionaries do not
@@ -693,15 +719,34 @@ def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: dat
     return code
 
 
+def _located_by(head: Token, own: list[Token], actor: str, actors: ActorDictionary, on: date | None) -> bool:
+    """The country code comes only from a place name modifying a head that is neither an actor
+    nor an agent ("the Houston beauty chain", "California ISO", "a Florida man"): the place
+    says where the firm or person is, not that the state acts. A nationality adjective
+    ("the Russian side") and a place noun ("the Kharkiv region") keep the country, and so does
+    a head that completes the name ("New Zealand", "North Korea")."""
+    if not is_country_code(actor) or head.lower_ in _PLACE_NOUNS or head.lemma_.lower() in _PLACE_NOUNS:
+        return False
+    names = [t for t in own if t.i < head.i and t.pos_ == "PROPN" and t.dep_ in ("compound", "nmod")]
+    return bool(names) and actors.code_words(_words(names), on)[0] == actor
+
+
 def _surname(tok: Token) -> bool:
     """A capitalised title word at the end of a name that begins with a given name ("Stephen
     King"), with no article ("the King"): the title "King Charles" puts the title first."""
-    if tok.pos_ != "PROPN" or tok.text.upper() not in _agent_words():
+    if tok.pos_ != "PROPN" or tok.text.upper() not in _title_words():
         return False
     if any(c.dep_ in ("det", "poss") for c in tok.children):
         return False
     given = [c for c in tok.children if c.dep_ == "compound" and c.i < tok.i and c.pos_ == "PROPN"]
     return bool(given) and all(c.text.upper() not in _agent_words() for c in given)
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    """Single agent words (KING, MAYOR): a title that can also be a surname. Not actor names:
+    "Zealand" in "New Zealand" is no surname."""
+    return frozenset(p for p in load_actor_dictionary().agents if " " not in p)
 
 
 def _modality(verb: Token) -> str:
@@ -859,7 +904,8 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         if not code:
             continue
         subj = _subject(tok)
-        source_tok, target_tok = _source_and_target(tok, subj, roles, reverse, actors)
+        source_tok, target_tok = _source_and_target(tok, subj, roles, reverse, actors,
+                                                    _party_preps(tok, code[:2], pattern, actors))
         if nominal is not None and nominal[1].dep_ == "nsubj":
             source_tok, target_tok = _noun_roles(nominal[1], actors)  # "clashes between X and Y erupted"
         if target_tok is None and code[:2] in _MUTUAL_ROOTS and source_tok is not None:
@@ -869,7 +915,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         if target_tok is None:
             # "agreed to meet Ukrainian officials", "vowed to retaliate against Israel": CAMEO
             # codes the governing verb, and the one the infinitive acts upon is its target
-            target_tok = _infinitive_target(tok, actors)
+            target_tok = _infinitive_target(tok, actors, code[:2] in _FORCE_ROOTS)
         if target_tok is None and code[:2] in _SPEECH_ROOTS:
             # "warned of the Prince of Dol Amroth", "complained about Russia": what a speech
             # act is about, when it names an actor, is its target.
@@ -879,6 +925,10 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         if source_tok is not None and not _actor_like(source_tok, actors):
             source_tok = None if source_tok.lower_ not in _PRONOUNS else source_tok
         source, target = _role(source_tok, actors, on, acting=True), _role(target_tok, actors, on)
+        if code[:2] in ("01", "04") and target is not None and _media(target.code):
+            # "told Reuters", "spoke to reporters": the outlet carries the statement ("accused
+            # the BBC of lying" is aimed at it)
+            target_tok = target = None
         clausal = ("ccomp", "xcomp") if code[:2] == "03" else ("ccomp",)  # "threatened to shoot" is a threat
         if code[:2] in _CLAIM_ROOTS and target_tok is None and (
                 any(k.dep_ in clausal for k in _clause_children(tok)) or _quote_frame(tok)):
@@ -1069,6 +1119,13 @@ def _purpose(clause: Token) -> bool:
     """An adverbial infinitive or "so that" clause: what someone acts for, not what happened."""
     marks = {c.lower_ for c in clause.children if c.dep_ in ("mark", "aux")}
     return clause.tag_ == "VB" and "to" in marks or "so" in marks or "order" in {c.lower_ for c in clause.lefts}
+
+
+def _media(code: str | None) -> bool:
+    """A news outlet or its staff (Phoenix MED: REUTERS, BBC, JOURNALIST, REPORTER) with no
+    political sector: it carries what others say and is not who a statement is aimed at."""
+    return bool(code) and "MED" in {code[i:i + 3] for i in range(0, len(code or ""), 3)} and not (
+        POLITICAL_SECTORS & {code[i:i + 3] for i in range(0, len(code or ""), 3)})
 
 
 def _no_one(role: Role | None) -> bool:
