@@ -63,6 +63,8 @@ _TARGET_PREPS = ("AGAINST", "WITH", "TO", "ON", "AT", "TOWARD", "TOWARDS", "INTO
 # or sanction with no one as its object ("fired at police", "imposed sanctions on Russia").
 _PLACE_PREPS = {"ON", "AT", "INTO", "OVER", "FOR"}
 _FORCE_ROOTS = {"13", "16", "17", "18", "19", "20"}
+# Verb blocks of receiving, whose subject is the one acted upon.
+_CONVERSE_BLOCKS = {"OBTAIN"}
 _NEGATIONS = {"not", "n't", "never", "no"}
 _HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must"}
 _FUTURE_AUX = {"will", "shall", "'ll"}
@@ -116,6 +118,7 @@ _PLACE_NOUNS = {"region", "province", "city", "town", "village", "district", "co
                 "capital", "oblast", "territory", "coast", "island", "islands", "valley", "strip", "bank", "port",
                 "governorate", "prefecture", "municipality", "republic", "suburb", "neighborhood", "neighbourhood"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"}
+_LONG_SPANS = {"year", "decade", "century", "generation"}
 _CALENDAR = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
                        r"april|may|june|july|august|september|october|november|december|today|yesterday|"
                        r"tomorrow|week|month|year|weekend|night|morning|evening|afternoon|day|time)s?$", re.I)
@@ -426,6 +429,16 @@ def _gerund_of(tok: Token) -> Token | None:
     return None
 
 
+def _converse(verb: Verb, pattern: Pattern | None) -> bool:
+    """A verb of receiving (the dictionary's OBTAIN block: receive, get, obtain, win) whose
+    pattern codes the act received with one code ("* {&MILITARY AID} [072]"): the giver, in
+    the "from" phrase, is the source; the one who receives is the target. Not a paired
+    pattern ("* CALL (FROM) [041:041]") nor one naming the recipient ("* &FOOD (TO)")."""
+    return (verb.block in _CONVERSE_BLOCKS and pattern is not None and bool(pattern.code)
+            and not pattern.reverse_code
+            and not any(isinstance(t, PrepTerm) and t.prep == "TO" for t in pattern.post))
+
+
 def _party_preps(tok: Token, root: str, pattern: Pattern | None, actors: ActorDictionary) -> set[str]:
     """The prepositions whose object can be the one the verb acts upon (``_PLACE_PREPS``)."""
     preps = set(_TARGET_PREPS) - _PLACE_PREPS
@@ -438,7 +451,8 @@ def _party_preps(tok: Token, root: str, pattern: Pattern | None, actors: ActorDi
 
 
 def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | None], reverse: bool,
-                       actors: ActorDictionary, preps: set[str] | None = None) -> tuple[Token | None, Token | None]:
+                       actors: ActorDictionary, preps: set[str] | None = None, root: str = ""
+                       ) -> tuple[Token | None, Token | None]:
     """Who acts and who is acted upon, from the parse: subject or passive agent; object (an
     actor), else passive subject, else a "to/with/against" phrase, else the first named actor
     inside the object ("condemned an attack by Osgiliath soldiers"); a pattern's own slots
@@ -450,6 +464,12 @@ def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | 
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
         source_tok = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         target_tok = (tok.head if _actor_like(tok.head, actors) else None) if _reduced_relative(tok) else subj
+        if root in _SPEECH_ROOTS - {"03"}:
+            # "X was recommended to us by Y", "the demand was sent to Moscow": the passive
+            # subject of a speech act is what was said or asked; the one it was said to is
+            # in the "to" phrase
+            target_tok = next((head for prep, _, head in _context(tok).preps if prep == "TO" and head is not None),
+                              target_tok)
     else:
         source_tok, target_tok = subj, (dobj if _actor_like(dobj, actors) else None)
     if target_tok is None or not _named_or_country(target_tok, actors):
@@ -685,7 +705,12 @@ def _role(tok: Token | None, actors: ActorDictionary, on: date | None, acting: b
     others = [(c.idx, c.idx + len(c.text)) for c in tok.conjuncts if c.i != tok.i and c.pos_ in ("PROPN", "NOUN")]
     start, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
     tree = list(tok.subtree)
-    return Role(start, end, tok.idx, tok.idx + len(tok.text), tok.doc.text[start:end],
+    # "US historian Bruce Gilley", "the party's leader, Jane Doe": the name in apposition is
+    # the one the common noun describes
+    name = next((c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None) \
+        if tok.pos_ == "NOUN" else None
+    head = name if name is not None else tok
+    return Role(start, end, head.idx, head.idx + len(head.text), tok.doc.text[start:end],
                 _role_code(tok, phrase, actors, on, 0 if acting else 1), others, tree[0].idx,
                 tree[-1].idx + len(tree[-1].text))
 
@@ -901,11 +926,17 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         reverse = bool(pattern and not pattern.code and pattern.reverse_code)
         if reverse:
             code = pattern.reverse_code if pattern else ""
+        elif _converse(verb, pattern):
+            reverse = True  # "received military aid from X": X gives, the subject receives
         if not code:
             continue
+        if (pattern is None and nominal is None and not verb.own_code and not verb.after
+                and any(c.dep_ == "prt" for c in tok.children)):
+            continue  # "swears in a justice", "signed up": a particle the verb's entry and no
+            # pattern of its block name makes another verb, not the block's act
         subj = _subject(tok)
         source_tok, target_tok = _source_and_target(tok, subj, roles, reverse, actors,
-                                                    _party_preps(tok, code[:2], pattern, actors))
+                                                    _party_preps(tok, code[:2], pattern, actors), code[:2])
         if nominal is not None and nominal[1].dep_ == "nsubj":
             source_tok, target_tok = _noun_roles(nominal[1], actors)  # "clashes between X and Y erupted"
         if target_tok is None and code[:2] in _MUTUAL_ROOTS and source_tok is not None:
@@ -992,6 +1023,9 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue  # a private person's trip to a country or city ("had flown to New York") is no visit of state
         if c.info.root in _COOPERATION_ROOTS and not _cooperation(tok, c, src_code, tgt_code):
             continue
+        if c.info.root == "08" and not is_political(src_code) and not (c.source is None and _passive(tok)):
+            continue  # "Texas voters approved an amendment": yielding (easing sanctions, reform,
+            # release, retreat) is done by those who hold power, not by voters or a firm
         if (c.info.root == "07" and not c.by_pattern and not _codable(doc, c.target)
                 and any(k.dep_ == "xcomp" for k in tok.children)
                 and not any(k.dep_ in ("dobj", "dative") for k in tok.children)):
@@ -1000,6 +1034,10 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
                 and not _addressed(tok) and not any(k.dep_ == "ccomp" for k in tok.children)):
             continue  # "Japan needs to do better": a block's bare verb that asks no one, and no
             # one to do something ("demanded that Ukraine withdraw"), is no appeal or demand
+        if (c.info.root in _SPEECH_ROOTS - {"01", "03"} and not c.by_pattern and c.target is None
+                and not any(k.dep_ in ("dobj", "dative", "ccomp", "xcomp", "attr") for k in tok.children)):
+            continue  # "State of Washington swears in first ... justice": an appeal, claim or
+            # threat with nothing said and no one addressed is no speech act
         if (c.info.root in _SPEECH_ROOTS | {"04"} and c.info.code not in _FORMAL_ACTS and _no_one(c.target)
                 and not is_political(src_code) and not _addressed(tok)):
             continue  # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
@@ -1103,9 +1141,17 @@ def _actor_head(tok: Token) -> bool:
 
 
 def _habitual(verb: Token) -> bool:
-    """A frequency adverb on the verb or the verbs its clause hangs from: what is done as a
-    rule, not something that happened."""
+    """A frequency adverb on the verb or the verbs its clause hangs from, or a vague span of
+    years ("for many years", "for decades"): what is done as a rule or a policy, not
+    something that happened ("jailed for two years" counts its years and stays an event)."""
     tok = verb
+    # the span can hang on the infinitive the verb governs ("encouraged people to buy diesel
+    # cars for many years")
+    spans = [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
+    if any(c.dep_ == "prep" and c.lower_ == "for" and any(
+            o.dep_ == "pobj" and o.lemma_.lower() in _LONG_SPANS and o.tag_ == "NNS"
+            and not any(k.dep_ == "nummod" for k in o.children) for o in c.children) for t in spans for c in t.children):
+        return True
     for _ in range(4):
         if any(c.dep_ == "advmod" and c.lower_ in _FREQUENCY for c in tok.children):
             return True
@@ -1124,8 +1170,10 @@ def _purpose(clause: Token) -> bool:
 def _media(code: str | None) -> bool:
     """A news outlet or its staff (Phoenix MED: REUTERS, BBC, JOURNALIST, REPORTER) with no
     political sector: it carries what others say and is not who a statement is aimed at."""
-    return bool(code) and "MED" in {code[i:i + 3] for i in range(0, len(code or ""), 3)} and not (
-        POLITICAL_SECTORS & {code[i:i + 3] for i in range(0, len(code or ""), 3)})
+    if not code:
+        return False
+    parts = {code[i:i + 3] for i in range(0, len(code), 3)}
+    return "MED" in parts and not POLITICAL_SECTORS & parts
 
 
 def _no_one(role: Role | None) -> bool:
@@ -1139,14 +1187,15 @@ def _sector_political(code: str | None) -> bool:
 
 def _addressed(verb: Token) -> bool:
     """The verb is aimed at someone: its object or its "to/with/against" phrase is a person,
-    a group or a name ("urged countries", "criticized the royals", "pleaded with us"), not a
+    a group or a name ("urged countries", "criticized the royals", "pleaded with them"), not a
     thing ("emphasizes the need")."""
     heads = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
     for prep in verb.children:
         if prep.dep_ == "prep" and prep.text.upper() in _TARGET_PREPS:
             heads.extend(c for c in prep.children if c.dep_ == "pobj")
-    return any(h.pos_ == "PROPN" or h.lower_ in _PERSONAL or (h.tag_ in ("NNS", "NNPS") and not _temporal(h))
-               for h in heads)
+    # the writer or reader ("recommended to us", "told me") is no one a news event is aimed at
+    return any(h.pos_ == "PROPN" or h.lower_ in _PERSONAL - _FIRST_SECOND
+               or (h.tag_ in ("NNS", "NNPS") and not _temporal(h)) for h in heads)
 
 
 def _cooperation(verb: Token, c: Coded, src_code: str | None, tgt_code: str | None) -> bool:
@@ -1165,7 +1214,7 @@ def _cooperation(verb: Token, c: Coded, src_code: str | None, tgt_code: str | No
     if c.by_pattern:
         return True
     thing = next((k for k in verb.children if k.dep_ == "dobj"), None)
-    if thing is not None and not (c.target and c.target.head_start == thing.idx):
+    if thing is not None and not (c.target and thing.left_edge.idx <= c.target.head_start <= thing.right_edge.idx):
         return False
     return _codable(doc, c.target) or c.info.root == "04" and _together(doc, c.source)
 

@@ -246,19 +246,31 @@ def _pick_event(codings: list[Coded], triggers: list[Trigger], expr: DateExpress
     return best_c, None
 
 
-def _role_entity(role: Role | None, mentions: list[EntityMention]) -> str | None:
+def _role_entity(role: Role | None, mentions: list[EntityMention], types: dict[str, str] | None = None
+                 ) -> str | None:
     """The entity a role's phrase names: the mention at its head, else the first inside its
-    phrase, else the first in its whole subtree ("representatives from NATO")."""
+    phrase, else the first in its whole subtree ("representatives from NATO"); a person or
+    organisation before a place ("lawmakers from Alternative for Germany (AfD)": AfD)."""
+    return _role_naming(role, mentions, types or {})[0]
+
+
+def _role_naming(role: Role | None, mentions: list[EntityMention], types: dict[str, str]
+                 ) -> tuple[str | None, bool]:
+    """(entity, whether it only says where the role's head is): a place or nationality that
+    does not head the phrase ("Texas voters", "the Houston beauty chain", "Kincaid police")."""
     if role is None:
-        return None
+        return None, False
     for m in mentions:
         if m.start_char <= role.head_start and role.head_end <= m.end_char:
-            return m.entity_id
+            return m.entity_id, False
     for lo, hi in ((role.start, role.end), (role.tree_start, role.tree_end)):
         inside = [m for m in mentions if lo <= m.start_char and m.end_char <= hi]
+        named = [m for m in inside if (m.entity_type or types.get(m.entity_id)) in ("PERSON", "ORG")]
+        if named:
+            return named[0].entity_id, False
         if inside:
-            return inside[0].entity_id
-    return None
+            return inside[0].entity_id, True
+    return None, False
 
 
 def _actor_code(role: Role | None, entity_id: str | None, entities: dict[str, Entity]) -> str | None:
@@ -275,6 +287,17 @@ def _actor_code(role: Role | None, entity_id: str | None, entities: dict[str, En
     if code is None and entity.entity_type not in ("GPE", "NORP"):
         return None  # a person or firm of some country is not that country's state
     return country_actor_code(entity.country_code, code)
+
+
+def _placed_code(role: Role | None, place: str | None, entities: dict[str, Entity]) -> str | None:
+    """The code of a role whose place is only where it is: its own code, with the place's
+    country when the dictionary gave only a sector ("Kincaid residents" -> USACVL); no code
+    at all does not make it the state."""
+    code = role.code if role else None
+    entity = entities.get(place) if place else None
+    if code and _is_sector_only(code) and entity is not None and entity.country_code:
+        return country_actor_code(entity.country_code, code)
+    return code
 
 
 def _is_sector_only(code: str) -> bool:
@@ -316,7 +339,9 @@ def _antecedent(role: Role | None, earlier: list[EntityMention], types: dict[str
 def _coded_actors(c: Coded, mentions: list[EntityMention], entities: dict[str, Entity],
                   earlier: list[EntityMention] | None = None,
                   named_before: list[EntityMention] | None = None) -> tuple[list[str], _Roles]:
-    a1, a2 = _role_entity(c.source, mentions), _role_entity(c.target, mentions)
+    types_here = {m.entity_id: entities[m.entity_id].entity_type for m in mentions if m.entity_id in entities}
+    (a1, where1), (a2, where2) = (_role_naming(c.source, mentions, types_here),
+                                  _role_naming(c.target, mentions, types_here))
     if earlier:
         types = {m.entity_id: entities[m.entity_id].entity_type for m in earlier if m.entity_id in entities}
         a1 = a1 or _antecedent(c.source, earlier, types)
@@ -332,8 +357,14 @@ def _coded_actors(c: Coded, mentions: list[EntityMention], entities: dict[str, E
             other = _role_entity(Role(start, end, start, end, "", None, [], start, end), mentions)
             if other and other not in actors:
                 actors.append(other)
-    speaker = _role_entity(c.attribution, mentions)
+    speaker = _role_entity(c.attribution, mentions, types_here)
     code1, code2 = _actor_code(c.source, a1, entities), _actor_code(c.target, a2, entities)
+    # A place that only says where a firm, a voter or a scholar is gives the country, not the
+    # actor: the state acts only through its own (police, troops, officials: a political code).
+    if where1 and not is_political(code1):
+        actors, a1, code1 = [a for a in actors if a != a1], None, _placed_code(c.source, a1, entities)
+    if where2 and not is_political(code2):
+        actors, a2, code2 = [a for a in actors if a != a2], None, _placed_code(c.target, a2, entities)
     code1 = None if surname1 and code1 and _is_sector_only(code1) else code1
     code2 = None if surname2 and code2 and _is_sector_only(code2) else code2
     return actors, _Roles(a1, a2, code1, code2, speaker)
