@@ -447,6 +447,8 @@ def _party_preps(tok: Token, root: str, pattern: Pattern | None, actors: ActorDi
     if root in _FORCE_ROOTS and not any(c.dep_ in ("dobj", "dative") and _actor_like(c, actors)
                                         for c in tok.children):
         preps |= _PLACE_PREPS  # "arrested a man at the airport": after the one acted upon, a place
+    if root == "09":
+        preps |= {"INTO", "FOR", "ON"}  # "launched a search for the woman", "an inquiry into X"
     return preps
 
 
@@ -1023,7 +1025,8 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue  # a private person's trip to a country or city ("had flown to New York") is no visit of state
         if c.info.root in _COOPERATION_ROOTS and not _cooperation(tok, c, src_code, tgt_code):
             continue
-        if c.info.root == "08" and not is_political(src_code) and not (c.source is None and _passive(tok)):
+        if (c.info.root == "08" and not is_political(src_code) and not _anaphoric(c.source)
+                and not (c.source is None and _passive(tok))):
             continue  # "Texas voters approved an amendment": yielding (easing sanctions, reform,
             # release, retreat) is done by those who hold power, not by voters or a firm
         if (c.info.root == "07" and not c.by_pattern and not _codable(doc, c.target)
@@ -1214,7 +1217,7 @@ def _cooperation(verb: Token, c: Coded, src_code: str | None, tgt_code: str | No
     if c.by_pattern:
         return True
     thing = next((k for k in verb.children if k.dep_ == "dobj"), None)
-    if thing is not None and not (c.target and thing.left_edge.idx <= c.target.head_start <= thing.right_edge.idx):
+    if thing is not None and not (c.target and (phrase := _phrase(thing)) and c.target.start == phrase[0].idx):
         return False
     return _codable(doc, c.target) or c.info.root == "04" and _together(doc, c.source)
 

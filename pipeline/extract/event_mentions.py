@@ -361,10 +361,10 @@ def _coded_actors(c: Coded, mentions: list[EntityMention], entities: dict[str, E
     code1, code2 = _actor_code(c.source, a1, entities), _actor_code(c.target, a2, entities)
     # A place that only says where a firm, a voter or a scholar is gives the country, not the
     # actor: the state acts only through its own (police, troops, officials: a political code).
-    if where1 and not is_political(code1):
-        actors, a1, code1 = [a for a in actors if a != a1], None, _placed_code(c.source, a1, entities)
-    if where2 and not is_political(code2):
-        actors, a2, code2 = [a for a in actors if a != a2], None, _placed_code(c.target, a2, entities)
+    if where1 and not is_political(placed := _placed_code(c.source, a1, entities)):
+        actors, a1, code1 = [a for a in actors if a != a1], None, placed
+    if where2 and not is_political(placed := _placed_code(c.target, a2, entities)):
+        actors, a2, code2 = [a for a in actors if a != a2], None, placed
     code1 = None if surname1 and code1 and _is_sector_only(code1) else code1
     code2 = None if surname2 and code2 and _is_sector_only(code2) else code2
     return actors, _Roles(a1, a2, code1, code2, speaker)
