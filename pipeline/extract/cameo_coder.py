@@ -220,7 +220,7 @@ def could_hold_event(text: str, dictionary: VerbDictionary | None = None) -> boo
 def _coded_forms(dictionary: VerbDictionary) -> frozenset[str]:
     out = set()
     for form, verbs in dictionary.verbs.items():
-        if any(v.code or dictionary.patterns.get(v.block) for v in verbs):
+        if any(v.code or any(p.code or p.reverse_code for p in dictionary.patterns.get(v.block, ())) for v in verbs):
             out.add(form)
     return frozenset(out)
 
@@ -485,7 +485,7 @@ def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | 
                 target_tok = head
                 break
     if target_tok is None and dobj is not None:
-        target_tok = _actor_inside(dobj, actors)
+        target_tok = _actor_inside(dobj, actors, set(_TARGET_PREPS) if preps is None else preps)
     source_tok = roles.get("source") or source_tok
     target_tok = roles.get("target") or target_tok
     if reverse:
@@ -554,17 +554,19 @@ def _infinitive_target(verb: Token, actors: ActorDictionary, force: bool = False
     return None
 
 
-def _actor_inside(obj: Token, actors: ActorDictionary) -> Token | None:
+def _actor_inside(obj: Token, actors: ActorDictionary, preps: set[str]) -> Token | None:
     """The first named actor among the object's prepositional phrases, as PETRARCH takes the
     target from the verb's object phrase: "welcomed the resumption of ties with Mordor". Not
-    inside clauses hanging on it ("the road that leads to Mordor" is no act on Mordor)."""
+    inside clauses hanging on it ("the road that leads to Mordor" is no act on Mordor), nor in
+    a phrase of place or channel ("a patrol at the Las Croabas boat ramp", "a claim on RTE",
+    "talks in Germany"): only "of", "by" and the prepositions ``preps`` lets name a party."""
     stack = [obj]
     for _ in range(12):
         if not stack:
             return None
         node = stack.pop(0)
         for c in node.children:
-            if c.dep_ in ("prep", "agent"):
+            if c.dep_ == "agent" or c.dep_ == "prep" and c.text.upper() in preps | {"OF", "BY", "BETWEEN"}:
                 for pobj in c.children:
                     if pobj.dep_ == "pobj":
                         if not _temporal(pobj) and _named_or_country(pobj, actors):
@@ -1219,7 +1221,9 @@ def _cooperation(verb: Token, c: Coded, src_code: str | None, tgt_code: str | No
     thing = next((k for k in verb.children if k.dep_ == "dobj"), None)
     if thing is not None and not (c.target and (phrase := _phrase(thing)) and c.target.start == phrase[0].idx):
         return False
-    return _codable(doc, c.target) or c.info.root == "04" and _together(doc, c.source)
+    # aimed at a political or named actor: "had gone to hospital" is no visit
+    return (c.target is not None and (is_political(tgt_code) or _named(doc, c.target))
+            or c.info.root == "04" and _together(doc, c.source))
 
 
 def _together(doc, role: Role | None) -> bool:

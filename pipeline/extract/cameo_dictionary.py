@@ -186,8 +186,8 @@ def _parse_pattern(line: str, block: str, synsets: dict[str, frozenset[str]]) ->
     if m is None:
         return None
     code, reverse = _code(m.group(1))
-    if not code and not reverse:
-        return None  # a null-coded pattern only blocks a shorter one in PETRARCH; no event here
+    # A null-coded pattern ("RELEASE * IDENTITIES [---]", "FREE * ELECTION [---]") is kept: as
+    # in PETRARCH, when it is the best match the verb codes nothing, not its default.
     tokens = _split_terms(body[:m.start()])
     if "*" not in tokens:
         return None
