@@ -63,6 +63,7 @@ _TARGET_PREPS = ("AGAINST", "WITH", "TO", "ON", "AT", "TOWARD", "TOWARDS", "INTO
 # or sanction with no one as its object ("fired at police", "imposed sanctions on Russia").
 _PLACE_PREPS = {"ON", "AT", "INTO", "OVER", "FOR"}
 _FORCE_ROOTS = {"13", "16", "17", "18", "19", "20"}
+_VIOLENCE_ROOTS = {"18", "19", "20"}
 # Verb blocks of receiving, whose subject is the one acted upon.
 _CONVERSE_BLOCKS = {"OBTAIN"}
 _NEGATIONS = {"not", "n't", "never", "no"}
@@ -340,7 +341,9 @@ def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]]
                     # Tirith", not "for an undefined role" or "at the end of November".
                     hit = head is None or (not _temporal(head) and _party_or_place(head))
                 elif obj.kind in ("source", "target"):
-                    hit = head is not None
+                    # PETRARCH's "$" and "+" slots are actors: "move into the next phase of
+                    # the campaign" has none
+                    hit = head is not None and _actor_like(head, load_actor_dictionary())
                     if hit:
                         roles[obj.kind] = head
                 else:
@@ -352,7 +355,7 @@ def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]]
                 return False
         elif term.kind in ("source", "target"):
             first = phrases[0][-1] if phrases and phrases[0] else None
-            if first is None:
+            if first is None or not _actor_like(first, load_actor_dictionary()):
                 return False
             roles[term.kind] = first
         elif not _term_matches(term, words, text, synsets, heads):
@@ -684,8 +687,10 @@ def _phrase_indices(tok: Token, depth: int) -> set[int]:
         if c.dep_ in _MODIFIERS:
             keep |= {t.i for t in c.subtree}
         elif (c.dep_ == "prep" and c.lower_ in ("in", "from") and tok.pos_ == "NOUN" and depth < 3
+              and (tok.text.upper() in _agent_words() or tok.lemma_.upper() in _agent_words())
               and any(o.dep_ == "pobj" and o.pos_ == "PROPN" and not _CALENDAR.match(o.text) for o in c.children)):
-            # "officials in Kyiv", "soldiers from Gondor": where a group is from names its country
+            # "officials in Kyiv", "soldiers from Gondor": where a group (an agent noun) is from
+            # names its country; "asylum in Britain", "an arms store in Belgium" are no actors
             keep.add(c.i)
             for obj in c.children:
                 if obj.dep_ == "pobj":
@@ -1027,6 +1032,10 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue  # a private person's trip to a country or city ("had flown to New York") is no visit of state
         if c.info.root in _COOPERATION_ROOTS and not _cooperation(tok, c, src_code, tgt_code):
             continue
+        if (c.info.root in _VIOLENCE_ROOTS and not (is_political(src_code) or is_political(tgt_code))
+                and not _anaphoric(c.source) and not (c.source is None and _passive(tok))):
+            continue  # "a man stabbed his neighbour": violence between private people is a crime,
+            # not a political event (coercion, root 17, is the authorities' even by a bare name)
         if (c.info.root == "08" and not is_political(src_code) and not _anaphoric(c.source)
                 and not (c.source is None and _passive(tok))):
             continue  # "Texas voters approved an amendment": yielding (easing sanctions, reform,
@@ -1080,7 +1089,10 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             # government, army, party... makes a sports or entertainment sentence political
             continue
         kept[i] = c
-    return sorted(kept.values(), key=lambda c: c.verb_start)
+    # "attacked a convoy, killing one soldier", "arrested ... after capturing their leader": a
+    # participle or gerund of the same root as the verb it hangs on tells more of one act
+    return sorted((c for i, c in kept.items() if (gov := _gerund_of(doc[i])) is None or gov.i not in kept
+                   or kept[gov.i].info.root != c.info.root), key=lambda c: c.verb_start)
 
 
 def _participle_of(verb: Token) -> Token | None:
