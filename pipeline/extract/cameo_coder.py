@@ -62,8 +62,7 @@ _TARGET_PREPS = ("AGAINST", "WITH", "TO", "ON", "AT", "TOWARD", "TOWARDS", "INTO
 # upon only when the verb's matched pattern names them ("called on X") or for an act of force
 # or sanction with no one as its object ("fired at police", "imposed sanctions on Russia").
 _PLACE_PREPS = {"ON", "AT", "INTO", "OVER", "FOR"}
-_FORCE_ROOTS = {"13", "16", "17", "18", "19", "20"}
-_VIOLENCE_ROOTS = {"18", "19", "20"}
+_AIMED_ROOTS = {"13", "16", "17", "18", "19", "20"}  # threats, sanctions, coercion, force
 # Verb blocks of receiving, whose subject is the one acted upon.
 _CONVERSE_BLOCKS = {"OBTAIN"}
 _NEGATIONS = {"not", "n't", "never", "no"}
@@ -447,7 +446,7 @@ def _party_preps(tok: Token, root: str, pattern: Pattern | None, actors: ActorDi
     preps = set(_TARGET_PREPS) - _PLACE_PREPS
     if pattern is not None:
         preps |= {t.prep for t in pattern.post if isinstance(t, PrepTerm)}
-    if root in _FORCE_ROOTS and not any(c.dep_ in ("dobj", "dative") and _actor_like(c, actors)
+    if root in _AIMED_ROOTS and not any(c.dep_ in ("dobj", "dative") and _actor_like(c, actors)
                                         for c in tok.children):
         preps |= _PLACE_PREPS  # "arrested a man at the airport": after the one acted upon, a place
     if root == "09":
@@ -955,7 +954,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         if target_tok is None:
             # "agreed to meet Ukrainian officials", "vowed to retaliate against Israel": CAMEO
             # codes the governing verb, and the one the infinitive acts upon is its target
-            target_tok = _infinitive_target(tok, actors, code[:2] in _FORCE_ROOTS)
+            target_tok = _infinitive_target(tok, actors, code[:2] in _AIMED_ROOTS)
         if target_tok is None and code[:2] in _SPEECH_ROOTS:
             # "warned of the Prince of Dol Amroth", "complained about Russia": what a speech
             # act is about, when it names an actor, is its target.
@@ -1032,8 +1031,8 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             continue  # a private person's trip to a country or city ("had flown to New York") is no visit of state
         if c.info.root in _COOPERATION_ROOTS and not _cooperation(tok, c, src_code, tgt_code):
             continue
-        if (c.info.root in _VIOLENCE_ROOTS and not (is_political(src_code) or is_political(tgt_code))
-                and not _anaphoric(c.source) and not (c.source is None and _passive(tok))):
+        if (c.info.root in _FORCE_ROOTS and not (is_political(src_code) or is_political(tgt_code))
+                and not _anaphoric(c.source) and not (c.source is None and (_passive(tok) or c.by_subject))):
             continue  # "a man stabbed his neighbour": violence between private people is a crime,
             # not a political event (coercion, root 17, is the authorities' even by a bare name)
         if (c.info.root == "08" and not is_political(src_code) and not _anaphoric(c.source)
