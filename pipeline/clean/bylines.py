@@ -60,6 +60,14 @@ def _label_pattern() -> re.Pattern[str]:
 
 
 @cache
+def _inner_byline_pattern() -> re.Pattern[str]:
+    """A by-word and the names after it, the rest of the line (the by-word after other words)."""
+    words = sorted(vocabulary()["by_words"], key=len, reverse=True)
+    return re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in words) + r")\s*:?\s+(?P<names>[^\s].*)$",
+                      re.IGNORECASE)
+
+
+@cache
 def _byline_pattern() -> re.Pattern[str]:
     words = sorted(vocabulary()["by_words"], key=len, reverse=True)
     return re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\s*:?\s+(?P<names>.+)$",
@@ -127,7 +135,9 @@ _BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "
                          "article", "header", "footer", "table", "tr", "td", "th", "dl", "dt", "dd", "blockquote"})
 _LINE_TAGS = frozenset({"p", "span", "div", "li", "address", "small", "em", "strong", "b", "i", "time", "h4", "h5",
                         "h6", "byline"})
-SOURCES = ("microdata author", "rel=author", "hcard author", "author link", "byline", "byline label")
+SOURCES = ("microdata author", "rel=author", "hcard author", "author link", "byline", "byline label", "byline box")
+# A class token naming the element as the byline ('entry-author', 'gallery--page-meta--author', 'byline').
+_BYLINE_CLASS = re.compile(r"author|byline", re.IGNORECASE)
 # Markup that says "author" is trusted with a user name ('freeman1984'); a link or a line is a
 # byline only when it reads as names.
 _TRUSTED = frozenset({"microdata author", "rel=author", "hcard author"})
@@ -194,6 +204,13 @@ def _byline_of(el: lxml_html.HtmlElement) -> tuple[str, str] | None:
             names = _leading_names(_following_text(el))
             if names:
                 return "byline label", "; ".join(names)
+        if any(_BYLINE_CLASS.search(c) for c in classes):
+            # The byline box a theme prints, its by-word after a date: 'Posted on September
+            # 21, 2020 by Adi Tzlil', 'Veröffentlicht am 3. Mai von Jan Muster'.
+            match = _inner_byline_pattern().search(line)
+            names = _leading_names(match["names"]) if match else []
+            if names:
+                return "byline box", "; ".join(names)
     return None
 
 

@@ -140,3 +140,15 @@ def test_trafilaturas_guess_is_kept_only_as_a_name_or_one_word():
 
     assert guessed("Ulrike") == "Ulrike"  # a first name is what the page gives
     assert guessed("Richard David Precht im Gespräch mit Karin Fischer") is None  # a sentence is no byline
+
+
+def test_a_byline_box_named_by_its_class_gives_the_names_after_its_by_word():
+    # Themes print "Posted on <date> by <name>" in an element their class names the author's.
+    assert bylines('<div class="page-meta--author">Posted on September 21, 2020 by Adi Tzlil</div>') == \
+        (["Adi Tzlil"], "byline box")
+    assert bylines('<span class="entry-byline">Veröffentlicht am 3. Mai 2021 von Jan Muster</span>')[0] == \
+        ["Jan Muster"]
+    # The same line in a box of no such class is not read (a teaser's "... by" sentence), nor a
+    # by-word followed by no name.
+    assert bylines("<div class=\"meta\">Posted on September 21, 2020 by Adi Tzlil</div>") == ([], None)
+    assert bylines('<div class="author-box">Stand by me, a song</div>') == ([], None)
