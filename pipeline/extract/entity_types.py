@@ -150,19 +150,24 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
     # one type per surface within an article: the model's votes, context cues and the
     # article's full names decide; ties to the first occurrence
     by_article: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
-    spans: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    in_article: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
-        spans[c.article_id].append((c.surface, c.label))
+        in_article[c.article_id].append(c)
         if not c.dateline:
             by_article[(c.article_id, c.key)].append(c)
-    structure = {a: structure_votes(s) for a, s in spans.items()}
     batch_sites = frozenset().union(*sites.values()) if sites else frozenset()
     firmly_other: set[str] = set()
     unsupported: list[list[Candidate]] = []
     evidenced: dict[str, Counter[str]] = defaultdict(Counter)
-    for (_, key), group in by_article.items():
-        own = sites.get(group[0].article_id, frozenset())
-        evidence = _decide(group, gaz, bodies, structure[group[0].article_id], Publishers(own, batch_sites))
+    # full names first: a word of one takes the type the full name was given, not the model's
+    # first reading of it ("Mizen" after "Mizen Head", which its last word makes a headland)
+    structure: dict[str, dict[str, Counter[str]]] = {}
+    for (_, key), group in sorted(by_article.items(), key=lambda item: len(item[1][0].words) == 1):
+        aid = group[0].article_id
+        if len(group[0].words) == 1 and aid not in structure:
+            structure[aid] = structure_votes([(c.surface, c.label) for c in in_article[aid]])
+        evidence = _decide(group, gaz, bodies, structure.get(aid, {}), Publishers(sites.get(aid, frozenset()),
+                                                                                    batch_sites))
         if evidence == "firm-other":
             firmly_other.add(key)
         elif evidence == "model":

@@ -6,7 +6,8 @@
   same article is that person ("Wang" after "Wang Donghai", "Farrakhan" after "Louis
   Farrakhan"); one that opens a longer organisation name, or spells its initials, is that
   organisation ("Cofinec" after "Cofinec S.A.", "Real" after "Real Madrid", "SAG" after
-  "Screen Actors Guild").
+  "Screen Actors Guild"); one that opens a geographic feature's name is that feature ("Mizen"
+  after "Mizen Head").
 - Capitalised common words: a one-word span seen only where capitals say nothing (a sentence or
   line start) whose lower-case form the batch uses as an ordinary word ("Attendance: 2,000",
   "Women's 100 metres") is not a name.
@@ -48,6 +49,7 @@ class Cue:
     firm: bool = False  # decides the name's type unless a cue for another type fired
     not_country: bool = False  # never on a country's name (a national team is its country)
     article_wide: bool = False  # says what the name is in the whole article, not at one mention
+    model_label: str | None = None  # applies only to this reading of the model's
 
 
 @dataclass
@@ -68,7 +70,8 @@ def load_cues(path: Path = CUES_FILE) -> tuple[Cue, ...]:
                      re.compile(c["name"]) if "name" in c else None,
                      int(c.get("weight", 1)), bool(c.get("place_only", False)),
                      bool(c.get("not_place", False)), bool(c.get("firm", False)),
-                     bool(c.get("not_country", False)), bool(c.get("article_wide", False)))
+                     bool(c.get("not_country", False)), bool(c.get("article_wide", False)),
+                     c.get("model_label"))
                  for c in spec["cue"])
 
 
@@ -97,7 +100,8 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
             if not team_place:
                 continue
             team = True
-        if cue.not_country and gaz.country(surface) is not None:
+        if (cue.not_country and gaz.country(surface) is not None) or \
+                (cue.model_label is not None and cue.model_label != label):
             continue
         if cue.not_place:
             if a_place is None:
@@ -146,6 +150,7 @@ def structure_votes(article_spans: list[tuple[str, str]]) -> dict[str, Counter[s
     (surface, label) of every span in one article; returns folded word -> votes."""
     person_words: set[str] = set()
     org_heads: set[str] = set()
+    feature_heads: set[str] = set()
     for surface, label in article_spans:
         words = surface.split()
         if len(words) < 2:
@@ -156,11 +161,15 @@ def structure_votes(article_spans: list[tuple[str, str]]) -> dict[str, Counter[s
             org_heads.add(fold(words[0]))
             if len(initials(surface)) >= 2:  # "Screen Actors Guild (SAG)"
                 org_heads.add(fold(initials(surface)))
+        elif label == "LOC" and words[0][:1].isupper() and len(words[0]) > 2:
+            feature_heads.add(fold(words[0]))  # "Mizen" after "Mizen Head"
     out: dict[str, Counter[str]] = defaultdict(Counter)
     for w in person_words:
         out[w]["PERSON"] += STRUCTURE_WEIGHT
     for w in org_heads - person_words:
         out[w]["ORG"] += STRUCTURE_WEIGHT
+    for w in feature_heads - person_words - org_heads:
+        out[w]["LOC"] += STRUCTURE_WEIGHT
     return out
 
 

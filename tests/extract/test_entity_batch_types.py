@@ -81,3 +81,20 @@ def test_programming_languages_and_formats_are_not_stored_and_people_keep_their_
     actress = article("b", "Julia Roberts starred in the film. Julia said she loved it.")
     assert model_types(actress.body, "Julia") == {"ORG"}
     assert types_of(extract_entities([actress], SETTINGS, []))["Julia"] == {"PERSON"}
+
+
+def test_a_headland_by_its_last_word_and_its_first_word_alone_are_places():
+    body = "Tourists drove to Mizen Head on Sunday. Mizen was busy, and Mizen will close next week."
+    assert model_types(body, "Mizen Head") == {"PERSON"}
+    types = types_of(extract_entities([article("a", body)], SETTINGS, []))
+    assert types["Mizen Head"] == types["Mizen"] == {"LOC"}
+
+
+def test_a_one_word_name_after_the_article_is_no_person_but_a_family_is():
+    body = "For a year, the Louvre has fought for the painting. The Louvre said it would raise the money."
+    assert model_types(body, "Louvre") == {"PERSON"}
+    assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Louvre"] == {"ORG"}
+    gaz = load_gazetteer()
+    for text, name in (("the Clintons said", "Clintons"), ("the Smith family said", "Smith")):
+        assert not cue_votes(text, 4, 4 + len(name), name, "PERSON", gaz).votes, text
+    assert not cue_votes("the Android app", 4, 11, "Android", "ORG", gaz).votes["ORG"]  # only against PERSON
