@@ -1000,60 +1000,62 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
     doc = sent.doc
     discard = actors.discarded(" ".join(t.text.upper() for t in sent))
     kept: dict[int, Coded] = {}
-    # Inner clauses first: whether a report keeps its own statement depends on them.
-    for i in sorted(found, key=lambda i: -_depth(doc[i])):
+    deferred: list[int] = []
+
+    def admit(i: int, governed: bool) -> bool:
         c, tok = found[i], doc[i]
         if not _asserted(tok, c.by_pattern):
-            continue  # a clause that describes a noun or states a purpose reports no event
+            return False  # a clause that describes a noun or states a purpose reports no event
         if _habitual(tok):
-            continue  # "police usually arrest ...", "governance often fails to ...": a habit, no event
+            return False  # "police usually arrest ...", "governance often fails to ...": a habit, no event
         if c.info.root == "01" and any(_reports(tok, doc[j]) for j in kept):
-            continue
-        if tok.dep_ == "xcomp" and tok.head.i in found:
-            continue
+            return False
+        if governed and tok.dep_ == "xcomp" and tok.head.i in found:
+            deferred.append(i)
+            return False
         told = _participle_of(tok)
         if told is not None and told.i in found and (
                 c.info.root == "01" or c.info.root in _FORCE_ROOTS and found[told.i].info.root in _FORCE_ROOTS):
-            continue  # "attacked a convoy, killing one soldier and wounding two", "called for calm,
+            return False  # "attacked a convoy, killing one soldier and wounding two", "called for calm,
             # citing ...": the participle tells of the coded act, it is no act of its own
         if c.info.root not in _SPEECH_ROOTS and any(k.dep_ == "ccomp" for k in tok.children):
-            continue  # "the snafu demonstrates that ...": a material verb over a clause is a claim
+            return False  # "the snafu demonstrates that ...": a material verb over a clause is a claim
         src_code = c.source.code if c.source else None
         if c.block in _FORECAST_BLOCKS and not c.by_pattern:
-            continue  # "expected that ...", "predicts ...": a forecast, not an event (a pattern
+            return False  # "expected that ...", "predicts ...": a forecast, not an event (a pattern
             # such as "expects new round of talks" is the dictionary's own optimistic comment)
         if c.info.root == "01" and (c.modality == "hypothetical" or not (
                 is_political(src_code) or _named_on_politics(sent, c))):
-            continue  # a quote or forecast by no political actor is an opinion; what one could say is nothing
+            return False  # a quote or forecast by no political actor is an opinion; what one could say is nothing
         tgt_code = c.target.code if c.target else None
         if (c.info.root in ("03", "04") and not is_political(src_code) and tgt_code
                 and len(tgt_code) == 3 and tgt_code not in SECTORS):
-            continue  # a private person's trip to a country or city ("had flown to New York") is no visit of state
+            return False  # a private person's trip to a country or city ("had flown to New York") is no visit of state
         if c.info.root in _COOPERATION_ROOTS and not _cooperation(tok, c, src_code, tgt_code):
-            continue
+            return False
         if (c.info.root in _FORCE_ROOTS and not (is_political(src_code) or is_political(tgt_code))
                 and not _anaphoric(c.source) and not (c.source is None and (_passive(tok) or c.by_subject))):
-            continue  # "a man stabbed his neighbour": violence between private people is a crime,
+            return False  # "a man stabbed his neighbour": violence between private people is a crime,
             # not a political event (coercion, root 17, is the authorities' even by a bare name)
         if (c.info.root == "08" and not is_political(src_code) and not _anaphoric(c.source)
                 and not (c.source is None and _passive(tok))):
-            continue  # "Texas voters approved an amendment": yielding (easing sanctions, reform,
+            return False  # "Texas voters approved an amendment": yielding (easing sanctions, reform,
             # release, retreat) is done by those who hold power, not by voters or a firm
         if (c.info.root == "07" and not c.by_pattern and not _codable(doc, c.target)
                 and any(k.dep_ == "xcomp" for k in tok.children)
                 and not any(k.dep_ in ("dobj", "dative") for k in tok.children)):
-            continue  # "helped contribute to the acquisitions": a part in an act, no aid to anyone
+            return False  # "helped contribute to the acquisitions": a part in an act, no aid to anyone
         if (c.info.root in _ASKING_ROOTS and not (c.by_pattern or c.own_code) and _no_one(c.target)
                 and not _addressed(tok) and not any(k.dep_ == "ccomp" for k in tok.children)):
-            continue  # "Japan needs to do better": a block's bare verb that asks no one, and no
+            return False  # "Japan needs to do better": a block's bare verb that asks no one, and no
             # one to do something ("demanded that Ukraine withdraw"), is no appeal or demand
         if (c.info.root in _SPEECH_ROOTS - {"01", "03"} and not c.by_pattern and c.target is None
                 and not any(k.dep_ in ("dobj", "dative", "ccomp", "xcomp", "attr") for k in tok.children)):
-            continue  # "State of Washington swears in first ... justice": an appeal, claim or
+            return False  # "State of Washington swears in first ... justice": an appeal, claim or
             # threat with nothing said and no one addressed is no speech act
         if (c.info.root in _SPEECH_ROOTS | {"04"} and c.info.code not in _FORMAL_ACTS and _no_one(c.target)
                 and not is_political(src_code) and not _addressed(tok)):
-            continue  # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
+            return False  # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
         # PETRARCH's own filter: an event needs an actor it can name. A pronoun or a common
         # noun outside the actor and agent dictionaries ("the woman", "it") does not make one;
         # a passive with no agent ("was arrested") is coded when the one acted upon is named.
@@ -1064,13 +1066,13 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             # passive, coded when X is named; other agentless passives ("was injured in the
             # crash", "Python 3.0 was released") only when X is a dictionary actor.
             if not (tgt_code or (c.info.root == "17" and _codable(doc, c.target))):
-                continue
+                return False
         elif not (_codable(doc, c.source) or specific and _anaphoric(c.source)
                   or c.source is None and c.by_subject and c.info.root in _FORCE_ROOTS and _codable(doc, c.target)):
             # a "he/she/they" acting in a specific pattern is resolved by the pipeline; a
             # weapon that a pattern names as the subject ("a bomb explosion killed seven
             # people": EXPLOSION * [193]) is the act's own evidence, its user unnamed
-            continue
+            return False
         # A block's default code on a bare verb ("took", "went", "caught up") is weak
         # evidence: outside speech acts by a named actor, it needs a dictionary actor acting on
         # a nameable one.
@@ -1079,19 +1081,39 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
                                                 or c.info.root in _FORCE_ROOTS and _sector_political(src_code)
                                                 or _sector_political(tgt_code) and c.source is not None
                                                 and _named(doc, c.source) and _object_is(tok, c.target)):
-            continue  # ... or a named one acting on a political one, its object ("Rosati will
+            return False  # ... or a named one acting on a political one, its object ("Rosati will
             # meet Serbian President Slobodan Milosevic": a minister the dictionaries do not
             # know; "appointed X to serve on the court" is no act on the court), or force used
             # by an armed or state actor on anything ("armed men attacked the convoy")
         if discard and not (_sector_political(src_code) or _sector_political(tgt_code)):
             # a national team is named by its country ("Brazil beat Argentina"): only a
             # government, army, party... makes a sports or entertainment sentence political
-            continue
-        kept[i] = c
+            return False
+        return True
+
+    # Inner clauses first: whether a report keeps its own statement depends on them.
+    for i in sorted(found, key=lambda i: -_depth(doc[i])):
+        if admit(i, True):
+            kept[i] = found[i]
+    late = [i for i in deferred if doc[i].head.i not in kept and _specific_and_political(found[i])
+            and admit(i, False)]
+    # an infinitive whose governing verb is no event ("was expected to meet Netanyahu for talks":
+    # a forecast verb) is judged on its own when a pattern of its own and a political actor
+    # make it one ("expects to release 16 million tons of CO2" does not), and a report of it
+    # is its attribution
+    for i in late:
+        kept[i] = found[i]
+    for j in [j for j, c in kept.items() if c.info.root == "01" and any(_reports(doc[j], doc[i]) for i in late)]:
+        del kept[j]
     # "attacked a convoy, killing one soldier", "arrested ... after capturing their leader": a
     # participle or gerund of the same root as the verb it hangs on tells more of one act
     return sorted((c for i, c in kept.items() if (gov := _gerund_of(doc[i])) is None or gov.i not in kept
                    or kept[gov.i].info.root != c.info.root), key=lambda c: c.verb_start)
+
+
+def _specific_and_political(c: Coded) -> bool:
+    return (c.by_pattern or c.own_code) and (
+        is_political(c.source.code if c.source else None) or _sector_political(c.target.code if c.target else None))
 
 
 def _participle_of(verb: Token) -> Token | None:

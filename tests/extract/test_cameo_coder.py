@@ -99,6 +99,8 @@ def test_actor_codes_from_phoenix():
      None, "occurred"),
     ("Rosati will meet Serbian President Slobodan Milosevic in Belgrade.", "04", "", "SRBGOV", "scheduled"),
     ("Flavio Cotti said Chechnya must remain part of Russia.", "01", "", None, "occurred"),
+    # the infinitive of a forecast verb, which is no event, is judged on its own
+    ("He was also expected to meet Prime Minister Netanyahu for talks.", "03", "", "ISRGOV", "scheduled"),
     # a partitive noun counts its act; a verb's particle where the parse attaches it
     ("Russia and Ukraine started a new round of peace talks in Istanbul.", "04", "RUS", None, "occurred"),
     ("The government called the talks off after the attack.", "16", "GOV", None, "occurred"),
@@ -239,7 +241,9 @@ def test_not_events(nlp):
                  # an apposition that names a trade and a place, not a sector
                  "John Smith, a plumber from Leeds, said the weather was bad.",
                  # a named person's opinion on no political actor
-                 "Jane Doe said the cake was delicious."):
+                 "Jane Doe said the cake was delicious.",
+                 # a company's forecast of its own emissions
+                 "Microsoft expects to release 16 million metric tons of CO2 in 2020."):
         assert _code(nlp, text) == [], text
 
 
