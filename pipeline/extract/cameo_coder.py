@@ -1079,6 +1079,7 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         if not (specific or agentless and c.info.root == "17") and not (c.info.root in _SPEECH_ROOTS and _codable(doc, c.source)
                                                 or src_code and _codable(doc, c.target)
                                                 or c.info.root in _FORCE_ROOTS and _sector_political(src_code)
+                                                or agentless and c.info.root in _FORCE_ROOTS and _by_force(tok, found)
                                                 or _sector_political(tgt_code) and c.source is not None
                                                 and _named(doc, c.source) and _object_is(tok, c.target)):
             return False  # ... or a named one acting on a political one, its object ("Rosati will
@@ -1109,6 +1110,24 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
     # participle or gerund of the same root as the verb it hangs on tells more of one act
     return sorted((c for i, c in kept.items() if (gov := _gerund_of(doc[i])) is None or gov.i not in kept
                    or kept[gov.i].info.root != c.info.root), key=lambda c: c.verb_start)
+
+
+def _by_force(verb: Token, found: dict[int, Coded]) -> bool:
+    """An agentless passive of force ("two people were killed") done by force the clause names:
+    a time clause coded as force ("when a hand grenade exploded"), or an act noun derived from
+    a force verb of the dictionary ("in the fighting", "in bombings", "in the explosion"), not
+    the verb's own form, which names no force as a noun ("in a fire", "in the storm")."""
+    dictionary = load_verb_dictionary()
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.i in found and found[child.i].info.root in _FORCE_ROOTS:
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("in", "during", "by"):
+            for pobj in (o for o in child.children if o.dep_ == "pobj"):
+                noun = pobj.lemma_.upper()
+                if any(v.code[:2] in _FORCE_ROOTS and v.base != noun
+                       for v in verb_of_noun(noun, dictionary) if v.code):
+                    return True
+    return False
 
 
 def _specific_and_political(c: Coded) -> bool:

@@ -200,6 +200,16 @@ def test_one_act_one_event(nlp):
     assert [c.info.root for c in coded] == ["19"]
 
 
+def test_agentless_force_is_coded_when_the_clause_names_force(nlp):
+    for text in ("Two people were killed when a hand grenade exploded in a restaurant.",
+                 "Twelve civilians were wounded in the shelling of Donetsk."):
+        hit = next((c for c in _code(nlp, text) if c.info.root in ("18", "19")), None)
+        assert hit is not None and hit.source is None and hit.target is not None, text
+    for text in ("Three people were killed in the crash.", "Two people were killed in a fire on Monday.",
+                 "Seven people were killed in the storm."):
+        assert _code(nlp, text) == [], text
+
+
 def test_an_allegation_is_not_the_accusers_act(nlp):
     # "of supporting" is what India says Pakistan did: India does not support anything here
     coded = _code(nlp, "India accused Pakistan of supporting terrorism.")
