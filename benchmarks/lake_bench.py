@@ -87,6 +87,20 @@ def lake_settings(spec: str, data_path: str, root: Path):
                          search_index_dir=root / "search")
 
 
+def _schedstat() -> tuple[float, float]:
+    """(CPU seconds, seconds runnable but waiting for a CPU) of this process's threads so far
+    (Linux's /proc/self/task/*/schedstat; zeros elsewhere): what separates a CPU-bound publish,
+    a CPU-starved one (a busy machine) and one waiting on round trips (the rest of its wall)."""
+    run = wait = 0
+    for task in Path("/proc/self/task").glob("*/schedstat"):
+        try:
+            fields = task.read_text().split()
+            run, wait = run + int(fields[0]), wait + int(fields[1])
+        except (OSError, ValueError, IndexError):  # a thread that ended meanwhile
+            continue
+    return run / 1e9, wait / 1e9
+
+
 def publish(args: argparse.Namespace) -> int:
     """One publisher: its batches, each through its own Warehouse as publish_step opens it."""
     from pipeline.load.warehouse import Warehouse
@@ -100,13 +114,16 @@ def publish(args: argparse.Namespace) -> int:
         for index in range(args.start, args.batches):
             batch = synthetic_batch(args.publisher, index, args.articles)
             started = time.perf_counter()
+            cpu, runnable = _schedstat()
             with Warehouse(settings) as wh:
                 written = wh.load_batch(batch)
                 waits = wh._lock.waits if wh._lock else 0
                 locked = wh._lock.held_seconds if wh._lock else 0.0
                 retries = wh.retries
+            cpu_after, runnable_after = _schedstat()
             print(json.dumps({"run_id": batch.run_id, "rows": sum(written.values()), "waits": waits,
-                              "retries": retries, "locked": locked, "seconds": time.perf_counter() - started}),
+                              "retries": retries, "locked": locked, "seconds": time.perf_counter() - started,
+                              "cpu": cpu_after - cpu, "runnable": runnable_after - runnable}),
                   flush=True)
     return 0
 
@@ -114,9 +131,9 @@ def publish(args: argparse.Namespace) -> int:
 # --- publish-bench -----------------------------------------------------------------------------
 
 def _catalog(args: argparse.Namespace):
-    """(libpq keywords of a server, a stop function)."""
+    """(libpq keywords of a server, a stop function, its postmaster's pid when started here)."""
     if args.catalog != "local":
-        return args.catalog, lambda: None
+        return args.catalog, lambda: None, None
     from tests.deploy.postgres_server import PostgresServer, find_postgres_bindir
 
     bindir = find_postgres_bindir()
@@ -124,7 +141,31 @@ def _catalog(args: argparse.Namespace):
         raise SystemExit("no PostgreSQL binaries: run scripts/install_postgres.sh, or pass --catalog")
     server = PostgresServer(bindir, user="newsmon", dbname="newsmon")
     server.start()
-    return f"host=127.0.0.1 port={server.port} user=newsmon", server.stop
+    pid = int((server.datadir / "postmaster.pid").read_text().split()[0])
+    return f"host=127.0.0.1 port={server.port} user=newsmon", server.stop, pid
+
+
+def server_cpu(pid: int | None) -> float:
+    """CPU seconds the PostgreSQL server has used so far: the postmaster with the backends it
+    reaped, plus its live children (backends, checkpointer, ...); 0 without a local server."""
+    if pid is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(p: int) -> list[str]:
+        try:
+            return Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a backend that ended meanwhile: its time is in the postmaster's cutime
+            return []
+
+    own = fields(pid)
+    total = sum(int(x) for x in own[11:15]) if own else 0  # utime stime cutime cstime
+    for child in Path("/proc").iterdir():
+        if child.name.isdigit():
+            f = fields(int(child.name))
+            if f and f[1] == str(pid):
+                total += int(f[11]) + int(f[12])
+    return total / tick
 
 
 def new_catalog(server: str, name: str) -> str:
@@ -142,9 +183,15 @@ def new_catalog(server: str, name: str) -> str:
     return f"ducklake:postgres:{server} dbname={name}"
 
 
-def run_publishers(spec: str, data_path: str, publishers: int, batches: int, articles: int) -> dict:
-    """`publishers` processes at once; their JSON lines summed, wall time from first start."""
+def run_publishers(spec: str, data_path: str, publishers: int, batches: int, articles: int,
+                   server_pid: int | None = None) -> dict:
+    """`publishers` processes at once; their JSON lines summed, wall time from first start; CPU
+    seconds of the publisher processes (their rusage) and of the catalog server (`server_pid`)."""
+    import resource
+
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    catalog = server_cpu(server_pid)
     started = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, __file__, "publish", spec, data_path, str(p), str(batches),
                                "--articles", str(articles)], stdout=subprocess.PIPE, text=True, env=env)
@@ -156,30 +203,36 @@ def run_publishers(spec: str, data_path: str, publishers: int, batches: int, art
             raise SystemExit(f"a publisher failed (exit {proc.returncode})")
         lines += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    catalog_cpu = server_cpu(server_pid) - catalog
     rows = sum(r["rows"] for r in lines)
     return {"publishers": publishers, "batches": len(lines), "rows": rows, "seconds": wall,
             "rows_per_s": rows / wall, "lock_waits": sum(r["waits"] for r in lines),
             "retries": sum(r["retries"] for r in lines),
             "median_batch_s": statistics.median(r["seconds"] for r in lines),
             "median_locked_s": statistics.median(r["locked"] for r in lines),
-            "lock_busy": sum(r["locked"] for r in lines) / wall}
+            "lock_busy": sum(r["locked"] for r in lines) / wall,
+            "batch_cpu_s": statistics.median(r["cpu"] for r in lines),
+            "batch_runnable_s": statistics.median(r["runnable"] for r in lines),
+            "client_cpu_s": client_cpu, "catalog_cpu_s": catalog_cpu, "cpu_per_wall": (client_cpu + catalog_cpu) / wall}
 
 
 def publish_bench(args: argparse.Namespace) -> int:
     """Rounds of (file, lake 1, 2, 4 publishers), each round after the other: the machine's
     load drifts, so each round's ratio is to the same round's one lake publisher."""
-    server, stop = _catalog(args)
+    server, stop, pid = _catalog(args)
     rounds: list[list[dict]] = []
     try:
         for number in range(args.rounds):
             with tempfile.TemporaryDirectory() as tmp:
                 results = [{"into": "file", **run_publishers(str(Path(tmp) / "file" / "news.duckdb"), "", 1,
-                                                             args.batches, args.articles)}]
+                                                             args.batches, args.articles, pid)}]
                 for n in [int(x) for x in args.publishers.split(",")]:
                     spec = new_catalog(server, f"lake_bench_{n}")
                     # Each publisher publishes the same number of batches: n publishers, n times the rows.
                     results.append({"into": "lake", **run_publishers(spec, str(Path(tmp) / f"lake{n}") + "/", n,
-                                                                     args.batches, args.articles)})
+                                                                     args.batches, args.articles, pid)})
             base = next(r for r in results if r["into"] == "lake" and r["publishers"] == 1)["rows_per_s"]
             for r in results:
                 r["x"] = r["rows_per_s"] / base
@@ -196,11 +249,13 @@ def publish_bench(args: argparse.Namespace) -> int:
 
 def _print_publish(title: str, results: list[dict]) -> None:
     print(f"\n{title}\n{'into':<5} {'publishers':>10} {'batches':>8} {'rows':>8} {'seconds':>8} {'rows/s':>8} "
-          f"{'x lake-1':>8} {'lock waits':>10} {'retries':>8} {'median batch s':>14} {'locked s':>9} {'lock busy':>9}")
+          f"{'x lake-1':>8} {'lock waits':>10} {'retries':>8} {'median batch s':>14} {'locked s':>9} {'lock busy':>9} "
+          f"{'batch cpu s':>11} {'batch runq s':>12} {'client cpu s':>12} {'catalog cpu s':>13} {'cpu/wall':>8}")
     for r in results:
         print(f"{r['into']:<5} {r['publishers']:>10} {r['batches']:>8} {r['rows']:>8} {r['seconds']:>8.1f} "
               f"{r['rows_per_s']:>8.0f} {r['x']:>8.2f} {r['lock_waits']:>10} {r['retries']:>8} "
-              f"{r['median_batch_s']:>14.2f} {r['median_locked_s']:>9.2f} {r['lock_busy']:>9.0%}")
+              f"{r['median_batch_s']:>14.2f} {r['median_locked_s']:>9.2f} {r['lock_busy']:>9.0%} "
+              f"{r['batch_cpu_s']:>11.2f} {r['batch_runnable_s']:>12.2f} {r['client_cpu_s']:>12.1f} {r['catalog_cpu_s']:>13.1f} {r['cpu_per_wall']:>8.2f}")
 
 
 # --- query-bench -------------------------------------------------------------------------------
@@ -233,7 +288,7 @@ def query_bench(args: argparse.Namespace) -> int:
     from pipeline.load import lake
     from pipeline.load.warehouse import Warehouse
 
-    server, stop = _catalog(args)
+    server, stop, _pid = _catalog(args)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(args.workdir or tmp)
@@ -311,7 +366,7 @@ def seeds(args: argparse.Namespace) -> int:
     from pipeline.load.warehouse import Warehouse
     from pipeline.settings import load_settings
 
-    server, stop = _catalog(args)
+    server, stop, _pid = _catalog(args)
     try:
         root = Path(tempfile.mkdtemp(prefix="lake-seeds-"))
         base = {"staging_dir": root / "staging", "reports_dir": root / "reports", "search_index_dir": root / "search"}
