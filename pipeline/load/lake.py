@@ -9,9 +9,12 @@ the same SQL as in a file (docs/lake.md). What differs, and lives here:
   from the network, and the lake is attached as the connection's default database;
 - DuckLake has no PRIMARY KEY: tables are created without the constraints and written with
   ``MERGE`` on the keys the DDL declares (:func:`primary_keys`) instead of ``INSERT OR REPLACE``;
-- several publishers: each write transaction runs under a PostgreSQL advisory lock on the
-  catalog database (:class:`PublishLock`), taken *before* the transaction starts, so it reads
-  the snapshot the previous publisher committed (dedup signatures, entity memory, counts).
+- several publishers: a batch of new articles appends its rows, those of the shared tables
+  (:data:`FOLDED`) too, in one transaction under the publish lock's *shared* mode and locks on
+  its own ids (:class:`PublishLock`), so such publishers commit side by side; the shared tables
+  live in the schema ``shared`` and readers see them through views of the same names in
+  ``main`` that fold each key's rows (:func:`fold_view_sql`). Every other write (re-runs,
+  copies, maintenance, migrations) takes the lock exclusively, folds, and writes as before.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import duckdb
@@ -34,6 +37,11 @@ ALIAS = "lake"  # the name the lake is attached under (the connection's default 
 EXTENSIONS = ("postgres", "ducklake")  # load order: ducklake's postgres catalog needs postgres
 # A constant 64-bit key for pg_advisory_lock: "newsmon publish" (any number both sides agree on).
 LOCK_KEY = 0x6E65_7773_6D6F_6E01
+# The two-int advisory lock space of a batch's own ids (run, articles, documents): int4 "nm".
+ITEM_LOCK_SPACE = 0x6E6D
+# More ids than this take the exclusive lock instead: each id is a slot of PostgreSQL's shared
+# lock table (max_locks_per_transaction x max_connections, 6,400 by default, for everyone).
+ITEM_LOCKS_MAX = 1000
 log = logging.getLogger(__name__)
 
 
@@ -133,15 +141,18 @@ _INSTANCES_LOCK = threading.Lock()
 
 
 def connect(spec: str, *, data_path: str = "", read_only: bool = False,
-            config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection whose default database is the lake."""
+            config: dict[str, Any] | None = None,
+            guard: Callable[[], AbstractContextManager[Any]] | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection whose default database is the lake. `guard`: held while a new
+    instance attaches (a writer attaching a new lake creates its catalog: one at a time)."""
     if config:
         return _instance(spec, data_path, read_only, config)
     key = (spec, data_path, read_only)
     with _INSTANCES_LOCK:
         base = _INSTANCES.get(key)
         if base is None:
-            base = _INSTANCES[key] = _instance(spec, data_path, read_only)
+            with guard() if guard else nullcontext():
+                base = _INSTANCES[key] = _instance(spec, data_path, read_only)
         con = base.cursor()
     con.execute(f"USE {ALIAS}")
     return con
@@ -219,6 +230,114 @@ def merge_counts_sql(table: str, columns: list[str], key: str) -> str:
             f"VALUES ({values})")
 
 
+# --- the shared tables, folded on read ------------------------------------------------------
+
+SHARED = "shared"  # the schema of the shared tables' rows; `main` holds views of the same names
+# Tables several runs write the same keys of: each run appends its rows and the view folds a
+# key's rows into one. A column not listed takes the value of the key's latest row (the highest
+# rowid: DuckLake numbers rows in commit order); "sum" adds the runs' counts; "min"/"max" fold
+# first/last seen; "sources" (a distinct count, which does not add up) is recounted from the
+# mentions when a key has rows of several runs.
+FOLDED: dict[str, dict[str, str]] = {
+    "entities": {"article_count": "sum", "mention_count": "sum", "num_copies": "sum"},
+    "events": {"num_mentions": "sum", "num_articles": "sum", "num_copies": "sum", "first_seen": "min",
+               "last_seen": "max", "num_sources": "sources"},
+    "feed_state": {},
+    "quarantine": {},
+}
+# A source is a publisher, else the URL's host, else the file (as refresh_event_counts.sql).
+SOURCE = "coalesce(a.publisher, regexp_extract(a.url, '^[a-z]+://([^/]+)', 1), a.source_uri)"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def fold_view_sql(table: str, columns: list[tuple[str, str]], keys: list[str]) -> str:
+    """The SELECT of the view `table` over the rows in SHARED: one row per key, the columns in
+    the table's order and types ((name, type) pairs, as DESCRIBE gives them)."""
+    rules = FOLDED[table]
+    latest = [c for c, _ in columns if c not in keys and c not in rules]
+    picks = ", ".join(f"{_q(c)} := {_q(c)}" for c in latest)
+    aggs = [f"arg_max(struct_pack({picks}), rowid) AS __latest"] if latest else []
+    for column, how in rules.items():
+        aggs.append(f"{'max' if how == 'sources' else how}({_q(column)}) AS {_q(column)}")
+    key_cols = ", ".join(_q(k) for k in keys)
+    inner = (f"SELECT {key_cols}, count(*) AS __rows, {', '.join(aggs)} "
+             f"FROM {SHARED}.{_q(table)} GROUP BY {key_cols}")
+    recount = ""
+    out = []
+    for column, kind in columns:
+        rule = rules.get(column)
+        if column in keys:
+            out.append(f"f.{_q(column)}")
+        elif rule is None:
+            out.append(f"f.__latest.{_q(column)} AS {_q(column)}")
+        elif rule == "sources":
+            out.append(f"CAST(CASE WHEN f.__rows = 1 THEN f.{_q(column)} ELSE coalesce(s.n, f.{_q(column)}) END "
+                       f"AS {kind}) AS {_q(column)}")
+            recount = (" LEFT JOIN (SELECT em.event_id, count(DISTINCT " + SOURCE + ") AS n "
+                       "FROM main.event_mentions AS em LEFT JOIN main.articles AS a USING (article_id) "
+                       "WHERE NOT coalesce(a.is_duplicate, FALSE) AND em.event_id IN "
+                       f"(SELECT event_id FROM {SHARED}.events GROUP BY event_id HAVING count(*) > 1) "
+                       "GROUP BY em.event_id) AS s USING (event_id)")
+        else:
+            out.append(f"CAST(f.{_q(column)} AS {kind}) AS {_q(column)}")
+    return f"SELECT {', '.join(out)} FROM ({inner}) AS f{recount}"
+
+
+def fold_sql(table: str, keys: list[str]) -> list[str]:
+    """Statements that replace the rows of every key of SHARED.`table` with several by the one
+    row its view shows (run in a write transaction under the exclusive lock)."""
+    key_cols = ", ".join(_q(k) for k in keys)
+    on = " AND ".join(f"t.{_q(k)} = f.{_q(k)}" for k in keys)
+    return [f"CREATE OR REPLACE TEMP TABLE folded_rows AS SELECT * FROM main.{_q(table)} WHERE ({key_cols}) IN "
+            f"(SELECT ({key_cols}) FROM {SHARED}.{_q(table)} GROUP BY ALL HAVING count(*) > 1)",
+            f"DELETE FROM {SHARED}.{_q(table)} AS t USING temp.main.folded_rows AS f WHERE {on}",
+            f"INSERT INTO {SHARED}.{_q(table)} BY NAME SELECT * FROM temp.main.folded_rows",
+            "DROP TABLE temp.main.folded_rows"]
+
+
+def fold_layout_ready(con: duckdb.DuckDBPyConnection, alias: str = ALIAS) -> bool:
+    """Whether every FOLDED table lives in SHARED behind its view in main."""
+    row = con.execute("SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
+                      "AND list_contains(?, table_name)), (SELECT count(*) FROM duckdb_views() WHERE "
+                      "database_name = ? AND schema_name = 'main' AND list_contains(?, view_name))",
+                      [alias, SHARED, list(FOLDED), alias, list(FOLDED)]).fetchone()
+    return row is not None and row[0] == row[1] == len(FOLDED)
+
+
+def make_fold_layout(con: duckdb.DuckDBPyConnection, ddl: str, keys: dict[str, list[str]],
+                     alias: str = ALIAS) -> None:
+    """Move each FOLDED table still in main to SHARED (created from the lake DDL, so NOT NULL and
+    DEFAULTs stay) and (re)create its view: one transaction, under the exclusive lock."""
+    statements = dict(_TABLE.findall(lake_ddl(ddl)))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {alias}.{SHARED}")
+        for table in FOLDED:
+            kind = con.execute("SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND "
+                               "schema_name = 'main' AND table_name = ?), (SELECT count(*) FROM duckdb_tables() "
+                               "WHERE database_name = ? AND schema_name = ? AND table_name = ?)",
+                               [alias, table, alias, SHARED, table]).fetchone()
+            assert kind is not None
+            if not kind[1]:
+                con.execute(f"CREATE TABLE {alias}.{SHARED}.{_q(table)} ({statements[table]}\n)")
+            if kind[0]:
+                con.execute(f"INSERT INTO {alias}.{SHARED}.{_q(table)} BY NAME SELECT * FROM {alias}.main.{_q(table)}")
+                con.execute(f"DROP TABLE {alias}.main.{_q(table)}")
+            columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {alias}.{SHARED}.{_q(table)}").fetchall()]
+            con.execute(f"CREATE OR REPLACE VIEW {alias}.main.{_q(table)} AS "
+                        + fold_view_sql(table, columns, keys[table]))
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+
+
 # --- the data files' layout: what lets a drill-down skip most of a table -------------------
 
 # Rows per Parquet row group (DuckLake's default is DuckDB's 122,880): a one-article drill-down
@@ -239,7 +358,9 @@ def set_layout(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]], alias
         "WHERE i.end_snapshot IS NULL AND t.end_snapshot IS NULL GROUP BY 1").fetchall()}
     changed = [table for table, columns in keys.items() if current.get(table) != columns]
     for table in changed:
-        con.execute(f'ALTER TABLE {alias}."{table}" SET SORTED BY ({", ".join(chr(34) + c + chr(34) for c in keys[table])})')
+        schema = SHARED if table in FOLDED else "main"  # a shared table's rows, not its view
+        con.execute(f'ALTER TABLE {alias}.{schema}."{table}" SET SORTED BY '
+                    f'({", ".join(chr(34) + c + chr(34) for c in keys[table])})')
     size = con.execute(f"SELECT value FROM ducklake_options('{alias}') WHERE option_name = 'parquet_row_group_size'"
                        ).fetchone()
     if not size or str(size[0]) != str(ROW_GROUP_ROWS):
@@ -286,19 +407,29 @@ class PublishLock:
             self.conn.autocommit = True
         return self.conn
 
-    def acquire(self) -> None:
-        """Wait in PostgreSQL's queue for the lock (fair: a publisher polling could lose to the
-        others for ever), for at most `timeout` seconds."""
+    @contextmanager
+    def shared(self, ids: list[str]) -> Iterator[None]:
+        """The lock in shared mode (any number of appending publishers, no exclusive writer) and
+        a lock on each of `ids` (the batch's run, articles and documents: two runs carrying the
+        same new document take turns, and the second then finds it stored)."""
+        self.acquire(shared=True)
+        self._since = time.perf_counter()
+        try:
+            self._wait("SELECT count(pg_advisory_lock(%s, h)) FROM (SELECT DISTINCT hashtext(x) AS h "
+                       "FROM unnest(%s::text[]) AS x ORDER BY h) AS s", (ITEM_LOCK_SPACE, ids))
+            yield
+        finally:
+            self.held_seconds += time.perf_counter() - self._since
+            self.release(shared=True, ids=ids)
+
+    def _wait(self, sql: str, params: tuple) -> None:
+        """Run a blocking lock statement for at most `timeout` seconds."""
         import psycopg2
 
         with self._connection().cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
-            if cursor.fetchone()[0]:
-                return
-            self.waits += 1
             try:
                 cursor.execute("SET statement_timeout = %s", (max(1, int(self.timeout * 1000)),))
-                cursor.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
+                cursor.execute(sql, params)
             except psycopg2.extensions.QueryCanceledError as exc:
                 raise WarehouseLockedError(
                     f"another publisher has held the lake {redacted(self.spec)} for more than {self.timeout:.0f}s",
@@ -306,11 +437,26 @@ class PublishLock:
             finally:
                 cursor.execute("SET statement_timeout = 0")
 
-    def release(self) -> None:
+    def acquire(self, shared: bool = False) -> None:
+        """Wait in PostgreSQL's queue for the lock (fair: a publisher polling could lose to the
+        others for ever, and an exclusive waiter holds back later shared ones), for at most
+        `timeout` seconds."""
+        mode = "_shared" if shared else ""
+        with self._connection().cursor() as cursor:
+            cursor.execute(f"SELECT pg_try_advisory_lock{mode}(%s)", (LOCK_KEY,))
+            if cursor.fetchone()[0]:
+                return
+        self.waits += 1
+        self._wait(f"SELECT pg_advisory_lock{mode}(%s)", (LOCK_KEY,))
+
+    def release(self, shared: bool = False, ids: list[str] | None = None) -> None:
         if self.conn is not None and not self.conn.closed:
             try:
                 with self.conn.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+                    if ids:
+                        cursor.execute("SELECT count(pg_advisory_unlock(%s, h)) FROM (SELECT DISTINCT hashtext(x) "
+                                       "AS h FROM unnest(%s::text[]) AS x) AS s", (ITEM_LOCK_SPACE, ids))
+                    cursor.execute(f"SELECT pg_advisory_unlock{'_shared' if shared else ''}(%s)", (LOCK_KEY,))
             except Exception:  # a dead connection released it already
                 self.conn.close()
 
@@ -342,4 +488,5 @@ def latest_snapshot(spec: str) -> tuple[int, int] | None:
 def is_conflict(exc: Exception) -> bool:
     """A DuckLake commit that lost to a concurrent one on the same data (worth a retry)."""
     text = str(exc).lower()
-    return "conflict" in text or "concurrent" in text or "could not serialize" in text
+    return any(sign in text for sign in ("conflict", "concurrent", "could not serialize", "maximum retry count",
+                                         "deadlock"))

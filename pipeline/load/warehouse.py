@@ -107,8 +107,12 @@ class Warehouse:
             try:
                 ddl = (settings.schemas_dir / "warehouse.sql").read_text(encoding="utf-8")
                 # A lake already current needs no turn at the publish lock to find that out.
-                if not self.lake or current_version(self.con) != latest_version():
-                    self._write(lambda: migrate(self.con, ddl, self.location, lake=bool(self.lake)))
+                stale = not self.lake or current_version(self.con) != latest_version()
+                if stale:
+                    self._write(lambda: migrate(self.con, ddl, self.location, lake=bool(self.lake)), physical=False)
+                if self.lake and (stale or not lake.fold_layout_ready(self.con)):
+                    self._write(lambda: lake.make_fold_layout(self.con, ddl, _primary_keys(settings.schemas_dir)),
+                                physical=False)
             except BaseException:
                 self.close()
                 raise
@@ -117,8 +121,7 @@ class Warehouse:
         if self.lake:
             if self._lock is None:
                 return lake.connect(self.lake, read_only=True, config=dict(SANDBOX) if self.sandboxed else None)
-            with self._lock.held():  # attaching a new lake creates its catalog: one process at a time
-                return lake.connect(self.lake, data_path=self.settings.lake_data_path)
+            return lake.connect(self.lake, data_path=self.settings.lake_data_path, guard=self._lock.held)
         if self.read_only and not self.path.exists():
             # Nothing loaded yet: an empty in-memory warehouse with the same tables.
             con = duckdb.connect(":memory:")
@@ -173,21 +176,30 @@ class Warehouse:
             self._described[table] = columns
         return columns
 
-    def _write(self, work: Callable[[], T]) -> T:
-        """Run `work` (one or more whole transactions). In a lake: under the publish lock, and
-        again, after a bounded, jittered backoff, when its commit lost a conflict (e.g. to
-        maintenance rewriting the same files); the lock is released while it waits."""
+    def _write(self, work: Callable[[], T], shared_ids: list[str] | None = None, physical: bool = True) -> T:
+        """Run `work` (one or more whole transactions). In a lake: under the publish lock,
+        exclusively (the shared tables' own rows are then what its SQL names: see
+        lake.FOLDED), or with `shared_ids` in shared mode with those ids locked (appends only);
+        and again, after a bounded, jittered backoff, when its commit lost a conflict (to another
+        publisher or to maintenance); the lock is released while it waits. `physical` False:
+        names resolve as readers' do (migrations: a CREATE goes to the first schema searched)."""
         if self._lock is None:
             return work()
+        physical = physical and shared_ids is None
         attempts = max(1, self.settings.lake_commit_attempts)
         for attempt in range(1, attempts + 1):
-            with self._lock.held():
+            with self._lock.shared(shared_ids) if shared_ids is not None else self._lock.held():
+                if physical:
+                    self.con.execute(f"SET search_path = '{lake.ALIAS}.{lake.SHARED},{lake.ALIAS}.main'")
                 try:
                     return work()
                 except WarehouseError as exc:
                     cause = exc.__cause__
                     if attempt == attempts or not isinstance(cause, Exception) or not lake.is_conflict(cause):
                         raise
+                finally:
+                    if physical:
+                        self.con.execute(f"SET search_path = '{lake.ALIAS}.main'")
             self.retries += 1
             log.warning("lake commit conflict (attempt %d of %d), retrying: %s", attempt, attempts, cause)
             time.sleep(min(0.1 * 2 ** attempt, 2.0) * (0.5 + random.random()))
@@ -224,7 +236,7 @@ class Warehouse:
 
     # --- writes ------------------------------------------------------------------
     def _upsert(self, table: str, records: list[Any] | pa.Table, cls: type, run_id: str,
-                new_rows: bool = False, counted: pa.Table | None = None) -> int:
+                new_rows: bool = False, counted: pa.Table | None = None, target: str = "") -> int:
         """Write the rows, replacing a stored row with the same key. `new_rows` (a lake): no
         stored row can have their keys, so a plain append, without the MERGE's join against the
         whole table. `counted` (a lake, entities): the counts this batch's new canonical
@@ -246,7 +258,7 @@ class Warehouse:
         self.con.register("staged_rows", staged)
         try:
             if self.lake and new_rows:
-                self.con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM staged_rows')
+                self.con.execute(f'INSERT INTO {target or chr(34) + table + chr(34)} BY NAME SELECT * FROM staged_rows')
             elif self.lake and counted is not None:
                 self.con.register("counted", counted)
                 self.con.execute(lake.merge_counts_sql(table, staged.column_names,
@@ -272,13 +284,103 @@ class Warehouse:
         """`load_batch` for a batch kept as the Arrow tables of its records, named by Batch
         attribute, as staging stores them: the publish step loads the staged files without
         turning every row into an object and back (a third of publishing, by pyinstrument)."""
+        if self._lock is not None:
+            ids = self._appendable(run_id, tables)
+            if ids is not None:
+                written = self._write(lambda: self._append_batch(run_id, tables, stats, started_at, trigger),
+                                      shared_ids=ids)
+                if written is not None:
+                    return written
         return self._write(lambda: self._load_tables(run_id, tables, stats, started_at, trigger))
+
+    def _appendable(self, run_id: str, tables: dict[str, pa.Table]) -> list[str] | None:
+        """The ids to lock when the batch can be published by appending alone (a lake; whether
+        none of them is stored yet is checked under their locks): no dedup verdict, alias or
+        copy (each changes rows stored before), every mentioned entity and event carried (their
+        rows hold this batch's counts), and not more ids than lake.ITEM_LOCKS_MAX. None if not."""
+        def column(attr: str, name: str) -> set[str]:
+            rows = tables.get(attr)
+            return set(rows.column(name).to_pylist()) if rows is not None and name in rows.column_names else set()
+
+        changes = any(tables[attr].num_rows for attr in ("duplicate_links", "entity_aliases") if attr in tables)
+        articles = tables.get("articles")
+        copies = articles is not None and "is_duplicate" in articles.column_names and any(
+            articles.column("is_duplicate").to_pylist())
+        if changes or copies or not column("mentions", "entity_id") <= column("entities", "entity_id") or \
+                not column("event_mentions", "event_id") <= column("events", "event_id"):
+            return None
+        ids = sorted({run_id} | column("articles", "article_id") | column("documents", "doc_id"))
+        return ids if len(ids) <= lake.ITEM_LOCKS_MAX else None
+
+    def _append_batch(self, run_id: str, tables: dict[str, pa.Table], stats: dict[str, Any] | None,
+                      started_at: Any, trigger: str) -> dict[str, int] | None:
+        """A new batch (nothing of it stored: else None, and the full load runs) as appends only:
+        its own rows, and rows of the shared tables carrying this batch's counts (summed on read,
+        lake.FOLDED). One transaction, under the publish lock's shared mode."""
+        written: dict[str, int] = {}
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if any(self._stored(tables, run_id)):
+                self._rollback()
+                return None
+            counted = self._batch_counts(tables)
+            for attr, cls, table in TABLES:
+                rows = counted.get(table, tables.get(attr))
+                target = f'{lake.SHARED}."{table}"' if table in lake.FOLDED else f'"{table}"'
+                written[table] = self._upsert(table, rows if rows is not None else [], cls, run_id,
+                                              new_rows=True, target=target)
+            self.con.execute("INSERT INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "
+                             "VALUES (?, coalesce(?::TIMESTAMP, now()::TIMESTAMP), now()::TIMESTAMP, ?, ?)",
+                             [run_id, started_at, trigger, json.dumps({**(stats or {}), "loaded": written})])
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self._rollback()
+            raise WarehouseError(f"loading run {run_id} into {self.location} failed, nothing was "
+                                 f"written: {exc}", hint="free disk space or fix permissions, then "
+                                 "re-run: the run is idempotent") from exc
+        except BaseException:
+            self._rollback()
+            raise
+        return written
+
+    def _batch_counts(self, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+        """The batch's entities and events with the counts of its own mentions (all canonical:
+        an appended batch has no copy), computed here, in memory: what its rows add."""
+        out: dict[str, pa.Table] = {}
+        empty = {"mentions": ("entity_id", "article_id"), "event_mentions": ("event_id", "article_id")}
+        for attr, names in empty.items():
+            rows = tables.get(attr)
+            self.con.register(f"batch_{attr}", rows if rows is not None else
+                              pa.table({n: pa.array([], pa.string()) for n in names}))
+        articles = tables.get("articles")
+        self.con.register("batch_articles", articles if articles is not None else pa.table(
+            {n: pa.array([], t) for n, t in (("article_id", pa.string()), ("publisher", pa.string()),
+                                            ("url", pa.string()), ("source_uri", pa.string()),
+                                            ("first_seen_at", pa.timestamp("us")),
+                                            ("published_at", pa.timestamp("us")))}))
+        try:
+            entities = tables.get("entities")
+            if entities is not None and entities.num_rows:
+                self.con.register("batch_entities", entities)
+                out["entities"] = self.con.execute(read_sql("batch_entity_counts")).to_arrow_table()
+                self.con.unregister("batch_entities")
+            events = tables.get("events")
+            if events is not None and events.num_rows:
+                self.con.register("batch_events", events)
+                out["events"] = self.con.execute(read_sql("batch_event_counts")).to_arrow_table()
+                self.con.unregister("batch_events")
+        finally:
+            for name in ("batch_mentions", "batch_event_mentions", "batch_articles"):
+                self.con.unregister(name)
+        return out
 
     def _load_tables(self, run_id: str, tables: dict[str, pa.Table], stats: dict[str, Any] | None,
                      started_at: Any, trigger: str) -> dict[str, int]:
         written: dict[str, int] = {}
         self.con.execute("BEGIN TRANSACTION")
         try:
+            if self.lake:
+                self._fold()
             new_ids: set[str] = set()  # a lake batch's articles when none is stored: see _lake_plan
             stored_docs = 1
             articles = tables.get("articles")
@@ -286,7 +388,7 @@ class Warehouse:
                 self.con.register("reprocessed", articles.select(["article_id"]))
                 # In a lake every statement costs catalog round trips under the publish lock: a
                 # batch of new articles has no rows of theirs to replace.
-                stored_articles, stored_docs = self._stored(tables) if self.lake else (1, 1)
+                stored_articles, stored_docs, _runs = self._stored(tables, run_id) if self.lake else (1, 1, 1)
                 if stored_articles:
                     for child in ARTICLE_CHILDREN:
                         self.con.execute(f'DELETE FROM "{child}" WHERE article_id IN '
@@ -328,21 +430,36 @@ class Warehouse:
             raise
         return written
 
-    def _stored(self, tables: dict[str, pa.Table]) -> tuple[int, int]:
-        """How many of the batch's articles (registered as `reprocessed`) and documents are
-        stored already: one statement (each costs catalog round trips under the publish lock)."""
-        documents = tables.get("documents")
-        if documents is None or not documents.num_rows:
-            documents = pa.table({"doc_id": pa.array([], pa.string())})
-        self.con.register("new_docs", documents.select(["doc_id"]))
+    def _stored(self, tables: dict[str, pa.Table], run_id: str) -> tuple[int, int, int]:
+        """How many of the batch's articles and documents, and runs named `run_id`, are stored
+        already: one statement (each costs catalog round trips in a lake)."""
+        given = {attr: tables.get(attr) for attr in ("articles", "documents")}
+        for attr, column in (("articles", "article_id"), ("documents", "doc_id")):
+            rows = given[attr]
+            self.con.register(f"batch_{attr}_ids", rows.select([column]) if rows is not None and rows.num_rows
+                              else pa.table({column: pa.array([], pa.string())}))
         try:
             row = self.con.execute(
-                "SELECT (SELECT count(*) FROM articles WHERE article_id IN (SELECT article_id FROM reprocessed)), "
-                "(SELECT count(*) FROM documents WHERE doc_id IN (SELECT doc_id FROM new_docs))").fetchone()
+                "SELECT (SELECT count(*) FROM articles WHERE article_id IN (SELECT article_id FROM batch_articles_ids)), "
+                "(SELECT count(*) FROM documents WHERE doc_id IN (SELECT doc_id FROM batch_documents_ids)), "
+                "(SELECT count(*) FROM pipeline_runs WHERE run_id = ?)", [run_id]).fetchone()
         finally:
-            self.con.unregister("new_docs")
+            self.con.unregister("batch_articles_ids")
+            self.con.unregister("batch_documents_ids")
         assert row is not None
-        return int(row[0]), int(row[1])
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def _fold(self) -> None:
+        """In a lake's exclusive write transaction: each key of a shared table with rows of
+        several runs gets the one row its view shows, so this write's MERGEs and recounts see
+        one row per key, as in a file. Only the tables that have such keys are rewritten."""
+        keys = _primary_keys(self.settings.schemas_dir)
+        probe = " UNION ALL ".join(
+            f"SELECT '{table}' AS t WHERE EXISTS (SELECT 1 FROM {lake.SHARED}.\"{table}\" "
+            f"GROUP BY {', '.join(keys[table])} HAVING count(*) > 1)" for table in lake.FOLDED)
+        for (table,) in self.con.execute(probe).fetchall():
+            for statement in lake.fold_sql(table, keys[table]):
+                self.con.execute(statement)
 
     def _lake_plan(self, tables: dict[str, pa.Table], new_ids: set[str], new_documents: bool) -> dict[str, Any]:
         """What a lake batch of new articles (`new_ids`: none of them stored) can write without
@@ -367,17 +484,14 @@ class Warehouse:
         copies = "is_duplicate" in articles.column_names and any(articles.column("is_duplicate").to_pylist())
         if not changes_counted and not copies and plan.get("entity_mentions", True):
             mentions = tables.get("mentions")
-            by_entity: dict[str, tuple[set[str], int]] = {}
-            if mentions is not None:
-                for article_id, entity_id in zip(mentions.column("article_id").to_pylist(),
-                                                 mentions.column("entity_id").to_pylist(), strict=True):
-                    seen, n = by_entity.setdefault(entity_id, (set(), 0))
-                    seen.add(article_id)
-                    by_entity[entity_id] = (seen, n + 1)
-            plan["entities"] = pa.table({"entity_id": pa.array(list(by_entity), pa.string()),
-                                         "article_count": pa.array([len(v[0]) for v in by_entity.values()],
-                                                                   pa.int32()),
-                                         "mention_count": pa.array([v[1] for v in by_entity.values()], pa.int32())})
+            self.con.register("batch_mentions", mentions if mentions is not None else pa.table(
+                {"entity_id": pa.array([], pa.string()), "article_id": pa.array([], pa.string())}))
+            try:  # the registered Arrow table only, in memory: no catalog round trip
+                plan["entities"] = self.con.execute(
+                    "SELECT entity_id, count(DISTINCT article_id)::INTEGER AS article_count, "
+                    "count(*)::INTEGER AS mention_count FROM batch_mentions GROUP BY entity_id").to_arrow_table()
+            finally:
+                self.con.unregister("batch_mentions")
         return plan
 
     def _rollback(self) -> None:
@@ -484,6 +598,14 @@ class Warehouse:
                  f"CALL ducklake_delete_orphaned_files('{lake.ALIAS}', {older})"]
         try:
             before = self._lake_stats()
+            # The shared tables' rows of several runs folded into one per key (what the views show).
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self._fold()
+                self.con.execute("COMMIT")
+            except duckdb.Error:
+                self._rollback()
+                raise
             # Before compacting: the merged files come out sorted (a lake made before this too).
             lake.set_layout(self.con, _primary_keys(self.settings.schemas_dir))
             for step in steps:
@@ -515,6 +637,7 @@ class Warehouse:
         try:
             lake.set_layout(self.con, _primary_keys(self.settings.schemas_dir))  # the copies come out sorted
             self.con.execute("BEGIN TRANSACTION")
+            self._fold()  # a merge on a shared table's keys then meets one row per key
             for table, keys in _primary_keys(self.settings.schemas_dir).items():
                 columns = [r[0] for r in self.con.execute(f'DESCRIBE source_file.main."{table}"').fetchall()]
                 self.con.execute(f'CREATE OR REPLACE TEMP VIEW staged_rows AS SELECT * FROM source_file.main."{table}"')

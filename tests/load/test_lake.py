@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -127,8 +128,10 @@ def _publisher(spec: str, data_path: str, index: int, batches: int, articles: in
                             env={**os.environ, "NEWSMON_CONFIG": "", "PYTHONPATH": str(PROJECT_ROOT)})
 
 
-def _check_lake(wh: Warehouse, runs: list[str], articles: int) -> None:
-    """Every run listed is there whole, and nothing else: ids exact, counts derived right."""
+def _check_lake(wh: Warehouse, runs: list[str], articles: int, in_order: bool = True) -> None:
+    """Every run listed is there whole, and nothing else: ids exact, counts derived right; each
+    feed's state that of its publisher's last batch (`in_order`: the batches were published in
+    order, none again), else of one of its batches."""
     ids = sorted(f"{run}-a{k:04d}" for run in runs for k in range(articles))
     assert [r[0] for r in wh.con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall()] == ids
     assert [r[0] for r in wh.con.execute("SELECT doc_id FROM documents ORDER BY 1").fetchall()] == ids
@@ -140,7 +143,14 @@ def _check_lake(wh: Warehouse, runs: list[str], articles: int) -> None:
     per = {p: sum(run.startswith(p + "-") for run in runs) * articles for p in publishers}
     assert entities == sorted([("e-shared", len(ids), len(ids))] +
                               [(f"e-{p}", per[p], per[p]) for p in publishers])
-    assert wh.scalar("SELECT count(*) FROM feed_state") == len(publishers)
+    recount = wh.con.execute("SELECT entity_id, count(DISTINCT article_id), count(*) FROM entity_mentions "
+                             "GROUP BY ALL ORDER BY 1").fetchall()
+    assert entities == recount  # what the views fold equals a recount over every mention
+    states = wh.con.execute("SELECT feed_name, seen_entry_ids FROM feed_state ORDER BY 1").fetchall()
+    assert [name for name, _ in states] == [f"feed{p[1:]}" for p in publishers]
+    for (_name, seen), p in zip(states, publishers, strict=True):
+        own = sorted(r for r in runs if r.startswith(p + "-"))
+        assert seen == [f"{own[-1]}-entry"] if in_order else seen[0].removesuffix("-entry") in own
 
 
 @pytest.mark.e2e
@@ -159,6 +169,9 @@ def test_four_publishers_at_once_lose_and_duplicate_nothing(postgres_server, tmp
     with Warehouse(lake_settings(tmp_path, spec), read_only=True) as wh:
         _check_lake(wh, runs, 3)
         assert wh.scalar("SELECT count(*) FROM articles") == 240
+        # Each batch appended its own rows of the shared tables (none took the exclusive path).
+        assert wh.scalar(f"SELECT count(*) FROM {lake.SHARED}.entities") == 80 * 2
+        assert wh.scalar(f"SELECT count(*) FROM {lake.SHARED}.feed_state") == 80
 
 
 @pytest.mark.e2e
@@ -191,7 +204,7 @@ def test_a_publisher_killed_mid_commit_leaves_the_lake_whole_and_a_rerun_converg
             time.sleep(0.05)
         with Warehouse(settings, read_only=True) as wh:
             runs = sorted(r[0] for r in wh.con.execute("SELECT run_id FROM pipeline_runs").fetchall())
-            _check_lake(wh, runs, 40)  # whole batches only, whatever the moment of the kill
+            _check_lake(wh, runs, 40, in_order=False)  # whole batches only, whatever the moment of the kill
             killed_after.append(len(runs))
     # The lock died with the killed publisher's connection; the re-run publishes what is missing
     # and re-publishes the rest without a change.
@@ -214,12 +227,17 @@ def test_maintenance_merges_files_and_expires_snapshots_keeping_every_row(postgr
     assert proc.returncode == 0, err[-2000:]
     with Warehouse(settings, read_only=True) as wh:
         rows = table_keys(wh)
+        shared = {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()}
+        assert wh.scalar(f"SELECT count(*) FROM {lake.SHARED}.entities") == 4 * 2  # a row per batch
     outcome = lake_maintenance_step(settings)
     before, after = outcome["before"], outcome["after"]
     print(f"maintenance: {before} -> {after}")
     assert after["data_files"] < before["data_files"] and after["snapshots"] < before["snapshots"]
     with Warehouse(settings, read_only=True) as wh:
         assert table_keys(wh) == rows
+        # Compaction folded the shared tables' rows into one per key; readers see what they saw.
+        assert {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()} == shared
+        assert wh.scalar(f"SELECT count(*) FROM {lake.SHARED}.entities") == 2
         _check_lake(wh, [f"p0-b{j:04d}" for j in range(4)], 40)
         assert wh.scalar("SELECT value FROM ducklake_options('lake') WHERE option_name = "
                          "'parquet_row_group_size'") == str(lake.ROW_GROUP_ROWS)
@@ -283,3 +301,70 @@ def test_a_batch_of_new_articles_adds_to_the_counts_as_a_recount_would(postgres_
         wh.load_batch(first)
         assert wh.con.execute(recount).fetchall() == rows
         assert wh.scalar("SELECT count(*) FROM articles") == 5
+
+
+def _with_event(batch, event_id: str, articles: int, message: str):
+    """The batch, its first `articles` articles reporting one event (an id every batch shares),
+    and one quarantined item every batch shares (same key, its own message)."""
+    from pipeline.records import Event, EventMention, QuarantineItem
+
+    batch.events = [Event(event_id, None, None, "meet", "04", "occurred", "Geneva", None, None, "e-shared", None,
+                          ["e-shared"], summary=f"{batch.run_id} summary")]
+    batch.event_mentions = [EventMention(event_id, a.article_id, "They met.", None, 0, 9, 0.9, event_type="meet")
+                            for a in batch.articles[:articles]]
+    batch.quarantine = [QuarantineItem("doc-x", "clean", "empty_body", message, None, batch.run_id,
+                                       datetime(2026, 1, 2))]
+    return batch
+
+
+SHARED_TABLES_SQL = {  # every column of the shared tables, as a reader sees them
+    "entities": "SELECT * FROM entities ORDER BY entity_id",
+    "events": "SELECT * FROM events ORDER BY event_id",
+    "feed_state": "SELECT * FROM feed_state ORDER BY feed_name",
+    "quarantine": "SELECT * FROM quarantine ORDER BY ALL",
+}
+
+
+@pytest.mark.e2e
+def test_appended_runs_fold_on_read_to_the_files_rows_and_maintenance_keeps_them(postgres_server, tmp_path):
+    """Batches of new articles publish by appending (the shared tables get a row per run);
+    readers see the same entities, events, feed state and quarantine as the file that loaded
+    the same batches (counts added, sources recounted, the latest state), before and after
+    maintenance folds the rows into one per key."""
+    from benchmarks.lake_bench import synthetic_batch
+
+    batches = [_with_event(synthetic_batch(0, 0, 2), "ev-1", 2, "first"),
+               _with_event(synthetic_batch(1, 0, 2), "ev-1", 1, "second"),
+               _with_event(synthetic_batch(0, 1, 3), "ev-1", 1, "third")]
+    settings = lake_settings(tmp_path, new_lake(postgres_server, "folded_lake")).replace(lake_retention_days=0.0)
+    file_settings = make_settings(tmp_path, db_path=tmp_path / "file.duckdb")
+    with Warehouse(file_settings) as f:
+        for batch in batches:
+            f.load_batch(batch)
+        expected = {t: f.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()}
+    assert expected["events"][0][13:16] == (4, 4, 2)  # 4 mentions in 4 articles of 2 publishers
+    with Warehouse(settings) as wh:
+        for batch in batches:
+            wh.load_batch(batch)
+        rows = {t: wh.scalar(f"SELECT count(*) FROM {lake.SHARED}.{t}") for t in lake.FOLDED}
+    assert rows == {"entities": 6, "events": 3, "feed_state": 3, "quarantine": 3}  # a row per run: appended
+    with Warehouse(settings, read_only=True) as wh:
+        assert {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()} == expected
+    lake_maintenance = Warehouse(settings)
+    try:
+        lake_maintenance.maintain_lake()
+        assert {t: lake_maintenance.scalar(f"SELECT count(*) FROM {lake.SHARED}.{t}") for t in lake.FOLDED} == \
+            {"entities": 3, "events": 1, "feed_state": 2, "quarantine": 1}
+    finally:
+        lake_maintenance.close()
+    with Warehouse(settings, read_only=True) as wh:
+        assert {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()} == expected
+    # A re-run (the full load: MERGEs and recounts over the folded rows) does what it does to the file.
+    with Warehouse(file_settings) as f:
+        f.load_batch(batches[1])
+        expected = {t: f.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()}
+    with Warehouse(settings) as wh:
+        wh.load_batch(batches[1])
+    with Warehouse(settings, read_only=True) as wh:
+        assert {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()} == expected
+        assert wh.scalar("SELECT count(*) FROM articles") == 7
