@@ -12,7 +12,8 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -81,6 +82,10 @@ def _primary_keys(schemas_dir: Path) -> dict[str, list[str]]:
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("conflicting" in text or "could not set lock" in text)
+
+
+class _AlreadyStored(Exception):
+    """A batch meant to be appended finds rows of its own stored: it takes the full load."""
 
 
 class Warehouse:
@@ -318,20 +323,30 @@ class Warehouse:
         its own rows, and rows of the shared tables carrying this batch's counts (summed on read,
         lake.FOLDED). One transaction, under the publish lock's shared mode."""
         written: dict[str, int] = {}
+        try:
+            with self._batch_transaction(run_id):
+                if any(self._stored(tables, run_id)):
+                    raise _AlreadyStored
+                counted = self._batch_counts(tables)
+                for attr, cls, table in TABLES:
+                    rows = counted.get(table, tables.get(attr))
+                    target = f'{lake.SHARED}."{table}"' if table in lake.FOLDED else f'"{table}"'
+                    written[table] = self._upsert(table, rows if rows is not None else [], cls, run_id,
+                                                  new_rows=True, target=target)
+                self.con.execute("INSERT INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "
+                                 "VALUES (?, coalesce(?::TIMESTAMP, now()::TIMESTAMP), now()::TIMESTAMP, ?, ?)",
+                                 [run_id, started_at, trigger, json.dumps({**(stats or {}), "loaded": written})])
+                faults.reached("load.before_commit", self.settings.kill_at)
+        except _AlreadyStored:
+            return None
+        return written
+
+    @contextmanager
+    def _batch_transaction(self, run_id: str) -> Iterator[None]:
+        """One transaction for a run's rows: committed whole, or rolled back and said so."""
         self.con.execute("BEGIN TRANSACTION")
         try:
-            if any(self._stored(tables, run_id)):
-                self._rollback()
-                return None
-            counted = self._batch_counts(tables)
-            for attr, cls, table in TABLES:
-                rows = counted.get(table, tables.get(attr))
-                target = f'{lake.SHARED}."{table}"' if table in lake.FOLDED else f'"{table}"'
-                written[table] = self._upsert(table, rows if rows is not None else [], cls, run_id,
-                                              new_rows=True, target=target)
-            self.con.execute("INSERT INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "
-                             "VALUES (?, coalesce(?::TIMESTAMP, now()::TIMESTAMP), now()::TIMESTAMP, ?, ?)",
-                             [run_id, started_at, trigger, json.dumps({**(stats or {}), "loaded": written})])
+            yield
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self._rollback()
@@ -341,7 +356,6 @@ class Warehouse:
         except BaseException:
             self._rollback()
             raise
-        return written
 
     def _batch_counts(self, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
         """The batch's entities and events with the counts of its own mentions (all canonical:
@@ -377,8 +391,7 @@ class Warehouse:
     def _load_tables(self, run_id: str, tables: dict[str, pa.Table], stats: dict[str, Any] | None,
                      started_at: Any, trigger: str) -> dict[str, int]:
         written: dict[str, int] = {}
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._batch_transaction(run_id):
             if self.lake:
                 self._fold()
             new_ids: set[str] = set()  # a lake batch's articles when none is stored: see _lake_plan
@@ -419,15 +432,6 @@ class Warehouse:
                     "INSERT OR REPLACE INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "
                     "VALUES (?, coalesce(?, now()::TIMESTAMP), now()::TIMESTAMP, ?, ?)", run_row)
             faults.reached("load.before_commit", self.settings.kill_at)
-            self.con.execute("COMMIT")
-        except duckdb.Error as exc:
-            self._rollback()
-            raise WarehouseError(f"loading run {run_id} into {self.location} failed, nothing was "
-                                 f"written: {exc}", hint="free disk space or fix permissions, then "
-                                 "re-run: the run is idempotent") from exc
-        except BaseException:
-            self._rollback()
-            raise
         return written
 
     def _stored(self, tables: dict[str, pa.Table], run_id: str) -> tuple[int, int, int]:
