@@ -52,6 +52,8 @@ from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
+from pipeline.extract.entity_eval import Score as Counts  # noqa: E402  (the project root on the path first)
+
 DATA_DIR = PROJECT_ROOT.parent / "shared" / "eval" / "trafilatura"
 _WS = re.compile(r"\s+")
 _HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
@@ -86,7 +88,9 @@ class Field:
 
 
 @dataclass
-class Score:
+class Score(Counts):
+    """Precision, recall and F1 from entity_eval's Score (one formula for both evaluations)."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
@@ -103,18 +107,6 @@ class Score:
     non_article: Field = field(default_factory=Field)  # output words not in the vouched articleBody
     reference_pages: int = 0  # pages with a vouched articleBody (the non-article measure's pages)
     meta_misses: list[tuple[str, str, str, str]] = field(default_factory=list)  # (page, field, gold, got)
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        return 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp else 0.0
 
     @property
     def pages_per_second(self) -> float:
