@@ -270,9 +270,9 @@ def test_missing_column_is_a_failure_not_a_crash(results_on_copy):
     assert all(r.observed_value.startswith("error:") for r in results if not r.success)
 
 
-def test_seed_bodies_with_their_furniture_fail_the_marker_check(tmp_path, settings):
+def test_seed_bodies_with_their_furniture_fail_the_marker_check(validated, settings):
     load_seed_warehouse(settings, RUN, clean=False)
-    results = run_quality_suites(read_tables(settings), settings, RUN)
+    results = validated.results(settings)
     [marker] = [r for r in results if r.expectation == "articles.body.no_boilerplate_markers"]
     assert not marker.success and marker.observed_value.startswith("4 of 5 unexpected")
 
