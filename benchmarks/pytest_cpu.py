@@ -1,0 +1,67 @@
+"""A pytest plugin: CPU seconds per test file (the test's process plus the children it waited
+for), added up over pytest-xdist workers, printed at the end of the run.
+
+    PYTEST_ADDOPTS="-p benchmarks.pytest_cpu" make test-fast
+
+The machine is shared: CPU seconds, not wall time, are the figure to compare between runs.
+Each process writes its rows to a folder the controller made, which then sums and prints them.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import resource
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_ROWS: list[tuple[str, float]] = []
+_FOLDER_VAR = "NEWSMON_TEST_CPU_DIR"
+SHOWN = 25
+
+
+def _cpu() -> float:
+    own, waited = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + waited.ru_utime + waited.ru_stime
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller (or the only process)
+        os.environ[_FOLDER_VAR] = tempfile.mkdtemp(prefix="newsmon-test-cpu-")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    before = _cpu()
+    yield
+    _ROWS.append((item.nodeid, _cpu() - before))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    folder = os.environ.get(_FOLDER_VAR)
+    if folder:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        Path(folder, f"{worker}.json").write_text(json.dumps(
+            {"rows": _ROWS, "process": own.ru_utime + own.ru_stime}), encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    folder = os.environ.get(_FOLDER_VAR)
+    if os.environ.get("PYTEST_XDIST_WORKER") or not folder:
+        return
+    per_file: collections.Counter[str] = collections.Counter()
+    processes = 0.0
+    for path in Path(folder).glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        processes += data["process"]
+        for nodeid, seconds in data["rows"]:
+            per_file[nodeid.split("::")[0]] += seconds
+    write = terminalreporter.write_line
+    write(f"CPU s in tests {sum(per_file.values()):.1f} (pytest processes' own CPU {processes:.1f}, "
+          "collection included); per file:")
+    for name, seconds in per_file.most_common(SHOWN):
+        write(f"{seconds:8.1f}  {name}")
