@@ -47,10 +47,11 @@ def test_leaving_without_a_request_stops_the_process():
 
 
 def test_an_error_in_the_quality_process_is_raised_in_the_parent(tmp_path):
-    (tmp_path / "not-a-folder").write_text("a file where the warehouse folder should be", encoding="utf-8")
-    settings = make_settings(tmp_path, db_path=tmp_path / "not-a-folder" / "news.duckdb")
-    with Prewarmed(flow.QUALITY_IMPORTS) as warm, \
-            pytest.raises(WarehouseError, match="cannot create the warehouse folder"):
+    (tmp_path / "news.duckdb").write_text("a text file where the warehouse should be", encoding="utf-8")
+    settings = make_settings(tmp_path, db_path=tmp_path / "news.duckdb")
+    # Nothing imported ahead and a step that fails at once, opening the warehouse (the real
+    # import list and a whole quality step are the e2e tests' around this one).
+    with Prewarmed(()) as warm, pytest.raises(WarehouseError, match="cannot open the warehouse"):
         warm.call(quality_step, "run-x", settings, fail_on_critical=False)
 
 
