@@ -98,3 +98,12 @@ def test_a_one_word_name_after_the_article_is_no_person_but_a_family_is():
     for text, name in (("the Clintons said", "Clintons"), ("the Smith family said", "Smith")):
         assert not cue_votes(text, 4, 4 + len(name), name, "PERSON", gaz).votes, text
     assert not cue_votes("the Android app", 4, 11, "Android", "ORG", gaz).votes["ORG"]  # only against PERSON
+
+
+def test_an_organisation_by_its_head_noun_and_an_award_that_is_no_entity():
+    body = "Yukos Oil shares fell. Yukos Oil said it would appeal."
+    assert model_types(body, "Yukos Oil") == {"PERSON"}
+    assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Yukos Oil"] == {"ORG"}
+    gaz = load_gazetteer()
+    assert cue_votes("the Carnegie Medal went", 4, 18, "Carnegie Medal", "PERSON", gaz).votes == {"OTHER": 3}
+    assert not cue_votes("Oil fell", 0, 3, "Oil", "ORG", gaz).votes  # the head noun alone
