@@ -22,6 +22,7 @@ from pipeline.extract.cameo_dictionary import KNOWLEDGE
 PETRARCH = KNOWLEDGE / "petrarch2"
 AGENTS_SUPPLEMENT = KNOWLEDGE / "agents_supplement.txt"
 DISCARDS_SUPPLEMENT = KNOWLEDGE / "discards_supplement.txt"
+ACTORS_DROPPED = KNOWLEDGE / "actors_dropped.txt"
 ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
 _MAX_WORDS = 8
 _WORDS = re.compile(r"[A-Z0-9]+")
@@ -299,6 +300,9 @@ def load_actor_dictionary(root: Path = PETRARCH) -> ActorDictionary:
     actors: dict[str, list[Dated]] = {}
     for name in ACTOR_FILES:
         _read_actors(root / name, actors)
+    for line in ACTORS_DROPPED.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            actors.pop(_phrase(line), None)
     agents = _read_agents(root / "Phoenix.agents.txt")
     for phrase, code in _read_agents(AGENTS_SUPPLEMENT).items():
         agents.setdefault(phrase, code)

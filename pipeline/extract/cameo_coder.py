@@ -63,6 +63,9 @@ _TARGET_PREPS = ("AGAINST", "WITH", "TO", "ON", "AT", "TOWARD", "TOWARDS", "INTO
 # or sanction with no one as its object ("fired at police", "imposed sanctions on Russia").
 _PLACE_PREPS = {"ON", "AT", "INTO", "OVER", "FOR"}
 _AIMED_ROOTS = {"13", "16", "17", "18", "19", "20"}  # threats, sanctions, coercion, force
+# Verb blocks of going somewhere: their default code (a visit, 040) is a trip *to* someone
+# ("travelled to Kyiv"); a direct object is the place left ("departed the House").
+_TRIP_BLOCKS = {"GO_SOMEWHERE"}
 # Verb blocks of receiving, whose subject is the one acted upon.
 _CONVERSE_BLOCKS = {"OBTAIN"}
 _NEGATIONS = {"not", "n't", "never", "no"}
@@ -118,6 +121,8 @@ _PLACE_NOUNS = {"region", "province", "city", "town", "village", "district", "co
                 "capital", "oblast", "territory", "coast", "island", "islands", "valley", "strip", "bank", "port",
                 "governorate", "prefecture", "municipality", "republic", "suburb", "neighborhood", "neighbourhood"}
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "us", "me"}
+# English verb particles (the closed class), which make a phrasal verb of their own.
+_PARTICLES = {"back", "up", "down", "off", "out", "over", "away", "in", "on", "around", "along", "through"}
 _LONG_SPANS = {"year", "decade", "century", "generation"}
 _CALENDAR = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
                        r"april|may|june|july|august|september|october|november|december|today|yesterday|"
@@ -429,6 +434,16 @@ def _gerund_of(tok: Token) -> Token | None:
     if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.lower_ in _MEANS:
         return tok.head.head
     return None
+
+
+def _particle(verb: Token) -> bool:
+    """The verb carries a particle: parsed as one, or an adverb of the particle class right
+    after it and before its object ("took back the Congress")."""
+    if any(c.dep_ == "prt" for c in verb.children):
+        return True
+    nxt = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    return (nxt is not None and nxt.head.i == verb.i and nxt.dep_ == "advmod" and nxt.lower_ in _PARTICLES
+            and any(c.dep_ == "dobj" and c.i > nxt.i for c in verb.children))
 
 
 def _converse(verb: Verb, pattern: Pattern | None) -> bool:
@@ -939,7 +954,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         if not code:
             continue
         if (pattern is None and nominal is None and not verb.own_code and not verb.after
-                and any(c.dep_ == "prt" for c in tok.children)):
+                and _particle(tok)):
             continue  # "swears in a justice", "signed up": a particle the verb's entry and no
             # pattern of its block name makes another verb, not the block's act
         subj = _subject(tok)
@@ -1046,7 +1061,7 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
                 and not any(k.dep_ in ("dobj", "dative") for k in tok.children)):
             return False  # "helped contribute to the acquisitions": a part in an act, no aid to anyone
         if (c.info.root in _ASKING_ROOTS and not (c.by_pattern or c.own_code) and _no_one(c.target)
-                and not _addressed(tok) and not any(k.dep_ == "ccomp" for k in tok.children)):
+                and not _addressed(tok, asking=True) and not any(k.dep_ == "ccomp" for k in tok.children)):
             return False  # "Japan needs to do better": a block's bare verb that asks no one, and no
             # one to do something ("demanded that Ukraine withdraw"), is no appeal or demand
         if (c.info.root in _SPEECH_ROOTS - {"01", "03"} and not c.by_pattern and c.target is None
@@ -1067,6 +1082,10 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             # crash", "Python 3.0 was released") only when X is a dictionary actor.
             if not (tgt_code or (c.info.root == "17" and _codable(doc, c.target))):
                 return False
+            if not specific and any(k.dep_ == "xcomp" or k.dep_ == "prep" and k.lower_ == "into"
+                                    for k in tok.children):
+                return False  # "the U.S. was forced into sequestration", "was pushed to resign": by
+                # no one named, a block's bare verb with a result says how things went
         elif not (_codable(doc, c.source) or specific and _anaphoric(c.source)
                   or c.source is None and c.by_subject and c.info.root in _FORCE_ROOTS and _codable(doc, c.target)):
             # a "he/she/they" acting in a specific pattern is resolved by the pipeline; a
@@ -1242,7 +1261,7 @@ def _sector_political(code: str | None) -> bool:
     return bool(code) and is_political(code) and not (len(code or "") == 3 and code not in SECTORS)
 
 
-def _addressed(verb: Token) -> bool:
+def _addressed(verb: Token, asking: bool = False) -> bool:
     """The verb is aimed at someone: its object or its "to/with/against" phrase is a person,
     a group or a name ("urged countries", "criticized the royals", "pleaded with them"), not a
     thing ("emphasizes the need")."""
@@ -1250,9 +1269,12 @@ def _addressed(verb: Token) -> bool:
     for prep in verb.children:
         if prep.dep_ == "prep" and prep.text.upper() in _TARGET_PREPS:
             heads.extend(c for c in prep.children if c.dep_ == "pobj")
-    # the writer or reader ("recommended to us", "told me") is no one a news event is aimed at
+    # the writer or reader ("recommended to us", "told me") is no one a news event is aimed at;
+    # asked of a plural, it is a group when it names people (an agent noun) or is asked to do
+    # something ("urged countries to remain vigilant"), not things ("proposes two pathways")
+    asked = not asking or any(c.dep_ == "xcomp" and c.tag_ == "VB" for c in verb.children)
     return any(h.pos_ == "PROPN" or h.lower_ in _PERSONAL - _FIRST_SECOND
-               or (h.tag_ in ("NNS", "NNPS") and not _temporal(h)) for h in heads)
+               or (h.tag_ in ("NNS", "NNPS") and not _temporal(h) and (asked or _actor_head(h))) for h in heads)
 
 
 def _cooperation(verb: Token, c: Coded, src_code: str | None, tgt_code: str | None) -> bool:
@@ -1271,6 +1293,8 @@ def _cooperation(verb: Token, c: Coded, src_code: str | None, tgt_code: str | No
     if c.by_pattern:
         return True
     thing = next((k for k in verb.children if k.dep_ == "dobj"), None)
+    if c.block in _TRIP_BLOCKS and thing is not None:
+        return False  # "will depart the House for a role": a trip's object is the place left
     if thing is not None and not (c.target and (phrase := _phrase(thing)) and c.target.start == phrase[0].idx):
         return False
     # aimed at a political or named actor: "had gone to hospital" is no visit

@@ -262,6 +262,13 @@ def _role_naming(role: Role | None, mentions: list[EntityMention], types: dict[s
         return None, False
     for m in mentions:
         if m.start_char <= role.head_start and role.head_end <= m.end_char:
+            # "Judge Neil Ford QC", "Jane Doe MP": an organisation's letters right after a
+            # person's name are the person's post-nominals
+            person = next((p for p in mentions if role.start <= p.start_char and 0 < m.start_char - p.end_char <= 1
+                           and (p.entity_type or types.get(p.entity_id)) == "PERSON"), None)
+            if person is not None and " " not in m.surface and (
+                    m.surface.isupper() or (m.entity_type or types.get(m.entity_id)) == "ORG"):
+                return person.entity_id, False
             return m.entity_id, False
     for lo, hi in ((role.start, role.end), (role.tree_start, role.tree_end)):
         inside = [m for m in mentions if lo <= m.start_char and m.end_char <= hi]

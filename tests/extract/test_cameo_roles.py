@@ -117,3 +117,27 @@ def test_a_place_that_only_locates_a_firm_is_not_the_actor(settings):
     assert coded and coded[0].cameo_code.startswith("11")
     assert coded[0].actor1 is None or names[coded[0].actor1] != "Houston"
     assert coded[0].actor1_code != "USA"
+
+
+def test_a_plain_word_is_no_actor_name():
+    # Phoenix lists ORGANIZATION as a synonym of TANZIM [MEAREB]: "a local organization" is none
+    assert load_actor_dictionary().code_words(["A", "LOCAL", "ORGANIZATION"]) == (None, None)
+
+
+@pytest.mark.parametrize("text", [
+    "The four-term senator will depart the Senate for a role in the cabinet.",  # a trip's object is left
+    "Scientists at the IPCC propose two pathways limiting warming to 1.5C.",  # things proposed, no one asked
+    "After Democrats took back the House, the bill stalled.",  # a particle verb before its object
+])
+def test_no_event_either(nlp, text):
+    assert [c for c in _code(nlp, text) if c.info.root != "01"] == []
+
+
+def test_post_nominal_letters_are_the_persons(settings):
+    art = _article("q1", "Judge Neil Ford QC sentenced Andrew Hartley to three years on Friday.",
+                   datetime(2023, 6, 7, 9, 30))
+    ents = extract_entities([art], settings, [])
+    out = extract_events([art], ents.sentences, ents.mentions, ents.entities, settings, [], [])
+    names = {e.entity_id: e.canonical_name for e in ents.entities}
+    coded = [m for m in out.event_mentions if m.cameo_code]
+    assert coded and coded[0].actor1 is not None and "Ford" in names[coded[0].actor1]
