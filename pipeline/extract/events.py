@@ -37,6 +37,7 @@ from pipeline.extract.cameo_coder import (
     code_for_name,
     code_info,
     code_spans,
+    code_texts,
     could_hold_event,
     load_parser,
 )
@@ -294,9 +295,15 @@ OwnDated = tuple[DateKey, list[DateExpression], list[Coded]]
 
 
 def code_dated_sentences(body: str, dates: list[DateExpression], model_name: str) -> list[Coded]:
-    """CAMEO codings of the sentences of ``body`` that can hold an event: a dictionary verb
-    form and either a date or a political dictionary actor ("police", "Russia"; an undated
-    event is dated by its article's anchor and needs one, see ``find_candidates``).
+    """CAMEO codings of the sentences of ``body`` that can hold an event (``event_sentences``)."""
+    spans = event_sentences(body, dates)
+    return code_spans(body, spans, model_name) if spans else []
+
+
+def event_sentences(body: str, dates: list[DateExpression]) -> list[tuple[int, int]]:
+    """The sentences of ``body`` worth parsing: a dictionary verb form and either a date or a
+    political dictionary actor ("police", "Russia"; an undated event is dated by its article's
+    anchor and needs one, see ``find_candidates``).
 
     Only those sentences are parsed: the parse (tagger, parser, lemmatizer) costs about what
     the NER pass costs per sentence, and both tests are word lookups.
@@ -307,23 +314,23 @@ def code_dated_sentences(body: str, dates: list[DateExpression], model_name: str
         i = bisect_left(starts, s)
         return i < len(starts) and starts[i] < e
 
-    spans = [(s, e) for s, e in rule_sentences(body)
-             if e - s <= _MAX_CODED_SENTENCE and could_hold_event(body[s:e])
-             and (dated(s, e) or could_name_political_actor(body[s:e]))]
-    return code_spans(body, spans, model_name) if spans else []
+    return [(s, e) for s, e in rule_sentences(body)
+            if e - s <= _MAX_CODED_SENTENCE and could_hold_event(body[s:e])
+            and (dated(s, e) or could_name_political_actor(body[s:e]))]
 
 
 def own_dates_step(settings: Settings, articles: list[Article]) -> list[OwnDated]:
     """Executor step: each article's dates read against its own anchor, and the CAMEO codings
     of its dated sentences. Most of the per-article work of events, and it needs nothing from
-    other articles or from entities."""
-    out = []
+    other articles or from entities. The chunk's sentences are parsed together (code_texts)."""
+    found = []
     for article in articles:
         day, _strength, lower_bound = _anchor_of(article)
         dates = find_dates(article.body, day, anchor_is_lower_bound=lower_bound)
-        out.append(((article.article_id, day, lower_bound), dates,
-                    code_dated_sentences(article.body, dates, settings.spacy_model)))
-    return out
+        found.append(((article.article_id, day, lower_bound), dates, event_sentences(article.body, dates)))
+    coded = code_texts([(a.body, spans) for a, (_, _, spans) in zip(articles, found, strict=True)],
+                       settings.spacy_model)
+    return [(key, dates, c) for (key, dates, _), c in zip(found, coded, strict=True)]
 
 
 def start_own_dates(articles: list[Article], settings: Settings, executor: Executor | None = None) -> Pending:
