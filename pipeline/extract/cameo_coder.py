@@ -1037,6 +1037,11 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             return False  # a clause that describes a noun or states a purpose reports no event
         if _habitual(tok):
             return False  # "police usually arrest ...", "governance often fails to ...": a habit, no event
+        if (tok.tag_ in ("VBZ", "VBP") and c.info.root not in _SPEECH_ROOTS and tok.dep_ in ("ROOT", "conj")
+                and not any(k.dep_ in ("aux", "auxpass") for k in tok.children)
+                and sent[-1].is_punct and sent[-1].text in ".!?"):
+            return False  # "The Carl Vinson leads a battle group": a main clause's simple present
+            # in running text says how things stand (a headline's present, unpunctuated, is news)
         if c.info.root == "01" and any(_reports(tok, doc[j]) for j in kept):
             return False
         if governed and tok.dep_ == "xcomp" and tok.head.i in found:

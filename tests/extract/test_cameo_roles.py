@@ -141,3 +141,11 @@ def test_post_nominal_letters_are_the_persons(settings):
     names = {e.entity_id: e.canonical_name for e in ents.entities}
     coded = [m for m in out.event_mentions if m.cameo_code]
     assert coded and coded[0].actor1 is not None and "Ford" in names[coded[0].actor1]
+
+
+def test_simple_present_in_running_text_is_a_state(nlp):
+    assert _code(nlp, "The USS Nimitz leads a carrier group that includes six other ships.") == []
+    # the past tense, and a headline's present (no full stop), are news
+    assert [c.info.root for c in _code(nlp, "The USS Nimitz led a carrier group that includes six other ships.")] \
+        == ["06"]
+    assert [c.info.root for c in _code(nlp, "USS Nimitz leads carrier group that includes six other ships")] == ["06"]
