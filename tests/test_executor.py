@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -115,10 +117,27 @@ def test_a_started_map_runs_while_this_process_works_on():
     assert len(found) == 200 and os.getpid() not in found
 
 
-def test_a_started_map_never_collected_is_stopped_on_exit():
-    with PoolExecutor(2).start(squares, range(400), stage="test", max_chunk=1) as started:
-        workers = list(started._pool._processes.values())
-    assert workers and all(not p.is_alive() for p in workers)
+def note_pid(folder, items):
+    (Path(folder) / str(os.getpid())).touch()
+    return list(items)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_started_map_never_collected_is_stopped_on_exit(tmp_path):
+    with PoolExecutor(2).start(note_pid, range(400), tmp_path, stage="test", max_chunk=1):
+        deadline = time.monotonic() + 60
+        while not any(tmp_path.iterdir()) and time.monotonic() < deadline:  # a worker has started
+            time.sleep(0.01)
+    workers = [int(p.name) for p in tmp_path.iterdir()]
+    assert workers and os.getpid() not in workers
+    assert not any(_alive(pid) for pid in workers)  # stopped and reaped on leaving the block
 
 
 def test_the_settings_choose_the_executor(tmp_path):
