@@ -24,6 +24,7 @@ main text and fills what the page does not state. The two are reconciled:
 from __future__ import annotations
 
 import json
+import re
 
 import trafilatura
 
@@ -45,6 +46,7 @@ from pipeline.clean.structured import (
 from pipeline.records import parse_iso_timestamp
 from pipeline.text import normalise_for_hash
 
+_ADDRESS = re.compile(r"https?://|www\.|^\W*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\W*$", re.IGNORECASE)
 LEAD_INDEX = -1  # the restored lead is no line of trafilatura's text
 
 
@@ -78,6 +80,7 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
     head.removals.extend(Removal(index, 0, rule, text) for index, rule, text in removed)
     read_head(lines, head)
     _drop_furniture(head, meta)
+    _drop_trailing_links(head, meta)
     _restore_lead(head, meta)
     _reconcile_published(head, meta, data.get("date"))
     return head
@@ -104,6 +107,19 @@ def _drop_furniture(head: Head, meta: PageMeta) -> None:
         if rule in CAPTION_RULES:
             head.captions.append((index, text.strip()))
     head.paragraphs = kept
+
+
+def _drop_trailing_links(head: Head, meta: PageMeta) -> None:
+    """The run of lines closing the body that the page prints as links (related headlines, tags,
+    'Mehr lesen...'); a line naming an address is a cited source and ends the run; the body's
+    other lines stay whatever they are."""
+    at = len(head.paragraphs)
+    while at > 1 and normalise_for_hash(head.paragraphs[at - 1][1]) in meta.links \
+            and not _ADDRESS.search(head.paragraphs[at - 1][1]):
+        at -= 1
+    for index, text in head.paragraphs[at:]:
+        head.removals.append(Removal(index, 0, "structure:trailing_links", text.strip()))
+    head.paragraphs = head.paragraphs[:at]
 
 
 def _restore_lead(head: Head, meta: PageMeta) -> None:

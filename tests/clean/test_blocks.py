@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
-from pipeline.clean.blocks import CAPTION_RULES, furniture_texts
+from pipeline.clean.blocks import CAPTION_RULES, furniture_texts, link_texts
 
 ARTICLE = "Der Hafen bleibt die zweite Woche geschlossen, sagte die Gewerkschaft am Montag."
 
@@ -56,3 +56,34 @@ def test_a_page_whose_whole_text_stands_in_a_furniture_block_keeps_it():
     head = Head(paragraphs=[(0, ARTICLE), (1, "Zwei Schiffe warten vor der Einfahrt."), (2, "Lesen Sie auch: Der lange Streik")])
     _drop_furniture(head, meta)  # with a line of its own left, the blocks go
     assert [i for i, _ in head.paragraphs] == [1]
+
+
+def test_links_closing_the_body_go_with_their_rule_and_a_cited_address_stays():
+    from pipeline.clean.html import _drop_trailing_links
+    from pipeline.clean.metadata import Head
+    from pipeline.clean.structured import PageMeta
+
+    second = "Die Reedereien leiten ihre Schiffe nach Bremerhaven um, teilte der Verband mit."
+    tree = lxml_html.fromstring(
+        f'<html><body><article><p>{ARTICLE} Mehr dazu im <a href="/bericht">Bericht</a>.</p><p>{second}</p>'
+        '<p><a href="https://hafen.example/streik">https://hafen.example/streik</a></p>'
+        '<h3><a href="/a">Streik im Hafen: was Pendler jetzt wissen müssen</a></h3>'
+        '<ul><li><a href="/tag/hafen">Hafen</a> <a href="/tag/streik">Streik</a></li></ul>'
+        "</article></body></html>")
+    links = link_texts(tree)
+    assert "streik im hafen: was pendler jetzt wissen müssen" in links and "hafen streik" in links
+    assert not any(t.startswith("der hafen") for t in links)  # a paragraph holding a link is no link line
+    lines = [ARTICLE, second, "https://hafen.example/streik", "Streik im Hafen: was Pendler jetzt wissen müssen",
+             "Hafen Streik"]
+    head = Head(paragraphs=list(enumerate(lines)))
+    _drop_trailing_links(head, PageMeta(links=links))
+    assert [t for _, t in head.paragraphs] == lines[:3]  # the cited address ends the run
+    assert [(r.index, r.rule) for r in head.removals] == [(3, "structure:trailing_links"),
+                                                           (4, "structure:trailing_links")]
+    # A link line inside the text stays, and a body of link lines keeps its first.
+    head = Head(paragraphs=list(enumerate(["Hafen Streik", ARTICLE])))
+    _drop_trailing_links(head, PageMeta(links=links))
+    assert len(head.paragraphs) == 2
+    head = Head(paragraphs=list(enumerate(["Hafen Streik", "Streik im Hafen: was Pendler jetzt wissen müssen"])))
+    _drop_trailing_links(head, PageMeta(links=links))
+    assert [t for _, t in head.paragraphs] == ["Hafen Streik"]
