@@ -12,8 +12,9 @@ outside such blocks (a pull quote repeating a paragraph) is not furniture and st
 
 Links closing the text: a run of lines at the end of the body each of which the page prints as a
 link (or a block of at least nine tenths link text: a related headline, a tag, "Mehr lesen...",
-"Apoie o 247") is removed as ``structure:trailing_links``; a line naming an address
-(`www.example.org`, `http://...`) is a source the article cites and ends the run. Inside the
+"Apoie o 247") is removed as ``structure:trailing_links``, with the short line ending in a colon
+that introduced them ('Lue aiheesta lisää:'); a line naming an address (`www.example.org`,
+`http://...`) is a source the article cites and ends the run. Inside the
 text such lines are left alone (the gold counts a linked phrase there as article text).
 
 <nav>, <footer>, <form> and lists made mostly of links were tried the same way and measured

@@ -47,6 +47,7 @@ from pipeline.records import parse_iso_timestamp
 from pipeline.text import normalise_for_hash
 
 _ADDRESS = re.compile(r"https?://|www\.|^\W*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\W*$", re.IGNORECASE)
+INTRO_MAX_WORDS = 8  # a longer line ending in a colon introduces a quote or a list of the article's own
 LEAD_INDEX = -1  # the restored lead is no line of trafilatura's text
 
 
@@ -117,9 +118,18 @@ def _drop_trailing_links(head: Head, meta: PageMeta) -> None:
     while at > 1 and normalise_for_hash(head.paragraphs[at - 1][1]) in meta.links \
             and not _ADDRESS.search(head.paragraphs[at - 1][1]):
         at -= 1
+    # What introduced the links goes with them: a short line ending in a colon ('Lue aiheesta
+    # lisää:', 'Diese Artikel könnten dich ebenfalls interessieren:') or a bare separator.
+    while 1 < at < len(head.paragraphs) and _introduces(head.paragraphs[at - 1][1]):
+        at -= 1
     for index, text in head.paragraphs[at:]:
         head.removals.append(Removal(index, 0, "structure:trailing_links", text.strip()))
     head.paragraphs = head.paragraphs[:at]
+
+
+def _introduces(line: str) -> bool:
+    text = line.strip()
+    return not any(c.isalnum() for c in text) or (text.endswith(":") and len(text.split()) <= INTRO_MAX_WORDS)
 
 
 def _restore_lead(head: Head, meta: PageMeta) -> None:

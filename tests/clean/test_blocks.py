@@ -87,3 +87,11 @@ def test_links_closing_the_body_go_with_their_rule_and_a_cited_address_stays():
     head = Head(paragraphs=list(enumerate(["Hafen Streik", "Streik im Hafen: was Pendler jetzt wissen müssen"])))
     _drop_trailing_links(head, PageMeta(links=links))
     assert [t for _, t in head.paragraphs] == ["Hafen Streik"]
+    # The line that introduced the links goes with them; a colon line with no links after it stays.
+    head = Head(paragraphs=list(enumerate([ARTICLE, second, "Mehr zum Thema:", "Hafen Streik"])))
+    _drop_trailing_links(head, PageMeta(links=links))
+    assert [t for _, t in head.paragraphs] == [ARTICLE, second]
+    assert [r.text for r in head.removals] == ["Mehr zum Thema:", "Hafen Streik"]
+    head = Head(paragraphs=list(enumerate([ARTICLE, "Die Forderungen der Gewerkschaft:"])))
+    _drop_trailing_links(head, PageMeta(links=links))
+    assert len(head.paragraphs) == 2
