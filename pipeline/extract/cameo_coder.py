@@ -1117,13 +1117,15 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         if not (specific or agentless and c.info.root == "17") and not (c.info.root in _SPEECH_ROOTS and _codable(doc, c.source)
                                                 or src_code and _codable(doc, c.target)
                                                 or c.info.root in _FORCE_ROOTS and _sector_political(src_code)
+                                                and any(k.dep_ == "dobj" for k in tok.children)
                                                 or agentless and c.info.root in _FORCE_ROOTS and _by_force(tok, found)
                                                 or _sector_political(tgt_code) and c.source is not None
                                                 and _named(doc, c.source) and _object_is(tok, c.target)):
             return False  # ... or a named one acting on a political one, its object ("Rosati will
             # meet Serbian President Slobodan Milosevic": a minister the dictionaries do not
             # know; "appointed X to serve on the court" is no act on the court), or force used
-            # by an armed or state actor on anything ("armed men attacked the convoy")
+            # by an armed or state actor on anything it names ("armed men attacked the convoy";
+            # "the consul died" names nothing)
         if discard and not (_sector_political(src_code) or _sector_political(tgt_code)):
             # a national team is named by its country ("Brazil beat Argentina"): only a
             # government, army, party... makes a sports or entertainment sentence political

@@ -198,6 +198,8 @@ def test_one_act_one_event(nlp):
     # the participles tell of the attack; force by an armed actor on a thing is coded
     coded = _code(nlp, "Armed men attacked a military convoy on Friday, killing one soldier and wounding two.")
     assert [c.info.root for c in coded] == ["19"]
+    # ... on something it names: an official who died is no force
+    assert not [c for c in _code(nlp, "The Danish consul died in prison on Monday.") if c.info.root in ("18", "19")]
 
 
 def test_agentless_force_is_coded_when_the_clause_names_force(nlp):
