@@ -326,6 +326,15 @@ class Prewarmed:
             raise value
         return value
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    @property
+    def exitcode(self) -> int | None:
+        """None while the process runs; then 0, or minus the signal that ended it."""
+        return self._process.exitcode
+
     def __enter__(self) -> Prewarmed:
         return self
 

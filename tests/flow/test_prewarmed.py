@@ -35,7 +35,7 @@ def test_the_warm_process_gives_the_in_process_outcome(tmp_path):
     assert (outcome["failures"], outcome["warnings"]) == (here["failures"], here["warnings"])
     assert _stored(settings.db_path, summary.run_id) == stored  # same rows, written once
     assert "<html" in (tmp_path / "reports" / "quality.html").read_text(encoding="utf-8").lower()
-    assert warm._process.exitcode == 0  # left on its own after answering, reports written whole
+    assert warm.exitcode == 0  # left on its own after answering, reports written whole
 
 
 def test_leaving_without_a_request_stops_the_process():
@@ -43,7 +43,7 @@ def test_leaving_without_a_request_stops_the_process():
     with warm:
         pass
     # Stopped mid-import (SIGTERM), not left to finish its 3-second import of GX.
-    assert not warm._process.is_alive() and warm._process.exitcode == -signal.SIGTERM
+    assert warm.exitcode == -signal.SIGTERM  # None while it runs
 
 
 def test_an_error_in_the_quality_process_is_raised_in_the_parent(tmp_path):
@@ -70,7 +70,7 @@ def test_run_pipeline_validates_in_the_warm_process_when_it_has_one(tmp_path, mo
     monkeypatch.setattr(flow, "Prewarmed", recording)
     settings = make_settings(tmp_path)
     summary = run_pipeline([str(SEEDS_DIR)], [], settings)
-    assert len(started) == 1 and started[0]._process.exitcode == 0
+    assert len(started) == 1 and started[0].exitcode == 0
     assert summary.report_path and summary.quality_failures == []
     assert len(_stored(settings.db_path, summary.run_id)) > 100
     again = run_pipeline([str(SEEDS_DIR)], [], settings)  # nothing new: no process, no quality
@@ -91,7 +91,7 @@ def _thread_niceness(pid: int) -> dict[int, int]:
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="per-thread niceness is read from /proc")
 def test_the_imports_run_at_low_priority_and_the_main_thread_does_not():
     with Prewarmed(flow.QUALITY_IMPORTS) as warm:
-        pid = warm._process.pid
+        pid = warm.pid
         seen: dict[int, int] = {}
         for _ in range(1000):  # until the import thread has lowered its own priority
             seen = _thread_niceness(pid)
