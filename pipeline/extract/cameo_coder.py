@@ -1059,7 +1059,7 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
             return False  # "expected that ...", "predicts ...": a forecast, not an event (a pattern
             # such as "expects new round of talks" is the dictionary's own optimistic comment)
         if c.info.root == "01" and (c.modality == "hypothetical" or not (
-                is_political(src_code) or _named_on_politics(sent, c))):
+                is_political(src_code) or _named_on_politics(sent, c, tok))):
             return False  # a quote or forecast by no political actor is an opinion; what one could say is nothing
         tgt_code = c.target.code if c.target else None
         if (c.info.root in ("03", "04") and not is_political(src_code) and tgt_code
@@ -1183,11 +1183,14 @@ def _participle_of(verb: Token) -> Token | None:
     return first.head if first.dep_ == "advcl" and first.tag_ == "VBG" and verb.tag_ == "VBG" else None
 
 
-def _named_on_politics(sent: Span, c: Coded) -> bool:
+def _named_on_politics(sent: Span, c: Coded, verb: Token) -> bool:
     """A statement by a name the dictionaries do not know about a political actor they know
     ("Sharetsky said President Lukashenko is trying to establish a dictatorship", "Cotti said
-    Chechnya must remain part of Russia"): the one quoted on a state or government is news."""
-    if c.source is None or not _named(sent.doc, c.source):
+    Chechnya must remain part of Russia"): the one quoted on a state or government is news.
+    A verb of reporting or a pattern says it; a block's bare verb does not ("scattered seven
+    hits" in Oakland, CIRCULATE's 010, is none)."""
+    if c.source is None or not _named(sent.doc, c.source) or not (
+            c.by_pattern or verb.lemma_.lower() in _REPORTING):
         return False
     start, end = c.source.tree_start, c.source.tree_end
     rest = sent.doc.text[sent.start_char:start] + " " + sent.doc.text[end:sent.end_char]

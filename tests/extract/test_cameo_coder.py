@@ -254,6 +254,8 @@ def test_not_events(nlp):
                  "John Smith, a plumber from Leeds, said the weather was bad.",
                  # a named person's opinion on no political actor
                  "Jane Doe said the cake was delicious.",
+                 # a block's bare verb of 010 is no statement by a name ("scattered seven hits")
+                 "In Oakland, Dave Telgheder scattered seven hits over eight innings for the Athletics.",
                  # a company's forecast of its own emissions
                  "Microsoft expects to release 16 million metric tons of CO2 in 2020."):
         assert _code(nlp, text) == [], text
