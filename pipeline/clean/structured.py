@@ -16,6 +16,7 @@ the gaps (pipeline/clean/html.py reconciles the two).
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -570,15 +571,18 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
     keys: set[str] = set()
     # 'Matthew Davis's Blog': the site's owner is a person, the author of their own pages.
     owners = {_squash(m.group(1)) for m in (_POSSESSIVE.match(s) for s in sites) if m}
-    for raw in names:
+    for raw in (html_lib.unescape(n) for n in names):  # 'O&#8217;Donnell': '&' and ';' are no separators there
         if is_organisation(raw):  # before splitting: 'Caritasverband e. V.' holds no ' e ' (and)
             continue
+        taken = False  # a person already read from this byline
         for part in _split_people(strip_site(raw, sites)):  # 'unocero - Alberto Ávila'
             name = _BY_PREFIX.sub("", part).strip(" ,.;:|-–—")
             if not name or _URLISH.search(name) or "@" in name or len(name) > 60:
                 continue
             if (_is_site(name, sites, whole=True) and _squash(name) not in owners) or not any(c.isalpha() for c in name) \
                     or is_organisation(name):
+                if taken:  # 'By A, BBC News, New York': after the person's outlet comes a place
+                    break
                 continue
             key = _squash(name.replace("-", " ").replace("_", " "))
             # 'emma-mackenzie' is Emma Mackenzie's profile slug: the same person once.
@@ -586,6 +590,7 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
                 continue
             keys.add(key)
             out.append(name)
+            taken = True
             if len(out) >= MAX_AUTHORS:
                 return _drop_slugs(out)
     return _drop_slugs(out)

@@ -173,6 +173,17 @@ def test_authors_are_people_once_each():
     assert clean_authors(["Harbour Herald; Maria Lindqvist"], sites) == ["Maria Lindqvist"]
 
 
+def test_a_place_after_the_reporters_outlet_is_no_author_and_escaped_names_stay_whole():
+    sites = ["BBC News", "bbc.com"]
+    # 'By Nada Tawfik, BBC News, New York': name, outlet, dateline place.
+    assert clean_authors(["Nada Tawfik; BBC News; New York"], sites) == ["Nada Tawfik"]
+    # Two reporters before the outlet are both authors; an outlet first ends nothing.
+    assert clean_authors(["Nada Tawfik; Jon Kay; BBC News; London"], sites) == ["Nada Tawfik", "Jon Kay"]
+    assert clean_authors(["BBC News; Nada Tawfik"], sites) == ["Nada Tawfik"]
+    # An HTML entity is a character, not the '&' and ';' that separate names.
+    assert clean_authors(["Lindsey O&#8217;Donnell"], sites) == ["Lindsey O\u2019Donnell"]
+
+
 def test_timestamps_keep_their_zone_and_reject_nonsense():
     when, has_time = parse_timestamp("2019-10-19T10:09:10.128Z")
     assert has_time and offset_minutes(when) == 0 and when.minute == 9
