@@ -1071,6 +1071,9 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
                 and not _anaphoric(c.source) and not (c.source is None and (_passive(tok) or c.by_subject))):
             return False  # "a man stabbed his neighbour": violence between private people is a crime,
             # not a political event (coercion, root 17, is the authorities' even by a bare name)
+        if c.info.root == "10" and not c.by_pattern and _command(src_code, tgt_code):
+            return False  # "the president ordered the Pentagon to ...", "Putin ordered the army":
+            # a command to one's own forces or government is how a state acts, not a demand on it
         if (c.info.root == "08" and not is_political(src_code) and not _anaphoric(c.source)
                 and not (c.source is None and _passive(tok))):
             return False  # "Texas voters approved an amendment": yielding (easing sanctions, reform,
@@ -1265,6 +1268,21 @@ def _purpose(clause: Token) -> bool:
     """An adverbial infinitive or "so that" clause: what someone acts for, not what happened."""
     marks = {c.lower_ for c in clause.children if c.dep_ in ("mark", "aux")}
     return clause.tag_ == "VB" and "to" in marks or "so" in marks or "order" in {c.lower_ for c in clause.lefts}
+
+
+def _sectors(code: str | None) -> tuple[str, set[str]]:
+    """(country, sectors) of a CAMEO actor code: "USAMIL" -> ("USA", {"MIL"}), "GOV" -> ("", {"GOV"})."""
+    parts = [code[i:i + 3] for i in range(0, len(code or ""), 3)] if code else []
+    country = next((p for p in parts if p not in SECTORS), "")
+    return country, {p for p in parts if p in SECTORS}
+
+
+def _command(src_code: str | None, tgt_code: str | None) -> bool:
+    """A government or commander addressing its own forces or government: the target's sector
+    is MIL, COP or GOV, the source's GOV or MIL, and their countries do not differ."""
+    (src_country, src), (tgt_country, tgt) = _sectors(src_code), _sectors(tgt_code)
+    return (bool(src & {"GOV", "MIL"}) and bool(tgt & {"MIL", "COP", "GOV"})
+            and (not src_country or not tgt_country or src_country == tgt_country))
 
 
 def _media(code: str | None) -> bool:

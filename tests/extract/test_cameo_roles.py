@@ -149,3 +149,12 @@ def test_simple_present_in_running_text_is_a_state(nlp):
     assert [c.info.root for c in _code(nlp, "The USS Nimitz led a carrier group that includes six other ships.")] \
         == ["06"]
     assert [c.info.root for c in _code(nlp, "USS Nimitz leads carrier group that includes six other ships")] == ["06"]
+
+
+@pytest.mark.parametrize("text,roots", [
+    ("Putin ordered the army to withdraw from the border.", ["08"]),  # the order is how the state acts
+    ("Russia ordered Ukraine to withdraw its troops.", ["10"]),  # a demand on another state
+    ("The court ordered the government to pay compensation.", ["10"]),
+])
+def test_a_command_to_ones_own_forces_is_no_demand(nlp, text, roots):
+    assert [c.info.root for c in _code(nlp, text)] == roots
