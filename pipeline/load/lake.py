@@ -164,6 +164,7 @@ def forget_connections() -> None:
         for con in _INSTANCES.values():
             con.close()
         _INSTANCES.clear()
+        _LAID_OUT.clear()
 
 
 # --- the schema without constraints DuckLake does not have -------------------------------
@@ -298,13 +299,22 @@ def fold_sql(table: str, keys: list[str]) -> list[str]:
             "DROP TABLE temp.main.folded_rows"]
 
 
-def fold_layout_ready(con: duckdb.DuckDBPyConnection, alias: str = ALIAS) -> bool:
-    """Whether every FOLDED table lives in SHARED behind its view in main."""
+_LAID_OUT: set[str] = set()  # lakes seen with the layout in this process: it is never undone
+
+
+def fold_layout_ready(con: duckdb.DuckDBPyConnection, spec: str = "", alias: str = ALIAS) -> bool:
+    """Whether every FOLDED table lives in SHARED behind its view in main (asked of the catalog
+    once per lake `spec` and process: enumerating a lake's tables costs catalog round trips)."""
+    if spec and spec in _LAID_OUT:
+        return True
     row = con.execute("SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
                       "AND list_contains(?, table_name)), (SELECT count(*) FROM duckdb_views() WHERE "
                       "database_name = ? AND schema_name = 'main' AND list_contains(?, view_name))",
                       [alias, SHARED, list(FOLDED), alias, list(FOLDED)]).fetchone()
-    return row is not None and row[0] == row[1] == len(FOLDED)
+    ready = row is not None and row[0] == row[1] == len(FOLDED)
+    if ready and spec:
+        _LAID_OUT.add(spec)
+    return ready
 
 
 def make_fold_layout(con: duckdb.DuckDBPyConnection, ddl: str, keys: dict[str, list[str]],

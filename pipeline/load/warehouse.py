@@ -115,7 +115,7 @@ class Warehouse:
                 stale = not self.lake or current_version(self.con) != latest_version()
                 if stale:
                     self._write(lambda: migrate(self.con, ddl, self.location, lake=bool(self.lake)), physical=False)
-                if self.lake and (stale or not lake.fold_layout_ready(self.con)):
+                if self.lake and (stale or not lake.fold_layout_ready(self.con, self.lake)):
                     self._write(lambda: lake.make_fold_layout(self.con, ddl, _primary_keys(settings.schemas_dir)),
                                 physical=False)
             except BaseException:
