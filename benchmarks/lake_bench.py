@@ -14,10 +14,16 @@ publish-bench: every publisher is a process of its own that publishes BATCHES sy
 (`publish`, below) through `Warehouse.load_batch`, the path `publish_step` takes, opening the
 warehouse per run as the publish task does. Rows/s counts every row written (all tables) over
 the wall time from the first process start to the last one's end; lock waits (the publish
-lock was held by another) and commit retries (a conflict) are summed over the publishers;
-"locked s" is the median time a batch held the publish lock (the serialised part), "lock busy"
-the share of the wall time some publisher held it (near 100%: publishers queue on the lock;
-well below: they wait for something else, e.g. the CPU).
+lock was held by another), DuckLake's own commit conflicts (it retries those itself; counted
+in the local catalog server's log) and newsmon's commit retries are summed over the publishers;
+"locked s" is the median time a batch held the publish lock (shared, for a batch that only
+appends, or exclusive), "lock busy" the sum of those times over the wall time (over 100%: held
+by several appending publishers at once). "batch cpu s" and "batch runq s" are the median
+batch's CPU seconds and seconds runnable but waiting for a CPU, summed over the publisher's
+threads; "client cpu s" and "catalog cpu s" the CPU seconds of all publisher processes and of
+the PostgreSQL server (only when started here, `--catalog local`), "cpu/wall" both over the
+wall time: far below the cores' count while batches wait in the run queue means the machine's
+other work, not ours, holds the CPUs.
 The file row is one publisher into a DuckDB file (several cannot write one file at once).
 
 query-bench: the dashboard query set of benchmarks/query_bench.py on its synthetic warehouse
@@ -131,7 +137,8 @@ def publish(args: argparse.Namespace) -> int:
 # --- publish-bench -----------------------------------------------------------------------------
 
 def _catalog(args: argparse.Namespace):
-    """(libpq keywords of a server, a stop function, its postmaster's pid when started here)."""
+    """(libpq keywords of a server, a stop function, (its postmaster's pid, its log file) when
+    started here, else None)."""
     if args.catalog != "local":
         return args.catalog, lambda: None, None
     from tests.deploy.postgres_server import PostgresServer, find_postgres_bindir
@@ -142,7 +149,15 @@ def _catalog(args: argparse.Namespace):
     server = PostgresServer(bindir, user="newsmon", dbname="newsmon")
     server.start()
     pid = int((server.datadir / "postmaster.pid").read_text().split()[0])
-    return f"host=127.0.0.1 port={server.port} user=newsmon", server.stop, pid
+    return f"host=127.0.0.1 port={server.port} user=newsmon", server.stop, (pid, server.logfile)
+
+
+def commit_conflicts(local: tuple[int, Path] | None) -> int:
+    """DuckLake commits that lost the race for the next snapshot id so far (the catalog server
+    logs each refused snapshot row; DuckLake then retries the commit itself): 0 elsewhere."""
+    if local is None or not local[1].exists():
+        return 0
+    return local[1].read_text(errors="replace").count('violates unique constraint "ducklake_snapshot_pkey"')
 
 
 def server_cpu(pid: int | None) -> float:
@@ -184,14 +199,16 @@ def new_catalog(server: str, name: str) -> str:
 
 
 def run_publishers(spec: str, data_path: str, publishers: int, batches: int, articles: int,
-                   server_pid: int | None = None) -> dict:
+                   local: tuple[int, Path] | None = None) -> dict:
     """`publishers` processes at once; their JSON lines summed, wall time from first start; CPU
-    seconds of the publisher processes (their rusage) and of the catalog server (`server_pid`)."""
+    seconds of the publisher processes (their rusage) and of the catalog server (`local`: its pid and log file)."""
     import resource
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server_pid = local[0] if local else None
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     catalog = server_cpu(server_pid)
+    conflicts = commit_conflicts(local)
     started = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, __file__, "publish", spec, data_path, str(p), str(batches),
                                "--articles", str(articles)], stdout=subprocess.PIPE, text=True, env=env)
@@ -209,7 +226,7 @@ def run_publishers(spec: str, data_path: str, publishers: int, batches: int, art
     rows = sum(r["rows"] for r in lines)
     return {"publishers": publishers, "batches": len(lines), "rows": rows, "seconds": wall,
             "rows_per_s": rows / wall, "lock_waits": sum(r["waits"] for r in lines),
-            "retries": sum(r["retries"] for r in lines),
+            "retries": sum(r["retries"] for r in lines), "conflicts": commit_conflicts(local) - conflicts,
             "median_batch_s": statistics.median(r["seconds"] for r in lines),
             "median_locked_s": statistics.median(r["locked"] for r in lines),
             "lock_busy": sum(r["locked"] for r in lines) / wall,
@@ -249,11 +266,11 @@ def publish_bench(args: argparse.Namespace) -> int:
 
 def _print_publish(title: str, results: list[dict]) -> None:
     print(f"\n{title}\n{'into':<5} {'publishers':>10} {'batches':>8} {'rows':>8} {'seconds':>8} {'rows/s':>8} "
-          f"{'x lake-1':>8} {'lock waits':>10} {'retries':>8} {'median batch s':>14} {'locked s':>9} {'lock busy':>9} "
+          f"{'x lake-1':>8} {'lock waits':>10} {'conflicts':>9} {'retries':>8} {'median batch s':>14} {'locked s':>9} {'lock busy':>9} "
           f"{'batch cpu s':>11} {'batch runq s':>12} {'client cpu s':>12} {'catalog cpu s':>13} {'cpu/wall':>8}")
     for r in results:
         print(f"{r['into']:<5} {r['publishers']:>10} {r['batches']:>8} {r['rows']:>8} {r['seconds']:>8.1f} "
-              f"{r['rows_per_s']:>8.0f} {r['x']:>8.2f} {r['lock_waits']:>10} {r['retries']:>8} "
+              f"{r['rows_per_s']:>8.0f} {r['x']:>8.2f} {r['lock_waits']:>10} {r['conflicts']:>9} {r['retries']:>8} "
               f"{r['median_batch_s']:>14.2f} {r['median_locked_s']:>9.2f} {r['lock_busy']:>9.0%} "
               f"{r['batch_cpu_s']:>11.2f} {r['batch_runnable_s']:>12.2f} {r['client_cpu_s']:>12.1f} {r['catalog_cpu_s']:>13.1f} {r['cpu_per_wall']:>8.2f}")
 
