@@ -85,12 +85,12 @@ def synthetic_batch(publisher: int, index: int, articles: int = 5, words: int = 
                  publisher_lines=lines, feed_states=[feed])
 
 
-def lake_settings(spec: str, data_path: str, root: Path):
+def lake_settings(spec: str, data_path: str, root: Path, kill_at: str = ""):
     from pipeline.settings import load_settings
 
     return load_settings(env={"NEWSMON_CONFIG": ""}, db_path=spec, lake_data_path=data_path,
                          staging_dir=root / "staging", reports_dir=root / "reports",
-                         search_index_dir=root / "search")
+                         search_index_dir=root / "search", kill_at=kill_at)
 
 
 def _schedstat() -> tuple[float, float]:
@@ -114,7 +114,7 @@ def publish(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.spec.startswith("ducklake:"):
-            settings = lake_settings(args.spec, args.data_path, Path(tmp))
+            settings = lake_settings(args.spec, args.data_path, Path(tmp), args.kill_at)
         else:
             settings = load_settings(env={"NEWSMON_CONFIG": ""}, db_path=args.spec)
         for index in range(args.start, args.batches):
@@ -414,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("batches", type=int)
     p.add_argument("--start", type=int, default=0)
     p.add_argument("--articles", type=int, default=5)
+    p.add_argument("--kill-at", default="", help="a pipeline/faults.py point where the publisher kills itself")
     p.set_defaults(func=publish)
     b = sub.add_parser("publish-bench")
     b.add_argument("--catalog", default="local")

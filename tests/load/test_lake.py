@@ -121,9 +121,10 @@ def test_lake_migrate_copies_a_file_and_a_second_copy_changes_nothing(postgres_s
     assert no_lake.returncode == 2 and "Traceback" not in no_lake.stderr and "--db" in no_lake.stderr
 
 
-def _publisher(spec: str, data_path: str, index: int, batches: int, articles: int, start: int = 0):
+def _publisher(spec: str, data_path: str, index: int, batches: int, articles: int, start: int = 0,
+               kill_at: str = ""):
     return subprocess.Popen([sys.executable, str(BENCH), "publish", spec, str(data_path), str(index), str(batches),
-                             "--articles", str(articles), "--start", str(start)],
+                             "--articles", str(articles), "--start", str(start), "--kill-at", kill_at],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=PROJECT_ROOT,
                             env={**os.environ, "NEWSMON_CONFIG": "", "PYTHONPATH": str(PROJECT_ROOT)})
 
@@ -368,3 +369,34 @@ def test_appended_runs_fold_on_read_to_the_files_rows_and_maintenance_keeps_them
     with Warehouse(settings, read_only=True) as wh:
         assert {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()} == expected
         assert wh.scalar("SELECT count(*) FROM articles") == 7
+
+
+@pytest.mark.e2e
+def test_an_appending_publisher_killed_before_its_commit_leaves_nothing_and_releases_its_locks(
+        postgres_server, tmp_path):
+    """SIGKILL inside the appending transaction, every row written, before COMMIT (the public
+    kill point): the lake shows none of the batch, the server ends the dead session's shared
+    lock and id locks, and the re-run publishes it whole."""
+    spec = new_lake(postgres_server, "killed_appending_lake")
+    data = str(tmp_path / "lake_data") + "/"
+    settings = lake_settings(tmp_path, spec)
+    done = _publisher(spec, data, 0, 1, 20)  # one batch committed first
+    assert done.wait(timeout=300) == 0, done.stderr.read()[-2000:]
+    done.stdout.close()
+    done.stderr.close()
+    killed = _publisher(spec, data, 0, 2, 20, start=1, kill_at="load.before_commit")
+    killed.communicate(timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 60
+    while postgres_server.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")[0][0]:
+        assert time.monotonic() < deadline, "the killed publisher's locks outlived it"
+        time.sleep(0.05)
+    with Warehouse(settings, read_only=True) as wh:
+        _check_lake(wh, ["p0-b0000"], 20)
+        assert wh.scalar(f"SELECT count(*) FROM {lake.SHARED}.entities") == 2  # nothing of the killed batch
+    rerun = _publisher(spec, data, 0, 2, 20, start=1)
+    _out, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err[-2000:]
+    with Warehouse(settings, read_only=True) as wh:
+        _check_lake(wh, ["p0-b0000", "p0-b0001"], 20)
+        assert wh.scalar(f"SELECT count(*) FROM {lake.SHARED}.entities") == 4  # the re-run appended
