@@ -107,13 +107,16 @@ def test_still_events(nlp, text, root):
     assert [c.info.root for c in _code(nlp, text)] == [root]
 
 
-def test_a_place_that_only_locates_a_firm_is_not_the_actor(settings):
-    art = _article("h1", "A Houston beauty chain accused Mayor John Whitmire of corruption on Tuesday.",
-                   datetime(2023, 6, 7, 9, 30))
+def _coded_mentions(settings, text: str):
+    """The pipeline's coded event mentions of a one-sentence article, and entity names by id."""
+    art = _article("a1", text, datetime(2023, 6, 7, 9, 30))
     ents = extract_entities([art], settings, [])
     out = extract_events([art], ents.sentences, ents.mentions, ents.entities, settings, [], [])
-    names = {e.entity_id: e.canonical_name for e in ents.entities}
-    coded = [m for m in out.event_mentions if m.cameo_code]
+    return [m for m in out.event_mentions if m.cameo_code], {e.entity_id: e.canonical_name for e in ents.entities}
+
+
+def test_a_place_that_only_locates_a_firm_is_not_the_actor(settings):
+    coded, names = _coded_mentions(settings, "A Houston beauty chain accused Mayor John Whitmire of corruption on Tuesday.")
     assert coded and coded[0].cameo_code.startswith("11")
     assert coded[0].actor1 is None or names[coded[0].actor1] != "Houston"
     assert coded[0].actor1_code != "USA"
@@ -134,12 +137,7 @@ def test_no_event_either(nlp, text):
 
 
 def test_post_nominal_letters_are_the_persons(settings):
-    art = _article("q1", "Judge Neil Ford QC sentenced Andrew Hartley to three years on Friday.",
-                   datetime(2023, 6, 7, 9, 30))
-    ents = extract_entities([art], settings, [])
-    out = extract_events([art], ents.sentences, ents.mentions, ents.entities, settings, [], [])
-    names = {e.entity_id: e.canonical_name for e in ents.entities}
-    coded = [m for m in out.event_mentions if m.cameo_code]
+    coded, names = _coded_mentions(settings, "Judge Neil Ford QC sentenced Andrew Hartley to three years on Friday.")
     assert coded and coded[0].actor1 is not None and "Ford" in names[coded[0].actor1]
 
 
