@@ -191,9 +191,16 @@ def could_name_political_actor(text: str) -> bool:
     """Cheap test before a parse: does the text name a dictionary actor or agent that is
     political ("Russia", "NATO", "police", "the minister")? An event with no date needs one."""
     words = _WORDS.findall(text.upper())
-    phrases = _political_phrases()
+    phrases, first_words = _political_phrases(), _political_first_words()
+    # Only a word that starts some political phrase can start a match: most words start none.
     return any(" ".join(words[i:i + n]) in phrases
-               for i in range(len(words)) for n in range(1, _POLITICAL_REACH + 1) if i + n <= len(words))
+               for i, word in enumerate(words) if word in first_words
+               for n in range(1, _POLITICAL_REACH + 1) if i + n <= len(words))
+
+
+@lru_cache(maxsize=1)
+def _political_first_words() -> frozenset[str]:
+    return frozenset(p.split(" ", 1)[0] for p in _political_phrases())
 
 
 def _read_actors(path: Path, into: dict[str, list[Dated]]) -> None:
