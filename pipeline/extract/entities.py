@@ -202,7 +202,7 @@ def site_names(article: Article) -> frozenset[str]:
     return frozenset(n for n in names if len(n) >= 2)
 
 
-def _in_model_language(article: Article, lang: str) -> bool:
+def in_model_language(article: Article, lang: str) -> bool:
     """Run the model on its own language only (an English model tags German nouns as names,
     and Japanese paragraphs as places). A text mostly in another script than the model's never
     goes to it, however short; otherwise a short body's detected language is not trusted, nor
@@ -271,7 +271,7 @@ def find_entity_candidates(articles: list[Article], settings: Settings, known_en
         return EntityDraft()
     lang = model_language(settings)
     draft = EntityDraft()
-    other = [a for a in live if not _in_model_language(a, lang)]
+    other = [a for a in live if not in_model_language(a, lang)]
     for article in other:
         draft.sentences.extend(Sentence(article.article_id, i, s, e)
                                for i, (s, e) in enumerate(rule_sentences(article.body)))

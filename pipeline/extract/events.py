@@ -53,6 +53,7 @@ from pipeline.extract.dates import (
     value_of,
     value_to_range,
 )
+from pipeline.extract.entities import in_model_language
 from pipeline.extract.event_consolidate import Cluster, ClusterIndex, Member, best_cluster, pattern_match
 from pipeline.extract.event_lexicon import Lexicon, load_lexicon
 from pipeline.extract.event_mentions import PLACE_TYPES, Candidate, find_candidates
@@ -322,12 +323,18 @@ def event_sentences(body: str, dates: list[DateExpression]) -> list[tuple[int, i
 def own_dates_step(settings: Settings, articles: list[Article]) -> list[OwnDated]:
     """Executor step: each article's dates read against its own anchor, and the CAMEO codings
     of its dated sentences. Most of the per-article work of events, and it needs nothing from
-    other articles or from entities. The chunk's sentences are parsed together (code_texts)."""
+    other articles or from entities. The chunk's sentences are parsed together (code_texts).
+
+    An article in another language than the model's is not coded, as it gets no entities: the
+    English parser reads German "die" as a verb of killing.
+    """
+    lang = load_parser(settings.spacy_model).lang or ""
     found = []
     for article in articles:
         day, _strength, lower_bound = _anchor_of(article)
         dates = find_dates(article.body, day, anchor_is_lower_bound=lower_bound)
-        found.append(((article.article_id, day, lower_bound), dates, event_sentences(article.body, dates)))
+        spans = event_sentences(article.body, dates) if in_model_language(article, lang) else []
+        found.append(((article.article_id, day, lower_bound), dates, spans))
     coded = code_texts([(a.body, spans) for a, (_, _, spans) in zip(articles, found, strict=True)],
                        settings.spacy_model)
     return [(key, dates, c) for (key, dates, _), c in zip(found, coded, strict=True)]

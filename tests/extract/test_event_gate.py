@@ -1,0 +1,42 @@
+"""Which sentences the CAMEO coder parses (events.own_dates_step), on the real model."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from pipeline.extract.dates import resolve_anchor
+from pipeline.extract.events import event_sentences, own_dates_step
+from pipeline.records import Article, stable_id
+from pipeline.settings import load_settings
+
+SEEN = datetime(2026, 1, 20, 8, 0)
+ENGLISH = ("Russian troops attacked the Ukrainian town of Kupiansk on January 12, the Ukrainian army "
+           "said on Tuesday. The Prime Minister met the French President in Paris on January 14.")
+# Real German news prose: "die" is an article, not the English verb of killing, and "Berlin"
+# and "NATO" are dictionary actors, so every sentence passes the word tests.
+GERMAN = ("Die Regierung in Berlin hat am 12. Januar die Lieferung von Panzern an die Ukraine "
+          "beschlossen, sagte ein Sprecher. Die NATO begrüßte die Entscheidung am Dienstag, die "
+          "Soldaten der Bundeswehr sollen im Februar die Ausbildung beginnen.")
+
+
+def _article(aid: str, body: str, language: str) -> Article:
+    a = Article(aid, aid, f"/in/{aid}.txt", None, None, None, None, SEEN, language, body,
+                len(body.split()), stable_id(body), first_seen_at=SEEN)
+    a.date_anchor, a.date_anchor_source = resolve_anchor(a, SEEN)
+    return a
+
+
+def test_only_articles_in_the_models_language_are_coded() -> None:
+    settings = load_settings(env={})
+    english, german = _article("en1", ENGLISH, "en"), _article("de1", GERMAN, "de")
+    # A short body's detected language is not trusted (as for entities): make this one long.
+    german = replace(german, body=" ".join([GERMAN] * 3), word_count=3 * german.word_count)
+    (_, en_dates, en_coded), (_, de_dates, de_coded) = own_dates_step(settings, [english, german])
+    assert {c.cameo_code[:2] for c in en_coded} >= {"19"}  # the attack is coded
+    # The German sentences pass the word tests: only their language keeps them from the parser.
+    assert len(event_sentences(german.body, de_dates)) >= 3
+    assert de_coded == []
+    # Unknown language: coded as the model's (the entity stage reads it so too).
+    (_, _, unknown_coded), = own_dates_step(settings, [replace(english, language=None)])
+    assert [c.cameo_code for c in unknown_coded] == [c.cameo_code for c in en_coded]
