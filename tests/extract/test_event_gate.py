@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from pipeline.extract.cameo_coder import code_texts
 from pipeline.extract.dates import resolve_anchor
 from pipeline.extract.events import event_sentences, own_dates_step
 from pipeline.records import Article, stable_id
@@ -16,8 +17,8 @@ ENGLISH = ("Russian troops attacked the Ukrainian town of Kupiansk on January 12
 # Real German news prose: "die" is an article, not the English verb of killing, and "Berlin"
 # and "NATO" are dictionary actors, so every sentence passes the word tests.
 GERMAN = ("Die Regierung in Berlin hat am 12. Januar die Lieferung von Panzern an die Ukraine "
-          "beschlossen, sagte ein Sprecher. Die NATO begrüßte die Entscheidung am Dienstag, die "
-          "Soldaten der Bundeswehr sollen im Februar die Ausbildung beginnen.")
+          "beschlossen, sagte ein Sprecher. Die Regierung kritisiert die Entscheidung der NATO. "
+          "Die Soldaten der Bundeswehr sollen im Februar die Ausbildung beginnen.")
 
 
 def _article(aid: str, body: str, language: str) -> Article:
@@ -34,8 +35,11 @@ def test_only_articles_in_the_models_language_are_coded() -> None:
     german = replace(german, body=" ".join([GERMAN] * 3), word_count=3 * german.word_count)
     (_, en_dates, en_coded), (_, de_dates, de_coded) = own_dates_step(settings, [english, german])
     assert {c.cameo_code[:2] for c in en_coded} >= {"19"}  # the attack is coded
-    # The German sentences pass the word tests: only their language keeps them from the parser.
-    assert len(event_sentences(german.body, de_dates)) >= 3
+    # The German sentences pass the word tests, and the parser would code "die" as fighting:
+    # only their language keeps them from it.
+    spans = event_sentences(german.body, de_dates)
+    assert len(spans) >= 3
+    assert "190" in {c.cameo_code for c in code_texts([(german.body, spans)], settings.spacy_model)[0]}
     assert de_coded == []
     # Unknown language: coded as the model's (the entity stage reads it so too).
     (_, _, unknown_coded), = own_dates_step(settings, [replace(english, language=None)])
