@@ -320,21 +320,26 @@ def event_sentences(body: str, dates: list[DateExpression]) -> list[tuple[int, i
             and (dated(s, e) or could_name_political_actor(body[s:e]))]
 
 
+def coder_sentences(article: Article, dates: list[DateExpression], lang: str) -> list[tuple[int, int]]:
+    """``event_sentences`` of an article in the model's language ``lang``; none of one in
+    another (it gets no entities either): an English parser reads German "die" as a verb of
+    killing, and such articles pass the word tests as often as English ones."""
+    return event_sentences(article.body, dates) if in_model_language(article, lang) else []
+
+
 def own_dates_step(settings: Settings, articles: list[Article]) -> list[OwnDated]:
     """Executor step: each article's dates read against its own anchor, and the CAMEO codings
     of its dated sentences. Most of the per-article work of events, and it needs nothing from
     other articles or from entities. The chunk's sentences are parsed together (code_texts).
 
-    An article in another language than the model's is not coded, as it gets no entities: the
-    English parser reads German "die" as a verb of killing.
+    An article in another language than the model's is not parsed (``coder_sentences``).
     """
     lang = load_parser(settings.spacy_model).lang or ""
     found = []
     for article in articles:
         day, _strength, lower_bound = _anchor_of(article)
         dates = find_dates(article.body, day, anchor_is_lower_bound=lower_bound)
-        spans = event_sentences(article.body, dates) if in_model_language(article, lang) else []
-        found.append(((article.article_id, day, lower_bound), dates, spans))
+        found.append(((article.article_id, day, lower_bound), dates, coder_sentences(article, dates, lang)))
     coded = code_texts([(a.body, spans) for a, (_, _, spans) in zip(articles, found, strict=True)],
                        settings.spacy_model)
     return [(key, dates, c) for (key, dates, _), c in zip(found, coded, strict=True)]

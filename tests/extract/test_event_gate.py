@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from pipeline.extract.cameo_coder import code_texts
 from pipeline.extract.dates import resolve_anchor
-from pipeline.extract.events import event_sentences, own_dates_step
+from pipeline.extract.events import coder_sentences, event_sentences, own_dates_step
 from pipeline.records import Article, stable_id
 from pipeline.settings import load_settings
 
@@ -28,19 +27,19 @@ def _article(aid: str, body: str, language: str) -> Article:
     return a
 
 
-def test_only_articles_in_the_models_language_are_coded() -> None:
+def test_only_articles_in_the_models_language_are_parsed() -> None:
     settings = load_settings(env={})
     english, german = _article("en1", ENGLISH, "en"), _article("de1", GERMAN, "de")
     # A short body's detected language is not trusted (as for entities): make this one long.
     german = replace(german, body=" ".join([GERMAN] * 3), word_count=3 * german.word_count)
     (_, en_dates, en_coded), (_, de_dates, de_coded) = own_dates_step(settings, [english, german])
     assert {c.cameo_code[:2] for c in en_coded} >= {"19"}  # the attack is coded
-    # The German sentences pass the word tests, and the parser would code "die" as fighting:
-    # only their language keeps them from it.
-    spans = event_sentences(german.body, de_dates)
-    assert len(spans) >= 3
-    assert "190" in {c.cameo_code for c in code_texts([(german.body, spans)], settings.spacy_model)[0]}
+    assert coder_sentences(english, en_dates, "en") == event_sentences(english.body, en_dates) != []
+    # The German sentences pass the word tests ("die", "NATO", "Berlin"): only their language
+    # keeps them from the parser.
+    assert len(event_sentences(german.body, de_dates)) >= 3
+    assert coder_sentences(german, de_dates, "en") == []
     assert de_coded == []
-    # Unknown language: coded as the model's (the entity stage reads it so too).
-    (_, _, unknown_coded), = own_dates_step(settings, [replace(english, language=None)])
-    assert [c.cameo_code for c in unknown_coded] == [c.cameo_code for c in en_coded]
+    # Unknown language: parsed as the model's (the entity stage reads it so too).
+    unknown = replace(english, language=None)
+    assert coder_sentences(unknown, en_dates, "en") == event_sentences(english.body, en_dates)
