@@ -323,6 +323,11 @@ SHARED_TABLES_SQL = {  # every column of the shared tables, as a reader sees the
     "events": "SELECT * FROM events ORDER BY event_id",
     "feed_state": "SELECT * FROM feed_state ORDER BY feed_name",
     "quarantine": "SELECT * FROM quarantine ORDER BY ALL",
+    # joined, as the dashboards' drill-downs read them (no key filter reaches below the view)
+    "mentioned entities": "SELECT m.article_id, e.* FROM entity_mentions AS m JOIN entities AS e USING (entity_id) "
+                          "ORDER BY ALL",
+    "mentioned events": "SELECT m.article_id, e.* FROM event_mentions AS m JOIN events AS e USING (event_id) "
+                        "ORDER BY ALL",
 }
 
 
@@ -400,3 +405,25 @@ def test_an_appending_publisher_killed_before_its_commit_leaves_nothing_and_rele
     with Warehouse(settings, read_only=True) as wh:
         _check_lake(wh, ["p0-b0000", "p0-b0001"], 20)
         assert wh.scalar(f"SELECT count(*) FROM {lake.SHARED}.entities") == 4  # the re-run appended
+
+
+def test_a_lake_whose_views_predate_the_current_fold_gets_them_replaced_by_its_next_writer(
+        postgres_server, tmp_path):
+    """A lake laid out by an older newsmon keeps its views until a writer opens it: that writer
+    replaces each view (marked lake.FOLD_VIEW_MARK) and readers see the same rows as before."""
+    from benchmarks.lake_bench import synthetic_batch
+
+    spec = new_lake(postgres_server, "old_views_lake")
+    settings = lake_settings(tmp_path, spec)
+    with Warehouse(settings) as wh:
+        for batch in (synthetic_batch(0, 0, 2), synthetic_batch(1, 0, 2), synthetic_batch(0, 1, 1)):
+            wh.load_batch(batch)
+        expected = {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()}
+        assert wh.scalar(f"SELECT count(*) FROM {lake.SHARED}.entities") > wh.scalar("SELECT count(*) FROM entities")
+        for table in lake.FOLDED:  # a view of another shape (here: the rows unfolded), unmarked
+            wh.con.execute(f"CREATE OR REPLACE VIEW {lake.ALIAS}.main.{table} AS SELECT * FROM {lake.SHARED}.{table}")
+        assert not lake.fold_layout_ready(wh.con)
+    lake._LAID_OUT.discard(spec)
+    with Warehouse(settings) as wh:
+        assert lake.fold_layout_ready(wh.con)
+        assert {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()} == expected
