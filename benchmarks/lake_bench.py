@@ -318,7 +318,8 @@ def query_bench(args: argparse.Namespace) -> int:
                 print(f"file: {args.n:,} synthetic articles built in {time.perf_counter() - started:.1f} s "
                       f"({path.stat().st_size / 1e6:.0f} MB)")
             built = root / "lake.spec"  # a lake copied by an earlier run (a kept --workdir, the same server)
-            spec = built.read_text() if args.workdir and built.exists() else ""
+            # `local`'s catalog server ended with the run that copied the lake: copy it again.
+            spec = built.read_text() if args.workdir and args.catalog != "local" and built.exists() else ""
             if not spec:
                 spec = new_catalog(server, f"lake_query_bench_{args.n}")
                 started = time.perf_counter()
@@ -427,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--catalog", default="local")
     q.add_argument("--n", type=int, default=1_000_000)
     q.add_argument("--repeat", type=int, default=20)
-    q.add_argument("--workdir", help="keep the file (and, with a --catalog server, the lake) here and reuse them")
+    q.add_argument("--workdir", help="keep the file (and, with a --catalog server, not local, the lake) here and reuse them")
     q.set_defaults(func=query_bench)
     s = sub.add_parser("seeds")
     s.add_argument("--catalog", default="local")
