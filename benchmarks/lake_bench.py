@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -321,6 +322,7 @@ def query_bench(args: argparse.Namespace) -> int:
             # `local`'s catalog server ended with the run that copied the lake: copy it again.
             spec = built.read_text() if args.workdir and args.catalog != "local" and built.exists() else ""
             if not spec:
+                shutil.rmtree(root / "lake", ignore_errors=True)  # an earlier copy's files, no catalog's now
                 spec = new_catalog(server, f"lake_query_bench_{args.n}")
                 started = time.perf_counter()
                 with Warehouse(lake_settings(spec, str(root / "lake") + "/", root)) as wh:
