@@ -318,6 +318,20 @@ def _with_event(batch, event_id: str, articles: int, message: str):
     return batch
 
 
+def _drill_downs(where, article_ids: list[str]) -> dict[str, list]:
+    """The dashboard's drill-downs that join the shared tables, per article, on a Snapshot (which
+    joins its in-memory copy of the folded entities and events: no fold per drill-down)."""
+    from dashboard import data, queries
+
+    snapshot = data.Snapshot(where)
+    try:
+        assert snapshot.con.execute("SELECT count(*) FROM snapshot.stg_events").fetchone()[0] == 1
+        return {q.name: [snapshot.run(q, {"article_id": a}).to_dict("records") for a in article_ids]
+                for q in (queries.ARTICLE_EVENTS, queries.ARTICLE_ENTITIES)}
+    finally:
+        snapshot.close()
+
+
 SHARED_TABLES_SQL = {  # every column of the shared tables, as a reader sees them
     "entities": "SELECT * FROM entities ORDER BY entity_id",
     "events": "SELECT * FROM events ORDER BY event_id",
@@ -356,6 +370,10 @@ def test_appended_runs_fold_on_read_to_the_files_rows_and_maintenance_keeps_them
     assert rows == {"entities": 6, "events": 3, "feed_state": 3, "quarantine": 3}  # a row per run: appended
     with Warehouse(settings, read_only=True) as wh:
         assert {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()} == expected
+        article_ids = [r[0] for r in wh.con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall()]
+    drill_downs = _drill_downs(settings.lake, article_ids)
+    assert drill_downs == _drill_downs(file_settings.db_path, article_ids)
+    assert sum(len(rows) for rows in drill_downs["article_events"]) == 4  # ev-1 in 4 articles
     lake_maintenance = Warehouse(settings)
     try:
         lake_maintenance.maintain_lake()
