@@ -1020,6 +1020,200 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
     return _prune(sent, found, actors)
 
 
+@dataclass(frozen=True)
+class _Judged:
+    """One coded verb of a sentence, as the rules below judge it: its coding, its token, the
+    sentence's other codings (`found`) and those already admitted (`kept`, inner clauses first)."""
+
+    sent: Span
+    c: Coded
+    tok: Token
+    found: dict[int, Coded]
+    kept: dict[int, Coded]
+    discard: str | None
+
+    @property
+    def src_code(self) -> str | None:
+        return self.c.source.code if self.c.source else None
+
+    @property
+    def tgt_code(self) -> str | None:
+        return self.c.target.code if self.c.target else None
+
+    @property
+    def specific(self) -> bool:
+        return self.c.by_pattern or self.c.own_code
+
+    @property
+    def agentless(self) -> bool:
+        return self.c.source is None and _passive(self.tok)
+
+
+def _describes(j: _Judged) -> bool:
+    return not _asserted(j.tok, j.c.by_pattern)  # a clause that describes a noun or states a purpose reports no event
+
+
+def _habit(j: _Judged) -> bool:
+    return _habitual(j.tok)  # "police usually arrest ...", "governance often fails to ...": a habit, no event
+
+
+def _state_of_things(j: _Judged) -> bool:
+    """"The Carl Vinson leads a battle group": a main clause's simple present in running text
+    says how things stand (a headline's present, unpunctuated, is news)."""
+    tok, sent = j.tok, j.sent
+    return (tok.tag_ in ("VBZ", "VBP") and j.c.info.root not in _SPEECH_ROOTS and tok.dep_ in ("ROOT", "conj")
+            and not any(k.dep_ in ("aux", "auxpass") for k in tok.children)
+            and sent[-1].is_punct and sent[-1].text in ".!?")
+
+
+def _report_of_kept(j: _Judged) -> bool:
+    return j.c.info.root == "01" and any(_reports(j.tok, j.tok.doc[k]) for k in j.kept)
+
+
+def _telling_participle(j: _Judged) -> bool:
+    """"attacked a convoy, killing one soldier and wounding two", "called for calm, citing ...":
+    the participle tells of the coded act, it is no act of its own."""
+    told = _participle_of(j.tok)
+    return told is not None and told.i in j.found and (
+        j.c.info.root == "01" or j.c.info.root in _FORCE_ROOTS and j.found[told.i].info.root in _FORCE_ROOTS)
+
+
+def _claim_over_clause(j: _Judged) -> bool:
+    # "the snafu demonstrates that ...": a material verb over a clause is a claim
+    return j.c.info.root not in _SPEECH_ROOTS and any(k.dep_ == "ccomp" for k in j.tok.children)
+
+
+def _forecast(j: _Judged) -> bool:
+    # "expected that ...", "predicts ...": a forecast, not an event (a pattern such as "expects
+    # new round of talks" is the dictionary's own optimistic comment)
+    return j.c.block in _FORECAST_BLOCKS and not j.c.by_pattern
+
+
+def _opinion(j: _Judged) -> bool:
+    # a quote or forecast by no political actor is an opinion; what one could say is nothing
+    return j.c.info.root == "01" and (j.c.modality == "hypothetical" or not (
+        is_political(j.src_code) or _named_on_politics(j.sent, j.c, j.tok)))
+
+
+def _private_trip(j: _Judged) -> bool:
+    # a private person's trip to a country or city ("had flown to New York") is no visit of state
+    tgt = j.tgt_code
+    return (j.c.info.root in ("03", "04") and not is_political(j.src_code) and tgt is not None
+            and len(tgt) == 3 and tgt not in SECTORS)
+
+
+def _no_cooperation(j: _Judged) -> bool:
+    return j.c.info.root in _COOPERATION_ROOTS and not _cooperation(j.tok, j.c, j.src_code, j.tgt_code)
+
+
+def _crime(j: _Judged) -> bool:
+    # "a man stabbed his neighbour": violence between private people is a crime, not a
+    # political event (coercion, root 17, is the authorities' even by a bare name)
+    c = j.c
+    return (c.info.root in _FORCE_ROOTS and not (is_political(j.src_code) or is_political(j.tgt_code))
+            and not _anaphoric(c.source) and not (c.source is None and (_passive(j.tok) or c.by_subject)))
+
+
+def _own_command(j: _Judged) -> bool:
+    # "the president ordered the Pentagon to ...", "Putin ordered the army": a command to one's
+    # own forces or government is how a state acts, not a demand on it
+    return j.c.info.root == "10" and not j.c.by_pattern and _command(j.src_code, j.tgt_code)
+
+
+def _yield_without_power(j: _Judged) -> bool:
+    # "Texas voters approved an amendment": yielding (easing sanctions, reform, release,
+    # retreat) is done by those who hold power, not by voters or a firm
+    c = j.c
+    return (c.info.root == "08" and not is_political(j.src_code) and not _anaphoric(c.source)
+            and not (c.source is None and _passive(j.tok)))
+
+
+def _part_in_act(j: _Judged) -> bool:
+    # "helped contribute to the acquisitions": a part in an act, no aid to anyone
+    c, tok = j.c, j.tok
+    return (c.info.root == "07" and not c.by_pattern and not _codable(tok.doc, c.target)
+            and any(k.dep_ == "xcomp" for k in tok.children)
+            and not any(k.dep_ in ("dobj", "dative") for k in tok.children))
+
+
+def _asks_no_one(j: _Judged) -> bool:
+    # "Japan needs to do better": a block's bare verb that asks no one, and no one to do
+    # something ("demanded that Ukraine withdraw"), is no appeal or demand
+    c, tok = j.c, j.tok
+    return (c.info.root in _ASKING_ROOTS and not j.specific and _no_one(c.target)
+            and not _addressed(tok, asking=True) and not any(k.dep_ == "ccomp" for k in tok.children))
+
+
+def _says_nothing(j: _Judged) -> bool:
+    # "State of Washington swears in first ... justice": an appeal, claim or threat with
+    # nothing said and no one addressed is no speech act
+    c = j.c
+    return (c.info.root in _SPEECH_ROOTS - {"01", "03"} and not c.by_pattern and c.target is None
+            and not any(k.dep_ in ("dobj", "dative", "ccomp", "xcomp", "attr") for k in j.tok.children))
+
+
+def _aimless_opinion(j: _Judged) -> bool:
+    # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
+    c = j.c
+    return (c.info.root in _SPEECH_ROOTS | {"04"} and c.info.code not in _FORMAL_ACTS and _no_one(c.target)
+            and not is_political(j.src_code) and not _addressed(j.tok))
+
+
+def _no_nameable_actor(j: _Judged) -> bool:
+    """PETRARCH's own filter: an event needs an actor it can name. A pronoun or a common noun
+    outside the actor and agent dictionaries ("the woman", "it") does not make one."""
+    c, tok, doc = j.c, j.tok, j.tok.doc
+    if j.agentless:
+        # "X was arrested, sentenced": coercion by the authorities is the usual agentless
+        # passive, coded when X is named; other agentless passives ("was injured in the
+        # crash", "Python 3.0 was released") only when X is a dictionary actor.
+        if not (j.tgt_code or (c.info.root == "17" and _codable(doc, c.target))):
+            return True
+        # "the U.S. was forced into sequestration", "was pushed to resign": by no one named, a
+        # block's bare verb with a result says how things went
+        return not j.specific and any(k.dep_ == "xcomp" or k.dep_ == "prep" and k.lower_ == "into"
+                                      for k in tok.children)
+    # a "he/she/they" acting in a specific pattern is resolved by the pipeline; a weapon that a
+    # pattern names as the subject ("a bomb explosion killed seven people": EXPLOSION * [193])
+    # is the act's own evidence, its user unnamed
+    return not (_codable(doc, c.source) or j.specific and _anaphoric(c.source)
+                or c.source is None and c.by_subject and c.info.root in _FORCE_ROOTS and _codable(doc, c.target))
+
+
+def _weak_default(j: _Judged) -> bool:
+    """A block's default code on a bare verb ("took", "went", "caught up") is weak evidence:
+    outside speech acts by a named actor, it needs a dictionary actor acting on a nameable one,
+    a named one acting on a political one, its object ("Rosati will meet Serbian President
+    Slobodan Milosevic": a minister the dictionaries do not know; "appointed X to serve on the
+    court" is no act on the court), or force used by an armed or state actor on anything it
+    names ("armed men attacked the convoy"; "the consul died" names nothing)."""
+    c, tok, doc = j.c, j.tok, j.tok.doc
+    src_code, tgt_code, agentless = j.src_code, j.tgt_code, j.agentless
+    if j.specific or agentless and c.info.root == "17":
+        return False
+    return not (c.info.root in _SPEECH_ROOTS and _codable(doc, c.source)
+                or src_code and _codable(doc, c.target)
+                or c.info.root in _FORCE_ROOTS and _sector_political(src_code)
+                and any(k.dep_ == "dobj" for k in tok.children)
+                or agentless and c.info.root in _FORCE_ROOTS and _by_force(tok, j.found)
+                or _sector_political(tgt_code) and c.source is not None
+                and _named(doc, c.source) and _object_is(tok, c.target))
+
+
+def _sport_or_show(j: _Judged) -> bool:
+    # a national team is named by its country ("Brazil beat Argentina"): only a government,
+    # army, party... makes a sports or entertainment sentence political
+    return bool(j.discard) and not (_sector_political(j.src_code) or _sector_political(j.tgt_code))
+
+
+# What makes a coded verb no event, in the order they are tried. The clause's own shape comes
+# first; an infinitive under a coded verb is deferred between the two (see _prune).
+_NOT_A_CLAIM_OF_ITS_OWN = (_describes, _habit, _state_of_things, _report_of_kept)
+_NOT_AN_EVENT = (_telling_participle, _claim_over_clause, _forecast, _opinion, _private_trip, _no_cooperation,
+                 _crime, _own_command, _yield_without_power, _part_in_act, _asks_no_one, _says_nothing,
+                 _aimless_opinion, _no_nameable_actor, _weak_default, _sport_or_show)
+
+
 def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list[Coded]:
     """Drop what is not an event of its own: the statement verb whose reported clause holds an
     event (the report is the attribution), an infinitive under an already coded verb ("threatened
@@ -1032,108 +1226,13 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
     deferred: list[int] = []
 
     def admit(i: int, governed: bool) -> bool:
-        c, tok = found[i], doc[i]
-        if not _asserted(tok, c.by_pattern):
-            return False  # a clause that describes a noun or states a purpose reports no event
-        if _habitual(tok):
-            return False  # "police usually arrest ...", "governance often fails to ...": a habit, no event
-        if (tok.tag_ in ("VBZ", "VBP") and c.info.root not in _SPEECH_ROOTS and tok.dep_ in ("ROOT", "conj")
-                and not any(k.dep_ in ("aux", "auxpass") for k in tok.children)
-                and sent[-1].is_punct and sent[-1].text in ".!?"):
-            return False  # "The Carl Vinson leads a battle group": a main clause's simple present
-            # in running text says how things stand (a headline's present, unpunctuated, is news)
-        if c.info.root == "01" and any(_reports(tok, doc[j]) for j in kept):
+        judged = _Judged(sent, found[i], doc[i], found, kept, discard)
+        if any(rule(judged) for rule in _NOT_A_CLAIM_OF_ITS_OWN):
             return False
-        if governed and tok.dep_ == "xcomp" and tok.head.i in found:
+        if governed and doc[i].dep_ == "xcomp" and doc[i].head.i in found:
             deferred.append(i)
             return False
-        told = _participle_of(tok)
-        if told is not None and told.i in found and (
-                c.info.root == "01" or c.info.root in _FORCE_ROOTS and found[told.i].info.root in _FORCE_ROOTS):
-            return False  # "attacked a convoy, killing one soldier and wounding two", "called for calm,
-            # citing ...": the participle tells of the coded act, it is no act of its own
-        if c.info.root not in _SPEECH_ROOTS and any(k.dep_ == "ccomp" for k in tok.children):
-            return False  # "the snafu demonstrates that ...": a material verb over a clause is a claim
-        src_code = c.source.code if c.source else None
-        if c.block in _FORECAST_BLOCKS and not c.by_pattern:
-            return False  # "expected that ...", "predicts ...": a forecast, not an event (a pattern
-            # such as "expects new round of talks" is the dictionary's own optimistic comment)
-        if c.info.root == "01" and (c.modality == "hypothetical" or not (
-                is_political(src_code) or _named_on_politics(sent, c, tok))):
-            return False  # a quote or forecast by no political actor is an opinion; what one could say is nothing
-        tgt_code = c.target.code if c.target else None
-        if (c.info.root in ("03", "04") and not is_political(src_code) and tgt_code
-                and len(tgt_code) == 3 and tgt_code not in SECTORS):
-            return False  # a private person's trip to a country or city ("had flown to New York") is no visit of state
-        if c.info.root in _COOPERATION_ROOTS and not _cooperation(tok, c, src_code, tgt_code):
-            return False
-        if (c.info.root in _FORCE_ROOTS and not (is_political(src_code) or is_political(tgt_code))
-                and not _anaphoric(c.source) and not (c.source is None and (_passive(tok) or c.by_subject))):
-            return False  # "a man stabbed his neighbour": violence between private people is a crime,
-            # not a political event (coercion, root 17, is the authorities' even by a bare name)
-        if c.info.root == "10" and not c.by_pattern and _command(src_code, tgt_code):
-            return False  # "the president ordered the Pentagon to ...", "Putin ordered the army":
-            # a command to one's own forces or government is how a state acts, not a demand on it
-        if (c.info.root == "08" and not is_political(src_code) and not _anaphoric(c.source)
-                and not (c.source is None and _passive(tok))):
-            return False  # "Texas voters approved an amendment": yielding (easing sanctions, reform,
-            # release, retreat) is done by those who hold power, not by voters or a firm
-        if (c.info.root == "07" and not c.by_pattern and not _codable(doc, c.target)
-                and any(k.dep_ == "xcomp" for k in tok.children)
-                and not any(k.dep_ in ("dobj", "dative") for k in tok.children)):
-            return False  # "helped contribute to the acquisitions": a part in an act, no aid to anyone
-        if (c.info.root in _ASKING_ROOTS and not (c.by_pattern or c.own_code) and _no_one(c.target)
-                and not _addressed(tok, asking=True) and not any(k.dep_ == "ccomp" for k in tok.children)):
-            return False  # "Japan needs to do better": a block's bare verb that asks no one, and no
-            # one to do something ("demanded that Ukraine withdraw"), is no appeal or demand
-        if (c.info.root in _SPEECH_ROOTS - {"01", "03"} and not c.by_pattern and c.target is None
-                and not any(k.dep_ in ("dobj", "dative", "ccomp", "xcomp", "attr") for k in tok.children)):
-            return False  # "State of Washington swears in first ... justice": an appeal, claim or
-            # threat with nothing said and no one addressed is no speech act
-        if (c.info.root in _SPEECH_ROOTS | {"04"} and c.info.code not in _FORMAL_ACTS and _no_one(c.target)
-                and not is_political(src_code) and not _addressed(tok)):
-            return False  # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
-        # PETRARCH's own filter: an event needs an actor it can name. A pronoun or a common
-        # noun outside the actor and agent dictionaries ("the woman", "it") does not make one;
-        # a passive with no agent ("was arrested") is coded when the one acted upon is named.
-        specific = c.by_pattern or c.own_code
-        agentless = c.source is None and _passive(tok)
-        if agentless:
-            # "X was arrested, sentenced": coercion by the authorities is the usual agentless
-            # passive, coded when X is named; other agentless passives ("was injured in the
-            # crash", "Python 3.0 was released") only when X is a dictionary actor.
-            if not (tgt_code or (c.info.root == "17" and _codable(doc, c.target))):
-                return False
-            if not specific and any(k.dep_ == "xcomp" or k.dep_ == "prep" and k.lower_ == "into"
-                                    for k in tok.children):
-                return False  # "the U.S. was forced into sequestration", "was pushed to resign": by
-                # no one named, a block's bare verb with a result says how things went
-        elif not (_codable(doc, c.source) or specific and _anaphoric(c.source)
-                  or c.source is None and c.by_subject and c.info.root in _FORCE_ROOTS and _codable(doc, c.target)):
-            # a "he/she/they" acting in a specific pattern is resolved by the pipeline; a
-            # weapon that a pattern names as the subject ("a bomb explosion killed seven
-            # people": EXPLOSION * [193]) is the act's own evidence, its user unnamed
-            return False
-        # A block's default code on a bare verb ("took", "went", "caught up") is weak
-        # evidence: outside speech acts by a named actor, it needs a dictionary actor acting on
-        # a nameable one.
-        if not (specific or agentless and c.info.root == "17") and not (c.info.root in _SPEECH_ROOTS and _codable(doc, c.source)
-                                                or src_code and _codable(doc, c.target)
-                                                or c.info.root in _FORCE_ROOTS and _sector_political(src_code)
-                                                and any(k.dep_ == "dobj" for k in tok.children)
-                                                or agentless and c.info.root in _FORCE_ROOTS and _by_force(tok, found)
-                                                or _sector_political(tgt_code) and c.source is not None
-                                                and _named(doc, c.source) and _object_is(tok, c.target)):
-            return False  # ... or a named one acting on a political one, its object ("Rosati will
-            # meet Serbian President Slobodan Milosevic": a minister the dictionaries do not
-            # know; "appointed X to serve on the court" is no act on the court), or force used
-            # by an armed or state actor on anything it names ("armed men attacked the convoy";
-            # "the consul died" names nothing)
-        if discard and not (_sector_political(src_code) or _sector_political(tgt_code)):
-            # a national team is named by its country ("Brazil beat Argentina"): only a
-            # government, army, party... makes a sports or entertainment sentence political
-            return False
-        return True
+        return not any(rule(judged) for rule in _NOT_AN_EVENT)
 
     # Inner clauses first: whether a report keeps its own statement depends on them.
     for i in sorted(found, key=lambda i: -_depth(doc[i])):
