@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.errors import ConfigError
 from pipeline.extract.entity_text import fold, initials
 from pipeline.extract.gazetteer import Gazetteer
 
@@ -37,8 +38,10 @@ _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]+\b")
 _MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z,] )[A-Z][a-z'’-]+\b")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Cue:
+    """One context cue of knowledge/type_cues.toml (its fields are the file's keys)."""
+
     label: str
     before: re.Pattern[str] | None
     after: re.Pattern[str] | None
@@ -62,17 +65,33 @@ class CueVotes:
     wide: frozenset[str] = frozenset()  # labels of the article-wide cues that fired
 
 
+_CUE_KEYS = frozenset({"label", "before", "after", "name", "weight", "place_only", "not_place", "firm",
+                       "not_country", "article_wide", "model_label"})
+
+
+def _cue(entry: dict[str, object]) -> Cue:
+    unknown = set(entry) - _CUE_KEYS
+    if unknown:  # a misspelt key would otherwise be a cue silently missing its condition
+        raise ConfigError(f"{CUES_FILE.name}: unknown key(s) {sorted(unknown)} in cue {entry.get('label')!r}",
+                          hint=f"use only {sorted(_CUE_KEYS)}")
+
+    def pattern(key: str) -> re.Pattern[str] | None:
+        return re.compile(str(entry[key])) if key in entry else None
+
+    def flag(key: str) -> bool:
+        return bool(entry.get(key, False))
+
+    model_label = entry.get("model_label")
+    return Cue(label=str(entry["label"]), before=pattern("before"), after=pattern("after"), name=pattern("name"),
+               weight=int(str(entry.get("weight", 1))), place_only=flag("place_only"), not_place=flag("not_place"),
+               firm=flag("firm"), not_country=flag("not_country"), article_wide=flag("article_wide"),
+               model_label=None if model_label is None else str(model_label))
+
+
 @lru_cache(maxsize=1)
 def load_cues(path: Path = CUES_FILE) -> tuple[Cue, ...]:
     spec = tomllib.loads(path.read_text(encoding="utf-8"))
-    return tuple(Cue(c["label"], re.compile(c["before"]) if "before" in c else None,
-                     re.compile(c["after"]) if "after" in c else None,
-                     re.compile(c["name"]) if "name" in c else None,
-                     int(c.get("weight", 1)), bool(c.get("place_only", False)),
-                     bool(c.get("not_place", False)), bool(c.get("firm", False)),
-                     bool(c.get("not_country", False)), bool(c.get("article_wide", False)),
-                     c.get("model_label"))
-                 for c in spec["cue"])
+    return tuple(_cue(c) for c in spec["cue"])
 
 
 def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Gazetteer) -> CueVotes:

@@ -5,6 +5,8 @@ and tickers. Each case is one the model alone gets wrong (asserted first)."""
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.extract.entities import extract_entities
 from pipeline.extract.gazetteer import load_gazetteer
 from pipeline.extract.nlp import parse_texts
@@ -107,3 +109,17 @@ def test_an_organisation_by_its_head_noun_and_an_award_that_is_no_entity():
     gaz = load_gazetteer()
     assert cue_votes("the Carnegie Medal went", 4, 18, "Carnegie Medal", "PERSON", gaz).votes == {"OTHER": 3}
     assert not cue_votes("Oil fell", 0, 3, "Oil", "ORG", gaz).votes  # the head noun alone
+
+
+def test_a_misspelt_cue_key_is_refused_not_ignored(tmp_path):
+    from pipeline.errors import ConfigError
+    from pipeline.extract.type_evidence import load_cues
+
+    good = tmp_path / "good.toml"
+    good.write_text('[[cue]]\nlabel = "ORG"\nafter = "\\\\s+shares"\narticle_wide = true\n', encoding="utf-8")
+    (cue,) = load_cues.__wrapped__(good)
+    assert cue.label == "ORG" and cue.article_wide and cue.after is not None and cue.after.match(" shares")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[cue]]\nlabel = "ORG"\nafter = "\\\\s+shares"\narticle_wdie = true\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="article_wdie"):
+        load_cues.__wrapped__(bad)
