@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 
 from pipeline.errors import WarehouseError, WarehouseLockedError
+from pipeline.load.migrations import ARTICLE_SOURCE
 
 LAKE_PREFIX = "ducklake:"
 CATALOG_PREFIX = "ducklake:postgres:"
@@ -246,8 +247,6 @@ FOLDED: dict[str, dict[str, str]] = {
     "feed_state": {},
     "quarantine": {},
 }
-# A source is a publisher, else the URL's host, else the file (as refresh_event_counts.sql).
-SOURCE = "coalesce(a.publisher, regexp_extract(a.url, '^[a-z]+://([^/]+)', 1), a.source_uri)"
 
 
 def _q(name: str) -> str:
@@ -284,7 +283,7 @@ def fold_view_sql(table: str, columns: list[tuple[str, str]], keys: list[str]) -
             out.append(f"f.__latest.{_q(column)} AS {_q(column)}")
         elif rule == "sources":
             out.append(f"CAST(coalesce(s.n, f.{_q(column)}) AS {kind}) AS {_q(column)}")
-            recount = (" LEFT JOIN (SELECT em.event_id, count(DISTINCT " + SOURCE + ") AS n "
+            recount = (" LEFT JOIN (SELECT em.event_id, count(DISTINCT " + ARTICLE_SOURCE + ") AS n "
                        f"FROM main.event_mentions AS em SEMI JOIN {FOLD_VIEW_MARK} USING (event_id) "
                        "LEFT JOIN main.articles AS a USING (article_id) "
                        "WHERE NOT coalesce(a.is_duplicate, FALSE) GROUP BY em.event_id) AS s USING (event_id)")

@@ -111,8 +111,15 @@ SQL_DIR = Path(__file__).parent / "sql"
 SUBJECT_TABLES = {"entity": "entities", "event": "events"}
 
 
+# An event's source, counted by num_sources: the article's publisher, else its URL's host, else
+# the file it came from (over an article aliased `a`). One rule for the file's recount, a lake
+# batch's own counts and the lake's fold: the SQL files name it {article_source}.
+ARTICLE_SOURCE = "coalesce(a.publisher, regexp_extract(a.url, '^[a-z]+://([^/]+)', 1), a.source_uri)"
+
+
 def read_sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return text.replace("{article_source}", ARTICLE_SOURCE)
 
 
 def refresh_sql(kind: str, what: str) -> str:

@@ -17,7 +17,7 @@ LEFT JOIN (
         em.event_id,
         count(*) AS num_mentions,
         count(DISTINCT em.article_id) AS num_articles,
-        count(DISTINCT coalesce(a.publisher, regexp_extract(a.url, '^[a-z]+://([^/]+)', 1), a.source_uri))
+        count(DISTINCT {article_source})
             AS num_sources,
         min(coalesce(a.first_seen_at, a.published_at)) AS first_seen,
         max(coalesce(a.first_seen_at, a.published_at)) AS last_seen

@@ -1,11 +1,10 @@
 -- Event counts derive from event_mentions of canonical articles (a copy never corroborates,
--- docs/copies.md); a source is a publisher, else the URL's host,
--- else the file the article came from.
+-- docs/copies.md); {article_source} is an article's source (migrations.ARTICLE_SOURCE).
 WITH mention_sources AS (
     SELECT
         em.event_id,
         em.article_id,
-        coalesce(a.publisher, regexp_extract(a.url, '^[a-z]+://([^/]+)', 1), a.source_uri) AS source,
+        {article_source} AS source,
         coalesce(a.first_seen_at, a.published_at) AS seen_at
     FROM event_mentions AS em
     JOIN touched
