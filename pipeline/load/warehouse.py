@@ -84,6 +84,15 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set lock" in text)
 
 
+def _quoted(table: str) -> str:
+    return f'"{table}"'
+
+
+def _has_copies(articles: pa.Table) -> bool:
+    """Whether a batch's articles hold a copy (linked to its canonical, whose counts it changes)."""
+    return "is_duplicate" in articles.column_names and any(articles.column("is_duplicate").to_pylist())
+
+
 class _AlreadyStored(Exception):
     """A batch meant to be appended finds rows of its own stored: it takes the full load."""
 
@@ -263,7 +272,7 @@ class Warehouse:
         self.con.register("staged_rows", staged)
         try:
             if self.lake and new_rows:
-                self.con.execute(f'INSERT INTO {target or chr(34) + table + chr(34)} BY NAME SELECT * FROM staged_rows')
+                self.con.execute(f'INSERT INTO {target or _quoted(table)} BY NAME SELECT * FROM staged_rows')
             elif self.lake and counted is not None:
                 self.con.register("counted", counted)
                 self.con.execute(lake.merge_counts_sql(table, staged.column_names,
@@ -309,8 +318,7 @@ class Warehouse:
 
         changes = any(tables[attr].num_rows for attr in ("duplicate_links", "entity_aliases") if attr in tables)
         articles = tables.get("articles")
-        copies = articles is not None and "is_duplicate" in articles.column_names and any(
-            articles.column("is_duplicate").to_pylist())
+        copies = articles is not None and _has_copies(articles)
         if changes or copies or not column("mentions", "entity_id") <= column("entities", "entity_id") or \
                 not column("event_mentions", "event_id") <= column("events", "event_id"):
             return None
@@ -330,7 +338,7 @@ class Warehouse:
                 counted = self._batch_counts(tables)
                 for attr, cls, table in TABLES:
                     rows = counted.get(table, tables.get(attr))
-                    target = f'{lake.SHARED}."{table}"' if table in lake.FOLDED else f'"{table}"'
+                    target = f'{lake.SHARED}."{table}"' if table in lake.FOLDED else _quoted(table)
                     written[table] = self._upsert(table, rows if rows is not None else [], cls, run_id,
                                                   new_rows=True, target=target)
                 self.con.execute("INSERT INTO pipeline_runs (run_id, started_at, finished_at, trigger, stats) "
@@ -485,7 +493,7 @@ class Warehouse:
         articles = tables["articles"]
         changes_counted = any(tables[attr].num_rows for attr in ("duplicate_links", "entity_aliases")
                               if attr in tables)
-        copies = "is_duplicate" in articles.column_names and any(articles.column("is_duplicate").to_pylist())
+        copies = _has_copies(articles)
         if not changes_counted and not copies and plan.get("entity_mentions", True):
             mentions = tables.get("mentions")
             self.con.register("batch_mentions", mentions if mentions is not None else pa.table(
