@@ -46,29 +46,32 @@ def render() -> None:
     options = list(names)
     chosen = st.selectbox("Entity", options, format_func=lambda key: names.get(key, ""),
                           index=options.index(wanted) if wanted in names else 0)
-    row = top.set_index("entity_id").loc[chosen]
+    _entity(top.set_index("entity_id").loc[chosen], chosen, period_params)
 
+
+def _entity(row: pd.Series, entity_id: str, period_params: dict[str, object]) -> None:
+    """One entity over the period: its counts, its timeline, who it appears with and where."""
     ui.heading(row["entity_name"])
     cols = st.columns(3)
     cols[0].metric("Articles in period", ui.count(row["articles"]))
     cols[1].metric("Mentions in period", ui.count(row["mentions"]))
     cols[2].metric("Type", str(row["entity_type"]))
 
-    timeline = ui.fetch(q.ENTITY_TIMELINE, entity_id=chosen, **period_params)
+    timeline = ui.fetch(q.ENTITY_TIMELINE, entity_id=entity_id, **period_params)
     st.subheader("Mentions over time")
     st.bar_chart(timeline, x="article_day", y="mentions", x_label="day", y_label="mentions in canonical articles")
 
     left, right = st.columns(2)
     with left:
         st.subheader("Appears with")
-        together = ui.fetch(q.ENTITY_COOCCURRENCE, entity_id=chosen, limit=15, **period_params)
+        together = ui.fetch(q.ENTITY_COOCCURRENCE, entity_id=entity_id, limit=15, **period_params)
         if row["articles"] > q.COOCCURRENCE_ARTICLE_CAP:
             st.caption(f"Over its latest {q.COOCCURRENCE_ARTICLE_CAP:,} articles in the period.")
         ui.table(together.drop(columns=["other_entity_id"]), "Named alone: no other entity shares an article.",
                  other_name="Entity", other_type="Type", shared_articles="Shared articles")
     with right:
         st.subheader("Articles")
-        articles = ui.fetch(q.ENTITY_ARTICLES, entity_id=chosen, limit=50, **period_params)
+        articles = ui.fetch(q.ENTITY_ARTICLES, entity_id=entity_id, limit=50, **period_params)
         if articles.empty:
             st.info("No article in this period.")
         for article in articles.itertuples():

@@ -15,21 +15,31 @@ def render() -> None:
         st.info("No events extracted yet.")
         return
 
-    controls = st.columns(2)
-    event_type = controls[0].selectbox("Event type", ["All types", *types["event_type"].tolist()])
-    actors = ui.fetch(q.EVENT_ACTORS, limit=500)["actor_name"].tolist()
-    actor = controls[1].selectbox("Actor", ["All actors", *actors])
-    filters = {
-        "event_type": None if event_type == "All types" else event_type,
-        "actor": None if actor == "All actors" else actor,
-    }
-
+    filters = _filters(types["event_type"].tolist())
     totals = ui.one_row(q.EVENT_TOTALS, **filters)
     cols = st.columns(3)
     cols[0].metric("Events", ui.count(totals["events"]))
     cols[1].metric("Mentions", ui.count(totals["mentions"]))
     cols[2].metric("Events with a place", ui.count(totals["located_events"]))
+    _timeline(filters)
+    _map(filters)
+    chosen = _event_list(filters)
+    if chosen is not None:
+        _mentions(chosen)
 
+
+def _filters(types: list[str]) -> dict[str, str | None]:
+    controls = st.columns(2)
+    event_type = controls[0].selectbox("Event type", ["All types", *types])
+    actors = ui.fetch(q.EVENT_ACTORS, limit=500)["actor_name"].tolist()
+    actor = controls[1].selectbox("Actor", ["All actors", *actors])
+    return {
+        "event_type": None if event_type == "All types" else event_type,
+        "actor": None if actor == "All actors" else actor,
+    }
+
+
+def _timeline(filters: dict[str, str | None]) -> None:
     st.subheader("Timeline")
     timeline = ui.fetch(q.EVENT_TIMELINE, **filters)
     if timeline.empty:
@@ -38,6 +48,8 @@ def render() -> None:
         st.bar_chart(timeline, x="event_day", y="mentions", color="event_type", x_label="event date",
                      y_label="mentions")
 
+
+def _map(filters: dict[str, str | None]) -> None:
     st.subheader("Map")
     points = ui.fetch(q.EVENT_MAP_POINTS, limit=2000, **filters)
     if points.empty:
@@ -60,11 +72,14 @@ def render() -> None:
             tooltip={"text": "{location}\n{events} event(s), {mentions} mention(s)"},
         ))
 
+
+def _event_list(filters: dict[str, str | None]) -> str | None:
+    """The matching events as a table; returns the one the user picks to read its mentions."""
     st.subheader("Events")
     events = ui.fetch(q.EVENT_LIST, limit=50, **filters)
     if events.empty:
         st.info("No event matches these filters.")
-        return
+        return None
     # A date read against a weak anchor (a file's read time, a guess from related articles) is
     # shown as such, not as a fact.
     ui.table(events[["event_date", "date_confidence", "event_type", "cameo_code", "plover_category", "modality", "location", "actors",
@@ -76,9 +91,13 @@ def render() -> None:
 
     labels = {row.event_id: f"{row.event_date or 'undated'} · {row.event_type} · {row.summary or ''}"[:140]
               for row in events.itertuples()}
-    chosen = st.selectbox("Event", list(labels), format_func=lambda key: labels.get(key, ""))
+    chosen: str | None = st.selectbox("Event", list(labels), format_func=lambda key: labels.get(key, ""))
+    return chosen
+
+
+def _mentions(event_id: str) -> None:
     st.subheader("Mentions of this event")
-    mentions = ui.fetch(q.EVENT_MENTIONS, event_id=chosen, limit=200)
+    mentions = ui.fetch(q.EVENT_MENTIONS, event_id=event_id, limit=200)
     if mentions.empty:
         st.info("This event has no stored mention.")
     for mention in mentions.itertuples():
