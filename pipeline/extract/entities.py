@@ -188,17 +188,29 @@ def publisher_country(url: str | None) -> str | None:
 _SECOND_LEVEL = frozenset("co com net org ac gov edu ne or go".split())
 
 
+# Host labels before a domain that name the same site, not a sub-site of another's.
+_SAME_SITE_HOSTS = frozenset("www www1 www2 www3 m mobile amp".split())
+
+
 def site_names(article: Article) -> frozenset[str]:
-    """The publisher's names as :func:`site_key` forms: the site's own label in its domain
-    ("edition.cnn.com" -> "cnn", "telegraph.co.uk" -> "telegraph") and the publisher field."""
+    """The publisher's names as :func:`site_key` forms: the publisher field (the site's declared
+    name) and the site's own label in its domain ("www.axios.com" -> "axios", "telegraph.co.uk"
+    -> "telegraph"). On a sub-site ("wiki.python.org", "blog.amp.dev", "edition.cnn.com") the
+    domain's label names the site's publisher only where the site declares that name ("CNN"):
+    a project's wiki or a product's blog is not published by an organisation called "Python" or
+    "AMP", and the label would make that product an organisation in every article of the batch."""
     names = set()
     host = urlsplit(article.url).hostname if article.url else None
     labels = (host or "").split(".")
+    declared = site_key(article.publisher) if article.publisher and "." not in article.publisher else None
+    if declared:
+        names.add(declared)
     if len(labels) >= 2:
         i = -3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else -2
-        names.add(site_key(labels[i]))
-    if article.publisher:
-        names.add(site_key(article.publisher))
+        label = site_key(labels[i])
+        sub = labels[:i]
+        if not sub or all(s in _SAME_SITE_HOSTS for s in sub) or label == declared:
+            names.add(label)
     return frozenset(n for n in names if len(n) >= 2)
 
 

@@ -59,10 +59,28 @@ def test_the_publisher_s_own_name_is_an_organisation():
     assert site_names(article("x", "x", "https://www.axios.com/2020/a.html")) == {"axios"}
     assert site_names(article("x", "x", "https://www.telegraph.co.uk/news/1")) == {"telegraph"}
     assert site_names(replace(article("x", "x", "https://edition.cnn.com/a"), publisher="CNN")) == {"cnn"}
+    assert site_names(replace(article("x", "x", "https://m.bbc.co.uk/a"), publisher="BBC News")) == {"bbc", "bbcnews"}
     body = ("Kenneth Preston, a high school student, tells Axios that cameras follow him. The "
             "company declined to comment to Axios. Axios reported the contract on Monday.")
     with_site = extract_entities([article("a", body, "https://www.axios.com/future")], SETTINGS, [])
     assert types_of(with_site)["Axios"] == {"ORG"}
+
+
+def test_a_sub_site_s_domain_label_is_no_publisher_unless_the_site_declares_it():
+    # a project's wiki and a product's blog: their domain names the product, not a publisher
+    assert site_names(article("x", "x", "https://wiki.python.org/moin/X")) == frozenset()
+    assert site_names(replace(article("x", "x", "https://blog.amp.dev/2020/a"), publisher="The AMP Blog")) == \
+        {"ampblog"}
+    assert site_names(replace(article("x", "x", "https://wiki.python.org/a"), publisher="wiki.python.org")) == \
+        frozenset()
+    # "Docker" (a Pygments lexer) in another article of the batch: as the docs sub-site's publisher
+    # it was an organisation there too; it is software, not stored
+    body = ("Docker makes it easy to ship an application. Teams at the bank moved their services to "
+            "Docker last year, and Docker now runs their whole site.")
+    docs = article("d", "Docker Inc. hired a new chief executive on Monday.", "https://docs.docker.com/get-started/")
+    out = extract_entities([docs, article("o", body, "https://www.example.com/x")], SETTINGS, [])
+    assert not {m.entity_type for m in out.mentions if m.article_id == "o" and m.surface == "Docker"}
+    assert types_of(out)["Docker Inc"] == {"ORG"}
 
 
 def test_initials_no_gazetteer_places_are_not_places():
