@@ -23,6 +23,7 @@ PETRARCH = KNOWLEDGE / "petrarch2"
 AGENTS_SUPPLEMENT = KNOWLEDGE / "agents_supplement.txt"
 DISCARDS_SUPPLEMENT = KNOWLEDGE / "discards_supplement.txt"
 ACTORS_DROPPED = KNOWLEDGE / "actors_dropped.txt"
+SPEAKING_FOR = KNOWLEDGE / "agents_speaking_for.txt"
 ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
 _MAX_WORDS = 8
 _WORDS = re.compile(r"[A-Z0-9]+")
@@ -74,6 +75,7 @@ class ActorDictionary:
     agents: dict[str, str]  # phrase -> "~GOV" (suffix) or "NGO~" (prefix)
     discards: frozenset[str]
     story_discards: frozenset[str] = frozenset()  # PETRARCH's "+" discards: the whole story goes
+    speaking_for: frozenset[str] = frozenset()  # agent nouns with the sector of whom they speak for
 
     def actor_code(self, phrase: str, on: date | None = None) -> str | None:
         options = self.actors.get(phrase)
@@ -107,7 +109,7 @@ class ActorDictionary:
                     code = self.actor_code(phrase, on)
                     if code:
                         actor, actor_len = code, j - i
-                if j - i > agent_len and phrase in self.agents:
+                if j - i > agent_len and phrase in self.agents and phrase not in self.speaking_for:
                     agent, agent_len = self.agents[phrase], j - i
         return actor, agent
 
@@ -316,4 +318,6 @@ def load_actor_dictionary(root: Path = PETRARCH) -> ActorDictionary:
     sentence_level, story_level = _read_discards(root / "Phoenix.discards.txt")
     extra, extra_story = _read_discards(DISCARDS_SUPPLEMENT)
     sentence_level, story_level = sentence_level | extra, story_level | extra_story
-    return ActorDictionary(actors, agents, sentence_level, story_level)
+    speaking_for = frozenset(_phrase(line) for line in SPEAKING_FOR.read_text(encoding="utf-8").splitlines()
+                             if line.strip() and not line.startswith("#"))
+    return ActorDictionary(actors, agents, sentence_level, story_level, speaking_for)

@@ -124,6 +124,8 @@ _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", 
 # English verb particles (the closed class), which make a phrasal verb of their own.
 _PARTICLES = {"back", "up", "down", "off", "out", "over", "away", "in", "on", "around", "along", "through"}
 _LONG_SPANS = {"year", "decade", "century", "generation"}
+# Prepositions naming the body a spokesman speaks for.
+_SPOKEN_FOR = {"for", "with", "at", "from", "in"}
 _CALENDAR = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
                        r"april|may|june|july|august|september|october|november|december|today|yesterday|"
                        r"tomorrow|week|month|year|weekend|night|morning|evening|afternoon|day|time)s?$", re.I)
@@ -505,6 +507,8 @@ def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | 
         target_tok = _actor_inside(dobj, actors, set(_TARGET_PREPS) if preps is None else preps)
     source_tok = roles.get("source") or source_tok
     target_tok = roles.get("target") or target_tok
+    if target_tok is not None and target_tok.pos_ == "NOUN" and not _actor_head(target_tok):
+        target_tok = _owner(target_tok, actors) or target_tok  # "agreed to the king's request": the king
     if reverse:
         source_tok = next((head for prep, _, head in _context(tok).preps if prep in ("FROM", "BY")), None)
         target_tok = subj
@@ -592,6 +596,14 @@ def _actor_inside(obj: Token, actors: ActorDictionary, preps: set[str]) -> Token
     return None
 
 
+def _owner(tok: Token, actors: ActorDictionary) -> Token | None:
+    """The possessor of a thing, when it is an actor: "Lebed's peace plan", "the king's request",
+    "Farrakhan's application" (an act on the thing is an act on its owner, as PETRARCH finds the
+    first actor in the object phrase); not a pronoun ("its plan")."""
+    poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+    return poss if poss is not None and _actor_like(poss, actors) else None
+
+
 def _quote_frame(verb: Token) -> bool:
     """The verb frames the clause before it, with its subject after it ("The Americas cannot
     ignore the risk, warns the PAHO director"): the inversion after a comma marks a quotation,
@@ -648,8 +660,9 @@ def _actor_like(tok: Token | None, actors: ActorDictionary) -> TypeGuard[Token]:
     phrase = _phrase(tok)
     if any(t.pos_ == "PROPN" for t in phrase):
         return True
-    actor, agent = actors.code_words(_words(phrase))
-    return bool(actor or agent)
+    words = _words(phrase)
+    actor, agent = actors.code_words(words)
+    return bool(actor or agent) or any(w in actors.speaking_for for w in words)
 
 
 def _shift_role(role: Role | None, by: int) -> Role | None:
@@ -719,6 +732,14 @@ def _phrase_indices(tok: Token, depth: int) -> set[int]:
               and any(o.dep_ == "pobj" and o.pos_ == "PROPN" and not _CALENDAR.match(o.text) for o in c.children)):
             # "officials in Kyiv", "soldiers from Gondor": where a group (an agent noun) is from
             # names its country; "asylum in Britain", "an arms store in Belgium" are no actors
+            keep.add(c.i)
+            for obj in c.children:
+                if obj.dep_ == "pobj":
+                    keep |= _phrase_indices(obj, depth + 1)
+        elif (c.dep_ == "prep" and c.lower_ in _SPOKEN_FOR and depth < 3
+              and tok.text.upper() in load_actor_dictionary().speaking_for):
+            # "a spokesman for the ministry", "a spokeswoman with the municipal police": the
+            # body spoken for gives the spokesman's sector (``knowledge/agents_speaking_for.txt``)
             keep.add(c.i)
             for obj in c.children:
                 if obj.dep_ == "pobj":
@@ -1154,9 +1175,11 @@ def _says_nothing(j: _Judged) -> bool:
 
 def _aimless_opinion(j: _Judged) -> bool:
     # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
+    # (a statement by a name on a political actor is the news, see _opinion)
     c = j.c
     return (c.info.root in _SPEECH_ROOTS | {"04"} and c.info.code not in _FORMAL_ACTS and _no_one(c.target)
-            and not is_political(j.src_code) and not _addressed(j.tok))
+            and not is_political(j.src_code) and not _addressed(j.tok)
+            and not (c.info.root == "01" and _named_on_politics(j.sent, c, j.tok)))
 
 
 def _no_nameable_actor(j: _Judged) -> bool:

@@ -407,3 +407,37 @@ def test_a_fronted_phrase_is_the_setting_and_helping_do_something_no_aid(nlp):
     assert not _code(nlp, "At the Louvre, LVMH helped contribute to the acquisitions.")
     coded = _code(nlp, "The United States helped Ukraine with weapons.")
     assert [(c.cameo_code, c.target.text if c.target else None) for c in coded] == [("070", "Ukraine")]
+
+
+@pytest.mark.parametrize("text,source", [
+    # a spokesman has the sector of the body he speaks for, not the media's (Phoenix ~MED)
+    ("A spokesman for the interior ministry said the border would remain closed.", "GOV"),
+    ("A spokeswoman with the city police said the road was open again.", "COP"),
+    ("Kremlin spokesman Dmitry Peskov said Moscow would respond.", "RUSGOV"),
+])
+def test_a_spokesman_speaks_for_the_body_named(nlp, text, source):
+    coded = _code(nlp, text)
+    assert [(c.info.root, c.source.code if c.source else None) for c in coded] == [("01", source)]
+
+
+def test_a_spokesman_alone_gives_no_sector():
+    actors = load_actor_dictionary()
+    assert actors.code_words(["A", "SPOKESMAN"]) == (None, None)
+    assert actors.code_words("A POLICE SPOKESMAN".split())[1] == "~COP"
+
+
+@pytest.mark.parametrize("text,root,target", [
+    # an act on a thing is an act on its owner: "the king's request", "Poland's proposal"
+    ("The two prime ministers agreed to the king's request for a pardon.", "05", "GOV"),
+    ("Germany rejected Poland's proposal on Tuesday.", "12", "POL"),
+])
+def test_the_owner_of_what_is_acted_upon_is_the_target(nlp, text, root, target):
+    hit = next(c for c in _code(nlp, text) if c.info.root == root)
+    assert hit.target is not None and hit.target.code == target
+
+
+def test_a_named_speaker_on_a_political_actor_is_news(nlp):
+    # a name the dictionaries do not know, speaking of one they know as political, with no one
+    # addressed: a statement (the same name on a cake is an opinion, see test_not_events)
+    coded = _code(nlp, "Mikhail Petrov said President Lukashenko was trying to establish a dictatorship.")
+    assert [(c.info.root, c.source.text if c.source else None) for c in coded] == [("01", "Mikhail Petrov")]
