@@ -10,7 +10,7 @@ is known; otherwise the latest applies (news is read soon after it is written).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +26,8 @@ ACTORS_DROPPED = KNOWLEDGE / "actors_dropped.txt"
 SPEAKING_FOR = KNOWLEDGE / "agents_speaking_for.txt"
 ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
 _MAX_WORDS = 8
+# A surname held by more leaders than this is a common name, not one leader's ("Smith", "Khan").
+_SURNAME_HOLDERS = 3
 _WORDS = re.compile(r"[A-Z0-9]+")
 _RESTRICTION = re.compile(r"\[([A-Z~]+)(?:\s+([<>]?)(\d{6,8})(?:-(\d{6,8}))?)?\]")
 # Sectors that make an actor political: a sports club or a film star is not, a minister is.
@@ -76,6 +78,7 @@ class ActorDictionary:
     discards: frozenset[str]
     story_discards: frozenset[str] = frozenset()  # PETRARCH's "+" discards: the whole story goes
     speaking_for: frozenset[str] = frozenset()  # agent nouns with the sector of whom they speak for
+    surnames: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "ARAFAT" -> ("YASIR ARAFAT",)
 
     def actor_code(self, phrase: str, on: date | None = None) -> str | None:
         options = self.actors.get(phrase)
@@ -112,6 +115,20 @@ class ActorDictionary:
                 if j - i > agent_len and phrase in self.agents and phrase not in self.speaking_for:
                     agent, agent_len = self.agents[phrase], j - i
         return actor, agent
+
+    def surname_code(self, word: str, on: date | None = None) -> str | None:
+        """The code of the leader a bare surname names ("Arafat said"): the leaders of the
+        Phoenix country files (their CountryInfo records) whose name ends in it; when several
+        share it, their common country (two Clintons: USA), and none across countries ("Ramos")."""
+        records = self.surnames.get(word, ())
+        # judged over every term of every record, not only those valid on the day: a surname
+        # shared by leaders of two countries ("Lee", "Khan") names neither
+        if not records or len({d.code[:3] for p in records for d in self.actors.get(p, ())}) != 1:
+            return None
+        codes = {code for p in records if (code := self.actor_code(p, on))}
+        if not codes:
+            return None
+        return codes.pop() if len(codes) == 1 else next(iter(codes))[:3]
 
     def story_discarded(self, text: str) -> str | None:
         """The first story-level discard phrase in ``text`` ("+MANCHESTER UNITED", "+FIFA": a
@@ -205,14 +222,24 @@ def _political_first_words() -> frozenset[str]:
     return frozenset(p.split(" ", 1)[0] for p in _political_phrases())
 
 
-def _read_actors(path: Path, into: dict[str, list[Dated]]) -> None:
+def _read_actors(path: Path, into: dict[str, list[Dated]], surnames: dict[str, set[str]] | None = None) -> None:
     names: list[str] = []
     codes: list[Dated] = []
+    leaders: list[str] = []  # the record's names from the leaders' list (CountryInfo): persons
 
     def flush() -> None:
         for n in names:
             into.setdefault(n, [])
             into[n].extend(c for c in codes if c not in into[n])
+        if surnames is not None and names:
+            # every record a name of which ends in the word holds it (to judge ambiguity); a
+            # leader's (CountryInfo) name marks the record with "*"
+            for n in names:
+                words = n.split()
+                if 2 <= len(words) <= 4 and len(words[-1]) > 2 and words[-1].isalpha():
+                    surnames.setdefault(words[-1], set()).add(("*" if n in leaders else "") + names[0])
+                if 3 <= len(words) <= 4:  # a family name first ("KIM JONG IL") also holds it
+                    surnames.setdefault(words[0], set()).add(names[0])
 
     for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
         line = raw.split("#", 1)[0]
@@ -223,8 +250,11 @@ def _read_actors(path: Path, into: dict[str, list[Dated]]) -> None:
             if r:
                 codes.append(r)
             continue
+        leader = "CountryInfo" in raw.partition("#")[2]
         if line.startswith("+"):
             names.append(_phrase(line.split("[", 1)[0].split(";", 1)[0]))
+            if leader:
+                leaders.append(names[-1])
             r = _restriction(line)
             if r:
                 codes.append(r)
@@ -234,8 +264,10 @@ def _read_actors(path: Path, into: dict[str, list[Dated]]) -> None:
         # "PRESIDENT_YELTSIN", then the dated codes), as PETRARCH's reader keeps them.
         if codes:
             flush()
-            names, codes = [], []
+            names, codes, leaders = [], [], []
         names.append(_phrase(line.split("[", 1)[0].split(";", 1)[0]))
+        if leader:
+            leaders.append(names[-1])
         r = _restriction(line)
         if r:
             codes.append(r)
@@ -307,8 +339,9 @@ def _read_discards(path: Path) -> tuple[frozenset[str], frozenset[str]]:
 @lru_cache(maxsize=1)
 def load_actor_dictionary(root: Path = PETRARCH) -> ActorDictionary:
     actors: dict[str, list[Dated]] = {}
+    surnames: dict[str, set[str]] = {}
     for name in ACTOR_FILES:
-        _read_actors(root / name, actors)
+        _read_actors(root / name, actors, surnames)
     for line in ACTORS_DROPPED.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             actors.pop(_phrase(line), None)
@@ -320,4 +353,11 @@ def load_actor_dictionary(root: Path = PETRARCH) -> ActorDictionary:
     sentence_level, story_level = sentence_level | extra, story_level | extra_story
     speaking_for = frozenset(_phrase(line) for line in SPEAKING_FOR.read_text(encoding="utf-8").splitlines()
                              if line.strip() and not line.startswith("#"))
-    return ActorDictionary(actors, agents, sentence_level, story_level, speaking_for)
+    # a surname that is also an agent word or an actor's own name is not read as a surname
+    named = {}
+    for w, held in surnames.items():
+        records = {p.lstrip("*") for p in held}
+        if w not in agents and w not in actors and len(records) <= _SURNAME_HOLDERS and any(
+                p.startswith("*") for p in held):
+            named[w] = tuple(sorted(records))
+    return ActorDictionary(actors, agents, sentence_level, story_level, speaking_for, named)

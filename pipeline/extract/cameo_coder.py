@@ -112,6 +112,7 @@ _QUANTITIES = {"hundred", "thousand", "million", "billion", "dozen", "score", "t
                "round", "series", "wave", "spate", "string",
                "couple", "group", "lot"}
 _FIRST_SECOND = {"i", "me", "we", "us", "you"}
+_HONORIFICS = {"MR", "MRS", "MS", "DR", "SIR", "MADAM", "MADAME", "MONSIEUR", "HERR", "SENOR"}
 _ANAPHORS = {"he", "she", "they"}
 _PERSONAL = {"him", "her", "them", "us", "me", "you"}
 # Disapprovals that are formal acts, not opinions: a lawsuit, a verdict.
@@ -786,6 +787,10 @@ def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: dat
     owner = {t.i for c in tok.children if c.dep_ == "poss" for t in c.subtree}
     own = [t for t in phrase if t.i not in owner and not (t.i == tok.i and _surname(t))]
     actor, agent = actors.code_words(_words(own), on) if own else (None, None)
+    if actor is None and depth == 0 and _bare_surname(tok):
+        # "Arafat said": the leader of that name, for the one who acts (news names a leader
+        # who acts by his surname; one acted upon may be anyone of that name)
+        actor = actors.surname_code(tok.text.upper(), on)
     if actor is None and owner and (agent or tok.pos_ == "PROPN"):
         actor = actors.code_words(_words(phrase), on)[0]
     if actor and agent is None and _located_by(tok, own, actor, actors, on):
@@ -812,6 +817,15 @@ def _located_by(head: Token, own: list[Token], actor: str, actors: ActorDictiona
         return False
     names = [t for t in own if t.i < head.i and t.pos_ == "PROPN" and t.dep_ in ("compound", "nmod")]
     return bool(names) and actors.code_words(_words(names), on)[0] == actor
+
+
+def _bare_surname(tok: Token) -> bool:
+    """A name of one capitalised word, at most after a title ("Arafat", "President Chirac",
+    "Mr Kohl"): no given name that would make it someone else ("Chelsea Clinton")."""
+    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.text.isupper():
+        return False
+    given = [c for c in tok.children if c.dep_ in ("compound", "flat") and c.i < tok.i]
+    return all(c.text.upper().rstrip(".") in _title_words() | _HONORIFICS for c in given)
 
 
 def _surname(tok: Token) -> bool:

@@ -441,3 +441,24 @@ def test_a_named_speaker_on_a_political_actor_is_news(nlp):
     # addressed: a statement (the same name on a cake is an opinion, see test_not_events)
     coded = _code(nlp, "Mikhail Petrov said President Lukashenko was trying to establish a dictatorship.")
     assert [(c.info.root, c.source.text if c.source else None) for c in coded] == [("01", "Mikhail Petrov")]
+
+
+def test_a_leaders_surname_names_him_when_no_one_else_holds_it():
+    actors = load_actor_dictionary()
+    assert actors.surname_code("ARAFAT", date(1996, 8, 30)) == "PSEGOV"
+    assert actors.surname_code("KOHL", date(1996, 8, 30)) == "DEUGOV"
+    # held by leaders of several countries, or a common name: no one
+    assert actors.surname_code("RAMOS") is None and actors.surname_code("SMITH") is None
+    assert actors.surname_code("KIM") is None  # a family name first ("KIM JONG IL") holds it too
+
+
+@pytest.mark.parametrize("text,source,target", [
+    # the one acted upon may be anyone of that name: only the one acting is read as the leader
+    ("Chirac met Kohl in Bonn on Friday.", "FRA", None),
+    ("President Chirac met the German chancellor in Bonn.", "FRA", "DEUGOV"),
+    ("Chelsea Chirac met the mayor of Lyon.", None, "FRAGOV"),  # a given name makes it someone else
+])
+def test_a_bare_surname_of_a_leader_acts_as_the_leader(nlp, text, source, target):
+    hit = next(c for c in _code(nlp, text) if c.info.root == "04")
+    assert hit.source is not None and (hit.source.code or "")[:3] == (source or "")
+    assert hit.target is not None and hit.target.code == target
