@@ -365,34 +365,68 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     re-reads only the articles another date is found for. Articles whose dates could not be
     read (the step raised) are left out and listed in ``EventOutput.failed``.
     """
-    lexicon = load_lexicon()
-    entity_map = {e.entity_id: e for e in entities}
-    sents_by_article: dict[str, list[Sentence]] = defaultdict(list)
-    for s in sentences:
-        sents_by_article[s.article_id].append(s)
-    mentions_by_article: dict[str, list[EntityMention]] = defaultdict(list)
-    for m in mentions:
-        mentions_by_article[m.article_id].append(m)
-    cons = _Consolidator(lexicon, entity_map, known_events, known_mentions)
-
     if own_dates is None:
         own_dates = start_own_dates(articles, settings, executor).result()
     failed = {f.item.article_id for f in own_dates.failed}
     live = [a for a in articles if not a.is_duplicate and a.article_id not in failed]
-    anchors = {a.article_id: _anchor_of(a) for a in live}
-    new_candidates: list[tuple[Candidate, str]] = []  # with the event each joined
-    # Keys the article's id and anchor: dates found for another anchor are never used.
-    dates_read: dict[DateKey, list[DateExpression]] = {key: dates for key, dates, _ in own_dates.results}
-    codings: dict[str, list[Coded]] = {key[0]: coded for key, _, coded in own_dates.results}
+    reader = _BatchReader.of(sentences, mentions, entities, own_dates)
+    cons = _Consolidator(reader.lexicon, reader.entity_map, known_events, known_mentions)
+    joined = _consolidate(live, reader, cons)
 
-    def read(article: Article, anchor: date | None, strength: str, lower_bound: bool) -> list[Candidate]:
-        args = (sents_by_article.get(article.article_id, []), mentions_by_article.get(article.article_id, []))
-        dates = dates_read.get((article.article_id, anchor, lower_bound)) if anchor is not None else None
+    # How far each article's anchor can be leaned on: its own, or the evidence that replaced it.
+    anchor_conf = {a.article_id: anchor_confidence(a.date_anchor_source, is_live(a)) for a in live}
+    event_mentions = []
+    for c, event_id in joined:
+        conf = date_confidence(c.date, _VIA_EVIDENCE.get(c.anchor_strength) or anchor_conf.get(c.article_id))
+        cons.confidence[(c.article_id, c.start_char, c.event_type.name)] = conf
+        event_mentions.append(_mention_row(c, event_id, conf, cons.location_name(c.location)))
+    seen = {a.article_id: a for a in live}
+    events = [_event_row(cons, cons.index[eid], seen, reader.lexicon) for eid in sorted(cons.touched)]
+    event_mentions.sort(key=lambda m: (m.article_id, m.start_char, m.event_type))
+    return EventOutput(events=events, event_mentions=event_mentions, failed=list(own_dates.failed))
+
+
+# The date confidence a mention read against evidence other than its article's own anchor gets.
+_VIA_EVIDENCE = {"strong": None, "corroborated": "inferred", "context": "weak", "weak": "weak"}
+
+
+@dataclass(frozen=True)
+class _BatchReader:
+    """What the batch's articles say, gathered once: their sentences, entity mentions, the
+    dates read against their own anchors and their CAMEO codings; ``read`` turns one article
+    into event candidates against a given anchor."""
+
+    sentences: dict[str, list[Sentence]]
+    mentions: dict[str, list[EntityMention]]
+    entity_map: dict[str, Entity]
+    dates: dict[DateKey, list[DateExpression]]
+    codings: dict[str, list[Coded]]
+    lexicon: Lexicon
+
+    @classmethod
+    def of(cls, sentences: list[Sentence], mentions: list[EntityMention], entities: list[Entity],
+           own_dates: Mapped) -> _BatchReader:
+        sents_by_article: dict[str, list[Sentence]] = defaultdict(list)
+        for s in sentences:
+            sents_by_article[s.article_id].append(s)
+        mentions_by_article: dict[str, list[EntityMention]] = defaultdict(list)
+        for m in mentions:
+            mentions_by_article[m.article_id].append(m)
+        # Keyed by the article's id and anchor: dates found for another anchor are never used.
+        return cls(sentences=sents_by_article, mentions=mentions_by_article,
+                   entity_map={e.entity_id: e for e in entities},
+                   dates={key: dates for key, dates, _ in own_dates.results},
+                   codings={key[0]: coded for key, _, coded in own_dates.results},
+                   lexicon=load_lexicon())
+
+    def read(self, article: Article, anchor: date | None, strength: str, lower_bound: bool) -> list[Candidate]:
+        dates = self.dates.get((article.article_id, anchor, lower_bound)) if anchor is not None else None
         if dates is None:
             # Nothing anchors it: "on Thursday" keeps its text and granularity, and no day.
             dates = find_dates(article.body, anchor, anchor_is_lower_bound=lower_bound, keep_undated=anchor is None)
-        found = find_candidates(article, *args, dates, entity_map, lexicon, anchor, strength, lower_bound,
-                               codings.get(article.article_id, []))
+        found = find_candidates(article, self.sentences.get(article.article_id, []),
+                                self.mentions.get(article.article_id, []), dates, self.entity_map, self.lexicon,
+                                anchor, strength, lower_bound, self.codings.get(article.article_id, []))
         # A file's read time is no anchor, but it is an upper bound: nothing the file says
         # occurred can be dated after it was read.
         seen = article.first_seen_at
@@ -401,10 +435,17 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
             c.modality = plausible_modality(c.modality, c.date, bound)
         return found
 
+
+def _consolidate(live: list[Article], reader: _BatchReader, cons: _Consolidator) -> list[tuple[Candidate, str]]:
+    """Every live article's candidates, each joined to an event by ``cons``; returned with the
+    event each joined, in the order they were added."""
+    anchors = {a.article_id: _anchor_of(a) for a in live}
+    joined: list[tuple[Candidate, str]] = []
+
     def add_all(candidates: list[Candidate]) -> None:
-        for c in candidates:
+        for c in candidates:  # one at a time: each joins the events the ones before it made
             c.event_id = event_id = cons.add(c)
-            new_candidates.append((c, event_id))
+            joined.append((c, event_id))
 
     # Strongly dated articles first, oldest first: they found the events file-dated ones join.
     # Then by content, not id: the greedy grouping depends on the order, and ids derive from
@@ -413,7 +454,7 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
                     key=lambda a: (anchors[a.article_id][0] or date.max, a.content_hash, a.article_id))
     effective: dict[str, date] = {}  # the date each dated article was read against
     for article in strong:
-        add_all(read(article, *anchors[article.article_id]))
+        add_all(reader.read(article, *anchors[article.article_id]))
         if (anchor := anchors[article.article_id][0]) is not None:
             effective[article.article_id] = anchor
     # File-dated articles in rounds: one corroborated by a dated event may date another.
@@ -422,42 +463,33 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     while pending:
         progressed = []
         for article in pending:
-            anchor, strength, lower_bound = anchors[article.article_id]
-            new_anchor = cons.corroborated_anchor(article.body, read(article, anchor, strength, lower_bound))
+            new_anchor = cons.corroborated_anchor(article.body, reader.read(article, *anchors[article.article_id]))
             if new_anchor is not None:
-                add_all(read(article, new_anchor, "corroborated", True))
+                add_all(reader.read(article, new_anchor, "corroborated", True))
                 effective[article.article_id] = new_anchor
                 progressed.append(article)
         if not progressed:
             break
         pending = [a for a in pending if a not in progressed]
     for article in pending:
-        context = _context_anchor(article.article_id, effective, mentions_by_article, entity_map)
+        context = _context_anchor(article.article_id, effective, reader.mentions, reader.entity_map)
         if context is not None:
-            add_all(read(article, context, "context", True))
+            add_all(reader.read(article, context, "context", True))
         else:  # nothing dates it: a file's read time is no anchor, only dates with a year count
-            add_all(read(article, None, "weak", False))
+            add_all(reader.read(article, None, "weak", False))
+    return joined
 
-    seen = {a.article_id: a for a in live}
-    # How far each article's anchor can be leaned on: its own, or the evidence that replaced it.
-    anchor_conf = {a.article_id: anchor_confidence(a.date_anchor_source, is_live(a)) for a in live}
-    via = {"strong": None, "corroborated": "inferred", "context": "weak", "weak": "weak"}
-    event_mentions = []
-    for c, event_id in new_candidates:
-        first, last = value_to_range(c.date.value, c.date.granularity) if c.date.dated else (None, None)
-        conf = date_confidence(c.date, via.get(c.anchor_strength) or anchor_conf.get(c.article_id))
-        cons.confidence[(c.article_id, c.start_char, c.event_type.name)] = conf
-        event_mentions.append(EventMention(
-            event_id=event_id, article_id=c.article_id, sentence=c.sentence, date_text=c.date.text or None,
-            start_char=c.start_char, end_char=c.end_char, confidence=c.confidence,
-            event_type=c.event_type.name, event_date=first, date_precision=c.date.granularity,
-            modality=c.modality, actors=list(c.actors), location=cons.location_name(c.location),
-            cameo_code=c.cameo_code, actor1=c.actor1, actor2=c.actor2, actor1_code=c.actor1_code,
-            actor2_code=c.actor2_code, attribution=c.attribution, pattern=c.pattern,
-            trigger_start=c.trigger.start, trigger_end=c.trigger.end, event_date_end=last, date_confidence=conf))
-    events = [_event_row(cons, cons.index[eid], seen, lexicon) for eid in sorted(cons.touched)]
-    event_mentions.sort(key=lambda m: (m.article_id, m.start_char, m.event_type))
-    return EventOutput(events=events, event_mentions=event_mentions, failed=list(own_dates.failed))
+
+def _mention_row(c: Candidate, event_id: str, date_conf: str | None, location: str | None) -> EventMention:
+    first, last = value_to_range(c.date.value, c.date.granularity) if c.date.dated else (None, None)
+    return EventMention(
+        event_id=event_id, article_id=c.article_id, sentence=c.sentence, date_text=c.date.text or None,
+        start_char=c.start_char, end_char=c.end_char, confidence=c.confidence,
+        event_type=c.event_type.name, event_date=first, date_precision=c.date.granularity,
+        modality=c.modality, actors=list(c.actors), location=location,
+        cameo_code=c.cameo_code, actor1=c.actor1, actor2=c.actor2, actor1_code=c.actor1_code,
+        actor2_code=c.actor2_code, attribution=c.attribution, pattern=c.pattern,
+        trigger_start=c.trigger.start, trigger_end=c.trigger.end, event_date_end=last, date_confidence=date_conf)
 
 
 def _vote(weights: Mapping[str, float], order: Callable[[str], object] = lambda v: 0) -> str | None:
