@@ -631,7 +631,8 @@ def _passive(verb: Token) -> bool:
 def _reduced_relative(verb: Token) -> bool:
     """A participle on a noun, a passive without "be": "a lawsuit filed by the ACLU",
     "protesters arrested in Minsk" (the noun is what is acted upon)."""
-    return verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN")
+    return (verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN")
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in verb.children))  # a clause of its own
 
 
 def _party_or_place(tok: Token) -> bool:
@@ -908,6 +909,8 @@ def _speaker(verb: Token) -> Token | None:
     verb = _clause_head(verb)
     if verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _REPORTING:
         return _subject(verb.head)
+    if (report := _report_content(verb)) is not None:
+        return _subject(report)
     for c in verb.children:
         if c.dep_ == "parataxis" and c.lemma_.lower() in _REPORTING:
             return next((s for s in c.children if s.dep_ in _SUBJECTS), None)
@@ -919,6 +922,19 @@ def _speaker(verb: Token) -> Token | None:
             if pobj is not None:
                 return pobj
     return None
+
+
+def _report_content(clause: Token) -> Token | None:
+    """The verb of reporting whose statement a "that" clause on a noun gives: "said in a
+    statement that ...", "announced in a communique that ..." (the parser hangs the clause on
+    the noun; it is the report's content, as after "said that")."""
+    noun = clause.head
+    if clause.dep_ != "acl" or not any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+        return None
+    if noun.dep_ != "pobj" or noun.head.dep_ != "prep" or noun.head.lower_ != "in":
+        return None
+    say = noun.head.head
+    return say if say.pos_ == "VERB" and say.lemma_.lower() in _REPORTING else None
 
 
 def _clause_head(verb: Token) -> Token:
@@ -939,8 +955,9 @@ def _reports(say: Token, verb: Token) -> bool:
     if (head.dep_ == "ccomp" and governor.dep_ == "pcomp" and governor.head.lower_ == "as"
             and governor.lemma_.lower() in _REPORTING):
         governor = governor.head.head  # "quoted local police as saying armed men attacked"
+    content = _report_content(head)
     return (governor.i == say.i and head.dep_ in ("ccomp", "parataxis")) or (
-        say.head.i == head.i and say.dep_ == "parataxis")
+        say.head.i == head.i and say.dep_ == "parataxis") or (content is not None and content.i == say.i)
 
 
 def _verb_entries(tok: Token, dictionary: VerbDictionary) -> list[Verb]:
@@ -1287,26 +1304,44 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
         del kept[j]
     # "attacked a convoy, killing one soldier", "arrested ... after capturing their leader": a
     # participle or gerund of the same root as the verb it hangs on tells more of one act
-    return sorted((c for i, c in kept.items() if (gov := _gerund_of(doc[i])) is None or gov.i not in kept
+    return sorted((_by_the_force_named(c, doc[i], found) for i, c in kept.items()
+                   if (gov := _gerund_of(doc[i])) is None or gov.i not in kept
                    or kept[gov.i].info.root != c.info.root), key=lambda c: c.verb_start)
 
 
 def _by_force(verb: Token, found: dict[int, Coded]) -> bool:
-    """An agentless passive of force ("two people were killed") done by force the clause names:
-    a time clause coded as force ("when a hand grenade exploded"), or an act noun derived from
-    a force verb of the dictionary ("in the fighting", "in bombings", "in the explosion"), not
-    the verb's own form, which names no force as a noun ("in a fire", "in the storm")."""
+    return _forcing_code(verb, found) is not None
+
+
+def _forcing_code(verb: Token, found: dict[int, Coded]) -> str | None:
+    """The force that did an agentless passive of force ("two people were killed"), as the
+    clause names it: a time clause coded as force ("when a hand grenade exploded": 183), or an
+    act noun derived from a force verb of the dictionary ("in the fighting", "in bombings", "in
+    the explosion"), not the verb's own form, which names no force as a noun ("in a fire", "in
+    the storm"). Its code is the act's: the killing is the bombing."""
     dictionary = load_verb_dictionary()
-    for child in verb.children:
+    # the clause can hang on a coordinated verb ("two were killed and six wounded when a bomb ...")
+    for child in [c for v in (verb, *verb.conjuncts) for c in v.children]:
         if child.dep_ == "advcl" and child.i in found and found[child.i].info.root in _FORCE_ROOTS:
-            return True
+            return found[child.i].cameo_code
         if child.dep_ == "prep" and child.lower_ in ("in", "during", "by"):
             for pobj in (o for o in child.children if o.dep_ == "pobj"):
                 noun = pobj.lemma_.upper()
-                if any(v.code[:2] in _FORCE_ROOTS and v.base != noun
-                       for v in verb_of_noun(noun, dictionary) if v.code):
-                    return True
-    return False
+                for v in verb_of_noun(noun, dictionary):
+                    if v.code and v.code[:2] in _FORCE_ROOTS and v.base != noun:
+                        return v.code
+    return None
+
+
+def _by_the_force_named(c: Coded, verb: Token, found: dict[int, Coded]) -> Coded:
+    """An agentless passive of force takes the code of the force its clause names ("killed when
+    a bomb exploded" is a bombing, 183, not the bare KILL's 190)."""
+    if c.source is not None or c.info.root not in _FORCE_ROOTS or c.by_pattern or not _passive(verb):
+        return c
+    code = _forcing_code(verb, found)
+    if code is None or code == c.cameo_code:
+        return c
+    return replace(c, info=code_info(code), pattern=f"{c.pattern} + force named [{code}]")
 
 
 def _specific_and_political(c: Coded) -> bool:
@@ -1358,6 +1393,9 @@ def _asserted(verb: Token, by_pattern: bool) -> bool:
         if tok.head.i == tok.i:
             return True
         dep = tok.dep_
+        if dep == "acl" and (report := _report_content(tok)) is not None:
+            tok = report  # "said in a statement that two people were killed": what was said
+            continue
         if dep in _DESCRIPTIVE:
             if not (tok.i == verb.i and _reduced_relative(tok) and (_actor_head(tok.head) or (
                     by_pattern and tok.head.dep_ in _ARGUMENTS))):

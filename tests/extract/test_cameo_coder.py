@@ -462,3 +462,26 @@ def test_a_bare_surname_of_a_leader_acts_as_the_leader(nlp, text, source, target
     hit = next(c for c in _code(nlp, text) if c.info.root == "04")
     assert hit.source is not None and (hit.source.code or "")[:3] == (source or "")
     assert hit.target is not None and hit.target.code == target
+
+
+def test_a_that_clause_on_the_statement_is_what_was_said(nlp):
+    # "said in a statement that ...": the parser hangs the clause on the noun; it is the
+    # report's content (coded, attributed to the speaker), not a clause describing the noun
+    coded = _code(nlp, "The government said in a statement that rebels had attacked an army post.")
+    assert [(c.info.root, c.source.code if c.source else None) for c in coded] == [("19", "REB")]
+    assert coded[0].attribution is not None and coded[0].attribution.code == "GOV"
+    # a claim the source rejects is still no event of its own
+    assert [c.info.root for c in _code(nlp, "The army rejected the claim that soldiers had attacked the village.")] \
+        == ["01"]
+
+
+@pytest.mark.parametrize("text,code", [
+    # the killing is the bombing the time clause names (also on the verb it is coordinated with)
+    ("Three villagers were killed when a roadside bomb exploded near the market.", "183"),
+    ("Four people were killed and nine were wounded when a car bomb ripped through a cafe.", "18"),
+    # a force noun of the bare verb's own root keeps the verb's code
+    ("Five soldiers were killed in the fighting near the border.", "190"),
+])
+def test_an_agentless_killing_takes_the_code_of_the_force_named(nlp, text, code):
+    coded = [c for c in _code(nlp, text) if c.verb == "killed"]
+    assert len(coded) == 1 and coded[0].cameo_code.startswith(code), [(c.cameo_code, c.pattern) for c in coded]
