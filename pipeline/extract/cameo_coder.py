@@ -263,26 +263,168 @@ def _left_phrase(head: Token) -> list[Token]:
     return [t for t in head.subtree if t.i <= head.i and t.dep_ not in ("punct",)]
 
 
-def _term_matches(term: Term, words: set[str], text: str, synsets: dict[str, frozenset[str]],
-                  heads: set[str] | None = None) -> bool:
-    """A bare noun of a pattern is the head of its phrase (PETRARCH's rule: "land" in "a land
-    patrol" is not LAND); a braced phrase's last word is the head, the others modify it."""
-    heads = words if heads is None else heads
-    if term.kind == "word":
-        return _word_in(term.words[0], heads, text, synsets)
-    if term.kind == "phrase":
-        # a synonym set inside a phrase stands for any of its members: "{&MILITARY AID}"
-        *mods, head = term.words
-        return _word_in(head, heads, text, synsets) and all(_word_in(w, words, text, synsets) for w in mods)
-    if term.kind == "synset":
-        return _word_in(term.words[0], heads, text, synsets)
-    return True
+@dataclass(frozen=True)
+class _Ranked:
+    """A pattern of a verb's block as the matcher tries it: its sides as interned term ids."""
+
+    pattern: Pattern
+    verb: Verb
+    pre: tuple[int, ...]
+    post: tuple[int, ...]
 
 
-def _word_in(word: str, pool: set[str], text: str, synsets: dict[str, frozenset[str]]) -> bool:
-    if word.startswith("&"):
-        return any(_word_in(m, pool, text, synsets) for m in synsets.get(word, ()) if not m.startswith("&"))
-    return word in pool if " " not in word else f" {word} " in text
+@dataclass(eq=False)
+class _PatternIndex:
+    """The verb dictionary prepared for matching, once per dictionary: every distinct pattern
+    term numbered (a term shared by many patterns is judged once per verb), each synonym set
+    split into its one-word and its multi-word members, and per list of verb entries the
+    patterns that can win, most specific first."""
+
+    dictionary: VerbDictionary
+    terms: list[Term | PrepTerm] = field(default_factory=list)
+    term_ids: dict[Term | PrepTerm, int] = field(default_factory=dict)
+    sides: dict[int, tuple[int, ...]] = field(default_factory=dict)  # id(side tuple) -> term ids
+    synsets: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)
+    ranked_by: dict[tuple[int, ...], list[_Ranked]] = field(default_factory=dict)
+
+    def side(self, terms: tuple[Term | PrepTerm, ...]) -> tuple[int, ...]:
+        key = id(terms)  # the tuple lives as long as the dictionary this index holds
+        got = self.sides.get(key)
+        if got is None:
+            ids = []
+            for t in terms:
+                n = self.term_ids.get(t)
+                if n is None:
+                    n = self.term_ids[t] = len(self.terms)
+                    self.terms.append(t)
+                ids.append(n)
+            got = self.sides[key] = tuple(ids)
+        return got
+
+    def ranked(self, verbs: list[Verb]) -> list[_Ranked]:
+        """The patterns of the verbs' blocks that pin down anything (size > 0), by score
+        (size, written for this very verb, naming it) highest first, in dictionary order
+        among equals: the first that matches is the one the scan over all would keep."""
+        key = tuple(id(v) for v in verbs)
+        got = self.ranked_by.get(key)
+        if got is None:
+            scored = [((p.size, p.origin == {v.base}, v.base in p.origin), _Ranked(p, v, self.side(p.pre),
+                                                                                  self.side(p.post)))
+                      for v in verbs for p in self.dictionary.patterns.get(v.block, []) if p.size > 0]
+            scored.sort(key=lambda s: s[0], reverse=True)  # stable: dictionary order among equals
+            got = self.ranked_by[key] = [r for _, r in scored]
+        return got
+
+
+@lru_cache(maxsize=2)
+def _pattern_index(dictionary: VerbDictionary) -> _PatternIndex:
+    index = _PatternIndex(dictionary)
+    for name, members in dictionary.synsets.items():
+        plain = [m for m in members if not m.startswith("&")]
+        index.synsets[name] = (frozenset(m for m in plain if " " not in m), tuple(m for m in plain if " " in m))
+    return index
+
+
+@dataclass
+class _Words:
+    """What a pattern's nouns are matched against in some phrases: all their words, their heads'
+    words, and their text (for multi-word entries)."""
+
+    words: set[str]
+    heads: set[str]
+    text: str
+
+    @classmethod
+    def of(cls, phrases: list[list[Token]]) -> _Words:
+        words: set[str] = set()
+        heads: set[str] = set()
+        flat: list[Token] = []
+        for p in phrases:
+            words |= _token_words(p)
+            heads |= _token_words(p[-1:])
+            flat.extend(p)
+        return cls(words, heads, " " + " ".join(_words(flat)) + " ")
+
+
+class _Side:
+    """One side of a verb's clause (the subject before it; its objects and prepositional phrases
+    after it) with its word views computed once, judging pattern sides on it. Each term's
+    outcome is kept: patterns share terms, and a term's outcome depends on the side alone."""
+
+    def __init__(self, phrases: list[list[Token]], preps: list[tuple[str, list[Token], Token | None]],
+                 index: _PatternIndex) -> None:
+        self.index = index
+        self.view = _Words.of(phrases)
+        self.first = phrases[0][-1] if phrases and phrases[0] else None
+        self.preps = preps
+        self.prep_views: dict[int, _Words] = {}
+        self.outcomes: dict[int, tuple[bool, tuple[str, Token] | None]] = {}
+
+    def match(self, side: tuple[int, ...]) -> tuple[bool, list[tuple[str, Token]]]:
+        """Whether every term of a pattern side matches, and the roles it fills, in order."""
+        roles: list[tuple[str, Token]] = []
+        for t in side:
+            outcome = self.outcomes.get(t)
+            if outcome is None:
+                outcome = self.outcomes[t] = self._term(self.index.terms[t])
+            if not outcome[0]:
+                return False, roles
+            if outcome[1] is not None:
+                roles.append(outcome[1])
+        return True, roles
+
+    def _term(self, term: Term | PrepTerm) -> tuple[bool, tuple[str, Token] | None]:
+        if isinstance(term, PrepTerm):
+            return self._prep(term)
+        if term.kind in ("source", "target"):
+            first = self.first
+            if first is None or not _actor_like(first, load_actor_dictionary()):
+                return False, None
+            return True, (term.kind, first)
+        return self._content(term, self.view), None
+
+    def _prep(self, term: PrepTerm) -> tuple[bool, tuple[str, Token] | None]:
+        obj = term.obj
+        for n, (prep, phrase, head) in enumerate(self.preps):
+            if prep != term.prep:
+                continue
+            if obj is None or obj.kind in ("skip",):
+                # A bare "(FOR)", "(AT)" slot stands for a party or a place: "left for Minas
+                # Tirith", not "for an undefined role" or "at the end of November".
+                if head is None or (not _temporal(head) and _party_or_place(head)):
+                    return True, None
+            elif obj.kind in ("source", "target"):
+                # PETRARCH's "$" and "+" slots are actors: "move into the next phase of
+                # the campaign" has none
+                if head is not None and _actor_like(head, load_actor_dictionary()):
+                    return True, (obj.kind, head)
+            else:
+                view = self.prep_views.get(n)
+                if view is None:
+                    view = self.prep_views[n] = _Words.of([phrase])
+                if self._content(obj, view):
+                    return True, None
+        return False, None
+
+    def _content(self, term: Term, view: _Words) -> bool:
+        """A bare noun of a pattern is the head of its phrase (PETRARCH's rule: "land" in "a land
+        patrol" is not LAND); a braced phrase's last word is the head, the others modify it."""
+        if term.kind == "word":
+            return self._word_in(term.words[0], view.heads, view.text)
+        if term.kind == "phrase":
+            # a synonym set inside a phrase stands for any of its members: "{&MILITARY AID}"
+            *mods, head = term.words
+            return self._word_in(head, view.heads, view.text) and all(
+                self._word_in(w, view.words, view.text) for w in mods)
+        if term.kind == "synset":
+            return self._word_in(term.words[0], view.heads, view.text)
+        return True
+
+    def _word_in(self, word: str, pool: set[str], text: str) -> bool:
+        if word.startswith("&"):
+            single, multi = self.index.synsets.get(word, (frozenset(), ()))
+            return not pool.isdisjoint(single) or any(f" {m} " in text for m in multi)
+        return word in pool if " " not in word else f" {word} " in text
 
 
 def _context(verb: Token, infinitive_objects: bool = False) -> _Context:
@@ -325,69 +467,25 @@ def _counted(tok: Token) -> Token:
     return tok
 
 
-def _side_matches(terms: tuple[Term | PrepTerm, ...], phrases: list[list[Token]],
-                  preps: list[tuple[str, list[Token], Token | None]],
-                  synsets: dict[str, frozenset[str]], roles: dict[str, Token | None]) -> bool:
-    words: set[str] = set()
-    heads: set[str] = set()
-    flat: list[Token] = []
-    for p in phrases:
-        words |= _token_words(p)
-        heads |= _token_words(p[-1:])
-        flat.extend(p)
-    text = " " + " ".join(_words(flat)) + " "
-    for term in terms:
-        if isinstance(term, PrepTerm):
-            hit = False
-            for prep, phrase, head in preps:
-                if prep != term.prep:
-                    continue
-                obj = term.obj
-                if obj is None or obj.kind in ("skip",):
-                    # A bare "(FOR)", "(AT)" slot stands for a party or a place: "left for Minas
-                    # Tirith", not "for an undefined role" or "at the end of November".
-                    hit = head is None or (not _temporal(head) and _party_or_place(head))
-                elif obj.kind in ("source", "target"):
-                    # PETRARCH's "$" and "+" slots are actors: "move into the next phase of
-                    # the campaign" has none
-                    hit = head is not None and _actor_like(head, load_actor_dictionary())
-                    if hit:
-                        roles[obj.kind] = head
-                else:
-                    hit = _term_matches(obj, _token_words(phrase), " " + " ".join(_words(phrase)) + " ", synsets,
-                                        _token_words(phrase[-1:]))
-                if hit:
-                    break
-            if not hit:
-                return False
-        elif term.kind in ("source", "target"):
-            first = phrases[0][-1] if phrases and phrases[0] else None
-            if first is None or not _actor_like(first, load_actor_dictionary()):
-                return False
-            roles[term.kind] = first
-        elif not _term_matches(term, words, text, synsets, heads):
-            return False
-    return True
-
-
 def _best_pattern(verb_tok: Token, verbs: list[Verb], dictionary: VerbDictionary
                   ) -> tuple[Pattern | None, Verb, dict[str, Token | None]]:
-    ctx = _context(verb_tok, verb_tok.lemma_.lower() in _WISHING or any(v.code[:2] in _SPEECH_ROOTS for v in verbs))
-    best: tuple[tuple[int, bool, bool], Pattern, Verb, dict[str, Token | None]] | None = None
-    for v in verbs:
-        for p in dictionary.patterns.get(v.block, []):
-            roles: dict[str, Token | None] = {}
-            if p.pre and not _side_matches(p.pre, [ctx.pre], [], dictionary.synsets, roles):
-                continue
-            if not _side_matches(p.post, ctx.objects, ctx.preps, dictionary.synsets, roles):
-                continue
-            # Equal size: the pattern written for this very verb of the block first.
-            score = (p.size, p.origin == {v.base}, v.base in p.origin)
-            if best is None or score > best[0]:
-                best = (score, p, v, roles)
-    if best is None or best[0][0] == 0:
+    """The most specific pattern of the verbs' blocks that matches the verb's clause (equal
+    size: the pattern written for this very verb first, then dictionary order), with the
+    roles its "$"/"+" slots fill; None when none that pins anything down matches."""
+    index = _pattern_index(dictionary)
+    ranked = index.ranked(verbs)
+    if not ranked:
         return None, verbs[0], {}
-    return best[1], best[2], best[3]
+    ctx = _context(verb_tok, verb_tok.lemma_.lower() in _WISHING or any(v.code[:2] in _SPEECH_ROOTS for v in verbs))
+    pre, post = _Side([ctx.pre], [], index), _Side(ctx.objects, ctx.preps, index)
+    for r in ranked:
+        ok, pre_roles = pre.match(r.pre)
+        if not ok:
+            continue
+        ok, post_roles = post.match(r.post)
+        if ok:
+            return r.pattern, r.verb, dict(pre_roles + post_roles)
+    return None, verbs[0], {}
 
 
 def _subject(verb: Token) -> Token | None:
@@ -1274,6 +1372,8 @@ def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list
     to attack" is one threat), statements and forecasts by no political actor, events with no
     actor that can be named, and sports, awards and entertainment (the Phoenix discards)
     between non-political actors."""
+    if not found:
+        return []
     doc = sent.doc
     discard = actors.discarded(" ".join(t.text.upper() for t in sent))
     kept: dict[int, Coded] = {}

@@ -485,3 +485,12 @@ def test_a_that_clause_on_the_statement_is_what_was_said(nlp):
 def test_an_agentless_killing_takes_the_code_of_the_force_named(nlp, text, code):
     coded = [c for c in _code(nlp, text) if c.verb == "killed"]
     assert len(coded) == 1 and coded[0].cameo_code.startswith(code), [(c.cameo_code, c.pattern) for c in coded]
+
+
+def test_discard_phrases_match_whole_words_only():
+    # the phrases are looked up by their first word, then matched as a run of whole words
+    actors = ActorDictionary(actors={}, agents={}, discards=frozenset({"ASIAN CUP", "GRAND PRIX", "AQUATICS"}))
+    assert actors.discarded("FANS AT THE ASIAN CUP FINAL") == "ASIAN CUP"
+    assert actors.discarded("AQUATICS") == "AQUATICS"
+    assert actors.discarded("THE ASIAN CUPS") is None and actors.discarded("EURASIAN CUP") is None
+    assert actors.discarded("ASIAN TEAMS CUP") is None and actors.discarded("") is None
