@@ -54,6 +54,7 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:;|&|\s(?:and|und|y|et|e|i|en|og|och|und)\s)\s
 _DOMAIN = re.compile(r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6}", re.IGNORECASE)
 HOST_LABEL_MIN = 6  # a shorter host label ('dw', 'taz', 'bild') is too often a word of a headline
 _BOX_TAGS = frozenset({"aside", "footer", "form", "dialog"})
+_UNPRINTED = frozenset({"style", "script", "noscript", "template"})
 _POSSESSIVE = re.compile(r"^(.+?)['’]s\s+\w+$")
 _ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 _ISO_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
@@ -125,7 +126,7 @@ def _the_article(articles: list[dict], graph: dict, tree: lxml_html.HtmlElement)
     if not articles:
         return None
     stated = [graph["og"].get(k) or graph["meta"].get(k) for k in ("og:title", "twitter:title")]
-    stated += [graph["meta"].get("<title>")] + [_text(h.text_content()) for h in tree.iterfind(".//h1")]
+    stated += [graph["meta"].get("<title>")] + [_text(_printed(h)) for h in tree.iterfind(".//h1")]
     keys = [k for k in (normalise_for_hash(t) for t in stated if t) if len(k) >= 4]
     headed = [i for i in articles if _text(i.get("headline"))]
     for item in headed:
@@ -175,13 +176,17 @@ def _resolve(value: object, ids: dict[str, dict]) -> object:
 
 
 def _text(value: object) -> str | None:
-    """A plain string from a JSON-LD value (a string, a list's first string, a dict's name)."""
+    """A plain string from a JSON-LD value (a string, a list's first string, a dict's name).
+    Character references are resolved: a CMS that escapes its titles twice states
+    '&#8222;Arschloch&#8220;: ...' or 'Olive &#038; Herb' in JSON-LD and meta tags."""
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str | dict)), None)
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value")
     if not isinstance(value, str):
         return None
+    if "&" in value:
+        value = html_lib.unescape(value)
     text = " ".join(unicodedata.normalize("NFC", value).split())
     return text[:MAX_TITLE_CHARS] or None
 
@@ -310,17 +315,25 @@ def _heading_text(el: lxml_html.HtmlElement) -> str:
     """An <h1>'s headline: a leading element of its own (a kicker, a topic label, a date:
     `<h1><span>Klimaschutz</span><span>: </span><span>Bohren, bis es heiß wird</span></h1>`)
     is not part of it when the rest is the longer part; plain text is taken whole."""
-    whole = el.text_content()
-    children = [c for c in el if isinstance(c.tag, str)]
+    whole = _printed(el)
+    children = [c for c in el if isinstance(c.tag, str) and c.tag not in _UNPRINTED]
     # Emphasis (<b>, <i>, <a>, ...) is part of the headline's own wording, not a separate block.
     if (el.text or "").strip() or not children or children[0].tag not in _KICKER_TAGS:
         return whole
-    kicker = children[0].text_content().strip()
+    kicker = _printed(children[0]).strip()
     rest = whole.strip()[len(kicker):] if whole.strip().startswith(kicker) else ""
     rest = rest.lstrip(" :-–—|·•»\u00a0\t\n")
     if kicker and len(kicker.split()) <= KICKER_MAX_WORDS and len(rest.split()) >= 3 and len(rest) > len(kicker):
         return rest
     return whole
+
+
+def _printed(el: lxml_html.HtmlElement) -> str:
+    """An element's text as the page prints it: a <style> or <script> inside a heading (CSS-in-JS
+    themes put one there, '.css-umyvef{font-size:16px;...}') is no part of its words."""
+    if not any(n.tag in _UNPRINTED for n in el.iterdescendants() if isinstance(n.tag, str)):
+        return el.text_content()
+    return "".join(el.xpath(".//text()[not(ancestor::style or ancestor::script or ancestor::noscript or ancestor::template)]"))
 
 
 def strip_site(title: str, sites: list[str]) -> str:

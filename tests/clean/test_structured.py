@@ -377,3 +377,22 @@ def test_the_owners_first_name_that_starts_the_host_is_an_author_the_host_itself
     assert read_page_meta(html, "https://heiko-adams.example/laufen").authors == ["Heiko"]
     site = html.replace(">Heiko<", ">Battery-News<")
     assert read_page_meta(site, "https://battery-news.de/a").authors == []
+
+
+def test_a_style_inside_the_h1_is_no_part_of_the_headline():
+    # CSS-in-JS themes print a <style> inside the heading; its rules are not the headline's words.
+    html = page("<title>Medienmitteilungen</title>"
+                '<meta property="og:title" content="Impfen ist bis Ende Februar noch überall möglich">',
+                "<h1><style>.css-umyvef{font-size:16px;font-weight:400;color:#707070}</style>"
+                "Impfen ist bis Ende Februar noch überall möglich</h1>")
+    meta = read_page_meta(html, "https://www.be.example/de/start.html")
+    assert meta.headings == ["Impfen ist bis Ende Februar noch überall möglich"]
+    assert choose_title(meta, None) == ("Impfen ist bis Ende Februar noch überall möglich", "h1")
+
+
+def test_titles_escaped_twice_are_read_as_printed():
+    html = page(jsonld({"@type": "NewsArticle", "headline": "&#8222;Arschloch&#8220;: Das Paar trennt sich"})
+                + '<meta property="og:title" content="Olive &amp;#038; Herb Focaccia">')
+    meta = read_page_meta(html, "https://tonight.example/a")
+    assert meta.headline == "„Arschloch“: Das Paar trennt sich"
+    assert meta.titles == ["Olive & Herb Focaccia"]
