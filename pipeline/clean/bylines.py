@@ -55,23 +55,29 @@ def _credit_words() -> frozenset[str]:
 @cache
 def _label_pattern() -> re.Pattern[str]:
     """An element that is only a by-word: a label whose name follows in the next element."""
-    words = sorted(vocabulary()["by_words"], key=len, reverse=True)
-    return re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\s*:?$", re.IGNORECASE)
+    return re.compile(r"^" + _by_word() + r"\s*:?$", re.IGNORECASE)
 
 
 @cache
 def _inner_byline_pattern() -> re.Pattern[str]:
     """A by-word and the names after it, the rest of the line (the by-word after other words)."""
-    words = sorted(vocabulary()["by_words"], key=len, reverse=True)
-    return re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in words) + r")\s*:?\s+(?P<names>[^\s].*)$",
-                      re.IGNORECASE)
+    return re.compile(r"(?:^|\s)" + _by_word() + r"\s*:?\s+(?P<names>[^\s].*)$", re.IGNORECASE)
 
 
 @cache
 def _byline_pattern() -> re.Pattern[str]:
-    words = sorted(vocabulary()["by_words"], key=len, reverse=True)
-    return re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\s*:?\s+(?P<names>.+)$",
-                      re.IGNORECASE)
+    return re.compile(r"^" + _by_word() + r"\s*:?\s+(?P<names>.+)$", re.IGNORECASE)
+
+
+@cache
+def _by_word() -> str:
+    """A by-word, with the other work the same people did joined to it: 'Text & Fotos:',
+    'Texto y fotos:', 'Text/Bild:', 'Words and photos by' name the text's author too."""
+    words = "|".join(re.escape(w) for w in sorted(vocabulary()["by_words"], key=len, reverse=True))
+    credits = "|".join(re.escape(w) for w in sorted(vocabulary()["credit_words"], key=len, reverse=True))
+    joint = r"(?:\s*(?:&|/|\+|,|\s(?:and|und|et|y|e|i|en|og|och))\s*(?:" + credits + r"))"
+    # The joint form first: 'Text' alone would take '& Fotos: ...' for the names.
+    return r"(?:(?:text|texte|texto|testo|words)" + joint + r"+(?:\s+by)?|(?:" + words + r"))"
 
 
 def is_organisation(name: str) -> bool:
@@ -134,7 +140,7 @@ def _text(el: lxml_html.HtmlElement) -> str:
 _BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "address", "section",
                          "article", "header", "footer", "table", "tr", "td", "th", "dl", "dt", "dd", "blockquote"})
 _LINE_TAGS = frozenset({"p", "span", "div", "li", "address", "small", "em", "strong", "b", "i", "time", "h4", "h5",
-                        "h6", "byline"})
+                        "h6", "byline", "td"})
 SOURCES = ("microdata author", "rel=author", "hcard author", "author link", "byline", "byline label", "byline box")
 # A class token naming the element as the byline ('entry-author', 'gallery--page-meta--author', 'byline').
 _BYLINE_CLASS = re.compile(r"author|byline", re.IGNORECASE)
@@ -171,6 +177,27 @@ def page_bylines(tree: lxml_html.HtmlElement) -> tuple[list[str], str | None]:
             if el in first.iterancestors() and people_keys([name]) > people_keys(best[0]):
                 best = [name], source
     return best
+
+
+def box_author(tree: lxml_html.HtmlElement) -> list[str]:
+    """The person an author box names (`<div class="author-bio"><h3>Jane Roe</h3><p>Jane writes
+    ...</p></div>`, 'author-info', 'teaser-box author'): its first heading, else its first line,
+    when that is a full name. Every such box on the page must name the same person: boxes naming
+    several (a list of teasers, each with its writer's avatar) say nothing about this article."""
+    names: dict[str, str] = {}
+    for seen, el in enumerate(tree.iter()):
+        if seen > MAX_ELEMENTS:
+            break
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or \
+                not any("author" in c.casefold() for c in (el.get("class") or "").split()):
+            continue
+        heading = next((h for h in el.iter("h2", "h3", "h4", "h5", "h6")), None)
+        if heading is not None:  # '<h3><a href=profile>Jane Roe</a><a>Follow</a></h3>': the link names her
+            heading = next(heading.iter("a"), heading)
+        line = _text(heading) if heading is not None else _first_line(el)
+        if looks_like_name(line) and not _in_comments_or_figure(el):
+            names.setdefault(_slug_key(line), line)
+    return list(names.values()) if len(names) == 1 else []
 
 
 def people_keys(names: list[str]) -> set[str]:

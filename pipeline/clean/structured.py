@@ -28,7 +28,7 @@ import extruct
 from lxml import html as lxml_html
 
 from pipeline.clean.blocks import furniture_texts, link_texts
-from pipeline.clean.bylines import is_organisation, looks_like_name, page_bylines, people_keys
+from pipeline.clean.bylines import box_author, is_organisation, looks_like_name, page_bylines, people_keys
 from pipeline.clean.item_types import is_article, item_types
 from pipeline.clean.lead import Lead, find_lead
 from pipeline.clean.stated_body import stated_body
@@ -69,6 +69,7 @@ class PageMeta:
     nav_headings: list[str] = field(default_factory=list)  # those of them inside a <nav>
     site_names: list[str] = field(default_factory=list)  # og:site_name, publisher, host
     authors: list[str] = field(default_factory=list)  # people, cleaned, one each
+    box_authors: list[str] = field(default_factory=list)  # the one person the page's author boxes name
     published: datetime | None = None  # aware when the page gave a zone
     published_has_time: bool = False
     source: dict[str, str] = field(default_factory=dict)  # field -> where it came from
@@ -105,6 +106,7 @@ def read_page_meta(html: str | lxml_html.HtmlElement, url: str | None = None) ->
     _read_sites(meta, article, items, graph, url)
     _read_titles(meta, article, graph, tree)
     _read_authors(meta, article, graph, tree)
+    meta.box_authors = clean_authors(box_author(tree), meta.site_names)
     _read_published(meta, article, items, graph)
     meta.furniture = furniture_texts(tree)
     meta.links = link_texts(tree)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
-from pipeline.clean.bylines import is_organisation, looks_like_name, page_bylines
+from pipeline.clean.bylines import box_author, is_organisation, looks_like_name, page_bylines
 from pipeline.clean.structured import clean_authors, read_page_meta
 
 
@@ -152,3 +152,49 @@ def test_a_byline_box_named_by_its_class_gives_the_names_after_its_by_word():
     # by-word followed by no name.
     assert bylines("<div class=\"meta\">Posted on September 21, 2020 by Adi Tzlil</div>") == ([], None)
     assert bylines('<div class="author-box">Stand by me, a song</div>') == ([], None)
+
+
+def test_a_by_word_joined_with_other_credits_still_names_the_text_author():
+    # 'Text & Fotos:' (the same person wrote and photographed), in a table cell as older CMSs print it.
+    assert bylines('<table><tr><td class="authorbold"><b>Text &amp; Fotos:</b> Ivan Valetny</td></tr></table>') == \
+        (["Ivan Valetny"], "byline")
+    assert bylines("<p>Texto y fotos: Ana Pérez</p>")[0] == ["Ana Pérez"]
+    assert bylines("<p>Words and photos by Jane Roe</p>")[0] == ["Jane Roe"]
+    assert bylines("<p>Textilien von Jan Muster</p>") == ([], None)  # 'Text' only as a whole word
+
+
+def box(body: str) -> list[str]:
+    return box_author(lxml_html.fromstring(f"<html><body><p>Article text.</p>{body}</body></html>"))
+
+
+def test_an_author_box_names_its_one_person():
+    bio = '<div class="author-bio"><img alt=""><h3>Martin Junker</h3><p>Martin berät seit 25 Jahren ...</p></div>'
+    assert box(bio) == ["Martin Junker"]
+    assert box(bio + bio.replace("author-bio", "author-bio sidebar")) == ["Martin Junker"]  # printed twice
+    # The profile link in the heading names her, not the button beside it.
+    assert box('<div class="author-info"><h3><a href="/in/ih">Inga Hoeltmann</a><a href="/login">Follow</a></h3>'
+               "</div>") == ["Inga Hoeltmann"]
+    assert box('<div class="teaser-box author short"><div class="text"><div>Johanna Kropfitsch</div></div></div>') == \
+        ["Johanna Kropfitsch"]
+    # Boxes naming several people are a list of teasers, each with its writer: no author of this page.
+    teasers = "".join(f'<article class="author-avatar"><h3><a href="/p/{n}">{n}</a></h3></article>'
+                      for n in ("Nino Jordan", "Rainer Quitzow", "Laima Eicke"))
+    assert box(teasers) == []
+    assert box('<div class="comment-author"><h4>Ines Lindemann</h4></div>') == []  # a commenter
+    assert box('<div class="author-bio"><p>Mehr über uns</p></div>') == []
+
+
+def test_an_author_box_is_the_last_resort_after_trafilaturas_guess():
+    from pipeline.clean.html import extract_html
+
+    body = "<p>" + " ".join(["Der Stadtrat hat am Montag den neuen Haushalt beschlossen, nach langer Debatte."] * 8)
+    def byline(extra: str) -> str | None:
+        head = extract_html(f"<html><head><title>Haushalt beschlossen</title></head><body><article>"
+                            f"<h1>Haushalt beschlossen</h1>{extra}{body}</p></article><footer>"
+                            '<div class="author-bio"><h3>Martin Junker</h3><p>Martin berät seit 25 Jahren Unternehmen bei der Finanzierung ihrer Fahrzeuge.</p></div>'
+                            "</footer></body></html>", "https://stadt.example/haushalt")
+        assert head is not None
+        return head.byline
+
+    assert byline("") == "Martin Junker"
+    assert byline("<p>Von Jana Roth</p>") == "Jana Roth"  # the visible byline comes first
