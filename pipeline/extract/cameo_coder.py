@@ -523,17 +523,24 @@ def _shared_object(verb: Token) -> Token | None:
     return None
 
 
-def _gerund_of(tok: Token) -> Token | None:
+def _gerund_of(tok: Token, means: bool = True) -> Token | None:
     """The verb a participle clause or a "by/after ...ing" gerund hangs on, whose subject acts
-    in it: "Russia shelled the city, killing ten civilians", "responded by imposing sanctions",
-    "after meeting the envoy"; not "accused Y of shelling", "criticised for failing to" (what
-    is alleged of someone else, or why)."""
+    in it: "Russia shelled the city, killing ten civilians" (also through coordinated
+    participles: "..., killing one soldier and wounding two"), "responded by imposing
+    sanctions", "after meeting the envoy" (with ``means``; without, the participle clause
+    only); not "accused Y of shelling", "criticised for failing to" (what is alleged of
+    someone else, or why)."""
     if tok.tag_ != "VBG":
         return None
-    if tok.dep_ == "advcl":
-        return tok.head
-    if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.lower_ in _MEANS:
-        return tok.head.head
+    first = tok
+    for _ in range(8):  # "killing one and wounding two": the first participle of the series
+        if not (first.dep_ == "conj" and first.head.i != first.i and first.head.tag_ == "VBG"):
+            break
+        first = first.head
+    if first.dep_ == "advcl":
+        return first.head
+    if means and first.dep_ == "pcomp" and first.head.dep_ == "prep" and first.head.lower_ in _MEANS:
+        return first.head.head
     return None
 
 
@@ -614,23 +621,42 @@ def _source_and_target(tok: Token, subj: Token | None, roles: dict[str, Token | 
     return source_tok, target_tok
 
 
-def _nominal_event(tok: Token, verb: Verb, dictionary: VerbDictionary) -> tuple[Verb, Token] | None:
+def _nominal_event(tok: Token, verb: Verb, dictionary: VerbDictionary,
+                   shares_only: bool = False) -> tuple[Verb, Token] | None:
     """A light verb's object that names the act ("launched a missile strike", "carried out
     arrests", "began an invasion"), or, with no object, its subject ("clashes erupted",
-    "protests continued"): the dictionary verb of that head noun, when its code is of a root
-    such nouns carry (``knowledge/cameo_light_verbs.txt``), with the noun."""
+    "protests continued"), or the act any verb takes a share in ("took part in the attack"):
+    the dictionary verb of that head noun, when its code is of a root such nouns carry
+    (``knowledge/cameo_light_verbs.txt``), with the noun. ``shares_only``: the share alone
+    (the verb's best pattern is null-coded, as "TAKE * PART" is)."""
     light = load_light_verbs()
-    if verb.base not in light.verbs:
-        return None
-    objects = ("dobj", "nsubjpass") if _passive(tok) else ("dobj",)
-    noun = next((_counted(c) for c in tok.children if c.dep_ in objects), None)
-    if noun is None and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in tok.children):
-        noun = next((_counted(c) for c in tok.children if c.dep_ == "nsubj"), None)
+    noun = _shared_act(tok, light.shares)
+    if noun is None:
+        if shares_only or verb.base not in light.verbs:
+            return None
+        objects = ("dobj", "nsubjpass") if _passive(tok) else ("dobj",)
+        noun = next((_counted(c) for c in tok.children if c.dep_ in objects), None)
+        if noun is None and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in tok.children):
+            noun = next((_counted(c) for c in tok.children if c.dep_ == "nsubj"), None)
     if noun is None or noun.pos_ != "NOUN":
         return None
     for v in verb_of_noun(noun.lemma_.upper(), dictionary) or verb_of_noun(noun.text.upper(), dictionary):
         if v.code and v.code[:2] in light.roots and not (v.after or v.before) and v.base not in light.verbs:
             return v, noun
+    return None
+
+
+def _shared_act(verb: Token, shares: frozenset[str]) -> Token | None:
+    """The act named by the "in" phrase of the verb's share noun: "took part in the attack",
+    "played a role in the bombings" (the phrase on the noun or on the verb)."""
+    share = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.upper() in shares), None)
+    if share is None:
+        return None
+    for prep in (*share.children, *verb.children):
+        if prep.dep_ == "prep" and prep.lower_ == "in":
+            pobj = next((o for o in prep.children if o.dep_ == "pobj"), None)
+            if pobj is not None:
+                return _counted(pobj)
     return None
 
 
@@ -1107,7 +1133,9 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             continue
         pattern, verb, roles = _best_pattern(tok, entries, dictionary)
         code = pattern.code if pattern else verb.code
-        nominal = _nominal_event(tok, verb, dictionary) if pattern is None else None
+        nominal = (_nominal_event(tok, verb, dictionary) if pattern is None else
+                   _nominal_event(tok, verb, dictionary, shares_only=True)
+                   if not (pattern.code or pattern.reverse_code) else None)
         if nominal is not None:
             code = nominal[0].code
         reverse = bool(pattern and not pattern.code and pattern.reverse_code)
@@ -1223,7 +1251,7 @@ def _report_of_kept(j: _Judged) -> bool:
 def _telling_participle(j: _Judged) -> bool:
     """"attacked a convoy, killing one soldier and wounding two", "called for calm, citing ...":
     the participle tells of the coded act, it is no act of its own."""
-    told = _participle_of(j.tok)
+    told = _gerund_of(j.tok, means=False)
     return told is not None and told.i in j.found and (
         j.c.info.root == "01" or j.c.info.root in _FORCE_ROOTS and j.found[told.i].info.root in _FORCE_ROOTS)
 
@@ -1267,7 +1295,10 @@ def _crime(j: _Judged) -> bool:
 def _own_command(j: _Judged) -> bool:
     # "the president ordered the Pentagon to ...", "Putin ordered the army": a command to one's
     # own forces or government is how a state acts, not a demand on it
-    return j.c.info.root == "10" and not j.c.by_pattern and _command(j.src_code, j.tgt_code)
+    # ("he had ordered U.S. forces to go on high alert": forces ordered by someone with no
+    # code of another country are commanded, not asked)
+    return j.c.info.root == "10" and not j.c.by_pattern and (
+        _command(j.src_code, j.tgt_code) or not j.src_code and bool(_sectors(j.tgt_code)[1] & {"MIL", "COP"}))
 
 
 def _yield_without_power(j: _Judged) -> bool:
@@ -1447,14 +1478,6 @@ def _by_the_force_named(c: Coded, verb: Token, found: dict[int, Coded]) -> Coded
 def _specific_and_political(c: Coded) -> bool:
     return (c.by_pattern or c.own_code) and (
         is_political(c.source.code if c.source else None) or _sector_political(c.target.code if c.target else None))
-
-
-def _participle_of(verb: Token) -> Token | None:
-    """The verb a participle clause ("..., killing one soldier and wounding two") hangs on."""
-    first = verb
-    while first.dep_ == "conj" and first.head.i != first.i and first.tag_ == "VBG":
-        first = first.head
-    return first.head if first.dep_ == "advcl" and first.tag_ == "VBG" and verb.tag_ == "VBG" else None
 
 
 def _named_on_politics(sent: Span, c: Coded, verb: Token) -> bool:

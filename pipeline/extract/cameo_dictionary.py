@@ -265,14 +265,17 @@ def load_verb_dictionary(path: Path = VERB_DICTIONARY, supplement: Path | None =
         if stripped.startswith("-"):
             pattern = _parse_pattern(stripped, block, frozen)
             if pattern is not None:
+                if supplemented:  # the supplement's pattern replaces the block's patterns of the same words
+                    patterns[block] = [p for p in patterns[block] if (p.pre, p.post) != (pattern.pre, pattern.post)]
                 patterns[block].append(pattern)
             continue
         for form, verb in _parse_verb(stripped, block, block_code):
-            verbs.setdefault(form, [])
-            if supplemented:  # the supplement's line for a verb of the same block replaces it
-                verbs[form] = [v for v in verbs[form] if not _same_verb(v, verb)]
-            if verb not in verbs[form]:
-                verbs[form].append(verb)
+            entries = verbs.setdefault(form, [])
+            same = next((k for k, v in enumerate(entries) if _same_verb(v, verb)), None)
+            if supplemented and same is not None:  # the supplement's line for a verb of the same
+                entries[same] = verb  # block replaces it, in its place (the first entry is the default)
+            elif verb not in entries:
+                entries.append(verb)
     return VerbDictionary(frozen, verbs, patterns, frozenset(v.base for vs in verbs.values() for v in vs))
 
 
@@ -282,19 +285,23 @@ class LightVerbs:
 
     verbs: frozenset[str]
     roots: frozenset[str]
+    shares: frozenset[str] = frozenset()  # "took part in X", "played a role in X": X names the act
 
 
 @lru_cache(maxsize=2)
 def load_light_verbs(path: Path = LIGHT_VERBS) -> LightVerbs:
     verbs: set[str] = set()
     roots: set[str] = set()
+    shares: set[str] = set()
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.split("#", 1)[0].strip()
         if line.startswith("ROOTS "):
             roots |= set(line.split()[1:])
+        elif line.startswith("SHARES "):
+            shares |= {w.upper() for w in line.split()[1:]}
         elif line:
             verbs.add(line.upper())
-    return LightVerbs(frozenset(verbs), frozenset(roots))
+    return LightVerbs(frozenset(verbs), frozenset(roots), frozenset(shares))
 
 
 # English nominalisations back to their verb: "investigation" -> INVESTIGATE, "invasion" ->

@@ -67,7 +67,8 @@ def test_actor_codes_from_phoenix():
     ("Germany will send humanitarian aid to Turkey.", "07", "DEU", "TUR", "scheduled"),
     ("Israel accused Hamas of violating the ceasefire.", "11", "ISR", None, "occurred"),
     ("The European Union rejected the proposal.", "12", "IGOEUREEC", None, "occurred"),
-    ("Germany sent troops to Lithuania.", "06", "DEU", "LTU", "occurred"),      # target from "to", not the troops
+    # target from "to", not the troops; sending troops is 154 (mobilize armed forces)
+    ("Germany sent troops to Lithuania.", "15", "DEU", "LTU", "occurred"),
     ("The minister did not meet the protesters.", "04", "GOV", "OPP", "negated"),
     ("Putin was criticised by the opposition leader.", "11", "OPP", "RUSGOV", "occurred"),  # passive voice
     ("Iran could attack Israel if talks fail.", "19", "IRN", "ISR", "hypothetical"),
@@ -184,8 +185,8 @@ def test_infinitives_of_motion_and_their_objects(nlp):
 
 
 def test_a_weapon_the_pattern_names_is_the_acts_own_evidence(nlp):
-    # "EXPLOSION * [193]": the bomb did it, its user unnamed; the victims are named
-    hit = next(c for c in _code(nlp, "A bomb explosion in a restaurant killed seven people.") if c.info.root == "19")
+    # "EXPLOSION * [183]": the bomb did it, its user unnamed; the victims are named
+    hit = next(c for c in _code(nlp, "A bomb explosion in a restaurant killed seven people.") if c.info.root == "18")
     assert hit.source is None and hit.target is not None and hit.target.code == "PPL"
     # a pattern of the verb alone names no weapon: no one acts
     assert _code(nlp, "The explosion was heard across the city.") == []
@@ -494,3 +495,42 @@ def test_discard_phrases_match_whole_words_only():
     assert actors.discarded("AQUATICS") == "AQUATICS"
     assert actors.discarded("THE ASIAN CUPS") is None and actors.discarded("EURASIAN CUP") is None
     assert actors.discarded("ASIAN TEAMS CUP") is None and actors.discarded("") is None
+
+
+def test_supplement_patterns_replace_upstream_patterns_of_the_same_words():
+    d = load_verb_dictionary()
+    # upstream writes "SEND * &MILITARY" four times (062, 072:086, 072, 154): one is left, the
+    # codebook's 154; a supplement verb line keeps its place, the first entry is the default
+    military = [p.code for p in d.patterns["SEND"] if p.text.startswith("* &MILITARY [")]
+    assert military == ["154"]
+    assert d.lookup("dismiss", "dismissed")[0].code == "120"
+    assert all(not v.code for v in d.lookup("serve", "serving"))
+
+
+@pytest.mark.parametrize("text,code", [
+    # codes the CAMEO codebook gives where the upstream dictionary gave another
+    ("Turkey deployed soldiers along the border.", "154"),
+    ("An explosion in a crowded market killed four people on Sunday.", "183"),
+    ("Five soldiers were killed when a roadside bomb exploded near Kandahar.", "183"),  # the force named
+    ("Police crushed the protests in the capital.", "175"),
+    ("Iran dismissed the threat of new sanctions.", "120"),
+    # "took part in X", "played a role in X": X names the act
+    ("Rebels took part in the attack on the convoy.", "190"),
+    ("Militants played a role in the bombing of the embassy.", "190"),
+])
+def test_codebook_codes(nlp, text, code):
+    assert [c.cameo_code for c in _code(nlp, text)] == [code]
+
+
+@pytest.mark.parametrize("text", [
+    "Three brothers took part in the marathon in Boston.",  # a share in no act
+    "The former minister is serving a prison term in Moscow.",  # SERVE is no cooperation
+    "The government met its deficit target last year.",  # "met the target" is no meeting
+    "The president ordered the army to go on high alert.",  # a command to one's own forces
+])
+def test_verbs_in_senses_that_are_no_event(nlp, text):
+    assert _code(nlp, text) == []
+
+
+def test_an_order_to_another_state_is_still_a_demand(nlp):
+    assert [c.cameo_code for c in _code(nlp, "The president ordered Iran to free the sailors.")] == ["100"]
