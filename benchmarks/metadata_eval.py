@@ -10,6 +10,7 @@ run reads the 990 pages in well under a minute. Scored as extraction_eval.py sco
     .venv/bin/python benchmarks/metadata_eval.py
     .venv/bin/python benchmarks/metadata_eval.py --half A --show-misses author
     .venv/bin/python benchmarks/metadata_eval.py --save heads.json     # each page's title and byline
+    .venv/bin/python benchmarks/metadata_eval.py --kinds               # the author misses counted by kind
 """
 
 from __future__ import annotations
@@ -66,8 +67,10 @@ class _CachedTrafilatura:
             self.path.write_text(json.dumps(self.cache), encoding="utf-8")
 
 
-def read_heads(pages: dict[str, dict], data_dir: Path) -> dict[str, tuple[str | None, str | None]]:
-    """{page: (title, byline)} as the clean stage reads them, the batch's affix pass included."""
+def read_heads(pages: dict[str, dict], data_dir: Path, publishers: dict[str, str | None] | None = None
+               ) -> dict[str, tuple[str | None, str | None]]:
+    """{page: (title, byline)} as the clean stage reads them, the batch's affix pass included
+    (each page's publisher name into `publishers` when given)."""
     from pipeline.clean import html as clean_html
     from pipeline.clean.stage import _Unusable, parse_document
     from pipeline.clean.title_affixes import strip_publisher_affixes
@@ -88,8 +91,48 @@ def read_heads(pages: dict[str, dict], data_dir: Path) -> dict[str, tuple[str | 
                 continue
     finally:
         cached.save()
+    if publishers is not None:
+        publishers.update((name, head.publisher) for name, head in heads.items())
     titles = strip_publisher_affixes((h.publisher, h.title) for h in heads.values())
     return {name: (title, head.byline) for (name, head), title in zip(heads.items(), titles, strict=True)}
+
+
+AUTHOR_MISS_KINDS = ("the site or publisher", "no full name", "a person missed", "another person",
+                     "some of the people")
+
+
+def author_miss_kind(gold: str | list[str], got: str | None, sites: list[str]) -> str:
+    """Why an author is missed, judged from the gold's side: the gold names the site or its
+    publisher (refused by design), names something other than full names (a user name, a first
+    name, a desk: `looks_like_name`), or names people the byline misses whole, names others
+    instead, or only partly."""
+    from pipeline.clean.bylines import looks_like_name
+    from pipeline.clean.structured import _is_site, _split_people
+
+    text = gold if isinstance(gold, str) else "; ".join(gold)
+    if _is_site(text, sites):
+        return AUTHOR_MISS_KINDS[0]
+    if not all(looks_like_name(p) for p in _split_people(ev._BY_WORD.sub("", text.strip()))):
+        return AUTHOR_MISS_KINDS[1]
+    if not got:
+        return AUTHOR_MISS_KINDS[2]
+    return AUTHOR_MISS_KINDS[4 if ev.author_names(gold) & ev.author_names(got) else 3]
+
+
+def print_kinds(pages: dict[str, dict], heads: dict[str, tuple[str | None, str | None]],
+                publishers: dict[str, str | None]) -> None:
+    counts: dict[str, dict[str, int]] = {}
+    for name, entry in pages.items():
+        gold, got = entry.get("author"), heads.get(name, (None, None))[1]
+        if not gold or ev.author_names(gold) == ev.author_names(got):
+            continue
+        sites = [s for s in (publishers.get(name), ev.page_host(entry)) if s]
+        group = counts.setdefault(f"{ev.half_of(entry)} {ev.language_of(entry)}", dict.fromkeys(AUTHOR_MISS_KINDS, 0))
+        group[author_miss_kind(gold, got, sites)] += 1
+    print(f"\nauthor misses by kind\n{'half lang':<9} " + " ".join(f"{k:>20}" for k in AUTHOR_MISS_KINDS))
+    for group in ("A en", "A other", "B en", "B other"):
+        if group in counts:
+            print(f"{group:<9} " + " ".join(f"{counts[group][k]:>20}" for k in AUTHOR_MISS_KINDS))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,13 +140,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ev.DATA_DIR)
     parser.add_argument("--half", choices=["A", "B"])
     parser.add_argument("--show-misses", choices=["title", "author"])
+    parser.add_argument("--kinds", action="store_true", help="count the author misses by kind (AUTHOR_MISS_KINDS)")
     parser.add_argument("--save", type=Path, help="each page's title and byline, with the gold's, to this JSON file")
     args = parser.parse_args(argv)
     if not (args.data / "evaldata_full.json").is_file():
         print(f"no evaluation data at {args.data}", file=sys.stderr)
         return 2
     pages = ev.load_pages(args.data, half=args.half)
-    heads = read_heads(pages, args.data)
+    publishers: dict[str, str | None] = {}
+    heads = read_heads(pages, args.data, publishers)
     print(f"{'half lang':<9} {'pages':>5} {'title exact':>17} {'author':>17}")
     for group in ("A en", "A other", "B en", "B other", "A", "B"):
         names = [n for n, e in pages.items() if f"{ev.half_of(e)} {ev.language_of(e)}" == group or
@@ -127,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
                 ev._norm_title(gold) == ev._norm_title(got)
             if gold and not same:
                 print(f"  {args.show_misses} {name[:40]}: gold {str(gold)[:70]!r} got {str(got)[:70]!r}")
+    if args.kinds:
+        print_kinds(pages, heads, publishers)
     if args.save:
         args.save.write_text(json.dumps({n: {"title": t, "author": a, "gold_title": pages[n].get("title"),
                                              "gold_author": pages[n].get("author")} for n, (t, a) in heads.items()},
