@@ -1359,7 +1359,8 @@ def _no_nameable_actor(j: _Judged) -> bool:
     # a "he/she/they" acting in a specific pattern is resolved by the pipeline; a weapon that a
     # pattern names as the subject ("a bomb explosion killed seven people": EXPLOSION * [193])
     # is the act's own evidence, its user unnamed
-    return not (_codable(doc, c.source) or j.specific and _anaphoric(c.source)
+    # ... and so is one acting on a political actor ("he would suggest to the rebels that ...")
+    return not (_codable(doc, c.source) or (j.specific or _sector_political(j.tgt_code)) and _anaphoric(c.source)
                 or c.source is None and c.by_subject and c.info.root in _FORCE_ROOTS and _codable(doc, c.target))
 
 
@@ -1380,7 +1381,8 @@ def _weak_default(j: _Judged) -> bool:
                 and any(k.dep_ == "dobj" for k in tok.children)
                 or agentless and c.info.root in _FORCE_ROOTS and _by_force(tok, j.found)
                 or _sector_political(tgt_code) and c.source is not None
-                and _named(doc, c.source) and _object_is(tok, c.target))
+                and _named(doc, c.source) and _object_is(tok, c.target)
+                or _sector_political(tgt_code) and _anaphoric(c.source))
 
 
 def _sport_or_show(j: _Judged) -> bool:
@@ -1634,11 +1636,20 @@ def _cooperation(verb: Token, c: Coded, src_code: str | None, tgt_code: str | No
     thing = next((k for k in verb.children if k.dep_ == "dobj"), None)
     if c.block in _TRIP_BLOCKS and thing is not None:
         return False  # "will depart the House for a role": a trip's object is the place left
-    if thing is not None and not (c.target and (phrase := _phrase(thing)) and c.target.start == phrase[0].idx):
-        return False
+    if thing is not None and not (c.target and (phrase := _phrase(thing)) and c.target.start == phrase[0].idx) and not (
+            is_political(src_code) and _named_in_prep(verb, c.target, ("to", "with"))):
+        return False  # (a political actor's act on a thing, given to a name: "promised an amnesty to X")
     # aimed at a political or named actor: "had gone to hospital" is no visit
     return (c.target is not None and (is_political(tgt_code) or _named(doc, c.target))
             or c.info.root == "04" and _together(doc, c.source))
+
+
+def _named_in_prep(verb: Token, role: Role | None, preps: tuple[str, ...]) -> bool:
+    """The role is a name in one of the verb's own prepositional phrases ("promised an amnesty
+    to Hen Vipheak"), not one it got by coordination or from inside the object."""
+    return role is not None and _named(verb.doc, role) and any(
+        p.dep_ == "prep" and p.lower_ in preps and any(o.dep_ == "pobj" and o.idx == role.head_start
+                                                       for o in p.children) for p in verb.children)
 
 
 def _together(doc, role: Role | None) -> bool:

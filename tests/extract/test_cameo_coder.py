@@ -534,3 +534,18 @@ def test_verbs_in_senses_that_are_no_event(nlp, text):
 
 def test_an_order_to_another_state_is_still_a_demand(nlp):
     assert [c.cameo_code for c in _code(nlp, "The president ordered Iran to free the sailors.")] == ["100"]
+
+
+def test_a_pronoun_acting_on_a_political_actor_is_kept_for_the_pipeline_to_resolve(nlp):
+    # a bare verb (no pattern) by "he/they" on a political actor: the pipeline names the pronoun
+    coded = _code(nlp, "He would propose to the rebels that the vote be postponed.")
+    assert [(c.info.root, c.source.text) for c in coded if c.source] == [("02", "He")]
+    # ... not on a thing, nor by "it"
+    assert _code(nlp, "They occupied the area for a week.") == []
+    assert _code(nlp, "It met the rebels.") == []
+
+
+def test_a_political_actors_promise_to_a_name_is_an_intent(nlp):
+    coded = _code(nlp, "The king promised a pardon to Hen Vipheak, a journalist.")
+    assert [(c.info.root, c.target.text if c.target else None) for c in coded] == [("03", "Hen Vipheak")]
+    assert _code(nlp, "Seoul and Daejeon face lows of minus five degrees.") == []  # a thing, no one
