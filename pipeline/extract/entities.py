@@ -307,7 +307,7 @@ def find_entity_candidates(articles: list[Article], settings: Settings, known_en
     draft.sites = {a.article_id: names for a in live if (names := site_names(a))}
     draft.cands = repair_split_names(draft.cands, draft.bodies, known_entities)
     draft.known_types = _known_types(known_entities)
-    harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types, draft.sites)
+    harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types, draft.sites, draft.home)
     common = common_word_spans(draft.cands, draft.bodies, gaz)
     # spans voted a product, a law or a work had their say in the votes; they are no entities
     draft.cands = [c for c in draft.cands if id(c) not in common and c.label != OTHER]
@@ -363,7 +363,7 @@ def resolve_entities(draft: EntityDraft, known_entities: list[Entity]) -> Entity
     if not draft.bodies and not draft.cands:
         return EntityOutput(sentences=draft.sentences)
     gaz = load_gazetteer()
-    harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types, draft.sites)
+    harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types, draft.sites, draft.home)
     # the second vote sees the names found again too: what it calls a product is no entity either
     cands = [c for c in draft.cands if c.label != OTHER]
     entities, mentions, aliases = resolve(cands, known_entities, gaz, draft.home, draft.bodies)

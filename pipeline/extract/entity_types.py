@@ -111,12 +111,13 @@ def article_countries(cands: list[Candidate], gaz: Gazetteer) -> dict[str, set[s
 
 def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
                     known_types: dict[str, Counter[str]] | None = None,
-                    sites: dict[str, frozenset[str]] | None = None) -> None:
+                    sites: dict[str, frozenset[str]] | None = None, homes: dict[str, str] | None = None) -> None:
     """Fix labels in place. ``known_types`` maps a name key to the types it has in the
     warehouse (corpus memory from earlier runs); ``sites`` maps an article id to its
-    publisher's names (:func:`site_key` forms)."""
+    publisher's names (:func:`site_key` forms), ``homes`` to its publisher's country (ISO)."""
     known_types = known_types or {}
     sites = sites or {}
+    homes = homes or {}
     cued = place_cued_keys(cands, bodies)
     surnames = _surname_index(cands)
     countries = article_countries(cands, gaz)
@@ -138,8 +139,8 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         elif c.label == "ORG" and is_article_surname:
             c.label = "PERSON"  # "the Biden administration", "Kortunov continues"
         elif c.label in ("PERSON", "ORG") and not is_article_surname and c.key not in known_surnames \
-                and gaz.is_major_place(c.surface):
-            c.label = "GPE"  # "Kiev" tagged PERSON
+                and (gaz.is_major_place(c.surface) or gaz.is_home_city(c.surface, homes.get(c.article_id))):
+            c.label = "GPE"  # "Kiev" tagged PERSON, "Cork" on an Irish site
         elif c.label in ("PERSON", "ORG") and _country_initials(c.surface, gaz):
             c.label = "GPE"  # "BVI", "UAE" tagged ORG
         elif c.label == "ORG" and not is_article_surname and gaz.subdivision(c.surface) is not None:
@@ -166,8 +167,8 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         aid = group[0].article_id
         if len(group[0].words) == 1 and aid not in structure:
             structure[aid] = structure_votes([(c.surface, c.label) for c in in_article[aid]])
-        evidence = _decide(group, gaz, bodies, structure.get(aid, {}), Publishers(sites.get(aid, frozenset()),
-                                                                                    batch_sites))
+        evidence = _decide(group, gaz, bodies, structure.get(aid, {}),
+                           Publishers(sites.get(aid, frozenset()), batch_sites, homes.get(aid)))
         if evidence == "firm-other":
             firmly_other.add(key)
         elif evidence == "model":
@@ -208,6 +209,7 @@ class Publishers:
 
     own: frozenset[str]
     batch: frozenset[str]
+    country: str | None = None  # the article's publisher's country (ISO alpha-2)
 
 
 # Readings of a name that evidence elsewhere in the batch may settle: the model's commonest
@@ -264,8 +266,8 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     first = group[0]
     if _dictionary_org(first.surface):
         evidence["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
-    if first.surface in software_names() and set(model) <= {"ORG", "PERSON", OTHER} \
-            and gaz.place(first.surface) is None:
+    if first.surface in software_names() and set(model) <= {"ORG", "PERSON", "NORP", OTHER} \
+            and gaz.place(first.surface) is None and gaz.demonym_country(first.surface) is None:
         # a programming language or a file format the model reads as an organisation or a
         # person; a person's full name in the article outvotes it ("Julia" after "Julia Roberts")
         evidence[OTHER] += DICTIONARY_WEIGHT * len(group)
@@ -279,7 +281,10 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
         told = structure.get(fold(first.surface))
         # a town opens the names of its institutions ("Springfield Police Department"): where
         # cues call the name a place, that says nothing against them
-        if told and ("PERSON" in told or not (_named_place(first.surface, gaz) or evidence["GPE"])):
+        # ... unless cues at the name say it is the organisation ("Alaska flights", "Alaska's
+        # chief executive" beside "Alaska Airlines")
+        if told and ("PERSON" in told or not (_named_place(first.surface, gaz, site.country) or evidence["GPE"])
+                     or (told["ORG"] and evidence["ORG"] > evidence["GPE"])):
             # a word of a full name in the same article: decisive over the model's reading
             evidence.update({label: n * len(group) for label, n in told.items()})
     firm = sum(1 for c in group if c.cues is not None and OTHER in c.cues.firm)
@@ -386,10 +391,12 @@ def _country_initials(surface: str, gaz: Gazetteer) -> bool:
     return found is not None and initials(found.name) == acronym_key(surface)
 
 
-def _named_place(surface: str, gaz: Gazetteer) -> bool:
-    """A state, a major place or a world region: "California" stays a place beside "California
-    ISO", "Caribbean" beside "Caribbean Military Academy"."""
-    return gaz.subdivision(surface) is not None or gaz.is_major_place(surface) or gaz.region(surface) is not None
+def _named_place(surface: str, gaz: Gazetteer, home: str | None = None) -> bool:
+    """A state, a major place, a world region or a city of the publisher's country: "California"
+    stays a place beside "California ISO", "Caribbean" beside "Caribbean Military Academy", "Cork"
+    beside "Cork County Council" on an Irish site."""
+    return gaz.subdivision(surface) is not None or gaz.is_major_place(surface) or gaz.region(surface) is not None \
+        or gaz.is_home_city(surface, home)
 
 
 def common_word_spans(cands: list[Candidate], bodies: dict[str, str], gaz: Gazetteer) -> set[int]:

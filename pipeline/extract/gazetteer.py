@@ -28,6 +28,8 @@ from pipeline.extract.phoenix_names import country_short_names
 _ALT_NAME_MIN_POPULATION = 100_000
 # A one-word PERSON/ORG span is re-typed as a place only for places this large.
 _RETYPE_MIN_POPULATION = 1_000_000
+# ... or this large in the publisher's own country.
+_HOME_CITY_MIN_POPULATION = 100_000
 _ALT_NAME_MIN_SIMILARITY = 60
 _BIG_CITY_POPULATION = 500_000
 _SUBDIVISION_TYPES = frozenset({"State", "Province", "Country", "Nation", "Land", "Republic",
@@ -321,6 +323,14 @@ class Gazetteer:
             return True
         city = self.city(surface)
         return city is not None and city.population >= _RETYPE_MIN_POPULATION
+
+    def is_home_city(self, surface: str, country: str | None) -> bool:
+        """A city of 100,000 people or more in ``country`` (the publisher's): on an Irish site a
+        one-word PERSON/ORG span "Cork" is the city, as "Kiev" is anywhere."""
+        if not country:
+            return False
+        city = self.city(surface, frozenset({country}))
+        return city is not None and city.country_code == country and city.population >= _HOME_CITY_MIN_POPULATION
 
 
 @lru_cache(maxsize=1)
