@@ -49,6 +49,7 @@ class Cue:
     weight: int
     place_only: bool
     not_place: bool = False  # never on a name the model or the gazetteer reads as a place or a people
+    not_known_place: bool = False  # never on a name the gazetteer knows as a place or a people
     firm: bool = False  # decides the name's type unless a cue for another type fired
     not_country: bool = False  # never on a country's name (a national team is its country)
     article_wide: bool = False  # says what the name is in the whole article, not at one mention
@@ -65,8 +66,8 @@ class CueVotes:
     wide: frozenset[str] = frozenset()  # labels of the article-wide cues that fired
 
 
-_CUE_KEYS = frozenset({"label", "before", "after", "name", "weight", "place_only", "not_place", "firm",
-                       "not_country", "article_wide", "model_label"})
+_CUE_KEYS = frozenset({"label", "before", "after", "name", "weight", "place_only", "not_place", "not_known_place",
+                       "firm", "not_country", "article_wide", "model_label"})
 
 
 def _cue(entry: dict[str, object]) -> Cue:
@@ -84,6 +85,7 @@ def _cue(entry: dict[str, object]) -> Cue:
     model_label = entry.get("model_label")
     return Cue(label=str(entry["label"]), before=pattern("before"), after=pattern("after"), name=pattern("name"),
                weight=int(str(entry.get("weight", 1))), place_only=flag("place_only"), not_place=flag("not_place"),
+               not_known_place=flag("not_known_place"),
                firm=flag("firm"), not_country=flag("not_country"), article_wide=flag("article_wide"),
                model_label=None if model_label is None else str(model_label))
 
@@ -105,7 +107,7 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
     before = body[max(0, start - _CUE_WINDOW):start]
     after = body[end:end + _CUE_WINDOW]
     team_place: bool | None = None
-    a_place: bool | None = None
+    known_place: bool | None = None
     for cue in load_cues():
         # every part a cue gives must hold ("at the" before AND a date after the name)
         if (cue.before is not None and not cue.before.search(before)) or \
@@ -122,11 +124,10 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
         if (cue.not_country and gaz.country(surface) is not None) or \
                 (cue.model_label is not None and cue.model_label != label):
             continue
-        if cue.not_place:
-            if a_place is None:
-                a_place = label in _PLACE_OR_PEOPLE or gaz.place(surface) is not None \
-                    or gaz.demonym_country(surface) is not None
-            if a_place:
+        if cue.not_place or cue.not_known_place:
+            if known_place is None:
+                known_place = gaz.place(surface) is not None or gaz.demonym_country(surface) is not None
+            if known_place or (cue.not_place and label in _PLACE_OR_PEOPLE):
                 continue
         votes[cue.label] += cue.weight
         if cue.firm:

@@ -1,12 +1,15 @@
 """Operating systems and browsers, platforms by their users' handles, an airline named after a
-state, a city of the publisher's country, peoples: the real spaCy model on synthetic articles.
+state, a city of the publisher's country, peoples, journals by their citation: the real spaCy
+model on synthetic articles.
 Each case is one the model alone gets wrong (asserted first)."""
 
 from __future__ import annotations
 
 from pipeline.extract.entities import extract_entities
+from pipeline.extract.gazetteer import load_gazetteer
 from pipeline.extract.nlp import parse_texts
 from pipeline.extract.software_names import platform_names, software_names
+from pipeline.extract.type_evidence import cue_votes
 from pipeline.settings import Settings
 from tests.extract.entity_helpers import article, types_of
 
@@ -77,3 +80,15 @@ def test_peoples_are_a_group_of_people_not_a_place():
     assert "GPE" in model_types(body, "Indigenous Peoples")
     found = types_of(extract_entities([article("a", body)], SETTINGS, []))
     assert found["Indigenous Peoples"] == {"NORP"}
+
+
+def test_a_journal_by_its_citation_is_an_organisation_and_a_city_of_publication_stays_a_city():
+    body = ("A study in Nature found that forests store more carbon. Writing in Nature, the authors said "
+            "the trend would continue.")
+    assert "GPE" in model_types(body, "Nature")
+    assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Nature"] == {"ORG"}
+    gaz = load_gazetteer()
+    city = "The novel was published in London in 1990."
+    start = city.index("London")
+    assert "ORG" not in cue_votes(city, start, start + 6, "London", "GPE", gaz).votes
+    assert "ORG" not in cue_votes(city, start, start + 6, "London", "ORG", gaz).votes
