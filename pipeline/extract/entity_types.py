@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pipeline.extract.entity_text import OTHER, acronym_key, fold, initials, is_acronym, name_key
 from pipeline.extract.gazetteer import Gazetteer
 from pipeline.extract.phoenix_names import organisation_names
-from pipeline.extract.software_names import software_names
+from pipeline.extract.software_names import lexer_names, platform_names
 from pipeline.extract.type_evidence import (
     CueVotes,
     at_line_or_sentence_start,
@@ -266,10 +266,11 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     first = group[0]
     if _dictionary_org(first.surface):
         evidence["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
-    if first.surface in software_names() and set(model) <= {"ORG", "PERSON", "NORP", OTHER} \
-            and gaz.place(first.surface) is None and gaz.demonym_country(first.surface) is None:
-        # a programming language or a file format the model reads as an organisation or a
-        # person; a person's full name in the article outvotes it ("Julia" after "Julia Roberts")
+    if _software(first.surface, set(model)) and gaz.place(first.surface) is None \
+            and gaz.demonym_country(first.surface) is None:
+        # a programming language, a file format, an operating system or a browser the model reads
+        # as an organisation, a person or a place ("Windows" as LOC, "Ubuntu" as GPE); a person's
+        # full name in the article outvotes it ("Julia" after "Julia Roberts")
         evidence[OTHER] += DICTIONARY_WEIGHT * len(group)
     if site_key(first.surface) in site.own:
         evidence["ORG"] += PUBLISHER_WEIGHT * len(group)
@@ -355,6 +356,15 @@ def _list_peers(spans: list[Candidate], i: int, body: str) -> list[Candidate]:
         j += 1
         peers.append(spans[j])
     return peers
+
+
+def _software(surface: str, model: set[str]) -> bool:
+    """A software name the model misread: a lexer's name read as an organisation, a person or a
+    people ("Java" read as a place is the island more often than the language), an operating
+    system's or a browser's read as anything."""
+    if surface in platform_names():
+        return True
+    return surface in lexer_names() and model <= {"ORG", "PERSON", "NORP", OTHER}
 
 
 def _dictionary_org(surface: str) -> bool:

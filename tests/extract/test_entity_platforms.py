@@ -42,6 +42,14 @@ def test_an_operating_system_or_a_browser_the_model_reads_as_a_person_is_not_sto
     assert found["Mozilla"] == {"ORG"}
 
 
+def test_an_operating_system_the_model_reads_as_a_place_is_not_stored():
+    body = ("Open Chrome and go to Settings. On Windows, press Ctrl+C to copy the file. To install the "
+            "package on Ubuntu, run the command below.")
+    assert model_types(body, "Windows") == {"LOC"} and model_types(body, "Ubuntu") == {"GPE"}
+    found = types_of(extract_entities([article("a", body)], SETTINGS, []))
+    assert "Windows" not in found and "Ubuntu" not in found
+
+
 def test_a_platform_by_its_users_handles_and_follow_us_on_is_an_organisation():
     body = ("Follow the Herald on Twitter and on Facebook for updates.\nMaria Lopez writes on sport. "
             "Twitter: @marialopez\nTom Reed covers politics. Twitter: @tomreed")
