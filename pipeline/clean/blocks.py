@@ -16,6 +16,10 @@ link (or a block of at least nine tenths link text: a related headline, a tag, "
 that introduced them ('Lue aiheesta lisää:'); a line naming an address (`www.example.org`,
 `http://...`) is a source the article cites and ends the run. Inside the
 text such lines are left alone (the gold counts a linked phrase there as article text).
+The same run takes the lines of teaser cards (``structure:teaser_card``): a block
+(<article>, <li>, <div>, <section>) of at most CARD_MAX_CHARS around a linked headline (a link
+in or around an <h2>-<h6>), when the page prints two or more such blocks of one tag: a list of
+other stories, each a headline with its excerpt, whose excerpt is no link and broke the run.
 
 <nav>, <footer>, <form> and lists made mostly of links were tried the same way and measured
 a loss on the tuning half of the evaluation pages (F1 0.943 -> 0.941): trafilatura already
@@ -41,6 +45,12 @@ MAX_ELEMENTS = 5000  # elements looked at per page: bounded whatever the page
 LINK_SHARE = 0.9  # a block of at least this share of link text reads as a link
 LINK_LINE_MAX_CHARS = 300  # a longer block is no link line
 LINK_LEVELS = 2  # a link's ancestors looked at: the <li>/<h2>/<p> printing it
+_CARD_TAGS = frozenset({"article", "li", "div", "section"})
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+CARD_MAX_CHARS = 800  # a longer block around a linked headline is a section of the page, not a teaser
+CARD_HEADLINE_MIN_CHARS = 15  # a shorter linked heading is a label ('Mehr', 'Sport')
+CARD_LEVELS = 4  # a linked headline's ancestors looked at for its card
+CARD_MIN_REPEATS = 2  # one card alone is no list of other stories
 
 
 def furniture_texts(tree: lxml_html.HtmlElement) -> dict[str, str]:
@@ -91,6 +101,43 @@ def link_texts(tree: lxml_html.HtmlElement) -> set[str]:
             node = node.getparent()
     found.discard("")
     return found
+
+
+def teaser_card_texts(tree: lxml_html.HtmlElement) -> set[str]:
+    """Normalised texts inside teaser cards: the nearest <article>/<li>/<div>/<section> (up to
+    CARD_LEVELS up) of at most CARD_MAX_CHARS around a linked headline, when the page has at
+    least CARD_MIN_REPEATS such cards of one tag (a list of other stories)."""
+    cards: dict[str, list[lxml_html.HtmlElement]] = {}
+    seen: set[lxml_html.HtmlElement] = set()  # held, so each node keeps its one proxy
+    for count, anchor in enumerate(tree.iter("a")):
+        if count >= MAX_ELEMENTS:
+            break
+        if len(_norm(anchor)) < CARD_HEADLINE_MIN_CHARS or not _is_headline(anchor):
+            continue
+        node = anchor.getparent()
+        for _ in range(CARD_LEVELS):
+            if node is None or not isinstance(node.tag, str):
+                break
+            if node.tag in _CARD_TAGS:
+                if node not in seen and len(node.text_content() or "") <= CARD_MAX_CHARS:
+                    seen.add(node)
+                    cards.setdefault(node.tag, []).append(node)
+                break
+            node = node.getparent()
+    found: set[str] = set()
+    for group in cards.values():
+        if len(group) < CARD_MIN_REPEATS:
+            continue
+        for card in group:
+            found.add(_norm(card))
+            found.update(_norm(node) for node in card.iter(*_TEXT_BLOCKS))
+    found.discard("")
+    return found
+
+
+def _is_headline(anchor: lxml_html.HtmlElement) -> bool:
+    """A link printed as a heading: inside an <h2>-<h6>, or around one."""
+    return any(a.tag in _HEADINGS for a in anchor.iterancestors()) or next(anchor.iter(*_HEADINGS), None) is not None
 
 
 def _rule_of(el: lxml_html.HtmlElement) -> str | None:

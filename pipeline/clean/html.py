@@ -114,19 +114,30 @@ def _drop_furniture(head: Head, meta: PageMeta) -> None:
 
 def _drop_trailing_links(head: Head, meta: PageMeta) -> None:
     """The run of lines closing the body that the page prints as links (related headlines, tags,
-    'Mehr lesen...'); a line naming an address is a cited source and ends the run; the body's
-    other lines stay whatever they are."""
+    'Mehr lesen...') or inside teaser cards (a headline and its excerpt); a line naming an
+    address is a cited source and ends the run; the body's other lines stay whatever they are."""
     at = len(head.paragraphs)
-    while at > 1 and normalise_for_hash(head.paragraphs[at - 1][1]) in meta.links \
-            and not _ADDRESS.search(head.paragraphs[at - 1][1]):
+    rules: list[str] = []
+    while at > 1 and not _ADDRESS.search(head.paragraphs[at - 1][1]):
+        rule = _trailing_rule(normalise_for_hash(head.paragraphs[at - 1][1]), meta)
+        if rule is None:
+            break
+        rules.append(rule)
         at -= 1
     # What introduced the links goes with them: a short line ending in a colon ('Lue aiheesta
     # lisää:', 'Diese Artikel könnten dich ebenfalls interessieren:') or a bare separator.
     while 1 < at < len(head.paragraphs) and _introduces(head.paragraphs[at - 1][1]):
+        rules.append("structure:trailing_links")
         at -= 1
-    for index, text in head.paragraphs[at:]:
-        head.removals.append(Removal(index, 0, "structure:trailing_links", text.strip()))
+    for (index, text), rule in zip(head.paragraphs[at:], reversed(rules), strict=True):
+        head.removals.append(Removal(index, 0, rule, text.strip()))
     head.paragraphs = head.paragraphs[:at]
+
+
+def _trailing_rule(norm: str, meta: PageMeta) -> str | None:
+    if norm in meta.links:
+        return "structure:trailing_links"
+    return "structure:teaser_card" if norm in meta.cards else None
 
 
 def _introduces(line: str) -> bool:

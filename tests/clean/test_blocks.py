@@ -95,3 +95,54 @@ def test_links_closing_the_body_go_with_their_rule_and_a_cited_address_stays():
     head = Head(paragraphs=list(enumerate([ARTICLE, "Die Forderungen der Gewerkschaft:"])))
     _drop_trailing_links(head, PageMeta(links=links))
     assert len(head.paragraphs) == 2
+
+
+RELATED = ("<section class='related'><h2>Mehr zum Thema</h2>"
+           "<article class='teaser'><h3><a href='/a'>Reedereien leiten Schiffe nach Bremerhaven um</a></h3>"
+           "<p>Die Umleitung kostet jede Fahrt einen Tag, sagen die Reeder.</p></article>"
+           "<article class='teaser'><h3><a href='/b'>Pendler warten auf Busse am Hafentor</a></h3>"
+           "<p>Seit Montag fahren nur wenige Linien zum Terminal.</p></article></section>")
+
+
+def test_teaser_cards_closing_the_body_go_and_the_article_s_own_lines_stay():
+    from pipeline.clean.blocks import teaser_card_texts
+    from pipeline.clean.html import _drop_trailing_links
+    from pipeline.clean.metadata import Head
+    from pipeline.clean.structured import PageMeta
+
+    second = "Die Gewerkschaft will am Freitag über das Angebot der Arbeitgeber abstimmen."
+    tree = lxml_html.fromstring(f"<html><body><article><h1>Hafen bleibt geschlossen</h1><p>{ARTICLE}</p>"
+                                f"<p>{second}</p></article>{RELATED}</body></html>")
+    cards = teaser_card_texts(tree)
+    assert "die umleitung kostet jede fahrt einen tag, sagen die reeder." in cards
+    assert "reedereien leiten schiffe nach bremerhaven um" in cards
+    assert not any(t.startswith("der hafen") or t.startswith("die gewerkschaft") for t in cards)
+    lines = [ARTICLE, second, "Mehr zum Thema", "Reedereien leiten Schiffe nach Bremerhaven um",
+             "Die Umleitung kostet jede Fahrt einen Tag, sagen die Reeder.", "Pendler warten auf Busse am Hafentor",
+             "Seit Montag fahren nur wenige Linien zum Terminal."]
+    head = Head(paragraphs=list(enumerate(lines)))
+    _drop_trailing_links(head, PageMeta(links=link_texts(tree), cards=cards))
+    # 'Mehr zum Thema' is no link and no card: it ends the run (the phrase rules judge it)
+    assert [t for _, t in head.paragraphs] == lines[:3]
+    assert {r.rule for r in head.removals} == {"structure:trailing_links", "structure:teaser_card"}
+    assert [r.rule for r in head.removals if r.text.startswith("Die Umleitung")] == ["structure:teaser_card"]
+    # inside the text a card's line stays: only the run closing the body goes
+    head = Head(paragraphs=list(enumerate([ARTICLE, lines[4], second])))
+    _drop_trailing_links(head, PageMeta(links=link_texts(tree), cards=cards))
+    assert len(head.paragraphs) == 3
+
+
+def test_one_linked_headline_or_a_long_section_is_no_teaser_list():
+    from pipeline.clean.blocks import teaser_card_texts
+
+    one = ("<article class='teaser'><h3><a href='/a'>Reedereien leiten Schiffe nach Bremerhaven um</a></h3>"
+           "<p>Die Umleitung kostet jede Fahrt einen Tag.</p></article>")
+    assert teaser_card_texts(lxml_html.fromstring(f"<html><body><p>{ARTICLE}</p>{one}</body></html>")) == set()
+    # sections of the article headed by a linked subheading are longer than a teaser
+    long_text = " ".join([ARTICLE] * 12)
+    sections = "".join(f"<div><h2><a href='#s{i}'>Abschnitt {i} des Berichts</a></h2><p>{long_text}</p></div>"
+                       for i in range(3))
+    assert teaser_card_texts(lxml_html.fromstring(f"<html><body>{sections}</body></html>")) == set()
+    # a short linked label ('Mehr') heads no card
+    labels = "".join(f"<li><h4><a href='/{i}'>Mehr</a></h4><p>Text {i}</p></li>" for i in range(3))
+    assert teaser_card_texts(lxml_html.fromstring(f"<html><body><ul>{labels}</ul></body></html>")) == set()
