@@ -86,12 +86,13 @@ def synthetic_batch(publisher: int, index: int, articles: int = 5, words: int = 
                  publisher_lines=lines, feed_states=[feed])
 
 
-def lake_settings(spec: str, data_path: str, root: Path, kill_at: str = ""):
+def lake_settings(spec: str, data_path: str, root: Path, kill_at: str = "", threads: int | None = None):
     from pipeline.settings import load_settings
 
+    extra = {} if threads is None else {"lake_writer_threads": threads}
     return load_settings(env={"NEWSMON_CONFIG": ""}, db_path=spec, lake_data_path=data_path,
                          staging_dir=root / "staging", reports_dir=root / "reports",
-                         search_index_dir=root / "search", kill_at=kill_at)
+                         search_index_dir=root / "search", kill_at=kill_at, **extra)
 
 
 def _schedstat() -> tuple[float, float]:
@@ -115,7 +116,7 @@ def publish(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.spec.startswith("ducklake:"):
-            settings = lake_settings(args.spec, args.data_path, Path(tmp), args.kill_at)
+            settings = lake_settings(args.spec, args.data_path, Path(tmp), args.kill_at, args.writer_threads)
         else:
             settings = load_settings(env={"NEWSMON_CONFIG": ""}, db_path=args.spec)
         for index in range(args.start, args.batches):
@@ -200,7 +201,7 @@ def new_catalog(server: str, name: str) -> str:
 
 
 def run_publishers(spec: str, data_path: str, publishers: int, batches: int, articles: int,
-                   local: tuple[int, Path] | None = None) -> dict:
+                   local: tuple[int, Path] | None = None, threads: int | None = None) -> dict:
     """`publishers` processes at once; their JSON lines summed, wall time from first start; CPU
     seconds of the publisher processes (their rusage) and of the catalog server (`local`: its pid and log file)."""
     import resource
@@ -211,8 +212,9 @@ def run_publishers(spec: str, data_path: str, publishers: int, batches: int, art
     catalog = server_cpu(server_pid)
     conflicts = commit_conflicts(local)
     started = time.perf_counter()
+    more = [] if threads is None else ["--writer-threads", str(threads)]
     procs = [subprocess.Popen([sys.executable, __file__, "publish", spec, data_path, str(p), str(batches),
-                               "--articles", str(articles)], stdout=subprocess.PIPE, text=True, env=env)
+                               "--articles", str(articles), *more], stdout=subprocess.PIPE, text=True, env=env)
              for p in range(publishers)]
     lines = []
     for proc in procs:
@@ -233,13 +235,16 @@ def run_publishers(spec: str, data_path: str, publishers: int, batches: int, art
             "lock_busy": sum(r["locked"] for r in lines) / wall,
             "batch_cpu_s": statistics.median(r["cpu"] for r in lines),
             "batch_runnable_s": statistics.median(r["runnable"] for r in lines),
-            "client_cpu_s": client_cpu, "catalog_cpu_s": catalog_cpu, "cpu_per_wall": (client_cpu + catalog_cpu) / wall}
+            "client_cpu_s": client_cpu, "catalog_cpu_s": catalog_cpu, "cpu_per_wall": (client_cpu + catalog_cpu) / wall,
+            "threads": "-" if threads is None else str(threads)}
 
 
 def publish_bench(args: argparse.Namespace) -> int:
     """Rounds of (file, lake 1, 2, 4 publishers), each round after the other: the machine's
-    load drifts, so each round's ratio is to the same round's one lake publisher."""
+    load drifts, so each round's ratio is to the same round's one lake publisher with the same
+    writer threads (--writer-threads 1,0: both, alternating publisher count by count)."""
     server, stop, pid = _catalog(args)
+    threads = [int(x) for x in args.writer_threads.split(",")] if args.writer_threads else [None]
     rounds: list[list[dict]] = []
     try:
         for number in range(args.rounds):
@@ -247,30 +252,33 @@ def publish_bench(args: argparse.Namespace) -> int:
                 results = [{"into": "file", **run_publishers(str(Path(tmp) / "file" / "news.duckdb"), "", 1,
                                                              args.batches, args.articles, pid)}]
                 for n in [int(x) for x in args.publishers.split(",")]:
-                    spec = new_catalog(server, f"lake_bench_{n}")
-                    # Each publisher publishes the same number of batches: n publishers, n times the rows.
-                    results.append({"into": "lake", **run_publishers(spec, str(Path(tmp) / f"lake{n}") + "/", n,
-                                                                     args.batches, args.articles, pid)})
-            base = next(r for r in results if r["into"] == "lake" and r["publishers"] == 1)["rows_per_s"]
+                    for t in threads:
+                        spec = new_catalog(server, f"lake_bench_{n}_{t}")
+                        # Each publisher publishes the same number of batches: n publishers, n times the rows.
+                        results.append({"into": "lake", **run_publishers(
+                            spec, str(Path(tmp) / f"lake{n}_{t}") + "/", n, args.batches, args.articles, pid, t)})
             for r in results:
-                r["x"] = r["rows_per_s"] / base
+                base = next(b for b in results if b["into"] == "lake" and b["publishers"] == 1 and
+                            (r["into"] == "file" or b["threads"] == r["threads"]))
+                r["x"] = r["rows_per_s"] / base["rows_per_s"]
             rounds.append(results)
             _print_publish(f"round {number + 1} of {args.rounds}", results)
     finally:
         stop()
     if len(rounds) > 1:
         print("\nmedian over the rounds: " + ", ".join(
-            f"{r['into']} {r['publishers']}: {statistics.median(rr[i]['rows_per_s'] for rr in rounds):.0f} rows/s "
+            f"{r['into']} {r['publishers']} (threads {r['threads']}): "
+            f"{statistics.median(rr[i]['rows_per_s'] for rr in rounds):.0f} rows/s "
             f"({statistics.median(rr[i]['x'] for rr in rounds):.2f}x)" for i, r in enumerate(rounds[0])))
     return 0
 
 
 def _print_publish(title: str, results: list[dict]) -> None:
-    print(f"\n{title}\n{'into':<5} {'publishers':>10} {'batches':>8} {'rows':>8} {'seconds':>8} {'rows/s':>8} "
+    print(f"\n{title}\n{'into':<5} {'publishers':>10} {'threads':>7} {'batches':>8} {'rows':>8} {'seconds':>8} {'rows/s':>8} "
           f"{'x lake-1':>8} {'lock waits':>10} {'conflicts':>9} {'retries':>8} {'median batch s':>14} {'locked s':>9} {'lock busy':>9} "
           f"{'batch cpu s':>11} {'batch runq s':>12} {'client cpu s':>12} {'catalog cpu s':>13} {'cpu/wall':>8}")
     for r in results:
-        print(f"{r['into']:<5} {r['publishers']:>10} {r['batches']:>8} {r['rows']:>8} {r['seconds']:>8.1f} "
+        print(f"{r['into']:<5} {r['publishers']:>10} {r['threads']:>7} {r['batches']:>8} {r['rows']:>8} {r['seconds']:>8.1f} "
               f"{r['rows_per_s']:>8.0f} {r['x']:>8.2f} {r['lock_waits']:>10} {r['conflicts']:>9} {r['retries']:>8} "
               f"{r['median_batch_s']:>14.2f} {r['median_locked_s']:>9.2f} {r['lock_busy']:>9.0%} "
               f"{r['batch_cpu_s']:>11.2f} {r['batch_runnable_s']:>12.2f} {r['client_cpu_s']:>12.1f} {r['catalog_cpu_s']:>13.1f} {r['cpu_per_wall']:>8.2f}")
@@ -418,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--start", type=int, default=0)
     p.add_argument("--articles", type=int, default=5)
     p.add_argument("--kill-at", default="", help="a pipeline/faults.py point where the publisher kills itself")
+    p.add_argument("--writer-threads", type=int, default=None, help="lake_writer_threads (default: the setting's)")
     p.set_defaults(func=publish)
     b = sub.add_parser("publish-bench")
     b.add_argument("--catalog", default="local")
@@ -425,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--articles", type=int, default=200)
     b.add_argument("--publishers", default="1,2,4")
     b.add_argument("--rounds", type=int, default=1)
+    b.add_argument("--writer-threads", default="",
+                   help="lake_writer_threads values to compare, e.g. 1,0 (0: one per core); default: the setting's")
     b.set_defaults(func=publish_bench)
     q = sub.add_parser("query-bench")
     q.add_argument("--catalog", default="local")

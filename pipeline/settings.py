@@ -110,6 +110,10 @@ class Settings:
     lock_timeout_seconds: float = 60.0
     lake_retention_days: float = 7.0  # lake snapshots (time travel) and unused files are kept this long
     lake_commit_attempts: int = 5  # a lake commit that lost a conflict is retried, with backoff, this often
+    # DuckDB threads of a lake writer (0: one per core). A publish's statements are small: more
+    # threads cost CPU that concurrent publishers on the host need (docs/lake.md, measured).
+    # Maintenance and `lake migrate` use every core whatever this says.
+    lake_writer_threads: int = 1
     run_batch_documents: int = 5000  # `newsmon run` loads input files in runs of this many (bounds memory)
     keep_staging: bool = False  # keep staging/run_id=*/ after publish (debugging)
     staging_retention_days: int = 7  # staging of runs that never published is removed after this

@@ -114,8 +114,10 @@ def attach(con: duckdb.DuckDBPyConnection, spec: str, *, alias: str = ALIAS, dat
 
 
 def _instance(spec: str, data_path: str, read_only: bool,
-              config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+              config: dict[str, Any] | None = None, threads: int = 0) -> duckdb.DuckDBPyConnection:
     settings: dict[str, Any] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    if threads > 0:
+        settings["threads"] = threads
     con = duckdb.connect(":memory:", config=settings)
     try:
         load_extensions(con)
@@ -137,26 +139,43 @@ def _instance(spec: str, data_path: str, read_only: bool,
 # (cursor) of it: loading the two extensions checks their signatures, ~1.5 s per instance, and
 # attaching costs catalog round trips. Connections have their own transactions, temp objects and
 # registered tables. Sandboxed connections get an instance of their own (their settings are global).
-_INSTANCES: dict[tuple[str, str, bool], duckdb.DuckDBPyConnection] = {}
+_INSTANCES: dict[tuple[str, str, bool, int], duckdb.DuckDBPyConnection] = {}
 _INSTANCES_LOCK = threading.Lock()
 
 
 def connect(spec: str, *, data_path: str = "", read_only: bool = False,
-            config: dict[str, Any] | None = None,
+            config: dict[str, Any] | None = None, threads: int = 0,
             guard: Callable[[], AbstractContextManager[Any]] | None = None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection whose default database is the lake. `guard`: held while a new
-    instance attaches (a writer attaching a new lake creates its catalog: one at a time)."""
+    """A DuckDB connection whose default database is the lake. `threads`: the instance's DuckDB
+    threads (0: one per core; see all_threads). `guard`: held while a new instance attaches (a
+    writer attaching a new lake creates its catalog: one at a time)."""
     if config:
-        return _instance(spec, data_path, read_only, config)
-    key = (spec, data_path, read_only)
+        return _instance(spec, data_path, read_only, config, threads)
+    key = (spec, data_path, read_only, threads)
     with _INSTANCES_LOCK:
         base = _INSTANCES.get(key)
         if base is None:
             with guard() if guard else nullcontext():
-                base = _INSTANCES[key] = _instance(spec, data_path, read_only)
+                base = _INSTANCES[key] = _instance(spec, data_path, read_only, threads=threads)
         con = base.cursor()
     con.execute(f"USE {ALIAS}")
     return con
+
+
+@contextmanager
+def all_threads(con: duckdb.DuckDBPyConnection, threads: int) -> Iterator[None]:
+    """One thread per core for a bulk job (maintenance, a file's copy) on a writer whose instance
+    is capped at `threads` (lake_writer_threads: a publish's statements are small, and extra
+    threads only cost CPU a busy host's other publishers need); the cap again afterwards. The
+    setting is the instance's: other connections of it get the cores meanwhile too."""
+    if threads <= 0:
+        yield
+        return
+    con.execute("RESET threads")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {int(threads)}")
 
 
 def forget_connections() -> None:

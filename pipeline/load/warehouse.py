@@ -135,7 +135,8 @@ class Warehouse:
         if self.lake:
             if self._lock is None:
                 return lake.connect(self.lake, read_only=True, config=dict(SANDBOX) if self.sandboxed else None)
-            return lake.connect(self.lake, data_path=self.settings.lake_data_path, guard=self._lock.held)
+            return lake.connect(self.lake, data_path=self.settings.lake_data_path,
+                                threads=self.settings.lake_writer_threads, guard=self._lock.held)
         if self.read_only and not self.path.exists():
             # Nothing loaded yet: an empty in-memory warehouse with the same tables.
             con = duckdb.connect(":memory:")
@@ -590,7 +591,8 @@ class Warehouse:
         if not self.lake or self.read_only:
             raise WarehouseError("lake maintenance needs a writable lake",
                                  hint="set NEWSMON_DB_PATH=ducklake:postgres:... (a file needs none)")
-        return self._write(self._maintain_lake)
+        with lake.all_threads(self.con, self.settings.lake_writer_threads):
+            return self._write(self._maintain_lake)
 
     def _lake_stats(self) -> dict[str, int]:
         meta = f"__ducklake_metadata_{lake.ALIAS}"
@@ -640,7 +642,8 @@ class Warehouse:
             raise WarehouseError(f"no warehouse file at {source}", hint="give the path of a news.duckdb")
         with Warehouse(self.settings, path=Path(source)):
             pass  # migrates the file (and fails, saying so, if another process is writing it)
-        return self._write(lambda: self._copy_from_file(Path(source)))
+        with lake.all_threads(self.con, self.settings.lake_writer_threads):
+            return self._write(lambda: self._copy_from_file(Path(source)))
 
     def _copy_from_file(self, source: Path) -> dict[str, int]:
         quoted = str(source).replace("'", "''")

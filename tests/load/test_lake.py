@@ -246,6 +246,8 @@ def test_maintenance_merges_files_and_expires_snapshots_keeping_every_row(postgr
         # Maintenance declared every table sorted by its key (the merged files come out sorted,
         # so drill-downs skip by their statistics): nothing differs now, nothing is set again.
         assert lake.set_layout(wh.con, _primary_keys(settings.schemas_dir)) == []
+        # A writer's DuckDB runs lake_writer_threads threads; maintenance took every core and gave them back.
+        assert wh.scalar("SELECT current_setting('threads')") == settings.lake_writer_threads == 1
     # Files no snapshot refers to any more are gone from the data folder.
     on_disk = sum(1 for _ in Path(settings.lake_data_path).rglob("*.parquet"))
     assert on_disk == after["data_files"] + after["delete_files"]
