@@ -272,15 +272,17 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-FOLD_VIEW_MARK = "__fold_v2"  # in every view fold_view_sql writes: an older lake's views lack it
+FOLD_VIEW_MARK = "__fold_v3"  # in every view fold_view_sql writes: an older lake's views lack it
+_FOLDED_THROUGH = re.compile(r"rowid > (\d+)")
 
 
-def fold_view_sql(table: str, columns: list[tuple[str, str]], keys: list[str]) -> str:
+def fold_view_sql(table: str, columns: list[tuple[str, str]], keys: list[str], folded_through: int = -1) -> str:
     """The SELECT of the view `table` over the rows in SHARED: one row per key, the columns in
     the table's order and types ((name, type) pairs, as DESCRIBE gives them). A key with one row
-    (every key after a fold: maintenance or a full load) is that row as stored, and only the keys
-    with several rows are aggregated: grouping every key on each read, with a join to the view
-    the whole table, made a drill-down joining a few ids several times slower than on a table."""
+    is that row as stored, and only the keys with several rows are aggregated. `folded_through`
+    (pin_folded: maintenance folded every key into one row, and that row's rowid is at most this)
+    lets only the keys of rows appended since be looked for among those with several: after
+    maintenance a read is a plain scan of the table instead of a grouping of every key."""
     rules = FOLDED[table]
     latest = [c for c, _ in columns if c not in keys and c not in rules]
     picks = ", ".join(f"{_q(c)} := {_q(c)}" for c in latest)
@@ -288,8 +290,10 @@ def fold_view_sql(table: str, columns: list[tuple[str, str]], keys: list[str]) -
     for column, how in rules.items():
         aggs.append(f"{'max' if how == 'sources' else how}({_q(column)}) AS {_q(column)}")
     key_cols = ", ".join(_q(k) for k in keys)
-    several = (f"{FOLD_VIEW_MARK} AS (SELECT {key_cols} FROM {SHARED}.{_q(table)} "
-               f"GROUP BY {key_cols} HAVING count(*) > 1)")
+    rows = f"{SHARED}.{_q(table)}"
+    if folded_through >= 0:  # the keys of rows appended since the fold (rowids are given in commit order)
+        rows = f"{rows} SEMI JOIN (SELECT {key_cols} FROM {rows} WHERE rowid > {int(folded_through)}) USING ({key_cols})"
+    several = f"{FOLD_VIEW_MARK} AS (SELECT {key_cols} FROM {rows} GROUP BY {key_cols} HAVING count(*) > 1)"
     inner = (f"SELECT {key_cols}, {', '.join(aggs)} FROM {SHARED}.{_q(table)} "
              f"SEMI JOIN {FOLD_VIEW_MARK} USING ({key_cols}) GROUP BY {key_cols}")
     recount = ""
@@ -365,16 +369,55 @@ def make_fold_layout(con: duckdb.DuckDBPyConnection, ddl: str, keys: dict[str, l
             if kind[0]:
                 con.execute(f"INSERT INTO {alias}.{SHARED}.{_q(table)} BY NAME SELECT * FROM {alias}.main.{_q(table)}")
                 con.execute(f"DROP TABLE {alias}.main.{_q(table)}")
-            columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {alias}.{SHARED}.{_q(table)}").fetchall()]
-            con.execute(f"CREATE OR REPLACE VIEW {alias}.main.{_q(table)} AS "
-                        + fold_view_sql(table, columns, keys[table]))
+            _create_view(con, table, keys[table], _folded_through(con, table, alias), alias)
         con.execute("COMMIT")
     except BaseException:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
+        _rollback(con)
         raise
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
+def _create_view(con: duckdb.DuckDBPyConnection, table: str, keys: list[str], folded_through: int,
+                 alias: str) -> None:
+    columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {alias}.{SHARED}.{_q(table)}").fetchall()]
+    con.execute(f"CREATE OR REPLACE VIEW {alias}.main.{_q(table)} AS "
+                + fold_view_sql(table, columns, keys, folded_through))
+
+
+def _folded_through(con: duckdb.DuckDBPyConnection, table: str, alias: str) -> int:
+    """The rowid its current view was pinned at (pin_folded), -1 if none: a view rebuilt after a
+    migration keeps it (a column added changes no rowid)."""
+    row = con.execute("SELECT sql FROM duckdb_views() WHERE database_name = ? AND schema_name = 'main' "
+                      "AND view_name = ? AND contains(sql, ?)", [alias, table, FOLD_VIEW_MARK]).fetchone()
+    found = _FOLDED_THROUGH.search(row[0]) if row else None
+    return int(found.group(1)) if found else -1
+
+
+def pin_folded(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]], alias: str = ALIAS) -> dict[str, int]:
+    """Right after a committed fold, under the exclusive lock (no append meanwhile; outside a
+    transaction): every key of each shared table has one row, so its view may read the rows up to
+    the highest rowid now as folded (fold_view_sql's `folded_through`). Rows appended later get
+    higher rowids; the full load's writes delete, update in place or append, so the rows up to
+    it stay one per key. One transaction; returns {table: rowid}."""
+    pins: dict[str, int] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in FOLDED:
+            top = con.execute(f"SELECT max(rowid) FROM {alias}.{SHARED}.{_q(table)}").fetchone()
+            pins[table] = int(top[0]) if top and top[0] is not None else -1
+            if pins[table] != _folded_through(con, table, alias):
+                _create_view(con, table, keys[table], pins[table], alias)
+        con.execute("COMMIT")
+    except BaseException:
+        _rollback(con)
+        raise
+    return pins
 
 
 # --- the data files' layout: what lets a drill-down skip most of a table -------------------

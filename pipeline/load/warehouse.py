@@ -620,6 +620,8 @@ class Warehouse:
             except duckdb.Error:
                 self._rollback()
                 raise
+            # One row per key now: the views read the rows so far as folded (a plain scan).
+            lake.pin_folded(self.con, _primary_keys(self.settings.schemas_dir))
             # Before compacting: the merged files come out sorted (a lake made before this too).
             lake.set_layout(self.con, _primary_keys(self.settings.schemas_dir))
             for step in steps:

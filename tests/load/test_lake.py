@@ -3,6 +3,7 @@ server, a database per test) and a temporary data folder; the same code as the f
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -385,15 +386,29 @@ def test_appended_runs_fold_on_read_to_the_files_rows_and_maintenance_keeps_them
         lake_maintenance.close()
     with Warehouse(settings, read_only=True) as wh:
         assert {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()} == expected
-    # A re-run (the full load: MERGEs and recounts over the folded rows) does what it does to the file.
-    with Warehouse(file_settings) as f:
-        f.load_batch(batches[1])
-        expected = {t: f.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()}
-    with Warehouse(settings) as wh:
-        wh.load_batch(batches[1])
+        # Maintenance pinned each view at its table's highest rowid: the rows so far read as stored.
+        for table in lake.FOLDED:
+            top = wh.scalar(f"SELECT max(rowid) FROM {lake.SHARED}.{table}")
+            assert lake._folded_through(wh.con, table, lake.ALIAS) == top >= 0
+    # Runs appended after maintenance (keys folded before and keys new since) and a re-run (the
+    # full load: MERGEs and recounts over the folded rows) do what they do to the file.
+    later = _with_event(synthetic_batch(1, 1, 2), "ev-1", 2, "fourth")
+    later.events.append(dataclasses.replace(later.events[0], event_id="ev-2"))  # a key new since
+    later.event_mentions.append(dataclasses.replace(later.event_mentions[0], event_id="ev-2", start_char=20,
+                                                    end_char=29))
+    for step in ([later], [batches[1]]):
+        with Warehouse(file_settings) as f:
+            for batch in step:
+                f.load_batch(batch)
+            expected = {t: f.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()}
+        with Warehouse(settings) as wh:
+            for batch in step:
+                wh.load_batch(batch)
+        with Warehouse(settings, read_only=True) as wh:
+            assert {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()} == expected
+    assert len(expected["events"]) == 2 and expected["events"][0][13] == 6  # ev-1: 4 mentions, then 2 more
     with Warehouse(settings, read_only=True) as wh:
-        assert {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()} == expected
-        assert wh.scalar("SELECT count(*) FROM articles") == 7
+        assert wh.scalar("SELECT count(*) FROM articles") == 9
 
 
 @pytest.mark.e2e
