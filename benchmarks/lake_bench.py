@@ -366,6 +366,7 @@ def query_bench(args: argparse.Namespace) -> int:
                             _time_ms(lambda q=query, p=wanted, s=snapshot: s.run(q, p), 1))
             for snapshot in snapshots.values():
                 snapshot.close()
+            views = _view_times(spec, path, root, args.repeat)
     finally:
         stop()
     print(f"\n{'query [kind]':<42}{'file p95 ms':>12}{'lake p95 ms':>12}{'lake/file':>10}"
@@ -381,7 +382,47 @@ def query_bench(args: argparse.Namespace) -> int:
               f"{median['file']:>12.1f}{median['lake']:>12.1f}{median['lake'] / median['file']:>10.2f}")
     print(f"\n{len(times) - len(over)}/{len(times)} within 2x of the file (p95)" +
           (f"; over: {', '.join(over)}" if over else ""))
+    print(f"\nthe shared tables read whole (SELECT *), after maintenance; the lake's view pinned (as maintenance "
+          f"leaves it) and unpinned (every key grouped to find those with several rows), in one read transaction; "
+          f"p95 / median ms"
+          f"\n{'table':<14}{'file':>16}{'lake pinned':>16}{'lake unpinned':>16}{'pinned/file':>12}{'unpinned/file':>14}")
+    for table, row in views.items():
+        p95 = {k: _p95(t) for k, t in row.items()}
+        med = {k: statistics.median(t) for k, t in row.items()}
+        print(f"{table:<14}" + "".join(f"{p95[k]:>8.1f} /{med[k]:>6.1f}" for k in ("file", "pinned", "unpinned")) +
+              f"{p95['pinned'] / p95['file']:>12.2f}{p95['unpinned'] / p95['file']:>14.2f}")
     return 0
+
+
+def _view_times(spec: str, path: Path, root: Path, repeat: int) -> dict[str, dict[str, list[float]]]:
+    """Each shared table read whole from the file, and from the lake through its view as
+    maintenance pinned it and through the same view unpinned (lake.fold_view_sql with no
+    `folded_through`, as a temp view), alternating run by run; the lake's reads in one read
+    transaction, as a dashboard's live queries run (the catalog is then asked once, not per read)."""
+    import duckdb
+
+    from benchmarks.query_bench import _time_ms
+    from pipeline.load import lake
+    from pipeline.load.warehouse import Warehouse, _primary_keys
+
+    times: dict[str, dict[str, list[float]]] = {}
+    file = duckdb.connect(str(path), read_only=True)
+    with Warehouse(lake_settings(spec, "", root), read_only=True) as wh:
+        keys = _primary_keys(wh.settings.schemas_dir)
+        for table in lake.FOLDED:
+            columns = [(r[0], r[1]) for r in wh.con.execute(f"DESCRIBE {lake.SHARED}.{table}").fetchall()]
+            wh.con.execute(f"CREATE OR REPLACE TEMP VIEW unpinned_{table} AS "
+                           + lake.fold_view_sql(table, columns, keys[table]))
+            reads = {"file": lambda t=table: file.execute(f"SELECT * FROM {t}").to_arrow_table(),
+                     "pinned": lambda t=table: wh.con.execute(f"SELECT * FROM main.{t}").to_arrow_table(),
+                     "unpinned": lambda t=table: wh.con.execute(f"SELECT * FROM unpinned_{t}").to_arrow_table()}
+            wh.con.execute("BEGIN TRANSACTION")
+            for _ in range(repeat):
+                for name, read in reads.items():
+                    times.setdefault(table, {}).setdefault(name, []).extend(_time_ms(read, 1))
+            wh.con.execute("ROLLBACK")
+    file.close()
+    return times
 
 
 # --- seeds ---------------------------------------------------------------------------------------
