@@ -68,7 +68,16 @@ def _restriction(text: str) -> Dated | None:
 
 
 def _phrase(raw: str) -> str:
-    return " ".join(raw.strip().strip("+").rstrip("_").replace("_", " ").upper().split())
+    return " ".join(_undotted(w) for w in raw.strip().strip("+").rstrip("_").replace("_", " ").upper().split())
+
+
+_INITIALISM = re.compile(r"(?:[A-Z]\.)+[A-Z]?")
+
+
+def _undotted(word: str) -> str:
+    """An initialism without its dots: the dictionaries write both "US_" and "U.S._STATE_
+    DEPARTMENT", "UNITED_STATES_TREASURY_DEPARTMENT" and "US_TREASURY_DEPARTMENT"; news writes either."""
+    return word.replace(".", "") if _INITIALISM.fullmatch(word) else word
 
 
 @dataclass
@@ -102,6 +111,7 @@ class ActorDictionary:
         """(actor code, agent code) of the longest matches among the upper-case words."""
         actor = agent = None
         actor_len = agent_len = 0
+        words = [_undotted(w) for w in words]
         n = len(words)
         for i in range(n):
             for j in range(min(n, i + _MAX_WORDS), i, -1):

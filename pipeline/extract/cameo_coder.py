@@ -498,6 +498,11 @@ def _subject(verb: Token) -> Token | None:
         subj = next((c for c in tok.children if c.dep_ in _SUBJECTS), None)
         if subj is not None:
             return subj
+        # "Police searching for the girl said": the parser reads the participle on the subject
+        # as a clausal subject; the noun before it is the one who speaks
+        clause = next((c for c in tok.children if c.dep_ == "csubj"), None)
+        if clause is not None and (subj := _misread_participle(clause)) is not None:
+            return subj
         # "is about to restore", "are ready to sign": the infinitive hangs on an adjective
         # complement of "be", whose subject acts.
         if tok.dep_ == "xcomp" and (obj := next((c for c in tok.head.children if c.dep_ == "dobj"), None)):
@@ -510,6 +515,14 @@ def _subject(verb: Token) -> Token | None:
                 return None
             tok = governor
     return None
+
+
+def _misread_participle(clause: Token) -> Token | None:
+    """The noun a participle read as a clausal subject hangs on ("Police searching for the girl
+    said": police), when the participle has a subject before it."""
+    if clause.dep_ != "csubj" or clause.tag_ not in ("VBG", "VBN"):
+        return None
+    return next((c for c in clause.children if c.dep_ in _SUBJECTS and c.i < clause.i), None)
 
 
 def _shared_object(verb: Token) -> Token | None:
@@ -1527,6 +1540,8 @@ def _asserted(verb: Token, by_pattern: bool) -> bool:
                 return False
         elif dep == "advcl" and _purpose(tok):
             return False
+        elif dep == "csubj" and _misread_participle(tok):
+            return False  # "Police searching for the girl said": a participle on the noun
         elif (dep == "advcl" and tok.tag_ == "VBG" and tok.head.lemma_.lower() in _REPORTING
               and tok.lemma_.lower() in _REPORTING | {"speak", "talk"}):
             return False  # "Speaking with the Kaieteur News, his sister said ...": the report's setting

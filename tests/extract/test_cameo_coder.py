@@ -549,3 +549,22 @@ def test_a_political_actors_promise_to_a_name_is_an_intent(nlp):
     coded = _code(nlp, "The king promised a pardon to Hen Vipheak, a journalist.")
     assert [(c.info.root, c.target.text if c.target else None) for c in coded] == [("03", "Hen Vipheak")]
     assert _code(nlp, "Seoul and Daejeon face lows of minus five degrees.") == []  # a thing, no one
+
+
+def test_a_participle_on_the_subject_misread_as_a_clause_leaves_the_subject_speaking(nlp):
+    # the small model reads "police searching for ..." as a clausal subject of "said"
+    coded = _code(nlp, "German police searching for a missing schoolgirl said on Friday the suspects may have "
+                       "been involved in a ring.")
+    assert [(c.verb, c.source.code if c.source else None) for c in coded] == [("said", "DEUCOP")]
+
+
+def test_initialisms_match_with_or_without_dots():
+    actors = load_actor_dictionary()
+    # the dictionary writes "US_TREASURY_DEPARTMENT" and "UNITED_STATES_TREASURY_DEPARTMENT"
+    assert actors.code_words("THE U.S. TREASURY DEPARTMENT".split())[0] == "USAGOV"
+    assert actors.code_words("U.N. TROOPS".split()) == ("IGOUNO", "~MIL")
+
+
+def test_an_agentless_prosecution_of_a_trade_noun_is_coercion(nlp):
+    coded = _code(nlp, "The editor was prosecuted after an article on corruption.")
+    assert [(c.info.root, c.target.code if c.target else None) for c in coded] == [("17", "MED")]
