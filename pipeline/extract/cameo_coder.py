@@ -651,8 +651,8 @@ def _nominal_event(tok: Token, verb: Verb, dictionary: VerbDictionary,
         noun = next((_counted(c) for c in tok.children if c.dep_ in objects), None)
         if noun is None and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in tok.children):
             noun = next((_counted(c) for c in tok.children if c.dep_ == "nsubj"), None)
-    if noun is None or noun.pos_ != "NOUN":
-        return None
+    if noun is None or noun.pos_ != "NOUN" or _actor_head(noun):
+        return None  # "ordered U.S. forces": an agent noun names who acts, not the act (FORCE)
     for v in verb_of_noun(noun.lemma_.upper(), dictionary) or verb_of_noun(noun.text.upper(), dictionary):
         if v.code and v.code[:2] in light.roots and not (v.after or v.before) and v.base not in light.verbs:
             return v, noun

@@ -532,6 +532,22 @@ def test_verbs_in_senses_that_are_no_event(nlp, text):
     assert _code(nlp, text) == []
 
 
+@pytest.mark.parametrize("text,code", [
+    # what was ordered or authorised is coded as done by the one who ordered it
+    ("The governor ordered air strikes on the rebel camp.", "19"),
+    ("The president authorized the bombing of the rebel bases.", "19"),
+    # backing in a fight is military aid, not praise
+    ("Kurdish rebels were backed by Iraqi artillery in the fighting.", "07"),
+])
+def test_orders_and_backing_code_the_act(nlp, text, code):
+    assert [c.info.root for c in _code(nlp, text)] == [code]
+
+
+def test_an_agent_noun_is_no_act_a_light_verb_carries_out(nlp):
+    # "ordered U.S. forces": the forces act, the noun is not the verb FORCE (170)
+    assert [c.cameo_code for c in _code(nlp, "The president ordered U.S. forces into the region.")] != ["170"]
+
+
 def test_an_order_to_another_state_is_still_a_demand(nlp):
     assert [c.cameo_code for c in _code(nlp, "The president ordered Iran to free the sailors.")] == ["100"]
 
