@@ -84,7 +84,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	@bash scripts/test_setup.sh
 	@$(BIN)/ruff check .
-	@$(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not slow" -n $(TEST_PROCESSES) --dist loadfile
+	@NEWSMON_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not slow" -n $(TEST_PROCESSES) --dist loadfile
 
 typecheck: $(STAMP)
 	@$(BIN)/mypy

@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 # Airflow reads its home when first imported: give the tests their own, never the project's
 # (the Makefile exports the project's for `make run`).
@@ -22,6 +24,28 @@ if str(PROJECT_ROOT / "dags") not in sys.path:
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
 EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
+
+
+# Property tests (hypothesis): `make test` searches the full budget a test asks for, `make
+# test-fast` a quarter of it (the Makefile sets NEWSMON_HYPOTHESIS_PROFILE=fast). A test scales
+# its budget with examples(); each search is replayable by its seed either way.
+HYPOTHESIS_PROFILE = os.environ.get("NEWSMON_HYPOTHESIS_PROFILE", "full")
+HYPOTHESIS_SHARE = {"full": 1.0, "fast": 0.25}
+for _name, _share in HYPOTHESIS_SHARE.items():
+    hypothesis_settings.register_profile(_name, max_examples=max(5, round(40 * _share)), deadline=None,
+                                         database=None, suppress_health_check=list(HealthCheck))
+
+
+def pytest_configure(config):
+    if HYPOTHESIS_PROFILE not in HYPOTHESIS_SHARE:
+        raise pytest.UsageError(f"NEWSMON_HYPOTHESIS_PROFILE={HYPOTHESIS_PROFILE!r}: set it to one of "
+                                f"{', '.join(HYPOTHESIS_SHARE)}")
+    hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(full: int) -> int:
+    """A property test's example budget: ``full`` in `make test`, its share in `make test-fast`."""
+    return max(5, round(full * HYPOTHESIS_SHARE[HYPOTHESIS_PROFILE]))
 
 
 def make_settings(root: Path, **overrides):

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -29,6 +29,7 @@ from pipeline.regex_prefilter import (
     required_factors,
 )
 from pipeline.text import normalise_for_hash
+from tests.conftest import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = tomllib.loads((ROOT / "tests" / "clean" / "cases" / "rule_cases.toml").read_text("utf-8"))["case"]
@@ -39,7 +40,7 @@ FRAMES = ["", "the minister said ", " and more"]
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.label for r in RULES])
 def test_prefilter_keeps_every_generated_match(rule):
-    @hypothesis_settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @hypothesis_settings(max_examples=examples(40))
     @given(core=st.from_regex(rule.regex), frame=st.sampled_from(FRAMES), upper=st.booleans())
     def check(core: str, frame: str, upper: bool) -> None:
         text = frame + (core.upper() if upper else core) if frame != " and more" else core + frame
@@ -162,7 +163,7 @@ def test_twin_finds_what_the_pattern_finds_in_generated_text(pattern):
     twin = lowered_twin(pattern)
     assert twin is not None
 
-    @hypothesis_settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @hypothesis_settings(max_examples=examples(60))
     @given(core=st.from_regex(pattern), other=st.from_regex(pattern), seed=st.integers(0, 2**16))
     def check(core: str, other: str, seed: int) -> None:
         rng = random.Random(seed)

@@ -26,9 +26,9 @@ from pipeline.ingest.feeds import FeedSource, read_feeds
 from pipeline.ingest.files import read_inputs
 from pipeline.records import Article, Document, FeedState, QuarantineItem
 from pipeline.staging import to_arrow
-from tests.conftest import make_settings
+from tests.conftest import examples, make_settings
 
-FUZZ = settings(max_examples=int(os.environ.get("NEWSMON_FUZZ_EXAMPLES", "40")), deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("NEWSMON_FUZZ_EXAMPLES") or examples(40)), deadline=None,
                 derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
