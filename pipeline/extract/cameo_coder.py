@@ -285,7 +285,7 @@ class _PatternIndex:
     term_ids: dict[Term | PrepTerm, int] = field(default_factory=dict)
     sides: dict[int, tuple[int, ...]] = field(default_factory=dict)  # id(side tuple) -> term ids
     synsets: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)
-    ranked_by: dict[tuple[int, ...], list[_Ranked]] = field(default_factory=dict)
+    ranked_by: dict[tuple[int, ...], _Ranking] = field(default_factory=dict)
 
     def side(self, terms: tuple[Term | PrepTerm, ...]) -> tuple[int, ...]:
         key = id(terms)  # the tuple lives as long as the dictionary this index holds
@@ -301,7 +301,7 @@ class _PatternIndex:
             got = self.sides[key] = tuple(ids)
         return got
 
-    def ranked(self, verbs: list[Verb]) -> list[_Ranked]:
+    def ranked(self, verbs: list[Verb]) -> _Ranking:
         """The patterns of the verbs' blocks that pin down anything (size > 0), by score
         (size, written for this very verb, naming it) highest first, in dictionary order
         among equals: the first that matches is the one the scan over all would keep."""
@@ -312,8 +312,60 @@ class _PatternIndex:
                                                                                   self.side(p.post)))
                       for v in verbs for p in self.dictionary.patterns.get(v.block, []) if p.size > 0]
             scored.sort(key=lambda s: s[0], reverse=True)  # stable: dictionary order among equals
-            got = self.ranked_by[key] = [r for _, r in scored]
+            got = self.ranked_by[key] = _Ranking([r for _, r in scored])
+            for n, r in enumerate(got.entries):
+                self._file(got, n, r)
         return got
+
+    def _file(self, ranking: _Ranking, n: int, r: _Ranked) -> None:
+        """File a pattern under words one of which its clause must hold to match: a head word
+        of its objects or of its subject, else the preposition of one of its slots; else it
+        is always tried."""
+        for side, into in ((r.post, ranking.by_post_head), (r.pre, ranking.by_pre_head)):
+            for t in side:
+                heads = self._heads_needed(self.terms[t])
+                if heads is not None:
+                    for w in heads:
+                        into.setdefault(w, []).append(n)
+                    return
+        prep = next((self.terms[t] for t in r.post if isinstance(self.terms[t], PrepTerm)), None)
+        if isinstance(prep, PrepTerm):
+            ranking.by_prep.setdefault(prep.prep, []).append(n)
+        else:
+            ranking.always.append(n)
+
+    def _heads_needed(self, term: Term | PrepTerm) -> frozenset[str] | None:
+        """The words one of which must head a phrase of the side for ``term`` to match (see
+        ``_Side._content``: a word's or a phrase's head, a synonym set's one-word members when
+        it has no longer ones); None when no such set can be told."""
+        if isinstance(term, PrepTerm) or term.kind not in ("word", "phrase", "synset"):
+            return None
+        head = term.words[-1] if term.kind == "phrase" else term.words[0]
+        if head.startswith("&"):
+            single, multi = self.synsets.get(head, (frozenset(), ()))
+            return None if multi else single
+        return None if " " in head else frozenset((head,))
+
+
+@dataclass
+class _Ranking:
+    """The patterns a list of verb entries can match, most specific first (``entries``), filed
+    by what a clause must hold for each to match (``_PatternIndex._file``): only those filed
+    under a word the clause holds, and those always tried, need judging, in rank order."""
+
+    entries: list[_Ranked]
+    by_post_head: dict[str, list[int]] = field(default_factory=dict)
+    by_pre_head: dict[str, list[int]] = field(default_factory=dict)
+    by_prep: dict[str, list[int]] = field(default_factory=dict)
+    always: list[int] = field(default_factory=list)
+
+    def candidates(self, pre: _Side, post: _Side) -> list[_Ranked]:
+        found = set(self.always)
+        for words, filed in ((post.view.heads, self.by_post_head), (pre.view.heads, self.by_pre_head),
+                             ({prep for prep, _, _ in post.preps}, self.by_prep)):
+            for w in words:
+                found.update(filed.get(w, ()))
+        return [self.entries[n] for n in sorted(found)]
 
 
 @lru_cache(maxsize=2)
@@ -474,11 +526,11 @@ def _best_pattern(verb_tok: Token, verbs: list[Verb], dictionary: VerbDictionary
     roles its "$"/"+" slots fill; None when none that pins anything down matches."""
     index = _pattern_index(dictionary)
     ranked = index.ranked(verbs)
-    if not ranked:
+    if not ranked.entries:
         return None, verbs[0], {}
     ctx = _context(verb_tok, verb_tok.lemma_.lower() in _WISHING or any(v.code[:2] in _SPEECH_ROOTS for v in verbs))
     pre, post = _Side([ctx.pre], [], index), _Side(ctx.objects, ctx.preps, index)
-    for r in ranked:
+    for r in ranked.candidates(pre, post):
         ok, pre_roles = pre.match(r.pre)
         if not ok:
             continue
