@@ -11,6 +11,7 @@ run reads the 990 pages in well under a minute. Scored as extraction_eval.py sco
     .venv/bin/python benchmarks/metadata_eval.py --half A --show-misses author
     .venv/bin/python benchmarks/metadata_eval.py --save heads.json     # each page's title and byline
     .venv/bin/python benchmarks/metadata_eval.py --kinds               # the author misses counted by kind
+    .venv/bin/python benchmarks/metadata_eval.py --title-votes         # stated title sources against a vote
 """
 
 from __future__ import annotations
@@ -135,11 +136,56 @@ def print_kinds(pages: dict[str, dict], heads: dict[str, tuple[str | None, str |
             print(f"{group:<9} " + " ".join(f"{counts[group][k]:>20}" for k in AUTHOR_MISS_KINDS))
 
 
+def title_votes(pages: dict[str, dict], data_dir: Path) -> None:
+    """Per half: pages with a gold title; those where one stated source (the article item's
+    headline, og:title, twitter:title, <title>, the first <h1>, each with the site's name cut)
+    equals it; choose_title's hits (without trafilatura's fallback and the batch's affix pass);
+    and a vote's: the value most sources state wins over choose_title's when it has at least
+    `margin` more sources (margin 1: and two sources at least)."""
+    from collections import Counter
+
+    import trafilatura
+
+    from pipeline.clean.structured import _is_site, choose_title, read_page_meta, strip_site
+    from pipeline.errors import InputError
+    from pipeline.ingest.files import read_document
+    from pipeline.settings import Settings
+    from pipeline.text import normalise_for_hash as key
+
+    settings = Settings()
+    rows: dict[str, Counter] = {}
+    for name, entry in pages.items():
+        if not entry.get("title"):
+            continue
+        try:
+            doc = read_document(data_dir / "html" / name, settings, run_id="eval")
+        except InputError:
+            continue
+        tree = trafilatura.load_html(doc.raw_text)
+        meta = read_page_meta(tree if tree is not None else doc.raw_text, entry.get("url"))
+        stated = [strip_site(s, meta.site_names) for s in (meta.headline, *meta.titles, *meta.headings[:1]) if s]
+        stated = [s for s in stated if not _is_site(s, meta.site_names)]
+        gold, chosen = key(entry["title"]), key(choose_title(meta, None)[0] or "")
+        votes = Counter(key(s) for s in stated)
+        top, most = votes.most_common(1)[0] if votes else ("", 0)
+        row = rows.setdefault(ev.half_of(entry), Counter())
+        row["pages"] += 1
+        row["one source"] += gold in votes
+        row["choose_title"] += chosen == gold
+        for margin in (1, 2):
+            voted = top if most >= votes.get(chosen, 0) + margin and most >= 2 else chosen
+            row[f"vote, margin {margin}"] += voted == gold
+    print("\ntitle sources (choose_title without trafilatura's title and the affix pass)")
+    for half, row in sorted(rows.items()):
+        print(f"{half}: " + ", ".join(f"{k} {v}" for k, v in row.items()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ev.DATA_DIR)
     parser.add_argument("--half", choices=["A", "B"])
     parser.add_argument("--show-misses", choices=["title", "author"])
+    parser.add_argument("--title-votes", action="store_true", help="stated title sources and a vote among them")
     parser.add_argument("--kinds", action="store_true", help="count the author misses by kind (AUTHOR_MISS_KINDS)")
     parser.add_argument("--save", type=Path, help="each page's title and byline, with the gold's, to this JSON file")
     args = parser.parse_args(argv)
@@ -174,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {args.show_misses} {name[:40]}: gold {str(gold)[:70]!r} got {str(got)[:70]!r}")
     if args.kinds:
         print_kinds(pages, heads, publishers)
+    if args.title_votes:
+        title_votes(pages, args.data)
     if args.save:
         args.save.write_text(json.dumps({n: {"title": t, "author": a, "gold_title": pages[n].get("title"),
                                              "gold_author": pages[n].get("author")} for n, (t, a) in heads.items()},
