@@ -114,6 +114,10 @@ _QUANTITIES = {"hundred", "thousand", "million", "billion", "dozen", "score", "t
 _FIRST_SECOND = {"i", "me", "we", "us", "you"}
 _HONORIFICS = {"MR", "MRS", "MS", "DR", "SIR", "MADAM", "MADAME", "MONSIEUR", "HERR", "SENOR"}
 _ANAPHORS = {"he", "she", "they"}
+# Definite noun phrases that refer back to actors news named before, as a pronoun does: "the
+# group demanded ...", "the two countries will sign ...".
+_STATES = {"country", "nation", "government"}
+_REFERENCE = re.compile(r"(?:the|both) (?:two )?(?:group|organi[sz]ation|movement|countries|nations|sides|governments)")
 _PERSONAL = {"him", "her", "them", "us", "me", "you"}
 # Disapprovals that are formal acts, not opinions: a lawsuit, a verdict.
 _FORMAL_ACTS = {"115", "116"}
@@ -974,6 +978,8 @@ def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: dat
     know takes the code its apposition says ("Sergei Posukhov, Lukashenko's political adviser")."""
     if tok.pos_ == "PRON":
         return None
+    if tok.lemma_.lower() in _STATES and _reference(phrase):
+        return "GOV"  # "the two countries", "both governments": states named before
     owner = {t.i for c in tok.children if c.dep_ == "poss" for t in c.subtree}
     own = [t for t in phrase if t.i not in owner and not (t.i == tok.i and _surname(t))]
     actor, agent = actors.code_words(_words(own), on) if own else (None, None)
@@ -1234,7 +1240,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
                                if prep in ("ABOUT", "OF", "OVER") and head is not None and not _temporal(head)
                                and _named_or_country(head, actors)), None)
         if source_tok is not None and not _actor_like(source_tok, actors):
-            source_tok = None if source_tok.lower_ not in _PRONOUNS else source_tok
+            source_tok = source_tok if source_tok.lower_ in _PRONOUNS or _reference(_phrase(source_tok)) else None
         source, target = _role(source_tok, actors, on, acting=True), _role(target_tok, actors, on)
         if code[:2] in ("01", "04") and target is not None and _media(target.code):
             # "told Reuters", "spoke to reporters": the outlet carries the statement ("accused
@@ -1737,8 +1743,14 @@ def _depth(tok: Token) -> int:
 
 
 def _anaphoric(role: Role | None) -> bool:
-    """A third-person pronoun, which the article's earlier names resolve (``event_mentions``)."""
-    return role is not None and role.text.lower() in _ANAPHORS
+    """A third-person pronoun, which the article's earlier names resolve (``event_mentions``),
+    or a definite noun phrase that refers back to actors named before ("the group", "the two
+    countries")."""
+    return role is not None and (role.text.lower() in _ANAPHORS or _REFERENCE.fullmatch(role.text.lower()) is not None)
+
+
+def _reference(phrase: list[Token]) -> bool:
+    return _REFERENCE.fullmatch(" ".join(t.lower_ for t in phrase)) is not None
 
 
 def _codable(doc, role: Role | None) -> bool:

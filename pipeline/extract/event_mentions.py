@@ -324,7 +324,9 @@ class _Roles(NamedTuple):
 
 # What a third-person pronoun can stand for: "he"/"she" a person, "they" a state, people or
 # organisation (a plural of persons is rarely named as one entity).
-_ANTECEDENT_TYPES = {"he": ("PERSON",), "she": ("PERSON",), "they": ("ORG", "GPE", "NORP")}
+_ANTECEDENT_TYPES = {"he": ("PERSON",), "she": ("PERSON",), "they": ("ORG", "GPE", "NORP"),
+                     "the group": ("ORG",), "the organisation": ("ORG",), "the organization": ("ORG",),
+                     "the movement": ("ORG",)}
 
 
 def _antecedent(role: Role | None, earlier: list[EntityMention], types: dict[str, str]) -> str | None:

@@ -584,3 +584,18 @@ def test_initialisms_match_with_or_without_dots():
 def test_an_agentless_prosecution_of_a_trade_noun_is_coercion(nlp):
     coded = _code(nlp, "The editor was prosecuted after an article on corruption.")
     assert [(c.info.root, c.target.code if c.target else None) for c in coded] == [("17", "MED")]
+
+
+@pytest.mark.parametrize("text,root,source", [
+    # a definite phrase that refers back to actors named before acts as a pronoun would
+    ("The group demanded the release of the journalists.", "10", "The group"),
+    ("The two countries will sign a trade agreement in March.", "03", "The two countries"),
+])
+def test_a_definite_reference_to_actors_named_before_acts(nlp, text, root, source):
+    coded = _code(nlp, text)
+    assert [(c.info.root, c.source.text if c.source else None) for c in coded] == [(root, source)]
+
+
+def test_a_definite_reference_needs_an_act_not_a_pastime(nlp):
+    assert _code(nlp, "The group went hiking on Saturday.") == []
+    assert _code(nlp, "The two countries have similar climates.") == []

@@ -104,6 +104,17 @@ def test_a_pronoun_actor_is_the_person_named_before(settings):
     assert names[accusation.actor1] == "Emmanuel Macron" and names[accusation.actor2] == "Viktor Orban"
 
 
+def test_the_group_is_the_organisation_named_before(settings):
+    body = ("Amnesty International criticised the trial on Monday. The group demanded the release of "
+            "the journalists on March 3.")
+    arts = [_article("g1", body, datetime(2023, 3, 6))]
+    ents = extract_entities(arts, settings, [])
+    out = extract_events(arts, ents.sentences, ents.mentions, ents.entities, settings, [], [])
+    names = {e.entity_id: e.canonical_name for e in ents.entities}
+    demand = next(m for m in out.event_mentions if m.cameo_code and m.cameo_code.startswith("10"))
+    assert names[demand.actor1] == "Amnesty International"
+
+
 def test_a_person_named_like_a_place_is_not_the_state(settings):
     # The Phoenix dictionary reads "Phoenix" as the US city, hence USA; the entity is a person,
     # whose statement is no state's.
