@@ -33,6 +33,7 @@ _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|[A-ZÀ-Þ]\.|von|v
                         r"al|bin|ten|ter|zu|y)$")
 _COMMENTS = re.compile(r"comment|kommentar|disqus|respond|reply", re.IGNORECASE)
 _LEGAL_WORD = re.compile(r"[^\s.]+")
+_JOINERS = frozenset({"&", "and", "und", "et", "y", "e", "+"})
 # Soft hyphens and zero-width characters split a name for line breaking only ('Mat\u00adthi\u00adas').
 _INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
 # A byline's names end at a separator, a bracket or a digit (a date, a time).
@@ -87,7 +88,9 @@ def is_organisation(name: str) -> bool:
         parts = _LEGAL_WORD.findall(form)
         if len(words) > len(parts) and words[-len(parts):] == parts:
             return True
-    return False
+    # 'Müller & Co.', 'Schmidt und Co. KG' (the KG above); 'Emily Co' is a person.
+    joined = {_LEGAL_WORD.findall(form)[0] for form in vocabulary()["joined_legal_forms"]}
+    return len(words) >= 3 and words[-1] in joined and words[-2] in _JOINERS
 
 
 def looks_like_name(text: str) -> bool:

@@ -198,3 +198,9 @@ def test_an_author_box_is_the_last_resort_after_trafilaturas_guess():
 
     assert byline("") == "Martin Junker"
     assert byline("<p>Von Jana Roth</p>") == "Jana Roth"  # the visible byline comes first
+
+
+def test_co_is_a_company_only_after_and():
+    assert is_organisation("Müller & Co.") and is_organisation("Dupont et Cie") and is_organisation("Schmidt und Co. KG")
+    assert not is_organisation("Emily Co")  # a surname
+    assert clean_authors(["Emily Co"], ["POPSUGAR UK", "popsugar.co.uk"]) == ["Emily Co"]
