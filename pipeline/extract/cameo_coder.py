@@ -1593,10 +1593,10 @@ def _asserted(verb: Token, by_pattern: bool) -> bool:
             tok = report  # "said in a statement that two people were killed": what was said
             continue
         if dep in _DESCRIPTIVE:
-            if not (tok.i == verb.i and _reduced_relative(tok) and (_actor_head(tok.head) or (
-                    by_pattern and tok.head.dep_ in _ARGUMENTS))):
+            if not (tok.i == verb.i and _reduced_relative(tok) and not _set_off(tok) and (
+                    _actor_head(tok.head) or by_pattern and tok.head.dep_ in _ARGUMENTS)):
                 return False
-        elif dep == "advcl" and _purpose(tok):
+        elif dep == "advcl" and (_purpose(tok) or _since(tok)):
             return False
         elif dep == "csubj" and _misread_participle(tok):
             return False  # "Police searching for the girl said": a participle on the noun
@@ -1607,6 +1607,20 @@ def _asserted(verb: Token, by_pattern: bool) -> bool:
             return False  # "the risk of attacking", "a plan for sending troops"
         tok = tok.head
     return True
+
+
+def _set_off(participle: Token) -> bool:
+    """A participle set off by commas ("The SDA, joined by two other parties, has demanded"):
+    it tells who the noun is, as an apposition does, not what happened."""
+    before = participle.left_edge.i - 1
+    return before >= 0 and participle.doc[before].text == "," and participle.head.i < before
+
+
+def _since(clause: Token) -> bool:
+    """A past "since" clause is the point time is counted from ("the first visit since the
+    government took power"): background that dates the news, not news of its own (ICEWS'
+    historical events)."""
+    return clause.tag_ in ("VBD", "VBN") and any(c.dep_ == "mark" and c.lower_ == "since" for c in clause.children)
 
 
 def _actor_head(tok: Token) -> bool:

@@ -599,3 +599,19 @@ def test_a_definite_reference_to_actors_named_before_acts(nlp, text, root, sourc
 def test_a_definite_reference_needs_an_act_not_a_pastime(nlp):
     assert _code(nlp, "The group went hiking on Saturday.") == []
     assert _code(nlp, "The two countries have similar climates.") == []
+
+
+@pytest.mark.parametrize("text", [
+    # a participle set off by commas tells who the noun is; a past "since" clause dates the news
+    "The Green Party, joined by two other parties, has demanded new elections.",
+    "It was the first visit by a minister since the government took power in June.",
+])
+def test_background_clauses_are_no_event(nlp, text):
+    roots = [c.info.root for c in _code(nlp, text)]
+    assert "04" not in roots and "18" not in roots, roots
+
+
+def test_a_participle_on_the_actor_acted_upon_still_happened(nlp):
+    # no commas: "protesters arrested in Minsk" were arrested
+    roots = [c.info.root for c in _code(nlp, "Protesters arrested in Minsk were released on Monday.")]
+    assert "17" in roots
