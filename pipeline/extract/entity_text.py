@@ -62,8 +62,9 @@ _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z&]{1,7}$")
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) to the entity proper: no surrounding space or quotes, no leading
     article "the", no possessive suffix, nothing after a line break."""
-    # a name never runs over a line break or a heading separator ("Coinbase Pro: Fees")
-    for stop in ("\n", ": ", " | "):
+    # a name never runs over a line break or a heading separator ("Coinbase Pro: Fees"), nor
+    # into a user's handle ("Instagram @TheHerald")
+    for stop in ("\n", ": ", " | ", " @"):
         cut = text.find(stop, start, end)
         if cut != -1:
             end = cut

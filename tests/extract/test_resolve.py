@@ -51,6 +51,7 @@ def test_initials_skip_function_words():
     ("met the U.S. envoy", (4, 12), "U.S."),
     ("Coinbase Pro: Fees", (0, 18), "Coinbase Pro"),
     ("on a MacBook® today", (5, 13), "MacBook"),
+    ("and Instagram @TheHerald for", (4, 24), "Instagram"),
 ])
 def test_trim_span(text, span, expected):
     s, e = trim_span(text, *span)
