@@ -175,6 +175,7 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
             unsupported.append(group)
         elif not any(c.team for c in group) and _evidence_agrees(group):
             evidenced[key][group[0].label] += 1
+    _place_named_organisations(list(by_article.values()), gaz)
     # a name firm cues call a product or a disease in one article ("Python code", "the Chrome
     # browser") is one in the articles where nothing but the model's reading spoke for a person,
     # an organisation or a place
@@ -235,6 +236,23 @@ def _spread_evidence(groups: list[list[Candidate]], evidenced: dict[str, Counter
             continue
         for c in group:
             c.label, c.confidence = label, n / sum(votes.values())
+
+
+def _org_cued(group: list[Candidate]) -> bool:
+    """Organisation cues fired at the name here, other than a town's team's."""
+    return not any(c.team for c in group) and any(c.cues is not None and c.cues.votes["ORG"] for c in group)
+
+
+def _place_named_organisations(groups: list[list[Candidate]], gaz: Gazetteer) -> None:
+    """A place's name that cues and a full name made an organisation in one article ("Alaska" beside
+    "Alaska Airlines" and "Alaska flights") is that organisation in the batch's other articles
+    where organisation cues fire at it ("Alaska flights were cancelled", "Alaska's chief
+    executive") though they never give the full name; elsewhere it stays the place."""
+    found = {g[0].key for g in groups if g[0].label == "ORG" and _org_cued(g) and gaz.place(g[0].surface) is not None}
+    for group in groups:
+        if group[0].key in found and group[0].label in ("GPE", "LOC") and _org_cued(group):
+            for c in group:
+                c.label = "ORG"
 
 
 def _evidence_agrees(group: list[Candidate]) -> bool:

@@ -68,6 +68,14 @@ def test_a_state_that_opens_an_airline_s_name_is_the_airline_where_its_flights_a
     out = extract_entities([article("a", airline), article("b", state)], SETTINGS, [])
     assert types_in(out, "a", "Alaska") == {"ORG"}
     assert types_in(out, "b", "Alaska") == {"GPE"}
+    # an article that never gives the airline's full name: its flights name it, given the batch's
+    # other article; alone, the state stays the state
+    flights = ("Alaska flights were cancelled on Sunday after a door blew out. Alaska said its jets would be "
+               "inspected.")
+    assert model_types(flights, "Alaska") == {"GPE"}
+    out = extract_entities([article("a", airline), article("b", state), article("f", flights)], SETTINGS, [])
+    assert types_in(out, "f", "Alaska") == {"ORG"} and types_in(out, "b", "Alaska") == {"GPE"}
+    assert types_in(extract_entities([article("f", flights)], SETTINGS, []), "f", "Alaska") == {"GPE"}
 
 
 def test_a_city_of_the_publisher_s_country_stays_a_city_beside_its_council():
