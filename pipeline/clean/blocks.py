@@ -21,12 +21,22 @@ The same run takes the lines of teaser cards (``structure:teaser_card``): a bloc
 in or around an <h2>-<h6>), when the page prints two or more such blocks of one tag: a list of
 other stories, each a headline with its excerpt, whose excerpt is no link and broke the run.
 
+After the article's container (``structure:after_article``): the element holding at least
+MAIN_SHARE of the body's words (the deepest such; a paragraph that holds them is not a
+container, its parent is) is the article's; a run of lines closing the body that the page
+prints outside it goes (an author box, a donation appeal, a cookie notice, a popup, a "series"
+box), unless the line stands in a block of the same kind as the one holding the article beside
+it (an article printed in several sibling sections), names an address, or is the page's stated
+summary (the lead printed below the text), or the page does not print it as one element.
+
 <nav>, <footer>, <form> and lists made mostly of links were tried the same way and measured
 a loss on the tuning half of the evaluation pages (F1 0.943 -> 0.941): trafilatura already
 drops most of them, and the lines it keeps from them were mostly article text.
 """
 
 from __future__ import annotations
+
+import re
 
 from lxml import html as lxml_html
 
@@ -51,6 +61,18 @@ CARD_MAX_CHARS = 800  # a longer block around a linked headline is a section of 
 CARD_HEADLINE_MIN_CHARS = 15  # a shorter linked heading is a label ('Mehr', 'Sport')
 CARD_LEVELS = 4  # a linked headline's ancestors looked at for its card
 CARD_MIN_REPEATS = 2  # one card alone is no list of other stories
+MAIN_SHARE = 0.8  # of the body's words, in the element that is the article's container
+LINE_MAX_CHARS = 5000  # a longer element is no line of the text
+PREFIX_CHARS = 40  # a line is found by its start when the page prints it with more (a <br>, a mark)
+PLACED_SHARE = 0.5  # of the body's words found in the page, for its container to be judged
+_PREFIX = "\x00"  # marks a key of line_elements that is a text's start
+_LINE_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "td", "th", "pre",
+                "span", "a", "strong", "b", "em", "small", "div", "figcaption", "caption", "label")
+_NOT_CONTAINERS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "dl", "td",
+                             "th", "tr", "tbody", "table", "ul", "ol", "pre", "span", "a", "strong", "b", "em", "i",
+                             "small", "font", "u", "code", "figcaption", "caption", "label"})
+# A line naming an address is a source the article cites, not furniture after it.
+ADDRESS = re.compile(r"https?://|www\.|^\W*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\W*$", re.IGNORECASE)
 
 
 def furniture_texts(tree: lxml_html.HtmlElement) -> dict[str, str]:
@@ -101,6 +123,92 @@ def link_texts(tree: lxml_html.HtmlElement) -> set[str]:
             node = node.getparent()
     found.discard("")
     return found
+
+
+def line_elements(tree: lxml_html.HtmlElement) -> dict[str, lxml_html.HtmlElement]:
+    """{normalised text: the first text block printing exactly it} and {its first PREFIX_CHARS
+    characters, marked: the innermost block starting with them} (a line the page prints with
+    a footnote mark or a <br> more), for finding where a line of the extracted text stands."""
+    found: dict[str, lxml_html.HtmlElement] = {}
+    for count, el in enumerate(tree.iter(*_LINE_BLOCKS)):
+        if count >= MAX_ELEMENTS:
+            break
+        text = _norm(el)
+        if not text or len(text) > LINE_MAX_CHARS:
+            continue
+        found.setdefault(text, el)
+        if len(text) >= PREFIX_CHARS:
+            key = _PREFIX + text[:PREFIX_CHARS]
+            held = found.get(key)
+            if held is None or any(a is held for a in el.iterancestors()):
+                found[key] = el
+    return found
+
+
+def _element_of(line: str, elements: dict[str, lxml_html.HtmlElement]) -> lxml_html.HtmlElement | None:
+    exact = elements.get(line)
+    if exact is not None or len(line) < PREFIX_CHARS:
+        return exact
+    return elements.get(_PREFIX + line[:PREFIX_CHARS])
+
+
+def after_article(lines: list[str], elements: dict[str, lxml_html.HtmlElement], keep: set[str]) -> int:
+    """Where the run of lines printed after the article's container starts (len(lines) when
+    none is): see the module's doc. `lines` are normalised; `keep` holds texts that stop the run."""
+    placed = [_element_of(line, elements) for line in lines]
+    main = _article_container(placed, [len(line.split()) for line in lines])
+    if main is None:
+        return len(lines)
+    chain = [main, *main.iterancestors()]
+    at = len(lines)
+    while at > 1:
+        el, line = placed[at - 1], lines[at - 1]
+        if el is None or line in keep or ADDRESS.search(line) or _same_kind(el, chain):
+            break
+        at -= 1
+    return at
+
+
+def _article_container(placed: list[lxml_html.HtmlElement | None], words: list[int]) -> lxml_html.HtmlElement | None:
+    """The deepest element holding MAIN_SHARE of the placed lines' words (None when fewer than
+    PLACED_SHARE of the body's words are placed: the page and the text disagree too much)."""
+    total = sum(count for el, count in zip(placed, words, strict=True) if el is not None)
+    if not total or total < PLACED_SHARE * sum(words):
+        return None
+    cover: dict[lxml_html.HtmlElement, int] = {}
+    depth: dict[lxml_html.HtmlElement, int] = {}
+    for el, count in zip(placed, words, strict=True):
+        if el is None:
+            continue
+        for level, node in enumerate(reversed([el, *el.iterancestors()])):
+            cover[node] = cover.get(node, 0) + count
+            depth[node] = level
+    main = max((node for node, count in cover.items() if count >= MAIN_SHARE * total), key=depth.__getitem__)
+    while main.tag in _NOT_CONTAINERS and main.getparent() is not None:
+        main = main.getparent()
+    return main
+
+
+def _same_kind(el: lxml_html.HtmlElement, chain: list[lxml_html.HtmlElement]) -> bool:
+    """Inside the article's container, or in a sibling block of the same tag and first class as
+    the one holding it (the article printed in several sections)."""
+    ancestors = [el, *el.iterancestors()]
+    position = {id(node): i for i, node in enumerate(chain)}
+    for i, node in enumerate(ancestors):
+        if id(node) not in position:
+            continue
+        j = position[id(node)]
+        if j == 0:
+            return True  # the container itself holds it
+        if i == 0:
+            return True  # it holds the container: no line after it
+        mine, theirs = ancestors[i - 1], chain[j - 1]
+        return mine.tag == theirs.tag and _first_class(mine) == _first_class(theirs)
+    return False
+
+
+def _first_class(el: lxml_html.HtmlElement) -> str:
+    return next(iter((el.get("class") or "").split()), "")
 
 
 def teaser_card_texts(tree: lxml_html.HtmlElement) -> set[str]:

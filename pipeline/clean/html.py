@@ -24,11 +24,10 @@ main text and fills what the page does not state. The two are reconciled:
 from __future__ import annotations
 
 import json
-import re
 
 import trafilatura
 
-from pipeline.clean.blocks import CAPTION_RULES
+from pipeline.clean.blocks import ADDRESS, CAPTION_RULES, after_article
 from pipeline.clean.bylines import looks_like_name
 from pipeline.clean.engine import Removal
 from pipeline.clean.lead import lead_missing_above, leading_headings
@@ -46,7 +45,6 @@ from pipeline.clean.structured import (
 from pipeline.records import parse_iso_timestamp
 from pipeline.text import normalise_for_hash
 
-_ADDRESS = re.compile(r"https?://|www\.|^\W*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\W*$", re.IGNORECASE)
 INTRO_MAX_WORDS = 8  # a longer line ending in a colon introduces a quote or a list of the article's own
 LEAD_INDEX = -1  # the restored lead is no line of trafilatura's text
 
@@ -84,6 +82,7 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
     read_head(lines, head)
     _drop_furniture(head, meta)
     _drop_trailing_links(head, meta)
+    _drop_after_article(head, meta)
     _restore_lead(head, meta)
     _reconcile_published(head, meta, data.get("date"))
     return head
@@ -118,7 +117,7 @@ def _drop_trailing_links(head: Head, meta: PageMeta) -> None:
     address is a cited source and ends the run; the body's other lines stay whatever they are."""
     at = len(head.paragraphs)
     rules: list[str] = []
-    while at > 1 and not _ADDRESS.search(head.paragraphs[at - 1][1]):
+    while at > 1 and not ADDRESS.search(head.paragraphs[at - 1][1]):
         rule = _trailing_rule(normalise_for_hash(head.paragraphs[at - 1][1]), meta)
         if rule is None:
             break
@@ -138,6 +137,16 @@ def _trailing_rule(norm: str, meta: PageMeta) -> str | None:
     if norm in meta.links:
         return "structure:trailing_links"
     return "structure:teaser_card" if norm in meta.cards else None
+
+
+def _drop_after_article(head: Head, meta: PageMeta) -> None:
+    """The run of lines closing the body that the page prints outside the article's container
+    (blocks.after_article); the page's stated summary stays wherever it stands."""
+    keep = {normalise_for_hash(meta.lead.text)} if meta.lead is not None else set()
+    at = after_article([normalise_for_hash(text) for _, text in head.paragraphs], meta.elements, keep)
+    for index, text in head.paragraphs[at:]:
+        head.removals.append(Removal(index, 0, "structure:after_article", text.strip()))
+    head.paragraphs = head.paragraphs[:at]
 
 
 def _introduces(line: str) -> bool:

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import extruct
 from lxml import html as lxml_html
 
-from pipeline.clean.blocks import furniture_texts, link_texts, teaser_card_texts
+from pipeline.clean.blocks import furniture_texts, line_elements, link_texts, teaser_card_texts
 from pipeline.clean.bylines import box_author, is_organisation, looks_like_name, page_bylines, people_keys
 from pipeline.clean.item_types import is_article, item_types
 from pipeline.clean.lead import Lead, find_lead
@@ -76,6 +76,7 @@ class PageMeta:
     furniture: dict[str, str] = field(default_factory=dict)  # normalised text -> rule (blocks.py)
     links: set[str] = field(default_factory=set)  # normalised texts printed as links (blocks.py)
     cards: set[str] = field(default_factory=set)  # normalised texts inside teaser cards (blocks.py)
+    elements: dict[str, lxml_html.HtmlElement] = field(default_factory=dict)  # normalised text -> the element printing it (blocks.py)
     lead: Lead | None = None  # the printed element of the stated summary (lead.py)
     body: str | None = None  # the stated articleBody as plain text (stated_body.py)
 
@@ -112,6 +113,7 @@ def read_page_meta(html: str | lxml_html.HtmlElement, url: str | None = None) ->
     meta.furniture = furniture_texts(tree)
     meta.links = link_texts(tree)
     meta.cards = teaser_card_texts(tree)
+    meta.elements = line_elements(tree)
     meta.body = stated_body(items, article)
     meta.lead = find_lead(tree, [_text_in_full((article or {}).get("description")), graph["og"].get("og:description"),
                                  graph["meta"].get("description"), graph["meta"].get("twitter:description")])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import html as lxml_html
 
 from pipeline.clean.blocks import CAPTION_RULES, furniture_texts, link_texts
+from pipeline.text import normalise_for_hash
 
 ARTICLE = "Der Hafen bleibt die zweite Woche geschlossen, sagte die Gewerkschaft am Montag."
 
@@ -146,3 +147,51 @@ def test_one_linked_headline_or_a_long_section_is_no_teaser_list():
     # a short linked label ('Mehr') heads no card
     labels = "".join(f"<li><h4><a href='/{i}'>Mehr</a></h4><p>Text {i}</p></li>" for i in range(3))
     assert teaser_card_texts(lxml_html.fromstring(f"<html><body><ul>{labels}</ul></body></html>")) == set()
+
+
+PARAGRAPHS = [f"{text} ({i + 1}/8)" for i, text in enumerate([
+    "Der Hafen bleibt die zweite Woche geschlossen, sagte die Gewerkschaft am Montag in Hamburg.",
+    "Die Reedereien leiten ihre Schiffe nach Bremerhaven und Rotterdam um, teilte der Verband mit.",
+    "Die Arbeitgeber bieten sechs Prozent mehr Lohn, die Gewerkschaft fordert zehn Prozent.",
+    "Am Freitag wollen beide Seiten wieder verhandeln, diesmal mit einem Schlichter aus Bremen.",
+] * 2)]  # the article's container holds most of the body's words (MAIN_SHARE)
+BIO = "Anna Beispiel schreibt seit 2010 über Häfen, Schiffe und die Menschen, die dort arbeiten."
+
+
+def _after(page: str, lines: list[str], keep: set[str] | None = None) -> list[str]:
+    from pipeline.clean.blocks import after_article, line_elements
+
+    norms = [normalise_for_hash(line) for line in lines]
+    at = after_article(norms, line_elements(lxml_html.fromstring(page)), keep or set())
+    return lines[:at]
+
+
+def test_lines_printed_after_the_article_s_container_go():
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = (f"<html><body><main><div class='article-body'>{body}</div>"
+            f"<div class='author-box'><p>{BIO}</p></div></main>"
+            "<div id='cookie'><p>Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten.</p></div></body></html>")
+    lines = [*PARAGRAPHS, BIO, "Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten."]
+    assert _after(page, lines) == PARAGRAPHS
+    # the page's stated summary printed below the text stays, and so does what comes before it
+    assert _after(page, lines, keep={normalise_for_hash(BIO)}) == [*PARAGRAPHS, BIO]
+    # a line the page does not print as one element ends the run: no judgement without its place
+    assert _after(page, [*PARAGRAPHS, BIO, "Zeile, die es auf der Seite nicht gibt, gar nicht."]) == \
+        [*PARAGRAPHS, BIO, "Zeile, die es auf der Seite nicht gibt, gar nicht."]
+
+
+def test_an_article_printed_in_sibling_sections_keeps_its_last_section():
+    first = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = (f"<html><body><div class='post'><section class='text-block'><div class='inner'>{first}</div></section>"
+            f"<section class='text-block'><div class='inner'><p>{BIO}</p></div></section>"
+            "<p><a href='https://hafen.example/bericht'>https://hafen.example/bericht</a></p></div>"
+            f"<div class='footer'><p>{BIO} Mehr</p></div></body></html>")
+    lines = [*PARAGRAPHS, BIO]
+    assert _after(page, lines) == lines
+    # a cited address after the container ends the run as well
+    assert _after(page, [*PARAGRAPHS, "https://hafen.example/bericht"]) == [*PARAGRAPHS, "https://hafen.example/bericht"]
+
+
+def test_a_body_whose_lines_the_page_does_not_print_is_not_judged():
+    page = f"<html><body><div><p>{BIO}</p></div></body></html>"
+    assert _after(page, [*PARAGRAPHS, BIO]) == [*PARAGRAPHS, BIO]
