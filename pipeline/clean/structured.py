@@ -593,6 +593,9 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
     for raw in (html_lib.unescape(n) for n in names):  # 'O&#8217;Donnell': '&' and ';' are no separators there
         if is_organisation(raw):  # before splitting: 'Caritasverband e. V.' holds no ' e ' (and)
             continue
+        raw = _before_outlet(raw, sites)
+        if not raw:
+            continue
         taken = False  # a person already read from this byline
         for part in _split_people(strip_site(raw, sites)):  # 'unocero - Alberto Ávila'
             name = _BY_PREFIX.sub("", part).strip(" ,.;:|-–—")
@@ -613,6 +616,23 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
             if len(out) >= MAX_AUTHORS:
                 return _drop_slugs(out)
     return _drop_slugs(out)
+
+
+def _before_outlet(byline: str, sites: list[str]) -> str:
+    """A list's part that is the site, an organisation or an address ends it: 'Rob Picheta, CNN'
+    is Rob Picheta; one that leads it is no byline but the outlet's address ('hessenschau.de,
+    Frankfurt, Germany', 'Olympia-Verlag GmbH, Nürnberg, Germany': places are no people),
+    unless a full name follows it."""
+    pieces = [p.strip() for p in re.split(r"[,;]", byline)]
+    if len(pieces) < 2:
+        return byline
+    outlet = [_is_site(p, sites, whole=True) or is_organisation(p) or bool(_URLISH.search(p)) for p in pieces]
+    if outlet[0]:
+        return byline if any(looks_like_name(p) for p in pieces[1:]) else ""
+    cut = next((i for i, is_outlet in enumerate(outlet) if is_outlet), None)
+    if cut is None:
+        return byline
+    return byline[:byline.find(pieces[cut - 1]) + len(pieces[cut - 1])]
 
 
 def _split_people(text: str) -> list[str]:

@@ -396,3 +396,13 @@ def test_titles_escaped_twice_are_read_as_printed():
     meta = read_page_meta(html, "https://tonight.example/a")
     assert meta.headline == "„Arschloch“: Das Paar trennt sich"
     assert meta.titles == ["Olive & Herb Focaccia"]
+
+
+def test_an_outlet_in_a_byline_list_ends_it_and_its_address_is_no_person():
+    assert clean_authors(["Rob Picheta, CNN"], ["CNN", "edition.cnn.com"]) == ["Rob Picheta"]
+    # The site or a company first, then where it is: places, not people.
+    assert clean_authors(["hessenschau.de; Frankfurt; Germany"], ["hessenschau.de"]) == []
+    assert clean_authors(["Olympia-Verlag GmbH, Nürnberg, Germany"], ["ALPIN", "alpin.de"]) == []
+    # A person after the site is still read; a list of people and a place stays as it was.
+    assert clean_authors(["unocero; Alberto Ávila"], ["unocero", "unocero.com"]) == ["Alberto Ávila"]
+    assert clean_authors(["Harm, Robert"], ["ihrwebprofi.at"]) == ["Harm, Robert"]
