@@ -79,6 +79,12 @@ _WISHING = {"want", "hope", "seek", "try", "consider", "wish", "attempt", "propo
             "ask", "urge", "threaten", "vow", "pledge", "promise", "refuse", "decline", "fail", "likely",
             "ready", "willing", "eager", "able", "unlikely", "unable", "reluctant"}
 _CONDITIONS = {"if", "unless", "whether"}
+# "ready to meet", "willing to send aid": a cooperative act under a word of readiness is the
+# codebook's expressed intent to do it (03x), which did occur; the root of the act gives the
+# intent's code (04 meet -> 036, 05 diplomatic -> 032, 06 material -> 031, 07 aid -> 033, 08
+# yield -> 035). Wishes ("wants to meet", "hopes to meet") stay the hypothetical act.
+_INTENT_WORDS = {"ready", "willing", "eager", "prepared"}
+_INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
 # Dependencies by which a clause describes a noun rather than reports what happened.
 _DESCRIPTIVE = ("relcl", "acl", "amod")
 _ARGUMENTS = ("nsubj", "nsubjpass", "dobj", "ROOT")
@@ -1042,6 +1048,19 @@ def _title_words() -> frozenset[str]:
     return frozenset(p for p in load_actor_dictionary().agents if " " not in p)
 
 
+def _intent_word(verb: Token) -> Token | None:
+    """The word of readiness the verb's infinitive hangs on ("are ready to move on and meet",
+    "is willing to send aid"), through coordination and the infinitive."""
+    tok = verb
+    for _ in range(4):
+        if tok.dep_ not in ("xcomp", "conj") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.lemma_.lower() in _INTENT_WORDS and tok.dep_ != "conj":
+            return tok
+    return None
+
+
 def _modality(verb: Token) -> str:
     chain = [verb]
     tok = verb
@@ -1253,6 +1272,9 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             # at, a disapproval, threat or intent over a clause is a claim or forecast, that is
             # at most a statement (and only a political actor's counts).
             code = "010"
+        intent = _intent_word(tok) if code[:2] in _INTENT_CODES else None
+        if intent is not None:
+            code = _INTENT_CODES[code[:2]]
         info = code_info(code)
         speaker = _speaker(tok)
         confidence = 0.45 + (0.2 if pattern else 0.0) + (0.15 if source and source.code else 0.0) \
@@ -1261,7 +1283,8 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         if nominal is not None:
             evidence = f"{verb.block}: {verb.base} + {nominal[0].block}: {nominal[0].base} [{code}]"
         found[tok.i] = Coded(tok.idx, tok.idx + len(tok.text), tok.text, info, evidence, source, target,
-                             _role(speaker, actors, on), _modality(tok), round(min(confidence, 0.95), 2),
+                             _role(speaker, actors, on), _modality(intent if intent is not None else tok),
+                             round(min(confidence, 0.95), 2),
                              *_predicate(tok, subj), *_object_span(tok),
                              by_pattern=pattern is not None or nominal is not None,
                              by_subject=pattern is not None and bool(pattern.pre),

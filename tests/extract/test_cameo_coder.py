@@ -615,3 +615,15 @@ def test_a_participle_on_the_actor_acted_upon_still_happened(nlp):
     # no commas: "protesters arrested in Minsk" were arrested
     roots = [c.info.root for c in _code(nlp, "Protesters arrested in Minsk were released on Monday.")]
     assert "17" in roots
+
+
+@pytest.mark.parametrize("text,code,modality", [
+    # readiness to cooperate is the codebook's expressed intent (03x), and it was expressed
+    ("The rebels are ready to meet with government negotiators.", "036", "occurred"),
+    ("Japan is willing to send aid to the flood victims in Pakistan.", "033", "occurred"),
+    # the act itself, or a modal one, keeps its own code
+    ("The rebels met with government negotiators.", "040", "occurred"),
+    ("The rebels could meet government negotiators next week.", "040", "hypothetical"),
+])
+def test_readiness_to_cooperate_is_an_intent(nlp, text, code, modality):
+    assert [(c.cameo_code, c.modality) for c in _code(nlp, text)] == [(code, modality)]
