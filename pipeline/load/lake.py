@@ -272,7 +272,7 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-FOLD_VIEW_MARK = "__fold_v3"  # in every view fold_view_sql writes: an older lake's views lack it
+FOLD_VIEW_MARK = "__fold_v4"  # in every view fold_view_sql writes: an older lake's views lack it
 _FOLDED_THROUGH = re.compile(r"rowid > (\d+)")
 
 
@@ -281,8 +281,8 @@ def fold_view_sql(table: str, columns: list[tuple[str, str]], keys: list[str], f
     the table's order and types ((name, type) pairs, as DESCRIBE gives them). A key with one row
     is that row as stored, and only the keys with several rows are aggregated. `folded_through`
     (pin_folded: maintenance folded every key into one row, and that row's rowid is at most this)
-    lets only the keys of rows appended since be looked for among those with several: after
-    maintenance a read is a plain scan of the table instead of a grouping of every key."""
+    lets only the keys of rows appended since be aggregated: after maintenance a read is a plain
+    scan of the table instead of a grouping of every key."""
     rules = FOLDED[table]
     latest = [c for c, _ in columns if c not in keys and c not in rules]
     picks = ", ".join(f"{_q(c)} := {_q(c)}" for c in latest)
@@ -290,11 +290,15 @@ def fold_view_sql(table: str, columns: list[tuple[str, str]], keys: list[str], f
     for column, how in rules.items():
         aggs.append(f"{'max' if how == 'sources' else how}({_q(column)}) AS {_q(column)}")
     key_cols = ", ".join(_q(k) for k in keys)
-    rows = f"{SHARED}.{_q(table)}"
-    if folded_through >= 0:  # the keys of rows appended since the fold (rowids are given in commit order)
-        rows = f"{rows} SEMI JOIN (SELECT {key_cols} FROM {rows} WHERE rowid > {int(folded_through)}) USING ({key_cols})"
-    several = f"{FOLD_VIEW_MARK} AS (SELECT {key_cols} FROM {rows} GROUP BY {key_cols} HAVING count(*) > 1)"
-    inner = (f"SELECT {key_cols}, {', '.join(aggs)} FROM {SHARED}.{_q(table)} "
+    # The keys aggregated: those with several rows, or, pinned, every key of the rows appended
+    # since the fold (rowids are given in commit order; a key of those with one row is aggregated
+    # as one). Pinned, the view reads the table three times as unpinned, not four: in a lake
+    # every scan of a table costs catalog round trips, whatever its rows.
+    several = (f"{FOLD_VIEW_MARK} AS (SELECT DISTINCT {key_cols} FROM {SHARED}.{_q(table)} "
+               f"WHERE rowid > {int(folded_through)})" if folded_through >= 0 else
+               f"{FOLD_VIEW_MARK} AS (SELECT {key_cols} FROM {SHARED}.{_q(table)} "
+               f"GROUP BY {key_cols} HAVING count(*) > 1)")
+    inner = (f"SELECT {key_cols}, {', '.join(aggs)}, count(*) AS __rows FROM {SHARED}.{_q(table)} "
              f"SEMI JOIN {FOLD_VIEW_MARK} USING ({key_cols}) GROUP BY {key_cols}")
     recount = ""
     out = []
@@ -305,7 +309,8 @@ def fold_view_sql(table: str, columns: list[tuple[str, str]], keys: list[str], f
         elif rule is None:
             out.append(f"f.__latest.{_q(column)} AS {_q(column)}")
         elif rule == "sources":
-            out.append(f"CAST(coalesce(s.n, f.{_q(column)}) AS {kind}) AS {_q(column)}")
+            out.append(f"CAST(CASE WHEN f.__rows > 1 THEN coalesce(s.n, f.{_q(column)}) ELSE f.{_q(column)} END "
+                       f"AS {kind}) AS {_q(column)}")
             recount = (" LEFT JOIN (SELECT em.event_id, count(DISTINCT " + ARTICLE_SOURCE + ") AS n "
                        f"FROM main.event_mentions AS em SEMI JOIN {FOLD_VIEW_MARK} USING (event_id) "
                        "LEFT JOIN main.articles AS a USING (article_id) "
