@@ -52,6 +52,7 @@ import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere: import the project's packages
@@ -89,7 +90,7 @@ def synthetic_batch(publisher: int, index: int, articles: int = 5, words: int = 
 def lake_settings(spec: str, data_path: str, root: Path, kill_at: str = "", threads: int | None = None):
     from pipeline.settings import load_settings
 
-    extra = {} if threads is None else {"lake_writer_threads": threads}
+    extra: dict[str, Any] = {} if threads is None else {"lake_writer_threads": threads}
     return load_settings(env={"NEWSMON_CONFIG": ""}, db_path=spec, lake_data_path=data_path,
                          staging_dir=root / "staging", reports_dir=root / "reports",
                          search_index_dir=root / "search", kill_at=kill_at, **extra)
@@ -134,6 +135,79 @@ def publish(args: argparse.Namespace) -> int:
                               "cpu": cpu_after - cpu, "runnable": runnable_after - runnable}),
                   flush=True)
     return 0
+
+
+def statements(args: argparse.Namespace) -> int:
+    """Where one publisher's batch goes: each SQL statement's wall and CPU seconds (this
+    process, all its threads) per batch, after a first batch that opens the lake, and the
+    catalog server's statements per batch (`--catalog local`: counted in its log)."""
+    import collections
+    import resource
+
+    from pipeline.load import lake
+    from pipeline.load.warehouse import Warehouse
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    timed: dict[str, list[tuple[float, float]]] = collections.defaultdict(list)
+
+    class Timed:  # the connection, each execute timed
+        def __init__(self, con):
+            self._con = con
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
+
+        def execute(self, sql, *params):
+            wall, used = time.perf_counter(), cpu()
+            result = self._con.execute(sql, *params)
+            timed[" ".join(sql.split())[:72]].append((time.perf_counter() - wall, cpu() - used))
+            return result
+
+    server, stop, local = _catalog(args)
+    connect = lake.connect
+    lake.connect = lambda *a, **k: Timed(connect(*a, **k))  # type: ignore[assignment]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = lake_settings(new_catalog(server, "lake_statements"), str(Path(tmp) / "lake") + "/",
+                                     Path(tmp), threads=args.writer_threads)
+            if local:  # the server logs each statement of the catalog's sessions
+                import psycopg2
+
+                conn = psycopg2.connect(f"{server} dbname=postgres")
+                conn.autocommit = True
+                with conn.cursor() as cur:
+                    cur.execute("ALTER DATABASE lake_statements SET log_statement = 'all'")
+                conn.close()
+            logged = 0
+            for index in range(args.batches + 1):
+                if index == 1:
+                    timed.clear()
+                    logged = _logged_statements(local)
+                with Warehouse(settings) as wh:
+                    wh.load_batch(synthetic_batch(0, index, args.articles))
+            catalog = (_logged_statements(local) - logged) / args.batches
+            threads = getattr(settings, "lake_writer_threads", "DuckDB's default")
+    finally:
+        lake.connect = connect
+        stop()
+    print(f"{'wall s':>7} {'cpu s':>7} {'times':>6}  statement (per batch, {args.batches} batches of {args.articles} "
+          f"articles, writer threads {threads})")
+    total = [0.0, 0.0]
+    for sql, runs in sorted(timed.items(), key=lambda kv: -sum(w for w, _ in kv[1])):
+        wall, used = sum(w for w, _ in runs) / args.batches, sum(c for _, c in runs) / args.batches
+        total = [total[0] + wall, total[1] + used]
+        print(f"{wall:>7.3f} {used:>7.3f} {len(runs) / args.batches:>6.1f}  {sql}")
+    print(f"{total[0]:>7.3f} {total[1]:>7.3f}  all statements; catalog statements per batch: {catalog:.0f}")
+    return 0
+
+
+def _logged_statements(local: tuple[int, Path] | None) -> int:
+    if local is None or not local[1].exists():
+        return 0
+    return local[1].read_text(errors="replace").count("LOG:  statement:")
 
 
 # --- publish-bench -----------------------------------------------------------------------------
@@ -469,6 +543,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kill-at", default="", help="a pipeline/faults.py point where the publisher kills itself")
     p.add_argument("--writer-threads", type=int, default=None, help="lake_writer_threads (default: the setting's)")
     p.set_defaults(func=publish)
+    st = sub.add_parser("statements")
+    st.add_argument("--catalog", default="local")
+    st.add_argument("--batches", type=int, default=8)
+    st.add_argument("--articles", type=int, default=200)
+    st.add_argument("--writer-threads", type=int, default=None)
+    st.set_defaults(func=statements)
     b = sub.add_parser("publish-bench")
     b.add_argument("--catalog", default="local")
     b.add_argument("--batches", type=int, default=8)
