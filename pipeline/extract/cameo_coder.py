@@ -1454,7 +1454,9 @@ def _no_nameable_actor(j: _Judged) -> bool:
     # pattern names as the subject ("a bomb explosion killed seven people": EXPLOSION * [193])
     # is the act's own evidence, its user unnamed
     # ... and so is one acting on a political actor ("he would suggest to the rebels that ...")
-    return not (_codable(doc, c.source) or (j.specific or _sector_political(j.tgt_code)) and _anaphoric(c.source)
+    # ... and so is one asking someone ("she urged countries to remain vigilant")
+    return not (_codable(doc, c.source) or (j.specific or _sector_political(j.tgt_code) or _asks_someone(j))
+                and _anaphoric(c.source)
                 or c.source is None and c.by_subject and c.info.root in _FORCE_ROOTS and _codable(doc, c.target))
 
 
@@ -1476,7 +1478,12 @@ def _weak_default(j: _Judged) -> bool:
                 or agentless and c.info.root in _FORCE_ROOTS and _by_force(tok, j.found)
                 or _sector_political(tgt_code) and c.source is not None
                 and _named(doc, c.source) and _object_is(tok, c.target)
-                or _sector_political(tgt_code) and _anaphoric(c.source))
+                or (_sector_political(tgt_code) or _asks_someone(j)) and _anaphoric(c.source))
+
+
+def _asks_someone(j: _Judged) -> bool:
+    """An appeal or demand addressed to someone: people, a group, a name ("urged countries to")."""
+    return j.c.info.root in _ASKING_ROOTS and _addressed(j.tok, asking=True)
 
 
 def _sport_or_show(j: _Judged) -> bool:

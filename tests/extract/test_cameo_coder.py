@@ -627,3 +627,9 @@ def test_a_participle_on_the_actor_acted_upon_still_happened(nlp):
 ])
 def test_readiness_to_cooperate_is_an_intent(nlp, text, code, modality):
     assert [(c.cameo_code, c.modality) for c in _code(nlp, text)] == [(code, modality)]
+
+
+def test_a_pronoun_asking_someone_is_an_appeal(nlp):
+    coded = _code(nlp, "She urged countries to remain vigilant.")
+    assert [(c.info.root, c.source.text) for c in coded if c.source] == [("02", "She")]
+    assert _code(nlp, "He urged the need for calm.") == []  # a thing, no one asked
