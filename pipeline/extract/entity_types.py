@@ -163,12 +163,15 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
     # full names first: a word of one takes the type the full name was given, not the model's
     # first reading of it ("Mizen" after "Mizen Head", which its last word makes a headland)
     structure: dict[str, dict[str, Counter[str]]] = {}
+    software: dict[str, frozenset[str]] = {}  # article id -> the software names among its spans
     for (_, key), group in sorted(by_article.items(), key=lambda item: len(item[1][0].words) == 1):
         aid = group[0].article_id
         if len(group[0].words) == 1 and aid not in structure:
             structure[aid] = structure_votes([(c.surface, c.label) for c in in_article[aid]])
+        if aid not in software:
+            software[aid] = frozenset(c.surface for c in in_article[aid] if _software_name(c.surface))
         evidence = _decide(group, gaz, bodies, structure.get(aid, {}),
-                           Publishers(sites.get(aid, frozenset()), batch_sites, homes.get(aid)))
+                           Publishers(sites.get(aid, frozenset()), batch_sites, homes.get(aid)), software[aid])
         if evidence == "firm-other":
             firmly_other.add(key)
         elif evidence == "model":
@@ -266,7 +269,7 @@ def _evidence_agrees(group: list[Candidate]) -> bool:
 
 
 def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
-            structure: dict[str, Counter[str]], site: Publishers) -> str:
+            structure: dict[str, Counter[str]], site: Publishers, software: frozenset[str] = frozenset()) -> str:
     """One label for one surface's mentions in one article, with its confidence. Returns what
     decided: "firm-other" (firm cues for a product or a disease), "model" (no evidence for a kept
     type beside the model's labels: none, or weaker cues for OTHER) or "evidence"."""
@@ -284,7 +287,7 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     first = group[0]
     if _dictionary_org(first.surface):
         evidence["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
-    if _software(first.surface, set(model)) and gaz.place(first.surface) is None \
+    if _software(first.surface, set(model), software, evidence[OTHER] > 0) and gaz.place(first.surface) is None \
             and gaz.demonym_country(first.surface) is None:
         # a programming language, a file format, an operating system or a browser the model reads
         # as an organisation, a person or a place ("Windows" as LOC, "Ubuntu" as GPE); a person's
@@ -376,12 +379,18 @@ def _list_peers(spans: list[Candidate], i: int, body: str) -> list[Candidate]:
     return peers
 
 
-def _software(surface: str, model: set[str]) -> bool:
+def _software_name(surface: str) -> bool:
+    return surface in platform_names() or surface in lexer_names()
+
+
+def _software(surface: str, model: set[str], in_article: frozenset[str], product_cued: bool) -> bool:
     """A software name the model misread: a lexer's name read as an organisation, a person or a
-    people ("Java" read as a place is the island more often than the language), an operating
-    system's or a browser's read as anything."""
+    people ("Java" read as a place is the island more often than the language); an operating
+    system's or a browser's read as anything, where the article names other software or a
+    product cue fires at it ("Windows users"): some are also clubs' and companies' names ("Red
+    Star", "Red Hat"), and a match report names no other software."""
     if surface in platform_names():
-        return True
+        return product_cued or bool(in_article - {surface})
     return surface in lexer_names() and model <= {"ORG", "PERSON", "NORP", OTHER}
 
 

@@ -42,6 +42,13 @@ def test_an_operating_system_or_a_browser_the_model_reads_as_a_person_is_not_sto
     assert found["Mozilla"] == {"ORG"}
 
 
+def test_a_club_named_like_an_operating_system_stays_a_club_where_no_software_is_named():
+    body = ("Red Star beat Partizan 2-1 in the Belgrade derby on Sunday. Red Star coach Milan Jovanovic "
+            "praised his defence, and Red Star now lead the league by four points.")
+    assert "Red Star" in platform_names() and model_types(body, "Red Star") == {"ORG"}
+    assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Red Star"] == {"ORG"}
+
+
 def test_an_operating_system_the_model_reads_as_a_place_is_not_stored():
     body = ("Open Chrome and go to Settings. On Windows, press Ctrl+C to copy the file. To install the "
             "package on Ubuntu, run the command below.")
