@@ -17,3 +17,16 @@ def types_of(out: EntityOutput) -> dict[str, set[str]]:
     for m in out.mentions:
         found.setdefault(m.surface, set()).add(m.entity_type)
     return found
+
+
+def model_types(body: str, surface: str) -> set[str]:
+    """The raw model's labels on the spans of ``body`` that read ``surface``: what a rule overrules."""
+    from pipeline.extract.nlp import parse_texts
+    from pipeline.settings import Settings
+
+    (parse,) = parse_texts([body], Settings())
+    return {label for s, e, label in parse.ents if body[s:e] == surface}
+
+
+def types_in(out: EntityOutput, article_id: str, surface: str) -> set[str]:
+    return {m.entity_type for m in out.mentions if m.article_id == article_id and m.surface == surface}

@@ -9,21 +9,12 @@ import pytest
 
 from pipeline.extract.entities import extract_entities
 from pipeline.extract.gazetteer import load_gazetteer
-from pipeline.extract.nlp import parse_texts
 from pipeline.extract.type_evidence import cue_votes
 from pipeline.settings import Settings
-from tests.extract.entity_helpers import article, types_of
+from tests.extract.entity_helpers import article, model_types, types_in, types_of
 
 SETTINGS = Settings()
 
-
-def model_types(body: str, surface: str) -> set[str]:
-    (parse,) = parse_texts([body], SETTINGS)
-    return {label for s, e, label in parse.ents if body[s:e] == surface}
-
-
-def types_in(out, article_id: str, surface: str) -> set[str]:
-    return {m.entity_type for m in out.mentions if m.article_id == article_id and m.surface == surface}
 
 
 def test_another_article_s_publisher_is_an_organisation_across_the_batch():
