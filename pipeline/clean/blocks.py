@@ -133,6 +133,8 @@ def line_elements(tree: lxml_html.HtmlElement) -> dict[str, lxml_html.HtmlElemen
     for count, el in enumerate(tree.iter(*_LINE_BLOCKS)):
         if count >= MAX_ELEMENTS:
             break
+        if not _prints_text(el):  # a wrapper of other blocks: its text is theirs (and costly to join)
+            continue
         text = _norm(el)
         if not text or len(text) > LINE_MAX_CHARS:
             continue
@@ -143,6 +145,11 @@ def line_elements(tree: lxml_html.HtmlElement) -> dict[str, lxml_html.HtmlElemen
             if held is None or any(a is held for a in el.iterancestors()):
                 found[key] = el
     return found
+
+
+def _prints_text(el: lxml_html.HtmlElement) -> bool:
+    """Whether the element prints text of its own, not only inside its children."""
+    return bool((el.text or "").strip()) or any((child.tail or "").strip() for child in el)
 
 
 def _element_of(line: str, elements: dict[str, lxml_html.HtmlElement]) -> lxml_html.HtmlElement | None:
