@@ -954,7 +954,8 @@ def _phrase_indices(tok: Token, depth: int) -> set[int]:
     return keep
 
 
-def _role(tok: Token | None, actors: ActorDictionary, on: date | None, acting: bool = False) -> Role | None:
+def _role(tok: Token | None, actors: ActorDictionary, on: date | None, acting: bool = False,
+          speaking: bool = False) -> Role | None:
     """The role of a head; ``acting``: the one who acts, whom an apposition may name."""
     if tok is None:
         return None
@@ -970,12 +971,12 @@ def _role(tok: Token | None, actors: ActorDictionary, on: date | None, acting: b
         if tok.pos_ == "NOUN" else None
     head = name if name is not None else tok
     return Role(start, end, head.idx, head.idx + len(head.text), tok.doc.text[start:end],
-                _role_code(tok, phrase, actors, on, 0 if acting else 1), others, tree[0].idx,
+                _role_code(tok, phrase, actors, on, 0 if acting else 1, speaking), others, tree[0].idx,
                 tree[-1].idx + len(tree[-1].text))
 
 
 def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: date | None,
-               depth: int = 0) -> str | None:
+               depth: int = 0, speaking: bool = False) -> str | None:
     """The CAMEO actor code of a role: the dictionary actor and agent sector of the phrase's
     words. A possessor says whose it is, not who it is: it gives its actor only to a head that
     is itself an actor or agent ("Russia's army" RUSMIL), never its sector ("the congressman's
@@ -989,9 +990,10 @@ def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: dat
     owner = {t.i for c in tok.children if c.dep_ == "poss" for t in c.subtree}
     own = [t for t in phrase if t.i not in owner and not (t.i == tok.i and _surname(t))]
     actor, agent = actors.code_words(_words(own), on) if own else (None, None)
-    if actor is None and depth == 0 and _bare_surname(tok):
-        # "Arafat said": the leader of that name, for the one who acts (news names a leader
-        # who acts by his surname; one acted upon may be anyone of that name)
+    if actor is None and depth == 0 and speaking and _bare_surname(tok):
+        # "Arafat said": the leader of that name, for the one who speaks (news quotes a leader
+        # by his surname; one acted upon, or one who stabs or catches, may be anyone of that
+        # name: the leaders' list holds thousands of ministers)
         actor = actors.surname_code(tok.text.upper(), on)
     if actor is None and owner and (agent or tok.pos_ == "PROPN"):
         actor = actors.code_words(_words(phrase), on)[0]
@@ -1260,7 +1262,8 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
                                and _named_or_country(head, actors)), None)
         if source_tok is not None and not _actor_like(source_tok, actors):
             source_tok = source_tok if source_tok.lower_ in _PRONOUNS or _reference(_phrase(source_tok)) else None
-        source, target = _role(source_tok, actors, on, acting=True), _role(target_tok, actors, on)
+        source = _role(source_tok, actors, on, acting=True, speaking=code[:2] in _SPEECH_ROOTS)
+        target = _role(target_tok, actors, on)
         if code[:2] in ("01", "04") and target is not None and _media(target.code):
             # "told Reuters", "spoke to reporters": the outlet carries the statement ("accused
             # the BBC of lying" is aimed at it)

@@ -454,15 +454,20 @@ def test_a_leaders_surname_names_him_when_no_one_else_holds_it():
 
 
 @pytest.mark.parametrize("text,source,target", [
-    # the one acted upon may be anyone of that name: only the one acting is read as the leader
-    ("Chirac met Kohl in Bonn on Friday.", "FRA", None),
-    ("President Chirac met the German chancellor in Bonn.", "FRA", "DEUGOV"),
-    ("Chelsea Chirac met the mayor of Lyon.", None, "FRAGOV"),  # a given name makes it someone else
+    # only the one who speaks is read as the leader: the one acted upon may be anyone of that name
+    ("Chirac urged Kohl to act on Friday.", "FRA", None),
+    ("President Chirac urged the German chancellor to act.", "FRA", "DEUGOV"),
+    ("Chelsea Chirac urged the mayor of Lyon to act.", None, "FRAGOV"),  # a given name makes it someone else
 ])
 def test_a_bare_surname_of_a_leader_acts_as_the_leader(nlp, text, source, target):
-    hit = next(c for c in _code(nlp, text) if c.info.root == "04")
+    hit = next(c for c in _code(nlp, text) if c.info.root == "02")
     assert hit.source is not None and (hit.source.code or "")[:3] == (source or "")
     assert hit.target is not None and hit.target.code == target
+
+
+def test_a_surname_doing_a_material_act_is_not_the_leader(nlp):
+    # the leaders' list holds thousands of ministers: one who stabs or meets is anyone of that name
+    assert _code(nlp, "Kohl stabbed a neighbour in the market.") == []
 
 
 def test_a_that_clause_on_the_statement_is_what_was_said(nlp):
