@@ -1432,11 +1432,12 @@ def _says_nothing(j: _Judged) -> bool:
 
 def _aimless_opinion(j: _Judged) -> bool:
     # an appeal, wish or complaint aimed at no one, by no political actor: an opinion
-    # (a statement by a name on a political actor is the news, see _opinion)
+    # (a statement by a name on a political actor is the news, see _opinion; an outlet's is
+    # its report of others)
     c = j.c
     return (c.info.root in _SPEECH_ROOTS | {"04"} and c.info.code not in _FORMAL_ACTS and _no_one(c.target)
             and not is_political(j.src_code) and not _addressed(j.tok)
-            and not (c.info.root == "01" and _named_on_politics(j.sent, c, j.tok)))
+            and not (c.info.root == "01" and not _media(j.src_code) and _named_on_politics(j.sent, c, j.tok, True)))
 
 
 def _no_nameable_actor(j: _Judged) -> bool:
@@ -1586,7 +1587,7 @@ def _specific_and_political(c: Coded) -> bool:
         is_political(c.source.code if c.source else None) or _sector_political(c.target.code if c.target else None))
 
 
-def _named_on_politics(sent: Span, c: Coded, verb: Token) -> bool:
+def _named_on_politics(sent: Span, c: Coded, verb: Token, strict: bool = False) -> bool:
     """A statement by a name the dictionaries do not know about a political actor they know
     ("Sharetsky said President Lukashenko is trying to establish a dictatorship", "Cotti said
     Chechnya must remain part of Russia"): the one quoted on a state or government is news.
@@ -1596,6 +1597,12 @@ def _named_on_politics(sent: Span, c: Coded, verb: Token) -> bool:
             c.by_pattern or verb.lemma_.lower() in _REPORTING):
         return False
     start, end = c.source.tree_start, c.source.tree_end
+    if strict:
+        # the actor spoken of, not a nationality describing a thing ("Italian companies",
+        # "a Swedish telecoms group"): an adjective counts only on an agent noun ("Israeli troops")
+        rest = " ".join(t.text for t in sent if not start <= t.idx < end and not (
+            t.pos_ == "ADJ" and t.dep_ == "amod" and not _actor_head(t.head)))
+        return could_name_political_actor(rest)
     rest = sent.doc.text[sent.start_char:start] + " " + sent.doc.text[end:sent.end_char]
     return could_name_political_actor(rest)
 

@@ -638,3 +638,12 @@ def test_a_pronoun_asking_someone_is_an_appeal(nlp):
     coded = _code(nlp, "She urged countries to remain vigilant.")
     assert [(c.info.root, c.source.text) for c in coded if c.source] == [("02", "She")]
     assert _code(nlp, "He urged the need for calm.") == []  # a thing, no one asked
+
+
+@pytest.mark.parametrize("text", [
+    # a nationality describing a thing is no political actor spoken of; an outlet reports others
+    "Jim Webber said the Canadian numbers were very supportive of narrower spreads.",
+    "Interfax news agency said Moscow would respond.",
+])
+def test_a_named_speaker_on_no_political_actor_is_an_opinion(nlp, text):
+    assert [c.info.root for c in _code(nlp, text)] == [], text
