@@ -141,6 +141,7 @@ def _spans(matches) -> list:
     return [(m.span(), m.groupdict()) for m in matches]
 
 
+@pytest.mark.slow  # a long property check: every code point
 def test_folding_keeps_case_matches_and_character_classes_over_all_of_unicode():
     """What finditer_folded's exactness rests on: a character folding to an ASCII letter matches
     it under IGNORECASE, and folding keeps every character in or out of \\w, \\s and \\d."""

@@ -22,6 +22,7 @@ BUDGET_SECONDS = 20.0  # linear takes well under a second per input here; quadra
 INPUTS = dict(pathological_inputs(SIZE))
 
 
+@pytest.mark.slow  # a long property check: 100 KB per input (smaller ones would not tell quadratic)
 @pytest.mark.parametrize("label", list(INPUTS))
 def test_every_pattern_and_the_finder_are_linear_on_pathological_input(label):
     text = INPUTS[label]
