@@ -285,13 +285,15 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
         # the whole article, against the model's reading of every other mention
         evidence[label] += ARTICLE_WIDE_WEIGHT * len(group)
     first = group[0]
+    org_cued = evidence["ORG"] > 0  # cues alone, before the dictionaries' votes below
     if _dictionary_org(first.surface):
         evidence["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
-    if _software(first.surface, set(model), software, evidence[OTHER] > 0) and gaz.place(first.surface) is None \
-            and gaz.demonym_country(first.surface) is None:
+    if not org_cued and _software(first.surface, set(model), software, evidence[OTHER] > 0) \
+            and gaz.place(first.surface) is None and gaz.demonym_country(first.surface) is None:
         # a programming language, a file format, an operating system or a browser the model reads
         # as an organisation, a person or a place ("Windows" as LOC, "Ubuntu" as GPE); a person's
-        # full name in the article outvotes it ("Julia" after "Julia Roberts")
+        # full name in the article outvotes it ("Julia" after "Julia Roberts"); an organisation's
+        # cue or legal form says the company of that name ("Red Hat's shares", "SUSE S.A.")
         evidence[OTHER] += DICTIONARY_WEIGHT * len(group)
     if site_key(first.surface) in site.own:
         evidence["ORG"] += PUBLISHER_WEIGHT * len(group)
@@ -384,13 +386,16 @@ def _software_name(surface: str) -> bool:
 
 
 def _software(surface: str, model: set[str], in_article: frozenset[str], product_cued: bool) -> bool:
-    """A software name the model misread: a lexer's name read as an organisation, a person or a
-    people ("Java" read as a place is the island more often than the language); an operating
-    system's or a browser's read as anything, where the article names other software or a
-    product cue fires at it ("Windows users"): some are also clubs' and companies' names ("Red
-    Star", "Red Hat"), and a match report names no other software."""
+    """A software name the model misread, where the article names other software or a product
+    cue fires at it ("Windows users", "Python code"): many are also places', people's, clubs' and
+    companies' names ("Java", "Red Star", "Red Hat"), and a report of an earthquake or a match
+    names no other software. A lexer's name counts against the model's organisation, person or
+    people ("Java" read as a place is the island more often than the language), an operating
+    system's or a browser's against any reading."""
+    if not (product_cued or in_article - {surface}):
+        return False
     if surface in platform_names():
-        return product_cued or bool(in_article - {surface})
+        return True
     return surface in lexer_names() and model <= {"ORG", "PERSON", "NORP", OTHER}
 
 
