@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.extract.entities import extract_entities
 from pipeline.extract.gazetteer import load_gazetteer
+from pipeline.extract.software_names import platform_names
 from pipeline.extract.type_evidence import cue_votes
 from pipeline.settings import Settings
 from tests.extract.entity_helpers import article, model_types, types_in, types_of
@@ -68,9 +69,12 @@ def test_legal_forms_and_tickers_make_a_company():
 
 
 def test_programming_languages_and_formats_are_not_stored_and_people_keep_their_names():
-    body = "Docker builds the image. Docker then starts the container, and Docker keeps logs."
+    body = "Docker builds the image on Linux. Docker then starts the container, and Docker keeps logs."
     assert model_types(body, "Docker") == {"PERSON"}
     assert "Docker" not in types_of(extract_entities([article("a", body)], SETTINGS, []))
+    tutorial = "Why Python? Python is popular with data scientists, and Python has many libraries for Linux."
+    assert model_types(tutorial, "Python") == {"ORG"}
+    assert "Python" not in types_of(extract_entities([article("t", tutorial)], SETTINGS, []))
     actress = article("b", "Julia Roberts starred in the film. Julia said she loved it.")
     assert model_types(actress.body, "Julia") == {"ORG"}
     assert types_of(extract_entities([actress], SETTINGS, []))["Julia"] == {"PERSON"}
@@ -114,3 +118,23 @@ def test_a_misspelt_cue_key_is_refused_not_ignored(tmp_path):
     bad.write_text('[[cue]]\nlabel = "ORG"\nafter = "\\\\s+shares"\narticle_wdie = true\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="article_wdie"):
         load_cues.__wrapped__(bad)
+
+
+def test_a_language_s_name_counts_as_software_only_where_the_article_names_other_software():
+    # the island: the model reads a person, the gazetteer does not know it, no software is named
+    quake = ("An earthquake of magnitude 6.2 struck Java on Friday. Java was shaken for a minute, and "
+             "rescuers in Java searched collapsed homes.")
+    assert model_types(quake, "Java") == {"PERSON"}
+    assert "Java" in types_of(extract_entities([article("q", quake)], SETTINGS, []))
+    # the same name where the article names other software is no entity
+    code = "Why Java? Java is popular with banks, and Java has many libraries for Linux."
+    assert model_types(code, "Java") == {"PERSON"}
+    assert types_of(extract_entities([article("c", code)], SETTINGS, [])).get("Java") is None
+
+
+def test_an_organisation_s_cue_outvotes_the_software_lists():
+    # "Red Hat" is an operating system in device-detector's list, and the article names Linux
+    body = ("Red Hat's shares rose 5 percent on Tuesday. Red Hat sells support for Linux. Red Hat has "
+            "20,000 staff, Red Hat hired more engineers, and Red Hat plans to grow.")
+    assert "Red Hat" in platform_names() and "ORG" in model_types(body, "Red Hat")
+    assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Red Hat"] == {"ORG"}
