@@ -74,9 +74,10 @@ def test_a_sub_site_s_domain_label_is_no_publisher_unless_the_site_declares_it()
     assert site_names(replace(article("x", "x", "https://wiki.python.org/a"), publisher="wiki.python.org")) == \
         frozenset()
     # "Docker" (a Pygments lexer) in another article of the batch: as the docs sub-site's publisher
-    # it was an organisation there too; it is software, not stored
+    # it was an organisation there too; where the article names other software it is software,
+    # not stored
     body = ("Docker makes it easy to ship an application. Teams at the bank moved their services to "
-            "Docker last year, and Docker now runs their whole site.")
+            "Docker on Linux last year, and Docker now runs their whole site.")
     docs = article("d", "Docker Inc. hired a new chief executive on Monday.", "https://docs.docker.com/get-started/")
     out = extract_entities([docs, article("o", body, "https://www.example.com/x")], SETTINGS, [])
     assert not {m.entity_type for m in out.mentions if m.article_id == "o" and m.surface == "Docker"}
