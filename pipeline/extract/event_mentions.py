@@ -446,83 +446,131 @@ def find_candidates(article: Article, sentences: list[Sentence], mentions: list[
     ``lower_bound``: the anchor is the earliest the article can have been written (inferred
     from its own dates), so a date after it is not necessarily in the future.
     """
-    text = article.body
-    # Only this article's entities: `entities` holds the whole warehouse's, and a dict over all
-    # of them per article made each batch slower than the last (py-spy on the 100k bench).
-    types = {m.entity_id: entities[m.entity_id].entity_type for m in mentions if m.entity_id in entities}
-    out: list[Candidate] = []
+    reading = _ArticleReading(
+        article=article, mentions=_Mentions(mentions), entities=entities, lexicon=lexicon,
+        codings=codings or [], anchor=anchor, anchor_strength=anchor_strength, lower_bound=lower_bound,
+        # Only this article's entities: `entities` holds the whole warehouse's, and a dict over
+        # all of them per article made each batch slower than the last (py-spy on the 100k bench).
+        types={m.entity_id: entities[m.entity_id].entity_type for m in mentions if m.entity_id in entities})
+    return reading.candidates(sentences, dates)
+
+
+class _Mentions:
+    """An article's entity mentions in text order, sliced by position."""
+
+    def __init__(self, mentions: list[EntityMention]) -> None:
+        self.ordered = sorted(mentions, key=lambda m: m.start_char)
+        self.starts = [m.start_char for m in self.ordered]
+
+    def between(self, start: int, end: int) -> list[EntityMention]:
+        return self.ordered[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+
+    def before(self, start: int) -> list[EntityMention]:
+        return self.ordered[:bisect_left(self.starts, start)]
+
+
+@dataclass
+class _ArticleReading:
+    """One article read sentence by sentence against one anchor (``find_candidates``)."""
+
+    article: Article
+    mentions: _Mentions
+    entities: dict[str, Entity]
+    types: dict[str, str]
+    lexicon: Lexicon
+    codings: list[Coded]
+    anchor: date | None
+    anchor_strength: str
+    lower_bound: bool
+    # The actors of the last event with any, by sentence index: "the two leaders" names them.
     previous_actors: tuple[int, list[str]] | None = None
-    dates = sorted(dates, key=lambda d: d.start)
-    date_starts = [d.start for d in dates]
-    ordered = sorted(mentions, key=lambda m: m.start_char)
-    mention_starts = [m.start_char for m in ordered]
-    starts: list[int] = []  # of the sentences read, for the window a pronoun is resolved in
-    for sent in _join_fragments(text, sentences):
-        starts.append(sent.start_char)
-        lo = bisect_left(date_starts, sent.start_char)
-        s_dates = [d for d in dates[lo:bisect_left(date_starts, sent.end_char)] if d.end <= sent.end_char]
-        s_mentions = ordered[bisect_left(mention_starts, sent.start_char):bisect_left(mention_starts, sent.end_char)]
-        if not s_dates:
-            window = starts[-3] if len(starts) >= 3 else starts[0]
-            earlier = ordered[bisect_left(mention_starts, window):bisect_left(mention_starts, sent.end_char)]
-            # A context anchor (the period of related articles) is a guess, not a report day.
-            undated = _anchor_dated(article, sent, codings or [], s_mentions, earlier, entities,
-                                    anchor if anchor_strength != "context" else None, anchor_strength,
-                                    named_before=ordered[:bisect_left(mention_starts, sent.start_char)])
-            if undated is not None:
-                out.append(undated)
-            continue
-        triggers = _usable_triggers(text, lexicon.find(text, sent.start_char, sent.end_char), s_mentions)
-        sentence_text = text[sent.start_char:sent.end_char]
-        for seg_start, seg_end, expr in _segments(text, sent, s_dates):
-            coded, noun = _pick_event(codings or [], triggers, expr, seg_start, seg_end)
-            trigger = noun or (Trigger(_coded_type(coded), coded.verb_start, coded.verb_end, coded.verb)
-                               if coded is not None else None)
-            if trigger is None:
+
+    def candidates(self, sentences: list[Sentence], dates: list[DateExpression]) -> list[Candidate]:
+        text = self.article.body
+        out: list[Candidate] = []
+        dates = sorted(dates, key=lambda d: d.start)
+        date_starts = [d.start for d in dates]
+        starts: list[int] = []  # of the sentences read, for the window a pronoun is resolved in
+        for sent in _join_fragments(text, sentences):
+            starts.append(sent.start_char)
+            lo = bisect_left(date_starts, sent.start_char)
+            s_dates = [d for d in dates[lo:bisect_left(date_starts, sent.end_char)] if d.end <= sent.end_char]
+            s_mentions = self.mentions.between(sent.start_char, sent.end_char)
+            earlier = self.mentions.between(starts[-3] if len(starts) >= 3 else starts[0], sent.end_char)
+            if not s_dates:
+                # A context anchor (the period of related articles) is a guess, not a report day.
+                undated = _anchor_dated(self.article, sent, self.codings, s_mentions, earlier, self.entities,
+                                        self.anchor if self.anchor_strength != "context" else None,
+                                        self.anchor_strength, named_before=self.mentions.before(sent.start_char))
+                if undated is not None:
+                    out.append(undated)
                 continue
-            actors, location = _actors_and_place(text, seg_start, seg_end, s_mentions, types,
-                                                 (trigger.start, trigger.end, expr.start, expr.end))
-            roles = _Roles()
-            if coded is not None:
-                # The parse says who acts and who is acted upon; entities merely named in the
-                # clause (the paper reporting, the city someone spoke in) are not actors. When
-                # neither role names an entity, the clause's named actors stand in.
-                window = starts[-3] if len(starts) >= 3 else starts[0]
-                earlier = ordered[bisect_left(mention_starts, window):bisect_left(mention_starts, sent.end_char)]
-                coded_actors, roles = _coded_actors(coded, s_mentions, entities, earlier,
-                                                    ordered[:bisect_left(mention_starts, sent.start_char)])
-                if coded.info.root == "01" and noun is None and not is_political(roles.actor1_code):
-                    continue  # the speaker is a person merely named like a place: no political statement
-                actors = coded_actors or actors
-            inherited = False
-            if previous_actors and sent.sentence_index - previous_actors[0] <= 2 \
-                    and _ANAPHORA.search(text[seg_start:seg_end]):
-                # "the two leaders held another virtual meeting": the leaders named just before
-                actors, inherited = previous_actors[1] + [a for a in actors if a not in previous_actors[1]], True
-            if not actors and not location:
-                continue  # who and where both unknown: not an event we can place
-            if actors:
-                previous_actors = (sent.sentence_index, actors)
-            confidence = 0.5
-            confidence += 0.15 if len(actors) >= 2 else 0.0
-            confidence += 0.1 if location else 0.0
-            confidence += 0.1 if expr.granularity == "day" else 0.0
-            confidence += 0.1 if anchor_strength == "strong" or expr.year_explicit else -0.1
-            confidence -= 0.1 if inherited else 0.0
-            confidence -= 0.15 if not actors else 0.0
-            confidence -= 0.15 if trigger.event_type.name == "statement" or (coded and coded.info.root == "01") else 0.0
-            confidence += 0.1 if coded is not None and coded.by_pattern else 0.0
-            modality = _modality(text, seg_start, trigger, expr, anchor, anchor_strength != "strong" or lower_bound)
-            if coded is not None and coded.modality != "occurred":
-                modality = coded.modality  # the parse's negation, modal or governing verb wins
-            a1, a2, a1_code, a2_code, speaker = roles
-            out.append(Candidate(
-                article_id=article.article_id, sentence=sentence_text.strip(),
-                sentence_index=sent.sentence_index, start_char=seg_start, end_char=seg_end,
-                event_type=trigger.event_type, trigger=trigger, date=expr, actors=actors,
-                location=location, modality=modality,
-                confidence=round(max(0.05, min(confidence, 0.95)), 2), anchor_strength=anchor_strength,
-                coded=coded, actor1=a1 if coded else (actors[0] if actors else None),
-                actor2=a2 if coded else (actors[1] if len(actors) > 1 else None),
-                actor1_code=a1_code, actor2_code=a2_code, attribution=speaker))
-    return out
+            triggers = _usable_triggers(text, self.lexicon.find(text, sent.start_char, sent.end_char), s_mentions)
+            for seg_start, seg_end, expr in _segments(text, sent, s_dates):
+                found = self._in_segment(sent, (seg_start, seg_end), expr, triggers, s_mentions, earlier)
+                if found is not None:
+                    out.append(found)
+        return out
+
+    def _in_segment(self, sent: Sentence, segment: tuple[int, int], expr: DateExpression,
+                    triggers: list[Trigger], s_mentions: list[EntityMention],
+                    earlier: list[EntityMention]) -> Candidate | None:
+        """The event of one dated clause of ``sent``, if it has a trigger and someone or somewhere."""
+        text = self.article.body
+        seg_start, seg_end = segment
+        coded, noun = _pick_event(self.codings, triggers, expr, seg_start, seg_end)
+        trigger = noun or (Trigger(_coded_type(coded), coded.verb_start, coded.verb_end, coded.verb)
+                           if coded is not None else None)
+        if trigger is None:
+            return None
+        actors, location = _actors_and_place(text, seg_start, seg_end, s_mentions, self.types,
+                                             (trigger.start, trigger.end, expr.start, expr.end))
+        roles = _Roles()
+        if coded is not None:
+            # The parse says who acts and who is acted upon; entities merely named in the
+            # clause (the paper reporting, the city someone spoke in) are not actors. When
+            # neither role names an entity, the clause's named actors stand in.
+            coded_actors, roles = _coded_actors(coded, s_mentions, self.entities, earlier,
+                                                self.mentions.before(sent.start_char))
+            if coded.info.root == "01" and noun is None and not is_political(roles.actor1_code):
+                return None  # the speaker is a person merely named like a place: no political statement
+            actors = coded_actors or actors
+        inherited = False
+        previous = self.previous_actors
+        if previous and sent.sentence_index - previous[0] <= 2 and _ANAPHORA.search(text[seg_start:seg_end]):
+            # "the two leaders held another virtual meeting": the leaders named just before
+            actors, inherited = previous[1] + [a for a in actors if a not in previous[1]], True
+        if not actors and not location:
+            return None  # who and where both unknown: not an event we can place
+        if actors:
+            self.previous_actors = (sent.sentence_index, actors)
+        modality = _modality(text, seg_start, trigger, expr, self.anchor,
+                             self.anchor_strength != "strong" or self.lower_bound)
+        if coded is not None and coded.modality != "occurred":
+            modality = coded.modality  # the parse's negation, modal or governing verb wins
+        confidence = _confidence(actors, location, expr, self.anchor_strength, trigger, coded, inherited=inherited)
+        a1, a2, a1_code, a2_code, speaker = roles
+        return Candidate(
+            article_id=self.article.article_id, sentence=text[sent.start_char:sent.end_char].strip(),
+            sentence_index=sent.sentence_index, start_char=seg_start, end_char=seg_end,
+            event_type=trigger.event_type, trigger=trigger, date=expr, actors=actors,
+            location=location, modality=modality, confidence=confidence, anchor_strength=self.anchor_strength,
+            coded=coded, actor1=a1 if coded else (actors[0] if actors else None),
+            actor2=a2 if coded else (actors[1] if len(actors) > 1 else None),
+            actor1_code=a1_code, actor2_code=a2_code, attribution=speaker)
+
+
+def _confidence(actors: list[str], location: str | None, expr: DateExpression, anchor_strength: str,
+                trigger: Trigger, coded: Coded | None, *, inherited: bool) -> float:
+    """How far a dated event mention can be leaned on: who, where and when it names, how it
+    was found (a pattern of the dictionary, a bare verb, a noun) and what kind it is."""
+    confidence = 0.5
+    confidence += 0.15 if len(actors) >= 2 else 0.0
+    confidence += 0.1 if location else 0.0
+    confidence += 0.1 if expr.granularity == "day" else 0.0
+    confidence += 0.1 if anchor_strength == "strong" or expr.year_explicit else -0.1
+    confidence -= 0.1 if inherited else 0.0
+    confidence -= 0.15 if not actors else 0.0
+    confidence -= 0.15 if trigger.event_type.name == "statement" or (coded and coded.info.root == "01") else 0.0
+    confidence += 0.1 if coded is not None and coded.by_pattern else 0.0
+    return round(max(0.05, min(confidence, 0.95)), 2)
