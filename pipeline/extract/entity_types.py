@@ -118,6 +118,15 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
     known_types = known_types or {}
     sites = sites or {}
     homes = homes or {}
+    _fix_single_mentions(cands, gaz, bodies, known_types, homes)
+    by_article = _decide_by_article(cands, gaz, bodies, sites, homes)
+    _batch_majority(by_article, known_types)
+
+
+def _fix_single_mentions(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
+                         known_types: dict[str, Counter[str]], homes: dict[str, str]) -> None:
+    """Mention by mention, before any vote: datelines are places, and a one-word name the model
+    misread is corrected where the gazetteer or the article says what it is."""
     cued = place_cued_keys(cands, bodies)
     surnames = _surname_index(cands)
     countries = article_countries(cands, gaz)
@@ -148,6 +157,13 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
         elif c.label in ("GPE", "LOC") and gaz.place(c.surface) is None and gaz.demonym_country(c.surface):
             c.label = "NORP"  # "Ukrainian" tagged GPE
 
+
+def _decide_by_article(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
+                       sites: dict[str, frozenset[str]], homes: dict[str, str]
+                       ) -> dict[tuple[str, str], list[Candidate]]:
+    """One type per name in each article from its evidence (``_decide``), then what one
+    article's firm evidence says of the same name in others; returns the mentions grouped by
+    (article, name)."""
     # one type per surface within an article: the model's votes, context cues and the
     # article's full names decide; ties to the first occurrence
     by_article: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
@@ -188,7 +204,12 @@ def harmonise_types(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str, st
                 c.label, c.confidence = OTHER, 1.0
     _spread_evidence([g for g in unsupported if g[0].label != OTHER], evidenced, gaz)
     _list_votes([g for g in unsupported if g[0].label != OTHER and len(g[0].words) == 1], cands, bodies)
-    # a lone in-article reading yields to a strong batch-wide (and warehouse) majority
+    return by_article
+
+
+def _batch_majority(by_article: dict[tuple[str, str], list[Candidate]],
+                    known_types: dict[str, Counter[str]]) -> None:
+    """A lone in-article reading yields to a strong batch-wide (and warehouse) majority."""
     batch_votes: dict[str, Counter[str]] = defaultdict(Counter)
     for (_, key), group in by_article.items():
         if not any(c.team for c in group):  # "NEW YORK 74 59" is a team in its table only
