@@ -180,12 +180,31 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
         for name in {old.canonical_name, *old.aliases}:
             new.surfaces[name] += 0
 
+    rest = _resolve_places([c for c in cands if c.label != "PERSON"], known, gaz, context, assigned)
+    # "Finance Ministry": one per country, qualified by the article's country
+    institutions = qualify_institutions(rest.get("ORG", []), cands, gaz, bodies or {}, home or {}, known)
+    assigned.update(institutions)
+    if institutions:
+        rest["ORG"] = [c for c in rest["ORG"] if id(c) not in institutions]
+    by_name = [e for e in known if not is_qualified_institution(e, gaz)]
+    for label, group in sorted(rest.items()):
+        assigned.update(_NameResolver(label, by_name).resolve(group))
+        if label == "NORP":
+            for c in group:
+                assigned[id(c)].country_code = assigned[id(c)].country_code or gaz.demonym_country(c.surface)
+
+    entities, mentions = _entities_and_mentions(cands, assigned)
+    return entities, mentions, aliases
+
+
+def _resolve_places(cands: list[Candidate], known: list[Entity], gaz: Gazetteer, context: dict[str, set[str]],
+                    assigned: dict[int, Cluster]) -> dict[str, list[Candidate]]:
+    """Assign the candidates the gazetteer places (in their article's context) one cluster per
+    place; returns the others by label."""
     places: dict[str, Cluster] = {}
     known_by_id = {e.entity_id: e for e in known}
     rest: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
-        if c.label == "PERSON":
-            continue
         place = gaz.place(c.surface, frozenset(context[c.article_id])) if c.label in ("GPE", "LOC") else None
         if place is None:
             rest[c.label].append(c)
@@ -199,20 +218,15 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
             cl.known = known_by_id.get(cl.entity_id)  # keeps aliases seen in earlier runs
         cl.surfaces[c.surface] += 1
         assigned[id(c)] = cl
-    # "Finance Ministry": one per country, qualified by the article's country
-    institutions = qualify_institutions(rest.get("ORG", []), cands, gaz, bodies or {}, home or {}, known)
-    assigned.update(institutions)
-    if institutions:
-        rest["ORG"] = [c for c in rest["ORG"] if id(c) not in institutions]
-    by_name = [e for e in known if not is_qualified_institution(e, gaz)]
-    for label, group in sorted(rest.items()):
-        assigned.update(_NameResolver(label, by_name).resolve(group))
-        if label == "NORP":
-            for c in group:
-                assigned[id(c)].country_code = assigned[id(c)].country_code or gaz.demonym_country(c.surface)
+    return rest
 
-    # Two clusters can derive one id (names that fold alike); their entity is built from both,
-    # not from whichever the first article id met.
+
+def _entities_and_mentions(cands: list[Candidate], assigned: dict[int, Cluster]
+                           ) -> tuple[list[Entity], list[EntityMention]]:
+    """The entities of the clusters the candidates were assigned, and a mention per candidate.
+
+    Two clusters can derive one id (names that fold alike); their entity is built from both,
+    not from whichever the first article id met."""
     for c in cands:
         assigned[id(c)].confidence_sum += c.confidence
     clusters = {id(cl): cl for cl in assigned.values()}
@@ -224,4 +238,4 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
     mentions = [EntityMention(c.article_id, ids[id(assigned[id(c)])], c.surface, c.start, c.end,
                               c.sentence_index, assigned[id(c)].entity_type)
                 for c in sorted(cands, key=lambda c: (c.article_id, c.start))]
-    return entities, mentions, aliases
+    return entities, mentions
