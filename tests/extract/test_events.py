@@ -19,7 +19,7 @@ import pytest
 from pipeline.extract.dates import resolve_anchor, value_of
 from pipeline.extract.entities import extract_entities
 from pipeline.extract.events import extract_events
-from pipeline.records import Article, stable_id
+from pipeline.records import Article, EventMention, stable_id
 from pipeline.settings import load_settings
 
 CASES = Path(__file__).parent / "cases" / "events"
@@ -93,25 +93,26 @@ def test_coordinated_dates_in_one_sentence_are_separate_events(settings):
     assert tokyo.location == "Tokyo" and tokyo.modality == "scheduled"
 
 
-def test_a_pronoun_actor_is_the_person_named_before(settings):
-    body = ("Emmanuel Macron spoke to reporters in Paris on Monday. He accused Viktor Orban of "
-            "blocking the European Union's aid package on March 3.")
-    arts = [_article("p1", body, datetime(2023, 3, 6))]
+def _first_coded(settings, body: str, root: str) -> tuple[dict[str, str], EventMention]:
+    """The entity names of a one-article run on ``body`` (6 March 2023), and its first event
+    mention coded under the CAMEO ``root``."""
+    arts = [_article("a1", body, datetime(2023, 3, 6))]
     ents = extract_entities(arts, settings, [])
     out = extract_events(arts, ents.sentences, ents.mentions, ents.entities, settings, [], [])
     names = {e.entity_id: e.canonical_name for e in ents.entities}
-    accusation = next(m for m in out.event_mentions if m.cameo_code and m.cameo_code.startswith("11"))
+    return names, next(m for m in out.event_mentions if m.cameo_code and m.cameo_code.startswith(root))
+
+
+def test_a_pronoun_actor_is_the_person_named_before(settings):
+    names, accusation = _first_coded(settings, "Emmanuel Macron spoke to reporters in Paris on Monday. He "
+                                     "accused Viktor Orban of blocking the European Union's aid package on March 3.",
+                                     "11")
     assert names[accusation.actor1] == "Emmanuel Macron" and names[accusation.actor2] == "Viktor Orban"
 
 
 def test_the_group_is_the_organisation_named_before(settings):
-    body = ("Amnesty International criticised the trial on Monday. The group demanded the release of "
-            "the journalists on March 3.")
-    arts = [_article("g1", body, datetime(2023, 3, 6))]
-    ents = extract_entities(arts, settings, [])
-    out = extract_events(arts, ents.sentences, ents.mentions, ents.entities, settings, [], [])
-    names = {e.entity_id: e.canonical_name for e in ents.entities}
-    demand = next(m for m in out.event_mentions if m.cameo_code and m.cameo_code.startswith("10"))
+    names, demand = _first_coded(settings, "Amnesty International criticised the trial on Monday. The group "
+                                 "demanded the release of the journalists on March 3.", "10")
     assert names[demand.actor1] == "Amnesty International"
 
 
