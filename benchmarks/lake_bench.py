@@ -477,12 +477,12 @@ def _view_times(spec: str, path: Path, root: Path, repeat: int) -> dict[str, dic
 
     from benchmarks.query_bench import _time_ms
     from pipeline.load import lake
-    from pipeline.load.warehouse import Warehouse, _primary_keys
+    from pipeline.load.warehouse import Warehouse, primary_keys
 
     times: dict[str, dict[str, list[float]]] = {}
     file = duckdb.connect(str(path), read_only=True)
     with Warehouse(lake_settings(spec, "", root), read_only=True) as wh:
-        keys = _primary_keys(wh.settings.schemas_dir)
+        keys = primary_keys(wh.settings.schemas_dir)
         for table in lake.FOLDED:
             columns = [(r[0], r[1]) for r in wh.con.execute(f"DESCRIBE {lake.SHARED}.{table}").fetchall()]
             wh.con.execute(f"CREATE OR REPLACE TEMP VIEW unpinned_{table} AS "

@@ -75,7 +75,8 @@ def _ids(tables: dict[str, pa.Table], attrs: Iterable[str], column: str) -> set[
 
 
 @lru_cache(maxsize=8)
-def _primary_keys(schemas_dir: Path) -> dict[str, list[str]]:
+def declared_keys(schemas_dir: Path) -> dict[str, list[str]]:
+    """Each warehouse table's primary key columns, as the schema's DDL declares them."""
     return lake.primary_keys((Path(schemas_dir) / "warehouse.sql").read_text(encoding="utf-8"))
 
 
@@ -125,7 +126,7 @@ class Warehouse:
                 if stale:
                     self._write(lambda: migrate(self.con, ddl, self.location, lake=bool(self.lake)), physical=False)
                 if self.lake and (stale or not lake.fold_layout_ready(self.con, self.lake)):
-                    self._write(lambda: lake.make_fold_layout(self.con, ddl, _primary_keys(settings.schemas_dir)),
+                    self._write(lambda: lake.make_fold_layout(self.con, ddl, declared_keys(settings.schemas_dir)),
                                 physical=False)
             except BaseException:
                 self.close()
@@ -277,10 +278,10 @@ class Warehouse:
             elif self.lake and counted is not None:
                 self.con.register("counted", counted)
                 self.con.execute(lake.merge_counts_sql(table, staged.column_names,
-                                                       _primary_keys(self.settings.schemas_dir)[table][0]))
+                                                       declared_keys(self.settings.schemas_dir)[table][0]))
                 self.con.unregister("counted")
             elif self.lake:
-                keys = _primary_keys(self.settings.schemas_dir)[table]
+                keys = declared_keys(self.settings.schemas_dir)[table]
                 self.con.execute(lake.merge_sql(table, staged.column_names, keys))
             else:
                 self.con.execute(f'INSERT OR REPLACE INTO "{table}" BY NAME SELECT * FROM staged_rows')
@@ -466,7 +467,7 @@ class Warehouse:
         """In a lake's exclusive write transaction: each key of a shared table with rows of
         several runs gets the one row its view shows, so this write's MERGEs and recounts see
         one row per key, as in a file. Only the tables that have such keys are rewritten."""
-        keys = _primary_keys(self.settings.schemas_dir)
+        keys = declared_keys(self.settings.schemas_dir)
         probe = " UNION ALL ".join(
             f"SELECT '{table}' AS t WHERE EXISTS (SELECT 1 FROM {lake.SHARED}.\"{table}\" "
             f"GROUP BY {', '.join(keys[table])} HAVING count(*) > 1)" for table in lake.FOLDED)
@@ -487,7 +488,7 @@ class Warehouse:
             rows = tables.get(attr)
             if rows is None or not rows.num_rows:
                 continue
-            keys = _primary_keys(self.settings.schemas_dir).get(table, [])
+            keys = declared_keys(self.settings.schemas_dir).get(table, [])
             if "article_id" in keys:
                 plan[table] = set(rows.column("article_id").to_pylist()) <= new_ids
         plan["documents"] = new_documents
@@ -621,9 +622,9 @@ class Warehouse:
                 self._rollback()
                 raise
             # One row per key now: the views read the rows so far as folded (a plain scan).
-            lake.pin_folded(self.con, _primary_keys(self.settings.schemas_dir))
+            lake.pin_folded(self.con, declared_keys(self.settings.schemas_dir))
             # Before compacting: the merged files come out sorted (a lake made before this too).
-            lake.set_layout(self.con, _primary_keys(self.settings.schemas_dir))
+            lake.set_layout(self.con, declared_keys(self.settings.schemas_dir))
             for step in steps:
                 self.con.execute(step)
             after = self._lake_stats()
@@ -652,10 +653,10 @@ class Warehouse:
         self.con.execute(f"ATTACH '{quoted}' AS source_file (READ_ONLY)")
         copied: dict[str, int] = {}
         try:
-            lake.set_layout(self.con, _primary_keys(self.settings.schemas_dir))  # the copies come out sorted
+            lake.set_layout(self.con, declared_keys(self.settings.schemas_dir))  # the copies come out sorted
             self.con.execute("BEGIN TRANSACTION")
             self._fold()  # a merge on a shared table's keys then meets one row per key
-            for table, keys in _primary_keys(self.settings.schemas_dir).items():
+            for table, keys in declared_keys(self.settings.schemas_dir).items():
                 columns = [r[0] for r in self.con.execute(f'DESCRIBE source_file.main."{table}"').fetchall()]
                 self.con.execute(f'CREATE OR REPLACE TEMP VIEW staged_rows AS SELECT * FROM source_file.main."{table}"')
                 if self.scalar(f'SELECT count(*) FROM "{table}"'):

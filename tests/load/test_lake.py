@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.load import lake
-from pipeline.load.warehouse import Warehouse, _primary_keys
+from pipeline.load.warehouse import Warehouse, declared_keys
 from tests.conftest import PROJECT_ROOT, SEEDS_DIR, make_settings, new_lake
 
 BENCH = PROJECT_ROOT / "benchmarks" / "lake_bench.py"
@@ -30,7 +30,7 @@ def lake_settings(tmp_path: Path, spec: str):
 def table_keys(wh: Warehouse) -> dict[str, tuple[int, list[tuple]]]:
     """Per table: its row count and its sorted primary keys (ids derive from content)."""
     out = {}
-    for table, keys in _primary_keys(wh.settings.schemas_dir).items():
+    for table, keys in declared_keys(wh.settings.schemas_dir).items():
         cols = ", ".join(keys)
         rows = wh.con.execute(f"SELECT {cols} FROM {table} ORDER BY {cols}").fetchall()
         out[table] = (len(rows), rows)
@@ -246,7 +246,7 @@ def test_maintenance_merges_files_and_expires_snapshots_keeping_every_row(postgr
     with Warehouse(settings) as wh:
         # Maintenance declared every table sorted by its key (the merged files come out sorted,
         # so drill-downs skip by their statistics): nothing differs now, nothing is set again.
-        assert lake.set_layout(wh.con, _primary_keys(settings.schemas_dir)) == []
+        assert lake.set_layout(wh.con, declared_keys(settings.schemas_dir)) == []
         # A writer's DuckDB runs lake_writer_threads threads; maintenance took every core and gave them back.
         assert wh.scalar("SELECT current_setting('threads')") == settings.lake_writer_threads == 1
     # Files no snapshot refers to any more are gone from the data folder.
