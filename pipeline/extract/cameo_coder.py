@@ -1211,6 +1211,52 @@ def _attached(verb: Token, word: str) -> bool:
     return False
 
 
+def _code_and_direction(tok: Token, verb: Verb, pattern: Pattern | None, dictionary: VerbDictionary
+                        ) -> tuple[str, tuple[Verb, Token] | None, bool]:
+    """The code a verb's best pattern (else its entry) gives, the noun event a light verb
+    carries out where that decides instead, and whether the syntax's source and target swap."""
+    code = pattern.code if pattern else verb.code
+    nominal = (_nominal_event(tok, verb, dictionary) if pattern is None else
+               _nominal_event(tok, verb, dictionary, shares_only=True)
+               if not (pattern.code or pattern.reverse_code) else None)
+    if nominal is not None:
+        code = nominal[0].code
+    reverse = bool(pattern and not pattern.code and pattern.reverse_code)
+    if reverse:
+        code = pattern.reverse_code if pattern else ""
+    elif _converse(verb, pattern):
+        reverse = True  # "received military aid from X": X gives, the subject receives
+    return code, nominal, reverse
+
+
+def _implied_target(tok: Token, source_tok: Token | None, root: str, actors: ActorDictionary) -> Token | None:
+    """The target of a verb whose syntax names none, where the kind of act implies one."""
+    if root in _MUTUAL_ROOTS and source_tok is not None:
+        # "Gondor and Osgiliath agreed to ...": cooperation between coordinated actors is
+        # each one's with the other.
+        found = next((c for c in source_tok.conjuncts if _actor_like(c, actors)), None)
+        if found is not None:
+            return found
+    # "agreed to meet Ukrainian officials", "vowed to retaliate against Israel": CAMEO codes
+    # the governing verb, and the one the infinitive acts upon is its target
+    found = _infinitive_target(tok, actors, root in _AIMED_ROOTS)
+    if found is None and root in _SPEECH_ROOTS:
+        # "warned of the Prince of Dol Amroth", "complained about Russia": what a speech act
+        # is about, when it names an actor, is its target.
+        found = next((head for prep, _, head in _context(tok).preps
+                      if prep in ("ABOUT", "OF", "OVER") and head is not None and not _temporal(head)
+                      and _named_or_country(head, actors)), None)
+    return found
+
+
+def _evidence(verb: Verb, pattern: Pattern | None, nominal: Verb | None, code: str) -> str:
+    """What coded a verb, as the ``evidence`` of its Coded: the pattern, else the verb's entry
+    (and the noun event it carries out)."""
+    if nominal is not None:
+        return f"{verb.block}: {verb.base} + {nominal.block}: {nominal.base} [{code}]"
+    return f"{verb.block}: {pattern.text}" if pattern else f"{verb.block}: {verb.base} [{code}]"
+
+
 def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary | None = None,
                   actors: ActorDictionary | None = None) -> list[Coded]:
     """The events of one parsed sentence, in text order."""
@@ -1224,17 +1270,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         if not entries:
             continue
         pattern, verb, roles = _best_pattern(tok, entries, dictionary)
-        code = pattern.code if pattern else verb.code
-        nominal = (_nominal_event(tok, verb, dictionary) if pattern is None else
-                   _nominal_event(tok, verb, dictionary, shares_only=True)
-                   if not (pattern.code or pattern.reverse_code) else None)
-        if nominal is not None:
-            code = nominal[0].code
-        reverse = bool(pattern and not pattern.code and pattern.reverse_code)
-        if reverse:
-            code = pattern.reverse_code if pattern else ""
-        elif _converse(verb, pattern):
-            reverse = True  # "received military aid from X": X gives, the subject receives
+        code, nominal, reverse = _code_and_direction(tok, verb, pattern, dictionary)
         if not code:
             continue
         if (pattern is None and nominal is None and not verb.own_code and not verb.after
@@ -1246,20 +1282,8 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
                                                     _party_preps(tok, code[:2], pattern, actors), code[:2])
         if nominal is not None and nominal[1].dep_ == "nsubj":
             source_tok, target_tok = _noun_roles(nominal[1], actors)  # "clashes between X and Y erupted"
-        if target_tok is None and code[:2] in _MUTUAL_ROOTS and source_tok is not None:
-            # "Gondor and Osgiliath agreed to ...": cooperation between coordinated actors is
-            # each one's with the other.
-            target_tok = next((c for c in source_tok.conjuncts if _actor_like(c, actors)), None)
         if target_tok is None:
-            # "agreed to meet Ukrainian officials", "vowed to retaliate against Israel": CAMEO
-            # codes the governing verb, and the one the infinitive acts upon is its target
-            target_tok = _infinitive_target(tok, actors, code[:2] in _AIMED_ROOTS)
-        if target_tok is None and code[:2] in _SPEECH_ROOTS:
-            # "warned of the Prince of Dol Amroth", "complained about Russia": what a speech
-            # act is about, when it names an actor, is its target.
-            target_tok = next((head for prep, _, head in _context(tok).preps
-                               if prep in ("ABOUT", "OF", "OVER") and head is not None and not _temporal(head)
-                               and _named_or_country(head, actors)), None)
+            target_tok = _implied_target(tok, source_tok, code[:2], actors)
         if source_tok is not None and not _actor_like(source_tok, actors):
             source_tok = source_tok if source_tok.lower_ in _PRONOUNS or _reference(_phrase(source_tok)) else None
         source = _role(source_tok, actors, on, acting=True, speaking=code[:2] in _SPEECH_ROOTS)
@@ -1282,9 +1306,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
         speaker = _speaker(tok)
         confidence = 0.45 + (0.2 if pattern else 0.0) + (0.15 if source and source.code else 0.0) \
             + (0.1 if target and target.code else 0.0) + (0.05 if source and target else 0.0)
-        evidence = f"{verb.block}: {pattern.text}" if pattern else f"{verb.block}: {verb.base} [{code}]"
-        if nominal is not None:
-            evidence = f"{verb.block}: {verb.base} + {nominal[0].block}: {nominal[0].base} [{code}]"
+        evidence = _evidence(verb, pattern, nominal[0] if nominal is not None else None, code)
         found[tok.i] = Coded(tok.idx, tok.idx + len(tok.text), tok.text, info, evidence, source, target,
                              _role(speaker, actors, on), _modality(intent if intent is not None else tok),
                              round(min(confidence, 0.95), 2),
