@@ -29,8 +29,15 @@ def _write(settings: Settings) -> Any:
 
 
 def _has_alerts(wh: Any) -> bool:
-    """A warehouse from before the alerts table (opened read-only) has none."""
-    return bool(wh.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'alerts'"))
+    """A warehouse from before the alerts table (opened read-only) has none. Asked of the table
+    itself: in a lake a duckdb_tables() lookup reads every table's statistics from the catalog."""
+    import duckdb
+
+    try:
+        wh.con.execute("SELECT 1 FROM alerts LIMIT 0")
+    except duckdb.CatalogException:
+        return False
+    return True
 
 
 def evaluate_watchlists(settings: Settings) -> dict[str, int]:

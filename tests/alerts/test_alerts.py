@@ -234,3 +234,13 @@ def test_watchlist_mistakes_are_one_line_config_errors(tmp_path, text, problem):
     with pytest.raises(ConfigError) as caught:
         load_watchlists(path)
     assert problem in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_warehouse_from_before_the_alerts_table_lists_and_delivers_none(settings):
+    from tests.load.test_migrations import RELEASED, old_warehouse
+
+    before_alerts = next(ddl for ddl in RELEASED if ddl.name.startswith("v3_"))
+    assert "alerts" not in before_alerts.read_text(encoding="utf-8")
+    old_warehouse(settings.db_path, before_alerts, settings.minhash_perm)
+    assert list_alerts(settings) == []
+    assert deliver_pending(settings) == {"pending": 0, "delivered": 0, "failed": 0, "no_target": 0}
