@@ -19,7 +19,10 @@ read while writing the type rules; ``check`` (``--unlabelled check``), the Engli
 (150 words or more, a byline and a date in trafilatura's gold) that no test or benchmark
 named when they were chosen (listed in ``unseen_types.json``), held back; ``news-tune`` and
 ``news-check``, 35 English news articles no entity fixture, benchmark or slice named, split by
-host (``news_pages`` in ``unseen_types.json``), news-check held back. Their top entities are scored against types written by reading
+host (``news_pages`` in ``unseen_types.json``), news-check held back; ``news-fresh-a`` and
+``news-fresh-b``, TempEval-3's 93 news documents (../shared/eval/tempeval3: AP, NYT, Xinhua,
+CNN, BBC, WSJ; no entity fixture or slice names them), split by agency (``FRESH_PARTS``),
+labelled before any rule written on them. Their top entities are scored against types written by reading
 (``unseen_types.json``, by canonical name); entities no one has read yet are listed as such.
 """
 
@@ -151,17 +154,46 @@ def news_pages(part: str) -> list[str]:
     return list(json.loads(UNSEEN.read_text(encoding="utf-8"))["news_pages"][part])
 
 
+TEMPEVAL = ROOT.parent / "shared" / "eval" / "tempeval3" / "timex3_aquaint_platinum.jsonl"
+# news-fresh, split by agency (the docid's prefix): AP's, the WSJ's and the BBC's stories in
+# one part, the NYT's, Xinhua's and CNN's in the other.
+FRESH_PARTS = {"news-fresh-a": ("apw", "ap", "wsj", "bbc"), "news-fresh-b": ("nyt", "xie", "cnn")}
+
+
+def fresh_articles(part: str) -> list[Article]:
+    """TempEval-3's news documents of ``part``'s agencies as articles (title, creation date,
+    text; no URL, as an archive export arrives)."""
+    from datetime import UTC, datetime
+
+    out = []
+    for line in TEMPEVAL.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        agency = re.match(r"[A-Za-z]+", doc["docid"])
+        if agency is None or agency.group(0).lower() not in FRESH_PARTS[part]:
+            continue
+        body = doc["text"].strip()
+        day = datetime.fromisoformat(doc["dct"][:10]).replace(tzinfo=UTC)
+        out.append(Article(doc["docid"], doc["docid"], doc["docid"], None, doc["title"] or None, None, None, day,
+                           "en", body, word_count(body), content_hash(body)))
+    return sorted(out, key=lambda a: a.article_id)
+
+
 def unlabelled(n: int, part: str) -> int:
     """Top entities of the pages no fixture labels, scored against types written by reading."""
     from pipeline.clean.language import identify
 
-    gold = json.loads(GOLD.read_text(encoding="utf-8"))
-    names = tune_pages() if part == "tune" else check_pages() if part == "check" else news_pages(part)
-    texts = {k: t for k, t in page_texts(names).items() if t and identify(t) == "en"}
-    urls = {k: gold.get(k, {}).get("url") or "" for k in texts}
-    out = run(texts, Settings(), {k: u for k, u in urls.items() if u.startswith("http")})
-    print(f"== {part} slice: {len(texts)} English pages of {len(names)} candidates no fixture names\n")
-    read: dict[str, str | list[str]] = json.loads(UNSEEN.read_text(encoding="utf-8"))[part]
+    if part in FRESH_PARTS:
+        articles = fresh_articles(part)
+        out = extract_entities(articles, Settings(), known_entities=[])
+        print(f"== {part} slice: {len(articles)} TempEval-3 news documents\n")
+    else:
+        gold = json.loads(GOLD.read_text(encoding="utf-8"))
+        names = tune_pages() if part == "tune" else check_pages() if part == "check" else news_pages(part)
+        texts = {k: t for k, t in page_texts(names).items() if t and identify(t) == "en"}
+        urls = {k: gold.get(k, {}).get("url") or "" for k in texts}
+        out = run(texts, Settings(), {k: u for k, u in urls.items() if u.startswith("http")})
+        print(f"== {part} slice: {len(texts)} English pages of {len(names)} candidates no fixture names\n")
+    read: dict[str, str | list[str]] = json.loads(UNSEEN.read_text(encoding="utf-8")).get(part, {})
     entities = {e.entity_id: e for e in out.entities}
     top = Counter(m.entity_id for m in out.mentions).most_common(50)
     judged = [(entities[eid], read.get(entities[eid].canonical_name)) for eid, _ in top]
@@ -184,9 +216,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", type=int, default=20, help="entities to list (default 20)")
     ap.add_argument("--errors", action="store_true", help="list splits, merges and wrong top-50 types")
-    ap.add_argument("--unlabelled", nargs="?", const="tune", choices=("tune", "check", "news-tune", "news-check"),
-                    help="top entities of pages no fixture labels instead: the tune, check, news-tune or "
-                         "news-check slice")
+    ap.add_argument("--unlabelled", nargs="?", const="tune", choices=("tune", "check", "news-tune", "news-check", *FRESH_PARTS),
+                    help="top entities of pages no fixture labels instead: the tune, check, news-tune, "
+                         "news-check, news-fresh-a or news-fresh-b slice")
     args = ap.parse_args()
     if not PAGES.is_dir():
         print(f"{PAGES} is absent: nothing to measure")
