@@ -80,6 +80,21 @@ def declared_keys(schemas_dir: Path) -> dict[str, list[str]]:
     return lake.primary_keys((Path(schemas_dir) / "warehouse.sql").read_text(encoding="utf-8"))
 
 
+def first_per_key(rows: pa.Table, keys: list[str]) -> pa.Table:
+    """The rows without those repeating an earlier row's key (the key columns `rows` has; a
+    missing one, such as run_id, is filled with one value for all): what a file keeps of them,
+    whose INSERT OR REPLACE keeps a key's first row of one statement. A lake has no key
+    constraint, so its writer drops them itself. Order kept; `rows` itself if none repeats."""
+    present = [k for k in keys if k in rows.column_names]
+    if rows.num_rows < 2 or not present:
+        return rows
+    numbered = rows.select(present).append_column("__row", pa.array(range(rows.num_rows), pa.int64()))
+    firsts = numbered.group_by(present, use_threads=False).aggregate([("__row", "min")])
+    if firsts.num_rows == rows.num_rows:
+        return rows
+    return rows.take(firsts.column("__row_min").sort())
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("conflicting" in text or "could not set lock" in text)
@@ -300,6 +315,8 @@ class Warehouse:
         """`load_batch` for a batch kept as the Arrow tables of its records, named by Batch
         attribute, as staging stores them: the publish step loads the staged files without
         turning every row into an object and back (a third of publishing, by pyinstrument)."""
+        if self.lake:  # before anything counts them: a key's rows repeated in the batch are one row
+            tables = self._first_per_key(run_id, tables)
         if self._lock is not None:
             ids = self._appendable(run_id, tables)
             if ids is not None:
@@ -308,6 +325,17 @@ class Warehouse:
                 if written is not None:
                     return written
         return self._write(lambda: self._load_tables(run_id, tables, stats, started_at, trigger))
+
+    def _first_per_key(self, run_id: str, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+        keys = declared_keys(self.settings.schemas_dir)
+        out = dict(tables)
+        for attr, _cls, table in TABLES:
+            if attr in out and table in keys:
+                out[attr] = first_per_key(out[attr], keys[table])
+                if out[attr].num_rows != tables[attr].num_rows:
+                    log.info("run %s: %d rows of %s repeat a key of the batch; the first is kept, as a file "
+                             "keeps it", run_id, tables[attr].num_rows - out[attr].num_rows, table)
+        return out
 
     def _appendable(self, run_id: str, tables: dict[str, pa.Table]) -> list[str] | None:
         """The ids to lock when the batch can be published by appending alone (a lake; whether
@@ -730,7 +758,10 @@ class Warehouse:
     def _save_quality_results(self, results: list[QualityResult]) -> int:
         self.con.execute("BEGIN TRANSACTION")
         try:
-            n = self._upsert("quality_results", results, QualityResult, results[0].run_id if results else "")
+            rows = to_arrow(results, QualityResult)
+            if self.lake:
+                rows = first_per_key(rows, declared_keys(self.settings.schemas_dir)["quality_results"])
+            n = self._upsert("quality_results", rows, QualityResult, results[0].run_id if results else "")
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self._rollback()

@@ -462,3 +462,41 @@ def test_a_lake_whose_views_predate_the_current_fold_gets_them_replaced_by_its_n
     with Warehouse(settings) as wh:
         assert lake.fold_layout_ready(wh.con)
         assert {t: wh.con.execute(sql).fetchall() for t, sql in SHARED_TABLES_SQL.items()} == expected
+
+
+@pytest.mark.e2e
+def test_rows_repeating_a_key_within_one_batch_are_one_row_in_a_lake_as_in_a_file(postgres_server, tmp_path):
+    """A lake has no key constraint: a batch carrying two rows of one declared key (a mention, an
+    entity, a publisher line, a quality result given twice) stores one, the first, as the file's
+    INSERT OR REPLACE does, and counts it once; whether appended (new articles) or loaded whole
+    (the re-run), which changes nothing."""
+    from benchmarks.lake_bench import synthetic_batch
+    from pipeline.records import QualityResult
+
+    def doubled():
+        batch = synthetic_batch(0, 0, 3)
+        batch.mentions.append(dataclasses.replace(batch.mentions[0], surface="Geneva again"))
+        batch.entities.append(dataclasses.replace(batch.entities[0], canonical_name="Geneve"))
+        batch.publisher_lines.append(batch.publisher_lines[1])
+        return batch
+
+    results = [QualityResult("run-q", "suite", "expect", True, "1", "first"),
+               QualityResult("run-q", "suite", "expect", False, "0", "second")]
+    every = {**{t: f"SELECT * FROM {t} ORDER BY ALL" for t in
+                ("articles", "entity_mentions", "entities", "publisher_lines", "feed_state")},
+             "quality_results": "SELECT * FROM quality_results ORDER BY ALL"}
+    file_settings = make_settings(tmp_path, db_path=tmp_path / "file.duckdb")
+    with Warehouse(file_settings) as f:
+        f.load_batch(doubled())
+        f.save_quality_results(results)
+        expected = {t: f.con.execute(sql).fetchall() for t, sql in every.items()}
+    assert len(expected["entity_mentions"]) == 6 and len(expected["entities"]) == 2
+    assert ("e-shared", "Geneva") in {r[:2] for r in expected["entities"]}  # the first row kept
+    settings = lake_settings(tmp_path, new_lake(postgres_server, "repeated_keys_lake"))
+    with Warehouse(settings) as wh:
+        wh.load_batch(doubled())  # appended
+        wh.save_quality_results(results)
+        assert {t: wh.con.execute(sql).fetchall() for t, sql in every.items()} == expected
+        assert wh.scalar(f"SELECT count(*) FROM {lake.SHARED}.entities") == 2
+        wh.load_batch(doubled())  # the re-run: the full load's MERGEs and recounts
+        assert {t: wh.con.execute(sql).fetchall() for t, sql in every.items()} == expected
