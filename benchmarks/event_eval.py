@@ -20,6 +20,11 @@ most of them a political event of some CAMEO root, the rest none. The file holds
 at run time (Reuters' copyright), and the slices are skipped with a note when it is absent.
 All six are reported.
 
+The two tuning slices are each split in two parts for reading errors in one and checking a rule
+on the other (``--half parts``): "tune-a"/"tune-b" by a CRC-32 of the page file name (even/odd),
+"wire-tune-a"/"wire-tune-b" by CoNLL document index (a multiple of 4 / not). Errors are read in
+the "-a" parts only; a rule stays when it helps the "-b" part too.
+
 Scoring per sentence: a predicted event is a hit when its CAMEO root equals a gold event's root
 (or an alternative's); every other prediction is a false positive of its root, every unmatched
 gold event a miss. Negated predictions are not claims that something happened and are not
@@ -29,6 +34,7 @@ counted. Source actor right: the predicted source phrase and the gold one share 
 
     .venv/bin/python benchmarks/event_eval.py [--half tune|check|fresh|fresh2|wire-tune|wire-check|all]
         [--show-errors]
+    .venv/bin/python benchmarks/event_eval.py --half parts|tune-a|tune-b|wire-tune-a|wire-tune-b
 
 ``--pairs`` measures consolidation instead: ``benchmarks/data/event_pairs.jsonl`` holds
 hand-labelled pairs of event mentions (each named by its page file, its sentence and the date
@@ -48,6 +54,7 @@ import json
 import re
 import shutil
 import tempfile
+import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -59,6 +66,7 @@ DATA = Path(__file__).parent / "data" / "event_dev.jsonl"
 WIRE = Path(__file__).parent / "data" / "event_wire.jsonl"
 CONLL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "conll2003" / "eng.testa.docs.jsonl"
 HALVES = ("tune", "check", "fresh", "fresh2", "wire-tune", "wire-check")
+PARTS = ("tune-a", "tune-b", "wire-tune-a", "wire-tune-b")
 PAIRS = Path(__file__).parent / "data" / "event_pairs.jsonl"
 ROOT = Path(__file__).resolve().parents[1]
 # Where a page named in the pairs file is: "seeds/<file>" in the project, "tempeval3/<docid>" a
@@ -189,6 +197,15 @@ def wire_rows(path: Path = WIRE, stories: Path = CONLL) -> list[dict]:
     return rows
 
 
+def part_of(row: dict) -> str | None:
+    """The part of a tuning slice a row is in (by page or story, never by sentence), else None."""
+    if row["half"] == "tune":
+        return "tune-" + "ab"[zlib.crc32(row["page"].encode()) % 2]
+    if row["half"] == "wire-tune":
+        return "wire-tune-" + ("a" if row["doc"] % 4 == 0 else "b")
+    return None
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -279,7 +296,7 @@ def pairs_report(half_names: tuple[str, ...], show_errors: bool) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--half", choices=(*HALVES, "all"), default="all")
+    ap.add_argument("--half", choices=(*HALVES, *PARTS, "all", "parts"), default="all")
     ap.add_argument("--show-errors", action="store_true")
     ap.add_argument("--pairs", action="store_true", help="same-event pairs: consolidation P/R")
     args = ap.parse_args()
@@ -287,15 +304,15 @@ def main() -> None:
         pairs_report(("tune", "check") if args.half == "all" else (args.half,), args.show_errors)
         return
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if args.half == "all" or args.half.startswith("wire"):
+    if args.half in ("all", "parts") or args.half.startswith("wire"):
         rows += wire_rows()
     settings = load_settings(env={})
     nlp = load_parser(settings.spacy_model)
     ner = __import__("pipeline.extract.nlp", fromlist=["load_nlp"]).load_nlp(settings.spacy_model)
     lexicon = load_lexicon()
-    halves = HALVES if args.half == "all" else (args.half,)
+    halves = HALVES if args.half == "all" else PARTS if args.half == "parts" else (args.half,)
     for half in halves:
-        part = [r for r in rows if r["half"] == half]
+        part = [r for r in rows if half in (r["half"], part_of(r))]
         if not part:
             continue
         docs = list(nlp.pipe(r["sentence"] for r in part))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pycountry
 
+from pipeline.errors import ConfigError
 from pipeline.extract.cameo_dictionary import KNOWLEDGE
 
 PETRARCH = KNOWLEDGE / "petrarch2"
@@ -24,6 +25,7 @@ AGENTS_SUPPLEMENT = KNOWLEDGE / "agents_supplement.txt"
 DISCARDS_SUPPLEMENT = KNOWLEDGE / "discards_supplement.txt"
 ACTORS_DROPPED = KNOWLEDGE / "actors_dropped.txt"
 SPEAKING_FOR = KNOWLEDGE / "agents_speaking_for.txt"
+REFERENCES = KNOWLEDGE / "actor_references.tsv"
 ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
 _MAX_WORDS = 8
 # A surname held by more leaders than this is a common name, not one leader's ("Smith", "Khan").
@@ -370,8 +372,8 @@ def load_actor_dictionary(root: Path = PETRARCH) -> ActorDictionary:
         if line.strip() and not line.startswith("#"):
             actors.pop(_phrase(line), None)
     agents = _read_agents(root / "Phoenix.agents.txt")
-    for phrase, code in _read_agents(AGENTS_SUPPLEMENT).items():
-        agents.setdefault(phrase, code)
+    # a supplement line replaces the upstream one of the same phrase (each with its reason there)
+    agents.update(_read_agents(AGENTS_SUPPLEMENT))
     sentence_level, story_level = _read_discards(root / "Phoenix.discards.txt")
     extra, extra_story = _read_discards(DISCARDS_SUPPLEMENT)
     sentence_level, story_level = sentence_level | extra, story_level | extra_story
@@ -385,3 +387,38 @@ def load_actor_dictionary(root: Path = PETRARCH) -> ActorDictionary:
                 p.startswith("*") for p in held):
             named[w] = tuple(sorted(records))
     return ActorDictionary(actors, agents, sentence_level, story_level, speaking_for, named)
+
+
+@dataclass(frozen=True)
+class References:
+    """Words that refer back to actors named before (``knowledge/actor_references.tsv``):
+    phrase -> kind ("one", "many", "states"), and the entity types a single antecedent may have."""
+
+    kinds: dict[str, str]
+    antecedent_types: dict[str, tuple[str, ...]]
+
+    def kind(self, phrase: str) -> str | None:
+        return self.kinds.get(" ".join(phrase.lower().split()))
+
+    def plural_pattern(self) -> re.Pattern[str]:
+        """A search for a plural reference anywhere in a text ("the two leaders", "they")."""
+        words = sorted((p for p, k in self.kinds.items() if k != "one"), key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + r")\b",
+                          re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def load_references(path: Path = REFERENCES) -> References:
+    kinds: dict[str, str] = {}
+    types: dict[str, tuple[str, ...]] = {}
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        parts = raw.split("\t")
+        if len(parts) != 3 or parts[1] not in ("one", "many", "states"):
+            raise ConfigError(f"{path.name}:{n}: expected 'phrase<TAB>one|many|states<TAB>types', got {raw!r}")
+        phrase = " ".join(parts[0].lower().split())
+        kinds[phrase] = parts[1]
+        if parts[2].strip() != "-":
+            types[phrase] = tuple(parts[2].split())
+    return References(kinds, types)

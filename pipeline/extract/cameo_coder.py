@@ -37,6 +37,7 @@ from pipeline.extract.cameo_actors import (
     is_country_code,
     is_political,
     load_actor_dictionary,
+    load_references,
 )
 from pipeline.extract.cameo_dictionary import (
     KNOWLEDGE,
@@ -119,11 +120,6 @@ _QUANTITIES = {"hundred", "thousand", "million", "billion", "dozen", "score", "t
                "couple", "group", "lot"}
 _FIRST_SECOND = {"i", "me", "we", "us", "you"}
 _HONORIFICS = {"MR", "MRS", "MS", "DR", "SIR", "MADAM", "MADAME", "MONSIEUR", "HERR", "SENOR"}
-_ANAPHORS = {"he", "she", "they"}
-# Definite noun phrases that refer back to actors news named before, as a pronoun does: "the
-# group demanded ...", "the two countries will sign ...".
-_STATES = {"country", "nation", "government"}
-_REFERENCE = re.compile(r"(?:the|both) (?:two )?(?:group|organi[sz]ation|movement|countries|nations|sides|governments)")
 _PERSONAL = {"him", "her", "them", "us", "me", "you"}
 # Disapprovals that are formal acts, not opinions: a lawsuit, a verdict.
 _FORMAL_ACTS = {"115", "116"}
@@ -985,7 +981,7 @@ def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: dat
     know takes the code its apposition says ("Sergei Posukhov, Lukashenko's political adviser")."""
     if tok.pos_ == "PRON":
         return None
-    if tok.lemma_.lower() in _STATES and _reference(phrase):
+    if load_references().kind(" ".join(t.lower_ for t in phrase)) == "states":
         return "GOV"  # "the two countries", "both governments": states named before
     owner = {t.i for c in tok.children if c.dep_ == "poss" for t in c.subtree}
     own = [t for t in phrase if t.i not in owner and not (t.i == tok.i and _surname(t))]
@@ -1821,12 +1817,13 @@ def _depth(tok: Token) -> int:
 def _anaphoric(role: Role | None) -> bool:
     """A third-person pronoun, which the article's earlier names resolve (``event_mentions``),
     or a definite noun phrase that refers back to actors named before ("the group", "the two
-    countries")."""
-    return role is not None and (role.text.lower() in _ANAPHORS or _REFERENCE.fullmatch(role.text.lower()) is not None)
+    countries"): ``knowledge/actor_references.tsv``."""
+    return role is not None and load_references().kind(role.text) is not None
 
 
 def _reference(phrase: list[Token]) -> bool:
-    return _REFERENCE.fullmatch(" ".join(t.lower_ for t in phrase)) is not None
+    """A definite noun phrase (not a pronoun) that refers back to actors named before."""
+    return len(phrase) > 1 and load_references().kind(" ".join(t.lower_ for t in phrase)) is not None
 
 
 def _codable(doc, role: Role | None) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from pipeline.extract.cameo_actors import SECTORS, country_actor_code, is_political
+from pipeline.extract.cameo_actors import SECTORS, country_actor_code, is_political, load_references
 from pipeline.extract.cameo_coder import Coded, Role, code_info
 from pipeline.extract.dates import DateExpression, tense_at, value_to_range
 from pipeline.extract.event_lexicon import EventType, Lexicon, Trigger
@@ -29,9 +29,8 @@ _PLACE_PREP = re.compile(r"(?:\b(?:in|at|near|outside|inside|visited|visiting|vi
 # Words between a nationality/country and a person's name that make it a title, not an actor:
 # "US President Joe Biden", "Russian Foreign Minister Sergei Lavrov".
 _TITLE_GAP = re.compile(r"^\s+(?:[A-Z][\w.-]*\s+){0,4}$")
-_ANAPHORA = re.compile(r"\b(?:the\s+two\s+(?:leaders|presidents|sides|countries|men|ministers)|both\s+"
-                       r"(?:leaders|sides|presidents|countries)|the\s+leaders|the\s+parties|they)\b",
-                       re.IGNORECASE)
+# "they", "the two leaders": the actors named just before (``knowledge/actor_references.tsv``)
+_ANAPHORA = load_references().plural_pattern()
 # "may" in lower case only: "May 8" is a month.
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless|could|might|(?-i:may)|possibility|possible|prospect|in\s+case|"
                            r"whether|would|threat\s+of|risk\s+of|hope|hopes|hoping)\b", re.IGNORECASE)
@@ -324,9 +323,7 @@ class _Roles(NamedTuple):
 
 # What a third-person pronoun can stand for: "he"/"she" a person, "they" a state, people or
 # organisation (a plural of persons is rarely named as one entity).
-_ANTECEDENT_TYPES = {"he": ("PERSON",), "she": ("PERSON",), "they": ("ORG", "GPE", "NORP"),
-                     "the group": ("ORG",), "the organisation": ("ORG",), "the organization": ("ORG",),
-                     "the movement": ("ORG",)}
+_ANTECEDENT_TYPES = load_references().antecedent_types  # knowledge/actor_references.tsv
 
 
 def _antecedent(role: Role | None, earlier: list[EntityMention], types: dict[str, str]) -> str | None:

@@ -601,6 +601,43 @@ def test_a_definite_reference_to_actors_named_before_acts(nlp, text, root, sourc
     assert [(c.info.root, c.source.text if c.source else None) for c in coded] == [(root, source)]
 
 
+def test_one_vocabulary_of_references_for_the_coder_and_the_pipeline(nlp):
+    # knowledge/actor_references.tsv: every phrase acts for the coder as a pronoun would, and
+    # every plural one makes the pipeline take the actors named just before
+    from pipeline.extract import event_mentions
+    from pipeline.extract.cameo_actors import load_references
+
+    refs = load_references()
+    assert refs.kind("the two countries") == "states" and refs.kind("The  Group") == "one"
+    assert refs.antecedent_types["she"] == ("PERSON",) and refs.kind("the men") is None
+    for phrase, kind in refs.kinds.items():
+        found = event_mentions._ANAPHORA.search(f"On Monday {phrase} met again.") is not None
+        assert found == (kind != "one"), phrase
+    assert [(c.info.root, c.source.text) for c in _code(nlp, "Both sides rejected the proposal on Tuesday.")] == [
+        ("12", "Both sides")]
+    assert [c.source.code for c in _code(nlp, "Both governments signed the treaty.")] == ["GOV"]  # states
+
+
+def test_a_malformed_reference_line_says_where(tmp_path):
+    from pipeline.errors import ConfigError
+    from pipeline.extract.cameo_actors import load_references
+
+    bad = tmp_path / "refs.tsv"
+    bad.write_text("# comment\nthe group\tsome\tORG\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="refs.tsv:2"):
+        load_references.__wrapped__(bad)
+
+
+@pytest.mark.parametrize("text,sector", [
+    # a leader's adviser is of the government (Phoenix has only NATIONAL_SECURITY_ADVISER)
+    ("Ivan Petrov, the prime minister's political adviser, accused the opposition of lying.", "GOV"),
+    # a chief executive is a company's (Phoenix's CHIEF EXECUTIVE ~GOV is replaced)
+    ("The chief executive of the bank criticised the regulator on Monday.", "BUS"),
+])
+def test_supplement_agents_give_the_sector(nlp, text, sector):
+    assert [c.source.code[-3:] for c in _code(nlp, text)] == [sector]
+
+
 def test_a_definite_reference_needs_an_act_not_a_pastime(nlp):
     assert _code(nlp, "The group went hiking on Saturday.") == []
     assert _code(nlp, "The two countries have similar climates.") == []
