@@ -684,3 +684,18 @@ def test_a_pronoun_asking_someone_is_an_appeal(nlp):
 ])
 def test_a_named_speaker_on_no_political_actor_is_an_opinion(nlp, text):
     assert [c.info.root for c in _code(nlp, text)] == [], text
+
+
+@pytest.mark.parametrize("firm,other", [("Microsoft", "Google"), ("Acme Corp", "Globex")])
+def test_business_acts_follow_one_convention(nlp, firm, other):
+    # docs/events.md: a company is an actor as CAMEO's BUS/MNC codes make it, under the rules of
+    # any non-political actor, whether Phoenix knows it (MNCUSA) or not: its formal acts and
+    # acts aimed at a named actor are events, its talk and meetings are not
+    def roots(text: str) -> list[str]:
+        return [c.info.root for c in _code(nlp, text)]
+
+    assert roots(f"{firm} sued {other} over patents.") == ["11"]
+    assert roots(f"{firm} accused {other} of unfair practices.") == ["11"]
+    assert roots(f"{firm} donated $1 million to flood victims.") == ["07"]
+    assert roots(f"{firm} said it would cut 10,000 jobs.") == []
+    assert roots(f"{firm} met {other} executives on Monday.") == []
