@@ -58,7 +58,7 @@ import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from pipeline.extract.cameo_coder import code_info, code_sentence, load_parser
+from pipeline.extract.cameo_coder import code_info, code_sentence, load_parser, parse_text
 from pipeline.extract.event_lexicon import load_lexicon
 from pipeline.settings import load_settings
 
@@ -315,7 +315,7 @@ def main() -> None:
         part = [r for r in rows if half in (r["half"], part_of(r))]
         if not part:
             continue
-        docs = list(nlp.pipe(r["sentence"] for r in part))
+        docs = list(nlp.pipe(parse_text(r["sentence"], 0, len(r["sentence"])) for r in part))
         ner_docs = list(ner.pipe(r["sentence"] for r in part))
         ours = score(part, [newsmon(d) for d in docs])
         base = score(part, [baseline(d, lexicon) for d in ner_docs])

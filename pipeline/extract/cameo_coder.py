@@ -50,6 +50,7 @@ from pipeline.extract.cameo_dictionary import (
     load_verb_dictionary,
     verb_of_noun,
 )
+from pipeline.extract.type_evidence import dateline_end
 
 CODES_PATH = KNOWLEDGE / "cameo_codes.tsv"
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -886,11 +887,22 @@ def code_texts(items: list[tuple[str, list[tuple[int, int]]]], model_name: str,
     # A sports or entertainment story is not parsed at all (PETRARCH's story-level discards).
     todo = [(i, s, e) for i, (text, spans) in enumerate(items) if spans and not actors.story_discarded(text)
             for s, e in spans]
-    docs = nlp.pipe(items[i][0][s:e] for i, s, e in todo)
+    docs = nlp.pipe(parse_text(items[i][0], s, e) for i, s, e in todo)
     for (i, start, _end), doc in zip(todo, docs, strict=True):
         for sent in doc.sents:
             out[i].extend(_shifted(c, start) for c in code_sentence(sent, on))
     return out
+
+
+def parse_text(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` as the parser is to read it: a wire dateline opening it ("HAVANA,
+    August 7 (Xinhua) --") blanked to spaces (offsets kept). It is where the story was filed;
+    parsed, its place becomes the first clause's subject ("MOSCOW (Reuters) - Russia accused
+    Ukraine": MOSCOW accused)."""
+    stop = dateline_end(text, start)
+    if stop is None or stop >= end:
+        return text[start:end]
+    return " " * (stop - start) + text[stop:end]
 
 
 def _shifted(c: Coded, start: int) -> Coded:
@@ -914,7 +926,7 @@ def _phrase(tok: Token) -> list[Token]:
     "the ambassadors of Arnor"), without clauses, other prepositions, appositions or
     coordinated heads."""
     keep = _phrase_indices(tok, 0)
-    return [t for t in tok.doc[min(keep):max(keep) + 1] if t.i in keep and not t.is_punct][:14]
+    return [t for t in tok.doc[min(keep):max(keep) + 1] if t.i in keep and not t.is_punct and not t.is_space][:14]
 
 
 def _phrase_indices(tok: Token, depth: int) -> set[int]:

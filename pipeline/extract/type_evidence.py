@@ -219,6 +219,34 @@ _DATELINE_AFTER = re.compile(r"(?:\s*,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?,?[ \t]+
                     r"\s+\d{1,2}\b)|(?:\s*,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*\([A-Z][\w .&-]{0,30}\)\s*(?:-|--|–|—)")
 
 
+# A dateline opening a line: the place in capitals ("DAR ES SALAAM", "BUFFALO"), then what
+# ``_DATELINE_AFTER`` reads, then an agency in brackets and the dash (AP writes "_") if left.
+_DATELINE_PLACE = re.compile(r"[A-Z][A-Z.'-]+(?:[ \t]+[A-Z][A-Z.'-]+)*")
+_DATELINE_REST = re.compile(r"(?:\s*,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\s*(?:\([A-Z][\w .&-]{0,30}\))?|"
+                            r"\s*\([A-Z][\w .&-]{0,30}\))\s*(?:--|-|–|—|_)\s|[ \t]+(?:--|—|_)\s")
+
+
+def dateline_end(text: str, start: int) -> int | None:
+    """Where a wire dateline that opens a line at ``start`` ends ("HAVANA, August 7 (Xinhua) --
+    ", "NAIROBI, Kenya (AP) _ ", "MIAMI _ "): the place a story is filed from, not part of its
+    first sentence's grammar. None when there is none ("U.S. - China talks": a bare hyphen
+    after the place only with a region or an agency)."""
+    if text[text.rfind("\n", 0, start) + 1:start].strip():
+        return None
+    place = _DATELINE_PLACE.match(text, start)
+    if place is None or len(place.group()) < 3:
+        return None
+    date = _DATELINE_AFTER.match(text, place.end())
+    if date is not None and text[date.end() - 1] in "-–—":
+        return date.end()  # "WASHINGTON (Reuters) -"
+    rest = _DATELINE_REST.match(text, date.end() if date else place.end())
+    if rest is not None:
+        return rest.end()
+    if date is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[date.end() - 10:date.end()]):
+        return date.end()  # "BELGRADE 1996-08-30"
+    return None
+
+
 def is_dateline(body: str, start: int, end: int) -> bool:
     """``body[start:end]`` opens its line and a date or an agency follows it."""
     line_start = body.rfind("\n", 0, start) + 1

@@ -699,3 +699,27 @@ def test_business_acts_follow_one_convention(nlp, firm, other):
     assert roots(f"{firm} donated $1 million to flood victims.") == ["07"]
     assert roots(f"{firm} said it would cut 10,000 jobs.") == []
     assert roots(f"{firm} met {other} executives on Monday.") == []
+
+
+@pytest.mark.parametrize("text,dateline", [
+    ("OSLO, Norway (AP) _ The Norwegian government condemned the raid.", "OSLO, Norway (AP) _ "),
+    ("LIMA, March 4 (Reuters) - Peru expelled two diplomats.", "LIMA, March 4 (Reuters) - "),
+    ("QUITO _ Police arrested three men.", "QUITO _ "),
+    ("KYIV 2022-03-01", "KYIV 2022-03-01"),
+    ("U.S. - China talks resumed on Monday.", None),  # a bare hyphen: a headline, no dateline
+    ("NATO said the talks would resume.", None),
+])
+def test_a_dateline_is_found_where_it_opens_a_line(text, dateline):
+    from pipeline.extract.type_evidence import dateline_end
+
+    end = dateline_end(text, 0)
+    assert (text[:end] if end else None) == dateline
+    assert dateline_end("Text before.\n" + text, 13) == (end + 13 if end else None)
+    assert dateline_end("Said so. " + text, 9) is None  # not at a line's start
+
+
+def test_a_dateline_place_neither_acts_nor_is_acted_upon():
+    # parsed as it stands, the filing place is the first clause's subject
+    text = "Intro line.\nLIMA, March 4 (Reuters) - Peru expelled two diplomats."
+    coded = code_spans(text, [(12, len(text))], load_settings(env={}).spacy_model)
+    assert [(c.source.text, text[c.source.start:c.source.end]) for c in coded] == [("Peru", "Peru")]
