@@ -238,7 +238,7 @@ def dateline_end(text: str, start: int) -> int | None:
         return None
     date = _DATELINE_AFTER.match(text, place.end())
     if date is not None and text[date.end() - 1] in "-–—":
-        return date.end()  # "WASHINGTON (Reuters) -"
+        return date.end() + (text[date.end()] == "-" if date.end() < len(text) else 0)  # "WASHINGTON (AP) --"
     rest = _DATELINE_REST.match(text, date.end() if date else place.end())
     if rest is not None:
         return rest.end()

@@ -706,6 +706,7 @@ def test_business_acts_follow_one_convention(nlp, firm, other):
     ("LIMA, March 4 (Reuters) - Peru expelled two diplomats.", "LIMA, March 4 (Reuters) - "),
     ("QUITO _ Police arrested three men.", "QUITO _ "),
     ("KYIV 2022-03-01", "KYIV 2022-03-01"),
+    ("ACCRA (AP) -- Ghana's parliament passed the bill.", "ACCRA (AP) --"),
     ("U.S. - China talks resumed on Monday.", None),  # a bare hyphen: a headline, no dateline
     ("NATO said the talks would resume.", None),
 ])
