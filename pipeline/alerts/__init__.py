@@ -29,15 +29,10 @@ def _write(settings: Settings) -> Any:
 
 
 def _has_alerts(wh: Any) -> bool:
-    """A warehouse from before the alerts table (opened read-only) has none. Asked of the table
-    itself: in a lake a duckdb_tables() lookup reads every table's statistics from the catalog."""
-    import duckdb
+    """A warehouse from before the alerts table (opened read-only) has none."""
+    from pipeline.load.migrations import has_table
 
-    try:
-        wh.con.execute("SELECT 1 FROM alerts LIMIT 0")
-    except duckdb.CatalogException:
-        return False
-    return True
+    return has_table(wh.con, "alerts")
 
 
 def evaluate_watchlists(settings: Settings) -> dict[str, int]:

@@ -184,15 +184,23 @@ def latest_version() -> int:
     return max(m.version for m in MIGRATIONS)
 
 
-def current_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    """The warehouse's schema version: None for a file without the version table. Asked of the
-    table itself (outside a transaction): every writer's open asks, and in a lake looking the
-    table up in duckdb_tables() reads every table's statistics from the catalog, 4 times the
-    round trips and CPU of this one query (docs/lake.md)."""
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the table exists, asked of the table itself: in a lake a duckdb_tables() lookup
+    reads every table's statistics from the catalog, 4 times the round trips and CPU of this
+    one query (docs/lake.md). ``name`` is one of ours, never user input."""
     try:
-        row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+        con.execute(f'SELECT 1 FROM "{name}" LIMIT 0')
     except duckdb.CatalogException:
+        return False
+    return True
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The warehouse's schema version: None for a file without the version table (every
+    writer's open asks, outside a transaction)."""
+    if not has_table(con, "schema_version"):
         return None
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
     return row[0] if row and row[0] is not None else 0
 
 

@@ -182,3 +182,17 @@ def test_copies_stored_with_mentions_stop_counting_when_the_warehouse_is_upgrade
         # Version 11: the copy is linked to what its canonical reported, never counted.
         assert wh.con.execute("SELECT num_copies FROM entities").fetchall() == [(1,)]
         assert wh.con.execute("SELECT num_copies FROM events").fetchall() == [(1,)]
+
+
+def test_has_table_and_version_of_a_file_without_the_version_table(tmp_path):
+    """has_table answers from the table itself; a file without schema_version has no version
+    (None), one with an empty version table version 0."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        assert not migrations.has_table(con, "schema_version")
+        assert current_version(con) is None
+        con.execute(migrations.VERSION_DDL)
+        assert migrations.has_table(con, "schema_version")
+        assert not migrations.has_table(con, "alerts")
+        assert current_version(con) == 0
+        con.execute("INSERT INTO schema_version (version, name) VALUES (3, 'x')")
+        assert current_version(con) == 3
