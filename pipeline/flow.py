@@ -260,6 +260,19 @@ def dedup_step(run_id: str, settings: Settings) -> dict[str, int]:
     return stats
 
 
+def _extract_copies_only(run_id: str, settings: Settings, copies: list[Article]) -> dict[str, int]:
+    """extract_step's outputs for a batch without a new article: the copies, no entity, no event."""
+    directory = _dir(run_id, settings)
+    write_records(directory, "articles", copies, Article)
+    for name, cls in (("entities", Entity), ("mentions", EntityMention), ("entity_aliases", EntityAlias),
+                      ("events", Event), ("event_mentions", EventMention)):
+        write_records(directory, name, [], cls)
+    stats = {"entities": 0, "mentions": 0, "events": 0, "event_mentions": 0, "quarantined": 0,
+             "copies": len(copies)}
+    _write_stats(run_id, settings, "extract", stats)
+    return stats
+
+
 def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
     """Entities (one NLP parse), then dated events from the same sentences and mentions.
 
@@ -280,14 +293,7 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
     copies = [a for a in articles if a.is_duplicate]
     articles = [a for a in articles if not a.is_duplicate]
     if not articles:  # nothing new to read: do not load the model or history
-        write_records(directory, "articles", copies, Article)
-        for name, cls in (("entities", Entity), ("mentions", EntityMention), ("entity_aliases", EntityAlias),
-                          ("events", Event), ("event_mentions", EventMention)):
-            write_records(directory, name, [], cls)
-        stats = {"entities": 0, "mentions": 0, "events": 0, "event_mentions": 0, "quarantined": 0,
-                 "copies": len(copies)}
-        _write_stats(run_id, settings, "extract", stats)
-        return stats
+        return _extract_copies_only(run_id, settings, copies)
     with _history(settings) as wh:
         known_entities = wh.read_records("entities", Entity)
         known_events = wh.read_records("events", Event)
