@@ -98,6 +98,31 @@ ORDER BY articles DESC, mentions DESC, entity_name
 LIMIT $limit
 """, "snapshot")
 
+# One entity by id (a link to one outside the top list): its figures as the top queries give them.
+ENTITY_ALL_TIME = Query("entity_all_time", """
+SELECT
+    entity_id,
+    entity_name,
+    entity_type,
+    articles,
+    mentions
+FROM snapshot.mart_entity_totals
+WHERE entity_id = $entity_id
+""", "snapshot")
+
+ENTITY_IN_PERIOD = Query("entity_in_period", """
+SELECT
+    entity_id,
+    entity_name,
+    entity_type,
+    CAST(sum(articles) AS BIGINT) AS articles,
+    CAST(sum(mentions) AS BIGINT) AS mentions
+FROM snapshot.mart_entity_daily
+WHERE entity_id = $entity_id
+    AND article_day BETWEEN $first_day AND $last_day
+GROUP BY entity_id, entity_name, entity_type
+""", "snapshot")
+
 ENTITY_TIMELINE = Query("entity_timeline", """
 SELECT
     article_day,

@@ -25,7 +25,8 @@ def render() -> None:
     period_params = {"first_day": start, "last_day": end}
 
     type_filter = None if entity_type == "All types" else entity_type
-    if (start, end) == (first, last):
+    whole = (start, end) == (first, last)
+    if whole:
         top = ui.fetch(q.TOP_ENTITIES_ALL_TIME, entity_type=type_filter, limit=15)
     else:
         top = ui.fetch(q.TOP_ENTITIES, entity_type=type_filter, limit=15, **period_params)
@@ -41,12 +42,31 @@ def render() -> None:
         st.bar_chart(top, x="entity_name", y="articles", color="entity_type", horizontal=True,
                      x_label="canonical articles", y_label="", sort="-articles")
 
-    names = dict(zip(top["entity_id"], top["entity_name"] + " (" + top["entity_type"] + ")", strict=True))
     wanted = st.query_params.get("entity")
+    choices = _with_linked(top, wanted, type_filter, period_params if not whole else None)
+    names = dict(zip(choices["entity_id"], choices["entity_name"] + " (" + choices["entity_type"] + ")",
+                     strict=True))
     options = list(names)
     chosen = st.selectbox("Entity", options, format_func=lambda key: names.get(key, ""),
                           index=options.index(wanted) if wanted in names else 0)
-    _entity(top.set_index("entity_id").loc[chosen], chosen, period_params)
+    if chosen is not None and chosen != wanted:
+        st.query_params["entity"] = chosen  # the URL names the entity shown: shareable
+    _entity(choices.set_index("entity_id").loc[chosen], chosen, period_params)
+
+
+def _with_linked(top: pd.DataFrame, wanted: str | None, type_filter: str | None,
+                 period_params: dict[str, object] | None) -> pd.DataFrame:
+    """The entities to choose from: the top ones, and first the one the URL names when it is
+    not among them (a link from elsewhere) but is named in the period and of the chosen type."""
+    if not wanted or wanted in set(top["entity_id"]):
+        return top
+    if period_params is None:
+        linked = ui.fetch(q.ENTITY_ALL_TIME, entity_id=wanted)
+    else:
+        linked = ui.fetch(q.ENTITY_IN_PERIOD, entity_id=wanted, **period_params)
+    if type_filter is not None:
+        linked = linked[linked["entity_type"] == type_filter]
+    return top if linked.empty else pd.concat([linked[top.columns], top], ignore_index=True)
 
 
 def _entity(row: pd.Series, entity_id: str, period_params: dict[str, object]) -> None:

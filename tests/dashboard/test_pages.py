@@ -89,6 +89,27 @@ def test_entities_show_the_top_entity_and_its_counts(app, page, dashboard_db):
     assert exceptions(page) == []
 
 
+def test_a_link_to_an_entity_outside_the_top_list_shows_that_entity(app, page, dashboard_db):
+    """As the explorer lists a linked article first, a link /entities?entity=<id> shows that
+    entity, not the first of the top 15 (before: the link's entity was ignored when not among them)."""
+    ranked = sql(dashboard_db, """
+        SELECT e.entity_id, e.canonical_name, count(DISTINCT m.article_id) AS articles, count(*) AS mentions
+        FROM entity_mentions m JOIN articles a USING (article_id) JOIN entities e USING (entity_id)
+        WHERE NOT a.is_duplicate
+        GROUP BY e.entity_id, e.canonical_name
+        ORDER BY articles DESC, mentions DESC, e.canonical_name, e.entity_id""")
+    assert len(ranked) > 15
+    top_names = {name for _, name, _, _ in ranked[:15]}
+    entity_id, name, articles, mentions = next(row for row in reversed(ranked) if row[1] not in top_names)
+    open_page(page, f"{app}/entities?entity={entity_id}", "Entities")
+    expect(page.get_by_role("heading", name=name, exact=True)).to_have_count(1)
+    shown = metrics(page, "Articles in period", "Mentions in period")
+    assert shown_count(shown["Articles in period"]) == articles
+    assert shown_count(shown["Mentions in period"]) == mentions
+    expect(page.locator('a[href*="articles?article="]')).to_have_count(articles)
+    assert exceptions(page) == []
+
+
 def test_entities_filter_by_type(app, page, dashboard_db):
     open_page(page, app + "/entities", "Entities")
     choose(page, "Entity type", "PERSON")
