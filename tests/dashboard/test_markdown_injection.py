@@ -46,9 +46,8 @@ def test_markdown_in_titles_entity_names_and_sources_is_shown_as_text(browser, d
     source = f"{base}/a`![src]({base}/caption.png)`"
     entity = f"**Bold** ![e]({base}/entity.png) {base}/bare"
     with duckdb.connect(str(db)) as con:
-        # The most-named entity and an article naming it: the entities page picks among its top
-        # 15 only (a link to another entity shows the first of them), so the renamed one must be
-        # among them whatever the seeds' counts are.
+        # The most-named entity and an article naming it: the renamed name is then in the page's
+        # table of top entities too, whatever the seeds' counts are.
         article_id, entity_id = con.execute(
             "SELECT m.article_id, m.entity_id FROM entity_mentions m JOIN articles a USING (article_id) "
             "WHERE NOT a.is_duplicate AND m.entity_id = ("
