@@ -2,7 +2,10 @@
 for), added up over pytest-xdist workers, printed at the end of the run.
 
     PYTEST_ADDOPTS="-p benchmarks.pytest_cpu" make test-fast
+    NEWSMON_TEST_CPU_TESTS=40 PYTEST_ADDOPTS="-p benchmarks.pytest_cpu" make test-fast  # and per test
 
+Per process it also prints its CPU and when its last test ended (seconds from the controller's
+start): a process that ends long before the other sat idle while that one finished.
 The machine is shared: CPU seconds, not wall time, are the figure to compare between runs.
 Each process writes its rows to a folder the controller made, which then sums and prints them.
 """
@@ -14,12 +17,14 @@ import json
 import os
 import resource
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
 _ROWS: list[tuple[str, float]] = []
 _FOLDER_VAR = "NEWSMON_TEST_CPU_DIR"
+_START_VAR = "NEWSMON_TEST_CPU_START"
 SHOWN = 25
 
 
@@ -31,6 +36,7 @@ def _cpu() -> float:
 def pytest_configure(config: pytest.Config) -> None:
     if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller (or the only process)
         os.environ[_FOLDER_VAR] = tempfile.mkdtemp(prefix="newsmon-test-cpu-")
+        os.environ[_START_VAR] = str(time.time())
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -45,8 +51,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if folder:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         own = resource.getrusage(resource.RUSAGE_SELF)
+        ended = time.time() - float(os.environ.get(_START_VAR, time.time()))
         Path(folder, f"{worker}.json").write_text(json.dumps(
-            {"rows": _ROWS, "process": own.ru_utime + own.ru_stime}), encoding="utf-8")
+            {"rows": _ROWS, "process": own.ru_utime + own.ru_stime, "ended": ended}), encoding="utf-8")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
@@ -54,14 +61,23 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     if os.environ.get("PYTEST_XDIST_WORKER") or not folder:
         return
     per_file: collections.Counter[str] = collections.Counter()
+    per_test: collections.Counter[str] = collections.Counter()
     processes = 0.0
-    for path in Path(folder).glob("*.json"):
+    write = terminalreporter.write_line
+    for path in sorted(Path(folder).glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         processes += data["process"]
         for nodeid, seconds in data["rows"]:
             per_file[nodeid.split("::")[0]] += seconds
-    write = terminalreporter.write_line
+            per_test[nodeid] += seconds
+        write(f"process {path.stem}: {len(data['rows'])} tests, {sum(s for _, s in data['rows']):.1f} CPU s "
+              f"in tests, {data['process']:.1f} CPU s own, last test ended at {data.get('ended', 0):.0f} s")
     write(f"CPU s in tests {sum(per_file.values()):.1f} (pytest processes' own CPU {processes:.1f}, "
           "collection included); per file:")
     for name, seconds in per_file.most_common(SHOWN):
         write(f"{seconds:8.1f}  {name}")
+    tests = int(os.environ.get("NEWSMON_TEST_CPU_TESTS") or 0)
+    if tests:
+        write(f"per test (the {tests} largest):")
+        for name, seconds in per_test.most_common(tests):
+            write(f"{seconds:8.1f}  {name}")
