@@ -51,3 +51,20 @@ def test_caption_words_in_the_output_are_counted_once_and_against_the_gold():
     assert leaked.caption.hits == 10 + 7
     assert leaked.caption_independent.hits == 7  # the alt inside the figcaption's line
     assert (leaked.caption_gold.hits, leaked.caption_gold.total) == (1, 1)
+
+
+def test_the_tuning_half_splits_in_two_by_host():
+    from benchmarks.body_eval import in_group, part_of
+    from benchmarks.extraction_eval import half_of
+
+    hosts = [f"https://www.site{i}.example/story" for i in range(60)]
+    entries = [{"url": u, "with": [], "without": [], "_language": "en"} for u in hosts]
+    parts = [part_of(e) for e in entries]
+    assert {p for p, e in zip(parts, entries, strict=True) if half_of(e) == "B"} == {"B"}
+    assert {p for p, e in zip(parts, entries, strict=True) if half_of(e) == "A"} == {"A1", "A2"}
+    # a host's pages (here an archived copy of the same site) fall in one part
+    archived = {"url": "https://web.archive.org/web/2020/https://www.site7.example/other", "_language": "en"}
+    assert part_of(archived) == parts[7]
+    for e, p in zip(entries, parts, strict=True):
+        assert in_group(e, p) and in_group(e, f"{p} en") and not in_group(e, f"{p} other")
+        assert in_group(e, "A") == (p != "B")
