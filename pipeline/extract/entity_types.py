@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pipeline.extract.entity_text import OTHER, acronym_key, fold, initials, is_acronym, name_key
 from pipeline.extract.gazetteer import Gazetteer
-from pipeline.extract.phoenix_names import organisation_names
+from pipeline.extract.phoenix_names import organisation_names, people_agents
 from pipeline.extract.software_names import lexer_names, platform_names
 from pipeline.extract.type_evidence import (
     CueVotes,
@@ -322,8 +322,14 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
             and gaz.demonym_country(first.surface) is None:
         # another article's publisher ("Healthline" cited on another site): a dictionary's word
         evidence["ORG"] += DICTIONARY_WEIGHT * len(group)
-    if len(first.words) == 1 and first.label != "NORP" and gaz.country(first.surface) is None:
+    if len(first.words) == 1 and gaz.country(first.surface) is None \
+            and (first.label != "NORP" or not _people_word(first.surface, gaz)):
         told = structure.get(fold(first.surface))
+        if told and first.label == "NORP":
+            # a surname the model reads as a people for its ending ("Slepian" beside "Barnett
+            # Slepian"): only a full person's name speaks against that reading, not an
+            # organisation's name it opens
+            told = Counter({"PERSON": told["PERSON"]}) if told["PERSON"] else None
         # a town opens the names of its institutions ("Springfield Police Department"): where
         # cues call the name a place, that says nothing against them
         # ... unless cues at the name say it is the organisation ("Alaska flights", "Alaska's
@@ -418,6 +424,16 @@ def _software(surface: str, model: set[str], in_article: frozenset[str], product
     if surface in platform_names():
         return True
     return surface in lexer_names() and model <= {"ORG", "PERSON", "NORP", OTHER}
+
+
+def _people_word(surface: str, gaz: Gazetteer) -> bool:
+    """A people by the dictionaries: a demonym of a country the gazetteer knows ("Armenian"), a
+    place, or one of Phoenix's one-word group agents, a religion or a sect ("Christian",
+    "Sunnis")."""
+    if gaz.demonym_country(surface) is not None or gaz.place(surface) is not None:
+        return True
+    word = surface.upper()
+    return bool({word, word.removesuffix("S")} & people_agents())
 
 
 def _dictionary_org(surface: str) -> bool:

@@ -105,3 +105,20 @@ def organisation_names() -> frozenset[str]:
             else:
                 out.update(n for n in names if _ONE_WORD_ORG.match(n))
     return frozenset(out)
+
+
+# CAMEO's religion codes (the agents file's sector codes for faiths and their clergy).
+_RELIGION_CODES = ("~BUD", "~CHR", "~HIN", "~JEW", "~MUS", "~REL", "~SIK", "~SHI", "~SUN")
+_ONE_WORD_AGENT = re.compile(r"^([A-Z]+)\s+\[(~[A-Z]+)\]")
+
+
+@lru_cache(maxsize=1)
+def people_agents() -> frozenset[str]:
+    """One-word agents of a religion in Phoenix's agents file ("CHRISTIAN", "MUSLIM", "SUNNI",
+    "JEWISH"): words that name a people or a faith's members, not a person."""
+    out = set()
+    for line in (PETRARCH / "Phoenix.agents.txt").read_text(encoding="utf-8", errors="replace").splitlines():
+        m = _ONE_WORD_AGENT.match(line)
+        if m is not None and m.group(2).startswith(_RELIGION_CODES):
+            out.add(m.group(1))
+    return frozenset(out)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pipeline.extract.entities import EntityOutput, extract_entities, site_names, strip_leading_verb
 from pipeline.extract.gazetteer import load_gazetteer
 from pipeline.settings import Settings
-from tests.extract.entity_helpers import article, types_of
+from tests.extract.entity_helpers import article, model_types, types_of
 
 SETTINGS = Settings()
 
@@ -257,3 +257,21 @@ def test_a_person_reading_with_figures_in_the_name_is_no_person():
     out = extract_entities([article("a", body)], SETTINGS, [])
     assert not any("BA.2" in s for s in types_of(out))
     assert types_of(out)["Canada"] == {"GPE"}
+
+
+def test_a_surname_read_as_a_people_is_the_person_of_the_article_s_full_name():
+    # the model reads surnames ending like demonyms as a people ("-ian")
+    body = ("Dr. Aron Kovarian was shot at his home on Friday. Police said Kovarian had received "
+            "threats. Kovarian's wife called for help, and Kovarian died an hour later.")
+    assert model_types(body, "Kovarian") == {"NORP"}
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    assert types_of(out)["Kovarian"] == {"PERSON"}
+    assert ids_of(out, "Kovarian") == ids_of(out, "Aron Kovarian")
+
+
+def test_a_people_the_dictionaries_know_stays_a_people_beside_a_person_s_name():
+    # a faith (Phoenix's agents) or a demonym (the gazetteer) is a people, whoever bears the name
+    body = ("Christian Bale spoke to Christian leaders in Rome. Christian groups welcomed the film, "
+            "and Bale thanked them.")
+    assert model_types(body, "Christian") == {"NORP"}
+    assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Christian"] == {"NORP"}
