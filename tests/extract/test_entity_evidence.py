@@ -275,3 +275,15 @@ def test_a_people_the_dictionaries_know_stays_a_people_beside_a_person_s_name():
             "and Bale thanked them.")
     assert model_types(body, "Christian") == {"NORP"}
     assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Christian"] == {"NORP"}
+
+
+def test_a_newspaper_named_after_its_kind_is_an_organisation_though_a_province_bears_its_name():
+    # Granma is a Cuban province, and the article names Cuba; "daily" says the newspaper
+    body = ("Cuba's government attacked the ruling on Friday. The Communist Party daily Granma said "
+            "the boy belonged in Cuba, and a letter from his father was published in Granma on Tuesday.")
+    assert load_gazetteer().subdivision("Granma", frozenset({"CU"})) is not None
+    assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Granma"] == {"ORG"}
+    body = ("Farmers in Granma province lost their crops after the storm. Officials in Granma said aid "
+            "would arrive from Havana. A Havana newspaper said Havana officials had refused to comment.")
+    types = types_of(extract_entities([article("b", body)], SETTINGS, []))
+    assert types["Granma"] == {"GPE"} and types["Havana"] == {"GPE"}
