@@ -24,6 +24,7 @@ PETRARCH = KNOWLEDGE / "petrarch2"
 AGENTS_SUPPLEMENT = KNOWLEDGE / "agents_supplement.txt"
 DISCARDS_SUPPLEMENT = KNOWLEDGE / "discards_supplement.txt"
 ACTORS_DROPPED = KNOWLEDGE / "actors_dropped.txt"
+ACTORS_SUPPLEMENT = KNOWLEDGE / "actors_supplement.txt"
 SPEAKING_FOR = KNOWLEDGE / "agents_speaking_for.txt"
 REFERENCES = KNOWLEDGE / "actor_references.tsv"
 ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
@@ -368,6 +369,7 @@ def load_actor_dictionary(root: Path = PETRARCH) -> ActorDictionary:
     surnames: dict[str, set[str]] = {}
     for name in ACTOR_FILES:
         _read_actors(root / name, actors, surnames)
+    _read_actors(ACTORS_SUPPLEMENT, actors)
     for line in ACTORS_DROPPED.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             actors.pop(_phrase(line), None)

@@ -724,3 +724,9 @@ def test_a_dateline_place_neither_acts_nor_is_acted_upon():
     text = "Intro line.\nLIMA, March 4 (Reuters) - Peru expelled two diplomats."
     coded = code_spans(text, [(12, len(text))], load_settings(env={}).spacy_model)
     assert [(c.source.text, text[c.source.start:c.source.end]) for c in coded] == [("Peru", "Peru")]
+
+
+def test_the_state_department_is_the_united_states_government(nlp):
+    # knowledge/actors_supplement.txt: Phoenix knows only "U.S. State Department"
+    coded = _code(nlp, "The State Department criticised the verdict against the journalist.")
+    assert [(c.info.root, c.source.code) for c in coded] == [("11", "USAGOV")]
