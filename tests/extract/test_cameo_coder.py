@@ -730,3 +730,10 @@ def test_the_state_department_is_the_united_states_government(nlp):
     # knowledge/actors_supplement.txt: Phoenix knows only "U.S. State Department"
     coded = _code(nlp, "The State Department criticised the verdict against the journalist.")
     assert [(c.info.root, c.source.code) for c in coded] == [("11", "USAGOV")]
+
+
+def test_troops_entering_a_named_state_occupy_territory(nlp):
+    # cameo_supplement.txt: ENTER &MILITARY * + 192, beside upstream's &MILITARY * &TOWN
+    coded = _code(nlp, "Turkish troops entered Syria on Monday.")
+    assert [(c.cameo_code, c.source.code, c.target.code) for c in coded] == [("192", "TURMIL", "SYR")]
+    assert _code(nlp, "The soldiers entered the building.") == []
