@@ -68,3 +68,28 @@ def test_the_tuning_half_splits_in_two_by_host():
     for e, p in zip(entries, parts, strict=True):
         assert in_group(e, p) and in_group(e, f"{p} en") and not in_group(e, f"{p} other")
         assert in_group(e, "A") == (p != "B")
+
+
+def test_candidates_count_what_they_would_remove_from_a_saved_body():
+    from lxml import html as lxml_html
+
+    from benchmarks.body_candidates import Page, site_tail, stated_short, tail_half_links
+    from pipeline.clean.blocks import line_elements
+    from pipeline.text import normalise_for_hash
+
+    page = lxml_html.fromstring("""<html><body><article>
+    <p>The council approved the new harbour budget on Monday after a long debate.</p>
+    <p>Work on the northern quay starts in spring and should end within two years.</p>
+    <p>Short line</p>
+    <p>Read more at <a href="/x">Harbour Weekly</a></p></article></body></html>""")
+    lines = ["The council approved the new harbour budget on Monday after a long debate.",
+             "Work on the northern quay starts in spring and should end within two years.",
+             "Short line", "Read more at Harbour Weekly"]
+    stated = " ".join(lines[:2]) + " Read more at Harbour Weekly"
+    p = Page(lines, [normalise_for_hash(t) for t in lines], page, line_elements(page),
+             ["harbourweekly.example"], stated)
+    assert site_tail(p) == {3}  # the closing line names the site by its host
+    assert stated_short(p) == {2}  # the stated body holds every line but the short one
+    assert tail_half_links(p) == {3}  # 'Harbour Weekly' is more than half of that line
+    p.sites = ["other.example"]
+    assert site_tail(p) == set()
