@@ -470,13 +470,17 @@ def run_newsmon(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dict
     return {names[a.article_id]: _newsmon_extracted(a) for a in out.articles}, elapsed
 
 
-def _newsmon_extracted(article) -> Extracted:  # noqa: ANN001 - pipeline.records.Article
+def local_day_time(published_at, offset_minutes: int | None) -> tuple[str | None, str | None]:  # noqa: ANN001
+    """The publisher's own day and HH:MM of a UTC time and its stated offset."""
     from datetime import timedelta
 
-    local = article.published_at
-    if local is not None and getattr(article, "published_offset_minutes", None) is not None:
-        local = local + timedelta(minutes=article.published_offset_minutes)
-    day, hhmm = _day_time(local)
+    if published_at is not None and offset_minutes is not None:
+        published_at = published_at + timedelta(minutes=offset_minutes)
+    return _day_time(published_at)
+
+
+def _newsmon_extracted(article) -> Extracted:  # noqa: ANN001 - pipeline.records.Article
+    day, hhmm = local_day_time(article.published_at, getattr(article, "published_offset_minutes", None))
     return Extracted(body=article.body, title=article.title, author=article.byline, day=day, time=hhmm)
 
 

@@ -1,4 +1,4 @@
-"""Title and author only, fast: the clean stage's page reading without the body's cleaning.
+"""Title, author, day and time, fast: the clean stage's page reading without the body's cleaning.
 
 `benchmarks/extraction_eval.py` runs the whole clean stage (minutes on this machine); tuning
 the title and byline code needs only what `clean.stage.parse_document` reads (the page's
@@ -68,10 +68,12 @@ class _CachedTrafilatura:
             self.path.write_text(json.dumps(self.cache), encoding="utf-8")
 
 
-def read_heads(pages: dict[str, dict], data_dir: Path, publishers: dict[str, str | None] | None = None
+def read_heads(pages: dict[str, dict], data_dir: Path, publishers: dict[str, str | None] | None = None,
+               dates: dict[str, tuple[str | None, str | None]] | None = None
                ) -> dict[str, tuple[str | None, str | None]]:
     """{page: (title, byline)} as the clean stage reads them, the batch's affix pass included
-    (each page's publisher name into `publishers` when given)."""
+    (each page's publisher name into `publishers`, its local day and HH:MM into `dates` when
+    given, as extraction_eval scores an article's)."""
     from pipeline.clean import html as clean_html
     from pipeline.clean.stage import _Unusable, parse_document
     from pipeline.clean.title_affixes import strip_publisher_affixes
@@ -94,6 +96,8 @@ def read_heads(pages: dict[str, dict], data_dir: Path, publishers: dict[str, str
         cached.save()
     if publishers is not None:
         publishers.update((name, head.publisher) for name, head in heads.items())
+    if dates is not None:
+        dates.update((name, ev.local_day_time(head.published_at, head.published_offset)) for name, head in heads.items())
     titles = strip_publisher_affixes((h.publisher, h.title) for h in heads.values())
     return {name: (title, head.byline) for (name, head), title in zip(heads.items(), titles, strict=True)}
 
@@ -194,15 +198,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     pages = ev.load_pages(args.data, half=args.half)
     publishers: dict[str, str | None] = {}
-    heads = read_heads(pages, args.data, publishers)
-    print(f"{'half lang':<9} {'pages':>5} {'title exact':>17} {'author':>17}")
+    dates: dict[str, tuple[str | None, str | None]] = {}
+    heads = read_heads(pages, args.data, publishers, dates)
+    print(f"{'half lang':<9} {'pages':>5} {'title exact':>17} {'author':>17} {'date (day)':>17} {'time kept':>17}")
     for group in ("A en", "A other", "B en", "B other", "A", "B"):
         names = [n for n, e in pages.items() if f"{ev.half_of(e)} {ev.language_of(e)}" == group or
                  (len(group) == 1 and ev.half_of(e) == group)]
         if not names:
             continue
-        title, author = ev.Field(), ev.Field()
+        title, author, day, kept = ev.Field(), ev.Field(), ev.Field(), ev.Field()
         for name in names:
+            got_day, got_time = dates.get(name, (None, None))
+            if pages[name].get("date"):
+                day.total += 1
+                day.hits += pages[name]["date"][:10] == got_day
+            if got_day:
+                kept.total += 1
+                kept.hits += got_time is not None
             entry, (got_title, got_author) = pages[name], heads.get(name, (None, None))
             if entry.get("title"):
                 title.total += 1
@@ -210,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             if entry.get("author"):
                 author.total += 1
                 author.hits += ev.author_names(entry["author"]) == ev.author_names(got_author)
-        print(f"{group:<9} {len(names):5d} {ev._cell(title):>17} {ev._cell(author):>17}")
+        print(f"{group:<9} {len(names):5d} {ev._cell(title):>17} {ev._cell(author):>17} {ev._cell(day):>17} "
+              f"{ev._cell(kept):>17}")
     if args.show_misses:
         for name, entry in pages.items():
             gold, got = entry.get(args.show_misses), heads.get(name, (None, None))[args.show_misses == "author"]

@@ -11,7 +11,8 @@ the gaps (pipeline/clean/html.py reconciles the two).
 - authors: people only (`Person` items, or plain names), one per person: an `Organization`,
   the publisher's or site's name, a URL or a profile slug is not an author.
 - published: `datePublished` (else `dateCreated`, `article:published_time`, ...) as an aware
-  datetime when the page gives a zone.
+  datetime when the page gives a zone; every stated time is kept for html.py to reconcile
+  with the visible day (pipeline/clean/published.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import extruct
@@ -31,6 +32,7 @@ from pipeline.clean.blocks import furniture_texts, line_elements, link_texts, te
 from pipeline.clean.bylines import box_author, is_organisation, looks_like_name, page_bylines, people_keys
 from pipeline.clean.item_types import is_article, item_types
 from pipeline.clean.lead import Lead, find_lead
+from pipeline.clean.published import Stamp, stated_stamps
 from pipeline.clean.stated_body import stated_body
 from pipeline.text import normalise_for_hash
 
@@ -57,8 +59,6 @@ _BOX_TAGS = frozenset({"aside", "footer", "form", "dialog"})
 _UNPRINTED = frozenset({"style", "script", "noscript", "template"})
 _POSSESSIVE = re.compile(r"^(.+?)['’]s\s+\w+$")
 _ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
-_ISO_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
-_ZONE_FREE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -72,6 +72,7 @@ class PageMeta:
     box_authors: list[str] = field(default_factory=list)  # the one person the page's author boxes name
     published: datetime | None = None  # aware when the page gave a zone
     published_has_time: bool = False
+    stamps: list[Stamp] = field(default_factory=list)  # every stated publication time (published.py)
     source: dict[str, str] = field(default_factory=dict)  # field -> where it came from
     furniture: dict[str, str] = field(default_factory=dict)  # normalised text -> rule (blocks.py)
     links: set[str] = field(default_factory=set)  # normalised texts printed as links (blocks.py)
@@ -109,7 +110,7 @@ def read_page_meta(html: str | lxml_html.HtmlElement, url: str | None = None) ->
     _read_titles(meta, article, graph, tree)
     _read_authors(meta, article, graph, tree)
     meta.box_authors = clean_authors(box_author(tree), meta.site_names)
-    _read_published(meta, article, items, graph)
+    _read_published(meta, article, items, tree)
     meta.furniture = furniture_texts(tree)
     meta.links = link_texts(tree)
     meta.cards = teaser_card_texts(tree)
@@ -659,50 +660,9 @@ def _is_slug(name: str) -> bool:
 
 
 # -- publication time -------------------------------------------------------------------------
-def _read_published(meta: PageMeta, article: dict | None, items: list[dict], graph: dict) -> None:
-    candidates: list[tuple[str, object]] = []
-    if article is not None:
-        candidates += [("json-ld datePublished", article.get("datePublished")),
-                       ("json-ld dateCreated", article.get("dateCreated"))]
-    for key in ("article:published_time", "og:article:published_time", "datepublished",
-                "date", "dc.date.issued", "dc.date", "dcterms.created", "publish-date", "pubdate",
-                "parsely-pub-date", "sailthru.date"):
-        candidates.append((f"meta {key}", graph["og"].get(key) or graph["meta"].get(key)))
-    for source, value in candidates:
-        parsed = parse_timestamp(_text(value))
-        if parsed is not None:
-            meta.published, meta.published_has_time = parsed
-            meta.source["published"] = source
-            return
-
-
-def parse_timestamp(value: str | None) -> tuple[datetime, bool] | None:
-    """(datetime, has a time of day) from ISO 8601 as publishers write it; aware when zoned."""
-    if not value:
-        return None
-    text = value.strip().replace("Z", "+00:00").replace(" ", "T", 1)
-    text = _ISO_OFFSET.sub(r"\1:\2", text)
-    if _ZONE_FREE_DATE.match(text):
-        try:
-            return datetime.fromisoformat(text), False
-        except ValueError:
-            return None
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if not 1990 <= when.year <= 2100:
-        return None
-    return when, True
-
-
-def offset_minutes(when: datetime | None) -> int | None:
-    """The original UTC offset in minutes (+120 for CEST), None for a zone-less time."""
-    if when is None or when.tzinfo is None:
-        return None
-    delta = when.utcoffset() or timedelta(0)
-    return int(delta.total_seconds() // 60)
-
-
-def as_utc(when: datetime) -> datetime:
-    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
+def _read_published(meta: PageMeta, article: dict | None, items: list[dict], tree: lxml_html.HtmlElement) -> None:
+    meta.stamps = stated_stamps(article, items, tree)
+    first = next((s for s in meta.stamps if s.strong), None)
+    if first is not None:
+        meta.published, meta.published_has_time = first.when, first.has_time
+        meta.source["published"] = first.source

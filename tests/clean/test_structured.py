@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+from pipeline.clean.published import offset_minutes, parse_timestamp
 from pipeline.clean.structured import (
     PageMeta,
     choose_title,
     clean_authors,
-    offset_minutes,
-    parse_timestamp,
     read_page_meta,
     strip_site,
 )
