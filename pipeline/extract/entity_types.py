@@ -7,6 +7,7 @@ Works on :class:`Candidate` spans before resolution; only ``label`` changes.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -185,7 +186,7 @@ def _decide_by_article(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str,
         if len(group[0].words) == 1 and aid not in structure:
             structure[aid] = structure_votes([(c.surface, c.label) for c in in_article[aid]])
         if aid not in software:
-            software[aid] = frozenset(c.surface for c in in_article[aid] if _software_name(c.surface))
+            software[aid] = _software_context(in_article[aid], bodies[aid], gaz)
         evidence = _decide(group, gaz, bodies, structure.get(aid, {}),
                            Publishers(sites.get(aid, frozenset()), batch_sites, homes.get(aid)), software[aid])
         if evidence == "firm-other":
@@ -410,6 +411,29 @@ def _list_peers(spans: list[Candidate], i: int, body: str) -> list[Candidate]:
 
 def _software_name(surface: str) -> bool:
     return surface in platform_names() or surface in lexer_names()
+
+
+# Software names an article must name, none of them with a product cue, an operating system or a
+# browser, before they vouch for each other: two lexer names alone may be two people's given
+# names ("Julia and Ruby, two sisters").
+_SOFTWARE_CONTEXT_NAMES = 3
+_MAX_CUE_LOOKUPS = 20  # occurrences of one name searched for a product cue
+
+
+def _software_context(spans: list[Candidate], body: str, gaz: Gazetteer) -> frozenset[str]:
+    """The software names of an article that say it is about software: all of them when there
+    are three or more, or an operating system or a browser among them, or a product cue at one
+    of them anywhere in the article ("Julia code", where the model tagged no name); else none."""
+    labels = {c.surface: c.label for c in spans if _software_name(c.surface)}
+    surfaces = frozenset(labels)
+    if len(surfaces) >= _SOFTWARE_CONTEXT_NAMES or surfaces & platform_names():
+        return surfaces
+    for surface, label in labels.items():
+        for m in itertools.islice(re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", body),
+                                  _MAX_CUE_LOOKUPS):
+            if cue_votes(body, m.start(), m.end(), surface, label, gaz).votes[OTHER]:
+                return surfaces
+    return frozenset()
 
 
 def _software(surface: str, model: set[str], in_article: frozenset[str], product_cued: bool) -> bool:

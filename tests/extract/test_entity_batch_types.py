@@ -80,6 +80,19 @@ def test_programming_languages_and_formats_are_not_stored_and_people_keep_their_
     assert types_of(extract_entities([actress], SETTINGS, []))["Julia"] == {"PERSON"}
 
 
+def test_two_given_names_that_are_languages_do_not_vouch_for_each_other():
+    # Pygments names both languages; nothing else in the story is software
+    sisters = ("Julia and Ruby, two sisters from Leeds, won the relay on Saturday. Julia said the crowd "
+               "helped, and Ruby thanked their coach. Their mother said Julia had trained for a year.")
+    assert model_types(sisters, "Ruby") == {"PERSON"}
+    assert types_of(extract_entities([article("a", sisters)], SETTINGS, [])).keys() >= {"Julia", "Ruby"}
+    # a product cue anywhere in the article, even at a mention the model did not tag, says software
+    languages = ("Julia and Ruby are popular languages for data work. Julia code runs fast, and Ruby "
+                 "scripts are easy to write.")
+    assert model_types(languages, "Ruby") == {"PERSON"}
+    assert not types_of(extract_entities([article("b", languages)], SETTINGS, [])).keys() & {"Julia", "Ruby"}
+
+
 def test_a_headland_by_its_last_word_and_its_first_word_alone_are_places():
     body = "Tourists drove to Mizen Head on Sunday. Mizen was busy, and Mizen will close next week."
     assert model_types(body, "Mizen Head") == {"PERSON"}
