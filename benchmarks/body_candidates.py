@@ -39,6 +39,7 @@ SHORT_WORDS = 8
 HEAD_LINES = 6
 _ELLIPSIS = ("…", "...")
 _BUTTON = re.compile(r"^(?:btn|button)(?:$|[-_])|[-_](?:btn|button)$")
+_AUTHOR_BOX = re.compile(r"author[-_]?(?:bio|box|info|about|desc|profile)|(?:bio|about)[-_]?author")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _TEXT_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote")
 
@@ -194,6 +195,11 @@ def button_class(p: Page) -> set[int]:
     return _marked(p, lambda a: any(_BUTTON.search(c) for c in (a.get("class") or "").lower().split()), 3)
 
 
+def author_box(p: Page) -> set[int]:
+    """Lines in an element whose class or id names an author box ('author-bio', 'about-author')."""
+    return _marked(p, lambda a: bool(_AUTHOR_BOX.search(f"{a.get('class') or ''} {a.get('id') or ''}".lower())), None)
+
+
 def hidden(p: Page) -> set[int]:
     """Lines in an element the page hides (`hidden`, aria-hidden, an inline display:none)."""
     return _marked(p, lambda a: a.get("hidden") is not None or (a.get("aria-hidden") or "").strip().lower() == "true"
@@ -222,7 +228,7 @@ def container_gaps(p: Page) -> list[str]:
 REMOVALS = {"site_tail": site_tail, "stated_short": stated_short, "ellipsis_tail": ellipsis_tail,
             "tail_half_links": tail_half_links, "before_h1": before_h1, "nested_tail": nested_tail,
             "container_0.8": container_share(0.8), "container_0.7": container_share(0.7), "container_0.6": container_share(0.6),
-            "button_class": button_class, "hidden": hidden}
+            "button_class": button_class, "author_box": author_box, "hidden": hidden}
 ADDITIONS = {"container_gaps": container_gaps}
 
 
