@@ -1,8 +1,10 @@
 """One error style for every subcommand, and a run that says what it did (issue 38).
 
 Every command: one line on stderr for an error, exit 2 for a usage error, 1 for a failure, no
-traceback unless --debug. Runs through the console script in subprocesses, on real files, a
-real DuckDB warehouse and a real (closed) port for the unreachable feed.
+traceback unless --debug. On real files, a real DuckDB warehouse and a real (closed) port for
+the unreachable feed. Each error style runs once through the console script in a subprocess,
+as an operator meets it; the other cases call the CLI's entry, ``cli.main``, in this process
+(the same parser, handlers and messages, without a Python start and imports each).
 """
 
 from __future__ import annotations
@@ -34,7 +36,25 @@ def newsmon(tmp: Path, *args: str, env: dict[str, str] | None = None, timeout: f
                           env={**base, **(env or {})})
 
 
-def one_line_error(result: subprocess.CompletedProcess, code: int, command: str) -> str:
+def in_process(tmp: Path, monkeypatch, capsys, *args: str) -> SimpleNamespace:
+    """``cli.main(args)`` as :func:`newsmon` runs it (in ``tmp``, no NEWSMON_ variables): its
+    exit code (a usage error's SystemExit too), stdout and stderr."""
+    from pipeline import cli
+
+    for name in [n for n in os.environ if n.startswith("NEWSMON_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp))
+    monkeypatch.chdir(tmp)
+    capsys.readouterr()
+    try:
+        code = cli.main(list(args))
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return SimpleNamespace(returncode=code, stdout=out, stderr=err)
+
+
+def one_line_error(result: subprocess.CompletedProcess | SimpleNamespace, code: int, command: str) -> str:
     assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
     err = result.stderr.strip()
     assert err.count("\n") == 0 and "Traceback" not in err, err
@@ -52,38 +72,61 @@ def warehouse(tmp_path_factory) -> Path:
     return db
 
 
-def test_version():
-    result = subprocess.run([*NEWSMON, "--version"], capture_output=True, text=True, timeout=60)
+def test_version(tmp_path, monkeypatch, capsys):
+    result = in_process(tmp_path, monkeypatch, capsys, "--version")
     assert result.returncode == 0 and result.stdout.startswith("newsmon ")
     assert result.stdout.split()[1][0].isdigit()
 
 
-@pytest.mark.parametrize("args, command", [
+USAGE_ERRORS = [
     (["bogus"], "newsmon"),
     (["sql"], "newsmon sql"),
     (["status", "--nope"], "newsmon"),
     (["dates", "x.txt"], "newsmon dates"),  # --anchor is required
-])
-def test_usage_errors_are_one_line_exit_2(tmp_path, args, command):
-    result = newsmon(tmp_path, *args)
+]
+
+
+def _usage_error(result, command: str) -> None:
     assert result.returncode == 2
     err = result.stderr.strip()
     assert err.count("\n") == 0 and err.startswith(command) and "--help" in err, err
 
 
-@pytest.mark.parametrize("command", ["status", "sql", "report", "search", "alerts"])
-def test_a_warehouse_that_does_not_exist_is_an_error_not_an_empty_warehouse(tmp_path, command):
-    query = {"sql": "SELECT count(*) FROM articles", "search": "Geneva"}
-    args = [command, query[command]] if command in query else [command]
-    err = one_line_error(newsmon(tmp_path, *args, "--db", "typo.duckdb"), 1, command)
+@pytest.mark.parametrize("args, command", USAGE_ERRORS)
+def test_usage_errors_are_one_line_exit_2(tmp_path, monkeypatch, capsys, args, command):
+    _usage_error(in_process(tmp_path, monkeypatch, capsys, *args), command)
+
+
+def test_a_usage_error_from_the_console_script(tmp_path):
+    args, command = USAGE_ERRORS[0]
+    _usage_error(newsmon(tmp_path, *args), command)
+
+
+def _no_warehouse(result, tmp_path: Path, command: str) -> None:
+    err = one_line_error(result, 1, command)
     assert "no warehouse at" in err and str(tmp_path / "typo.duckdb") in err
     assert not (tmp_path / "typo.duckdb").exists()
 
 
-def test_debug_shows_the_traceback(tmp_path):
-    for args in (["--debug", "status", "--db", "typo.duckdb"], ["status", "--db", "typo.duckdb", "--debug"]):
-        result = newsmon(tmp_path, *args)
-        assert result.returncode != 0 and "Traceback" in result.stderr and "WarehouseError" in result.stderr
+@pytest.mark.parametrize("command", ["status", "sql", "report", "search", "alerts"])
+def test_a_warehouse_that_does_not_exist_is_an_error_not_an_empty_warehouse(tmp_path, monkeypatch, capsys, command):
+    query = {"sql": "SELECT count(*) FROM articles", "search": "Geneva"}
+    args = [command, query[command]] if command in query else [command]
+    _no_warehouse(in_process(tmp_path, monkeypatch, capsys, *args, "--db", "typo.duckdb"), tmp_path, command)
+
+
+def test_a_failure_from_the_console_script(tmp_path):
+    _no_warehouse(newsmon(tmp_path, "status", "--db", "typo.duckdb"), tmp_path, "status")
+
+
+def test_debug_shows_the_traceback(tmp_path, monkeypatch, capsys):
+    from pipeline.errors import WarehouseError
+
+    result = newsmon(tmp_path, "--debug", "status", "--db", "typo.duckdb")
+    assert result.returncode != 0 and "Traceback" in result.stderr and "WarehouseError" in result.stderr
+    # --debug after the subcommand too: the error is raised, not turned into one line.
+    with pytest.raises(WarehouseError):
+        in_process(tmp_path, monkeypatch, capsys, "status", "--db", "typo.duckdb", "--debug")
 
 
 def test_unexpected_errors_are_one_line_with_the_way_to_the_traceback(monkeypatch, capsys):
@@ -148,20 +191,20 @@ def test_a_held_lock_says_it_is_waiting_then_fails_in_one_line(tmp_path, warehou
     assert lines[1].startswith("newsmon status: the warehouse") and "locked" in lines[1]
 
 
-def test_clean_on_a_missing_file_exits_1_and_still_cleans_the_others(tmp_path):
-    result = newsmon(tmp_path, "clean", str(tmp_path / "missing.txt"), str(SEED_FILES[1]))
+def test_clean_on_a_missing_file_exits_1_and_still_cleans_the_others(tmp_path, monkeypatch, capsys):
+    result = in_process(tmp_path, monkeypatch, capsys, "clean", str(tmp_path / "missing.txt"), str(SEED_FILES[1]))
     assert result.returncode == 1
     assert "ERROR unreadable" in result.stdout and "== " + str(SEED_FILES[1]) in result.stdout
     assert result.stderr.strip().count("\n") == 0 and "could not be cleaned" in result.stderr
 
 
-def test_entities_and_dates_on_a_binary_file_exit_1(tmp_path):
+def test_entities_and_dates_on_a_binary_file_exit_1(tmp_path, monkeypatch, capsys):
     pdf = tmp_path / "scan.txt"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n" * 10)
-    entities = newsmon(tmp_path, "entities", str(pdf))
+    entities = in_process(tmp_path, monkeypatch, capsys, "entities", str(pdf))
     assert entities.returncode == 1 and "Traceback" not in entities.stderr
     assert "binary_format" in entities.stderr and "PDF document" in entities.stderr
-    dates = newsmon(tmp_path, "dates", "--anchor", "2022-01-10", str(pdf))
+    dates = in_process(tmp_path, monkeypatch, capsys, "dates", "--anchor", "2022-01-10", str(pdf))
     assert dates.returncode == 1 and "binary_format" in dates.stderr and "Traceback" not in dates.stderr
 
 
