@@ -12,21 +12,36 @@ from pipeline.executor import Executor, PoolExecutor
 from pipeline.extract.entities import extract_entities
 from pipeline.extract.events import extract_events, start_own_dates
 from pipeline.ingest.files import read_inputs
-from tests.conftest import SEED_FILES
+from tests.conftest import SEED_FILES, make_settings
 
 
-def _extract(articles, run, executor):
-    ents = extract_entities(articles, run, [], executor)
-    evs = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [], executor=executor)
+def _rows(ents, evs):
     return [[dataclasses.asdict(r) for r in rows]
             for rows in (ents.entities, ents.mentions, ents.sentences, evs.events, evs.event_mentions)]
 
 
-def test_extraction_on_two_processes_equals_in_process(settings):
+def _extract(articles, run, executor):
+    ents = extract_entities(articles, run, [], executor)
+    return _rows(ents, extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [],
+                                      executor=executor))
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory):
+    """The cleaned seeds and their extraction in this process (entities, then events), the
+    reference both tests compare with: computed once."""
+    settings = make_settings(tmp_path_factory.mktemp("on_workers"))
     docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
     articles = clean_documents(docs, settings, "r").articles
     run = settings.replace(nlp_parallel_min_texts=1)
-    sequential = _extract(articles, run, Executor())
+    ents = extract_entities(articles, run, [], Executor())
+    evs = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [], executor=Executor())
+    return articles, run, ents, evs
+
+
+def test_extraction_on_two_processes_equals_in_process(in_process):
+    articles, run, ents, evs = in_process
+    sequential = _rows(ents, evs)
     assert all(sequential)
     assert _extract(articles, run, PoolExecutor(2, "fork")) == sequential
 
@@ -39,14 +54,9 @@ def test_extraction_on_spawned_workers_equals_in_process(settings):
     assert _extract(articles, run, PoolExecutor(2, "spawn")) == _extract(articles, run, Executor())
 
 
-def test_dates_started_alongside_give_the_events_found_without(settings):
-    docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
-    articles = clean_documents(docs, settings, "r").articles
-    run = settings.replace(nlp_parallel_min_texts=1)
-    pool = PoolExecutor(2)
-    ents = extract_entities(articles, run, [], pool)
-    with start_own_dates(articles, run, pool) as started:
+def test_dates_started_alongside_give_the_events_found_without(in_process):
+    articles, run, ents, plain = in_process  # the events found without: in this process, after the entities
+    with start_own_dates(articles, run, PoolExecutor(2)) as started:
         ahead = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [],
                                own_dates=started.result())
-    plain = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [])
     assert ahead.event_mentions and ahead == plain
