@@ -55,11 +55,12 @@ def old_warehouse(path: Path, ddl: Path, num_perm: int = 128) -> None:
                     "VALUES ('p', 'l', 'old-doc', '2022-01-10')")
 
 
-@pytest.fixture
-def fresh_schema(tmp_path, settings):
-    from dataclasses import replace
+@pytest.fixture(scope="module")
+def fresh_schema(tmp_path_factory):
+    """The schema a new warehouse gets (read only: built once for the module)."""
+    from tests.conftest import make_settings
 
-    fresh = replace(settings, db_path=tmp_path / "fresh" / "news.duckdb")
+    fresh = make_settings(tmp_path_factory.mktemp("fresh"))
     with Warehouse(fresh):
         pass
     return schema_of(fresh.db_path)
