@@ -5,19 +5,31 @@ read_csv read any file, INSTALL reached for the network."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 
 import pytest
 
 from pipeline.cli import main
 from pipeline.load.warehouse import Warehouse
+from tests.conftest import make_settings
 from tests.load.test_warehouse import seed_batch
 
 
-@pytest.fixture
-def loaded(settings):
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """A warehouse holding the seed batch, built once; each test reads its own copy."""
+    settings = make_settings(tmp_path_factory.mktemp("sandbox"))
     with Warehouse(settings) as wh:
         wh.load_batch(seed_batch(settings))
     return settings.db_path
+
+
+@pytest.fixture
+def loaded(seeded, tmp_path):
+    copy = tmp_path / "warehouse" / seeded.name
+    copy.parent.mkdir()
+    shutil.copy(seeded, copy)
+    return copy
 
 
 def sha(path) -> str:
