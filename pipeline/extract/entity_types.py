@@ -198,9 +198,10 @@ def _decide_by_article(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str,
     _place_named_organisations(list(by_article.values()), gaz)
     # a name firm cues call a product or a disease in one article ("Python code", "the Chrome
     # browser") is one in the articles where nothing but the model's reading spoke for a person,
-    # an organisation or a place
+    # an organisation or a place; a software name only in an article about software ("Ruby code"
+    # in one article, "Police found Ruby" in another: a girl)
     for group in unsupported:
-        if group[0].key in firmly_other:
+        if group[0].key in firmly_other and (software[group[0].article_id] or not _software_name(group[0].surface)):
             for c in group:
                 c.label, c.confidence = OTHER, 1.0
     _spread_evidence([g for g in unsupported if g[0].label != OTHER], evidenced, gaz)

@@ -93,6 +93,17 @@ def test_two_given_names_that_are_languages_do_not_vouch_for_each_other():
     assert not types_of(extract_entities([article("b", languages)], SETTINGS, [])).keys() & {"Julia", "Ruby"}
 
 
+def test_a_language_in_one_article_is_no_reason_to_drop_a_girl_of_that_name_in_another():
+    tech = article("t", "Ruby code is easy to read, and the Ruby interpreter is fast. Many teams write Ruby code "
+                        "for the web.")
+    story = article("s", "Police found Ruby near the river on Sunday. Ruby was taken to hospital, and Ruby is "
+                         "recovering.")
+    assert model_types(story.body, "Ruby") == {"PERSON"}
+    out = extract_entities([tech, story], SETTINGS, [])
+    assert types_in(out, "s", "Ruby") == {"PERSON"}
+    assert types_in(out, "t", "Ruby") == set()  # the language is not stored
+
+
 def test_a_headland_by_its_last_word_and_its_first_word_alone_are_places():
     body = "Tourists drove to Mizen Head on Sunday. Mizen was busy, and Mizen will close next week."
     assert model_types(body, "Mizen Head") == {"PERSON"}
