@@ -281,7 +281,7 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
     whose processing raised is quarantined (internal_error) and left out; the rest go on.
     """
     from pipeline.extract.dates import resolve_anchor
-    from pipeline.extract.entities import find_entity_candidates, resolve_entities
+    from pipeline.extract.entities import complete_candidates, parse_entities, resolve_entities
     from pipeline.extract.events import extract_events, start_own_dates
 
     directory = _dir(run_id, settings)
@@ -299,14 +299,19 @@ def extract_step(run_id: str, settings: Settings) -> dict[str, int]:
         known_events = wh.read_records("events", Event)
         known_event_mentions = wh.read_records("event_mentions", EventMention)
     executor = _executor(settings, settings.nlp_processes)
-    draft = find_entity_candidates(articles, settings, known_entities, executor)
-    failed = {f.item.article_id for f in draft.failed}
+    parsed = parse_entities(articles, settings, executor)
+    failed = {f.item.article_id for f in parsed.draft.failed}
     articles = [a for a in articles if a.article_id not in failed]
-    # Finding dates is most of events' per-article work and needs nothing from entities: it
-    # keeps the workers busy while resolution, which needs the whole batch, runs here.
+    # Each article's dates and event codings (most of events' per-article work, the event
+    # parse) need nothing from entities: they keep the workers busy while the entity pass's
+    # batch-wide work and resolution, which need the whole batch, run here. The names found
+    # again run here too: a second pool must not start while one runs.
     with start_own_dates(articles, settings, executor) as started:
+        draft = complete_candidates(parsed, known_entities, Executor())
         ents = resolve_entities(draft, known_entities)
         own_dates = started.result()
+    failed |= {f.item.article_id for f in draft.failed}
+    articles = [a for a in articles if a.article_id not in failed]
     by_id = {e.entity_id: e for e in known_entities}
     by_id.update({e.entity_id: e for e in ents.entities})
     evs = extract_events(articles, ents.sentences, ents.mentions, list(by_id.values()), settings,

@@ -269,7 +269,8 @@ def extract_entities(articles: list[Article], settings: Settings, known_entities
 def find_entity_candidates(articles: list[Article], settings: Settings, known_entities: list[Entity],
                            executor: Executor | None = None) -> EntityDraft:
     """The per-article part of entity extraction, spread by ``executor``: parse, model spans,
-    batch-wide type votes, then names the model missed.
+    batch-wide type votes, then names the model missed (:func:`parse_entities`, then
+    :func:`complete_candidates`).
 
     Articles with ``is_duplicate=True`` are skipped: the model never runs on a duplicate
     (its canonical copy carries the mentions). Articles detected (on 30+ words) as written in
@@ -278,30 +279,59 @@ def find_entity_candidates(articles: list[Article], settings: Settings, known_en
     misses them. Bodies longer than ``settings.nlp_max_chars`` are cut for NER only.
     """
     executor = executor or Executor()
+    return complete_candidates(parse_entities(articles, settings, executor), known_entities, executor)
+
+
+@dataclass
+class ParsedBatch:
+    """What the NER map leaves (:func:`parse_entities`): the draft so far, the articles the
+    model read, and per article its sentence starts and how much of it the model read."""
+
+    draft: EntityDraft
+    live: list[Article] = field(default_factory=list)
+    starts: dict[str, list[int]] = field(default_factory=dict)
+    limits: dict[str, int] = field(default_factory=dict)
+    min_items: int = 1  # the settings' nlp_parallel_min_texts: fewer run in this process
+
+
+def parse_entities(articles: list[Article], settings: Settings, executor: Executor | None = None) -> ParsedBatch:
+    """The NER map of :func:`find_entity_candidates`: each article's parse and model spans, on
+    ``executor``'s workers; an article in another language gets rule-based sentences only."""
+    executor = executor or Executor()
     live = [a for a in articles if not a.is_duplicate]
+    batch = ParsedBatch(EntityDraft(), min_items=settings.nlp_parallel_min_texts)
     if not live:
-        return EntityDraft()
+        return batch
+    draft = batch.draft
     lang = model_language(settings)
-    draft = EntityDraft()
     other = [a for a in live if not in_model_language(a, lang)]
     for article in other:
         draft.sentences.extend(Sentence(article.article_id, i, s, e)
                                for i, (s, e) in enumerate(rule_sentences(article.body)))
     skipped = {a.article_id for a in other}
     live = [a for a in live if a.article_id not in skipped]
-    starts: dict[str, list[int]] = {}
-    limits: dict[str, int] = {}
     load_models(settings)  # before the workers start: forked ones inherit the model
-    gaz = load_gazetteer()
+    load_gazetteer()
     parsed = executor.map(parse_step, live, settings, stage="extract", min_items=settings.nlp_parallel_min_texts,
                           max_chunk=settings.nlp_max_chunk)
     draft.failed.extend(parsed.failed)
-    live = [a for a, _ in parsed.done]
+    batch.live = [a for a, _ in parsed.done]
     for article, (parse, found) in parsed.done:
         draft.sentences.extend(Sentence(article.article_id, i, s, e) for i, (s, e) in enumerate(parse.sentences))
-        starts[article.article_id] = [s for s, _ in parse.sentences]
-        limits[article.article_id] = parse.cut
+        batch.starts[article.article_id] = [s for s, _ in parse.sentences]
+        batch.limits[article.article_id] = parse.cut
         draft.cands.extend(found)
+    return batch
+
+
+def complete_candidates(batch: ParsedBatch, known_entities: list[Entity],
+                        executor: Executor | None = None) -> EntityDraft:
+    """The rest of :func:`find_entity_candidates` after the NER map: the batch-wide type votes
+    and layout names here, then the lexicon's names the model missed on ``executor``."""
+    draft, live = batch.draft, batch.live
+    if not live:
+        return draft
+    gaz = load_gazetteer()
     draft.bodies = {a.article_id: a.body for a in live}
     draft.home = {a.article_id: cc for a in live if (cc := publisher_country(a.url))}
     draft.sites = {a.article_id: names for a in live if (names := site_names(a))}
@@ -316,10 +346,10 @@ def find_entity_candidates(articles: list[Article], settings: Settings, known_en
     covered: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for c in draft.cands:
         covered[c.article_id].append((c.start, c.end))
-    _add_layout_names(draft, live, covered, gaz, starts)
-    memory = _Memory(lexicon, covered, limits, starts)
-    found_again = executor.map(remembered_step, live, memory, stage="extract",
-                               min_items=settings.nlp_parallel_min_texts)
+    _add_layout_names(draft, live, covered, gaz, batch.starts)
+    memory = _Memory(lexicon, covered, batch.limits, batch.starts)
+    found_again = (executor or Executor()).map(remembered_step, live, memory, stage="extract",
+                                               min_items=batch.min_items)
     for _, found in found_again.done:
         draft.cands.extend(found)
     if found_again.failed:

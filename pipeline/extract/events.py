@@ -367,7 +367,11 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     """
     if own_dates is None:
         own_dates = start_own_dates(articles, settings, executor).result()
-    failed = {f.item.article_id for f in own_dates.failed}
+    # ``own_dates`` may have been started on articles a later entity pass dropped: only these
+    # articles' failures are this step's to report.
+    given = {a.article_id for a in articles}
+    own_failed = [f for f in own_dates.failed if f.item.article_id in given]
+    failed = {f.item.article_id for f in own_failed}
     live = [a for a in articles if not a.is_duplicate and a.article_id not in failed]
     reader = _BatchReader.of(sentences, mentions, entities, own_dates)
     cons = _Consolidator(reader.lexicon, reader.entity_map, known_events, known_mentions)
@@ -383,7 +387,7 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     seen = {a.article_id: a for a in live}
     events = [_event_row(cons, cons.index[eid], seen, reader.lexicon) for eid in sorted(cons.touched)]
     event_mentions.sort(key=lambda m: (m.article_id, m.start_char, m.event_type))
-    return EventOutput(events=events, event_mentions=event_mentions, failed=list(own_dates.failed))
+    return EventOutput(events=events, event_mentions=event_mentions, failed=own_failed)
 
 
 # The date confidence a mention read against evidence other than its article's own anchor gets.

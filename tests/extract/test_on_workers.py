@@ -60,3 +60,29 @@ def test_dates_started_alongside_give_the_events_found_without(in_process):
         ahead = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [],
                                own_dates=started.result())
     assert ahead.event_mentions and ahead == plain
+
+
+def test_dates_failed_for_articles_left_out_since_are_not_reported(settings, monkeypatch):
+    """The dates may start on articles a later entity pass drops: extract_events reports the
+    failures of the articles it is given only (the entity pass reports the others)."""
+    import pipeline.extract.events as events
+
+    docs = read_inputs([str(p) for p in SEED_FILES], settings, "r").documents
+    articles = clean_documents(docs, settings, "r").articles
+    broken = articles[0]
+    real = events.find_dates
+
+    def find_dates(text, *args, **kwargs):
+        if text == broken.body:
+            raise KeyError("a bug met this article")
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(events, "find_dates", find_dates)
+    own = start_own_dates(articles, settings, Executor()).result()
+    assert [f.item.article_id for f in own.failed] == [broken.article_id]
+    ents = extract_entities(articles, settings, [], Executor())
+    rest = articles[1:]
+    with_it = extract_events(articles, ents.sentences, ents.mentions, ents.entities, settings, [], [], own_dates=own)
+    without = extract_events(rest, ents.sentences, ents.mentions, ents.entities, settings, [], [], own_dates=own)
+    assert [f.item.article_id for f in with_it.failed] == [broken.article_id]
+    assert without.failed == [] and without.event_mentions

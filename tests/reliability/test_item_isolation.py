@@ -93,3 +93,42 @@ def test_an_item_that_raises_is_quarantined_and_its_neighbours_load(tmp_path, mo
                               "(SELECT article_id FROM articles)").fetchone()[0]
         assert orphans == 0, table
     con.close()
+
+
+def _raising_on(real, marker):
+    def wrapper(*args, **kwargs):
+        if any(isinstance(a, str) and marker in a for a in args):
+            raise KeyError(f"bug met {marker}")
+        return real(*args, **kwargs)
+    return wrapper
+
+
+@pytest.mark.e2e
+def test_an_article_failing_the_names_found_again_is_quarantined_once(tmp_path, monkeypatch):
+    """Each article's dates and codings start on the workers before the entity pass looks for
+    the names the model missed: an article that raises there is that pass's failure alone,
+    even when its dates raise too, and the rest of the batch loads."""
+    import pipeline.extract.entities as entities
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for seed in SEED_FILES:
+        (inputs / seed.name).write_bytes(seed.read_bytes())
+    marker = "POISON-IN-NAMES"
+    title, body = STORIES[0]
+    (inputs / "poison_names.txt").write_text(f"{title}\n\n{marker}. {body}\n", encoding="utf-8")
+    monkeypatch.setattr(entities, "find_remembered", _raising_on(entities.find_remembered, marker))
+    monkeypatch.setattr(events, "find_dates", _raising_on(events.find_dates, marker))
+    settings = make_settings(tmp_path, executor="fork", nlp_processes=2, nlp_parallel_min_texts=1)
+
+    run_pipeline([str(inputs)], [], settings, run_quality=False)
+
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    rows = con.execute("SELECT q.stage, q.payload FROM quarantine q JOIN documents d ON d.doc_id = q.item_id "
+                       "WHERE q.reason_code = 'internal_error' AND d.source_uri LIKE '%poison_names.txt'").fetchall()
+    assert [(stage, json.loads(payload)["where"]) for stage, payload in rows] == [
+        ("extract", "extract:pipeline.extract.entities.remembered_step")]
+    loaded = {uri.rsplit("/", 1)[-1] for (uri,) in con.execute("SELECT source_uri FROM articles").fetchall()}
+    assert loaded == {p.name for p in SEED_FILES}
+    assert con.execute("SELECT count(*) FROM event_mentions").fetchone()[0] > 0
+    con.close()
