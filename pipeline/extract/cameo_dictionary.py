@@ -226,6 +226,29 @@ def _same_verb(a: Verb, b: Verb) -> bool:
     return (a.base, a.block, a.before, a.after) == (b.base, b.block, b.before, b.after)
 
 
+def _synset_additions(lines: list[str]) -> tuple[dict[str, set[str]], list[str]]:
+    """The supplement's ``&SET`` / ``+WORD`` lines (words added to an upstream synonym set, which
+    every pattern naming the set then sees) apart from its verb blocks."""
+    extra: dict[str, set[str]] = {}
+    rest: list[str] = []
+    current: str | None = None
+    for raw in lines:
+        stripped = raw.split("#", 1)[0].strip()
+        if stripped.startswith("&"):
+            current = stripped.split()[0]
+            extra.setdefault(current, set())
+            continue
+        if current is not None and stripped.startswith("+"):
+            phrase = stripped[1:].split()[0]
+            forms = [phrase.rstrip("_")] if current.endswith("_") else _plural(phrase)
+            extra[current].update(w.replace("_", " ") for w in forms)
+            continue
+        if stripped:
+            current = None
+        rest.append(raw)
+    return extra, rest
+
+
 @lru_cache(maxsize=2)
 def load_verb_dictionary(path: Path = VERB_DICTIONARY, supplement: Path | None = VERB_SUPPLEMENT) -> VerbDictionary:
     synsets: dict[str, set[str]] = {}
@@ -236,8 +259,10 @@ def load_verb_dictionary(path: Path = VERB_DICTIONARY, supplement: Path | None =
     in_verbs = False
     frozen: dict[str, frozenset[str]] = {}
     lines = [(line, False) for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    extra: dict[str, set[str]] = {}
     if supplement is not None:
-        lines += [(line, True) for line in supplement.read_text(encoding="utf-8").splitlines()]
+        extra, rest = _synset_additions(supplement.read_text(encoding="utf-8").splitlines())
+        lines += [(line, True) for line in rest]
     for raw, supplemented in lines:
         line = raw.split("#", 1)[0].rstrip() if not raw.lstrip().startswith("-") else raw.rstrip()
         stripped = line.strip()
@@ -250,7 +275,7 @@ def load_verb_dictionary(path: Path = VERB_DICTIONARY, supplement: Path | None =
         m = _BLOCK.match(stripped)
         if m:
             if not in_verbs:  # every synonym set is defined before the first block
-                frozen = {k: frozenset(v) for k, v in synsets.items()}
+                frozen = {k: frozenset(v | extra.get(k, set())) for k, v in synsets.items()}
             block, block_code, current_set, in_verbs = m.group(1), _code(m.group(2))[0], None, True
             patterns.setdefault(block, [])
             continue

@@ -631,6 +631,8 @@ def test_a_malformed_reference_line_says_where(tmp_path):
 @pytest.mark.parametrize("text,sector", [
     # a leader's adviser is of the government (Phoenix has only NATIONAL_SECURITY_ADVISER)
     ("Ivan Petrov, the prime minister's political adviser, accused the opposition of lying.", "GOV"),
+    ("Ivan Petrov, the president's defence adviser, accused the opposition of lying.", "MIL"),
+    ("Ivan Petrov, a diplomatic adviser to the president, accused the opposition of lying.", "GOV"),
     # a chief executive is a company's (Phoenix's CHIEF EXECUTIVE ~GOV is replaced)
     ("The chief executive of the bank criticised the regulator on Monday.", "BUS"),
 ])
@@ -737,3 +739,35 @@ def test_troops_entering_a_named_state_occupy_territory(nlp):
     coded = _code(nlp, "Turkish troops entered Syria on Monday.")
     assert [(c.cameo_code, c.source.code, c.target.code) for c in coded] == [("192", "TURMIL", "SYR")]
     assert _code(nlp, "The soldiers entered the building.") == []
+
+
+@pytest.mark.parametrize("text,code", [
+    # "deal" joins upstream's &TREATY (treaty, pact, accord, agreement): every pattern naming the set
+    ("Germany signed a deal with France on Tuesday.", "057"),
+    ("Germany signed a pact with France on Tuesday.", "057"),  # the set's own word, as before
+    # the codebook's 111 "verbally condemn", not upstream's BLAME * ATTACK 053
+    ("The United Nations condemned the attack on the convoy.", "111"),
+    ("Kenya condemned the attacks on aid workers.", "111"),
+    # to reassure of support is a promise to cooperate (030), not praise (051)
+    ("The president reassured Japan of American support.", "030"),
+    # setting a ruling aside is rejecting it (120), not 124 "refuse to yield"
+    ("The Supreme Court overturned the decision of the lower court.", "120"),
+    ("The appeals court overturned the ruling on Friday.", "120"),
+])
+def test_codebook_gaps_of_the_vendored_dictionary(nlp, text, code):
+    assert [c.cameo_code for c in _code(nlp, text)] == [code]
+
+
+def test_supplement_synonym_words_join_the_upstream_set():
+    # a supplement "&SET" / "+WORD" pair adds to the upstream set (with its plural) before any
+    # pattern is read, and is not mistaken for a multi-word verb line ("+ASK_FOR")
+    d, upstream = load_verb_dictionary(), load_verb_dictionary(supplement=None)
+    assert {"DEAL", "DEALS", "PACT", "AGREEMENT"} <= d.synsets["&TREATY"]
+    assert "DEAL" not in upstream.synsets["&TREATY"]
+    assert d.lookup("deal", "deal") == upstream.lookup("deal", "deal")
+
+
+def test_a_doping_ban_is_sport_not_sanction(nlp):
+    # Phoenix discards (+ discards_supplement.txt: DOPING): a sports body's ban is no 172
+    assert _code(nlp, "The athlete was banned for doping by the federation.") == []
+    assert [c.info.root for c in _code(nlp, "The government banned the opposition newspaper.")] == ["17"]
