@@ -28,13 +28,14 @@ from __future__ import annotations
 import json
 
 import trafilatura
+from lxml.html import HtmlElement
 
-from pipeline.clean.blocks import ADDRESS, CAPTION_RULES, after_article
+from pipeline.clean.blocks import ADDRESS, CAPTION_RULES, _element_of, after_article
 from pipeline.clean.bylines import looks_like_name
 from pipeline.clean.engine import Removal
 from pipeline.clean.lead import lead_missing_above, leading_headings
 from pipeline.clean.metadata import Head, host_of, read_head
-from pipeline.clean.published import as_utc, offset_minutes, published_time
+from pipeline.clean.published import Stamp, as_utc, offset_minutes, published_time, visible_stamps
 from pipeline.clean.recall_gaps import fill_gaps
 from pipeline.clean.stated_body import reconcile
 from pipeline.clean.structured import PageMeta, choose_title, clean_authors, read_page_meta
@@ -80,7 +81,7 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
     _drop_trailing_links(head, meta)
     _drop_after_article(head, meta)
     _restore_lead(head, meta)
-    _reconcile_published(head, meta, data.get("date"))
+    _reconcile_published(head, meta.stamps + visible_stamps(tree, _body_start(head, meta)), data.get("date"))
     return head
 
 
@@ -158,11 +159,18 @@ def _restore_lead(head: Head, meta: PageMeta) -> None:
     head.paragraphs.insert(leading_headings(meta.lead, head.paragraphs, head.title), (LEAD_INDEX, meta.lead.text))
 
 
-def _reconcile_published(head: Head, meta: PageMeta, visible: str | None) -> None:
+def _body_start(head: Head, meta: PageMeta) -> HtmlElement | None:
+    """The element printing the body's first line after the title (a date line sits between)."""
+    title = normalise_for_hash(head.title or "")
+    first = next((normalise_for_hash(text) for _, text in head.paragraphs if normalise_for_hash(text) != title), None)
+    return _element_of(first, meta.elements) if first else None
+
+
+def _reconcile_published(head: Head, stamps: list[Stamp], visible: str | None) -> None:
     """The page's stated times against the day trafilatura reads from the page (published.py):
     a stated time on that day, with its zone; else the visible day without a time. The page's
     metadata wins over a date line found in the text, which may be a comment's."""
-    when, stamp = published_time(meta.stamps, parse_iso_timestamp(visible))
+    when, stamp = published_time(stamps, parse_iso_timestamp(visible))
     if when is None:
         return
     head.published_at = as_utc(when)

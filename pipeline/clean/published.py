@@ -12,7 +12,8 @@ So every statement is kept as a candidate, in the order of trust:
   microformats' publication mark (`class="published"`, `dt-published`, WordPress's
   `entry-date`) with its `datetime`/`title`;
 - weak (may only give the time of a day already known): `datePublished` of the page's other
-  items (a `WebPage`), and the page's other `<time datetime>` elements.
+  items (a `WebPage`), the page's other `<time datetime>` elements, and a date line with a
+  time printed above the body (`visible_stamps`).
 
 Modification times (`dateModified`, `article:modified_time`, `og:updated_time`, `updated`) are
 never candidates. `published_time` picks the day (the first strong candidate, unless the visible
@@ -33,6 +34,9 @@ from pipeline.clean.dates import parse_date
 
 MAX_CANDIDATES = 40  # statements read per page: a listing page cannot make the reading long
 MAX_VALUE_CHARS = 80
+MAX_ELEMENTS_ABOVE = 5000  # elements read above the body for a printed date line
+MAX_VISIBLE = 5
+_UNPRINTED = frozenset({"script", "style", "noscript", "template", "head", "title", "meta"})
 # Meta tags publishers use for the publication time (lower-cased name, property or itemprop).
 PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished", "date",
                   "dc.date.issued", "dc.date", "dcterms.created", "dcterms.issued", "publish-date",
@@ -159,6 +163,25 @@ def _marked(tree: lxml_html.HtmlElement) -> list[tuple[str, object]]:
 
 def _value(el: lxml_html.HtmlElement) -> str:
     return (el.get("datetime") or el.get("content") or el.get("title") or el.text_content() or "").strip()
+
+
+def visible_stamps(tree: lxml_html.HtmlElement | None, body_start: lxml_html.HtmlElement | None) -> list[Stamp]:
+    """Date lines with a time the page prints above its body (`5. November 2021, 10:39 Uhr`
+    under the headline), weak: they only give the time of a day already known. Only above the
+    body's first line, so a comment's or a related story's date further down is never read."""
+    if tree is None or body_start is None:
+        return []
+    out: list[Stamp] = []
+    for seen, el in enumerate(tree.iter()):
+        if el is body_start or seen >= MAX_ELEMENTS_ABOVE or len(out) >= MAX_VISIBLE:
+            break
+        if not isinstance(el.tag, str) or el.tag in _UNPRINTED:
+            continue
+        text = (el.text or "").strip() if len(el) else el.text_content().strip()
+        when = parse_date(text) if 6 <= len(text) <= MAX_VALUE_CHARS else None
+        if when is not None and (when.hour, when.minute) != (0, 0):
+            out.append(Stamp(when, True, "visible dateline", False))
+    return out
 
 
 def published_time(stamps: list[Stamp], visible: datetime | None) -> tuple[datetime | None, Stamp | None]:

@@ -81,3 +81,22 @@ def test_timestamps_in_the_formats_publishers_write():
     assert parse_timestamp("2021-11-25 16:11") == (datetime(2021, 11, 25, 16, 11), True)
     assert parse_timestamp("03/04/2022 10:00") is None  # day or month first: the site's habit, unknown
     assert parse_timestamp("Mo-Su 08:00-20:00") is None  # opening hours in a <time>
+
+
+def test_a_date_line_printed_above_the_body_gives_the_time_a_comment_below_does_not():
+    from pipeline.clean.html import extract_html
+
+    prose = " ".join(["Der Stadtrat hat am Abend den Haushalt für das kommende Jahr beschlossen."] * 6)
+    article_html = (
+        '<html><head><meta property="article:published_time" content="2021-11-05"></head><body><article>'
+        '<h1>Haushalt beschlossen</h1><div class="meta">5. November 2021, 10:39 Uhr</div>'
+        f"<p>{prose}</p><p>{prose}</p></article>"
+        '<section class="comments"><div>6. November 2021, 08:12 Uhr</div><p>Gut so.</p></section></body></html>')
+    head = extract_html(article_html, "https://stadtblatt.example/haushalt")
+    assert head is not None and head.published_at == datetime(2021, 11, 5, 10, 39)
+    assert head.published_offset is None  # the printed line names no zone
+    # Below the body's first line the same kind of line is a comment's: no time from it.
+    below = article_html.replace('<div class="meta">5. November 2021, 10:39 Uhr</div>', "").replace(
+        "<div>6. November 2021, 08:12 Uhr</div>", "<div>5. November 2021, 18:12 Uhr</div>")
+    head = extract_html(below, "https://stadtblatt.example/haushalt")
+    assert head is not None and head.published_at == datetime(2021, 11, 5)
