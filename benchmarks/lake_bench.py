@@ -18,7 +18,7 @@ lock was held by another), DuckLake's own commit conflicts (it retries those its
 in the local catalog server's log) and newsmon's commit retries are summed over the publishers;
 "locked s" is the median time a batch held the publish lock (shared, for a batch that only
 appends, or exclusive), "lock busy" the sum of those times over the wall time (over 100%: held
-by several appending publishers at once). "batch cpu s" and "batch runq s" are the median
+by several appending publishers at once: the shared lock serialises none of them). "batch cpu s" and "batch runq s" are the median
 batch's CPU seconds and seconds runnable but waiting for a CPU, summed over the publisher's
 threads; "client cpu s" and "catalog cpu s" the CPU seconds of all publisher processes and of
 the PostgreSQL server (only when started here, `--catalog local`), "cpu/wall" both over the
@@ -87,10 +87,13 @@ def synthetic_batch(publisher: int, index: int, articles: int = 5, words: int = 
                  publisher_lines=lines, feed_states=[feed])
 
 
-def lake_settings(spec: str, data_path: str, root: Path, kill_at: str = "", threads: int | None = None):
+def lake_settings(spec: str, data_path: str, root: Path, kill_at: str = "", threads: int | None = None,
+                  retry_wait_ms: int | None = None):
     from pipeline.settings import load_settings
 
     extra: dict[str, Any] = {} if threads is None else {"lake_writer_threads": threads}
+    if retry_wait_ms is not None:
+        extra["lake_retry_wait_ms"] = retry_wait_ms
     return load_settings(env={"NEWSMON_CONFIG": ""}, db_path=spec, lake_data_path=data_path,
                          staging_dir=root / "staging", reports_dir=root / "reports",
                          search_index_dir=root / "search", kill_at=kill_at, **extra)
@@ -117,7 +120,8 @@ def publish(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.spec.startswith("ducklake:"):
-            settings = lake_settings(args.spec, args.data_path, Path(tmp), args.kill_at, args.writer_threads)
+            settings = lake_settings(args.spec, args.data_path, Path(tmp), args.kill_at, args.writer_threads,
+                                     args.retry_wait_ms)
         else:
             settings = load_settings(env={"NEWSMON_CONFIG": ""}, db_path=args.spec)
         for index in range(args.start, args.batches):
@@ -140,7 +144,8 @@ def publish(args: argparse.Namespace) -> int:
 def statements(args: argparse.Namespace) -> int:
     """Where one publisher's batch goes: each SQL statement's wall and CPU seconds (this
     process, all its threads) per batch, after a first batch that opens the lake, and the
-    catalog server's statements per batch (`--catalog local`: counted in its log)."""
+    catalog server's statements per batch (`--catalog local`: counted in its log), in all and
+    during each statement (what a busy machine does not blur: wall time waits for a CPU too)."""
     import collections
     import resource
 
@@ -152,6 +157,18 @@ def statements(args: argparse.Namespace) -> int:
         return usage.ru_utime + usage.ru_stime
 
     timed: dict[str, list[tuple[float, float]]] = collections.defaultdict(list)
+    asked: dict[str, int] = collections.defaultdict(int)  # catalog statements during each statement
+    log_at = [0]
+
+    def catalog_statements() -> int:
+        """The catalog statements logged since the last call (0 without a local server)."""
+        if local is None or not local[1].exists():
+            return 0
+        with local[1].open("rb") as log:
+            log.seek(log_at[0])
+            new = log.read()
+        log_at[0] += len(new)
+        return new.count(b"LOG:  statement:")
 
     class Timed:  # the connection, each execute timed
         def __init__(self, con):
@@ -161,9 +178,12 @@ def statements(args: argparse.Namespace) -> int:
             return getattr(self._con, name)
 
         def execute(self, sql, *params):
+            catalog_statements()
             wall, used = time.perf_counter(), cpu()
             result = self._con.execute(sql, *params)
-            timed[" ".join(sql.split())[:72]].append((time.perf_counter() - wall, cpu() - used))
+            name = " ".join(sql.split())[:72]
+            timed[name].append((time.perf_counter() - wall, cpu() - used))
+            asked[name] += catalog_statements()
             return result
 
     server, stop, local = _catalog(args)
@@ -185,6 +205,7 @@ def statements(args: argparse.Namespace) -> int:
             for index in range(args.batches + 1):
                 if index == 1:
                     timed.clear()
+                    asked.clear()
                     logged = _logged_statements(local)
                 with Warehouse(settings) as wh:
                     wh.load_batch(synthetic_batch(0, index, args.articles))
@@ -193,13 +214,13 @@ def statements(args: argparse.Namespace) -> int:
     finally:
         lake.connect = connect
         stop()
-    print(f"{'wall s':>7} {'cpu s':>7} {'times':>6}  statement (per batch, {args.batches} batches of {args.articles} "
-          f"articles, writer threads {threads})")
+    print(f"{'wall s':>7} {'cpu s':>7} {'times':>6} {'catalog':>7}  statement (per batch, {args.batches} batches of "
+          f"{args.articles} articles, writer threads {threads}; catalog: its statements meanwhile)")
     total = [0.0, 0.0]
     for sql, runs in sorted(timed.items(), key=lambda kv: -sum(w for w, _ in kv[1])):
         wall, used = sum(w for w, _ in runs) / args.batches, sum(c for _, c in runs) / args.batches
         total = [total[0] + wall, total[1] + used]
-        print(f"{wall:>7.3f} {used:>7.3f} {len(runs) / args.batches:>6.1f}  {sql}")
+        print(f"{wall:>7.3f} {used:>7.3f} {len(runs) / args.batches:>6.1f} {asked[sql] / args.batches:>7.1f}  {sql}")
     print(f"{total[0]:>7.3f} {total[1]:>7.3f}  all statements; catalog statements per batch: {catalog:.0f}")
     return 0
 
@@ -275,7 +296,8 @@ def new_catalog(server: str, name: str) -> str:
 
 
 def run_publishers(spec: str, data_path: str, publishers: int, batches: int, articles: int,
-                   local: tuple[int, Path] | None = None, threads: int | None = None) -> dict:
+                   local: tuple[int, Path] | None = None, threads: int | None = None,
+                   retry_wait_ms: int | None = None) -> dict:
     """`publishers` processes at once; their JSON lines summed, wall time from first start; CPU
     seconds of the publisher processes (their rusage) and of the catalog server (`local`: its pid and log file)."""
     import resource
@@ -287,6 +309,8 @@ def run_publishers(spec: str, data_path: str, publishers: int, batches: int, art
     conflicts = commit_conflicts(local)
     started = time.perf_counter()
     more = [] if threads is None else ["--writer-threads", str(threads)]
+    if retry_wait_ms is not None:
+        more += ["--retry-wait-ms", str(retry_wait_ms)]
     procs = [subprocess.Popen([sys.executable, __file__, "publish", spec, data_path, str(p), str(batches),
                                "--articles", str(articles), *more], stdout=subprocess.PIPE, text=True, env=env)
              for p in range(publishers)]
@@ -310,15 +334,19 @@ def run_publishers(spec: str, data_path: str, publishers: int, batches: int, art
             "batch_cpu_s": statistics.median(r["cpu"] for r in lines),
             "batch_runnable_s": statistics.median(r["runnable"] for r in lines),
             "client_cpu_s": client_cpu, "catalog_cpu_s": catalog_cpu, "cpu_per_wall": (client_cpu + catalog_cpu) / wall,
-            "threads": "-" if threads is None else str(threads)}
+            "threads": "-" if threads is None else str(threads),
+            "wait": "-" if retry_wait_ms is None else str(retry_wait_ms)}
 
 
 def publish_bench(args: argparse.Namespace) -> int:
     """Rounds of (file, lake 1, 2, 4 publishers), each round after the other: the machine's
     load drifts, so each round's ratio is to the same round's one lake publisher with the same
-    writer threads (--writer-threads 1,0: both, alternating publisher count by count)."""
+    writer threads and DuckLake retry wait (--writer-threads 1,0 and --retry-wait-ms 100,10: each
+    pair, alternating publisher count by count)."""
     server, stop, pid = _catalog(args)
     threads = [int(x) for x in args.writer_threads.split(",")] if args.writer_threads else [None]
+    waits = [int(x) for x in args.retry_wait_ms.split(",")] if args.retry_wait_ms else [None]
+    variants = [(t, w) for t in threads for w in waits]
     rounds: list[list[dict]] = []
     try:
         for number in range(args.rounds):
@@ -326,14 +354,15 @@ def publish_bench(args: argparse.Namespace) -> int:
                 results = [{"into": "file", **run_publishers(str(Path(tmp) / "file" / "news.duckdb"), "", 1,
                                                              args.batches, args.articles, pid)}]
                 for n in [int(x) for x in args.publishers.split(",")]:
-                    for t in threads:
-                        spec = new_catalog(server, f"lake_bench_{n}_{t}")
+                    for t, w in variants:
+                        spec = new_catalog(server, f"lake_bench_{n}_{t}_{w}")
                         # Each publisher publishes the same number of batches: n publishers, n times the rows.
                         results.append({"into": "lake", **run_publishers(
-                            spec, str(Path(tmp) / f"lake{n}_{t}") + "/", n, args.batches, args.articles, pid, t)})
+                            spec, str(Path(tmp) / f"lake{n}_{t}_{w}") + "/", n, args.batches, args.articles, pid,
+                            t, w)})
             for r in results:
                 base = next(b for b in results if b["into"] == "lake" and b["publishers"] == 1 and
-                            (r["into"] == "file" or b["threads"] == r["threads"]))
+                            (r["into"] == "file" or (b["threads"], b["wait"]) == (r["threads"], r["wait"])))
                 r["x"] = r["rows_per_s"] / base["rows_per_s"]
             rounds.append(results)
             _print_publish(f"round {number + 1} of {args.rounds}", results)
@@ -341,18 +370,18 @@ def publish_bench(args: argparse.Namespace) -> int:
         stop()
     if len(rounds) > 1:
         print("\nmedian over the rounds: " + ", ".join(
-            f"{r['into']} {r['publishers']} (threads {r['threads']}): "
+            f"{r['into']} {r['publishers']} (threads {r['threads']}, wait {r['wait']}): "
             f"{statistics.median(rr[i]['rows_per_s'] for rr in rounds):.0f} rows/s "
             f"({statistics.median(rr[i]['x'] for rr in rounds):.2f}x)" for i, r in enumerate(rounds[0])))
     return 0
 
 
 def _print_publish(title: str, results: list[dict]) -> None:
-    print(f"\n{title}\n{'into':<5} {'publishers':>10} {'threads':>7} {'batches':>8} {'rows':>8} {'seconds':>8} {'rows/s':>8} "
+    print(f"\n{title}\n{'into':<5} {'publishers':>10} {'threads':>7} {'wait ms':>7} {'batches':>8} {'rows':>8} {'seconds':>8} {'rows/s':>8} "
           f"{'x lake-1':>8} {'lock waits':>10} {'conflicts':>9} {'retries':>8} {'median batch s':>14} {'locked s':>9} {'lock busy':>9} "
           f"{'batch cpu s':>11} {'batch runq s':>12} {'client cpu s':>12} {'catalog cpu s':>13} {'cpu/wall':>8}")
     for r in results:
-        print(f"{r['into']:<5} {r['publishers']:>10} {r['threads']:>7} {r['batches']:>8} {r['rows']:>8} {r['seconds']:>8.1f} "
+        print(f"{r['into']:<5} {r['publishers']:>10} {r['threads']:>7} {r['wait']:>7} {r['batches']:>8} {r['rows']:>8} {r['seconds']:>8.1f} "
               f"{r['rows_per_s']:>8.0f} {r['x']:>8.2f} {r['lock_waits']:>10} {r['conflicts']:>9} {r['retries']:>8} "
               f"{r['median_batch_s']:>14.2f} {r['median_locked_s']:>9.2f} {r['lock_busy']:>9.0%} "
               f"{r['batch_cpu_s']:>11.2f} {r['batch_runnable_s']:>12.2f} {r['client_cpu_s']:>12.1f} {r['catalog_cpu_s']:>13.1f} {r['cpu_per_wall']:>8.2f}")
@@ -542,6 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--articles", type=int, default=5)
     p.add_argument("--kill-at", default="", help="a pipeline/faults.py point where the publisher kills itself")
     p.add_argument("--writer-threads", type=int, default=None, help="lake_writer_threads (default: the setting's)")
+    p.add_argument("--retry-wait-ms", type=int, default=None, help="lake_retry_wait_ms (default: the setting's)")
     p.set_defaults(func=publish)
     st = sub.add_parser("statements")
     st.add_argument("--catalog", default="local")
@@ -557,6 +587,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--rounds", type=int, default=1)
     b.add_argument("--writer-threads", default="",
                    help="lake_writer_threads values to compare, e.g. 1,0 (0: one per core); default: the setting's")
+    b.add_argument("--retry-wait-ms", default="",
+                   help="lake_retry_wait_ms values to compare, e.g. 100,10; default: the setting's")
     b.set_defaults(func=publish_bench)
     q = sub.add_parser("query-bench")
     q.add_argument("--catalog", default="local")

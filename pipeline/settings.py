@@ -114,6 +114,9 @@ class Settings:
     # threads cost CPU that concurrent publishers on the host need (docs/lake.md, measured).
     # Maintenance and `lake migrate` use every core whatever this says.
     lake_writer_threads: int = 1
+    # DuckLake's first wait (ms) before it retries a commit another publisher's commit beat
+    # (DuckLake's default: 100; pipeline/load/lake.py COMMIT_RETRIES, docs/lake.md, measured).
+    lake_retry_wait_ms: int = 10
     run_batch_documents: int = 5000  # `newsmon run` loads input files in runs of this many (bounds memory)
     keep_staging: bool = False  # keep staging/run_id=*/ after publish (debugging)
     staging_retention_days: int = 7  # staging of runs that never published is removed after this

@@ -113,14 +113,27 @@ def attach(con: duckdb.DuckDBPyConnection, spec: str, *, alias: str = ALIAS, dat
         raise WarehouseError(f"cannot attach the lake {redacted(spec)}: {first}", hint=hint) from exc
 
 
+# DuckLake's own retries of a commit that lost the race for the next snapshot id: a commit's
+# first attempt takes the id after the snapshot its transaction began at, so it loses whenever
+# another publisher committed meanwhile (about once a batch with four publishers); DuckLake then
+# sleeps (lake_retry_wait_ms, jittered, 1.5 times longer each retry), re-reads what was
+# committed, and tries again: the catalog's rows only, the data files stay. Bounded: 20 retries
+# of 10 ms add up to at most about 66 s.
+COMMIT_RETRIES = 20
+
+
 def _instance(spec: str, data_path: str, read_only: bool,
-              config: dict[str, Any] | None = None, threads: int = 0) -> duckdb.DuckDBPyConnection:
+              config: dict[str, Any] | None = None, threads: int = 0,
+              retry_wait_ms: int | None = None) -> duckdb.DuckDBPyConnection:
     settings: dict[str, Any] = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     if threads > 0:
         settings["threads"] = threads
     con = duckdb.connect(":memory:", config=settings)
     try:
         load_extensions(con)
+        if retry_wait_ms is not None:
+            con.execute(f"SET ducklake_retry_wait_ms = {max(0, int(retry_wait_ms))}")
+            con.execute(f"SET ducklake_max_retry_count = {COMMIT_RETRIES}")
         attach(con, spec, data_path=data_path, read_only=read_only)
         con.execute(f"USE {ALIAS}")
         stored = load_storage_extension(con, ALIAS)
@@ -139,24 +152,27 @@ def _instance(spec: str, data_path: str, read_only: bool,
 # (cursor) of it: loading the two extensions checks their signatures, ~1.5 s per instance, and
 # attaching costs catalog round trips. Connections have their own transactions, temp objects and
 # registered tables. Sandboxed connections get an instance of their own (their settings are global).
-_INSTANCES: dict[tuple[str, str, bool, int], duckdb.DuckDBPyConnection] = {}
+_INSTANCES: dict[tuple[str, str, bool, int, int | None], duckdb.DuckDBPyConnection] = {}
 _INSTANCES_LOCK = threading.Lock()
 
 
 def connect(spec: str, *, data_path: str = "", read_only: bool = False,
-            config: dict[str, Any] | None = None, threads: int = 0,
+            config: dict[str, Any] | None = None, threads: int = 0, retry_wait_ms: int | None = None,
             guard: Callable[[], AbstractContextManager[Any]] | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection whose default database is the lake. `threads`: the instance's DuckDB
-    threads (0: one per core; see all_threads). `guard`: held while a new instance attaches (a
-    writer attaching a new lake creates its catalog: one at a time)."""
+    threads (0: one per core; see all_threads). `retry_wait_ms`: DuckLake's first wait before
+    it retries a commit that lost the race for the next snapshot (None: DuckLake's defaults; see
+    COMMIT_RETRIES). `guard`: held while a new instance attaches (a writer attaching a new lake
+    creates its catalog: one at a time)."""
     if config:
         return _instance(spec, data_path, read_only, config, threads)
-    key = (spec, data_path, read_only, threads)
+    key = (spec, data_path, read_only, threads, retry_wait_ms)
     with _INSTANCES_LOCK:
         base = _INSTANCES.get(key)
         if base is None:
             with guard() if guard else nullcontext():
-                base = _INSTANCES[key] = _instance(spec, data_path, read_only, threads=threads)
+                base = _INSTANCES[key] = _instance(spec, data_path, read_only, threads=threads,
+                                                   retry_wait_ms=retry_wait_ms)
         con = base.cursor()
     con.execute(f"USE {ALIAS}")
     return con

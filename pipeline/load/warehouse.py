@@ -152,7 +152,8 @@ class Warehouse:
             if self._lock is None:
                 return lake.connect(self.lake, read_only=True, config=dict(SANDBOX) if self.sandboxed else None)
             return lake.connect(self.lake, data_path=self.settings.lake_data_path,
-                                threads=self.settings.lake_writer_threads, guard=self._lock.held)
+                                threads=self.settings.lake_writer_threads,
+                                retry_wait_ms=self.settings.lake_retry_wait_ms, guard=self._lock.held)
         if self.read_only and not self.path.exists():
             # Nothing loaded yet: an empty in-memory warehouse with the same tables.
             con = duckdb.connect(":memory:")
