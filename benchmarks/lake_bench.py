@@ -18,10 +18,12 @@ lock was held by another), DuckLake's own commit conflicts (it retries those its
 in the local catalog server's log) and newsmon's commit retries are summed over the publishers;
 "locked s" is the median time a batch held the publish lock (shared, for a batch that only
 appends, or exclusive), "lock busy" the sum of those times over the wall time (over 100%: held
-by several appending publishers at once: the shared lock serialises none of them). "batch cpu s" and "batch runq s" are the median
-batch's CPU seconds and seconds runnable but waiting for a CPU, summed over the publisher's
-threads; "client cpu s" and "catalog cpu s" the CPU seconds of all publisher processes and of
-the PostgreSQL server (only when started here, `--catalog local`), "cpu/wall" both over the
+by several appending publishers at once: the shared lock serialises none of them). "batch cpu
+s" and "batch runq s" are the median batch's CPU seconds and seconds runnable but waiting for
+a CPU, summed over the publisher's threads, "batch wait s" the median of what remains of a
+batch's wall time (neither running nor runnable: waiting for the catalog's answers, a lock, or
+DuckLake's sleep before a commit retry); "client cpu s" and "catalog cpu s" the CPU seconds of
+all publisher processes and of the PostgreSQL server (only when started here, `--catalog local`), "cpu/wall" both over the
 wall time: far below the cores' count while batches wait in the run queue means the machine's
 other work, not ours, holds the CPUs.
 The file row is one publisher into a DuckDB file (several cannot write one file at once).
@@ -332,6 +334,7 @@ def run_publishers(spec: str, data_path: str, publishers: int, batches: int, art
             "median_locked_s": statistics.median(r["locked"] for r in lines),
             "lock_busy": sum(r["locked"] for r in lines) / wall,
             "batch_cpu_s": statistics.median(r["cpu"] for r in lines),
+            "batch_wait_s": statistics.median(r["seconds"] - r["cpu"] - r["runnable"] for r in lines),
             "batch_runnable_s": statistics.median(r["runnable"] for r in lines),
             "client_cpu_s": client_cpu, "catalog_cpu_s": catalog_cpu, "cpu_per_wall": (client_cpu + catalog_cpu) / wall,
             "threads": "-" if threads is None else str(threads),
@@ -379,12 +382,12 @@ def publish_bench(args: argparse.Namespace) -> int:
 def _print_publish(title: str, results: list[dict]) -> None:
     print(f"\n{title}\n{'into':<5} {'publishers':>10} {'threads':>7} {'wait ms':>7} {'batches':>8} {'rows':>8} {'seconds':>8} {'rows/s':>8} "
           f"{'x lake-1':>8} {'lock waits':>10} {'conflicts':>9} {'retries':>8} {'median batch s':>14} {'locked s':>9} {'lock busy':>9} "
-          f"{'batch cpu s':>11} {'batch runq s':>12} {'client cpu s':>12} {'catalog cpu s':>13} {'cpu/wall':>8}")
+          f"{'batch cpu s':>11} {'batch runq s':>12} {'batch wait s':>12} {'client cpu s':>12} {'catalog cpu s':>13} {'cpu/wall':>8}")
     for r in results:
         print(f"{r['into']:<5} {r['publishers']:>10} {r['threads']:>7} {r['wait']:>7} {r['batches']:>8} {r['rows']:>8} {r['seconds']:>8.1f} "
               f"{r['rows_per_s']:>8.0f} {r['x']:>8.2f} {r['lock_waits']:>10} {r['conflicts']:>9} {r['retries']:>8} "
               f"{r['median_batch_s']:>14.2f} {r['median_locked_s']:>9.2f} {r['lock_busy']:>9.0%} "
-              f"{r['batch_cpu_s']:>11.2f} {r['batch_runnable_s']:>12.2f} {r['client_cpu_s']:>12.1f} {r['catalog_cpu_s']:>13.1f} {r['cpu_per_wall']:>8.2f}")
+              f"{r['batch_cpu_s']:>11.2f} {r['batch_runnable_s']:>12.2f} {r['batch_wait_s']:>12.3f} {r['client_cpu_s']:>12.1f} {r['catalog_cpu_s']:>13.1f} {r['cpu_per_wall']:>8.2f}")
 
 
 # --- query-bench -------------------------------------------------------------------------------
@@ -469,9 +472,23 @@ def query_bench(args: argparse.Namespace) -> int:
                             _time_ms(lambda q=query, p=wanted, s=snapshot: s.run(q, p), 1))
             for snapshot in snapshots.values():
                 snapshot.close()
+            _print_queries(times)  # before the views' reads: what is measured so far is kept
             views = _view_times(spec, path, root, args.repeat)
     finally:
         stop()
+    print(f"\nthe shared tables read whole (SELECT *), after maintenance; the lake's view pinned (as maintenance "
+          f"leaves it) and unpinned (every key grouped to find those with several rows), in one read transaction; "
+          f"p95 / median ms"
+          f"\n{'table':<14}{'file':>16}{'lake pinned':>16}{'lake unpinned':>16}{'pinned/file':>12}{'unpinned/file':>14}")
+    for table, row in views.items():
+        p95 = {k: _p95(t) for k, t in row.items()}
+        med = {k: statistics.median(t) for k, t in row.items()}
+        print(f"{table:<14}" + "".join(f"{p95[k]:>8.1f} /{med[k]:>6.1f}" for k in ("file", "pinned", "unpinned")) +
+              f"{p95['pinned'] / p95['file']:>12.2f}{p95['unpinned'] / p95['file']:>14.2f}")
+    return 0
+
+
+def _print_queries(times: dict[str, dict[str, list[float]]]) -> None:
     print(f"\n{'query [kind]':<42}{'file p95 ms':>12}{'lake p95 ms':>12}{'lake/file':>10}"
           f"{'file median':>12}{'lake median':>12}{'lake/file':>10}")
     over = []
@@ -485,16 +502,6 @@ def query_bench(args: argparse.Namespace) -> int:
               f"{median['file']:>12.1f}{median['lake']:>12.1f}{median['lake'] / median['file']:>10.2f}")
     print(f"\n{len(times) - len(over)}/{len(times)} within 2x of the file (p95)" +
           (f"; over: {', '.join(over)}" if over else ""))
-    print(f"\nthe shared tables read whole (SELECT *), after maintenance; the lake's view pinned (as maintenance "
-          f"leaves it) and unpinned (every key grouped to find those with several rows), in one read transaction; "
-          f"p95 / median ms"
-          f"\n{'table':<14}{'file':>16}{'lake pinned':>16}{'lake unpinned':>16}{'pinned/file':>12}{'unpinned/file':>14}")
-    for table, row in views.items():
-        p95 = {k: _p95(t) for k, t in row.items()}
-        med = {k: statistics.median(t) for k, t in row.items()}
-        print(f"{table:<14}" + "".join(f"{p95[k]:>8.1f} /{med[k]:>6.1f}" for k in ("file", "pinned", "unpinned")) +
-              f"{p95['pinned'] / p95['file']:>12.2f}{p95['unpinned'] / p95['file']:>14.2f}")
-    return 0
 
 
 def _view_times(spec: str, path: Path, root: Path, repeat: int) -> dict[str, dict[str, list[float]]]:
@@ -506,12 +513,12 @@ def _view_times(spec: str, path: Path, root: Path, repeat: int) -> dict[str, dic
 
     from benchmarks.query_bench import _time_ms
     from pipeline.load import lake
-    from pipeline.load.warehouse import Warehouse, primary_keys
+    from pipeline.load.warehouse import Warehouse, declared_keys
 
     times: dict[str, dict[str, list[float]]] = {}
     file = duckdb.connect(str(path), read_only=True)
     with Warehouse(lake_settings(spec, "", root), read_only=True) as wh:
-        keys = primary_keys(wh.settings.schemas_dir)
+        keys = declared_keys(wh.settings.schemas_dir)
         for table in lake.FOLDED:
             columns = [(r[0], r[1]) for r in wh.con.execute(f"DESCRIBE {lake.SHARED}.{table}").fetchall()]
             wh.con.execute(f"CREATE OR REPLACE TEMP VIEW unpinned_{table} AS "
