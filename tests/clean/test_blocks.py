@@ -180,6 +180,20 @@ def test_lines_printed_after_the_article_s_container_go():
         [*PARAGRAPHS, BIO, "Zeile, die es auf der Seite nicht gibt, gar nicht."]
 
 
+def test_a_closing_line_printed_after_a_line_break_is_found_inside_its_block():
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    follow = "Folgt mir gerne auf Instagram, dort gibt es die neuesten Bilder."
+    page = (f"<html><body><div class='entry'><div class='text'>{body}</div>"
+            f"<div class='box'><p>{BIO}<br>{follow}</p></div></div></body></html>")
+    # the box prints the bio and the prompt as one <p>: the prompt is found inside it
+    assert _after(page, [*PARAGRAPHS, BIO, follow]) == PARAGRAPHS
+    # a line the article's own paragraph holds is inside the container and stays
+    tail = PARAGRAPHS[-1][:60]
+    assert _after(page, [*PARAGRAPHS, tail]) == [*PARAGRAPHS, tail]
+    # a short line is not looked for inside blocks: it would be found anywhere
+    assert _after(page, [*PARAGRAPHS, BIO, "Instagram"]) == [*PARAGRAPHS, BIO, "Instagram"]
+
+
 def test_an_article_printed_in_sibling_sections_keeps_its_last_section():
     first = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     page = (f"<html><body><div class='post'><section class='text-block'><div class='inner'>{first}</div></section>"
