@@ -56,22 +56,12 @@ def run(pages: dict[str, dict], data_dir: Path) -> Run:
     """The clean stage over the pages as extraction_eval.run_newsmon runs it, trafilatura cached."""
     from pipeline.clean import clean_documents
     from pipeline.clean import html as clean_html
-    from pipeline.errors import InputError
-    from pipeline.ingest.files import read_document
     from pipeline.settings import Settings
 
     cached = _CachedTrafilatura(CACHE)
     clean_html.trafilatura = cached  # type: ignore[assignment]  # this process only
     settings = Settings()
-    docs, names = [], {}
-    for name, entry in pages.items():
-        try:
-            doc = read_document(data_dir / "html" / name, settings, run_id="eval")
-        except InputError:
-            continue
-        doc = dataclasses.replace(doc, url=entry.get("url"), content_type="text/html")
-        docs.append(doc)
-        names[doc.doc_id] = name
+    docs, names = ev.read_documents(pages, data_dir, settings)
     try:
         out = clean_documents(docs, settings, run_id="eval")
     finally:

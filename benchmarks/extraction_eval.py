@@ -447,15 +447,12 @@ def run_htmldate(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dic
     return texts, time.perf_counter() - start
 
 
-def run_newsmon(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dict[str, Extracted], float]:
-    """The pipeline's own path: ingest's reader decodes the file, the clean stage extracts and cleans."""
-    from pipeline.clean import clean_documents
+def read_documents(pages: dict[str, dict], data_dir: Path, settings) -> tuple[list, dict[str, str]]:  # noqa: ANN001 - Settings
+    """The pages as ingest reads them (HTML, with the gold's URL), and {doc id: page name};
+    a page ingest refuses is left out."""
     from pipeline.errors import InputError
     from pipeline.ingest.files import read_document
-    from pipeline.settings import Settings
 
-    settings = Settings()
-    start = time.perf_counter()
     docs, names = [], {}
     for name, entry in pages.items():
         try:
@@ -465,6 +462,17 @@ def run_newsmon(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dict
         doc = dataclasses.replace(doc, url=entry.get("url"), content_type="text/html")
         docs.append(doc)
         names[doc.doc_id] = name
+    return docs, names
+
+
+def run_newsmon(pages: dict[str, dict], data_dir: Path = DATA_DIR) -> tuple[dict[str, Extracted], float]:
+    """The pipeline's own path: ingest's reader decodes the file, the clean stage extracts and cleans."""
+    from pipeline.clean import clean_documents
+    from pipeline.settings import Settings
+
+    settings = Settings()
+    start = time.perf_counter()
+    docs, names = read_documents(pages, data_dir, settings)
     out = clean_documents(docs, settings, run_id="eval")
     elapsed = time.perf_counter() - start
     return {names[a.article_id]: _newsmon_extracted(a) for a in out.articles}, elapsed
