@@ -109,6 +109,13 @@ _MUTUAL_ROOTS = {"03", "04", "05", "06"}
 _COOPERATION_ROOTS = {"03", "04"}
 # Force: assaults, fighting, mass violence.
 _FORCE_ROOTS = {"18", "19", "20"}
+# Those who use conventional military force (CAMEO 19: "all uses of conventional force and acts
+# of war typically by organized armed groups"); by anyone else a bare verb of killing (upstream's
+# KILL block: kill, murder, slay, behead, hang; default 190) is unconventional violence (180), as a
+# killing by a mob or a police officer is. Other force verbs keep their default: "protesters
+# clashed with police" is no clearer 180 than 190 (it may be a riot, 145).
+_ARMED_SECTORS = {"MIL", "REB", "INS", "UAF", "SEP", "SPY", "GOV"}
+_KILLING_BLOCKS = {"KILL"}
 # Appeals and demands are made of someone.
 _ASKING_ROOTS = {"02", "10"}
 # Verb blocks of forecasting and reckoning: without a pattern of their own, what they say is
@@ -1307,6 +1314,9 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             # at, a disapproval, threat or intent over a clause is a claim or forecast, that is
             # at most a statement (and only a political actor's counts).
             code = "010"
+        if verb.block in _KILLING_BLOCKS and code[:2] == "19" and pattern is None and nominal is None \
+                and source is not None and _sectors(source.code)[1] and not _sectors(source.code)[1] & _ARMED_SECTORS:
+            code = "180"
         intent = _intent_word(tok) if code[:2] in _INTENT_CODES else None
         if intent is not None:
             code = _INTENT_CODES[code[:2]]
