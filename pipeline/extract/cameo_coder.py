@@ -990,6 +990,18 @@ def _role(tok: Token | None, actors: ActorDictionary, on: date | None, acting: b
                 tree[-1].idx + len(tree[-1].text))
 
 
+def _counterpart(role: Role | None, tok: Token | None, partner: Role | None) -> Role | None:
+    """"The foreign minister met his Chinese counterpart": a counterpart holds the partner's post
+    (its sector) in its own country, which its phrase may name (CHN + GOV)."""
+    if role is None or tok is None or partner is None or tok.lemma_.lower() != "counterpart":
+        return role
+    country, sectors = _sectors(role.code)
+    partner_sectors = [p for p in _parts(partner.code) if p in SECTORS]
+    if sectors or not partner_sectors:
+        return role
+    return replace(role, code=country + "".join(partner_sectors))
+
+
 def _role_code(tok: Token, phrase: list[Token], actors: ActorDictionary, on: date | None,
                depth: int = 0, speaking: bool = False) -> str | None:
     """The CAMEO actor code of a role: the dictionary actor and agent sector of the phrase's
@@ -1303,6 +1315,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             source_tok = source_tok if source_tok.lower_ in _PRONOUNS or _reference(_phrase(source_tok)) else None
         source = _role(source_tok, actors, on, acting=True, speaking=code[:2] in _SPEECH_ROOTS)
         target = _role(target_tok, actors, on)
+        source, target = _counterpart(source, source_tok, target), _counterpart(target, target_tok, source)
         if code[:2] in ("01", "04") and target is not None and _media(target.code):
             # "told Reuters", "spoke to reporters": the outlet carries the statement ("accused
             # the BBC of lying" is aimed at it)
@@ -1736,9 +1749,13 @@ def _purpose(clause: Token) -> bool:
     return clause.tag_ == "VB" and "to" in marks or "so" in marks or "order" in {c.lower_ for c in clause.lefts}
 
 
+def _parts(code: str | None) -> list[str]:
+    return [code[i:i + 3] for i in range(0, len(code), 3)] if code else []
+
+
 def _sectors(code: str | None) -> tuple[str, set[str]]:
     """(country, sectors) of a CAMEO actor code: "USAMIL" -> ("USA", {"MIL"}), "GOV" -> ("", {"GOV"})."""
-    parts = [code[i:i + 3] for i in range(0, len(code or ""), 3)] if code else []
+    parts = _parts(code)
     country = next((p for p in parts if p not in SECTORS), "")
     return country, {p for p in parts if p in SECTORS}
 

@@ -788,3 +788,12 @@ def test_a_doping_ban_is_sport_not_sanction(nlp):
 ])
 def test_bare_force_by_no_armed_group_is_unconventional_violence(nlp, text, code):
     assert [c.cameo_code for c in _code(nlp, text)] == [code]
+
+
+@pytest.mark.parametrize("text,target", [
+    # a counterpart holds the partner's post in the country its phrase names
+    ("Russia's foreign minister met his Chinese counterpart.", "CHNGOV"),
+    ("Lavrov held talks with his Turkish counterpart.", "TURGOV"),
+])
+def test_a_counterpart_takes_its_partners_sector(nlp, text, target):
+    assert [c.target.code for c in _code(nlp, text)] == [target]
