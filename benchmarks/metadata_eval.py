@@ -12,6 +12,7 @@ run reads the 990 pages in well under a minute. Scored as extraction_eval.py sco
     .venv/bin/python benchmarks/metadata_eval.py --save heads.json     # each page's title and byline
     .venv/bin/python benchmarks/metadata_eval.py --kinds               # the author misses counted by kind
     .venv/bin/python benchmarks/metadata_eval.py --title-votes         # stated title sources against a vote
+    .venv/bin/python benchmarks/metadata_eval.py --parts               # half A as A1 and A2 (body_eval.py's split)
 """
 
 from __future__ import annotations
@@ -191,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", choices=["title", "author"])
     parser.add_argument("--title-votes", action="store_true", help="stated title sources and a vote among them")
     parser.add_argument("--kinds", action="store_true", help="count the author misses by kind (AUTHOR_MISS_KINDS)")
+    parser.add_argument("--parts", action="store_true", help="half A as A1 and A2 (benchmarks/body_eval.py's split)")
     parser.add_argument("--save", type=Path, help="each page's title and byline, with the gold's, to this JSON file")
     args = parser.parse_args(argv)
     if not (args.data / "evaldata_full.json").is_file():
@@ -201,9 +203,14 @@ def main(argv: list[str] | None = None) -> int:
     dates: dict[str, tuple[str | None, str | None]] = {}
     heads = read_heads(pages, args.data, publishers, dates)
     print(f"{'half lang':<9} {'pages':>5} {'title exact':>17} {'author':>17} {'date (day)':>17} {'time kept':>17}")
-    for group in ("A en", "A other", "B en", "B other", "A", "B"):
-        names = [n for n, e in pages.items() if f"{ev.half_of(e)} {ev.language_of(e)}" == group or
-                 (len(group) == 1 and ev.half_of(e) == group)]
+    groups = ("A en", "A other", "B en", "B other", "A", "B")
+    if args.parts:  # half A split again by host as body_eval.py splits it (A1 read, A2 checked)
+        from benchmarks.body_eval import GROUPS, in_group
+        groups = GROUPS
+    for group in groups:
+        names = [n for n, e in pages.items() if in_group(e, group)] if args.parts else [
+            n for n, e in pages.items() if f"{ev.half_of(e)} {ev.language_of(e)}" == group or
+            (len(group) == 1 and ev.half_of(e) == group)]
         if not names:
             continue
         title, author, day, kept = ev.Field(), ev.Field(), ev.Field(), ev.Field()
