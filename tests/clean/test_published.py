@@ -100,3 +100,15 @@ def test_a_date_line_printed_above_the_body_gives_the_time_a_comment_below_does_
         "<div>6. November 2021, 08:12 Uhr</div>", "<div>5. November 2021, 18:12 Uhr</div>")
     head = extract_html(below, "https://stadtblatt.example/haushalt")
     assert head is not None and head.published_at == datetime(2021, 11, 5)
+
+
+def test_a_dateline_opening_the_body_keeps_its_time_beside_the_day_the_page_shows():
+    # read_head takes the line out of the body; it still stands above the body's first line.
+    from pipeline.clean.html import extract_html
+
+    prose = " ".join(["Der Stadtrat hat am Abend den Haushalt für das kommende Jahr beschlossen."] * 6)
+    html = ("<html><head><title>Haushalt beschlossen</title></head><body><article><h1>Haushalt beschlossen</h1>"
+            f"<p>5. November 2021, 10:39 Uhr</p><p>{prose}</p><p>{prose}</p></article></body></html>")
+    head = extract_html(html, "https://stadtblatt.example/2021/11/05/haushalt")
+    assert head is not None and head.published_at == datetime(2021, 11, 5, 10, 39)
+    assert not any("5. November 2021" in text for _, text in head.paragraphs)  # the dateline left the body
