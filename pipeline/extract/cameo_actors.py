@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pycountry
@@ -133,7 +133,7 @@ class ActorDictionary:
         """The code of the leader a bare surname names ("Arafat said"): the leaders of the
         Phoenix country files (their CountryInfo records) whose name ends in it; when several
         share it, their common country (two Clintons: USA), and none across countries ("Ramos")."""
-        records = self.surnames.get(word, ())
+        records = self.surnames.get(word) or self._transliterated(word)
         # judged over every term of every record, not only those valid on the day: a surname
         # shared by leaders of two countries ("Lee", "Khan") names neither
         if not records or len({d.code[:3] for p in records for d in self.actors.get(p, ())}) != 1:
@@ -142,6 +142,23 @@ class ActorDictionary:
         if not codes:
             return None
         return codes.pop() if len(codes) == 1 else next(iter(codes))[:3]
+
+    @cached_property
+    def _by_skeleton(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for w in self.surnames:
+            out.setdefault(_skeleton(w), []).append(w)
+        return out
+
+    def _transliterated(self, word: str) -> tuple[str, ...]:
+        """The records of the one surname that is another romanisation of ``word`` (news'
+        "Lukashenko", Phoenix's Belarusian "LUKASHENKA"), when exactly one surname and one record
+        are so spelt; none when the word is itself a name or a word the dictionaries know, or is
+        short (given names: "Gary" would be "SO GARI", "Marco" "MARCA" in the CoNLL news)."""
+        if len(word) < 7 or word in self.actors or word in self.agents:
+            return ()
+        keys = self._by_skeleton.get(_skeleton(word), [])
+        return self.surnames[keys[0]] if len(keys) == 1 and len(self.surnames[keys[0]]) == 1 else ()
 
     def story_discarded(self, text: str) -> str | None:
         """The first story-level discard phrase in ``text`` ("+MANCHESTER UNITED", "+FIFA": a
@@ -163,6 +180,17 @@ class ActorDictionary:
             if f" {phrase} " in padded:
                 return phrase
         return None
+
+
+# Spellings one name takes in romanisations of Russian, Belarusian and Ukrainian: kh/h, a final
+# -iy/-yi/-ii/-y ("Yuriy", "Yuri"), a final -o/-a (Ukrainian and Russian "-enko", Belarusian "-enka").
+_SKELETON_RULES = ((re.compile(r"KH"), "H"), (re.compile(r"(?:IY|YI|II|IJ|Y)$"), "I"), (re.compile(r"[AO]$"), "A"))
+
+
+def _skeleton(word: str) -> str:
+    for rule, repl in _SKELETON_RULES:
+        word = rule.sub(repl, word)
+    return word
 
 
 @lru_cache(maxsize=4)
