@@ -21,7 +21,7 @@ import pycountry
 from rapidfuzz import fuzz, process
 
 from pipeline.extract.entity_text import acronym_key, initials, is_acronym
-from pipeline.extract.phoenix_names import country_short_names
+from pipeline.extract.phoenix_names import country_demonyms, country_short_names
 
 # A city alternate name is indexed only for cities at least this large: small towns carry
 # alternate names that collide with ordinary words and surnames.
@@ -290,15 +290,24 @@ class Gazetteer:
 
     def demonym_country(self, surface: str) -> str | None:
         """ISO code of the country a demonym is formed from ("Ukrainian" -> UA, "Russians"
-        -> RU): the country's single-word name minus its final vowel starts the word, which
-        ends like an English demonym."""
+        -> RU, "Dutch" -> NL): one Phoenix's country file lists (``country_demonyms``), else
+        the country's single-word name minus its final vowel starts the word, which ends like
+        an English demonym."""
         if surface not in self._demonym_cache:
             self._demonym_cache[surface] = self._demonym_country(surface)
         return self._demonym_cache[surface]
 
     def _demonym_country(self, surface: str) -> str | None:
         word = _norm(surface)
-        if " " in word or len(word) < 5 or not _DEMONYM_ENDING.search(word):
+        if " " in word:
+            return None
+        # Phoenix's country file lists the irregular ones the stem rule cannot form ("Dutch",
+        # "British", "Cypriot"); a word that also names a place is the place.
+        listed = country_demonyms()
+        code = listed.get(word.upper()) or (listed.get(word[:-1].upper()) if word.endswith("s") else None)
+        if code is not None and self.place(surface) is None and self.city(surface) is None:
+            return code
+        if len(word) < 5 or not _DEMONYM_ENDING.search(word):
             return None
         best: tuple[int, str] | None = None
         for iso, name, stem in self._country_stems():

@@ -88,6 +88,76 @@ def country_short_names() -> dict[str, str]:
     return {name: next(iter(isos)) for name, isos in found.items() if len(isos) == 1}
 
 
+# English demonym endings ("Spanish", "Burmese", "Ivorian", "Saudi", "Cypriot"); the same
+# morphology the gazetteer's stem rule reads.
+_DEMONYM_ENDING = re.compile(r"(?:an|ese|ish|i|iot)$")
+_ACTOR_FILES = ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt")
+
+
+def _iso_country(iso3: str):
+    return pycountry.countries.get(alpha_3=iso3) or pycountry.historic_countries.get(alpha_3=iso3)
+
+
+def _derived(word: str, name_words: list[str]) -> bool:
+    """``word`` is a name's word with a demonym ending put on: it shares two letters or more
+    with the start of one, and what follows is no longer than an ending ("IR" + "ISH" of
+    IRELAND, "CYPR" + "IOT" of CYPRUS; not "AZ" + "ARBAYCAN" of AZERBAIJAN)."""
+    for name in name_words:
+        common = 0
+        while common < min(len(word), len(name)) and word[common] == name[common]:
+            common += 1
+        if common >= 2 and len(word) - common <= 5:
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def country_demonyms() -> dict[str, str]:
+    """Upper-case demonym -> ISO alpha-2, from the one-word synonyms of the country entries
+    (the file lists "BRITISH", "DUTCH", "SOVIET" with the country's names). A synonym there may
+    also be a region, a river, a misspelling or the name in another language, so one is kept
+    as a demonym when the dictionaries use it as one:
+
+    - as a modifier: it opens two or more multi-word names coded for that country across the
+      actor files ("DUTCH EAST INDIES", "SOVIET ARMY"), or it is a word of the country's own
+      name but not its last one ("SAUDI" of "Saudi Arabia");
+    - or by English morphology: it is a word of the country's ISO names with a demonym ending
+      put on ("IRISH", "POLISH", "CYPRIOT"), and not a spelling of one of its names.
+
+    The callers check it is not a place first. A word two countries claim is left out."""
+    from rapidfuzz import fuzz
+
+    opens: dict[tuple[str, str], int] = defaultdict(int)
+    for file in _ACTOR_FILES:
+        for names, codes in read_entries(PETRARCH / file):
+            isos = {code[:3] for code, _ in codes}
+            for first in {n.split()[0] for n in names if " " in n}:
+                for iso3 in isos:
+                    opens[(first, iso3)] += 1
+    found: dict[str, set[str]] = defaultdict(set)
+    for names, codes in read_entries(PETRARCH / "Phoenix.Countries.actors.txt"):
+        iso3 = next((c for c, _ in codes if len(c) == 3), None)
+        country = _iso_country(iso3) if iso3 else None
+        if country is None:
+            continue
+        own = [part.strip() for a in ("name", "official_name", "common_name")
+               for part in (getattr(country, a, "") or "").upper().split(",") if part.strip()]
+        own_words = [w for n in own for w in re.findall(r"[A-Z]+", n) if w not in ("OF", "THE", "AND")]
+        # "SAUDI" of "Saudi Arabia": a word before the name's head; the head ("KOREA" of
+        # "South Korea", of any multi-word name of the entry) is the country itself
+        modifiers = {w for n in own for w in re.findall(r"[A-Z]+", n)[:-1]}
+        heads = {words[-1] for n in own + names if len(words := re.findall(r"[A-Z]+", n)) > 1}
+        for word in names[1:]:
+            if " " in word or not word.isascii() or not word.isalpha() or len(word) < 4 or word in heads:
+                continue
+            if opens[(word, iso3)] >= 2 or word in modifiers:
+                found[word].add(country.alpha_2)
+            elif _DEMONYM_ENDING.search(word.lower()) and _derived(word, own_words) \
+                    and not any(fuzz.ratio(word, n) >= 75 for n in [names[0], *own, *own_words]):
+                found[word].add(country.alpha_2)
+    return {word: next(iter(isos)) for word, isos in found.items() if len(isos) == 1}
+
+
 @lru_cache(maxsize=1)
 def organisation_names() -> frozenset[str]:
     """Upper-case names of international organisations and armed groups."""

@@ -277,6 +277,15 @@ def test_a_people_the_dictionaries_know_stays_a_people_beside_a_person_s_name():
     assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Christian"] == {"NORP"}
 
 
+def test_an_irregular_demonym_phoenix_lists_stays_a_people_beside_a_person_s_name():
+    # "Dutch" is no stem of "Netherlands": the demonym comes from Phoenix's country file
+    body = ("Dutch Ruppersberger spoke to Dutch officials in The Hague. Dutch ministers welcomed the "
+            "bill, and Ruppersberger thanked them.")
+    assert model_types(body, "Dutch") == {"NORP"}
+    types = types_of(extract_entities([article("a", body)], SETTINGS, []))
+    assert types["Dutch"] == {"NORP"} and types["Dutch Ruppersberger"] == {"PERSON"}
+
+
 def test_a_newspaper_named_after_its_kind_is_an_organisation_though_a_province_bears_its_name():
     # Granma is a Cuban province, and the article names Cuba; "daily" says the newspaper
     body = ("Cuba's government attacked the ruling on Friday. The Communist Party daily Granma said "

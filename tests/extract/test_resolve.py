@@ -101,6 +101,17 @@ def test_gazetteer_places():
     assert gaz.demonym_country("Ukrainians") == "UA" and gaz.demonym_country("Milan") is None
 
 
+def test_demonyms_the_stem_rule_cannot_form_come_from_phoenix_s_country_file():
+    gaz = load_gazetteer()
+    found = {w: gaz.demonym_country(w) for w in (
+        "British", "Turkish", "Irish", "Dutch", "Saudi", "Soviet", "Spanish", "Polish", "Cypriot", "Saudis")}
+    assert found == {"British": "GB", "Turkish": "TR", "Irish": "IE", "Dutch": "NL", "Saudi": "SA",
+                     "Soviet": "SU", "Spanish": "ES", "Polish": "PL", "Cypriot": "CY", "Saudis": "SA"}
+    # other synonyms of the entries are places, spellings or names in other languages, not demonyms
+    for word in ("Korea", "Washington", "Taipei", "Azarbaycan", "Austurriki", "Dagestan", "Loire", "USSR"):
+        assert gaz.demonym_country(word) is None, word
+
+
 def test_acronyms_link_to_long_forms_in_article_then_corpus():
     b1 = "The World Health Organization (WHO) warned. WHO staff left."
     b2 = "WHO said more."
