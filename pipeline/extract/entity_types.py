@@ -22,6 +22,8 @@ from pipeline.extract.type_evidence import (
     cue_votes,
     is_dateline,
     ordinary_words,
+    person_openers,
+    speaks,
     structure_votes,
 )
 
@@ -180,15 +182,18 @@ def _decide_by_article(cands: list[Candidate], gaz: Gazetteer, bodies: dict[str,
     # full names first: a word of one takes the type the full name was given, not the model's
     # first reading of it ("Mizen" after "Mizen Head", which its last word makes a headland)
     structure: dict[str, dict[str, Counter[str]]] = {}
+    openers: dict[str, frozenset[str]] = {}  # article id -> words that only open person names
     software: dict[str, frozenset[str]] = {}  # article id -> the software names among its spans
     for (_, key), group in sorted(by_article.items(), key=lambda item: len(item[1][0].words) == 1):
         aid = group[0].article_id
         if len(group[0].words) == 1 and aid not in structure:
             structure[aid] = structure_votes([(c.surface, c.label) for c in in_article[aid]])
+            openers[aid] = person_openers([(c.surface, c.label) for c in in_article[aid]])
         if aid not in software:
             software[aid] = _software_context(in_article[aid], bodies[aid], gaz)
         evidence = _decide(group, gaz, bodies, structure.get(aid, {}),
-                           Publishers(sites.get(aid, frozenset()), batch_sites, homes.get(aid)), software[aid])
+                           Publishers(sites.get(aid, frozenset()), batch_sites, homes.get(aid)), software[aid],
+                           openers.get(aid, frozenset()))
         if evidence == "firm-other":
             firmly_other.add(key)
         elif evidence == "model":
@@ -292,7 +297,8 @@ def _evidence_agrees(group: list[Candidate]) -> bool:
 
 
 def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
-            structure: dict[str, Counter[str]], site: Publishers, software: frozenset[str] = frozenset()) -> str:
+            structure: dict[str, Counter[str]], site: Publishers, software: frozenset[str] = frozenset(),
+            openers: frozenset[str] = frozenset()) -> str:
     """One label for one surface's mentions in one article, with its confidence. Returns what
     decided: "firm-other" (firm cues for a product or a disease), "model" (no evidence for a kept
     type beside the model's labels: none, or weaker cues for OTHER) or "evidence"."""
@@ -332,6 +338,9 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
             # Slepian"): only a full person's name speaks against that reading, not an
             # organisation's name it opens
             told = Counter({"PERSON": told["PERSON"]}) if told["PERSON"] else None
+        if told and told["PERSON"] and fold(first.surface) in openers \
+                and _place_apart_from_person(group, gaz, body, evidence):
+            told = None
         # a town opens the names of its institutions ("Springfield Police Department"): where
         # cues call the name a place, that says nothing against them
         # ... unless cues at the name say it is the organisation ("Alaska flights", "Alaska's
@@ -493,6 +502,14 @@ def _country_initials(surface: str, gaz: Gazetteer) -> bool:
         return False
     found = gaz.country(surface)
     return found is not None and initials(found.name) == acronym_key(surface)
+
+
+def _place_apart_from_person(group: list[Candidate], gaz: Gazetteer, body: str, evidence: Counter[str]) -> bool:
+    """A place the gazetteer knows and the model reads as a place, that only opens a person's
+    name in the article ("Miami" beside "Miami Gonzalez"), stays the place: the article never
+    uses the one word as the person (no person reading, no person cue, no speech verb after it)."""
+    return gaz.place(group[0].surface) is not None and not evidence["PERSON"] \
+        and all(c.label in ("GPE", "LOC") for c in group) and not any(speaks(body, c.start, c.end) for c in group)
 
 
 def _named_place(surface: str, gaz: Gazetteer, home: str | None = None) -> bool:

@@ -132,11 +132,11 @@ def country_demonyms() -> dict[str, str]:
         for names, codes in read_entries(PETRARCH / file):
             isos = {code[:3] for code, _ in codes}
             for first in {n.split()[0] for n in names if " " in n}:
-                for iso3 in isos:
-                    opens[(first, iso3)] += 1
+                for code in isos:
+                    opens[(first, code)] += 1
     found: dict[str, set[str]] = defaultdict(set)
     for names, codes in read_entries(PETRARCH / "Phoenix.Countries.actors.txt"):
-        iso3 = next((c for c, _ in codes if len(c) == 3), None)
+        iso3 = next((c for c, _ in codes if len(c) == 3), "")
         country = _iso_country(iso3) if iso3 else None
         if country is None:
             continue

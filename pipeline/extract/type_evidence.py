@@ -193,6 +193,32 @@ def structure_votes(article_spans: list[tuple[str, str]]) -> dict[str, Counter[s
     return out
 
 
+def person_openers(article_spans: list[tuple[str, str]]) -> frozenset[str]:
+    """Folded words that open the article's multi-word PERSON spans and stand nowhere else in
+    one ("Miami" of "Miami Gonzalez", "Paris" of "Paris Hilton"): a given name, or a place's
+    name the model ran into a person's."""
+    first: set[str] = set()
+    inner: set[str] = set()
+    for surface, label in article_spans:
+        words = surface.split()
+        if label == "PERSON" and len(words) >= 2:
+            first.add(fold(words[0]))
+            inner.update(fold(w) for w in words[1:])
+    return frozenset(first - inner)
+
+
+# A speech verb right after a one-word name: the article uses the name as a person's ("Paris
+# said she ..."), when the name opens a clause (not "officials in Miami said").
+_SPEECH_AFTER = re.compile(r"^\s+(?:said|says|told|tells|added|adds|asked|asks|replied|replies|wrote|writes)\b")
+_CLAUSE_BEFORE = re.compile(r"(?:[,;:]|\band|\bbut)\s+$")
+
+
+def speaks(body: str, start: int, end: int) -> bool:
+    """The name at ``start:end`` is the subject of a speech verb that follows it."""
+    return _SPEECH_AFTER.match(body[end:end + 20]) is not None and (
+        at_line_or_sentence_start(body, start) or _CLAUSE_BEFORE.search(body[max(0, start - 6):start]) is not None)
+
+
 def at_line_or_sentence_start(body: str, start: int) -> bool:
     return bool(_LINE_OR_SENTENCE_START.search(body[max(0, start - 12):start]))
 

@@ -286,6 +286,24 @@ def test_an_irregular_demonym_phoenix_lists_stays_a_people_beside_a_person_s_nam
     assert types["Dutch"] == {"NORP"} and types["Dutch Ruppersberger"] == {"PERSON"}
 
 
+def test_a_place_that_opens_a_person_s_name_stays_the_place():
+    # the model runs the city into the family's name ("Miami Gonzalez") and reads the city alone
+    # as a place; the person's name only opens with it
+    body = ("Lazaro Gonzalez, the boy's great-uncle, spoke outside the house in Miami. Miami Gonzalez "
+            "relatives said they would appeal. Officials in Miami said the boy would stay in Miami "
+            "until the court ruled.")
+    assert model_types(body, "Miami") == {"GPE"} and model_types(body, "Miami Gonzalez") == {"PERSON"}
+    out = extract_entities([article("a", body)], SETTINGS, [])
+    assert types_of(out)["Miami"] == {"GPE"} and types_of(out)["Miami Gonzalez"] == {"PERSON"}
+    assert ids_of(out, "Miami") != ids_of(out, "Miami Gonzalez")
+    # ... unless the article uses the one word as the person: the subject of a speech verb
+    body = ("Brooklyn Beckham spoke to reporters in the city on Monday. Brooklyn said the result was "
+            "fair, and the crowd cheered.")
+    assert model_types(body, "Brooklyn") == {"GPE"}
+    out = extract_entities([article("b", body)], SETTINGS, [])
+    assert types_of(out)["Brooklyn"] == {"PERSON"} and ids_of(out, "Brooklyn") == ids_of(out, "Brooklyn Beckham")
+
+
 def test_a_newspaper_named_after_its_kind_is_an_organisation_though_a_province_bears_its_name():
     # Granma is a Cuban province, and the article names Cuba; "daily" says the newspaper
     body = ("Cuba's government attacked the ruling on Friday. The Communist Party daily Granma said "
