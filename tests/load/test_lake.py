@@ -249,6 +249,9 @@ def test_maintenance_merges_files_and_expires_snapshots_keeping_every_row(postgr
         assert lake.set_layout(wh.con, declared_keys(settings.schemas_dir)) == []
         # A writer's DuckDB runs lake_writer_threads threads; maintenance took every core and gave them back.
         assert wh.scalar("SELECT current_setting('threads')") == settings.lake_writer_threads == 1
+        # DuckLake's retries of a commit another publisher beat: after lake_retry_wait_ms, bounded.
+        assert wh.scalar("SELECT current_setting('ducklake_retry_wait_ms')") == settings.lake_retry_wait_ms == 10
+        assert wh.scalar("SELECT current_setting('ducklake_max_retry_count')") == lake.COMMIT_RETRIES
     # Files no snapshot refers to any more are gone from the data folder.
     on_disk = sum(1 for _ in Path(settings.lake_data_path).rglob("*.parquet"))
     assert on_disk == after["data_files"] + after["delete_files"]
