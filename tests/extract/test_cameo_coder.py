@@ -594,7 +594,7 @@ def test_an_agentless_prosecution_of_a_trade_noun_is_coercion(nlp):
 @pytest.mark.parametrize("text,root,source", [
     # a definite phrase that refers back to actors named before acts as a pronoun would
     ("The group demanded the release of the journalists.", "10", "The group"),
-    ("The two countries will sign a trade agreement in March.", "03", "The two countries"),
+    ("The two countries will sign a trade agreement in March.", "05", "The two countries"),  # 057
 ])
 def test_a_definite_reference_to_actors_named_before_acts(nlp, text, root, source):
     coded = _code(nlp, text)
@@ -745,6 +745,9 @@ def test_troops_entering_a_named_state_occupy_territory(nlp):
     # "deal" joins upstream's &TREATY (treaty, pact, accord, agreement): every pattern naming the set
     ("Germany signed a deal with France on Tuesday.", "057"),
     ("Germany signed a pact with France on Tuesday.", "057"),  # the set's own word, as before
+    # signing a treaty of any subject is 057, not upstream's intent (0311) or cooperation (061)
+    ("China and Australia signed a trade deal on Monday.", "057"),
+    ("Russia and India signed a defence agreement.", "057"),
     # the codebook's 111 "verbally condemn", not upstream's BLAME * ATTACK 053
     ("The United Nations condemned the attack on the convoy.", "111"),
     ("Kenya condemned the attacks on aid workers.", "111"),
