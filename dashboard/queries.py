@@ -69,8 +69,9 @@ GROUP BY entity_type
 ORDER BY entities DESC, entity_type
 """, "snapshot")
 
-# The whole period needs no daily rows: the pages use this one when no narrower period is chosen.
-TOP_ENTITIES_ALL_TIME = Query("top_entities_all_time", """
+# The entities' figures over the whole period (no daily rows needed) and over a chosen one:
+# the top lists, and one entity by id (a link to one outside the top list).
+_ENTITY_TOTALS = """
 SELECT
     entity_id,
     entity_name,
@@ -78,12 +79,9 @@ SELECT
     articles,
     mentions
 FROM snapshot.mart_entity_totals
-WHERE $entity_type IS NULL OR entity_type = $entity_type
-ORDER BY articles DESC, mentions DESC, entity_name
-LIMIT $limit
-""", "snapshot")
+"""
 
-TOP_ENTITIES = Query("top_entities", """
+_ENTITY_PERIOD_SUMS = """
 SELECT
     entity_id,
     entity_name,
@@ -92,34 +90,27 @@ SELECT
     CAST(sum(mentions) AS BIGINT) AS mentions
 FROM snapshot.mart_entity_daily
 WHERE article_day BETWEEN $first_day AND $last_day
+"""
+
+TOP_ENTITIES_ALL_TIME = Query("top_entities_all_time", _ENTITY_TOTALS + """\
+WHERE $entity_type IS NULL OR entity_type = $entity_type
+ORDER BY articles DESC, mentions DESC, entity_name
+LIMIT $limit
+""", "snapshot")
+
+TOP_ENTITIES = Query("top_entities", _ENTITY_PERIOD_SUMS + """\
     AND ($entity_type IS NULL OR entity_type = $entity_type)
 GROUP BY entity_id, entity_name, entity_type
 ORDER BY articles DESC, mentions DESC, entity_name
 LIMIT $limit
 """, "snapshot")
 
-# One entity by id (a link to one outside the top list): its figures as the top queries give them.
-ENTITY_ALL_TIME = Query("entity_all_time", """
-SELECT
-    entity_id,
-    entity_name,
-    entity_type,
-    articles,
-    mentions
-FROM snapshot.mart_entity_totals
+ENTITY_ALL_TIME = Query("entity_all_time", _ENTITY_TOTALS + """\
 WHERE entity_id = $entity_id
 """, "snapshot")
 
-ENTITY_IN_PERIOD = Query("entity_in_period", """
-SELECT
-    entity_id,
-    entity_name,
-    entity_type,
-    CAST(sum(articles) AS BIGINT) AS articles,
-    CAST(sum(mentions) AS BIGINT) AS mentions
-FROM snapshot.mart_entity_daily
-WHERE entity_id = $entity_id
-    AND article_day BETWEEN $first_day AND $last_day
+ENTITY_IN_PERIOD = Query("entity_in_period", _ENTITY_PERIOD_SUMS + """\
+    AND entity_id = $entity_id
 GROUP BY entity_id, entity_name, entity_type
 """, "snapshot")
 
