@@ -8,9 +8,16 @@ which failed. They know nothing of processes. ``flow.py`` picks the executor fro
 - ``none``: everything runs here, in order.
 - ``fork``: workers are forked after the batch is set, so they inherit the context, the items
   and loaded models copy-on-write; only index ranges go to them and only results come back.
-- ``spawn``: fresh interpreters, for processes where forking is unsafe (other threads alive,
-  e.g. inside an Airflow worker): context and items are pickled to them, models load there.
-- ``auto`` (default): ``fork`` on Linux in a process with no other thread, else ``spawn``.
+- ``forkserver``: workers forked from a small server process started once (a fresh, single
+  threaded interpreter), for processes where forking is unsafe (other threads alive, native
+  ones included: OpenBLAS's, Arrow's, an Airflow worker's): context and items are pickled to
+  them, models load there.
+- ``spawn``: fresh interpreters, as ``forkserver`` (where a system has no forkserver).
+- ``auto`` (default): ``fork`` in a process with one thread, else ``forkserver``.
+
+A pool never forks a process that has other threads, whatever the mode says: the child holds a
+copy of every lock those threads held, and Python 3.12+ warns about it. ``fork`` then starts
+from the forkserver instead.
 
 Per-item fault isolation lives here too: when a chunk's step raises, its items are retried
 one by one, and each item that still raises becomes an :class:`ItemFailure` (exception type,
@@ -44,7 +51,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 Step = Callable[[Any, list[Any]], list[Any]]
-MODES = ("auto", "none", "fork", "spawn")
+MODES = ("auto", "none", "fork", "forkserver", "spawn")
 
 
 @dataclass(frozen=True)
@@ -215,8 +222,8 @@ class PoolExecutor(Executor):
     """A process pool per map, forked or spawned (see the module's doc)."""
 
     def __init__(self, processes: int, mode: str = "fork") -> None:
-        if mode not in ("fork", "spawn"):
-            raise ValueError(f"a pool forks or spawns, not {mode!r}")
+        if mode not in ("fork", "forkserver", "spawn"):
+            raise ValueError(f"a pool forks, starts from a forkserver or spawns, not {mode!r}")
         self.processes, self.mode = processes, mode
 
     def start(self, step: Step, items: Sequence[T], context: Any = None, *, stage: str,
@@ -236,7 +243,7 @@ class PoolExecutor(Executor):
 
         pool: ProcessPoolExecutor
         parts: Iterator[Any]
-        if self.mode == "fork":
+        if self.mode == "fork" and fork_is_safe():
             with _FORK_LOCK:
                 # The pool forks all its workers at the first submit (map submits every chunk
                 # at once), so once map returns they hold the work and _FORKED can move on.
@@ -250,16 +257,39 @@ class PoolExecutor(Executor):
                 finally:
                     _FORKED.pop()
         else:
-            pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+            pool = ProcessPoolExecutor(self.processes, mp_context=_started_context(self.mode),
                                        initializer=_init_spawned, initargs=(step, context, stage))
             parts = pool.map(_run_spawned, [[listed[i] for i in chunk] for chunk in chunks])
         return Pending(lambda: here.result(), pool, parts, finish)
 
 
+def _started_context(mode: str) -> multiprocessing.context.BaseContext:
+    """The context a non-forking pool starts its workers with: the forkserver where there is one
+    (a ``fork`` pool in a process with threads lands here too), else spawn."""
+    if mode == "spawn" or "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The server imports nothing before it forks: by default it imports __main__ (the CLI,
+    # pytest, an Airflow worker), whose imports could start threads in the server itself.
+    # A worker still imports __main__ and its step's module, as a spawned one does.
+    context.set_forkserver_preload([])
+    return context
+
+
+def os_threads() -> int:
+    """Threads of this process, native ones included (OpenBLAS's, Arrow's, DuckDB's): what
+    Python 3.12+ counts before it warns about a fork. Python's own count where /proc is absent."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
 def fork_is_safe() -> bool:
-    """Forking copies one thread: with others alive (an Airflow worker's, a GUI's) a lock one of
-    them holds stays locked in the child forever. Linux only (other systems' default is spawn)."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1
+    """Forking copies one thread: with others alive (an Airflow worker's, OpenBLAS's, a GUI's) a
+    lock one of them holds stays locked in the child forever. Linux only (other systems' default
+    is spawn)."""
+    return sys.platform.startswith("linux") and os_threads() == 1
 
 
 def executor_for(mode: str, processes: int) -> Executor:
@@ -269,7 +299,7 @@ def executor_for(mode: str, processes: int) -> Executor:
     if mode == "none" or processes <= 1:
         return Executor()
     if mode == "auto":
-        mode = "fork" if fork_is_safe() else "spawn"
+        mode = "fork" if fork_is_safe() else "forkserver"
     return PoolExecutor(processes, mode)
 
 

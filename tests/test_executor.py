@@ -7,14 +7,17 @@ here start in a fraction of a second instead of loading spaCy and the stages fir
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.executor import Executor, PoolExecutor, executor_for, shrinking_chunks
+from pipeline.executor import Executor, PoolExecutor, executor_for, fork_is_safe, os_threads, shrinking_chunks
 
 
 def squares(_, items):
@@ -41,8 +44,8 @@ def needs_the_model(_, items):
     raise ConfigError("spaCy model 'x' is not installed", hint="make install")
 
 
-@pytest.mark.parametrize("executor", [Executor(), PoolExecutor(2, "fork"), PoolExecutor(2, "spawn")],
-                         ids=["none", "fork", "spawn"])
+@pytest.mark.parametrize("executor", [Executor(), PoolExecutor(2, "fork"), PoolExecutor(2, "forkserver"),
+                                      PoolExecutor(2, "spawn")], ids=["none", "fork", "forkserver", "spawn"])
 def test_results_come_back_in_order_from_every_chunk(executor):
     out = executor.map(squares, range(1000), stage="test", chunks_per_process=5)
     assert out.results == [i * i for i in range(1000)] and not out.failed
@@ -63,16 +66,48 @@ def test_the_last_chunks_shrink_so_that_the_workers_finish_together():
     assert [len(c) for c in shrinking_chunks(5, 1, 2)] == [1] * 5  # one item a chunk stays so
 
 
+FORKED_SHARE = """
+import os
+from pipeline.executor import PoolExecutor, fork_is_safe
+
+assert fork_is_safe()  # a fresh interpreter that imported no library with threads of its own
+unpicklable = (lambda: None, open(os.devnull))  # inherited by fork, never sent
+
+def step(context, items):
+    return [(os.getpid(), os.getppid(), context[1].closed) for _ in items]
+
+out = PoolExecutor(2, "fork").map(step, range(64), unpicklable, stage="test").results
+assert {closed for _, _, closed in out} == {False}
+assert os.getpid() not in {pid for pid, _, _ in out} and {ppid for _, ppid, _ in out} == {os.getpid()}
+print("shared")
+"""
+
+
 def test_forked_workers_share_the_parent_state_without_pickling_it():
-    unpicklable = (lambda: None, open(os.devnull))  # inherited by fork, never sent
+    # In a process of its own: this one may hold threads (pytest-xdist's, a library's), and a
+    # pool never forks a process with threads.
+    done = subprocess.run([sys.executable, "-c", FORKED_SHARE], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0 and done.stdout.strip() == "shared", done.stderr[-2000:]
 
-    def step(context, items):
-        return [(os.getpid(), context[1].closed) for _ in items]
 
-    out = PoolExecutor(2, "fork").map(step, range(64), unpicklable, stage="test").results
-    assert {closed for _, closed in out} == {False}
-    assert os.getpid() not in {pid for pid, _ in out}
-    unpicklable[1].close()
+def parent_pid(_, items):
+    return [os.getppid() for _ in items]
+
+
+def test_a_process_with_threads_is_never_forked():
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)  # Python 3.12+ warns on such a fork
+            parents = PoolExecutor(2, "fork").map(parent_pid, range(64), stage="test").results
+    finally:
+        stop.set()
+        other.join()
+    # The workers' parent is the forkserver, not this process.
+    assert len(parents) == 64 and os.getpid() not in parents
 
 
 def die_in_a_worker(parent_pid, items):
@@ -81,7 +116,7 @@ def die_in_a_worker(parent_pid, items):
     return list(items)
 
 
-@pytest.mark.parametrize("mode", ["fork", "spawn"])
+@pytest.mark.parametrize("mode", ["fork", "forkserver", "spawn"])
 def test_a_dead_worker_means_the_batch_is_redone_here(mode):
     out = PoolExecutor(2, mode).map(die_in_a_worker, range(100), os.getpid(), stage="test")
     assert out.results == list(range(100))
@@ -146,13 +181,16 @@ def test_the_settings_choose_the_executor(tmp_path):
     assert type(executor_for("none", 4)) is Executor
     assert type(executor_for("fork", 1)) is Executor  # one process: no pool
     assert executor_for("spawn", 2).mode == "spawn"
-    # Linux with no other thread alive forks (the full suite has threads of its own: then spawn).
-    assert executor_for("auto", 2).mode == ("fork" if threading.active_count() == 1 else "spawn")
+    assert executor_for("forkserver", 2).mode == "forkserver"
+    # Linux with no other thread alive forks (pytest-xdist and the libraries the suite imports
+    # have threads of their own: then the forkserver).
+    assert executor_for("auto", 2).mode == ("fork" if os_threads() == 1 else "forkserver")
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert executor_for("auto", 2).mode == "spawn"  # forking with a thread alive is unsafe
+        assert os_threads() > 1 and not fork_is_safe()
+        assert executor_for("auto", 2).mode == "forkserver"  # forking with a thread alive is unsafe
     finally:
         stop.set()
         other.join()
