@@ -40,8 +40,9 @@ class Settings:
     watchlists_file: Path = PROJECT_ROOT / "watchlists.toml"  # named watches; absent: no alerts
 
     # --- where per-item work runs (pipeline.executor) -----------------------------
-    # auto: forked workers where forking is safe (Linux, no other thread), else spawned ones;
-    # none: everything in this process; fork / spawn: that, always.
+    # auto: forked workers where forking is safe (Linux, no other thread, native ones counted),
+    # else workers from a forkserver; none: everything in this process; forkserver / spawn: that,
+    # always; fork: that where safe, else the forkserver (docs/executor.md).
     executor: str = "auto"
 
     # --- ingest ----------------------------------------------------------------
