@@ -197,7 +197,8 @@ def sample_every(texts: list[str], size: int | None) -> list[str]:
 def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str | None = None,
           with_ceiling: bool = True, forked_ceiling: bool = False,
           ceiling_sample: int | None = None, html_share: float = HTML_SHARE,
-          batch_documents: int | None = None) -> dict[str, float]:
+          batch_documents: int | None = None, executor: str = "auto") -> dict[str, float]:
+    from benchmarks.pytest_cpu import cpu_seconds, reap_forkserver
     from pipeline.flow import run_pipeline
     from pipeline.settings import load_settings
 
@@ -209,7 +210,7 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
           f"{len(corpus.planted)} planted duplicates), {words:.0f} words/article on average; "
           f"built in {time.perf_counter() - started:.0f}s", flush=True)
     settings = load_settings(env={}, db_path=tmp / "news.duckdb", staging_dir=tmp / "staging",
-                             reports_dir=tmp / "reports", nlp_processes=processes,
+                             reports_dir=tmp / "reports", nlp_processes=processes, executor=executor,
                              **({"run_batch_documents": batch_documents} if batch_documents else {}))
     sample = sample_every(corpus.texts, ceiling_sample)
     sliced = None
@@ -223,8 +224,11 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
         # slices whose batch never comes are timed after the run.
         count = -(-len(corpus.files) // max(1, settings.run_batch_documents))
         progress = sliced = SlicedCeiling(sample, count, settings, batches)
+    cpu_before = cpu_seconds()
     summary = run_pipeline([str(corpus.folder)], [], settings, trigger="bench", progress=progress)
     total = time.perf_counter() - batches.started  # less the ceiling slices' time (paused)
+    reap_forkserver()  # its workers' CPU counts once it is waited for
+    cpu = cpu_seconds() - cpu_before
     own, workers = peak_rss_mib()
     print(f"{'stage':<10} {'seconds':>9} {'articles/s':>11}")
     for stage, seconds in summary.seconds.items():
@@ -232,6 +236,8 @@ def bench(n: int, processes: int, keep: bool, steps: bool = False, language: str
     e2e = n / total
     print(f"{'total':<10} {total:>9.2f} {e2e:>11.1f}   (in the warehouse: {warehouse_counts(settings.db_path)})")
     print(f"peak RSS: pipeline process {own:.0f} MiB, largest worker {workers:.0f} MiB")
+    print(f"CPU: {cpu:.1f}s (user + sys, this process and its workers; executor {settings.executor}"
+          f"{', the slices of the ceiling included' if sliced else ''})")
     halves = batches.halves()
     if halves:
         print(halves)
@@ -365,6 +371,8 @@ def main() -> None:
     parser.add_argument("--html-share", type=float, default=HTML_SHARE, metavar="F",
                         help="share of the files that are HTML pages, capped by the pages there are "
                              f"(default {HTML_SHARE}; the 10k English corpus gets 171 pages, 0.0171)")
+    parser.add_argument("--executor", default="auto", choices=["auto", "fork", "forkserver", "spawn", "none"],
+                        help="where per-item work runs (the settings' executor; docs/executor.md)")
     parser.add_argument("--batch-documents", type=int, metavar="B",
                         help="files per loaded batch (default: the settings' run_batch_documents, 5000)")
     args = parser.parse_args()
@@ -374,7 +382,7 @@ def main() -> None:
     sizes = [int(s) for s in args.scaling.split(",")] if args.scaling else [args.n]
     rows = [bench(n, args.processes, args.keep, args.steps, args.language,
                   not args.no_ceiling,
-                  args.forked_ceiling, args.ceiling_sample, args.html_share, args.batch_documents)
+                  args.forked_ceiling, args.ceiling_sample, args.html_share, args.batch_documents, args.executor)
             for n in sizes]
     if len(rows) > 1:
         print("\n" + "\n".join(scaling_table(rows)))

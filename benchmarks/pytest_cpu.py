@@ -7,6 +7,9 @@ for), added up over pytest-xdist workers, printed at the end of the run.
 Per process it also prints its CPU and when its last test ended (seconds from the controller's
 start): a process that ends long before the other sat idle while that one finished.
 The machine is shared: CPU seconds, not wall time, are the figure to compare between runs.
+The workers of a forkserver (the executor's pools in a process with threads) are the server's
+children, not this process's: after each test that started one, the server is stopped and
+waited for, so that its CPU and its workers' count here (the next pool starts a new one).
 Each process writes its rows to a folder the controller made, which then sums and prints them.
 """
 
@@ -16,6 +19,7 @@ import collections
 import json
 import os
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,7 +32,8 @@ _START_VAR = "NEWSMON_TEST_CPU_START"
 SHOWN = 25
 
 
-def _cpu() -> float:
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of the children it has waited for."""
     own, waited = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + waited.ru_utime + waited.ru_stime
 
@@ -39,11 +44,21 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[_START_VAR] = str(time.time())
 
 
+def reap_forkserver() -> None:
+    """Stop the forkserver, if one runs, and wait for it. Python has no public call for this:
+    ``ForkServer._stop`` is what its own test suite uses."""
+    module = sys.modules.get("multiprocessing.forkserver")
+    server = getattr(module, "_forkserver", None)
+    if server is not None and getattr(server, "_forkserver_pid", None) is not None:
+        server._stop()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
-    before = _cpu()
+    before = cpu_seconds()
     yield
-    _ROWS.append((item.nodeid, _cpu() - before))
+    reap_forkserver()
+    _ROWS.append((item.nodeid, cpu_seconds() - before))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -221,10 +221,10 @@ def _run_spawned(items: list[Any]) -> list[tuple[bool, Any]]:
 class PoolExecutor(Executor):
     """A process pool per map, forked or spawned (see the module's doc)."""
 
-    def __init__(self, processes: int, mode: str = "fork") -> None:
+    def __init__(self, processes: int, mode: str = "fork", preload: Sequence[str] = ()) -> None:
         if mode not in ("fork", "forkserver", "spawn"):
             raise ValueError(f"a pool forks, starts from a forkserver or spawns, not {mode!r}")
-        self.processes, self.mode = processes, mode
+        self.processes, self.mode, self.preload = processes, mode, tuple(preload)
 
     def start(self, step: Step, items: Sequence[T], context: Any = None, *, stage: str,
               min_items: int = 1, max_chunk: int | None = None, chunks_per_process: int = 8) -> Pending[T]:
@@ -257,22 +257,22 @@ class PoolExecutor(Executor):
                 finally:
                     _FORKED.pop()
         else:
-            pool = ProcessPoolExecutor(self.processes, mp_context=_started_context(self.mode),
+            pool = ProcessPoolExecutor(self.processes, mp_context=_started_context(self.mode, self.preload),
                                        initializer=_init_spawned, initargs=(step, context, stage))
             parts = pool.map(_run_spawned, [[listed[i] for i in chunk] for chunk in chunks])
         return Pending(lambda: here.result(), pool, parts, finish)
 
 
-def _started_context(mode: str) -> multiprocessing.context.BaseContext:
+def _started_context(mode: str, preload: Sequence[str] = ()) -> multiprocessing.context.BaseContext:
     """The context a non-forking pool starts its workers with: the forkserver where there is one
-    (a ``fork`` pool in a process with threads lands here too), else spawn."""
+    (a ``fork`` pool in a process with threads lands here too), else spawn. ``preload``: modules
+    the server imports once, when it starts, so that its workers are forked with them imported."""
     if mode == "spawn" or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    # The server imports nothing before it forks: by default it imports __main__ (the CLI,
-    # pytest, an Airflow worker), whose imports could start threads in the server itself.
-    # A worker still imports __main__ and its step's module, as a spawned one does.
-    context.set_forkserver_preload([])
+    # Not __main__ (the default): the CLI's, pytest's or an Airflow worker's imports could start
+    # threads in the server itself. A worker still imports __main__, as a spawned one does.
+    context.set_forkserver_preload(["pipeline.forkserver_init", *preload])
     return context
 
 
@@ -292,15 +292,17 @@ def fork_is_safe() -> bool:
     return sys.platform.startswith("linux") and os_threads() == 1
 
 
-def executor_for(mode: str, processes: int) -> Executor:
-    """The executor for a mode of the settings (``auto``/``none``/``fork``/``spawn``)."""
+def executor_for(mode: str, processes: int, preload: Sequence[str] = ()) -> Executor:
+    """The executor for a mode of the settings (``auto``/``none``/``fork``/``forkserver``/``spawn``).
+    ``preload``: the modules of the steps it will run, imported once by the forkserver when it
+    starts (the first pool that needs it): none that starts a thread at import (pyarrow does)."""
     if mode not in MODES:
         raise ConfigError(f"unknown executor {mode!r}", hint=f"set executor to one of {', '.join(MODES)}")
     if mode == "none" or processes <= 1:
         return Executor()
     if mode == "auto":
         mode = "fork" if fork_is_safe() else "forkserver"
-    return PoolExecutor(processes, mode)
+    return PoolExecutor(processes, mode, preload)
 
 
 def quarantine_failure(failure: ItemFailure, item_id: str, run_id: str, stage: str,

@@ -123,9 +123,14 @@ def _quarantine(run_id: str, settings: Settings, step: str, items: list[Quaranti
     write_records(_dir(run_id, settings), f"quarantine_{step}", items, QuarantineItem)
 
 
+# The modules of the steps the pools run whose imports cost a worker most (spaCy): a forkserver
+# imports them once and forks its workers with them imported.
+WORKER_MODULES = ("pipeline.clean.stage", "pipeline.extract.entities", "pipeline.extract.events")
+
+
 def _executor(settings: Settings, processes: int) -> Executor:
     """Where a step's per-item work runs: the settings' executor with the step's process count."""
-    return executor_for(settings.executor, processes)
+    return executor_for(settings.executor, processes, WORKER_MODULES)
 
 
 def _where(settings: Settings) -> str:

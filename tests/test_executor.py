@@ -95,6 +95,34 @@ def parent_pid(_, items):
     return [os.getppid() for _ in items]
 
 
+SERVER_PRELOADS = """
+import os
+import numpy  # noqa: F401  (OpenBLAS: threads in this process)
+from pipeline.executor import executor_for, fork_is_safe
+from pipeline.flow import WORKER_MODULES
+from tests.test_executor import server_state
+
+assert not fork_is_safe()
+executor = executor_for("auto", 2, WORKER_MODULES)
+print(executor.mode, sorted(set(executor.map(server_state, range(8), WORKER_MODULES, stage="test").results)))
+"""
+
+
+def server_state(modules, items):
+    """The threads of the process this worker was forked from, and whether ``modules`` were
+    imported before this worker came to be (its own imports: this module's)."""
+    threads = len(os.listdir(f"/proc/{os.getppid()}/task"))
+    return [(threads, all(m in sys.modules for m in modules)) for _ in items]
+
+
+def test_the_forkserver_preloads_the_stages_and_stays_single_threaded():
+    done = subprocess.run([sys.executable, "-c", SERVER_PRELOADS], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[0] == "forkserver [(1, True)]"
+    assert "multi-threaded" not in done.stderr  # the server's own forks: Python 3.12+ warns there
+
+
 def test_a_process_with_threads_is_never_forked():
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
