@@ -1,5 +1,8 @@
 """Extraction on two processes gives exactly the in-process result, and the dates started
-alongside the entities give the events found without."""
+alongside the entities give the events found without.
+
+The pools start from the forkserver, preloaded as a run's are (this process has loaded spaCy,
+so it has threads and is never forked): their workers inherit nothing of this process."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from pipeline.clean import clean_documents
 from pipeline.executor import Executor, PoolExecutor
 from pipeline.extract.entities import extract_entities
 from pipeline.extract.events import extract_events, start_own_dates
+from pipeline.flow import WORKER_MODULES
 from pipeline.ingest.files import read_inputs
 from tests.conftest import SEED_FILES, make_settings
 
@@ -43,7 +47,7 @@ def test_extraction_on_two_processes_equals_in_process(in_process):
     articles, run, ents, evs = in_process
     sequential = _rows(ents, evs)
     assert all(sequential)
-    assert _extract(articles, run, PoolExecutor(2, "fork")) == sequential
+    assert _extract(articles, run, PoolExecutor(2, "forkserver", WORKER_MODULES)) == sequential
 
 
 @pytest.mark.slow
@@ -56,7 +60,7 @@ def test_extraction_on_spawned_workers_equals_in_process(settings):
 
 def test_dates_started_alongside_give_the_events_found_without(in_process):
     articles, run, ents, plain = in_process  # the events found without: in this process, after the entities
-    with start_own_dates(articles, run, PoolExecutor(2)) as started:
+    with start_own_dates(articles, run, PoolExecutor(2, "forkserver", WORKER_MODULES)) as started:
         ahead = extract_events(articles, ents.sentences, ents.mentions, ents.entities, run, [], [],
                                own_dates=started.result())
     assert ahead.event_mentions and ahead == plain
