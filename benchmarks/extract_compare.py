@@ -2,7 +2,7 @@
 what it wrote, to compare two trees' extract (before/after) on the same input.
 
     .venv/bin/python benchmarks/extract_compare.py prepare DIR --n 2000 [--language en]
-    /tree/.venv/bin/python benchmarks/extract_compare.py run DIR --tree /tree [--executor none|auto]
+    /tree/.venv/bin/python benchmarks/extract_compare.py run DIR --tree /tree [--executor none|auto|forkserver]
 
 ``prepare`` builds a corpus (benchmarks/corpus.py) and runs ingest, clean and dedup into DIR
 with the staging kept; ``run`` runs ``extract_step`` of the code in ``--tree`` on it (again and
@@ -82,7 +82,7 @@ def main() -> None:
     go = sub.add_parser("run")
     go.add_argument("folder", type=Path)
     go.add_argument("--tree", type=Path, default=ROOT)
-    go.add_argument("--executor", default="auto", choices=["auto", "none", "fork", "spawn"])
+    go.add_argument("--executor", default="auto", choices=["auto", "none", "fork", "forkserver", "spawn"])
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.folder.resolve(), args.n, args.language)
