@@ -184,24 +184,28 @@ def latest_version() -> int:
     return max(m.version for m in MIGRATIONS)
 
 
-def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether the table exists, asked of the table itself: in a lake a duckdb_tables() lookup
-    reads every table's statistics from the catalog, 4 times the round trips and CPU of this
-    one query (docs/lake.md). ``name`` is one of ours, never user input."""
+def _rows_if_tables_exist(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple] | None:
+    """The query's rows, or None where a table it reads does not exist. The query itself is the
+    existence test: in a lake a duckdb_tables() lookup reads every table's statistics from the
+    catalog, several times the round trips and CPU of one query (docs/lake.md)."""
     try:
-        con.execute(f'SELECT 1 FROM "{name}" LIMIT 0')
+        return con.execute(sql).fetchall()
     except duckdb.CatalogException:
-        return False
-    return True
+        return None
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the table exists. ``name`` is one of ours, never user input."""
+    return _rows_if_tables_exist(con, f'SELECT 1 FROM "{name}" LIMIT 0') is not None
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The warehouse's schema version: None for a file without the version table (every
-    writer's open asks, outside a transaction)."""
-    if not has_table(con, "schema_version"):
+    writer's open asks, outside a transaction, so it is one query, not a check and a query)."""
+    rows = _rows_if_tables_exist(con, "SELECT max(version) FROM schema_version")
+    if rows is None:
         return None
-    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
-    return row[0] if row and row[0] is not None else 0
+    return rows[0][0] if rows and rows[0][0] is not None else 0
 
 
 def _user_tables(con: duckdb.DuckDBPyConnection) -> int:
