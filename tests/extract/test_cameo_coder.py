@@ -533,6 +533,20 @@ def test_supplement_patterns_replace_upstream_patterns_of_the_same_words():
     ("Protesters attacked the police in Nairobi.", "190"),
     # a pattern's own code stays ("GUNMEN * [193]")
     ("Gunmen killed three police officers in Lagos.", "193"),
+    # "deal" joins upstream's &TREATY (treaty, pact, accord, agreement): every pattern naming the set
+    ("Germany signed a deal with France on Tuesday.", "057"),
+    ("Germany signed a pact with France on Tuesday.", "057"),  # the set's own word, as before
+    # signing a treaty of any subject is 057, not upstream's intent (0311) or cooperation (061)
+    ("China and Australia signed a trade deal on Monday.", "057"),
+    ("Russia and India signed a defence agreement.", "057"),
+    # the codebook's 111 "verbally condemn", not upstream's BLAME * ATTACK 053
+    ("The United Nations condemned the attack on the convoy.", "111"),
+    ("Kenya condemned the attacks on aid workers.", "111"),
+    # to reassure of support is a promise to cooperate (030), not praise (051)
+    ("The president reassured Japan of American support.", "030"),
+    # setting a ruling aside is rejecting it (120), not 124 "refuse to yield"
+    ("The Supreme Court overturned the decision of the lower court.", "120"),
+    ("The appeals court overturned the ruling on Friday.", "120"),
 ])
 def test_codebook_codes(nlp, text, code):
     assert [c.cameo_code for c in _code(nlp, text)] == [code]
@@ -750,26 +764,6 @@ def test_troops_entering_a_named_state_occupy_territory(nlp):
     coded = _code(nlp, "Turkish troops entered Syria on Monday.")
     assert [(c.cameo_code, c.source.code, c.target.code) for c in coded] == [("192", "TURMIL", "SYR")]
     assert _code(nlp, "The soldiers entered the building.") == []
-
-
-@pytest.mark.parametrize("text,code", [
-    # "deal" joins upstream's &TREATY (treaty, pact, accord, agreement): every pattern naming the set
-    ("Germany signed a deal with France on Tuesday.", "057"),
-    ("Germany signed a pact with France on Tuesday.", "057"),  # the set's own word, as before
-    # signing a treaty of any subject is 057, not upstream's intent (0311) or cooperation (061)
-    ("China and Australia signed a trade deal on Monday.", "057"),
-    ("Russia and India signed a defence agreement.", "057"),
-    # the codebook's 111 "verbally condemn", not upstream's BLAME * ATTACK 053
-    ("The United Nations condemned the attack on the convoy.", "111"),
-    ("Kenya condemned the attacks on aid workers.", "111"),
-    # to reassure of support is a promise to cooperate (030), not praise (051)
-    ("The president reassured Japan of American support.", "030"),
-    # setting a ruling aside is rejecting it (120), not 124 "refuse to yield"
-    ("The Supreme Court overturned the decision of the lower court.", "120"),
-    ("The appeals court overturned the ruling on Friday.", "120"),
-])
-def test_codebook_gaps_of_the_vendored_dictionary(nlp, text, code):
-    assert [c.cameo_code for c in _code(nlp, text)] == [code]
 
 
 def test_supplement_synonym_words_join_the_upstream_set():
