@@ -296,28 +296,14 @@ def _evidence_agrees(group: list[Candidate]) -> bool:
     return not votes or top_label(votes)[0] == group[0].label
 
 
-def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
-            structure: dict[str, Counter[str]], site: Publishers, software: frozenset[str] = frozenset(),
-            openers: frozenset[str] = frozenset()) -> str:
-    """One label for one surface's mentions in one article, with its confidence. Returns what
-    decided: "firm-other" (firm cues for a product or a disease), "model" (no evidence for a kept
-    type beside the model's labels: none, or weaker cues for OTHER) or "evidence"."""
-    model: Counter[str] = Counter(c.label for c in group)
-    body = bodies[group[0].article_id]
-    evidence: Counter[str] = Counter()
-    for c in group:
-        if c.cues is None:
-            c.cues = cue_votes(body, c.start, c.end, c.surface, c.label, gaz)
-        evidence.update(c.cues.votes)
-    for label in {w for c in group if c.cues is not None for w in c.cues.wide}:
-        # "Benfica striker Tom Hardy", "Lenoge Ltd", "Vodafone (LSE: VOD)": what the name is in
-        # the whole article, against the model's reading of every other mention
-        evidence[label] += ARTICLE_WIDE_WEIGHT * len(group)
+def _dictionary_votes(group: list[Candidate], evidence: Counter[str], model_labels: set[str], gaz: Gazetteer,
+                      site: Publishers, software: frozenset[str]) -> None:
+    """Votes from well-kept lists: Phoenix's organisations, software names, publishers."""
     first = group[0]
     org_cued = evidence["ORG"] > 0  # cues alone, before the dictionaries' votes below
     if _dictionary_org(first.surface):
         evidence["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
-    if not org_cued and _software(first.surface, set(model), software, evidence[OTHER] > 0) \
+    if not org_cued and _software(first.surface, model_labels, software, evidence[OTHER] > 0) \
             and gaz.place(first.surface) is None and gaz.demonym_country(first.surface) is None:
         # a programming language, a file format, an operating system or a browser the model reads
         # as an organisation, a person or a place ("Windows" as LOC, "Ubuntu" as GPE); a person's
@@ -330,6 +316,12 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
             and gaz.demonym_country(first.surface) is None:
         # another article's publisher ("Healthline" cited on another site): a dictionary's word
         evidence["ORG"] += DICTIONARY_WEIGHT * len(group)
+
+
+def _structure_votes(group: list[Candidate], evidence: Counter[str], gaz: Gazetteer, body: str,
+                     structure: dict[str, Counter[str]], site: Publishers, openers: frozenset[str]) -> None:
+    """A one-word name that is a word of a full name in the same article takes that name's type."""
+    first = group[0]
     if len(first.words) == 1 and gaz.country(first.surface) is None \
             and (first.label != "NORP" or not _people_word(first.surface, gaz)):
         told = structure.get(fold(first.surface))
@@ -349,6 +341,27 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
                      or (told["ORG"] and evidence["ORG"] > evidence["GPE"])):
             # a word of a full name in the same article: decisive over the model's reading
             evidence.update({label: n * len(group) for label, n in told.items()})
+
+
+def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
+            structure: dict[str, Counter[str]], site: Publishers, software: frozenset[str] = frozenset(),
+            openers: frozenset[str] = frozenset()) -> str:
+    """One label for one surface's mentions in one article, with its confidence. Returns what
+    decided: "firm-other" (firm cues for a product or a disease), "model" (no evidence for a kept
+    type beside the model's labels: none, or weaker cues for OTHER) or "evidence"."""
+    model: Counter[str] = Counter(c.label for c in group)
+    body = bodies[group[0].article_id]
+    evidence: Counter[str] = Counter()
+    for c in group:
+        if c.cues is None:
+            c.cues = cue_votes(body, c.start, c.end, c.surface, c.label, gaz)
+        evidence.update(c.cues.votes)
+    for label in {w for c in group if c.cues is not None for w in c.cues.wide}:
+        # "Benfica striker Tom Hardy", "Lenoge Ltd", "Vodafone (LSE: VOD)": what the name is in
+        # the whole article, against the model's reading of every other mention
+        evidence[label] += ARTICLE_WIDE_WEIGHT * len(group)
+    _dictionary_votes(group, evidence, set(model), gaz, site, software)
+    _structure_votes(group, evidence, gaz, body, structure, site, openers)
     firm = sum(1 for c in group if c.cues is not None and OTHER in c.cues.firm)
     if firm >= min(_FIRM_MENTIONS, len(group)) and not any(n for t, n in evidence.items() if t != OTHER):
         # the model has no class for products and diseases and reads every mention of one the
