@@ -1284,6 +1284,24 @@ def _evidence(verb: Verb, pattern: Pattern | None, nominal: Verb | None, code: s
     return f"{verb.block}: {pattern.text}" if pattern else f"{verb.block}: {verb.base} [{code}]"
 
 
+def _code_in_context(tok: Token, code: str, verb: Verb, by_entry: bool, source: Role | None,
+                     target_tok: Token | None) -> str:
+    """The verb's code corrected by what the clause says: a claim over a clause with no one it
+    is aimed at, a killing by no armed group. ``by_entry``: the verb's entry coded it, neither a
+    pattern nor a noun event."""
+    clausal = ("ccomp", "xcomp") if code[:2] == "03" else ("ccomp",)  # "threatened to shoot" is a threat
+    if code[:2] in _CLAIM_ROOTS and target_tok is None and (
+            any(k.dep_ in clausal for k in _clause_children(tok)) or _quote_frame(tok)):
+        # "argued that ...", "warned that ...", "expects to ...": with no one it is aimed
+        # at, a disapproval, threat or intent over a clause is a claim or forecast, that is
+        # at most a statement (and only a political actor's counts).
+        code = "010"
+    if verb.block in _KILLING_BLOCKS and code[:2] == "19" and by_entry \
+            and source is not None and _sectors(source.code)[1] and not _sectors(source.code)[1] & _ARMED_SECTORS:
+        code = "180"
+    return code
+
+
 def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary | None = None,
                   actors: ActorDictionary | None = None) -> list[Coded]:
     """The events of one parsed sentence, in text order."""
@@ -1320,16 +1338,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
             # "told Reuters", "spoke to reporters": the outlet carries the statement ("accused
             # the BBC of lying" is aimed at it)
             target_tok = target = None
-        clausal = ("ccomp", "xcomp") if code[:2] == "03" else ("ccomp",)  # "threatened to shoot" is a threat
-        if code[:2] in _CLAIM_ROOTS and target_tok is None and (
-                any(k.dep_ in clausal for k in _clause_children(tok)) or _quote_frame(tok)):
-            # "argued that ...", "warned that ...", "expects to ...": with no one it is aimed
-            # at, a disapproval, threat or intent over a clause is a claim or forecast, that is
-            # at most a statement (and only a political actor's counts).
-            code = "010"
-        if verb.block in _KILLING_BLOCKS and code[:2] == "19" and pattern is None and nominal is None \
-                and source is not None and _sectors(source.code)[1] and not _sectors(source.code)[1] & _ARMED_SECTORS:
-            code = "180"
+        code = _code_in_context(tok, code, verb, pattern is None and nominal is None, source, target_tok)
         intent = _intent_word(tok) if code[:2] in _INTENT_CODES else None
         if intent is not None:
             code = _INTENT_CODES[code[:2]]
