@@ -1,25 +1,25 @@
 """An item whose processing raises (a bug meeting unusual input) is quarantined with reason
 internal_error, saying what was raised where, and the rest of its batch loads.
 
-The fault is injected: a stage function raises for articles carrying a marker, as a bug would.
-Runs in-process and on forked workers (the executor's two ways of running a step).
+The fault is injected: a stage function raises for articles carrying a marker, as a bug would
+(``tests/reliability/poison.py``). Runs in-process and on worker processes, each run in a
+process of its own so that the workers, forked or started from the forkserver, carry the fault.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import duckdb
 import pytest
 
-import pipeline.clean.stage as clean_stage
 import pipeline.extract.events as events
-import pipeline.extract.nlp as nlp
 from pipeline.flow import run_pipeline
-from tests.conftest import SEED_FILES, make_settings
-
-POISON = {"clean": "POISON-IN-CLEAN", "extract": "POISON-IN-PARSE", "events": "POISON-IN-DATES"}
-
+from tests.conftest import PROJECT_ROOT, SEED_FILES, make_settings
+from tests.reliability.poison import POISON
 
 # Stories of their own (not near-duplicates of a seed, which extraction would skip).
 STORIES = [
@@ -38,34 +38,22 @@ STORIES = [
 ]
 
 
-def _poisoned(real, marker):
-    def wrapper(*args, **kwargs):
-        text = next((a for a in args if isinstance(a, str)), None)
-        raw = next((a.raw_text for a in args if hasattr(a, "raw_text")), None)
-        if marker in (text or "") or marker in (raw or ""):
-            raise KeyError(f"bug met {marker}")
-        return real(*args, **kwargs)
-    return wrapper
-
-
 @pytest.mark.e2e
-@pytest.mark.parametrize("executor", ["none", "fork"])
-def test_an_item_that_raises_is_quarantined_and_its_neighbours_load(tmp_path, monkeypatch, executor):
+@pytest.mark.parametrize("executor", ["none", "fork", "forkserver"])
+def test_an_item_that_raises_is_quarantined_and_its_neighbours_load(tmp_path, executor):
     inputs = tmp_path / "in"
     inputs.mkdir()
     for seed in SEED_FILES:
         (inputs / seed.name).write_bytes(seed.read_bytes())
     for (step, marker), story in zip(POISON.items(), STORIES, strict=True):
         (inputs / f"poison_{step}.txt").write_text(f"{story[0]}\n\n{marker}. {story[1]}\n", encoding="utf-8")
-    monkeypatch.setattr(clean_stage, "parse_document", _poisoned(clean_stage.parse_document, POISON["clean"]))
-    monkeypatch.setattr(nlp, "_parse", _poisoned(nlp._parse, POISON["extract"]))
-    monkeypatch.setattr(events, "find_dates", _poisoned(events.find_dates, POISON["events"]))
-    settings = make_settings(tmp_path, executor=executor, clean_processes=2, nlp_processes=2, quality_processes=2,
-                             clean_parallel_min_docs=1, nlp_parallel_min_texts=1)
+    run = subprocess.run([sys.executable, "-m", "tests.reliability.poison", str(tmp_path), executor],
+                         cwd=PROJECT_ROOT, env={**os.environ, "NEWSMON_TEST_POISON": "1"},
+                         capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
 
-    summary = run_pipeline([str(inputs)], [], settings, run_quality=False)
-
-    con = duckdb.connect(str(settings.db_path), read_only=True)
+    con = duckdb.connect(summary["db"], read_only=True)
     rows = con.execute("SELECT q.stage, q.message, q.payload, d.source_uri, d.status FROM quarantine q "
                        "JOIN documents d ON d.doc_id = q.item_id WHERE q.reason_code = 'internal_error' "
                        "ORDER BY q.stage, d.source_uri").fetchall()
@@ -84,7 +72,7 @@ def test_an_item_that_raises_is_quarantined_and_its_neighbours_load(tmp_path, mo
     # The neighbours load whole: every seed's article, its entities and events.
     loaded = {uri.rsplit("/", 1)[-1] for (uri,) in con.execute("SELECT source_uri FROM articles").fetchall()}
     assert loaded == {p.name for p in SEED_FILES}
-    assert summary.articles == len(SEED_FILES) + 2  # the two quarantined in extract were deduplicated first
+    assert summary["articles"] == len(SEED_FILES) + 2  # the two quarantined in extract were deduplicated first
     assert con.execute("SELECT count(*) FROM entity_mentions").fetchone()[0] > 50
     assert con.execute("SELECT count(*) FROM event_mentions").fetchone()[0] > 0
     # Nothing of a quarantined article is left behind (its spans, signature, mentions).
