@@ -83,9 +83,11 @@ def test_an_item_that_raises_is_quarantined_and_its_neighbours_load(tmp_path, ex
     con.close()
 
 
-def _raising_on(real, marker):
+def _raising_on(real, marker, raised=None):
     def wrapper(*args, **kwargs):
         if any(isinstance(a, str) and marker in a for a in args):
+            if raised is not None:
+                raised.append(marker)
             raise KeyError(f"bug met {marker}")
         return real(*args, **kwargs)
     return wrapper
@@ -106,10 +108,14 @@ def test_an_article_failing_the_names_found_again_is_quarantined_once(tmp_path, 
     title, body = STORIES[0]
     (inputs / "poison_names.txt").write_text(f"{title}\n\n{marker}. {body}\n", encoding="utf-8")
     monkeypatch.setattr(entities, "find_remembered", _raising_on(entities.find_remembered, marker))
-    monkeypatch.setattr(events, "find_dates", _raising_on(events.find_dates, marker))
-    settings = make_settings(tmp_path, executor="fork", nlp_processes=2, nlp_parallel_min_texts=1)
+    dates_raised: list[str] = []
+    monkeypatch.setattr(events, "find_dates", _raising_on(events.find_dates, marker, dates_raised))
+    # In-process: the patches reach every step (a pool's forkserver workers would run the real
+    # find_dates, and the article's dates would not raise at all)
+    settings = make_settings(tmp_path, executor="none")
 
     run_pipeline([str(inputs)], [], settings, run_quality=False)
+    assert dates_raised, "the article's dates never raised: the case is not the one described"
 
     con = duckdb.connect(str(settings.db_path), read_only=True)
     rows = con.execute("SELECT q.stage, q.payload FROM quarantine q JOIN documents d ON d.doc_id = q.item_id "
