@@ -59,25 +59,25 @@ class Page:
 
 
 def _site_keys(sites: list[str]) -> set[str]:
-    from pipeline.clean.structured import _host_labels, _squash
+    from pipeline.clean.structured import host_labels, squash
 
     keys: set[str] = set()
     for site in sites:
         if "." in site and " " not in site:
-            keys.update(label for label in _host_labels(site) if len(label) >= 4)
-        elif len(_squash(site)) >= 4:
-            keys.add(_squash(site))
+            keys.update(label for label in host_labels(site) if len(label) >= 4)
+        elif len(squash(site)) >= 4:
+            keys.add(squash(site))
     return keys
 
 
 def site_tail(p: Page) -> set[int]:
     """From a line among the last TAIL_LINES that names the site (its name or host label) to the
     end, when that is at most TAIL_SHARE of the body's words: the publisher speaking of itself."""
-    from pipeline.clean.structured import _squash
+    from pipeline.clean.structured import squash
 
     keys, total = _site_keys(p.sites), sum(p.words)
     for i in range(max(1, len(p.lines) - TAIL_LINES), len(p.lines)):
-        if any(k in _squash(p.lines[i]) for k in keys) and sum(p.words[i:]) <= TAIL_SHARE * total:
+        if any(k in squash(p.lines[i]) for k in keys) and sum(p.words[i:]) <= TAIL_SHARE * total:
             return set(range(i, len(p.lines)))
     return set()
 

@@ -245,7 +245,7 @@ def _read_sites(meta: PageMeta, article: dict | None, items: list[dict], graph: 
         names.append(host.removeprefix("www."))
     seen: set[str] = set()
     for name in names:
-        key = _squash(name or "")
+        key = squash(name or "")
         if name and key and key not in seen and len(name.split()) <= 8:
             seen.add(key)
             meta.site_names.append(name)
@@ -257,7 +257,7 @@ def archived_url(url: str) -> str:
     return inner.group(1) if inner else url
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     """Case, accents, spaces and punctuation away: 'Börsen-Zeitung' ~ 'boersenzeitung'-ish keys."""
     return re.sub(r"[\W_]+", "", normalise_for_hash(text))
 
@@ -267,13 +267,13 @@ def _is_site(text: str, sites: list[str], whole: bool = False) -> bool:
     `whole`: a name that only starts the host is not it ('Heiko' on heiko-adams.de, 'Andrea'
     on andreabottlinger.wordpress.com: the owner's first name); the host without its domain
     ending is ('Battery-News' on battery-news.de)."""
-    key = _squash(text)
+    key = squash(text)
     if not key:
         return True
     for site in sites:
-        skey = _squash(site)
+        skey = squash(site)
         is_host = "." in site and " " not in site
-        labels = _host_labels(site) if is_host else [skey]
+        labels = host_labels(site) if is_host else [skey]
         starts = len(key) >= 4 and skey.startswith(key) and \
             (not whole or not is_host or len(skey) - len(key) <= DOMAIN_END_CHARS)
         if key == skey or key in labels or starts \
@@ -283,17 +283,17 @@ def _is_site(text: str, sites: list[str], whole: bool = False) -> bool:
     return False
 
 
-def _host_labels(host: str) -> list[str]:
+def host_labels(host: str) -> list[str]:
     """A host's names: its first label and its registered one ('archiv.krimiblog.de' is
     'archiv' and 'krimiblog'; 'news.bbc.co.uk' also 'bbc': a short second-level label under a
     country code may be the registry's, not the publisher's)."""
     parts = [p for p in host.lower().split(".") if p]
     if len(parts) < 2:
-        return [_squash(host)]
+        return [squash(host)]
     names = [parts[0], parts[-2]]
     if len(parts) >= 3 and len(parts[-1]) == 2 and len(parts[-2]) <= 3:
         names.append(parts[-3])
-    return list(dict.fromkeys(_squash(p) for p in names))
+    return list(dict.fromkeys(squash(p) for p in names))
 
 
 # -- titles -----------------------------------------------------------------------------------
@@ -380,8 +380,8 @@ def _names_site(part: str, sites: list[str]) -> bool:
     Szorc's Digital Home" on gregoryszorc.com, 'European Championships Munich 2022' on munich2022.com)."""
     if _is_site(part, sites) or _DOMAIN.fullmatch(part.strip()):
         return True
-    key = _squash(part)
-    labels = {label for site in sites if "." in site and " " not in site for label in _host_labels(site)}
+    key = squash(part)
+    labels = {label for site in sites if "." in site and " " not in site for label in host_labels(site)}
     return any(len(label) >= HOST_LABEL_MIN and (key.startswith(label) or key.endswith(label)) for label in labels)
 
 
@@ -590,7 +590,7 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
     out: list[str] = []
     keys: set[str] = set()
     # 'Matthew Davis's Blog': the site's owner is a person, the author of their own pages.
-    owners = {_squash(m.group(1)) for m in (_POSSESSIVE.match(s) for s in sites) if m}
+    owners = {squash(m.group(1)) for m in (_POSSESSIVE.match(s) for s in sites) if m}
     for raw in (html_lib.unescape(n) for n in names):  # 'O&#8217;Donnell': '&' and ';' are no separators there
         if is_organisation(raw):  # before splitting: 'Caritasverband e. V.' holds no ' e ' (and)
             continue
@@ -602,12 +602,12 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
             name = _BY_PREFIX.sub("", part).strip(" ,.;:|-–—")
             if not name or _URLISH.search(name) or "@" in name or len(name) > 60:
                 continue
-            if (_is_site(name, sites, whole=True) and _squash(name) not in owners) or not any(c.isalpha() for c in name) \
+            if (_is_site(name, sites, whole=True) and squash(name) not in owners) or not any(c.isalpha() for c in name) \
                     or is_organisation(name):
                 if taken:  # 'By A, BBC News, New York': after the person's outlet comes a place
                     break
                 continue
-            key = _squash(name.replace("-", " ").replace("_", " "))
+            key = squash(name.replace("-", " ").replace("_", " "))
             # 'emma-mackenzie' is Emma Mackenzie's profile slug: the same person once.
             if key in keys or (name == name.lower() and ("-" in name or "_" in name) and key in keys):
                 continue
@@ -651,8 +651,8 @@ def _split_people(text: str) -> list[str]:
 
 def _drop_slugs(names: list[str]) -> list[str]:
     """A lower-case, hyphenated name that repeats another (a profile URL's slug) goes."""
-    keys = {_squash(n) for n in names if not _is_slug(n)}
-    return [n for n in names if not (_is_slug(n) and _squash(n.replace("-", " ")) in keys)]
+    keys = {squash(n) for n in names if not _is_slug(n)}
+    return [n for n in names if not (_is_slug(n) and squash(n.replace("-", " ")) in keys)]
 
 
 def _is_slug(name: str) -> bool:
