@@ -430,15 +430,20 @@ class References:
     def kind(self, phrase: str) -> str | None:
         return self.kinds.get(" ".join(phrase.lower().split()))
 
+    @cached_property
     def plural_pattern(self) -> re.Pattern[str]:
-        """A search for a plural reference anywhere in a text ("the two leaders", "they")."""
+        """A search for a plural reference anywhere in a text ("the two leaders", "they"),
+        compiled once per vocabulary."""
         words = sorted((p for p, k in self.kinds.items() if k != "one"), key=len, reverse=True)
         return re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in words) + r")\b",
                           re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
-def load_references(path: Path = REFERENCES) -> References:
+def load_references(path: Path | None = None) -> References:
+    """The reference vocabulary, read on first use (``REFERENCES`` unless a path is given); a
+    malformed line stops with a ConfigError naming it."""
+    path = path or REFERENCES
     kinds: dict[str, str] = {}
     types: dict[str, tuple[str, ...]] = {}
     for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

@@ -29,8 +29,6 @@ _PLACE_PREP = re.compile(r"(?:\b(?:in|at|near|outside|inside|visited|visiting|vi
 # Words between a nationality/country and a person's name that make it a title, not an actor:
 # "US President Joe Biden", "Russian Foreign Minister Sergei Lavrov".
 _TITLE_GAP = re.compile(r"^\s+(?:[A-Z][\w.-]*\s+){0,4}$")
-# "they", "the two leaders": the actors named just before (``knowledge/actor_references.tsv``)
-_ANAPHORA = load_references().plural_pattern()
 # "may" in lower case only: "May 8" is a month.
 _HYPOTHETICAL = re.compile(r"\b(?:if|unless|could|might|(?-i:may)|possibility|possible|prospect|in\s+case|"
                            r"whether|would|threat\s+of|risk\s+of|hope|hopes|hoping)\b", re.IGNORECASE)
@@ -321,9 +319,10 @@ class _Roles(NamedTuple):
     speaker: str | None = None
 
 
-# What a third-person pronoun can stand for: "he"/"she" a person, "they" a state, people or
-# organisation (a plural of persons is rarely named as one entity).
-_ANTECEDENT_TYPES = load_references().antecedent_types  # knowledge/actor_references.tsv
+def _refers_back(text: str) -> bool:
+    """Whether ``text`` refers to the actors named just before ("they", "the two leaders"):
+    ``knowledge/actor_references.tsv``, read when first needed."""
+    return load_references().plural_pattern.search(text) is not None
 
 
 def _antecedent(role: Role | None, earlier: list[EntityMention], types: dict[str, str]) -> str | None:
@@ -333,7 +332,9 @@ def _antecedent(role: Role | None, earlier: list[EntityMention], types: dict[str
     the parse has already made actors."""
     if role is None:
         return None
-    wanted = _ANTECEDENT_TYPES.get(role.text.lower())
+    # what a third-person pronoun can stand for: "he"/"she" a person, "they" a state, people or
+    # organisation (a plural of persons is rarely named as one entity)
+    wanted = load_references().antecedent_types.get(role.text.lower())
     if not wanted:
         return None
     for m in reversed(earlier):
@@ -534,7 +535,7 @@ class _ArticleReading:
             actors = coded_actors or actors
         inherited = False
         previous = self.previous_actors
-        if previous and sent.sentence_index - previous[0] <= 2 and _ANAPHORA.search(text[seg_start:seg_end]):
+        if previous and sent.sentence_index - previous[0] <= 2 and _refers_back(text[seg_start:seg_end]):
             # "the two leaders held another virtual meeting": the leaders named just before
             actors, inherited = previous[1] + [a for a in actors if a not in previous[1]], True
         if not actors and not location:

@@ -9,6 +9,8 @@ validation dictionary, not the CAMEO one vendored here, so codes are not compare
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -636,7 +638,7 @@ def test_one_vocabulary_of_references_for_the_coder_and_the_pipeline(nlp):
     assert refs.kind("the two countries") == "states" and refs.kind("The  Group") == "one"
     assert refs.antecedent_types["she"] == ("PERSON",) and refs.kind("the men") is None
     for phrase, kind in refs.kinds.items():
-        found = event_mentions._ANAPHORA.search(f"On Monday {phrase} met again.") is not None
+        found = event_mentions._refers_back(f"On Monday {phrase} met again.")
         assert found == (kind != "one"), phrase
     assert [(c.info.root, c.source.text) for c in _code(nlp, "Both sides rejected the proposal on Tuesday.")] == [
         ("12", "Both sides")]
@@ -651,6 +653,29 @@ def test_a_malformed_reference_line_says_where(tmp_path):
     bad.write_text("# comment\nthe group\tsome\tORG\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="refs.tsv:2"):
         load_references.__wrapped__(bad)
+
+
+def test_the_reference_vocabulary_is_read_when_first_used_not_at_import(tmp_path):
+    # A fresh interpreter: importing the event stage reads no knowledge file, so a bad line
+    # stops the first run that needs the vocabulary, with the line named, not every import.
+    bad = tmp_path / "refs.tsv"
+    bad.write_text("# comment\nthe group\tsome\tORG\n", encoding="utf-8")
+    script = f"""
+from pathlib import Path
+from pipeline.errors import ConfigError
+from pipeline.extract import cameo_actors
+cameo_actors.REFERENCES = Path({str(bad)!r})
+from pipeline.extract import event_mentions
+assert cameo_actors.load_references.cache_info().currsize == 0
+try:
+    event_mentions._refers_back("they met again")
+except ConfigError as e:
+    print(e)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("refs.tsv:2: expected"), done.stdout
 
 
 @pytest.mark.parametrize("text,sector", [
