@@ -22,7 +22,10 @@ named when they were chosen (listed in ``unseen_types.json``), held back; ``news
 host (``news_pages`` in ``unseen_types.json``), news-check held back; ``news-fresh-a`` and
 ``news-fresh-b``, TempEval-3's 93 news documents (../shared/eval/tempeval3: AP, NYT, Xinhua,
 CNN, BBC, WSJ; no entity fixture or slice names them), split by agency (``FRESH_PARTS``),
-labelled before any rule written on them. Their top entities are scored against types written by reading
+labelled before any rule written on them; ``web-a`` and ``web-b``, the 57 English pages of
+../shared/eval/trafilatura left that no entity fixture or slice named (blogs, magazines,
+guides, documentation; sentences of most are in the events benchmark's data), split by host,
+labelled before the rules written on web-a. Their top entities are scored against types written by reading
 (``unseen_types.json``, by canonical name); entities no one has read yet are listed as such.
 The held-out slices (``check``, ``news-check``) print only their totals, never the wrong
 types, the unread names or the top entities, so that no one running the script reads their
@@ -153,8 +156,15 @@ def check_pages() -> list[str]:
 def news_pages(part: str) -> list[str]:
     """The news slice (``news-tune``/``news-check``): English news articles (sport, business,
     politics, entertainment, tech news) that no entity fixture, entity benchmark or the tune and
-    check slices named, split by host; labelled before the rules written on news-tune."""
-    return list(json.loads(UNSEEN.read_text(encoding="utf-8"))["news_pages"][part])
+    check slices named, split by host; labelled before the rules written on news-tune. Also the
+    web slice (``web-a``/``web-b``): the English pages left that no entity fixture or slice
+    named (blogs, magazines, guides, documentation), split by host; labelled before the rules
+    written on web-a."""
+    key = "web_pages" if part in WEB_PARTS else "news_pages"
+    return list(json.loads(UNSEEN.read_text(encoding="utf-8"))[key][part])
+
+
+WEB_PARTS = ("web-a", "web-b")
 
 
 TEMPEVAL = ROOT.parent / "shared" / "eval" / "tempeval3" / "timex3_aquaint_platinum.jsonl"
@@ -226,9 +236,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", type=int, default=20, help="entities to list (default 20)")
     ap.add_argument("--errors", action="store_true", help="list splits, merges and wrong top-50 types")
-    ap.add_argument("--unlabelled", nargs="?", const="tune", choices=("tune", "check", "news-tune", "news-check", *FRESH_PARTS),
+    ap.add_argument("--unlabelled", nargs="?", const="tune", choices=("tune", "check", "news-tune", "news-check", *FRESH_PARTS, *WEB_PARTS),
                     help="top entities of pages no fixture labels instead: the tune, check, news-tune, "
-                         "news-check, news-fresh-a or news-fresh-b slice")
+                         "news-check, news-fresh-a, news-fresh-b, web-a or web-b slice")
     args = ap.parse_args()
     if not PAGES.is_dir():
         print(f"{PAGES} is absent: nothing to measure")
