@@ -29,6 +29,7 @@ from pipeline.extract.entity_text import fold, initials
 from pipeline.extract.gazetteer import Gazetteer
 
 CUES_FILE = Path(__file__).parent / "knowledge" / "type_cues.toml"
+SPEECH_VERBS_FILE = Path(__file__).parent / "knowledge" / "speech_verbs.txt"
 # How far around a name a cue may look (characters): cues are short phrases.
 _CUE_WINDOW = 60
 STRUCTURE_WEIGHT = 3
@@ -207,15 +208,29 @@ def person_openers(article_spans: list[tuple[str, str]]) -> frozenset[str]:
     return frozenset(first - inner)
 
 
-# A speech verb right after a one-word name: the article uses the name as a person's ("Paris
-# said she ..."), when the name opens a clause (not "officials in Miami said").
-_SPEECH_AFTER = re.compile(r"^\s+(?:said|says|told|tells|added|adds|asked|asks|replied|replies|wrote|writes)\b")
 _CLAUSE_BEFORE = re.compile(r"(?:[,;:]|\band|\bbut)\s+$")
 
 
+@lru_cache(maxsize=2)
+def speech_after(path: Path = SPEECH_VERBS_FILE) -> re.Pattern[str]:
+    """A speech verb of ``knowledge/speech_verbs.txt`` right after a name: the article uses the
+    name as a person's ("Paris said she ..."). A line that is not one lower-case word stops
+    with a ConfigError naming it."""
+    words = []
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not re.fullmatch(r"[a-z]+", line):
+            raise ConfigError(f"{path.name}:{n}: expected one lower-case speech verb, got {raw!r}")
+        words.append(line)
+    return re.compile(r"^\s+(?:" + "|".join(words) + r")\b")
+
+
 def speaks(body: str, start: int, end: int) -> bool:
-    """The name at ``start:end`` is the subject of a speech verb that follows it."""
-    return _SPEECH_AFTER.match(body[end:end + 20]) is not None and (
+    """The name at ``start:end`` is the subject of a speech verb that follows it, when the name
+    opens a clause (not "officials in Miami said")."""
+    return speech_after().match(body[end:end + 20]) is not None and (
         at_line_or_sentence_start(body, start) or _CLAUSE_BEFORE.search(body[max(0, start - 6):start]) is not None)
 
 

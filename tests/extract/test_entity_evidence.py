@@ -6,8 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
+from pipeline.errors import ConfigError
+from pipeline.extract.cameo_dictionary import load_verb_dictionary
 from pipeline.extract.entities import EntityOutput, extract_entities, site_names, strip_leading_verb
 from pipeline.extract.gazetteer import load_gazetteer
+from pipeline.extract.type_evidence import SPEECH_VERBS_FILE, speaks, speech_after
 from pipeline.settings import Settings
 from tests.extract.entity_helpers import article, model_types, types_of
 
@@ -314,3 +319,19 @@ def test_a_newspaper_named_after_its_kind_is_an_organisation_though_a_province_b
             "would arrive from Havana. A Havana newspaper said Havana officials had refused to comment.")
     types = types_of(extract_entities([article("b", body)], SETTINGS, []))
     assert types["Granma"] == {"GPE"} and types["Havana"] == {"GPE"}
+
+
+def test_the_speech_verbs_are_verbs_of_the_cameo_dictionary_and_a_bad_line_says_where(tmp_path):
+    # knowledge/speech_verbs.txt names its origin: every word a form of a vendored CAMEO verb,
+    # SAY and TELL of its 010 "make statement" block
+    verbs = load_verb_dictionary()
+    words = [w for w in SPEECH_VERBS_FILE.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")]
+    assert all(verbs.verbs.get(w.upper()) for w in words), [w for w in words if not verbs.verbs.get(w.upper())]
+    assert {v.code for w in ("said", "told") for v in verbs.verbs[w.upper()]} == {"010"}
+    body = "Brooklyn told reporters the result was fair. Officials in Miami said so, and Paris added a word."
+    at = {name: (body.index(name), body.index(name) + len(name)) for name in ("Brooklyn", "Miami", "Paris")}
+    assert [speaks(body, *at[n]) for n in ("Brooklyn", "Miami", "Paris")] == [True, False, True]
+    bad = tmp_path / "verbs.txt"
+    bad.write_text("# comment\nsaid\nhas said\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="verbs.txt:3"):
+        speech_after.__wrapped__(bad)
