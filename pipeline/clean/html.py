@@ -70,7 +70,8 @@ def extract_html(html: str, url: str | None = None) -> Head | None:
     guessed = clean_authors([data["author"]] if data.get("author") else [], meta.site_names)
     # An author box ('<div class="author-bio"><h3>Jane Roe</h3>...') comes after it: its first
     # line is as often 'Über Steffi' or a comment widget's label as the name.
-    authors = meta.authors or [n for n in guessed if looks_like_name(n) or _one_word(n)] or meta.box_authors
+    authors = meta.authors or [n for n in guessed if looks_like_name(n) or _one_word(n)] or meta.box_authors \
+        or meta.site_authors
     head = Head(title=title or None, byline="; ".join(authors) or None,
                 # trafilatura's JSON names the site name "source-hostname"
                 publisher=(data.get("source-hostname") or data.get("sitename") or host_of(url)

@@ -58,6 +58,7 @@ HOST_LABEL_MIN = 6  # a shorter host label ('dw', 'taz', 'bild') is too often a 
 _BOX_TAGS = frozenset({"aside", "footer", "form", "dialog"})
 _UNPRINTED = frozenset({"style", "script", "noscript", "template"})
 _POSSESSIVE = re.compile(r"^(.+?)['’]s\s+\w+$")
+_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author")
 _ORGANISATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation"})
 
 
@@ -70,6 +71,7 @@ class PageMeta:
     site_names: list[str] = field(default_factory=list)  # og:site_name, publisher, host
     authors: list[str] = field(default_factory=list)  # people, cleaned, one each
     box_authors: list[str] = field(default_factory=list)  # the one person the page's author boxes name
+    site_authors: list[str] = field(default_factory=list)  # the site itself, where the page states it as the author
     published: datetime | None = None  # aware when the page gave a zone
     published_has_time: bool = False
     stamps: list[Stamp] = field(default_factory=list)  # every stated publication time (published.py)
@@ -110,6 +112,7 @@ def read_page_meta(html: str | lxml_html.HtmlElement, url: str | None = None) ->
     _read_titles(meta, article, graph, tree)
     _read_authors(meta, article, graph, tree)
     meta.box_authors = clean_authors(box_author(tree), meta.site_names)
+    meta.site_authors = _site_as_author(article, graph, meta.site_names)
     _read_published(meta, article, items, tree)
     meta.furniture = furniture_texts(tree)
     meta.links = link_texts(tree)
@@ -549,13 +552,28 @@ def _stated_organisations(article: dict | None, ids: dict[str, dict], sites: lis
     return out[:MAX_AUTHORS]
 
 
+def _site_as_author(article: dict | None, graph: dict, sites: list[str]) -> list[str]:
+    """The site or its publisher, where the page's own author statement names it (the article
+    item's author of any type, `<meta name=author>` and the like: `Deutscher Tennis Bund`,
+    `przepisy.pl`): no person wrote it by the page's word. html.py takes it only when no person,
+    user name or other organisation is found."""
+    stated = [_resolve(a, graph["ids"]) for a in
+              (_as_list(article.get("author")) + _as_list(article.get("creator")) if article else [])]
+    stated += [graph["meta"].get(k) or graph["og"].get(k) for k in _META_AUTHOR_KEYS]
+    for value in stated:
+        name = _text(value.get("name")) if isinstance(value, dict) else _text(value)
+        if name and len(name) <= 60 and "@" not in name and _is_site(name, sites):
+            return [name]
+    return []
+
+
 def _visible_authors(article: dict | None, graph: dict, tree: lxml_html.HtmlElement) -> tuple[list[str], str]:
     names, source = page_bylines(tree)
     return names, source or "byline"
 
 
 def _meta_authors(article: dict | None, graph: dict, tree: lxml_html.HtmlElement) -> tuple[list[str], str]:
-    for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author"):
+    for key in _META_AUTHOR_KEYS:
         value = graph["meta"].get(key) or graph["og"].get(key)
         if value:
             return [value], f"meta {key}"

@@ -51,3 +51,32 @@ def test_the_page_statements_read_from_the_shared_tree_leave_it_unchanged():
         (from_text.authors, from_text.headline, from_text.published) == \
         (["Petra Albers"], "Fernwärme wird teurer", from_text.published)
     assert from_tree.published is not None
+
+
+def site_page(author: dict | None, meta_author: str | None = None, byline: str = "") -> str:
+    item = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Fernwärme wird teurer",
+            "publisher": {"@type": "Organization", "name": "Stadtanzeiger"}}
+    if author:
+        item["author"] = author
+    tag = f'<meta name="author" content="{meta_author}">' if meta_author else ""
+    return (f"<html><head><title>Fernwärme wird teurer | Stadtanzeiger</title>{tag}"
+            f"<meta property=\"og:site_name\" content=\"Stadtanzeiger\">"
+            f"<script type=\"application/ld+json\">{json.dumps(item)}</script></head>"
+            f"<body><article><h1>Fernwärme wird teurer</h1>{byline}{ARTICLE}</article></body></html>")
+
+
+def test_the_site_the_page_states_as_its_author_is_the_byline_only_when_nobody_else_is_named():
+    # The page's own word (JSON-LD author or <meta name=author>) that the site wrote the text:
+    # the byline names it when no person, user name or other organisation is found.
+    url = "https://stadtanzeiger.example/a"
+    organisation = extract_html(site_page({"@type": "Organization", "name": "Stadtanzeiger"}), url)
+    tagged = extract_html(site_page(None, meta_author="Stadtanzeiger"), url)
+    assert organisation is not None and tagged is not None
+    assert organisation.byline == tagged.byline == "Stadtanzeiger"
+    # A person anywhere comes first, and a page that states no author gets none from its site name.
+    person = extract_html(site_page({"@type": "Organization", "name": "Stadtanzeiger"},
+                                    byline="<p>Von Petra Albers</p>"), url)
+    silent = extract_html(site_page(None), url)
+    assert person is not None and person.byline == "Petra Albers"
+    assert silent is not None and silent.byline is None
+    assert read_page_meta(site_page(None, meta_author="Stadtanzeiger"), url).authors == []
