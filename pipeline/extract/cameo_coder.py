@@ -71,6 +71,13 @@ _TRIP_BLOCKS = {"GO_SOMEWHERE"}
 # Verb blocks of receiving, whose subject is the one acted upon.
 _CONVERSE_BLOCKS = {"OBTAIN"}
 _NEGATIONS = {"not", "n't", "never", "no"}
+# "neither approves nor disapproves": the correlative pair negates both verbs (as a pre-
+# conjunct or conjunction on the first one, which its conjuncts reach through the chain).
+_CORRELATIVE_NEGATIONS = {"neither", "nor"}
+# Negative implicatives (Karttunen): the infinitive under them did not happen ("refused to
+# provide details", "failed to overthrow Castro", "was unable to attend"); the refusal itself
+# is the event (12x), the refused act is not a claim that anything occurred.
+_NEGATIVE_IMPLICATIVES = {"refuse", "decline", "fail", "unable"}
 _HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must"}
 _FUTURE_AUX = {"will", "shall", "'ll"}
 # Verbs that put the infinitive under them in the future or in the realm of the possible:
@@ -78,8 +85,8 @@ _FUTURE_AUX = {"will", "shall", "'ll"}
 _SCHEDULING = {"plan", "schedule", "set", "due", "expect", "prepare", "intend", "aim", "go", "poise", "slate",
                "about"}
 _WISHING = {"want", "hope", "seek", "try", "consider", "wish", "attempt", "propose", "offer", "need",
-            "ask", "urge", "threaten", "vow", "pledge", "promise", "refuse", "decline", "fail", "likely",
-            "ready", "willing", "eager", "able", "unlikely", "unable", "reluctant"}
+            "ask", "urge", "threaten", "vow", "pledge", "promise", "likely",
+            "ready", "willing", "eager", "able", "unlikely", "reluctant"}
 _CONDITIONS = {"if", "unless", "whether"}
 # "ready to meet", "willing to send aid": a cooperative act under a word of readiness is the
 # codebook's expressed intent to do it (03x), which did occur; the root of the act gives the
@@ -1105,8 +1112,11 @@ def _modality(verb: Token) -> str:
             tok = governor
         chain.append(tok)
     for t in chain:
-        if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS and c.dep_ in ("neg", "advmod", "det") for c in t.children):
+        if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS and c.dep_ in ("neg", "advmod", "det")
+               or c.lower_ in _CORRELATIVE_NEGATIONS and c.dep_ in ("preconj", "cc") for c in t.children):
             return "negated"
+    if any(t.lemma_.lower() in _NEGATIVE_IMPLICATIVES for t in chain[1:]):
+        return "negated"
     for t in chain:
         kids = {c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass", "mark")}
         if kids & _CONDITIONS or (t.dep_ == "advcl" and kids & _CONDITIONS):
@@ -1284,6 +1294,16 @@ def _evidence(verb: Verb, pattern: Pattern | None, nominal: Verb | None, code: s
     return f"{verb.block}: {pattern.text}" if pattern else f"{verb.block}: {verb.base} [{code}]"
 
 
+def _indicative(clause: Token) -> bool:
+    """A finite clause in the indicative: a past or third-person present verb, or an auxiliary
+    of tense or mood other than the mandative "should" ("he will continue", "the boy would be
+    turned over"); not the bare subjunctive ("that Ukraine withdraw", "that he be released")."""
+    if clause.tag_ in ("VBD", "VBZ"):
+        return True
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ != "should" and c.tag_ != "TO"
+               and not (c.lemma_ == "be" and c.tag_ == "VB") for c in clause.children)
+
+
 def _code_in_context(tok: Token, code: str, verb: Verb, by_entry: bool, source: Role | None,
                      target_tok: Token | None) -> str:
     """The verb's code corrected by what the clause says: a claim over a clause with no one it
@@ -1295,6 +1315,13 @@ def _code_in_context(tok: Token, code: str, verb: Verb, by_entry: bool, source: 
         # "argued that ...", "warned that ...", "expects to ...": with no one it is aimed
         # at, a disapproval, threat or intent over a clause is a claim or forecast, that is
         # at most a statement (and only a political actor's counts).
+        code = "010"
+    elif code[:2] in _ASKING_ROOTS and target_tok is None and not any(k.dep_ == "dobj" for k in tok.children) \
+            and any(k.dep_ == "ccomp" and _indicative(k) for k in _clause_children(tok)):
+        # "insists he will continue", "insisting the boy would be turned over": a demand or
+        # appeal asks for what is to be done, in the mandative subjunctive ("demanded that
+        # Ukraine withdraw", "asked that the county provide"); over a clause in the
+        # indicative, aimed at no one, it claims how things are or will be: a statement.
         code = "010"
     if verb.block in _KILLING_BLOCKS and code[:2] == "19" and by_entry \
             and source is not None and _sectors(source.code)[1] and not _sectors(source.code)[1] & _ARMED_SECTORS:

@@ -823,3 +823,33 @@ def test_a_leaders_surname_in_another_romanisation():
     # name: "Gary" is no "SO GARI")
     assert actors.surname_code("LUKASHENKI") is None and actors.surname_code("ARAFATO") is None
     assert actors.surname_code("GARY") is None
+
+
+@pytest.mark.parametrize("text,verb", [
+    # negative implicatives: the refused or failed act did not happen (the refusal may be an event)
+    ("The government refused to provide aid to the rebels.", "provide"),
+    ("The minister was unable to meet the protesters.", "meet"),
+    # a correlative "neither ... nor" negates both verbs
+    ("The court neither approved nor rejected the government's decision.", "approved"),
+    ("The court neither approved nor rejected the government's decision.", "rejected"),
+])
+def test_acts_said_not_to_happen_are_negated(nlp, text, verb):
+    coded = [c for c in _code(nlp, text) if c.verb == verb]
+    assert coded and all(c.modality == "negated" for c in coded), [(c.verb, c.modality) for c in coded]
+
+
+def test_wishes_stay_hypothetical(nlp):
+    # the implicatives moved out of the wishing verbs; a wish is still only hypothetical
+    assert [c.modality for c in _code(nlp, "The minister tried to meet the protesters.")] == ["hypothetical"]
+
+
+@pytest.mark.parametrize("text,root", [
+    # a demand over a clause in the indicative, aimed at no one, claims how things are
+    ("The Russian government insisted that NATO was the aggressor.", "01"),
+    ("Russian officials insisted the sanctions would fail.", "01"),
+    # ... in the mandative subjunctive it asks for the act
+    ("The Russian government demanded that NATO withdraw its troops.", "10"),
+    ("Russian officials insisted that the prisoners be released.", "10"),
+])
+def test_a_demand_is_asked_in_the_subjunctive(nlp, text, root):
+    assert [c.info.root for c in _code(nlp, text) if c.verb in ("insisted", "demanded")] == [root]
