@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.errors import ConfigError
 from pipeline.extract.entity_text import fold, initials
@@ -267,20 +268,41 @@ _DATELINE_REST = re.compile(r"(?:\s*,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\s*(?:\([A-
                             r"\s*\([A-Z][\w .&-]{0,30}\))\s*(?:--|-|–|—|_)\s|[ \t]+(?:--|—|_)\s")
 
 
+class Dateline(NamedTuple):
+    """A dateline's place read at a line's start, and what follows it."""
+
+    place_end: int
+    after: re.Match[str] | None  # a date, or an agency in brackets and a dash (``_DATELINE_AFTER``)
+
+
+def read_dateline(text: str, start: int, place_end: int | None = None) -> Dateline | None:
+    """The dateline whose place opens a line at ``start``: the place ends at ``place_end`` when
+    the caller has found it (a name span), else it is the words in capitals there (at least
+    three characters). None when ``start`` does not open its line or there is no such place.
+    The one reader of datelines, for entity types (:func:`is_dateline`) and for the event
+    parse (:func:`dateline_end`)."""
+    if text[text.rfind("\n", 0, start) + 1:start].strip():
+        return None
+    if place_end is None:
+        place = _DATELINE_PLACE.match(text, start)
+        if place is None or len(place.group()) < 3:
+            return None
+        place_end = place.end()
+    return Dateline(place_end, _DATELINE_AFTER.match(text, place_end))
+
+
 def dateline_end(text: str, start: int) -> int | None:
     """Where a wire dateline that opens a line at ``start`` ends ("HAVANA, August 7 (Xinhua) --
     ", "NAIROBI, Kenya (AP) _ ", "MIAMI _ "): the place a story is filed from, not part of its
     first sentence's grammar. None when there is none ("U.S. - China talks": a bare hyphen
     after the place only with a region or an agency)."""
-    if text[text.rfind("\n", 0, start) + 1:start].strip():
+    read = read_dateline(text, start)
+    if read is None:
         return None
-    place = _DATELINE_PLACE.match(text, start)
-    if place is None or len(place.group()) < 3:
-        return None
-    date = _DATELINE_AFTER.match(text, place.end())
+    date = read.after
     if date is not None and text[date.end() - 1] in "-–—":
         return date.end() + (text[date.end()] == "-" if date.end() < len(text) else 0)  # "WASHINGTON (AP) --"
-    rest = _DATELINE_REST.match(text, date.end() if date else place.end())
+    rest = _DATELINE_REST.match(text, date.end() if date else read.place_end)
     if rest is not None:
         return rest.end()
     if date is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text[date.end() - 10:date.end()]):
@@ -290,5 +312,5 @@ def dateline_end(text: str, start: int) -> int | None:
 
 def is_dateline(body: str, start: int, end: int) -> bool:
     """``body[start:end]`` opens its line and a date or an agency follows it."""
-    line_start = body.rfind("\n", 0, start) + 1
-    return not body[line_start:start].strip() and _DATELINE_AFTER.match(body, end) is not None
+    read = read_dateline(body, start, end)
+    return read is not None and read.after is not None

@@ -753,22 +753,27 @@ def test_business_acts_follow_one_convention(nlp, firm, other):
     assert roots(f"{firm} met {other} executives on Monday.") == []
 
 
-@pytest.mark.parametrize("text,dateline", [
-    ("OSLO, Norway (AP) _ The Norwegian government condemned the raid.", "OSLO, Norway (AP) _ "),
-    ("LIMA, March 4 (Reuters) - Peru expelled two diplomats.", "LIMA, March 4 (Reuters) - "),
-    ("QUITO _ Police arrested three men.", "QUITO _ "),
-    ("KYIV 2022-03-01", "KYIV 2022-03-01"),
-    ("ACCRA (AP) -- Ghana's parliament passed the bill.", "ACCRA (AP) --"),
-    ("U.S. - China talks resumed on Monday.", None),  # a bare hyphen: a headline, no dateline
-    ("NATO said the talks would resume.", None),
+@pytest.mark.parametrize("text,dateline,dated", [
+    ("OSLO, Norway (AP) _ The Norwegian government condemned the raid.", "OSLO, Norway (AP) _ ", False),
+    ("LIMA, March 4 (Reuters) - Peru expelled two diplomats.", "LIMA, March 4 (Reuters) - ", True),
+    ("QUITO _ Police arrested three men.", "QUITO _ ", False),
+    ("KYIV 2022-03-01", "KYIV 2022-03-01", True),
+    ("ACCRA (AP) -- Ghana's parliament passed the bill.", "ACCRA (AP) --", True),
+    ("U.S. - China talks resumed on Monday.", None, False),  # a bare hyphen: a headline, no dateline
+    ("NATO said the talks would resume.", None, False),
 ])
-def test_a_dateline_is_found_where_it_opens_a_line(text, dateline):
-    from pipeline.extract.type_evidence import dateline_end
+def test_a_dateline_is_found_where_it_opens_a_line(text, dateline, dated):
+    # one reader for the event parse (where the dateline ends) and for entity types (a place
+    # span followed by a date or an agency and a dash: AP's "_" alone does not type a place)
+    from pipeline.extract.type_evidence import dateline_end, is_dateline
 
     end = dateline_end(text, 0)
     assert (text[:end] if end else None) == dateline
     assert dateline_end("Text before.\n" + text, 13) == (end + 13 if end else None)
     assert dateline_end("Said so. " + text, 9) is None  # not at a line's start
+    place = len(re.match(r"[A-Z.]+", text).group())
+    assert is_dateline(text, 0, place) == dated
+    assert not is_dateline("Said so. " + text, 9, 9 + place)
 
 
 def test_a_dateline_place_neither_acts_nor_is_acted_upon():
