@@ -353,9 +353,7 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
     body = bodies[group[0].article_id]
     evidence: Counter[str] = Counter()
     for c in group:
-        if c.cues is None:
-            c.cues = cue_votes(body, c.start, c.end, c.surface, c.label, gaz)
-        evidence.update(c.cues.votes)
+        evidence.update(_cues(c, body, gaz).votes)
     for label in {w for c in group if c.cues is not None for w in c.cues.wide}:
         # "Benfica striker Tom Hardy", "Lenoge Ltd", "Vodafone (LSE: VOD)": what the name is in
         # the whole article, against the model's reading of every other mention
@@ -451,12 +449,25 @@ def _software_context(spans: list[Candidate], body: str, gaz: Gazetteer) -> froz
     surfaces = frozenset(labels)
     if len(surfaces) >= _SOFTWARE_CONTEXT_NAMES or surfaces & platform_names():
         return surfaces
+    # an occurrence that is a span of the same reading has the span's own votes, which the
+    # article's type decision reads again (datelines are decided apart and keep none)
+    spanned = {(c.start, c.end, c.surface, c.label): c for c in spans if c.surface in labels and not c.dateline}
     for surface, label in labels.items():
         for m in itertools.islice(re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", body),
                                   _MAX_CUE_LOOKUPS):
-            if cue_votes(body, m.start(), m.end(), surface, label, gaz).votes[OTHER]:
+            span = spanned.get((m.start(), m.end(), surface, label))
+            votes = _cues(span, body, gaz) if span is not None else cue_votes(body, m.start(), m.end(), surface,
+                                                                               label, gaz)
+            if votes.votes[OTHER]:
                 return surfaces
     return frozenset()
+
+
+def _cues(c: Candidate, body: str, gaz: Gazetteer) -> CueVotes:
+    """The context-cue votes of one span, computed once."""
+    if c.cues is None:
+        c.cues = cue_votes(body, c.start, c.end, c.surface, c.label, gaz)
+    return c.cues
 
 
 def _software(surface: str, model: set[str], in_article: frozenset[str], product_cued: bool) -> bool:
