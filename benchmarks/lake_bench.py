@@ -4,6 +4,7 @@
         [--batches 8] [--articles 200] [--publishers 1,2,4] [--rounds 1]
     .venv/bin/python benchmarks/lake_bench.py query-bench [--catalog local] [--n 1000000] [--repeat 20] \
         [--workdir DIR]
+    .venv/bin/python benchmarks/lake_bench.py first-per-key [--rows 10000] [--repeated 0.01] [--repeat 9]
     .venv/bin/python benchmarks/lake_bench.py publish SPEC DATA_PATH PUBLISHER BATCHES [--articles N]
 
 `--catalog` is a PostgreSQL server (libpq keywords, without dbname) whose user may create
@@ -32,6 +33,12 @@ query-bench: the dashboard query set of benchmarks/query_bench.py on its synthet
 of N articles, built as a file, then copied into a lake (`newsmon lake migrate`'s library
 call); each query timed on both with the same code (dashboard.data), p95 of --repeat runs,
 file and lake alternating run by run.
+
+first-per-key: what dropping a batch's rows that repeat a declared key costs
+(`warehouse.first_per_key`, run by a lake's writer only: a file's INSERT OR REPLACE keeps a
+key's first row itself) on a synthetic batch of --rows mention rows (--repeated: the share of
+them given twice), beside `Warehouse.load_tables` of the same batch into a file; medians of
+--repeat runs.
 
 `publish` (used by publish-bench and tests/load/test_lake.py): one publisher process. Batch j
 of publisher p: ARTICLES new articles, each mentioning one entity every publisher shares and
@@ -566,6 +573,39 @@ def seeds(args: argparse.Namespace) -> int:
     return 0
 
 
+def first_per_key_cost(args: argparse.Namespace) -> int:
+    from pipeline.load.warehouse import LOADED, TABLES, Warehouse, declared_keys, first_per_key
+    from pipeline.settings import load_settings
+    from pipeline.staging import to_arrow
+
+    batch = synthetic_batch(0, 0, articles=args.rows // 2)  # two mentions an article
+    batch.mentions += batch.mentions[:round(len(batch.mentions) * args.repeated)]
+    tables = {attr: to_arrow(getattr(batch, attr), cls) for attr, cls in LOADED.items()}
+    root = Path(tempfile.mkdtemp(prefix="lake-first-per-key-"))
+    settings = load_settings(env={"NEWSMON_CONFIG": ""}, db_path=root / "news.duckdb", staging_dir=root / "staging",
+                             reports_dir=root / "reports", search_index_dir=root / "search")
+    keys = declared_keys(settings.schemas_dir)
+    keyed = [(attr, table) for attr, _cls, table in TABLES if attr in tables and table in keys]
+    dedup: list[float] = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        kept = {attr: first_per_key(tables[attr], keys[table]) for attr, table in keyed}
+        dedup.append(time.perf_counter() - started)
+    loads: list[float] = []
+    with Warehouse(settings) as wh:
+        for _ in range(args.repeat):  # the first a new batch, the others re-runs of it
+            started = time.perf_counter()
+            wh.load_tables(batch.run_id, tables)
+            loads.append(time.perf_counter() - started)
+    shutil.rmtree(root, ignore_errors=True)
+    for attr, table in keyed:
+        print(f"{table:<18}{tables[attr].num_rows:>8} rows {tables[attr].num_rows - kept[attr].num_rows:>6} repeated")
+    d, f = statistics.median(dedup), statistics.median(loads)
+    print(f"first_per_key, all tables: {d * 1000:.1f} ms median; file load_tables: {f * 1000:.1f} ms median; "
+          f"ratio {d / f:.3f} ({args.repeat} runs each)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -603,6 +643,11 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--repeat", type=int, default=20)
     q.add_argument("--workdir", help="keep the file (and, with a --catalog server, not local, the lake) here and reuse them")
     q.set_defaults(func=query_bench)
+    k = sub.add_parser("first-per-key")
+    k.add_argument("--rows", type=int, default=10_000)
+    k.add_argument("--repeated", type=float, default=0.01)
+    k.add_argument("--repeat", type=int, default=9)
+    k.set_defaults(func=first_per_key_cost)
     s = sub.add_parser("seeds")
     s.add_argument("--catalog", default="local")
     s.set_defaults(func=seeds)
