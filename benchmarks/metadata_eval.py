@@ -76,7 +76,7 @@ def read_heads(pages: dict[str, dict], data_dir: Path, publishers: dict[str, str
     (each page's publisher name into `publishers`, its local day and HH:MM into `dates` when
     given, as extraction_eval scores an article's)."""
     from pipeline.clean import html as clean_html
-    from pipeline.clean.stage import _Unusable, parse_document
+    from pipeline.clean.stage import Unusable, parse_document
     from pipeline.clean.title_affixes import strip_publisher_affixes
     from pipeline.errors import InputError
     from pipeline.ingest.files import read_document
@@ -91,7 +91,7 @@ def read_heads(pages: dict[str, dict], data_dir: Path, publishers: dict[str, str
             try:
                 doc = read_document(data_dir / "html" / name, settings, run_id="eval")
                 heads[name] = parse_document(dataclasses.replace(doc, url=entry.get("url"), content_type="text/html"))
-            except (InputError, _Unusable):
+            except (InputError, Unusable):
                 continue
     finally:
         cached.save()
@@ -113,12 +113,12 @@ def author_miss_kind(gold: str | list[str], got: str | None, sites: list[str]) -
     name, a desk: `looks_like_name`), or names people the byline misses whole, names others
     instead, or only partly."""
     from pipeline.clean.bylines import looks_like_name
-    from pipeline.clean.structured import _is_site, _split_people
+    from pipeline.clean.structured import is_site, split_people
 
     text = gold if isinstance(gold, str) else "; ".join(gold)
-    if _is_site(text, sites):
+    if is_site(text, sites):
         return AUTHOR_MISS_KINDS[0]
-    if not all(looks_like_name(p) for p in _split_people(ev._BY_WORD.sub("", text.strip()))):
+    if not all(looks_like_name(p) for p in split_people(ev._BY_WORD.sub("", text.strip()))):
         return AUTHOR_MISS_KINDS[1]
     if not got:
         return AUTHOR_MISS_KINDS[2]
@@ -151,7 +151,7 @@ def title_votes(pages: dict[str, dict], data_dir: Path) -> None:
 
     import trafilatura
 
-    from pipeline.clean.structured import _is_site, choose_title, read_page_meta, strip_site
+    from pipeline.clean.structured import choose_title, is_site, read_page_meta, strip_site
     from pipeline.errors import InputError
     from pipeline.ingest.files import read_document
     from pipeline.settings import Settings
@@ -169,7 +169,7 @@ def title_votes(pages: dict[str, dict], data_dir: Path) -> None:
         tree = trafilatura.load_html(doc.raw_text)
         meta = read_page_meta(tree if tree is not None else doc.raw_text, entry.get("url"))
         stated = [strip_site(s, meta.site_names) for s in (meta.headline, *meta.titles, *meta.headings[:1]) if s]
-        stated = [s for s in stated if not _is_site(s, meta.site_names)]
+        stated = [s for s in stated if not is_site(s, meta.site_names)]
         gold, chosen = key(entry["title"]), key(choose_title(meta, None)[0] or "")
         votes = Counter(key(s) for s in stated)
         top, most = votes.most_common(1)[0] if votes else ("", 0)

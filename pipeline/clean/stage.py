@@ -43,8 +43,9 @@ class CleanOutput:
     quarantine: list[QuarantineItem] = field(default_factory=list)
 
 
-class _Unusable(Exception):
-    """A document with no usable body (becomes a quarantine row, not an error)."""
+class Unusable(Exception):
+    """A document with no usable body, raised by ``parse_document`` (the stage makes it a
+    quarantine row with ``reason_code``, not an error)."""
 
     def __init__(self, reason_code: str, message: str, payload: dict | None = None):
         super().__init__(message)
@@ -53,19 +54,19 @@ class _Unusable(Exception):
 
 
 def parse_document(doc: Document) -> Head:
-    """Title/publisher/byline/date and body paragraphs of one document (raises _Unusable)."""
+    """Title/publisher/byline/date and body paragraphs of one document (raises Unusable)."""
     if not doc.raw_text or not doc.raw_text.strip():
-        raise _Unusable("empty_body", "the document has no text")
+        raise Unusable("empty_body", "the document has no text")
     if doc.content_type == "text/html":
         head = extract_html(doc.raw_text, doc.url)
         if head is None and doc.content_origin == "feed_content":
             # Not the page: the entry's own summary, because its page was not fetched.
-            raise _Unusable("feed_entry_no_text",
+            raise Unusable("feed_entry_no_text",
                             "the feed entry's own content holds no article text and its linked page was "
                             "not fetched (local feed files are read offline: linked pages are never fetched; "
                             "a web feed fetches them when fetch_pages is on)")
         if head is None:
-            raise _Unusable("no_extractable_text", "trafilatura found no main text in the page")
+            raise Unusable("no_extractable_text", "trafilatura found no main text in the page")
     else:
         head = parse_plain(doc.raw_text, doc.hint_title)
     byline, publisher = notes_metadata(head.paragraphs)
@@ -91,7 +92,7 @@ def parse_step(_: object, docs: list[Document]) -> list[Parsed]:
     for doc in docs:
         try:
             head = parse_document(doc)
-        except _Unusable as exc:
+        except Unusable as exc:
             out.append((None, (exc.reason_code, str(exc), exc.payload), []))
             continue
         out.append((head, None, [normalise_for_hash(t) for _, t in head.paragraphs]))

@@ -265,7 +265,7 @@ def squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", normalise_for_hash(text))
 
 
-def _is_site(text: str, sites: list[str], whole: bool = False) -> bool:
+def is_site(text: str, sites: list[str], whole: bool = False) -> bool:
     """The site's or publisher's name, give or take a suffix ('Jungefreiheit De', 'Battery-News').
     `whole`: a name that only starts the host is not it ('Heiko' on heiko-adams.de, 'Andrea'
     on andreabottlinger.wordpress.com: the owner's first name); the host without its domain
@@ -365,7 +365,7 @@ def strip_site(title: str, sites: list[str]) -> str:
         kept = kept[:1] if path else kept[:cut]
     while len(kept) > 1 and _is_dateish(kept[-1]):
         kept.pop()
-    if len(kept) == len(parts) >= 3 and _is_site(kept[0], sites) and len(set(marks)) == 1:
+    if len(kept) == len(parts) >= 3 and is_site(kept[0], sites) and len(set(marks)) == 1:
         kept = kept[-1:]  # 'Site » Blog » Title': the same path, leading
     while len(kept) > 1 and (_names_site(kept[0], sites) or _is_dateish(kept[0])):
         kept.pop(0)
@@ -378,10 +378,10 @@ def strip_site(title: str, sites: list[str]) -> str:
 
 
 def _names_site(part: str, sites: list[str]) -> bool:
-    """A title's end segment that names a site: the page's own (_is_site), a domain name of any
+    """A title's end segment that names a site: the page's own (is_site), a domain name of any
     site ('FASSETTE.NET', 'site.ch'), or a name the host spells at its start or end ("Gregory
     Szorc's Digital Home" on gregoryszorc.com, 'European Championships Munich 2022' on munich2022.com)."""
-    if _is_site(part, sites) or _DOMAIN.fullmatch(part.strip()):
+    if is_site(part, sites) or _DOMAIN.fullmatch(part.strip()):
         return True
     key = squash(part)
     labels = {label for site in sites if "." in site and " " not in site for label in host_labels(site)}
@@ -416,7 +416,7 @@ def choose_title(meta: PageMeta, fallback: str | None) -> tuple[str | None, str]
     headings = [h for h in meta.headings if not _trails(normalise_for_hash(h), keys, meta)]
     for heading in headings:  # an <h1> that a stated title carries whole
         key = normalise_for_hash(heading)
-        if len(key) >= 4 and not _is_site(heading, meta.site_names) and \
+        if len(key) >= 4 and not is_site(heading, meta.site_names) and \
                 any(key in k and len(key) >= 0.5 * len(k) for k in keys):
             return strip_site(heading, meta.site_names), "h1"
     for heading in headings:  # an <h1> with a kicker before the stated title ('Covid-19: ...')
@@ -429,7 +429,7 @@ def choose_title(meta: PageMeta, fallback: str | None) -> tuple[str | None, str]
     best, best_share = None, 0.0
     for heading in headings:
         words = set(_WORD.findall(normalise_for_hash(heading)))
-        if not words or _is_site(heading, meta.site_names):
+        if not words or is_site(heading, meta.site_names):
             continue
         # Both ways: a section name ('Press releases') is in the <title> too, but is not most of it.
         share = max((min(len(words & s) / len(words), len(words & s) / len(s)) for s in stated if s), default=0.0)
@@ -443,7 +443,7 @@ def choose_title(meta: PageMeta, fallback: str | None) -> tuple[str | None, str]
     sources = [("json-ld headline", meta.headline), *(("og/title", t) for t in meta.titles),
                ("trafilatura", fallback)]
     for source, value in sources:
-        if value and not _is_site(value, meta.site_names):
+        if value and not is_site(value, meta.site_names):
             return strip_site(value, meta.site_names), source
     return fallback, "trafilatura"
 
@@ -457,7 +457,7 @@ def _trails(heading: str, titles: set[str], meta: PageMeta) -> bool:
     others = [normalise_for_hash(h) for h in meta.headings]
     for title in (t for t in titles if heading in t):
         before = title[:title.find(heading)]
-        if any(o != heading and o in before and len(_WORD.findall(o)) >= 2 and not _is_site(o, meta.site_names)
+        if any(o != heading and o in before and len(_WORD.findall(o)) >= 2 and not is_site(o, meta.site_names)
                for o in others):
             return True
     return False
@@ -477,7 +477,7 @@ def _own_heading(meta: PageMeta, statements: list[str]) -> str | None:
     site_words = {w for site in meta.site_names for w in _WORD.findall(normalise_for_hash(site))}
     for heading in meta.headings:
         key = normalise_for_hash(heading)
-        if len(_WORD.findall(key)) < 2 or _is_site(heading, meta.site_names) or heading in meta.nav_headings:
+        if len(_WORD.findall(key)) < 2 or is_site(heading, meta.site_names) or heading in meta.nav_headings:
             continue
         if any(key in s and not s.startswith(key) for s in stated):
             continue
@@ -547,7 +547,7 @@ def _stated_organisations(article: dict | None, ids: dict[str, dict], sites: lis
         if not isinstance(node, dict) or not any(k in _ORGANISATION_TYPES for k in item_types(node)):
             continue
         name = _text(node.get("name"))
-        if name and not _is_site(name, sites) and not _URLISH.search(name) and name not in out:
+        if name and not is_site(name, sites) and not _URLISH.search(name) and name not in out:
             out.append(name)
     return out[:MAX_AUTHORS]
 
@@ -562,7 +562,7 @@ def _site_as_author(article: dict | None, graph: dict, sites: list[str]) -> list
     stated += [graph["meta"].get(k) or graph["og"].get(k) for k in _META_AUTHOR_KEYS]
     for value in stated:
         name = _text(value.get("name")) if isinstance(value, dict) else _text(value)
-        if name and len(name) <= 60 and "@" not in name and _is_site(name, sites):
+        if name and len(name) <= 60 and "@" not in name and is_site(name, sites):
             return [name]
     return []
 
@@ -616,11 +616,11 @@ def clean_authors(names: list[str], sites: list[str]) -> list[str]:
         if not raw:
             continue
         taken = False  # a person already read from this byline
-        for part in _split_people(strip_site(raw, sites)):  # 'unocero - Alberto Ávila'
+        for part in split_people(strip_site(raw, sites)):  # 'unocero - Alberto Ávila'
             name = _BY_PREFIX.sub("", part).strip(" ,.;:|-–—")
             if not name or _URLISH.search(name) or "@" in name or len(name) > 60:
                 continue
-            if (_is_site(name, sites, whole=True) and squash(name) not in owners) or not any(c.isalpha() for c in name) \
+            if (is_site(name, sites, whole=True) and squash(name) not in owners) or not any(c.isalpha() for c in name) \
                     or is_organisation(name):
                 if taken:  # 'By A, BBC News, New York': after the person's outlet comes a place
                     break
@@ -645,7 +645,7 @@ def _before_outlet(byline: str, sites: list[str]) -> str:
     pieces = [p.strip() for p in re.split(r"[,;]", byline)]
     if len(pieces) < 2:
         return byline
-    outlet = [_is_site(p, sites, whole=True) or is_organisation(p) or bool(_URLISH.search(p)) for p in pieces]
+    outlet = [is_site(p, sites, whole=True) or is_organisation(p) or bool(_URLISH.search(p)) for p in pieces]
     if outlet[0]:
         return byline if any(looks_like_name(p) for p in pieces[1:]) else ""
     cut = next((i for i, is_outlet in enumerate(outlet) if is_outlet), None)
@@ -654,7 +654,9 @@ def _before_outlet(byline: str, sites: list[str]) -> str:
     return byline[:byline.find(pieces[cut - 1]) + len(pieces[cut - 1])]
 
 
-def _split_people(text: str) -> list[str]:
+def split_people(text: str) -> list[str]:
+    """A byline's names one by one: split at ";", "&" and the word "and" in several languages,
+    and at commas between full names ("John Smith, Jane Doe"), not in "Smith, John"."""
     parts = [p for p in _AUTHOR_SPLIT.split(text) if p.strip()]
     split: list[str] = []
     for part in parts:
