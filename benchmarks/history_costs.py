@@ -41,13 +41,13 @@ def main() -> None:
 
     from pipeline.clean import RecurringLines
     from pipeline.dedup import DedupIndex
-    from pipeline.extract.entities import _known_types
+    from pipeline.extract.entities import known_entity_types
     from pipeline.extract.entity_memory import trusted_lexicon
     from pipeline.extract.entity_persons import PersonResolver
     from pipeline.extract.event_lexicon import load_lexicon
-    from pipeline.extract.events import _Consolidator
+    from pipeline.extract.events import Consolidator
     from pipeline.extract.gazetteer import load_gazetteer
-    from pipeline.extract.resolve import _NameResolver
+    from pipeline.extract.resolve import NameResolver
     from pipeline.load.warehouse import Warehouse, read_sql
     from pipeline.records import DuplicateLink, Entity, Event, EventMention, Signature, utc_now
     from pipeline.settings import load_settings
@@ -78,11 +78,11 @@ def main() -> None:
             wh.query_arrow("SELECT * FROM event_mentions"), EventMention), r)
     gaz = load_gazetteer()
     timed("extract: PersonResolver(known)", lambda: PersonResolver(known).clusters, r)
-    timed("extract: _NameResolver(ORG, known)", lambda: _NameResolver("ORG", known).known_by_key, r)
-    timed("extract: _known_types(known)", lambda: _known_types(known), r)
+    timed("extract: NameResolver(ORG, known)", lambda: NameResolver("ORG", known).known_by_key, r)
+    timed("extract: known_entity_types(known)", lambda: known_entity_types(known), r)
     timed("extract: trusted_lexicon([], known)", lambda: trusted_lexicon([], known, gaz), r)
     entity_map = {e.entity_id: e for e in known}
-    timed("extract: _Consolidator(history)", lambda: _Consolidator(load_lexicon(), entity_map, events,
+    timed("extract: Consolidator(history)", lambda: Consolidator(load_lexicon(), entity_map, events,
                                                                   mentions).key_to_event, r)
 
 

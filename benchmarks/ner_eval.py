@@ -98,13 +98,13 @@ def print_errors(golds, preds, label):
         s, pairs = match(g, preds[g.name], True)
         hit_g = {(a.start, a.end) for a, _ in pairs}
         hit_p = {(b.start, b.end, b.label) for _, b in pairs}
-        from pipeline.extract.entity_eval import _normalise
+        from pipeline.extract.entity_eval import normalise_span
         for m in g.mentions:
-            n = _normalise(g.body, m)
+            n = normalise_span(g.body, m)
             if (n.start, n.end) not in hit_g:
                 print(f"  FN {g.name[:3]} {g.body[n.start:n.end]!r}/{m.label}")
         for m in preds[g.name]:
-            n = _normalise(g.body, m)
+            n = normalise_span(g.body, m)
             if (n.start, n.end, n.label) not in hit_p and not any(n.start < e and s_ < n.end for s_, e in g.ignore):
                 print(f"  FP {g.name[:3]} {g.body[n.start:n.end]!r}/{m.label}")
 

@@ -93,13 +93,13 @@ def print_scores(golds, preds) -> None:
 
 def print_errors(golds, preds, entities) -> None:
     """Gold identities spread over several entities, entities holding several identities."""
-    from pipeline.extract.entity_eval import _normalise
+    from pipeline.extract.entity_eval import normalise_span
 
     held: dict[str, Counter] = defaultdict(Counter)
     for g in golds:
-        by_span = {(n.start, n.end): n for n in (_normalise(g.body, m) for m in g.mentions)}
+        by_span = {(n.start, n.end): n for n in (normalise_span(g.body, m) for m in g.mentions)}
         for p in preds.get(g.name, []):
-            n = _normalise(g.body, p)
+            n = normalise_span(g.body, p)
             hit = by_span.get((n.start, n.end))
             if hit is not None:
                 held[hit.cluster][(entities[p.cluster].canonical_name, p.label)] += 1

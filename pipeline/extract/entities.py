@@ -149,7 +149,9 @@ def repair_split_names(cands: list[Candidate], bodies: dict[str, str], known: li
     return out
 
 
-def _known_types(known: list[Entity]) -> dict[str, Counter[str]]:
+def known_entity_types(known: list[Entity]) -> dict[str, Counter[str]]:
+    """Name key -> how many stored entities of each type hold that name (canonical or alias):
+    the history that types a name the batch sees once."""
     types: dict[str, Counter[str]] = defaultdict(Counter)
     for e in known:
         for alias in {e.canonical_name, *e.aliases}:
@@ -336,7 +338,7 @@ def complete_candidates(batch: ParsedBatch, known_entities: list[Entity],
     draft.home = {a.article_id: cc for a in live if (cc := publisher_country(a.url))}
     draft.sites = {a.article_id: names for a in live if (names := site_names(a))}
     draft.cands = repair_split_names(draft.cands, draft.bodies, known_entities)
-    draft.known_types = _known_types(known_entities)
+    draft.known_types = known_entity_types(known_entities)
     harmonise_types(draft.cands, gaz, draft.bodies, draft.known_types, draft.sites, draft.home)
     common = common_word_spans(draft.cands, draft.bodies, gaz)
     # spans voted a product, a law or a work had their say in the votes; they are no entities

@@ -93,7 +93,9 @@ def alias_pairs(fixture: Path) -> list[tuple[str, str]]:
     return [tuple(p) for p in json.loads(fixture.read_text(encoding="utf-8")).get("alias_pairs", [])]
 
 
-def _normalise(body: str, span: Span) -> Span:
+def normalise_span(body: str, span: Span) -> Span:
+    """``span`` as the normalised criterion compares it: trimmed to the entity proper
+    (``trim_span``: no surrounding quotes, leading "the" or possessive), label and cluster kept."""
     s, e = trim_span(body, span.start, span.end)
     return Span(s, e, span.label, span.cluster)
 
@@ -120,8 +122,8 @@ class Score:
 
 def match(gold: GoldArticle, predicted: list[Span], normalised: bool) -> tuple[Score, list[tuple[Span, Span]]]:
     """Score one article; also return the (gold, predicted) pairs that match."""
-    g = [_normalise(gold.body, m) for m in gold.mentions] if normalised else list(gold.mentions)
-    p = [_normalise(gold.body, m) for m in predicted] if normalised else list(predicted)
+    g = [normalise_span(gold.body, m) for m in gold.mentions] if normalised else list(gold.mentions)
+    p = [normalise_span(gold.body, m) for m in predicted] if normalised else list(predicted)
     p = [x for x in p if not any(x.start < e and s < x.end for s, e in gold.ignore)]
     by_key = {(x.start, x.end, x.label): x for x in g}
     pairs = []
@@ -224,9 +226,9 @@ def score_resolution(golds: list[GoldArticle], predicted: dict[str, list[Span]])
     precision/recall of "same entity" over all pairs of matched mentions, across pages."""
     matched: list[tuple[Span, Span]] = []
     for g in golds:
-        by_span = {(n.start, n.end): n for n in (_normalise(g.body, m) for m in g.mentions)}
+        by_span = {(n.start, n.end): n for n in (normalise_span(g.body, m) for m in g.mentions)}
         for p in predicted.get(g.name, []):
-            n = _normalise(g.body, p)
+            n = normalise_span(g.body, p)
             hit = by_span.pop((n.start, n.end), None)
             if hit is not None:
                 matched.append((hit, p))
@@ -246,9 +248,9 @@ def gold_types(golds: list[GoldArticle], predicted: dict[str, list[Span]]) -> di
     its mentions fall only on surfaces labelled as no entity of a kept type (``ignore``)."""
     votes: dict[str, dict[str, int]] = {}
     for g in golds:
-        by_span = {(n.start, n.end): n for n in (_normalise(g.body, m) for m in g.mentions)}
+        by_span = {(n.start, n.end): n for n in (normalise_span(g.body, m) for m in g.mentions)}
         for p in predicted.get(g.name, []):
-            n = _normalise(g.body, p)
+            n = normalise_span(g.body, p)
             hit = by_span.get((n.start, n.end))
             label = hit.label if hit is not None else (
                 "ignored" if any(n.start < e and s < n.end for s, e in g.ignore) else None)

@@ -98,7 +98,11 @@ def _source_of(article: Article) -> str:
     return host or article.source_uri or f"article:{article.article_id}"
 
 
-class _Consolidator:
+class Consolidator:
+    """The events already stored (indexed by type family and date, each stored cluster built
+    only when a candidate may join it) that a batch's candidates are consolidated into, with
+    the stored mentions' keys and date confidences."""
+
     def __init__(self, lexicon: Lexicon, entities: dict[str, Entity],
                  known_events: list[Event], known_mentions: list[EventMention]):
         self.lexicon = lexicon
@@ -374,7 +378,7 @@ def extract_events(articles: list[Article], sentences: list[Sentence], mentions:
     failed = {f.item.article_id for f in own_failed}
     live = [a for a in articles if not a.is_duplicate and a.article_id not in failed]
     reader = _BatchReader.of(sentences, mentions, entities, own_dates)
-    cons = _Consolidator(reader.lexicon, reader.entity_map, known_events, known_mentions)
+    cons = Consolidator(reader.lexicon, reader.entity_map, known_events, known_mentions)
     joined = _consolidate(live, reader, cons)
 
     # How far each article's anchor can be leaned on: its own, or the evidence that replaced it.
@@ -440,7 +444,7 @@ class _BatchReader:
         return found
 
 
-def _consolidate(live: list[Article], reader: _BatchReader, cons: _Consolidator) -> list[tuple[Candidate, str]]:
+def _consolidate(live: list[Article], reader: _BatchReader, cons: Consolidator) -> list[tuple[Candidate, str]]:
     """Every live article's candidates, each joined to an event by ``cons``; returned with the
     event each joined, in the order they were added."""
     anchors = {a.article_id: _anchor_of(a) for a in live}
@@ -543,7 +547,7 @@ class _Votes:
         return votes
 
 
-def _event_row(cons: _Consolidator, cluster: Cluster, articles: dict[str, Article], lexicon: Lexicon) -> Event:
+def _event_row(cons: Consolidator, cluster: Cluster, articles: dict[str, Article], lexicon: Lexicon) -> Event:
     members = [m for m in cluster.members if m.article_id]
     votes = _Votes.of(members)
     event_type = _vote(votes.event_type, lambda t: lexicon.types[t].priority if t in lexicon.types else 99) or ""

@@ -37,8 +37,10 @@ _GENERIC_ORG_TAILS = frozenset("""group foundation inc corp corporation company 
 gmbh holdings institute association society trust""".split())
 
 
-class _NameResolver:
-    """Non-person, non-gazetteer names of one type."""
+class NameResolver:
+    """Non-person, non-gazetteer names of one type: the stored entities of that type by name
+    key, and the batch's names joined to them or to each other (same key, or initials and
+    the long form they spell)."""
 
     def __init__(self, entity_type: str, known: list[Entity]) -> None:
         self.entity_type = entity_type
@@ -188,7 +190,7 @@ def resolve(cands: list[Candidate], known: list[Entity], gaz: Gazetteer,
         rest["ORG"] = [c for c in rest["ORG"] if id(c) not in institutions]
     by_name = [e for e in known if not is_qualified_institution(e, gaz)]
     for label, group in sorted(rest.items()):
-        assigned.update(_NameResolver(label, by_name).resolve(group))
+        assigned.update(NameResolver(label, by_name).resolve(group))
         if label == "NORP":
             for c in group:
                 assigned[id(c)].country_code = assigned[id(c)].country_code or gaz.demonym_country(c.surface)
