@@ -26,7 +26,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from benchmarks import extraction_eval as ev  # noqa: E402
-from benchmarks.metadata_eval import CACHE, _CachedTrafilatura  # noqa: E402
+from benchmarks.metadata_eval import CACHE, CachedTrafilatura  # noqa: E402
 
 GROUPS = ("A1 en", "A1 other", "A2 en", "A2 other", "B en", "B other", "A1", "A2", "A", "B")
 
@@ -58,7 +58,7 @@ def run(pages: dict[str, dict], data_dir: Path) -> Run:
     from pipeline.clean import html as clean_html
     from pipeline.settings import Settings
 
-    cached = _CachedTrafilatura(CACHE)
+    cached = CachedTrafilatura(CACHE)
     clean_html.trafilatura = cached  # type: ignore[assignment]  # this process only
     settings = Settings()
     docs, names = ev.read_documents(pages, data_dir, settings)

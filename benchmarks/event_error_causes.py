@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.event_eval import DATA, _actor_right, part_of, wire_rows  # noqa: E402
+from benchmarks.event_eval import DATA, actor_right, part_of, wire_rows  # noqa: E402
 from pipeline.extract import cameo_coder as cc  # noqa: E402
 from pipeline.extract.cameo_actors import could_name_political_actor, load_actor_dictionary  # noqa: E402
 from pipeline.extract.cameo_dictionary import load_verb_dictionary, verb_of_noun  # noqa: E402
@@ -140,7 +140,7 @@ def classify(rows: list[dict], nlp, show: bool) -> tuple[Counter, Counter, Count
                     src = c.source.text if c.source else None
                     print(f"  [false {'typed' if typed else 'stmt'}: {cause}] {row['sentence'][:120]}\n"
                           f"      pred {c.cameo_code} {c.pattern} src={src} conf={c.confidence}"
-                          f" gold-src-ok={any(_actor_right(src, g['source']) for g in row['events'])}"
+                          f" gold-src-ok={any(actor_right(src, g['source']) for g in row['events'])}"
                           f" gold={sorted(gold_roots)}")
     finally:
         cc._prune = rec.original

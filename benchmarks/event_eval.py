@@ -79,7 +79,9 @@ def _content(text: str | None) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in _STOP}
 
 
-def _actor_right(pred: str | None, gold: str | None) -> bool:
+def actor_right(pred: str | None, gold: str | None) -> bool:
+    """A predicted actor is right when it shares a content word with the gold one, or when
+    both are absent."""
     if not gold:
         return not pred
     return bool(_content(pred) & _content(gold))
@@ -127,10 +129,10 @@ def score(rows: list[dict], predictions: list[list[dict]]) -> dict:
             tp[gold["code"][:2]] += 1
             hits += 1
             p = preds[match]
-            src_right += _actor_right(p["source"], gold["source"])
-            tgt_right += _actor_right(p["target"], gold["target"])
+            src_right += actor_right(p["source"], gold["source"])
+            tgt_right += actor_right(p["target"], gold["target"])
             mod_right += p["modality"] == gold["modality"]
-            if not _actor_right(p["source"], gold["source"]):
+            if not actor_right(p["source"], gold["source"]):
                 errors.append(("source", row["sentence"], gold, p))
         for i, p in enumerate(preds):
             if i not in used:

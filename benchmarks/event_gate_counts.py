@@ -31,7 +31,7 @@ def main() -> None:
     folder = args.folder.resolve()
     sys.path.insert(0, str(args.tree.resolve()))
     sys.path.insert(1, str(ROOT))
-    from benchmarks.extract_compare import _settings
+    from benchmarks.extract_compare import staged_settings
     from pipeline import flow
     from pipeline.extract import events as ev
     from pipeline.extract.cameo_actors import could_name_political_actor, load_actor_dictionary
@@ -40,7 +40,7 @@ def main() -> None:
     from pipeline.extract.nlp import rule_sentences
     from pipeline.records import Article
 
-    settings = _settings(folder, executor="none")
+    settings = staged_settings(folder, executor="none")
     run_id = (folder / "run_id").read_text(encoding="utf-8").strip()
     articles = [a for a in flow._staged(run_id, settings, "dedup_articles", Article) if not a.is_duplicate]
     lang = load_parser(settings.spacy_model).lang or ""

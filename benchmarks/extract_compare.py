@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("entities", "mentions", "entity_aliases", "events", "event_mentions", "articles")
 
 
-def _settings(folder: Path, **overrides):
+def staged_settings(folder: Path, **overrides):
+    """Settings whose warehouse, staging (kept) and reports live in ``folder``: a batch
+    ``prepare`` staged there, read again by the scripts that measure its extract step."""
     from pipeline.settings import load_settings
 
     return load_settings(env={}, db_path=folder / "news.duckdb", staging_dir=folder / "staging",
@@ -39,7 +41,7 @@ def prepare(folder: Path, n: int, language: str | None) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     corpus = build(folder / "corpus", n, language=language)
-    settings = _settings(folder)
+    settings = staged_settings(folder)
     run_id = flow.start_run("extract-compare", settings)
     for name, call in (("ingest", lambda: flow.ingest_step(run_id, [str(corpus.folder)], [], settings)),
                        ("clean", lambda: flow.clean_step(run_id, settings)),
@@ -57,7 +59,7 @@ def run(folder: Path, tree: Path, executor: str) -> None:
 
     from pipeline import flow
 
-    settings = _settings(folder, executor=executor)
+    settings = staged_settings(folder, executor=executor)
     run_id = (folder / "run_id").read_text(encoding="utf-8").strip()
     before, started = os.times(), time.perf_counter()
     stats = flow.extract_step(run_id, settings)

@@ -25,7 +25,7 @@ def main() -> None:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--n", type=int, default=300)
     args = ap.parse_args()
-    from benchmarks.extract_compare import _settings
+    from benchmarks.extract_compare import staged_settings
     from pipeline import flow
     from pipeline.executor import Executor, Pending
     from pipeline.extract.cameo_coder import load_parser
@@ -36,7 +36,7 @@ def main() -> None:
     from pipeline.records import Article
 
     folder = args.folder.resolve()
-    settings = _settings(folder, executor="none")
+    settings = staged_settings(folder, executor="none")
     run_id = (folder / "run_id").read_text(encoding="utf-8").strip()
     articles = [a for a in flow._staged(run_id, settings, "dedup_articles", Article) if not a.is_duplicate][:args.n]
     for a in articles:

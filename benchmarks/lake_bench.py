@@ -422,7 +422,7 @@ def _p95(times: list[float]) -> float:
 def query_bench(args: argparse.Namespace) -> int:
     import re
 
-    from benchmarks.query_bench import _params, _time_ms, build_synthetic_warehouse
+    from benchmarks.query_bench import build_synthetic_warehouse, query_params, time_ms
     from dashboard import data, queries
     from pipeline.load import lake
     from pipeline.load.warehouse import Warehouse
@@ -468,15 +468,15 @@ def query_bench(args: argparse.Namespace) -> int:
             for _ in range(max(3, args.repeat // 5)):
                 for target, where in targets.items():
                     times.setdefault("(build snapshot)", {}).setdefault(target, []).extend(
-                        _time_ms(lambda w=where: data.Snapshot(w).close(), 1))
+                        time_ms(lambda w=where: data.Snapshot(w).close(), 1))
             snapshots = {target: data.Snapshot(where) for target, where in targets.items()}
-            params = _params(snapshots["file"].con, article_id)
+            params = query_params(snapshots["file"].con, article_id)
             for query in queries.ALL_QUERIES:
                 wanted = {name: params[name] for name in set(re.findall(r"\$(\w+)", query.sql))}
                 for _ in range(args.repeat):
                     for target, snapshot in snapshots.items():
                         times.setdefault(f"{query.name} [{query.source}]", {}).setdefault(target, []).extend(
-                            _time_ms(lambda q=query, p=wanted, s=snapshot: s.run(q, p), 1))
+                            time_ms(lambda q=query, p=wanted, s=snapshot: s.run(q, p), 1))
             for snapshot in snapshots.values():
                 snapshot.close()
             _print_queries(times)  # before the views' reads: what is measured so far is kept
@@ -518,7 +518,7 @@ def _view_times(spec: str, path: Path, root: Path, repeat: int) -> dict[str, dic
     transaction, as a dashboard's live queries run (the catalog is then asked once, not per read)."""
     import duckdb
 
-    from benchmarks.query_bench import _time_ms
+    from benchmarks.query_bench import time_ms
     from pipeline.load import lake
     from pipeline.load.warehouse import Warehouse, declared_keys
 
@@ -536,7 +536,7 @@ def _view_times(spec: str, path: Path, root: Path, repeat: int) -> dict[str, dic
             wh.con.execute("BEGIN TRANSACTION")
             for _ in range(repeat):
                 for name, read in reads.items():
-                    times.setdefault(table, {}).setdefault(name, []).extend(_time_ms(read, 1))
+                    times.setdefault(table, {}).setdefault(name, []).extend(time_ms(read, 1))
             wh.con.execute("ROLLBACK")
     file.close()
     return times

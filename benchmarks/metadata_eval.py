@@ -32,7 +32,7 @@ from benchmarks import extraction_eval as ev  # noqa: E402
 CACHE = PROJECT_ROOT / ".benchmarks" / "trafilatura_json.json"
 
 
-class _CachedTrafilatura:
+class CachedTrafilatura:
     """Stands in for the `trafilatura` module inside pipeline.clean.html: the same call, its
     result remembered by the page's bytes and the call's options."""
 
@@ -82,7 +82,7 @@ def read_heads(pages: dict[str, dict], data_dir: Path, publishers: dict[str, str
     from pipeline.ingest.files import read_document
     from pipeline.settings import Settings
 
-    cached = _CachedTrafilatura(CACHE)
+    cached = CachedTrafilatura(CACHE)
     clean_html.trafilatura = cached  # type: ignore[assignment]  # this process only
     settings = Settings()
     heads = {}

@@ -197,7 +197,7 @@ def build_synthetic_warehouse(path: Path, n: int) -> None:
         con.close()
 
 
-def _params(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, object]:
+def query_params(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, object]:
     """Representative parameters: the most mentioned entity, event and actor."""
     entity_id = con.execute(
         "SELECT entity_id FROM snapshot.mart_entity_daily GROUP BY entity_id ORDER BY sum(mentions) DESC LIMIT 1"
@@ -222,7 +222,8 @@ def _params(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, object
     }
 
 
-def _time_ms(fn, repeat: int) -> list[float]:
+def time_ms(fn, repeat: int) -> list[float]:
+    """Milliseconds of each of ``repeat`` calls of ``fn``."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -254,13 +255,13 @@ def main(argv: list[str] | None = None) -> int:
     con.close()
     print("rows: " + ", ".join(f"{table} {count:,}" for table, count in counts.items()))
 
-    snapshot_times = _time_ms(lambda: data.Snapshot(db_path).close(), max(3, args.repeat // 5))
+    snapshot_times = time_ms(lambda: data.Snapshot(db_path).close(), max(3, args.repeat // 5))
     print(f"\n{'query (period: a month)':<30}{'kind':<10}{'median ms':>10}{'max ms':>9}")
     print(f"{'(build snapshot)':<30}{'refresh':<10}{statistics.median(snapshot_times):>10.1f}"
           f"{max(snapshot_times):>9.1f}   once per warehouse change, not per page view")
 
     snapshot = data.Snapshot(db_path)
-    params = _params(snapshot.con, article_id)
+    params = query_params(snapshot.con, article_id)
     over = []
     runs = []
     for query in queries.ALL_QUERIES:
@@ -270,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             whole = dict(wanted, first_day=date(2025, 1, 1), last_day=date(2025, 12, 31))
             runs.append((f"{query.name} (year)", query, whole))
     for label, query, wanted in runs:
-        times = _time_ms(lambda q=query, p=wanted: snapshot.run(q, p), args.repeat)
+        times = time_ms(lambda q=query, p=wanted: snapshot.run(q, p), args.repeat)
         median = statistics.median(times)
         flag = "  OVER TARGET" if median > TARGET_MS else ""
         if flag:

@@ -7,7 +7,7 @@ import re
 
 import duckdb
 
-from benchmarks.query_bench import _params, build_synthetic_warehouse
+from benchmarks.query_bench import build_synthetic_warehouse, query_params
 from dashboard import data, queries
 
 
@@ -18,7 +18,7 @@ def test_every_dashboard_query_returns_rows_on_the_synthetic_warehouse(tmp_path)
         article_id = con.execute("SELECT duplicate_of FROM articles WHERE is_duplicate LIMIT 1").fetchone()[0]
     snapshot = data.Snapshot(db_path)
     try:
-        params = _params(snapshot.con, article_id)
+        params = query_params(snapshot.con, article_id)
         empty = []
         for query in queries.ALL_QUERIES:
             wanted = {name: params[name] for name in set(re.findall(r"\$(\w+)", query.sql))}
