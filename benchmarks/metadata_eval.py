@@ -13,6 +13,7 @@ run reads the 990 pages in well under a minute. Scored as extraction_eval.py sco
     .venv/bin/python benchmarks/metadata_eval.py --kinds               # the author misses counted by kind
     .venv/bin/python benchmarks/metadata_eval.py --title-votes         # stated title sources against a vote
     .venv/bin/python benchmarks/metadata_eval.py --parts               # half A as A1 and A2 (body_eval.py's split)
+    .venv/bin/python benchmarks/metadata_eval.py --half A --title-causes A1  # A1's title misses by cause
 """
 
 from __future__ import annotations
@@ -126,17 +127,21 @@ def author_miss_kind(gold: str | list[str], got: str | None, sites: list[str]) -
 
 
 def print_kinds(pages: dict[str, dict], heads: dict[str, tuple[str | None, str | None]],
-                publishers: dict[str, str | None]) -> None:
+                publishers: dict[str, str | None], parts: bool = False) -> None:
+    """Author misses by kind, per half and language (with `parts`, half A as A1 and A2)."""
+    from benchmarks.body_eval import part_of
+
     counts: dict[str, dict[str, int]] = {}
     for name, entry in pages.items():
         gold, got = entry.get("author"), heads.get(name, (None, None))[1]
         if not gold or ev.author_names(gold) == ev.author_names(got):
             continue
         sites = [s for s in (publishers.get(name), ev.page_host(entry)) if s]
-        group = counts.setdefault(f"{ev.half_of(entry)} {ev.language_of(entry)}", dict.fromkeys(AUTHOR_MISS_KINDS, 0))
+        half = part_of(entry) if parts else ev.half_of(entry)
+        group = counts.setdefault(f"{half} {ev.language_of(entry)}", dict.fromkeys(AUTHOR_MISS_KINDS, 0))
         group[author_miss_kind(gold, got, sites)] += 1
     print(f"\nauthor misses by kind\n{'half lang':<9} " + " ".join(f"{k:>20}" for k in AUTHOR_MISS_KINDS))
-    for group in ("A en", "A other", "B en", "B other"):
+    for group in ("A1 en", "A1 other", "A2 en", "A2 other") if parts else ("A en", "A other", "B en", "B other"):
         if group in counts:
             print(f"{group:<9} " + " ".join(f"{counts[group][k]:>20}" for k in AUTHOR_MISS_KINDS))
 
@@ -185,6 +190,64 @@ def title_votes(pages: dict[str, dict], data_dir: Path) -> None:
         print(f"{half}: " + ", ".join(f"{k} {v}" for k, v in row.items()))
 
 
+TITLE_SOURCES = ("json-ld headline", "og:title", "twitter:title", "<title>", "an <h1>", "an <h2>")
+
+
+def title_sources(tree: object, meta: object) -> dict[str, list[str]]:
+    """Each title source the page states, by name (a source may state several: every <h1>)."""
+    def first(xpath: str) -> list[str]:
+        found = tree.xpath(xpath)  # type: ignore[attr-defined]
+        return [" ".join(str(found[0]).split())] if found else []
+
+    return {"json-ld headline": [meta.headline] if meta.headline else [],  # type: ignore[attr-defined]
+            "og:title": first("//meta[@property='og:title']/@content"),
+            "twitter:title": first("//meta[@name='twitter:title' or @property='twitter:title']/@content"),
+            "<title>": first("//title/text()"),
+            "an <h1>": [" ".join(h.text_content().split()) for h in tree.iterfind(".//h1")],  # type: ignore[attr-defined]
+            "an <h2>": [" ".join(h.text_content().split()) for h in tree.iterfind(".//h2")][:20]}  # type: ignore[attr-defined]
+
+
+def title_causes(pages: dict[str, dict], heads: dict[str, tuple[str | None, str | None]], data_dir: Path,
+                 part: str) -> None:
+    """The title misses of one part (A1: the part whose errors are read), by cause: which of the
+    page's sources states the gold's title (as is, or with the site's name cut), and which
+    branch of choose_title was taken instead; 'stated nowhere' when no source does."""
+    from collections import Counter
+
+    import trafilatura
+
+    from benchmarks.body_eval import in_group
+    from pipeline.clean.structured import choose_title, read_page_meta, strip_site
+    from pipeline.errors import InputError
+    from pipeline.ingest.files import read_document
+    from pipeline.settings import Settings
+
+    settings, causes, chosen_by = Settings(), Counter(), Counter()
+    for name, entry in pages.items():
+        got = heads.get(name, (None, None))[0]
+        if not entry.get("title") or not in_group(entry, part) or ev._norm_title(entry["title"]) == ev._norm_title(got):
+            continue
+        try:
+            doc = read_document(data_dir / "html" / name, settings, run_id="eval")
+        except InputError:
+            continue
+        tree = trafilatura.load_html(doc.raw_text)
+        if tree is None:
+            continue
+        meta = read_page_meta(tree, entry.get("url"))
+        gold = ev._norm_title(entry["title"])
+        stating = [source for source, values in title_sources(tree, meta).items()
+                   if any(gold in (ev._norm_title(v), ev._norm_title(strip_site(v, meta.site_names))) for v in values)]
+        branch = choose_title(meta, None)[1]
+        causes[" + ".join(stating) or "stated nowhere"] += 1
+        chosen_by[branch] += 1
+    total = sum(causes.values())
+    print(f"\ntitle misses on {part}: {total}; the sources stating the gold's title (site name cut or not)")
+    for cause, count in causes.most_common():
+        print(f"  {count:4d}  {cause}")
+    print("  the branch of choose_title taken: " + ", ".join(f"{b} {n}" for b, n in chosen_by.most_common()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ev.DATA_DIR)
@@ -193,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--title-votes", action="store_true", help="stated title sources and a vote among them")
     parser.add_argument("--kinds", action="store_true", help="count the author misses by kind (AUTHOR_MISS_KINDS)")
     parser.add_argument("--parts", action="store_true", help="half A as A1 and A2 (benchmarks/body_eval.py's split)")
+    parser.add_argument("--title-causes", metavar="PART", help="count one part's title misses by cause (A1: read)")
     parser.add_argument("--save", type=Path, help="each page's title and byline, with the gold's, to this JSON file")
     args = parser.parse_args(argv)
     if not (args.data / "evaldata_full.json").is_file():
@@ -239,7 +303,9 @@ def main(argv: list[str] | None = None) -> int:
             if gold and not same:
                 print(f"  {args.show_misses} {name[:40]}: gold {str(gold)[:70]!r} got {str(got)[:70]!r}")
     if args.kinds:
-        print_kinds(pages, heads, publishers)
+        print_kinds(pages, heads, publishers, parts=args.parts)
+    if args.title_causes:
+        title_causes(pages, heads, args.data, args.title_causes)
     if args.title_votes:
         title_votes(pages, args.data)
     if args.save:
