@@ -121,9 +121,13 @@ def _slug_key(text: str) -> str:
 
 
 def _in_comments_or_figure(el: lxml_html.HtmlElement) -> bool:
+    """In a comment, a figure, or a link to another story (a teaser card: its headline, its
+    summary and its writer's byline are one link)."""
     node = el
     while node is not None:
         if node.tag in _SKIP_TAGS:
+            return True
+        if node is not el and node.tag == "a" and len(_text(node).split()) > MAX_BYLINE_WORDS:
             return True
         marks = f"{node.get('id') or ''} {node.get('class') or ''}"
         if marks.strip() and _COMMENTS.search(marks):

@@ -204,3 +204,13 @@ def test_co_is_a_company_only_after_and():
     assert is_organisation("Müller & Co.") and is_organisation("Dupont et Cie") and is_organisation("Schmidt und Co. KG")
     assert not is_organisation("Emily Co")  # a surname
     assert clean_authors(["Emily Co"], ["POPSUGAR UK", "popsugar.co.uk"]) == ["Emily Co"]
+
+
+def test_a_byline_inside_a_link_to_another_story_is_that_storys_writer():
+    # A teaser card is one link: its headline, its summary and its writer's byline.
+    card = ('<a href="/psychologie/krankmelden"><h3>Sich krankmelden, obwohl man nicht krank ist?</h3>'
+            '<p>Immer mehr Unternehmen führen einen Tag ein, an dem man sich nicht ganz fit fühlen darf, '
+            'ohne krank zu sein.</p><span class="author">von Anna Dunst</span></a>')
+    assert bylines(card) == ([], None)
+    # A byline that is itself a short link, or sits in one, is still read.
+    assert bylines('<p class="byline"><a href="/team">Von Jan Muster</a></p>') == (["Jan Muster"], "byline")
