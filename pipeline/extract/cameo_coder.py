@@ -92,7 +92,7 @@ _CONDITIONS = {"if", "unless", "whether"}
 # codebook's expressed intent to do it (03x), which did occur; the root of the act gives the
 # intent's code (04 meet -> 036, 05 diplomatic -> 032, 06 material -> 031, 07 aid -> 033, 08
 # yield -> 035). Wishes ("wants to meet", "hopes to meet") stay the hypothetical act.
-_INTENT_WORDS = {"ready", "willing", "eager", "prepared"}
+_INTENT_WORDS = {"ready", "willing", "eager", "prepared", "hope", "want", "wish"}
 _INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
 # Dependencies by which a clause describes a noun rather than reports what happened.
 _DESCRIPTIVE = ("relcl", "acl", "amod")
@@ -1122,6 +1122,8 @@ def _modality(verb: Token) -> str:
         if kids & _CONDITIONS or (t.dep_ == "advcl" and kids & _CONDITIONS):
             return "hypothetical"
         if kids & _HYPOTHETICAL_AUX:
+            if kids & _HYPOTHETICAL_AUX == {"would"} and _reported_in_past(t):
+                return "scheduled"  # "said he would suggest ...": the past of "will" in reported speech
             return "hypothetical"
         if kids & _FUTURE_AUX:
             return "scheduled"
@@ -1134,6 +1136,19 @@ def _modality(verb: Token) -> str:
     if verb.dep_ == "xcomp" and verb.head.lemma_ == "be":
         return "scheduled"
     return "occurred"
+
+
+def _reported_in_past(clause: Token) -> bool:
+    """A clause reported in indirect speech by a speech verb in the past ("said he would meet",
+    "quoted Lebed as saying that he would suggest"), where "would" is "will" moved back a
+    tense, not a condition; a direct quote ("'... would award custody,' said X") keeps its own
+    tense, so the clause follows the verb with no quotation mark between."""
+    say = clause.head
+    if clause.dep_ != "ccomp" or say.i >= clause.i or say.lemma_.lower() not in _REPORTING:
+        return False
+    if any(t.is_quote for t in clause.doc[say.i + 1:clause.i]):
+        return False
+    return say.tag_ in ("VBD", "VBN") or say.tag_ == "VBG" and say.head.tag_ in ("VBD", "VBN")
 
 
 def _predicate(verb: Token, subj: Token | None) -> tuple[int, int]:

@@ -858,3 +858,16 @@ def test_wishes_stay_hypothetical(nlp):
 ])
 def test_a_demand_is_asked_in_the_subjunctive(nlp, text, root):
     assert [c.info.root for c in _code(nlp, text) if c.verb in ("insisted", "demanded")] == [root]
+
+
+@pytest.mark.parametrize("text,modality", [
+    # "would" in indirect speech after a past speech verb is "will" moved back a tense
+    ("His aides said Arafat would hold a meeting of the Palestinian cabinet in Nablus.", "scheduled"),
+    ("The ministry announced the Israeli foreign minister would visit Bonn for talks.", "scheduled"),
+    # ... not in a direct quote, nor as a condition outside reported speech
+    ('"The Israeli foreign minister would visit Bonn for talks," the ministry said.', "hypothetical"),
+    ("The Israeli foreign minister would visit Bonn for talks if invited.", "hypothetical"),
+])
+def test_would_in_reported_speech_is_the_future_in_the_past(nlp, text, modality):
+    coded = [c for c in _code(nlp, text) if c.info.root == "04"]
+    assert [c.modality for c in coded] == [modality], [(c.cameo_code, c.modality) for c in _code(nlp, text)]
