@@ -32,17 +32,18 @@ def main() -> None:
     sys.path.insert(0, str(args.tree.resolve()))
     sys.path.insert(1, str(ROOT))
     from benchmarks.extract_compare import staged_settings
-    from pipeline import flow
     from pipeline.extract import events as ev
     from pipeline.extract.cameo_actors import could_name_political_actor, load_actor_dictionary
     from pipeline.extract.cameo_coder import could_hold_event, load_parser
     from pipeline.extract.dates import find_dates, resolve_anchor
     from pipeline.extract.nlp import rule_sentences
     from pipeline.records import Article
+    from pipeline.staging import read_records, run_dir
 
     settings = staged_settings(folder, executor="none")
     run_id = (folder / "run_id").read_text(encoding="utf-8").strip()
-    articles = [a for a in flow._staged(run_id, settings, "dedup_articles", Article) if not a.is_duplicate]
+    articles = [a for a in read_records(run_dir(settings.staging_dir, run_id), "dedup_articles", Article,
+                                        required=True) if not a.is_duplicate]
     lang = load_parser(settings.spacy_model).lang or ""
     actors = load_actor_dictionary()
     reasons: Counter[str] = Counter()
@@ -50,7 +51,7 @@ def main() -> None:
     n_articles = n_discarded = 0
     for a in articles:
         a.date_anchor, a.date_anchor_source = resolve_anchor(a, a.first_seen_at)
-        day, _strength, lower_bound = ev._anchor_of(a)
+        day, _strength, lower_bound = ev.anchor_of(a)
         dates = find_dates(a.body, day, anchor_is_lower_bound=lower_bound)
         gated = set(ev.coder_sentences(a, dates, lang))
         if not ev.in_model_language(a, lang):
@@ -63,7 +64,7 @@ def main() -> None:
             text = a.body[s:e]
             i = bisect_left(starts, s)
             dated = i < len(starts) and starts[i] < e
-            if e - s > ev._MAX_CODED_SENTENCE:
+            if e - s > ev.MAX_CODED_SENTENCE:
                 reason = "longer than the cap"
             elif not could_hold_event(text):
                 reason = "no dictionary verb form"

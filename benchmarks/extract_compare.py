@@ -58,6 +58,7 @@ def run(folder: Path, tree: Path, executor: str) -> None:
     import pyarrow.parquet as pq
 
     from pipeline import flow
+    from pipeline.staging import run_dir
 
     settings = staged_settings(folder, executor=executor)
     run_id = (folder / "run_id").read_text(encoding="utf-8").strip()
@@ -68,7 +69,7 @@ def run(folder: Path, tree: Path, executor: str) -> None:
     digest = {}
     for name in TABLES:
         rows = sorted(json.dumps(r, sort_keys=True, default=str)
-                      for r in pq.read_table(flow._dir(run_id, settings) / f"{name}.parquet").to_pylist())
+                      for r in pq.read_table(run_dir(settings.staging_dir, run_id) / f"{name}.parquet").to_pylist())
         digest[name] = [len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest()[:16]]
     print(json.dumps({"tree": str(tree), "executor": executor, "wall": round(wall, 2), "cpu": round(cpu, 2),
                       "stats": stats, "digest": digest}))

@@ -26,7 +26,6 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=300)
     args = ap.parse_args()
     from benchmarks.extract_compare import staged_settings
-    from pipeline import flow
     from pipeline.executor import Executor, Pending
     from pipeline.extract.cameo_coder import load_parser
     from pipeline.extract.dates import resolve_anchor
@@ -34,11 +33,13 @@ def main() -> None:
     from pipeline.extract.events import extract_events, start_own_dates
     from pipeline.extract.nlp import load_models
     from pipeline.records import Article
+    from pipeline.staging import read_records, run_dir
 
     folder = args.folder.resolve()
     settings = staged_settings(folder, executor="none")
     run_id = (folder / "run_id").read_text(encoding="utf-8").strip()
-    articles = [a for a in flow._staged(run_id, settings, "dedup_articles", Article) if not a.is_duplicate][:args.n]
+    articles = [a for a in read_records(run_dir(settings.staging_dir, run_id), "dedup_articles", Article,
+                                        required=True) if not a.is_duplicate][:args.n]
     for a in articles:
         a.date_anchor, a.date_anchor_source = resolve_anchor(a, a.first_seen_at)
     times: dict[str, float] = {}

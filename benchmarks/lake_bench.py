@@ -456,11 +456,9 @@ def query_bench(args: argparse.Namespace) -> int:
                 print(f"file and lake: {wh.scalar('SELECT count(*) FROM articles'):,} articles; lake data files: "
                       f"{wh.scalar('SELECT count(*) FROM ducklake_list_files(?, ?)', [lake.ALIAS, 'articles'])} "
                       "of articles")
-            con = data._memory_connection()
-            data._attach(con, path)
-            article_id = con.execute("SELECT duplicate_of FROM warehouse.articles WHERE is_duplicate LIMIT 1"
-                                     ).fetchone()[0]
-            con.close()
+            with data.open_views(path) as con:
+                article_id = con.execute("SELECT duplicate_of FROM warehouse.articles WHERE is_duplicate LIMIT 1"
+                                         ).fetchone()[0]
             # File and lake alternate, run by run: the machine's load (shared, noisy) then weighs
             # on both sides alike instead of on whichever ran during a busy minute.
             targets = {"file": path, "lake": spec}

@@ -63,7 +63,7 @@ from pipeline.settings import Settings
 
 _MODALITY_ORDER = ("occurred", "scheduled", "hypothetical", "negated")
 _CONTEXT_MIN_SHARED = 2  # named people/organisations an undated file must share with dated ones
-_MAX_CODED_SENTENCE = 1000  # characters: a longer "sentence" is a list or a table, not parsed
+MAX_CODED_SENTENCE = 1000  # characters: a longer "sentence" is a list or a table, not parsed
 
 
 @dataclass
@@ -73,7 +73,9 @@ class EventOutput:
     failed: list[ItemFailure[Article]] = field(default_factory=list)  # articles left out: their step raised
 
 
-def _anchor_of(article: Article) -> tuple[date | None, str, bool]:
+def anchor_of(article: Article) -> tuple[date | None, str, bool]:
+    """The day an article's relative dates resolve against, "strong" or "weak", and whether
+    that day is only a lower bound (inferred from a dateline or the latest reported day)."""
     anchor, source = article.date_anchor, article.date_anchor_source
     if anchor is None:
         anchor, source = resolve_anchor(article, None)
@@ -320,7 +322,7 @@ def event_sentences(body: str, dates: list[DateExpression]) -> list[tuple[int, i
         return i < len(starts) and starts[i] < e
 
     return [(s, e) for s, e in rule_sentences(body)
-            if e - s <= _MAX_CODED_SENTENCE and could_hold_event(body[s:e])
+            if e - s <= MAX_CODED_SENTENCE and could_hold_event(body[s:e])
             and (dated(s, e) or could_name_political_actor(body[s:e]))]
 
 
@@ -341,7 +343,7 @@ def own_dates_step(settings: Settings, articles: list[Article]) -> list[OwnDated
     lang = load_parser(settings.spacy_model).lang or ""
     found = []
     for article in articles:
-        day, _strength, lower_bound = _anchor_of(article)
+        day, _strength, lower_bound = anchor_of(article)
         dates = find_dates(article.body, day, anchor_is_lower_bound=lower_bound)
         found.append(((article.article_id, day, lower_bound), dates, coder_sentences(article, dates, lang)))
     coded = code_texts([(a.body, spans) for a, (_, _, spans) in zip(articles, found, strict=True)],
@@ -447,7 +449,7 @@ class _BatchReader:
 def _consolidate(live: list[Article], reader: _BatchReader, cons: Consolidator) -> list[tuple[Candidate, str]]:
     """Every live article's candidates, each joined to an event by ``cons``; returned with the
     event each joined, in the order they were added."""
-    anchors = {a.article_id: _anchor_of(a) for a in live}
+    anchors = {a.article_id: anchor_of(a) for a in live}
     joined: list[tuple[Candidate, str]] = []
 
     def add_all(candidates: list[Candidate]) -> None:
