@@ -296,14 +296,18 @@ def _evidence_agrees(group: list[Candidate]) -> bool:
     return not votes or top_label(votes)[0] == group[0].label
 
 
-def _dictionary_votes(group: list[Candidate], evidence: Counter[str], model_labels: set[str], gaz: Gazetteer,
+def _dictionary_votes(group: list[Candidate], evidence: Counter[str], model: Counter[str], gaz: Gazetteer,
                       site: Publishers, software: frozenset[str]) -> None:
     """Votes from well-kept lists: Phoenix's organisations, software names, publishers."""
     first = group[0]
-    org_cued = evidence["ORG"] > 0  # cues alone, before the dictionaries' votes below
+    # an organisation's cues alone, before the dictionaries' votes below, and not outweighed by
+    # the product cues around the same name; a cue that only re-reads the model's person reading
+    # ("the Louvre", and so "the Python language") says nothing of a company
+    company = evidence["ORG"] - sum(c.cues.reread["ORG"] for c in group if c.cues is not None)
+    org_cued = company > 0 and company >= evidence[OTHER]
     if _dictionary_org(first.surface):
         evidence["ORG"] += DICTIONARY_WEIGHT * len(group)  # Phoenix: an IGO or an armed group
-    if not org_cued and _software(first.surface, model_labels, software, evidence[OTHER] > 0) \
+    if not org_cued and _software(first.surface, model, software, evidence[OTHER] > 0) \
             and gaz.place(first.surface) is None and gaz.demonym_country(first.surface) is None:
         # a programming language, a file format, an operating system or a browser the model reads
         # as an organisation, a person or a place ("Windows" as LOC, "Ubuntu" as GPE); a person's
@@ -319,7 +323,8 @@ def _dictionary_votes(group: list[Candidate], evidence: Counter[str], model_labe
 
 
 def _structure_votes(group: list[Candidate], evidence: Counter[str], gaz: Gazetteer, body: str,
-                     structure: dict[str, Counter[str]], site: Publishers, openers: frozenset[str]) -> None:
+                     structure: dict[str, Counter[str]], site: Publishers, openers: frozenset[str],
+                     software: frozenset[str] = frozenset()) -> None:
     """A one-word name that is a word of a full name in the same article takes that name's type."""
     first = group[0]
     if len(first.words) == 1 and gaz.country(first.surface) is None \
@@ -333,6 +338,13 @@ def _structure_votes(group: list[Candidate], evidence: Counter[str], gaz: Gazett
         if told and told["PERSON"] and fold(first.surface) in openers \
                 and _place_apart_from_person(group, gaz, body, evidence):
             told = None
+        if told and first.surface in software:
+            # in an article about software, organisations are named after the software ("Python
+            # Software Foundation", "Docker Inc."): the name they open is still the software; so
+            # is a name the model ran into a person's ("Rust Belt Rust", a conference) where a
+            # firm product cue says what it is ("Rust code")
+            firm = any(c.cues is not None and OTHER in c.cues.firm for c in group)
+            told = Counter({t: n for t, n in told.items() if t != "ORG" and (t != "PERSON" or not firm)}) or None
         # a town opens the names of its institutions ("Springfield Police Department"): where
         # cues call the name a place, that says nothing against them
         # ... unless cues at the name say it is the organisation ("Alaska flights", "Alaska's
@@ -358,8 +370,8 @@ def _decide(group: list[Candidate], gaz: Gazetteer, bodies: dict[str, str],
         # "Benfica striker Tom Hardy", "Lenoge Ltd", "Vodafone (LSE: VOD)": what the name is in
         # the whole article, against the model's reading of every other mention
         evidence[label] += ARTICLE_WIDE_WEIGHT * len(group)
-    _dictionary_votes(group, evidence, set(model), gaz, site, software)
-    _structure_votes(group, evidence, gaz, body, structure, site, openers)
+    _dictionary_votes(group, evidence, model, gaz, site, software)
+    _structure_votes(group, evidence, gaz, body, structure, site, openers, software)
     firm = sum(1 for c in group if c.cues is not None and OTHER in c.cues.firm)
     if firm >= min(_FIRM_MENTIONS, len(group)) and not any(n for t, n in evidence.items() if t != OTHER):
         # the model has no class for products and diseases and reads every mention of one the
@@ -430,8 +442,17 @@ def _list_peers(spans: list[Candidate], i: int, body: str) -> list[Candidate]:
     return peers
 
 
+# A version after a software name: "Python 3", "Windows 10", "Ubuntu 20.04", "Python 2.x".
+_VERSION = re.compile(r"\s+v?\d+(?:\.(?:\d+|x))*$")
+
+
 def _software_name(surface: str) -> bool:
-    return surface in platform_names() or surface in lexer_names()
+    return _unversioned(surface) in platform_names() or _unversioned(surface) in lexer_names()
+
+
+def _unversioned(surface: str) -> str:
+    """A software name without its version number ("Python 3" -> "Python")."""
+    return _VERSION.sub("", surface)
 
 
 # Software names an article must name, none of them with a product cue, an operating system or a
@@ -447,7 +468,7 @@ def _software_context(spans: list[Candidate], body: str, gaz: Gazetteer) -> froz
     of them anywhere in the article ("Julia code", where the model tagged no name); else none."""
     labels = {c.surface: c.label for c in spans if _software_name(c.surface)}
     surfaces = frozenset(labels)
-    if len(surfaces) >= _SOFTWARE_CONTEXT_NAMES or surfaces & platform_names():
+    if len(surfaces) >= _SOFTWARE_CONTEXT_NAMES or {_unversioned(s) for s in surfaces} & platform_names():
         return surfaces
     # an occurrence that is a span of the same reading has the span's own votes, which the
     # article's type decision reads again (datelines are decided apart and keep none)
@@ -470,18 +491,21 @@ def _cues(c: Candidate, body: str, gaz: Gazetteer) -> CueVotes:
     return c.cues
 
 
-def _software(surface: str, model: set[str], in_article: frozenset[str], product_cued: bool) -> bool:
+def _software(surface: str, model: Counter[str], in_article: frozenset[str], product_cued: bool) -> bool:
     """A software name the model misread, where the article names other software or a product
     cue fires at it ("Windows users", "Python code"): many are also places', people's, clubs' and
     companies' names ("Java", "Red Star", "Red Hat"), and a report of an earthquake or a match
     names no other software. A lexer's name counts against the model's organisation, person or
     people ("Java" read as a place is the island more often than the language), an operating
-    system's or a browser's against any reading."""
+    system's or a browser's against any reading. The model's readings vote: a stray place
+    reading among many of a person ("Python" once read as GPE) does not make the island."""
     if not (product_cued or in_article - {surface}):
         return False
-    if surface in platform_names():
+    name = _unversioned(surface)
+    if name in platform_names():
         return True
-    return surface in lexer_names() and model <= {"ORG", "PERSON", "NORP", OTHER}
+    misread = sum(n for label, n in model.items() if label in ("ORG", "PERSON", "NORP", OTHER))
+    return name in lexer_names() and misread > sum(model.values()) - misread
 
 
 def _people_word(surface: str, gaz: Gazetteer) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -66,6 +66,9 @@ class CueVotes:
     team: bool = False  # a place-only cue fired: a team named after its town, here only
     firm: frozenset[str] = frozenset()  # labels of the firm cues that fired
     wide: frozenset[str] = frozenset()  # labels of the article-wide cues that fired
+    # votes of the cues that only re-read one of the model's readings ("the Louvre" read as a
+    # person): a guess between two kept types, no word on what kind of thing the name is
+    reread: Counter[str] = field(default_factory=Counter)
 
 
 _CUE_KEYS = frozenset({"label", "before", "after", "name", "weight", "place_only", "not_place", "not_known_place",
@@ -103,6 +106,7 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
     place-only cue (a team named after its town) makes a reading that holds in this article
     only: a town is a town elsewhere."""
     votes: Counter[str] = Counter()
+    reread: Counter[str] = Counter()
     team = False
     firm: set[str] = set()
     wide: set[str] = set()
@@ -132,13 +136,15 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
             if known_place or (cue.not_place and label in _PLACE_OR_PEOPLE):
                 continue
         votes[cue.label] += cue.weight
+        if cue.model_label is not None:
+            reread[cue.label] += cue.weight
         if cue.firm:
             firm.add(cue.label)
         if cue.article_wide:
             wide.add(cue.label)
     if (place := _region_after(body, end, surface, label, gaz)) is not None:
         votes[place] += REGION_AFTER_WEIGHT
-    return CueVotes(votes, team, frozenset(firm), frozenset(wide))
+    return CueVotes(votes, team, frozenset(firm), frozenset(wide), reread)
 
 
 _PLACE_OR_PEOPLE = frozenset({"GPE", "LOC", "NORP", "FAC"})

@@ -102,3 +102,21 @@ def test_a_name_only_the_model_typed_takes_the_type_of_the_names_it_is_listed_wi
                  "said its sales fell.")
     found = types_of(extract_entities([article("b", companies)], SETTINGS, []))
     assert found["Samsung"] == found["Google"] == {"ORG"}
+
+
+# An article about a language, as a developer's blog writes it: the foundation named after it,
+# "the Python language", versions ("Python 3"), developers.
+LANGUAGE_BLOG = (
+    "Porting Mercurial to Python 3 took us four years. The Python Software Foundation announced that "
+    "Python 2 would reach its end of life in 2020, and the Python language maintainers insisted the "
+    "Python 3 port was worth it. Python developers complained that Python 3 broke their code, and "
+    "Python was slower to start than Perl or Ruby. Many Python programmers still write Python 2 "
+    "today. The Python 3.6 release fixed much of that. Python scripts now run on both. Guido van "
+    "Rossum said in 2018 that Python would not have another such break.")
+
+
+def test_a_language_is_not_stored_beside_the_foundation_named_after_it_nor_with_its_version():
+    found = types_of(extract_entities([article("a", LANGUAGE_BLOG)], SETTINGS, []))
+    assert "Python" not in found and "Python 3" not in found and "Python 2" not in found
+    assert found["Python Software Foundation"] == {"ORG"}
+    assert found["Guido van Rossum"] == {"PERSON"}
