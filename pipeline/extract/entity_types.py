@@ -583,4 +583,34 @@ def common_word_spans(cands: list[Candidate], bodies: dict[str, str], gaz: Gazet
     suspects = {k: g for k, g in by_article.items()
                 if all(at_line_or_sentence_start(bodies[c.article_id], c.start) for c in g)}
     ordinary = ordinary_words(list(bodies.values()), {surface for _, surface in suspects})
-    return {id(c) for (_, surface), g in suspects.items() if surface in ordinary for c in g}
+    return {id(c) for (_, surface), g in suspects.items() if surface in ordinary for c in g} \
+        | _common_phrase_spans(cands, bodies, gaz)
+
+
+# A word of the batch in lower case, not part of an address, a handle or a file name.
+_PLAIN_LOWER_WORD = re.compile(r"(?<![\w./@_#-])[a-z]+(?![\w@/_]|\.\w)")
+# a capitalised word after a lower-case word (or its comma): not a word inside a title-case phrase
+_MID_CAPITAL_WORD = re.compile(r"\b[a-z][a-z'’-]*,? ([A-Z][a-z]+)\b")
+# How much more often each word of a phrase must be written in lower case than capitalised mid-
+# sentence for the phrase to be ordinary words in capitals.
+_ORDINARY_SHARE = 2
+_ORDINARY_MIN_LOWER = 2
+
+
+def _common_phrase_spans(cands: list[Candidate], bodies: dict[str, str], gaz: Gazetteer) -> set[int]:
+    """id() of multi-word spans read as a person's name whose every word the batch writes as an
+    ordinary word, in lower case, at least twice as often as capitalised mid-sentence: a heading
+    or a product in title case ("Leadership Styles", "Keyboard Cover", "Good Soil"), not a name
+    (given names and surnames are seldom written in lower case)."""
+    suspects = [c for c in cands if c.label == "PERSON" and len(c.words) >= 2
+                and all(w.isalpha() and w[:1].isupper() and w[1:].islower() for w in c.words)]
+    if not suspects:
+        return set()
+    lower: Counter[str] = Counter()
+    mid: Counter[str] = Counter()
+    for body in bodies.values():
+        lower.update(_PLAIN_LOWER_WORD.findall(body))
+        mid.update(_MID_CAPITAL_WORD.findall(body))
+    return {id(c) for c in suspects
+            if all(lower[w.lower()] >= _ORDINARY_MIN_LOWER and lower[w.lower()] > _ORDINARY_SHARE * mid[w]
+                   for w in c.words) and gaz.place(c.surface) is None}

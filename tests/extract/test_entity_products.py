@@ -120,3 +120,16 @@ def test_a_language_is_not_stored_beside_the_foundation_named_after_it_nor_with_
     assert "Python" not in found and "Python 3" not in found and "Python 2" not in found
     assert found["Python Software Foundation"] == {"ORG"}
     assert found["Guido van Rossum"] == {"PERSON"}
+
+
+def test_a_heading_of_ordinary_words_read_as_a_person_is_not_stored():
+    # the batch writes each word of the heading in lower case far more often than capitalised
+    # mid-sentence; a person's name made of words is not ("Peter Drucker")
+    body = ("Leadership Styles\nThe leadership styles a manager adopts shape the team. Leadership styles differ: "
+            "some leaders decide alone, and other styles share the decision. Styles change with the task, and "
+            "good leadership reads the team. Peter Drucker wrote that leadership is doing the right things.\n"
+            "Keyboard Cover\nA keyboard cover keeps crumbs out of the keyboard. The cover is washable.")
+    assert model_labels(body, "Leadership Styles") == {"PERSON"}  # what the batch's words overrule
+    found = types_of(extract_entities([article("a", body)], SETTINGS, []))
+    assert "Leadership Styles" not in found and "Keyboard Cover" not in found
+    assert found["Peter Drucker"] == {"PERSON"}
