@@ -116,7 +116,7 @@ def tail_half_links(p: Page) -> set[int]:
     """The closing run of lines printed as blocks of at least half link text (the rule asks nine tenths)."""
     at = len(p.lines)
     while at > 1 and not blocks.ADDRESS.search(p.lines[at - 1]):
-        el = blocks._element_of(p.normed[at - 1], p.elements)
+        el = blocks.element_of(p.normed[at - 1], p.elements)
         if el is None or _link_share(el) < 0.5:
             break
         at -= 1
@@ -131,8 +131,8 @@ def before_h1(p: Page) -> set[int]:
 
 
 def _container(p: Page) -> object | None:
-    placed = [blocks._element_of(n, p.elements) for n in p.normed]
-    return blocks._article_container(placed, p.words), placed
+    placed = [blocks.element_of(n, p.elements) for n in p.normed]
+    return blocks.article_container(placed, p.words), placed
 
 
 def nested_tail(p: Page) -> set[int]:
@@ -140,11 +140,11 @@ def nested_tail(p: Page) -> set[int]:
     lines (an author box, a trust badge inside the text's own parent)."""
     def block_parent(el: object) -> object:
         node = el.getparent()  # type: ignore[attr-defined]
-        while node is not None and node.tag in blocks._NOT_CONTAINERS and node.getparent() is not None:
+        while node is not None and node.tag in blocks.NOT_CONTAINERS and node.getparent() is not None:
             node = node.getparent()
         return node
 
-    placed = [blocks._element_of(n, p.elements) for n in p.normed]
+    placed = [blocks.element_of(n, p.elements) for n in p.normed]
     parents = [block_parent(el) if el is not None else None for el in placed]
     weight: collections.Counter = collections.Counter()
     for parent, w in zip(parents, p.words, strict=True):

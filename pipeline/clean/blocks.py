@@ -71,7 +71,8 @@ PLACED_SHARE = 0.5  # of the body's words found in the page, for its container t
 _PREFIX = "\x00"  # marks a key of line_elements that is a text's start
 _LINE_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "td", "th", "pre",
                 "span", "a", "strong", "b", "em", "small", "div", "figcaption", "caption", "label")
-_NOT_CONTAINERS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "dl", "td",
+# Tags that only hold text or a list or table's cells: the article's container is above them.
+NOT_CONTAINERS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "dl", "td",
                              "th", "tr", "tbody", "table", "ul", "ol", "pre", "span", "a", "strong", "b", "em", "i",
                              "small", "font", "u", "code", "figcaption", "caption", "label"})
 # A line naming an address is a source the article cites, not furniture after it.
@@ -155,7 +156,7 @@ def _prints_text(el: lxml_html.HtmlElement) -> bool:
     return bool((el.text or "").strip()) or any((child.tail or "").strip() for child in el)
 
 
-def _element_of(line: str, elements: dict[str, lxml_html.HtmlElement],
+def element_of(line: str, elements: dict[str, lxml_html.HtmlElement],
                 inner: list[tuple[str, lxml_html.HtmlElement]] | None = None) -> lxml_html.HtmlElement | None:
     """The block printing the line: by its text, else by its start, else (given `inner`, the
     blocks' texts shortest first) the smallest block holding it: a line the page prints after a
@@ -175,8 +176,8 @@ def _element_of(line: str, elements: dict[str, lxml_html.HtmlElement],
 def after_article(lines: list[str], elements: dict[str, lxml_html.HtmlElement], keep: set[str]) -> int:
     """Where the run of lines printed after the article's container starts (len(lines) when
     none is): see the module's doc. `lines` are normalised; `keep` holds texts that stop the run."""
-    placed = [_element_of(line, elements) for line in lines]
-    main = _article_container(placed, [len(line.split()) for line in lines])
+    placed = [element_of(line, elements) for line in lines]
+    main = article_container(placed, [len(line.split()) for line in lines])
     if main is None:
         return len(lines)
     chain = [main, *main.iterancestors()]
@@ -188,14 +189,14 @@ def after_article(lines: list[str], elements: dict[str, lxml_html.HtmlElement], 
     at = len(lines)
     while at > 1:
         line = lines[at - 1]
-        el = placed[at - 1] if placed[at - 1] is not None else _element_of(line, elements, inner)
+        el = placed[at - 1] if placed[at - 1] is not None else element_of(line, elements, inner)
         if el is None or line in keep or ADDRESS.search(line) or _same_kind(el, chain):
             break
         at -= 1
     return at
 
 
-def _article_container(placed: list[lxml_html.HtmlElement | None], words: list[int]) -> lxml_html.HtmlElement | None:
+def article_container(placed: list[lxml_html.HtmlElement | None], words: list[int]) -> lxml_html.HtmlElement | None:
     """The deepest element holding MAIN_SHARE of the placed lines' words (None when fewer than
     PLACED_SHARE of the body's words are placed: the page and the text disagree too much)."""
     total = sum(count for el, count in zip(placed, words, strict=True) if el is not None)
@@ -210,7 +211,7 @@ def _article_container(placed: list[lxml_html.HtmlElement | None], words: list[i
             cover[node] = cover.get(node, 0) + count
             depth[node] = level
     main = max((node for node, count in cover.items() if count >= MAIN_SHARE * total), key=depth.__getitem__)
-    while main.tag in _NOT_CONTAINERS and main.getparent() is not None:
+    while main.tag in NOT_CONTAINERS and main.getparent() is not None:
         main = main.getparent()
     return main
 

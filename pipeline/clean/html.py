@@ -30,7 +30,7 @@ import json
 import trafilatura
 from lxml.html import HtmlElement
 
-from pipeline.clean.blocks import ADDRESS, CAPTION_RULES, _element_of, after_article
+from pipeline.clean.blocks import ADDRESS, CAPTION_RULES, after_article, element_of
 from pipeline.clean.bylines import looks_like_name
 from pipeline.clean.engine import Removal
 from pipeline.clean.lead import lead_missing_above, leading_headings
@@ -164,7 +164,7 @@ def _body_start(head: Head, meta: PageMeta) -> HtmlElement | None:
     """The element printing the body's first line after the title (a date line sits between)."""
     title = normalise_for_hash(head.title or "")
     first = next((normalise_for_hash(text) for _, text in head.paragraphs if normalise_for_hash(text) != title), None)
-    return _element_of(first, meta.elements) if first else None
+    return element_of(first, meta.elements) if first else None
 
 
 def _reconcile_published(head: Head, stamps: list[Stamp], visible: str | None) -> None:
