@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     bodies = json.loads(args.bodies.read_text(encoding="utf-8"))
     names = [n for n in [*REMOVALS, *ADDITIONS] if not args.only or n in args.only.split(",")]
-    flat = ev._WS.sub
+    flat = ev.WHITESPACE.sub
     counts: dict[tuple[str, str], collections.Counter] = collections.defaultdict(collections.Counter)
     for name, entry in ev.load_pages(ev.DATA_DIR).items():
         if len([line for line in bodies.get(name, "").split("\n") if line.strip()]) < 2:

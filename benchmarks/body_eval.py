@@ -86,7 +86,7 @@ def print_table(pages: dict[str, dict], bodies: dict[str, str], data_dir: Path) 
 
 def _where(snippet: str, body: str) -> str:
     """Where a snippet stands in the body: head (first fifth), tail (last fifth) or middle."""
-    flat, snip = ev._WS.sub(" ", body).strip(), ev._WS.sub(" ", snippet).strip()
+    flat, snip = ev.WHITESPACE.sub(" ", body).strip(), ev.WHITESPACE.sub(" ", snippet).strip()
     at = flat.find(snip)
     if at < 0 or not flat:
         return "-"
@@ -106,12 +106,12 @@ def print_misses(pages: dict[str, dict], result: Run, part: str, data_dir: Path)
             continue
         print(f"\n{name} {ev.page_host(entry)} ({ev.language_of(entry)}) fp {s.fp} fn {s.fn}")
         for _, kind, snippet in s.misses:
-            flat = ev._WS.sub(" ", snippet).strip()
+            flat = ev.WHITESPACE.sub(" ", snippet).strip()
             if kind == "fp":
                 print(f"  fp [{_where(snippet, body)}] {flat[:110]!r}")
             else:
-                rules = sorted({r for r, t in result.removed.get(name, []) if flat in ev._WS.sub(" ", t) or
-                                ev._WS.sub(" ", t).strip() in flat and len(t) > 20})
+                rules = sorted({r for r, t in result.removed.get(name, []) if flat in ev.WHITESPACE.sub(" ", t) or
+                                ev.WHITESPACE.sub(" ", t).strip() in flat and len(t) > 20})
                 print(f"  fn [{','.join(rules) or '-'}] {flat[:110]!r}")
 
 

@@ -55,14 +55,15 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from pipeline.extract.entity_eval import Score as Counts  # noqa: E402  (the project root on the path first)
 
 DATA_DIR = PROJECT_ROOT.parent / "shared" / "eval" / "trafilatura"
-_WS = re.compile(r"\s+")
+WHITESPACE = re.compile(r"\s+")
 _HOST = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 _TOKEN = re.compile(r"\w+")
 CAPTION_MIN_WORDS = 3  # a shorter caption ('Foto: dpa') is too likely to match article text by chance
 CAPTION_MAX_CHARS = 600  # a longer "caption" element is a container the class names loosely
 REFERENCE_MIN_WORDS = 30
 _AUTHOR_SEPARATORS = re.compile(r"\s*(?:[;,&/]|\s(?:and|und|y|et|e|i)\s)\s*", re.IGNORECASE)
-_BY_WORD = re.compile(r"^(?:by|von|vom|par|por|door|av|af)\s*:?\s+", re.IGNORECASE)
+# "By", "von", "par" ... opening a byline
+BY_WORD = re.compile(r"^(?:by|von|vom|par|por|door|av|af)\s*:?\s+", re.IGNORECASE)
 _TITLES = re.compile(r"^(?:(?:dr|prof|mag|dipl|ing)\.?(?:-\w+\.?)?\s+)+", re.IGNORECASE)
 
 
@@ -321,7 +322,8 @@ def _score_body_text(result: Score, text: str, ref: PageReference) -> None:
         result.non_article.hits += sum((collections.Counter(words) - ref.body_words).values())
 
 
-def _norm_title(text: str | None) -> str:
+def norm_title(text: str | None) -> str:
+    """A title as titles are compared: normalised as for the content hash."""
     from pipeline.text import normalise_for_hash
 
     return normalise_for_hash(text or "")
@@ -336,14 +338,14 @@ def author_names(text: str | list[str] | None) -> frozenset[str]:
     user name) is not judged here."""
     if isinstance(text, list):  # a few gold entries list their authors
         text = "; ".join(text)
-    keys = (_name_key(p) for p in _AUTHOR_SEPARATORS.split(_BY_WORD.sub("", (text or "").strip())))
+    keys = (_name_key(p) for p in _AUTHOR_SEPARATORS.split(BY_WORD.sub("", (text or "").strip())))
     return frozenset(k for k in keys if k)
 
 
 def _name_key(name: str) -> str:
     import unicodedata
 
-    name = _TITLES.sub("", _BY_WORD.sub("", name.strip()))
+    name = _TITLES.sub("", BY_WORD.sub("", name.strip()))
     folded = unicodedata.normalize("NFKD", name.casefold())
     return "".join(c for c in folded if c.isalnum())
 
@@ -353,15 +355,15 @@ def score(texts: dict[str, str | Extracted], pages: dict[str, dict], data_dir: P
     for name, entry in pages.items():
         got = texts.get(name)
         got = got if isinstance(got, Extracted) else Extracted(body=got or "")
-        text = _WS.sub(" ", got.body or "").strip()
+        text = WHITESPACE.sub(" ", got.body or "").strip()
         for snippet in entry["with"]:
-            if _WS.sub(" ", snippet).strip() in text:
+            if WHITESPACE.sub(" ", snippet).strip() in text:
                 result.tp += 1
             else:
                 result.fn += 1
                 result.misses.append((name, "fn", snippet))
         for snippet in entry["without"]:
-            if _WS.sub(" ", snippet).strip() in text:
+            if WHITESPACE.sub(" ", snippet).strip() in text:
                 result.fp += 1
                 result.misses.append((name, "fp", snippet))
         _score_body_text(result, got.body or "", page_reference(entry, name, data_dir))
@@ -370,7 +372,7 @@ def score(texts: dict[str, str | Extracted], pages: dict[str, dict], data_dir: P
 
 
 def _score_metadata(result: Score, name: str, entry: dict, got: Extracted) -> None:
-    checks = (("title", entry.get("title"), got.title, _norm_title(entry.get("title")) == _norm_title(got.title)),
+    checks = (("title", entry.get("title"), got.title, norm_title(entry.get("title")) == norm_title(got.title)),
               ("author", entry.get("author"), got.author, author_names(entry.get("author")) == author_names(got.author)),
               ("date", entry.get("date"), got.day, (entry.get("date") or "")[:10] == got.day))
     for label, gold, value, ok in checks:
@@ -507,7 +509,8 @@ RUNNERS = (("trafilatura alone", run_trafilatura, True, False, False),
            ("newsmon", run_newsmon, True, True, True))
 
 
-def _cell(f: Field, shown: bool = True) -> str:
+def score_cell(f: Field, shown: bool = True) -> str:
+    """One table cell: the share and its hits/total, or a dash."""
     return f"{f.share:5.3f} ({f.hits:>3}/{f.total:<3})" if f.total and shown else f"{'-':>15}"
 
 
@@ -542,8 +545,8 @@ def report(pages: dict[str, dict], data_dir: Path, show: str | None = None, only
                     f"{s.caption_independent.share:7.3f} {s.caption_gold.share:5.3f} ({s.caption_gold.total:>4}) "
                     f"{s.non_article.share:5.3f} ({s.reference_pages:>3}) " if has_body else
                     f"{'-':>6} {'-':>6} {'-':>6} {'-':>7} {'-':>7} {'-':>12} {'-':>12} ")
-            print(f"{label:<26} {group:<9} {s.pages:5d} {body}{_cell(s.title, has_meta)} "
-                  f"{_cell(s.author, has_meta)} {_cell(s.date, has_date)} {_cell(s.time, has_date)} "
+            print(f"{label:<26} {group:<9} {s.pages:5d} {body}{score_cell(s.title, has_meta)} "
+                  f"{score_cell(s.author, has_meta)} {score_cell(s.date, has_date)} {score_cell(s.time, has_date)} "
                   f"{s.pages_per_second:8.1f}")
     if show:
         every = next(s for label, group, s in rows if label == "newsmon" and group == "all")

@@ -5,7 +5,7 @@ the title and byline code needs only what `clean.stage.parse_document` reads (th
 structured data, its <h1>s, its bylines, trafilatura's metadata) and the batch's title-affix
 pass. trafilatura's JSON for each page is cached under .benchmarks/ (gitignored), so a second
 run reads the 990 pages in well under a minute. Scored as extraction_eval.py scores them (its
-`author_names`, `_norm_title`), per host half (A tuned on, B held out) and language.
+`author_names`, `norm_title`), per host half (A tuned on, B held out) and language.
 
     .venv/bin/python benchmarks/metadata_eval.py
     .venv/bin/python benchmarks/metadata_eval.py --half A --show-misses author
@@ -119,7 +119,7 @@ def author_miss_kind(gold: str | list[str], got: str | None, sites: list[str]) -
     text = gold if isinstance(gold, str) else "; ".join(gold)
     if is_site(text, sites):
         return AUTHOR_MISS_KINDS[0]
-    if not all(looks_like_name(p) for p in split_people(ev._BY_WORD.sub("", text.strip()))):
+    if not all(looks_like_name(p) for p in split_people(ev.BY_WORD.sub("", text.strip()))):
         return AUTHOR_MISS_KINDS[1]
     if not got:
         return AUTHOR_MISS_KINDS[2]
@@ -225,7 +225,7 @@ def title_causes(pages: dict[str, dict], heads: dict[str, tuple[str | None, str 
     settings, causes, chosen_by = Settings(), Counter(), Counter()
     for name, entry in pages.items():
         got = heads.get(name, (None, None))[0]
-        if not entry.get("title") or not in_group(entry, part) or ev._norm_title(entry["title"]) == ev._norm_title(got):
+        if not entry.get("title") or not in_group(entry, part) or ev.norm_title(entry["title"]) == ev.norm_title(got):
             continue
         try:
             doc = read_document(data_dir / "html" / name, settings, run_id="eval")
@@ -235,9 +235,9 @@ def title_causes(pages: dict[str, dict], heads: dict[str, tuple[str | None, str 
         if tree is None:
             continue
         meta = read_page_meta(tree, entry.get("url"))
-        gold = ev._norm_title(entry["title"])
+        gold = ev.norm_title(entry["title"])
         stating = [source for source, values in title_sources(tree, meta).items()
-                   if any(gold in (ev._norm_title(v), ev._norm_title(strip_site(v, meta.site_names))) for v in values)]
+                   if any(gold in (ev.norm_title(v), ev.norm_title(strip_site(v, meta.site_names))) for v in values)]
         branch = choose_title(meta, None)[1]
         causes[" + ".join(stating) or "stated nowhere"] += 1
         chosen_by[branch] += 1
@@ -289,17 +289,17 @@ def main(argv: list[str] | None = None) -> int:
             entry, (got_title, got_author) = pages[name], heads.get(name, (None, None))
             if entry.get("title"):
                 title.total += 1
-                title.hits += ev._norm_title(entry["title"]) == ev._norm_title(got_title)
+                title.hits += ev.norm_title(entry["title"]) == ev.norm_title(got_title)
             if entry.get("author"):
                 author.total += 1
                 author.hits += ev.author_names(entry["author"]) == ev.author_names(got_author)
-        print(f"{group:<9} {len(names):5d} {ev._cell(title):>17} {ev._cell(author):>17} {ev._cell(day):>17} "
-              f"{ev._cell(kept):>17}")
+        print(f"{group:<9} {len(names):5d} {ev.score_cell(title):>17} {ev.score_cell(author):>17} {ev.score_cell(day):>17} "
+              f"{ev.score_cell(kept):>17}")
     if args.show_misses:
         for name, entry in pages.items():
             gold, got = entry.get(args.show_misses), heads.get(name, (None, None))[args.show_misses == "author"]
             same = ev.author_names(gold) == ev.author_names(got) if args.show_misses == "author" else \
-                ev._norm_title(gold) == ev._norm_title(got)
+                ev.norm_title(gold) == ev.norm_title(got)
             if gold and not same:
                 print(f"  {args.show_misses} {name[:40]}: gold {str(gold)[:70]!r} got {str(got)[:70]!r}")
     if args.kinds:
