@@ -106,3 +106,21 @@ def test_a_journal_by_its_citation_is_an_organisation_and_a_city_of_publication_
     start = city.index("London")
     assert "ORG" not in cue_votes(city, start, start + 6, "London", "GPE", gaz).votes
     assert "ORG" not in cue_votes(city, start, start + 6, "London", "ORG", gaz).votes
+
+
+def test_a_company_named_by_its_kind_is_an_organisation_in_the_whole_article():
+    body = ("Kirstie Alley lost 70 pounds, she said, thanks to her own weight-loss company: Organic Liaison. "
+            "Organic Liaison sold its programs online. Critics said Organic Liaison overstated the results, and "
+            "Organic Liaison replied that Alley had also exercised.")
+    assert model_types(body, "Organic Liaison") == {"PERSON"}  # on every mention: what the cue overrules
+    assert types_of(extract_entities([article("a", body)], SETTINGS, []))["Organic Liaison"] == {"ORG"}
+
+
+def test_an_island_named_so_once_is_a_place_in_the_whole_article_and_a_country_stays_a_country():
+    body = ("The resort sits on Phu Quoc island in Vietnam. Phu Quoc has white beaches, and Phu Quoc draws "
+            "travelers from Hanoi. Hyatt said Phu Quoc would get a second hotel. Visitors to the island of "
+            "Ireland rose too.")
+    assert model_types(body, "Phu Quoc") == {"PERSON"}
+    found = types_of(extract_entities([article("a", body)], SETTINGS, []))
+    assert found["Phu Quoc"] <= {"GPE", "LOC"} and found["Phu Quoc"]
+    assert found["Ireland"] == {"GPE"}
