@@ -8,7 +8,7 @@ from pipeline.extract.entities import extract_entities
 from pipeline.extract.gazetteer import load_gazetteer
 from pipeline.extract.type_evidence import cue_votes
 from pipeline.settings import Settings
-from tests.extract.entity_helpers import article, types_of
+from tests.extract.entity_helpers import article, model_types, types_of
 
 SETTINGS = Settings()
 
@@ -133,3 +133,13 @@ def test_a_heading_of_ordinary_words_read_as_a_person_is_not_stored():
     found = types_of(extract_entities([article("a", body)], SETTINGS, []))
     assert "Leadership Styles" not in found and "Keyboard Cover" not in found
     assert found["Peter Drucker"] == {"PERSON"}
+
+
+def test_a_work_named_by_its_kind_and_called_is_not_stored_and_a_person_opening_a_title_stays():
+    body = ("In 2005 Kirstie Alley starred in a TV show called Fat Actress. Fat Actress made fun of the "
+            "industry, and Fat Actress was cancelled after one season. Later came a reality series called "
+            "Kirstie Alley's Big Life, said Dan Wootton.")
+    assert model_types(body, "Fat Actress") & {"ORG", "PERSON"}  # what the cue overrules
+    found = types_of(extract_entities([article("a", body)], SETTINGS, []))
+    assert "Fat Actress" not in found
+    assert "Kirstie Alley" in found  # the title she opens does not make her a work
