@@ -78,6 +78,9 @@ _CORRELATIVE_NEGATIONS = {"neither", "nor"}
 # provide details", "failed to overthrow Castro", "was unable to attend"); the refusal itself
 # is the event (12x), the refused act is not a claim that anything occurred.
 _NEGATIVE_IMPLICATIVES = {"refuse", "decline", "fail", "unable"}
+# Verbs of denial: the clause they govern is said not to have happened ("denied that its troops
+# attacked the village" reports no attack).
+_DENIALS = {"deny", "refute"}
 _HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must"}
 _FUTURE_AUX = {"will", "shall", "'ll"}
 # Verbs that put the infinitive under them in the future or in the realm of the possible:
@@ -1115,7 +1118,8 @@ def _modality(verb: Token) -> str:
         if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS and c.dep_ in ("neg", "advmod", "det")
                or c.lower_ in _CORRELATIVE_NEGATIONS and c.dep_ in ("preconj", "cc") for c in t.children):
             return "negated"
-    if any(t.lemma_.lower() in _NEGATIVE_IMPLICATIVES for t in chain[1:]):
+    if any(t.lemma_.lower() in _NEGATIVE_IMPLICATIVES for t in chain[1:]) or any(
+            t.dep_ == "ccomp" and t.head.lemma_.lower() in _DENIALS for t in chain):
         return "negated"
     for t in chain:
         kids = {c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass", "mark")}

@@ -834,6 +834,9 @@ def test_a_leaders_surname_in_another_romanisation():
     # negative implicatives: the refused or failed act did not happen (the refusal may be an event)
     ("The government refused to provide aid to the rebels.", "provide"),
     ("The minister was unable to meet the protesters.", "meet"),
+    # a denied clause did not happen
+    ("Russia denied that its troops attacked the village.", "attacked"),
+    ("The government denied that police had arrested the opposition leader.", "arrested"),
     # a correlative "neither ... nor" negates both verbs
     ("The court neither approved nor rejected the government's decision.", "approved"),
     ("The court neither approved nor rejected the government's decision.", "rejected"),
