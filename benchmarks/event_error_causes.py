@@ -1,6 +1,6 @@
 """Why the event coder misses a labelled event or codes a false one, counted by cause, on the
-labelled slices of ``event_eval.py`` (read the "-a" parts' errors only; for other slices print
-the totals alone with ``--totals``).
+labelled slices of ``event_eval.py`` (read the "-a" parts' errors only, ``--show``; for other
+slices print the counts alone, the default, which ``--totals`` enforces over ``--show``).
 
     .venv/bin/python benchmarks/event_error_causes.py [--half tune-a,wire-tune-a] [--show] [--totals]
 
@@ -174,7 +174,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--half", default="tune-a,wire-tune-a", help="comma-separated slices or parts")
     ap.add_argument("--show", action="store_true", help="print each error with its cause")
+    ap.add_argument("--totals", action="store_true", help="counts only, even with --show (for held-out slices)")
     args = ap.parse_args()
+    if args.totals:
+        args.show = False
     halves = args.half.split(",")
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows += wire_rows()
