@@ -140,8 +140,39 @@ def _clean(text: str) -> str:
     return text.translate(_INVISIBLE)
 
 
+# Text for screen readers only (WordPress's `screen-reader-text`, Bootstrap's `sr-only`,
+# `visually-hidden`): read aloud, never printed; a linked name often repeats itself there.
+_SCREEN_READER = re.compile(r"(?:^|[-_])(?:sr-only|screen-reader-text|visually-?hidden|visuallyhidden|"
+                            r"assistive-text)$", re.IGNORECASE)
+
+
+def screen_reader_only(el: lxml_html.HtmlElement) -> bool:
+    classes = el.get("class")
+    if not classes or not ("sr-only" in classes or "reader" in classes or "isually" in classes or
+                           "assistive" in classes):  # the common case, cheaply
+        return False
+    return any(_SCREEN_READER.search(c) for c in classes.split())
+
+
 def _text(el: lxml_html.HtmlElement) -> str:
     return " ".join(_clean(el.get("content") if el.tag == "meta" else el.text_content() or "").split())
+
+
+def _shown(el: lxml_html.HtmlElement) -> str:
+    """The element's text as printed, without what is there for screen readers only (read for
+    the few elements that name an author: a walk per element of the page would cost too much)."""
+    if el.tag == "meta" or not any(screen_reader_only(n) for n in el.iter() if isinstance(n.tag, str)):
+        return _text(el)
+    parts = []
+    for text in el.xpath(".//text()"):
+        owner = text.getparent()
+        if text.is_tail:  # a tail belongs to the element around the one it follows
+            owner = owner.getparent()
+        while owner is not None and owner is not el and not screen_reader_only(owner):
+            owner = owner.getparent()
+        if owner is None or owner is el:
+            parts.append(text)
+    return " ".join(_clean(" ".join(parts)).split())
 
 
 _BLOCK_TAGS = frozenset({"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "address", "section",
@@ -201,7 +232,7 @@ def box_author(tree: lxml_html.HtmlElement) -> list[str]:
         heading = next((h for h in el.iter("h2", "h3", "h4", "h5", "h6")), None)
         if heading is not None:  # '<h3><a href=profile>Jane Roe</a><a>Follow</a></h3>': the link names her
             heading = next(heading.iter("a"), heading)
-        line = _text(heading) if heading is not None else _first_line(el)
+        line = _shown(heading) if heading is not None else _first_line(el)
         if looks_like_name(line) and not _in_comments_or_figure(el):
             names.setdefault(_slug_key(line), line)
     return list(names.values()) if len(names) == 1 else []
@@ -218,16 +249,16 @@ def _byline_of(el: lxml_html.HtmlElement) -> tuple[str, str] | None:
     classes = (el.get("class") or "").split()
     if "author" in props and "Organization" not in (el.get("itemtype") or ""):
         named = el.find(".//*[@itemprop='name']")
-        return "microdata author", _after_by_word(_text(named if named is not None else el))
+        return "microdata author", _after_by_word(_shown(named if named is not None else el))
     if el.tag == "a" and "author" in (el.get("rel") or "").split():
-        return "rel=author", _text(el)
+        return "rel=author", _shown(el)
     if "author" in classes and ("vcard" in classes or "h-card" in classes):
         # hCard (the microformat WordPress themes print): the author's formatted name is its `fn`.
         named = next((n for n in el.iter() if isinstance(n.tag, str) and
                       {"fn", "p-name"} & set((n.get("class") or "").split()) and _text(n)), None)
-        return "hcard author", _after_by_word(_text(named) if named is not None else _first_line(el))
+        return "hcard author", _after_by_word(_shown(named) if named is not None else _first_line(el))
     if el.tag == "a" and _links_to_its_author(el):
-        return "author link", _text(el)
+        return "author link", _shown(el)
     if el.tag in _LINE_TAGS and len(_text(el).split()) <= MAX_BYLINE_WORDS:
         line = _first_line(el)
         match = _byline_pattern().match(line)
@@ -266,7 +297,7 @@ def _first_line(el: lxml_html.HtmlElement) -> str:
         block = node is not el and (node.tag in _BLOCK_TAGS)
         if block or node.tag == "br":
             lines.append([])
-        if node.tag not in _SKIP_TAGS and node.tag != "br":
+        if node.tag not in _SKIP_TAGS and node.tag != "br" and not screen_reader_only(node):
             lines[-1].append(node.text or "")
             for child in node:
                 if isinstance(child.tag, str):
@@ -339,7 +370,7 @@ def _leading_names(text: str) -> list[str]:
 
 
 def _links_to_its_author(el: lxml_html.HtmlElement) -> bool:
-    text = _text(el)
+    text = _shown(el)
     if not looks_like_name(text):
         return False
     path = [p for p in urlsplit(el.get("href") or "").path.lower().split("/") if p]

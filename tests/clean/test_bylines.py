@@ -214,3 +214,13 @@ def test_a_byline_inside_a_link_to_another_story_is_that_storys_writer():
     assert bylines(card) == ([], None)
     # A byline that is itself a short link, or sits in one, is still read.
     assert bylines('<p class="byline"><a href="/team">Von Jan Muster</a></p>') == (["Jan Muster"], "byline")
+
+
+def test_text_for_screen_readers_only_is_no_part_of_a_byline():
+    # The linked name repeated for screen readers read as 'Kristen Falc'hon Kristen Falc'hon'
+    # (no slug matched it); printed, it is the author's page link it is.
+    linked = ('<p class="authors">Un documentaire de <a href="/auteurs/kristen_falc_hon">Kristen Falc\'hon'
+              '<span class="u-screen-reader-text">Kristen Falc\'hon</span></a></p>')
+    assert bylines(linked) == (["Kristen Falc'hon"], "author link")
+    line = '<p>Par <a href="/equipe">Olivier Minot <span class="sr-only">Olivier Minot</span></a></p>'
+    assert bylines(line) == (["Olivier Minot"], "byline")
