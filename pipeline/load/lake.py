@@ -471,6 +471,45 @@ def set_layout(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]], alias
     return changed
 
 
+# --- statistics of tables never written --------------------------------------------------
+
+# DuckLake keeps each table's statistics in the catalog (ducklake_table_stats: rows, next row
+# id, bytes; ducklake_table_column_stats: each leaf column's nulls and min/max) from its first
+# insert on. A table never written has none, and DuckLake (1.5.5) does not remember that: it
+# asks the catalog again each time the planner wants them, per column and per scan, so reading
+# an empty table cost about nine times the catalog statements of one with rows (feed_state's
+# view: 108 against 12; 455 ms against 1 ms in the file at 1M articles). An empty table's
+# statistics are known (no rows, no values): written as DuckLake would have them (the spec's
+# tables, one row per table and one per leaf column, as its first insert writes), that insert
+# then updates them as it does any later one's. Only under the exclusive publish lock: a
+# publisher committing a table's first rows meanwhile would insert a second row of its own.
+EMPTY_STATS_SQL = """
+WITH seeded AS (
+    INSERT INTO ducklake_table_stats (table_id, record_count, next_row_id, file_size_bytes)
+    SELECT t.table_id, 0, 0, 0 FROM ducklake_table AS t
+    WHERE t.end_snapshot IS NULL
+      AND NOT EXISTS (SELECT 1 FROM ducklake_table_stats AS s WHERE s.table_id = t.table_id)
+    RETURNING table_id)
+INSERT INTO ducklake_table_column_stats (table_id, column_id, contains_null, contains_nan, min_value,
+                                         max_value, extra_stats)
+SELECT c.table_id, c.column_id, false, NULL, NULL, NULL, NULL
+FROM ducklake_column AS c JOIN seeded USING (table_id)
+WHERE c.end_snapshot IS NULL
+  AND NOT EXISTS (SELECT 1 FROM ducklake_column AS k WHERE k.table_id = c.table_id
+                  AND k.parent_column = c.column_id AND k.end_snapshot IS NULL)
+RETURNING table_id
+"""
+
+
+def seed_empty_stats(catalog: Any) -> int:
+    """Give every live table of the lake without statistics those of an empty table (see
+    EMPTY_STATS_SQL), in one catalog statement; `catalog` a psycopg2 connection to the catalog
+    database (PublishLock.connection), held under the exclusive lock. Returns the tables seeded."""
+    with catalog.cursor() as cursor:
+        cursor.execute(EMPTY_STATS_SQL)
+        return len({row[0] for row in cursor.fetchall()})
+
+
 # --- one publisher at a time on the shared tables ----------------------------------------
 
 class PublishLock:
@@ -496,6 +535,11 @@ class PublishLock:
         finally:
             self.held_seconds += time.perf_counter() - self._since
             self.release()
+
+    def connection(self) -> Any:
+        """The lock's own catalog connection (autocommit): what holds the lock, and what
+        seed_empty_stats writes through while it is held."""
+        return self._connection()
 
     def _connection(self) -> Any:
         import psycopg2

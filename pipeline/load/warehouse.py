@@ -141,11 +141,27 @@ class Warehouse:
                 if stale:
                     self._write(lambda: migrate(self.con, ddl, self.location, lake=bool(self.lake)), physical=False)
                 if self.lake and (stale or not lake.fold_layout_ready(self.con, self.lake)):
-                    self._write(lambda: lake.make_fold_layout(self.con, ddl, declared_keys(settings.schemas_dir)),
-                                physical=False)
+                    self._write(lambda: self._lay_out(ddl), physical=False)
             except BaseException:
                 self.close()
                 raise
+
+    def _lay_out(self, ddl: str) -> None:
+        """A new or migrated lake: the shared tables behind their views, and its tables never
+        written given an empty table's statistics (lake.seed_empty_stats; under the exclusive lock)."""
+        assert self._lock is not None
+        lake.make_fold_layout(self.con, ddl, declared_keys(self.settings.schemas_dir))
+        self._seed_empty_stats()
+
+    def _seed_empty_stats(self) -> int:
+        import psycopg2
+
+        assert self._lock is not None
+        try:
+            return lake.seed_empty_stats(self._lock.connection())
+        except psycopg2.Error as exc:
+            raise WarehouseError(f"cannot write the statistics of {self.location}'s empty tables: {exc}".strip(),
+                                 hint="check the lake's PostgreSQL role may write its catalog tables") from exc
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         if self.lake:
@@ -656,6 +672,7 @@ class Warehouse:
             lake.set_layout(self.con, declared_keys(self.settings.schemas_dir))
             for step in steps:
                 self.con.execute(step)
+            self._seed_empty_stats()  # tables created since, or by a lake made before this
             after = self._lake_stats()
         except duckdb.Error as exc:
             raise WarehouseError(f"maintaining {self.location} failed: {exc}",

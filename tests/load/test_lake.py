@@ -503,3 +503,42 @@ def test_rows_repeating_a_key_within_one_batch_are_one_row_in_a_lake_as_in_a_fil
         assert wh.scalar(f"SELECT count(*) FROM {lake.SHARED}.entities") == 2
         wh.load_batch(doubled())  # the re-run: the full load's MERGEs and recounts
         assert {t: wh.con.execute(sql).fetchall() for t, sql in every.items()} == expected
+
+
+def _catalog_statements(server) -> int:
+    return server.logfile.read_text(errors="replace").count("LOG:  statement:")
+
+
+def test_an_empty_table_reads_with_no_more_catalog_statements_than_one_with_rows(postgres_server, tmp_path):
+    """DuckLake asks the catalog for a never-written table's statistics again at every use (about
+    nine times a read of a table with rows); the lake gives its empty tables an empty table's
+    statistics (lake.seed_empty_stats), which its first rows then update as DuckLake would."""
+    import psycopg2
+
+    from benchmarks.lake_bench import synthetic_batch
+
+    spec = new_lake(postgres_server, "lake_empty_stats")
+    settings = lake_settings(tmp_path, spec)
+    with Warehouse(settings) as wh:
+        wh.load_batch(synthetic_batch(0, 0, articles=2))  # a feed state, no quarantined item
+    catalog = psycopg2.connect(lake.libpq_dsn(spec))
+    catalog.autocommit = True
+    with catalog.cursor() as cursor:
+        cursor.execute("SELECT t.table_name, count(s.table_id), min(s.record_count) FROM ducklake_table AS t "
+                       "LEFT JOIN ducklake_table_stats AS s USING (table_id) WHERE t.end_snapshot IS NULL GROUP BY 1")
+        stats = {name: (rows, count) for name, rows, count in cursor.fetchall()}
+        cursor.execute("ALTER DATABASE lake_empty_stats SET log_statement = 'all'")  # the reader's new session
+    catalog.close()
+    assert all(rows == 1 for rows, _ in stats.values()), stats  # one row each, none doubled
+    assert stats["feed_state"][1] == 1 and stats["quarantine"][1] == 0 and stats["articles"][1] == 2
+
+    asked = {}
+    with Warehouse(settings, read_only=True) as reader:
+        reader.con.execute("BEGIN TRANSACTION")  # as the dashboards' live queries read
+        for table in ("quarantine", "feed_state", "quarantine", "feed_state"):
+            before = _catalog_statements(postgres_server)
+            rows = reader.con.execute(f"SELECT * FROM {table}").fetchall()
+            asked[table] = (len(rows), _catalog_statements(postgres_server) - before)
+        reader.con.execute("ROLLBACK")
+    assert asked["quarantine"][0] == 0 and asked["feed_state"][0] == 1
+    assert 0 < asked["quarantine"][1] <= asked["feed_state"][1], asked
