@@ -1,7 +1,7 @@
 """The warehouse on DuckLake: publish throughput with several publishers, and dashboard queries.
 
     .venv/bin/python benchmarks/lake_bench.py publish-bench --catalog "host=... user=..." \
-        [--batches 8] [--articles 200] [--publishers 1,2,4] [--rounds 1]
+        [--batches 8] [--articles 200] [--publishers 1,2,4] [--rounds 1] [--pin-one 0]
     .venv/bin/python benchmarks/lake_bench.py query-bench [--catalog local] [--n 1000000] [--repeat 20] \
         [--workdir DIR]
     .venv/bin/python benchmarks/lake_bench.py first-per-key [--rows 10000] [--repeated 0.01] [--repeat 9]
@@ -26,13 +26,20 @@ batch's wall time (neither running nor runnable: waiting for the catalog's answe
 DuckLake's sleep before a commit retry); "client cpu s" and "catalog cpu s" the CPU seconds of
 all publisher processes and of the PostgreSQL server (only when started here, `--catalog local`), "cpu/wall" both over the
 wall time: far below the cores' count while batches wait in the run queue means the machine's
-other work, not ours, holds the CPUs.
+other work, not ours, holds the CPUs. "rows/cpu s" is the rows over the CPU seconds of the
+publishers and the catalog server together, "rows/batch cpu s" the same with the publishers'
+batches' own CPU (their processes' start left out): flat from 1 to 4 publishers when they spend
+no CPU on each other, whatever share of a busy machine they got. `--pin-one 0` adds, per round,
+one publisher with the catalog server on core 0 only (as `taskset -c 0`), and prints 2
+publishers on every core over it: the per-core scaling (2.0 would be a second core's worth).
 The file row is one publisher into a DuckDB file (several cannot write one file at once).
 
 query-bench: the dashboard query set of benchmarks/query_bench.py on its synthetic warehouse
 of N articles, built as a file, then copied into a lake (`newsmon lake migrate`'s library
 call); each query timed on both with the same code (dashboard.data), p95 of --repeat runs,
-file and lake alternating run by run.
+file and lake alternating run by run (and which goes first alternating too); with `--catalog
+local`, "catalog stmts" is the median (max) of the statements the catalog server was sent
+during each lake run (snapshot queries read the in-memory copies: 0).
 
 first-per-key: what dropping a batch's rows that repeat a declared key costs
 (`warehouse.first_per_key`, run by a lake's writer only: a file's INSERT OR REPLACE keeps a
@@ -304,15 +311,43 @@ def new_catalog(server: str, name: str) -> str:
     return f"ducklake:postgres:{server} dbname={name}"
 
 
+def server_pids(pid: int) -> list[int]:
+    """The PostgreSQL server's processes: the postmaster and its children (backends, ...)."""
+    pids = [pid]
+    for child in Path("/proc").iterdir():
+        if child.name.isdigit():
+            try:
+                if Path(f"/proc/{child.name}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid):
+                    pids.append(int(child.name))
+            except (OSError, IndexError):  # ended meanwhile
+                continue
+    return pids
+
+
+def pin_server(pid: int | None, cpus: set[int]) -> None:
+    """Put the local catalog server's processes on `cpus` (what `taskset -c` does); the backends
+    it forks later inherit the postmaster's set."""
+    for p in server_pids(pid) if pid is not None else []:
+        try:
+            os.sched_setaffinity(p, cpus)
+        except OSError:  # ended meanwhile
+            continue
+
+
 def run_publishers(spec: str, data_path: str, publishers: int, batches: int, articles: int,
                    local: tuple[int, Path] | None = None, threads: int | None = None,
-                   retry_wait_ms: int | None = None) -> dict:
+                   retry_wait_ms: int | None = None, pin: set[int] | None = None) -> dict:
     """`publishers` processes at once; their JSON lines summed, wall time from first start; CPU
-    seconds of the publisher processes (their rusage) and of the catalog server (`local`: its pid and log file)."""
+    seconds of the publisher processes (their rusage) and of the catalog server (`local`: its pid
+    and log file). `pin`: the publishers and the local catalog server on these cores only (as
+    `taskset -c`), every core again afterwards."""
     import resource
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     server_pid = local[0] if local else None
+    every_core = os.sched_getaffinity(0)
+    if pin:
+        pin_server(server_pid, pin)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     catalog = server_cpu(server_pid)
     conflicts = commit_conflicts(local)
@@ -321,14 +356,19 @@ def run_publishers(spec: str, data_path: str, publishers: int, batches: int, art
     if retry_wait_ms is not None:
         more += ["--retry-wait-ms", str(retry_wait_ms)]
     procs = [subprocess.Popen([sys.executable, __file__, "publish", spec, data_path, str(p), str(batches),
-                               "--articles", str(articles), *more], stdout=subprocess.PIPE, text=True, env=env)
+                               "--articles", str(articles), *more], stdout=subprocess.PIPE, text=True, env=env,
+                              preexec_fn=(lambda: os.sched_setaffinity(0, pin)) if pin else None)
              for p in range(publishers)]
     lines = []
-    for proc in procs:
-        out, _ = proc.communicate()
-        if proc.returncode:
-            raise SystemExit(f"a publisher failed (exit {proc.returncode})")
-        lines += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    try:
+        for proc in procs:
+            out, _ = proc.communicate()
+            if proc.returncode:
+                raise SystemExit(f"a publisher failed (exit {proc.returncode})")
+            lines += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    finally:
+        if pin:
+            pin_server(server_pid, every_core)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     client_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
@@ -344,6 +384,13 @@ def run_publishers(spec: str, data_path: str, publishers: int, batches: int, art
             "batch_wait_s": statistics.median(r["seconds"] - r["cpu"] - r["runnable"] for r in lines),
             "batch_runnable_s": statistics.median(r["runnable"] for r in lines),
             "client_cpu_s": client_cpu, "catalog_cpu_s": catalog_cpu, "cpu_per_wall": (client_cpu + catalog_cpu) / wall,
+            # Rows per CPU second of the publishers and their catalog: flat over the publishers'
+            # count when they cost each other nothing (no CPU spent on contention), whatever
+            # share of the machine they got. "batch": the batches' own CPU (a process's start,
+            # imports and extensions, ~1.6 s each, left out), plus the catalog's.
+            "rows_per_cpu_s": rows / max(1e-9, client_cpu + catalog_cpu),
+            "rows_per_batch_cpu_s": rows / max(1e-9, sum(r["cpu"] for r in lines) + catalog_cpu),
+            "cores": ",".join(str(c) for c in sorted(pin)) if pin else "all",
             "threads": "-" if threads is None else str(threads),
             "wait": "-" if retry_wait_ms is None else str(retry_wait_ms)}
 
@@ -357,6 +404,9 @@ def publish_bench(args: argparse.Namespace) -> int:
     threads = [int(x) for x in args.writer_threads.split(",")] if args.writer_threads else [None]
     waits = [int(x) for x in args.retry_wait_ms.split(",")] if args.retry_wait_ms else [None]
     variants = [(t, w) for t in threads for w in waits]
+    pinned = {int(c) for c in args.pin_one.split(",")} if args.pin_one else None
+    if pinned and args.catalog != "local":
+        raise SystemExit("--pin-one pins the catalog server too: it needs --catalog local")
     rounds: list[list[dict]] = []
     try:
         for number in range(args.rounds):
@@ -370,9 +420,14 @@ def publish_bench(args: argparse.Namespace) -> int:
                         results.append({"into": "lake", **run_publishers(
                             spec, str(Path(tmp) / f"lake{n}_{t}_{w}") + "/", n, args.batches, args.articles, pid,
                             t, w)})
+                        if n == 1 and pinned:  # the same on fewer cores, catalog server too: per-core scaling
+                            spec = new_catalog(server, f"lake_bench_pinned_{t}_{w}")
+                            results.append({"into": "lake", **run_publishers(
+                                spec, str(Path(tmp) / f"lake_pinned_{t}_{w}") + "/", 1, args.batches, args.articles,
+                                pid, t, w, pin=pinned)})
             for r in results:
-                base = next(b for b in results if b["into"] == "lake" and b["publishers"] == 1 and
-                            (r["into"] == "file" or (b["threads"], b["wait"]) == (r["threads"], r["wait"])))
+                base = next(b for b in results if b["into"] == "lake" and b["publishers"] == 1 and b["cores"] == "all"
+                            and (r["into"] == "file" or (b["threads"], b["wait"]) == (r["threads"], r["wait"])))
                 r["x"] = r["rows_per_s"] / base["rows_per_s"]
             rounds.append(results)
             _print_publish(f"round {number + 1} of {args.rounds}", results)
@@ -380,21 +435,32 @@ def publish_bench(args: argparse.Namespace) -> int:
         stop()
     if len(rounds) > 1:
         print("\nmedian over the rounds: " + ", ".join(
-            f"{r['into']} {r['publishers']} (threads {r['threads']}, wait {r['wait']}): "
+            f"{r['into']} {r['publishers']} (threads {r['threads']}, wait {r['wait']}, cores {r['cores']}): "
             f"{statistics.median(rr[i]['rows_per_s'] for rr in rounds):.0f} rows/s "
-            f"({statistics.median(rr[i]['x'] for rr in rounds):.2f}x)" for i, r in enumerate(rounds[0])))
+            f"({statistics.median(rr[i]['x'] for rr in rounds):.2f}x), "
+            f"{statistics.median(rr[i]['rows_per_batch_cpu_s'] for rr in rounds):.0f} rows per batch CPU s"
+            for i, r in enumerate(rounds[0])))
+    if pinned:
+        # Per-core scaling: two publishers on every core against one on the pinned cores (2.0 on
+        # an idle 2-core machine if a core's worth of publishing doubles with a second core).
+        per_core = [next(r for r in rr if r["into"] == "lake" and r["publishers"] == 2 and r["cores"] == "all")
+                    ["rows_per_s"] / next(r for r in rr if r["cores"] != "all")["rows_per_s"] for rr in rounds]
+        print(f"\n2 publishers on every core / 1 on cores {args.pin_one}, rows/s, per round: "
+              + ", ".join(f"{x:.2f}" for x in per_core) + f"; median {statistics.median(per_core):.2f}")
     return 0
 
 
 def _print_publish(title: str, results: list[dict]) -> None:
     print(f"\n{title}\n{'into':<5} {'publishers':>10} {'threads':>7} {'wait ms':>7} {'batches':>8} {'rows':>8} {'seconds':>8} {'rows/s':>8} "
           f"{'x lake-1':>8} {'lock waits':>10} {'conflicts':>9} {'retries':>8} {'median batch s':>14} {'locked s':>9} {'lock busy':>9} "
-          f"{'batch cpu s':>11} {'batch runq s':>12} {'batch wait s':>12} {'client cpu s':>12} {'catalog cpu s':>13} {'cpu/wall':>8}")
+          f"{'batch cpu s':>11} {'batch runq s':>12} {'batch wait s':>12} {'client cpu s':>12} {'catalog cpu s':>13} {'cpu/wall':>8} "
+          f"{'cores':>5} {'rows/cpu s':>10} {'rows/batch cpu s':>16}")
     for r in results:
         print(f"{r['into']:<5} {r['publishers']:>10} {r['threads']:>7} {r['wait']:>7} {r['batches']:>8} {r['rows']:>8} {r['seconds']:>8.1f} "
               f"{r['rows_per_s']:>8.0f} {r['x']:>8.2f} {r['lock_waits']:>10} {r['conflicts']:>9} {r['retries']:>8} "
               f"{r['median_batch_s']:>14.2f} {r['median_locked_s']:>9.2f} {r['lock_busy']:>9.0%} "
-              f"{r['batch_cpu_s']:>11.2f} {r['batch_runnable_s']:>12.2f} {r['batch_wait_s']:>12.3f} {r['client_cpu_s']:>12.1f} {r['catalog_cpu_s']:>13.1f} {r['cpu_per_wall']:>8.2f}")
+              f"{r['batch_cpu_s']:>11.2f} {r['batch_runnable_s']:>12.2f} {r['batch_wait_s']:>12.3f} {r['client_cpu_s']:>12.1f} {r['catalog_cpu_s']:>13.1f} {r['cpu_per_wall']:>8.2f} "
+              f"{r['cores']:>5} {r['rows_per_cpu_s']:>10.0f} {r['rows_per_batch_cpu_s']:>16.0f}")
 
 
 # --- query-bench -------------------------------------------------------------------------------
@@ -427,7 +493,7 @@ def query_bench(args: argparse.Namespace) -> int:
     from pipeline.load import lake
     from pipeline.load.warehouse import Warehouse
 
-    server, stop, _pid = _catalog(args)
+    server, stop, local = _catalog(args)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(args.workdir or tmp)
@@ -456,28 +522,36 @@ def query_bench(args: argparse.Namespace) -> int:
                 print(f"file and lake: {wh.scalar('SELECT count(*) FROM articles'):,} articles; lake data files: "
                       f"{wh.scalar('SELECT count(*) FROM ducklake_list_files(?, ?)', [lake.ALIAS, 'articles'])} "
                       "of articles")
+            asked = _catalog_log(server, spec, local)
             with data.open_views(path) as con:
                 article_id = con.execute("SELECT duplicate_of FROM warehouse.articles WHERE is_duplicate LIMIT 1"
                                          ).fetchone()[0]
             # File and lake alternate, run by run: the machine's load (shared, noisy) then weighs
             # on both sides alike instead of on whichever ran during a busy minute.
+            # Which goes first alternates too: a query's first run in a pair can pay for what the
+            # second then finds warm (the CPU's caches, the allocator), whichever side it is.
             targets = {"file": path, "lake": spec}
             times: dict[str, dict[str, list[float]]] = {}
-            for _ in range(max(3, args.repeat // 5)):
-                for target, where in targets.items():
+            statements: dict[str, list[int]] = {}  # the lake side's catalog statements per run
+            for turn in range(max(3, args.repeat // 5)):
+                for target, where in _turns(targets, turn):
                     times.setdefault("(build snapshot)", {}).setdefault(target, []).extend(
                         time_ms(lambda w=where: data.Snapshot(w).close(), 1))
             snapshots = {target: data.Snapshot(where) for target, where in targets.items()}
             params = query_params(snapshots["file"].con, article_id)
             for query in queries.ALL_QUERIES:
                 wanted = {name: params[name] for name in set(re.findall(r"\$(\w+)", query.sql))}
-                for _ in range(args.repeat):
-                    for target, snapshot in snapshots.items():
-                        times.setdefault(f"{query.name} [{query.source}]", {}).setdefault(target, []).extend(
+                label = f"{query.name} [{query.source}]"
+                for turn in range(args.repeat):
+                    for target, snapshot in _turns(snapshots, turn):
+                        asked()
+                        times.setdefault(label, {}).setdefault(target, []).extend(
                             time_ms(lambda q=query, p=wanted, s=snapshot: s.run(q, p), 1))
+                        if target == "lake":
+                            statements.setdefault(label, []).append(asked())
             for snapshot in snapshots.values():
                 snapshot.close()
-            _print_queries(times)  # before the views' reads: what is measured so far is kept
+            _print_queries(times, statements)  # before the views' reads: what is measured so far is kept
             views = _view_times(spec, path, root, args.repeat)
     finally:
         stop()
@@ -493,9 +567,39 @@ def query_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_queries(times: dict[str, dict[str, list[float]]]) -> None:
+def _turns(targets: dict[str, Any], turn: int) -> list[tuple[str, Any]]:
+    """The targets in their order on even turns, reversed on odd ones."""
+    pairs = list(targets.items())
+    return pairs if turn % 2 == 0 else pairs[::-1]
+
+
+def _catalog_log(server: str, spec: str, local: tuple[int, Path] | None):
+    """A function giving the catalog statements the lake's database was sent since its last
+    call (`--catalog local`: the server logs them from the next session on), else always 0."""
+    if local is None:
+        return lambda: 0
+    import psycopg2
+
+    conn = psycopg2.connect(f"{server} dbname=postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'ALTER DATABASE "{spec.rsplit("dbname=", 1)[1]}" SET log_statement = \'all\'')
+    conn.close()
+    at = [local[1].stat().st_size]
+
+    def asked() -> int:
+        with local[1].open("rb") as log:
+            log.seek(at[0])
+            new = log.read()
+        at[0] += len(new)
+        return new.count(b"LOG:  statement:")
+    return asked
+
+
+def _print_queries(times: dict[str, dict[str, list[float]]], statements: dict[str, list[int]] | None = None) -> None:
+    statements = statements or {}
     print(f"\n{'query [kind]':<42}{'file p95 ms':>12}{'lake p95 ms':>12}{'lake/file':>10}"
-          f"{'file median':>12}{'lake median':>12}{'lake/file':>10}")
+          f"{'file median':>12}{'lake median':>12}{'lake/file':>10}{'catalog stmts':>14}")
     over = []
     for label, row in times.items():
         p95 = {target: _p95(t) for target, t in row.items()}
@@ -503,8 +607,10 @@ def _print_queries(times: dict[str, dict[str, list[float]]]) -> None:
         ratio = p95["lake"] / p95["file"] if p95["file"] else float("inf")
         if ratio > 2.0:
             over.append(label)
+        asked = statements.get(label)
         print(f"{label:<42}{p95['file']:>12.1f}{p95['lake']:>12.1f}{ratio:>10.2f}"
-              f"{median['file']:>12.1f}{median['lake']:>12.1f}{median['lake'] / median['file']:>10.2f}")
+              f"{median['file']:>12.1f}{median['lake']:>12.1f}{median['lake'] / median['file']:>10.2f}"
+              + (f"{statistics.median(asked):>9.0f} ({max(asked)})" if asked else f"{'-':>14}"))
     print(f"\n{len(times) - len(over)}/{len(times)} within 2x of the file (p95)" +
           (f"; over: {', '.join(over)}" if over else ""))
 
@@ -634,6 +740,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="lake_writer_threads values to compare, e.g. 1,0 (0: one per core); default: the setting's")
     b.add_argument("--retry-wait-ms", default="",
                    help="lake_retry_wait_ms values to compare, e.g. 100,10; default: the setting's")
+    b.add_argument("--pin-one", default="",
+                   help="also one publisher and the catalog server on these cores only (e.g. 0, as taskset -c 0; "
+                        "needs --catalog local): per-core scaling against 2 publishers on every core")
     b.set_defaults(func=publish_bench)
     q = sub.add_parser("query-bench")
     q.add_argument("--catalog", default="local")
