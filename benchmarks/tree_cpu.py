@@ -1,0 +1,100 @@
+"""Wall time and CPU seconds of a command and of every process it started, wherever they ended.
+
+    .venv/bin/python benchmarks/tree_cpu.py -- make test-fast
+
+``/usr/bin/time`` counts only the processes their parents waited for: a forkserver (and the pool
+workers forked from it) outlives the process that started it, is re-parented and its CPU is
+lost from the figure; so are daemons (a PostgreSQL server) and a browser's helpers. Here this
+process becomes a child subreaper (Linux ``prctl``): orphans of the command are re-parented to
+it, and it waits for them all, so that the CPU line counts the whole tree, and it names the
+orphans with the CPU each used (their own and their waited children's). Orphans still alive
+``--grace`` seconds after the command ended are named and left running (their CPU is not counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import ctypes
+import os
+import subprocess
+import sys
+import time
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
+
+
+def _children() -> dict[int, str]:
+    """This process's children and their command lines (a re-parented orphan is one)."""
+    me, found = os.getpid(), {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            if parent == me:
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    line = cmdline.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()[:90]
+                if line:  # a zombie's is empty: keep what was read while it ran
+                    found[int(entry)] = line
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--grace", type=float, default=30.0,
+                        help="seconds to wait for orphans after the command ends (default 30)")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- then the command")
+    args = parser.parse_args(argv)
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("give the command after --")
+    if not sys.platform.startswith("linux"):
+        parser.error("Linux only (a child subreaper is a Linux prctl)")
+    become_subreaper()
+    started = time.perf_counter()
+    main_pid = subprocess.Popen(command).pid  # reaped below with the orphans, by wait4
+    names: dict[int, str] = {}
+    orphans: collections.Counter[str] = collections.Counter()
+    cpu = {"command": 0.0, "orphans": 0.0}
+    code, wall, deadline = None, 0.0, float("inf")
+    while True:
+        names.update(_children())
+        try:
+            pid, status, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:  # none left
+            break
+        if not pid:
+            if time.perf_counter() > deadline:
+                break
+            time.sleep(0.2)
+            continue
+        used = usage.ru_utime + usage.ru_stime
+        if pid == main_pid:
+            code, wall = os.waitstatus_to_exitcode(status), time.perf_counter() - started
+            deadline = time.perf_counter() + args.grace
+            cpu["command"] += used
+        else:
+            cpu["orphans"] += used
+            orphans[names.get(pid, "?")] += used
+    left = sorted(set(_children()))
+    total = cpu["command"] + cpu["orphans"]
+    print(f"tree_cpu: exit {code}, wall {wall:.1f} s, CPU {total:.1f} s: the command and the processes it "
+          f"waited for {cpu['command']:.1f}, orphans {cpu['orphans']:.1f}"
+          + (f"; still running, not counted: {left}" if left else ""), file=sys.stderr)
+    for name, used in orphans.most_common(10):
+        print(f"tree_cpu: {used:7.1f} CPU s  orphaned {name}", file=sys.stderr)
+    return code if code is not None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
