@@ -75,6 +75,12 @@ run: airflow-init
 airflow: airflow-init
 	@bash scripts/airflow.sh
 
+# The tests start many Python processes (xdist workers, forkservers, CLI subprocesses), each
+# importing pipeline/ and each test module (assert-rewritten) anew: with the bytecode cache
+# (__pycache__/, ignored by git) they read compiled code instead of compiling it again, about
+# half of a process's collection. An environment that sets PYTHONDONTWRITEBYTECODE loses that.
+test test-fast: export PYTHONDONTWRITEBYTECODE =
+
 test: $(STAMP)
 	@bash scripts/test_setup.sh
 	@$(BIN)/ruff check .

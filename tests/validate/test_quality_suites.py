@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from pipeline.executor import executor_for
+from pipeline.flow import WORKER_MODULES
 from pipeline.records import QualityResult, utc_now
 from pipeline.validate import critical_failures, run_quality_suites
 from pipeline.validate.quality import suite_step
@@ -317,7 +318,7 @@ def test_suites_on_two_processes_give_the_in_process_results(clean_warehouse, re
     sql = ["UPDATE articles SET body = body || ' Leave a Reply' WHERE article_id = (SELECT min(article_id) FROM articles)"]
     one = results_on_copy(sql)
     settings = _corrupted_copy(clean_warehouse, tmp_path / "two", sql)
-    two = run_quality_suites(read_tables(settings), settings, RUN, executor_for("fork", 2))
+    two = run_quality_suites(read_tables(settings), settings, RUN, executor_for("fork", 2, WORKER_MODULES))
     def comparable(results):  # "tomorrow" bounds differ between the two calls; the rest may not
         return [(r.expectation, r.success, r.observed_value, json.loads(r.details)["examples"],
                  json.loads(r.details)["result"]) for r in results]

@@ -141,6 +141,7 @@ def test_invalid_upstream_quarantine_row_is_wrapped_not_dropped(settings):
 
 def test_checking_on_two_processes_gives_the_in_process_verdicts(settings):
     from pipeline.executor import Executor, PoolExecutor
+    from pipeline.flow import WORKER_MODULES
 
     def broken() -> Batch:
         b = seed_batch()
@@ -149,7 +150,8 @@ def test_checking_on_two_processes_gives_the_in_process_verdicts(settings):
         return b
 
     in_process = validate_batch(broken(), settings, Executor())
-    parallel = validate_batch(broken(), settings.replace(validate_parallel_min_records=1), PoolExecutor(2))
+    parallel = validate_batch(broken(), settings.replace(validate_parallel_min_records=1),
+                              PoolExecutor(2, preload=WORKER_MODULES))  # a run's pool: its preload
 
     def verdicts(out: Batch):
         return ([(q.item_id, q.reason_code, q.message) for q in out.quarantine],
