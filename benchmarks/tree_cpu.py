@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
           f"waited for {cpu['command']:.1f}, orphans {cpu['orphans']:.1f}"
           + (f"; still running, not counted: {left}" if left else ""), file=sys.stderr)
     for name, used in orphans.most_common(10):
-        print(f"tree_cpu: {used:7.1f} CPU s  orphaned {name}", file=sys.stderr)
+        if used >= 0.05:
+            print(f"tree_cpu: {used:7.1f} CPU s  orphaned {name}", file=sys.stderr)
     return code if code is not None else 1
 
 
