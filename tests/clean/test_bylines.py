@@ -160,6 +160,10 @@ def test_a_by_word_joined_with_other_credits_still_names_the_text_author():
         (["Ivan Valetny"], "byline")
     assert bylines("<p>Texto y fotos: Ana Pérez</p>")[0] == ["Ana Pérez"]
     assert bylines("<p>Words and photos by Jane Roe</p>")[0] == ["Jane Roe"]
+    # An interview is other work too: 'Text und Interview:' names the one who did both, not 'Text'.
+    assert bylines('<div class="article-author"><p>Text und Interview: Harald Willenbrock</p></div>')[0] == \
+        ["Harald Willenbrock"]
+    assert bylines("<p>Texto y entrevista: Ana Pérez</p>")[0] == ["Ana Pérez"]
     assert bylines("<p>Textilien von Jan Muster</p>") == ([], None)  # 'Text' only as a whole word
 
 
