@@ -144,7 +144,7 @@ def cue_votes(body: str, start: int, end: int, surface: str, label: str, gaz: Ga
             wide.add(cue.label)
     if (place := _region_after(body, end, surface, label, gaz)) is not None:
         votes[place] += REGION_AFTER_WEIGHT
-    return CueVotes(votes, team, frozenset(firm), frozenset(wide), reread)
+    return CueVotes(votes, team=team, firm=frozenset(firm), wide=frozenset(wide), reread=reread)
 
 
 _PLACE_OR_PEOPLE = frozenset({"GPE", "LOC", "NORP", "FAC"})
