@@ -50,6 +50,7 @@ from pipeline.extract.cameo_dictionary import (
     load_verb_dictionary,
     verb_of_noun,
 )
+from pipeline.extract.token_attributes import replace_rule_components
 from pipeline.extract.type_evidence import dateline_end
 
 CODES_PATH = KNOWLEDGE / "cameo_codes.tsv"
@@ -259,9 +260,10 @@ def _coded_forms(dictionary: VerbDictionary) -> frozenset[str]:
 
 @lru_cache(maxsize=2)
 def load_parser(model_name: str) -> Language:
-    """The model with tagger, parser and lemmatizer only (entities come from the NER pass)."""
+    """The model with tagger, parser and lemmatizer only (entities come from the NER pass); its
+    attribute_ruler and lemmatizer worked out once per distinct token (``token_attributes``)."""
     try:
-        return spacy.load(model_name, exclude=["ner", "senter"])
+        return replace_rule_components(spacy.load(model_name, exclude=["ner", "senter"]))
     except OSError as exc:
         raise ConfigError(f"spaCy model {model_name!r} is not installed",
                           hint="install the project's pinned dependencies (make install)") from exc
