@@ -9,7 +9,7 @@ In order of trust, each source read only when the one before found nobody:
 4. a short element that is only a by-word and names ("By Jane Doe and John Roe", "von Andreas
    Kürten"), the words from bylines.toml.
 
-Comment sections (an ancestor whose id or class names comments) and figures (a photo credit
+Comment sections (an ancestor whose id or class names comments), figures and media credits (a photo credit
 "by ...") are not read. Co-authors are the names found in the same element as the first.
 """
 
@@ -32,6 +32,9 @@ MAX_HANDLE_WORDS = 4
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|[A-ZÀ-Þ]\.|von|van|der|den|de|da|di|du|del|della|la|le|"
                         r"al|bin|ten|ter|zu|y)$")
 _COMMENTS = re.compile(r"comment|kommentar|disqus|respond|reply", re.IGNORECASE)
+# A media credit ('<span class="credit video-credit">By U.S. Customs and Border Protection</span>')
+# names who made the picture, not who wrote the text.
+_CREDIT_CLASS = re.compile(r"(?:^|[-_])(?:credits?|copyright)$", re.IGNORECASE)
 _LEGAL_WORD = re.compile(r"[^\s.]+")
 _JOINERS = frozenset({"&", "and", "und", "et", "y", "e", "+"})
 # Soft hyphens and zero-width characters split a name for line breaking only ('Mat\u00adthi\u00adas').
@@ -130,7 +133,7 @@ def _in_comments_or_figure(el: lxml_html.HtmlElement) -> bool:
         if node is not el and node.tag == "a" and len(_text(node).split()) > MAX_BYLINE_WORDS:
             return True
         marks = f"{node.get('id') or ''} {node.get('class') or ''}"
-        if marks.strip() and _COMMENTS.search(marks):
+        if marks.strip() and (_COMMENTS.search(marks) or any(_CREDIT_CLASS.search(c) for c in marks.split())):
             return True
         node = node.getparent()
     return False

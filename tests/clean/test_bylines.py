@@ -228,3 +228,10 @@ def test_text_for_screen_readers_only_is_no_part_of_a_byline():
     assert bylines(linked) == (["Kristen Falc'hon"], "author link")
     line = '<p>Par <a href="/equipe">Olivier Minot <span class="sr-only">Olivier Minot</span></a></p>'
     assert bylines(line) == (["Olivier Minot"], "byline")
+
+
+def test_a_media_credit_is_no_byline():
+    # A video's or photo's credit outside a <figure> names who made the picture.
+    assert bylines('<span class="credit video-credit">By U.S. Customs and Border Protection</span>') == ([], None)
+    assert bylines('<p class="photo-copyright">Von Jan Muster</p>') == ([], None)
+    assert bylines('<p class="byline">Von Jan Muster</p>') == (["Jan Muster"], "byline")
