@@ -143,3 +143,11 @@ def test_a_work_named_by_its_kind_and_called_is_not_stored_and_a_person_opening_
     found = types_of(extract_entities([article("a", body)], SETTINGS, []))
     assert "Fat Actress" not in found
     assert "Kirstie Alley" in found  # the title she opens does not make her a work
+
+
+def test_a_company_before_version_stays_an_organisation():
+    # "version", "developers" and "update" follow companies' names as often as products'
+    body = ("Pelco announced last April that it will provide schools with an IBM version of intelligent "
+            "video, said Tom Reed.")
+    found = types_of(extract_entities([article("a", body)], SETTINGS, []))
+    assert found.get("IBM") == {"ORG"}
