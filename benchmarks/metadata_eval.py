@@ -146,6 +146,22 @@ def print_kinds(pages: dict[str, dict], heads: dict[str, tuple[str | None, str |
             print(f"{group:<9} " + " ".join(f"{counts[group][k]:>20}" for k in AUTHOR_MISS_KINDS))
 
 
+def _read_page(data_dir: Path, name: str, entry: dict, settings: object) -> tuple[object, object] | None:
+    """(trafilatura's tree of the page or None, read_page_meta of it); None when unreadable."""
+    import trafilatura
+
+    from pipeline.clean.structured import read_page_meta
+    from pipeline.errors import InputError
+    from pipeline.ingest.files import read_document
+
+    try:
+        doc = read_document(data_dir / "html" / name, settings, run_id="eval")  # type: ignore[arg-type]
+    except InputError:
+        return None
+    tree = trafilatura.load_html(doc.raw_text)
+    return tree, read_page_meta(tree if tree is not None else doc.raw_text, entry.get("url"))
+
+
 def title_votes(pages: dict[str, dict], data_dir: Path) -> None:
     """Per half: pages with a gold title; those where one stated source (the article item's
     headline, og:title, twitter:title, <title>, the first <h1>, each with the site's name cut)
@@ -154,11 +170,7 @@ def title_votes(pages: dict[str, dict], data_dir: Path) -> None:
     `margin` more sources (margin 1: and two sources at least)."""
     from collections import Counter
 
-    import trafilatura
-
-    from pipeline.clean.structured import choose_title, is_site, read_page_meta, strip_site
-    from pipeline.errors import InputError
-    from pipeline.ingest.files import read_document
+    from pipeline.clean.structured import choose_title, is_site, strip_site
     from pipeline.settings import Settings
     from pipeline.text import normalise_for_hash as key
 
@@ -167,12 +179,10 @@ def title_votes(pages: dict[str, dict], data_dir: Path) -> None:
     for name, entry in pages.items():
         if not entry.get("title"):
             continue
-        try:
-            doc = read_document(data_dir / "html" / name, settings, run_id="eval")
-        except InputError:
+        read = _read_page(data_dir, name, entry, settings)
+        if read is None:
             continue
-        tree = trafilatura.load_html(doc.raw_text)
-        meta = read_page_meta(tree if tree is not None else doc.raw_text, entry.get("url"))
+        tree, meta = read
         stated = [strip_site(s, meta.site_names) for s in (meta.headline, *meta.titles, *meta.headings[:1]) if s]
         stated = [s for s in stated if not is_site(s, meta.site_names)]
         gold, chosen = key(entry["title"]), key(choose_title(meta, None)[0] or "")
@@ -214,12 +224,8 @@ def title_causes(pages: dict[str, dict], heads: dict[str, tuple[str | None, str 
     branch of choose_title was taken instead; 'stated nowhere' when no source does."""
     from collections import Counter
 
-    import trafilatura
-
     from benchmarks.body_eval import in_group
-    from pipeline.clean.structured import choose_title, read_page_meta, strip_site
-    from pipeline.errors import InputError
-    from pipeline.ingest.files import read_document
+    from pipeline.clean.structured import choose_title, strip_site
     from pipeline.settings import Settings
 
     settings, causes, chosen_by = Settings(), Counter(), Counter()
@@ -227,14 +233,10 @@ def title_causes(pages: dict[str, dict], heads: dict[str, tuple[str | None, str 
         got = heads.get(name, (None, None))[0]
         if not entry.get("title") or not in_group(entry, part) or ev.norm_title(entry["title"]) == ev.norm_title(got):
             continue
-        try:
-            doc = read_document(data_dir / "html" / name, settings, run_id="eval")
-        except InputError:
+        read = _read_page(data_dir, name, entry, settings)
+        if read is None or read[0] is None:
             continue
-        tree = trafilatura.load_html(doc.raw_text)
-        if tree is None:
-            continue
-        meta = read_page_meta(tree, entry.get("url"))
+        tree, meta = read
         gold = ev.norm_title(entry["title"])
         stating = [source for source, values in title_sources(tree, meta).items()
                    if any(gold in (ev.norm_title(v), ev.norm_title(strip_site(v, meta.site_names))) for v in values)]
