@@ -55,23 +55,10 @@ def _rule_group(rule: str) -> str:
     return f"dropped: {group} ({rule.lstrip('_')})"
 
 
-class _Recorder:
-    """Wraps ``cameo_coder._prune`` to keep each sentence's codings before pruning."""
-
-    def __init__(self) -> None:
-        self.found: dict[int, cc.Coded] = {}
-        self.original = cc._prune
-
-    def __call__(self, sent, found, actors):
-        self.found = dict(found)
-        return self.original(sent, found, actors)
-
-
 def _dropping_rule(sent, i: int, found: dict, kept: dict, discard: str | None) -> str:
-    j = cc._Judged(sent, found[i], sent.doc[i], found, kept, discard)
-    for rule in (*cc._NOT_A_CLAIM_OF_ITS_OWN, *cc._NOT_AN_EVENT):
-        if rule(j):
-            return rule.__name__
+    rule = cc.pruning_rule(sent, found, i, kept, discard)
+    if rule is not None:
+        return rule
     if sent.doc[i].dep_ == "xcomp" and sent.doc[i].head.i in found:
         return "deferred"
     return "_other"
@@ -79,7 +66,7 @@ def _dropping_rule(sent, i: int, found: dict, kept: dict, discard: str | None) -
 
 def _roots_of_verb(tok, dictionary) -> set[str]:
     roots = set()
-    for v in cc._verb_entries(tok, dictionary):
+    for v in cc.verb_entries(tok, dictionary):
         if v.code:
             roots.add(v.code[:2])
         for p in dictionary.patterns.get(v.block, ()):
@@ -99,53 +86,47 @@ def _gated_out(text: str) -> bool:
 
 def classify(rows: list[dict], nlp, show: bool) -> tuple[Counter, Counter, Counter]:
     dictionary, actors = load_verb_dictionary(), load_actor_dictionary()
-    rec = _Recorder()
-    cc._prune = rec
     misses: Counter[str] = Counter()
     false_typed: Counter[str] = Counter()
     false_stmt: Counter[str] = Counter()
     gated = 0
-    try:
-        docs = list(nlp.pipe(cc.parse_text(r["sentence"], 0, len(r["sentence"])) for r in rows))
-        for row, doc in zip(rows, docs, strict=True):
-            sent = doc[:]
-            kept = [c for c in cc.code_sentence(sent, dictionary=dictionary, actors=actors)
-                    if c.modality != "negated"]
-            found = rec.found
-            by_start = {doc[i].idx: i for i in found}
-            kept_idx = {by_start[c.verb_start]: c for c in kept if c.verb_start in by_start}
-            discard = actors.discarded(" ".join(t.text.upper() for t in sent))
-            used: set[int] = set()
-            gold_roots = {c[:2] for g in row["events"] for c in [g["code"], *g.get("alt", [])]}
-            unmatched_gold = []
-            for gold in row["events"]:
-                roots = {c[:2] for c in [gold["code"], *gold.get("alt", [])]}
-                m = next((k for k, c in enumerate(kept) if k not in used and c.info.root in roots), None)
-                if m is None:
-                    unmatched_gold.append((gold, roots))
-                else:
-                    used.add(m)
-            wrong = [c for k, c in enumerate(kept) if k not in used]
-            for gold, roots in unmatched_gold:
-                cause = _miss_cause(sent, roots, found, kept_idx, discard, wrong, dictionary)
-                misses[cause] += 1
-                gated += _gated_out(row["sentence"])
-                if show:
-                    print(f"  [miss: {cause}] {row['sentence'][:120]}\n      gold {gold['code']} "
-                          f"{gold['source']} -> {gold['target']}")
-            for c in wrong:
-                cause = ("wrong code (a gold event of another root)" if unmatched_gold
-                         else "no event in the gold" if not row["events"] else "an extra coding")
-                typed = c.info.root != "01"
-                (false_typed if typed else false_stmt)[cause] += 1
-                if show:
-                    src = c.source.text if c.source else None
-                    print(f"  [false {'typed' if typed else 'stmt'}: {cause}] {row['sentence'][:120]}\n"
-                          f"      pred {c.cameo_code} {c.pattern} src={src} conf={c.confidence}"
-                          f" gold-src-ok={any(actor_right(src, g['source']) for g in row['events'])}"
-                          f" gold={sorted(gold_roots)}")
-    finally:
-        cc._prune = rec.original
+    docs = list(nlp.pipe(cc.parse_text(r["sentence"], 0, len(r["sentence"])) for r in rows))
+    for row, doc in zip(rows, docs, strict=True):
+        sent = doc[:]
+        found = cc.candidate_codings(sent, dictionary=dictionary, actors=actors)
+        kept = [c for c in cc.prune(sent, found, actors) if c.modality != "negated"]
+        by_start = {doc[i].idx: i for i in found}
+        kept_idx = {by_start[c.verb_start]: c for c in kept if c.verb_start in by_start}
+        discard = actors.discarded(" ".join(t.text.upper() for t in sent))
+        used: set[int] = set()
+        gold_roots = {c[:2] for g in row["events"] for c in [g["code"], *g.get("alt", [])]}
+        unmatched_gold = []
+        for gold in row["events"]:
+            roots = {c[:2] for c in [gold["code"], *gold.get("alt", [])]}
+            m = next((k for k, c in enumerate(kept) if k not in used and c.info.root in roots), None)
+            if m is None:
+                unmatched_gold.append((gold, roots))
+            else:
+                used.add(m)
+        wrong = [c for k, c in enumerate(kept) if k not in used]
+        for gold, roots in unmatched_gold:
+            cause = _miss_cause(sent, roots, found, kept_idx, discard, wrong, dictionary)
+            misses[cause] += 1
+            gated += _gated_out(row["sentence"])
+            if show:
+                print(f"  [miss: {cause}] {row['sentence'][:120]}\n      gold {gold['code']} "
+                      f"{gold['source']} -> {gold['target']}")
+        for c in wrong:
+            cause = ("wrong code (a gold event of another root)" if unmatched_gold
+                     else "no event in the gold" if not row["events"] else "an extra coding")
+            typed = c.info.root != "01"
+            (false_typed if typed else false_stmt)[cause] += 1
+            if show:
+                src = c.source.text if c.source else None
+                print(f"  [false {'typed' if typed else 'stmt'}: {cause}] {row['sentence'][:120]}\n"
+                      f"      pred {c.cameo_code} {c.pattern} src={src} conf={c.confidence}"
+                      f" gold-src-ok={any(actor_right(src, g['source']) for g in row['events'])}"
+                      f" gold={sorted(gold_roots)}")
     print(f"\n  of the misses, {gated} are in sentences the pipeline's gate would not parse")
     return misses, false_typed, false_stmt
 

@@ -1234,7 +1234,9 @@ def _reports(say: Token, verb: Token) -> bool:
         say.head.i == head.i and say.dep_ == "parataxis") or (content is not None and content.i == say.i)
 
 
-def _verb_entries(tok: Token, dictionary: VerbDictionary) -> list[Verb]:
+def verb_entries(tok: Token, dictionary: VerbDictionary) -> list[Verb]:
+    """The dictionary's entries for the verb at ``tok``: its lemma's or form's, a multi-word
+    entry ("+ASK_FOR") only where its words follow or hang on the verb."""
     found = dictionary.lookup(tok.lemma_, tok.text)
     if not found:
         return []
@@ -1353,13 +1355,21 @@ def _code_in_context(tok: Token, code: str, verb: Verb, by_entry: bool, source: 
 def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary | None = None,
                   actors: ActorDictionary | None = None) -> list[Coded]:
     """The events of one parsed sentence, in text order."""
+    actors = actors or load_actor_dictionary()
+    return prune(sent, candidate_codings(sent, on, dictionary, actors), actors)
+
+
+def candidate_codings(sent: Span, on: date | None = None, dictionary: VerbDictionary | None = None,
+                      actors: ActorDictionary | None = None) -> dict[int, Coded]:
+    """Every coded verb of one parsed sentence, by token index, before :func:`prune` drops
+    what is no event of its own (``benchmarks/event_error_causes.py`` reads both)."""
     dictionary = dictionary or load_verb_dictionary()
     actors = actors or load_actor_dictionary()
     found: dict[int, Coded] = {}
     for tok in sent:
         if tok.pos_ not in ("VERB",) and not (tok.pos_ == "AUX" and tok.dep_ == "ROOT"):
             continue
-        entries = _verb_entries(tok, dictionary)
+        entries = verb_entries(tok, dictionary)
         if not entries:
             continue
         pattern, verb, roles = _best_pattern(tok, entries, dictionary)
@@ -1402,7 +1412,7 @@ def code_sentence(sent: Span, on: date | None = None, dictionary: VerbDictionary
                              by_pattern=pattern is not None or nominal is not None,
                              by_subject=pattern is not None and bool(pattern.pre),
                              own_code=verb.own_code, block=verb.block)
-    return _prune(sent, found, actors)
+    return found
 
 
 @dataclass(frozen=True)
@@ -1607,14 +1617,23 @@ def _sport_or_show(j: _Judged) -> bool:
 
 
 # What makes a coded verb no event, in the order they are tried. The clause's own shape comes
-# first; an infinitive under a coded verb is deferred between the two (see _prune).
+# first; an infinitive under a coded verb is deferred between the two (see prune).
 _NOT_A_CLAIM_OF_ITS_OWN = (_describes, _habit, _state_of_things, _report_of_kept)
 _NOT_AN_EVENT = (_telling_participle, _claim_over_clause, _forecast, _opinion, _private_trip, _no_cooperation,
                  _crime, _own_command, _yield_without_power, _part_in_act, _asks_no_one, _says_nothing,
                  _aimless_opinion, _no_nameable_actor, _weak_default, _sport_or_show)
 
 
-def _prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list[Coded]:
+def pruning_rule(sent: Span, found: dict[int, Coded], i: int, kept: dict[int, Coded],
+                 discard: str | None) -> str | None:
+    """The name of the first rule above that judges the coded verb at token ``i`` no event
+    (the sentence's codings ``found``, those admitted ``kept``, the sentence's Phoenix discard
+    ``discard``), None when none does: for counting errors by cause, as :func:`prune` tries them."""
+    judged = _Judged(sent, found[i], sent.doc[i], found, kept, discard)
+    return next((rule.__name__ for rule in (*_NOT_A_CLAIM_OF_ITS_OWN, *_NOT_AN_EVENT) if rule(judged)), None)
+
+
+def prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list[Coded]:
     """Drop what is not an event of its own: the statement verb whose reported clause holds an
     event (the report is the attribution), an infinitive under an already coded verb ("threatened
     to attack" is one threat), statements and forecasts by no political actor, events with no
