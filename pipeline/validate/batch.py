@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -85,27 +84,22 @@ def _names(value: Any) -> Iterable[Any]:
     return value if isinstance(value, list | tuple) else [value]
 
 
-@dataclass
-class _Kept:
-    kept: dict[str, list[Any]]
-    schemas_dir: Path
-
-
-def schema_step(ctx: _Kept, work: list[tuple[str, str, int]]) -> list[list[str]]:
-    """Executor step: each record's schema errors (none for a valid one)."""
-    return [schema_errors(ctx.schemas_dir, table, record_to_json(ctx.kept[attr][position]),
-                          validator_for(ctx.schemas_dir, table)) for attr, table, position in work]
+def schema_step(schemas_dir: Path, work: list[tuple[str, str, int, Any]]) -> list[list[str]]:
+    """Executor step: each record's schema errors (none for a valid one). Each item carries its
+    record: workers that are not forked get their chunk's records, not the whole batch each."""
+    return [schema_errors(schemas_dir, table, record_to_json(record), validator_for(schemas_dir, table))
+            for _, table, _, record in work]
 
 
 def _schema_failures(kept: dict[str, list[Any]], schemas_dir: Path, settings: Settings,
                      executor: Executor) -> dict[tuple[str, int], list[str]]:
     """(batch attribute, position) -> error messages, for the records that fail their schema
     or whose check raised."""
-    work = [(attr, table, position) for attr, table in TABLE_OF_FIELD.items()
-            for position in range(len(kept[attr]))]
-    checked = executor.map(schema_step, work, _Kept(kept, schemas_dir), stage=STAGE,
+    work = [(attr, table, position, record) for attr, table in TABLE_OF_FIELD.items()
+            for position, record in enumerate(kept[attr])]
+    checked = executor.map(schema_step, work, schemas_dir, stage=STAGE,
                            min_items=settings.validate_parallel_min_records)
-    found = {(attr, position): errors for (attr, _, position), errors in checked.done if errors}
+    found = {(attr, position): errors for (attr, _, position, _), errors in checked.done if errors}
     found.update({(f.item[0], f.item[2]): [f"internal_error: {f.describe()}"] for f in checked.failed})
     return found
 
