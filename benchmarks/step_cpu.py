@@ -4,7 +4,8 @@ commits can be compared step by step on one corpus on a shared machine.
     .venv/bin/python benchmarks/step_cpu.py --n 5000 --corpus /tmp/c5k            # this tree
     /before/.venv/bin/python benchmarks/step_cpu.py --corpus /tmp/c5k --tree /before
 
-Builds the corpus (benchmarks/corpus.py) into ``--corpus`` unless it is there already, then
+Run it with the tree's own interpreter (its .venv): the workers a forkserver starts import the
+tree their interpreter installs, whatever ``--tree`` says. Builds the corpus (benchmarks/corpus.py) into ``--corpus`` unless it is there already, then
 runs the tree's ``pipeline.flow.run_pipeline`` over it into a fresh warehouse and prints, per
 step (summed over batches), its wall seconds and the CPU seconds of this process and every
 process under it (workers, forkservers, the quality process). Wall time on a loaded machine

@@ -430,7 +430,11 @@ def quality_step(run_id: str, settings: Settings, out_dir: Path | None = None,
     if done:
         return {"failures": [], "warnings": [], "report": "", "expectations": done,
                 "skipped": f"run {run_id} was already checked"}
-    results = run_quality_suites(tables, settings, run_id, _executor(settings, settings.quality_processes))
+    # The suites run here, not on a pool: their workers need great_expectations, and a process
+    # that has imported it (or pandas) holds native threads, so its pools start from the
+    # forkserver, where each worker imports it again (~3.3 s of a core): on 1k articles the
+    # suites cost 10.5-11.2 CPU s on two such workers against 3.7-3.9 s here (docs/performance.md).
+    results = run_quality_suites(tables, settings, run_id)
     with Warehouse(settings) as wh:
         wh.save_quality_results(results)
         history = wh.read_table("quality_results")

@@ -102,7 +102,7 @@ class Settings:
     nlp_max_chunk: int = 128  # texts a worker parses at a time: a few model batches, so cores finish together
 
     # --- quality ---------------------------------------------------------------
-    quality_processes: int = min(4, os.cpu_count() or 1)  # schema checks and suites run in parallel
+    quality_processes: int = min(4, os.cpu_count() or 1)  # schema checks run in parallel
     validate_parallel_min_records: int = 5000  # below this, a pool costs more than checking
     max_duplicate_share: float = 0.9
     max_quarantine_share: float = 0.5
