@@ -122,6 +122,18 @@ def test_a_language_is_not_stored_beside_the_foundation_named_after_it_nor_with_
     assert found["Guido van Rossum"] == {"PERSON"}
 
 
+def test_the_models_readings_of_a_language_name_vote():
+    # one stray place reading among a person's ("Python" once read as GPE) does not make the
+    # island; most readings a place's ("Java" in a travel story) still do
+    from collections import Counter
+
+    from pipeline.extract.entity_types import _software
+
+    named = frozenset({"Python", "Java", "Perl"})
+    assert _software("Python", Counter({"PERSON": 5, "GPE": 1}), named, False)
+    assert not _software("Java", Counter({"GPE": 4, "ORG": 1}), named, False)
+
+
 def test_a_heading_of_ordinary_words_read_as_a_person_is_not_stored():
     # the batch writes each word of the heading in lower case far more often than capitalised
     # mid-sentence; a person's name made of words is not ("Peter Drucker")
