@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pycountry
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from pipeline.errors import ConfigError
 from pipeline.extract.cameo_dictionary import KNOWLEDGE
@@ -261,10 +262,36 @@ def _political_phrases() -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=1)
+def capitals_only() -> frozenset[str]:
+    """Dictionary actors and agents that are also English function words (spaCy's stop-word
+    list): "US" is the country, "us" the pronoun. Such a word names the actor only written in
+    capitals."""
+    d = load_actor_dictionary()
+    return frozenset(p for p in (*d.actors, *d.agents) if " " not in p and p.lower() in STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _function_word_uses() -> re.Pattern[str] | None:
+    words = sorted(capitals_only())
+    if not words:
+        return None
+    return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, words)) + r")(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def _without_function_words(text: str) -> str:
+    """``text`` with the ``capitals_only`` words not written in capitals blanked ("told us")."""
+    uses = _function_word_uses()
+    if uses is None:
+        return text
+    return uses.sub(lambda m: m[0] if m[0].isupper() else " " * len(m[0]), text)
+
+
 def could_name_political_actor(text: str) -> bool:
     """Cheap test before a parse: does the text name a dictionary actor or agent that is
-    political ("Russia", "NATO", "police", "the minister")? An event with no date needs one."""
-    words = _WORDS.findall(text.upper())
+    political ("Russia", "NATO", "police", "the minister", "the US" but not "us")? An event
+    with no date needs one."""
+    words = _WORDS.findall(_without_function_words(text).upper())
     phrases, first_words = _political_phrases(), _political_first_words()
     # Only a word that starts some political phrase can start a match: most words start none.
     return any(" ".join(words[i:i + n]) in phrases

@@ -32,6 +32,7 @@ from pipeline.extract.cameo_actors import (
     POLITICAL_SECTORS,
     SECTORS,
     ActorDictionary,
+    capitals_only,
     combine,
     could_name_political_actor,
     is_country_code,
@@ -270,7 +271,10 @@ def load_parser(model_name: str) -> Language:
 
 
 def _words(tokens: Iterable[Token]) -> list[str]:
-    return [t.text.upper() for t in tokens]
+    """The tokens' words as the dictionaries write them; a dictionary word that is also an
+    English function word counts only written in capitals ("of us" is no USA)."""
+    caps = capitals_only()
+    return [w if (w := t.text.upper()) not in caps or t.text.isupper() else t.lower_ for t in tokens]
 
 
 def _token_words(tokens: list[Token]) -> set[str]:

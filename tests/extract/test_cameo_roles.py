@@ -156,3 +156,13 @@ def test_simple_present_in_running_text_is_a_state(nlp):
 ])
 def test_a_command_to_ones_own_forces_is_no_demand(nlp, text, roots):
     assert [c.info.root for c in _code(nlp, text)] == roots
+
+
+def test_us_is_the_country_only_in_capitals(nlp):
+    """"US"/"U.S." is the United States; "us" is the pronoun, also inside a phrase ("many of us"),
+    which the dictionaries' upper-case words would otherwise read as the country."""
+    codings = _code(nlp, "Many of us protested against the government on Monday.")
+    assert not any(c.source is not None and "USA" in (c.source.code or "") for c in codings)
+    for text in ("The US condemned the attack by Russia.", "The U.S. condemned the attack by Russia."):
+        c = _one(nlp, text)
+        assert c.source is not None and c.source.code == "USA", text

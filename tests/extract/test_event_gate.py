@@ -43,3 +43,18 @@ def test_only_articles_in_the_models_language_are_parsed() -> None:
     # Unknown language: parsed as the model's (the entity stage reads it so too).
     unknown = replace(english, language=None)
     assert coder_sentences(unknown, en_dates, "en") == event_sentences(english.body, en_dates)
+
+
+def test_lower_case_us_is_no_political_actor() -> None:
+    """An undated sentence needs a political dictionary actor to be parsed: "us" is the pronoun
+    (written in capitals, "US" and "U.S." are the country)."""
+    from pipeline.extract.cameo_actors import could_name_political_actor
+
+    assert not could_name_political_actor("He told us the plan would fail.")
+    assert not could_name_political_actor("Us and them, she said.")
+    assert could_name_political_actor("The US said the plan would fail.")
+    assert could_name_political_actor("The U.S. said the plan would fail.")
+    assert could_name_political_actor("He told us the minister would resign.")  # another actor
+    body = "He told us the plan would fail. The US criticised the plan."
+    spans = event_sentences(body, [])
+    assert [body[s:e] for s, e in spans] == ["The US criticised the plan."]
