@@ -432,8 +432,7 @@ def quality_step(run_id: str, settings: Settings, out_dir: Path | None = None,
                 "skipped": f"run {run_id} was already checked"}
     # The suites run here, not on a pool: their workers need great_expectations, and a process
     # that has imported it (or pandas) holds native threads, so its pools start from the
-    # forkserver, where each worker imports it again (~3.3 s of a core): on 1k articles the
-    # suites cost 10.5-11.2 CPU s on two such workers against 3.7-3.9 s here (docs/performance.md).
+    # forkserver, where each worker imports it again, which costs more than the suites save.
     results = run_quality_suites(tables, settings, run_id)
     with Warehouse(settings) as wh:
         wh.save_quality_results(results)

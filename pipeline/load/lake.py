@@ -477,12 +477,12 @@ def set_layout(con: duckdb.DuckDBPyConnection, keys: dict[str, list[str]], alias
 # id, bytes; ducklake_table_column_stats: each leaf column's nulls and min/max) from its first
 # insert on. A table never written has none, and DuckLake (1.5.5) does not remember that: it
 # asks the catalog again each time the planner wants them, per column and per scan, so reading
-# an empty table cost about nine times the catalog statements of one with rows (feed_state's
-# view: 108 against 12; 455 ms against 1 ms in the file at 1M articles). An empty table's
-# statistics are known (no rows, no values): written as DuckLake would have them (the spec's
-# tables, one row per table and one per leaf column, as its first insert writes), that insert
-# then updates them as it does any later one's. Only under the exclusive publish lock: a
-# publisher committing a table's first rows meanwhile would insert a second row of its own.
+# an empty table cost many times the catalog statements of one with rows (figures in
+# docs/lake.md). An empty table's statistics are known (no rows, no values): written as DuckLake
+# would have them (the spec's tables, one row per table and one per leaf column, as its first
+# insert writes), that insert then updates them as it does any later one's. Only under the
+# exclusive publish lock: a publisher committing a table's first rows meanwhile would insert a
+# second row of its own.
 EMPTY_STATS_SQL = """
 WITH seeded AS (
     INSERT INTO ducklake_table_stats (table_id, record_count, next_row_id, file_size_bytes)
