@@ -870,3 +870,21 @@ def test_the_mood_of_a_clause_under_a_speech_or_demand_verb(nlp, text, verb, cod
     # a past speech verb says when the reported act is
     found = [(c.info.root, c.modality) for c in _code(nlp, text) if c.verb == verb]
     assert found == [coded], [(c.verb, c.cameo_code, c.modality) for c in _code(nlp, text)]
+
+
+def test_pruning_rule_names_what_drops_a_coding(nlp):
+    # code_sentence is prune over candidate_codings; pruning_rule names the rule that drops a
+    # coded verb (benchmarks/event_error_causes.py counts the coder's errors by it)
+    from pipeline.extract.cameo_coder import candidate_codings, prune, pruning_rule
+
+    actors = load_actor_dictionary()
+    why = {"The athlete was banned for doping by the federation.": "_sport_or_show",
+           "Jim Webber said the Canadian numbers were very supportive of narrower spreads.": "_aimless_opinion",
+           "The government banned the opposition newspaper.": None}
+    for text, rule in why.items():
+        sent = nlp(text)[:]
+        found = candidate_codings(sent, actors=actors)
+        discard = actors.discarded(" ".join(t.text.upper() for t in sent))
+        assert [pruning_rule(sent, found, i, {}, discard) for i in found] == [rule], text
+        kept = prune(sent, found, actors)
+        assert kept == code_sentence(sent, actors=actors) and bool(kept) == (rule is None), text
