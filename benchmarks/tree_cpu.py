@@ -42,8 +42,10 @@ def _children() -> dict[int, str]:
             if parent == me:
                 with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
                     line = cmdline.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()[:90]
-                if line:  # a zombie's is empty: keep what was read while it ran
-                    found[int(entry)] = line
+                if not line:  # a zombie's is empty; its short name stays
+                    with open(f"/proc/{entry}/comm", encoding="utf-8") as comm:
+                        line = f"[{comm.read().strip()}]"
+                found[int(entry)] = line
         except (OSError, IndexError, ValueError):
             continue
     return found
@@ -68,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     cpu = {"command": 0.0, "orphans": 0.0}
     code, wall, deadline = None, 0.0, float("inf")
     while True:
-        names.update(_children())
+        for pid, line in _children().items():  # a zombie's short name does not replace its command line
+            if not (line.startswith("[") and pid in names):
+                names[pid] = line
         try:
             pid, status, usage = os.wait4(-1, os.WNOHANG)
         except ChildProcessError:  # none left
@@ -79,13 +83,14 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.2)
             continue
         used = usage.ru_utime + usage.ru_stime
+        name = names.pop(pid, "?")
         if pid == main_pid:
             code, wall = os.waitstatus_to_exitcode(status), time.perf_counter() - started
             deadline = time.perf_counter() + args.grace
             cpu["command"] += used
         else:
             cpu["orphans"] += used
-            orphans[names.get(pid, "?")] += used
+            orphans[name] += used
     left = sorted(set(_children()))
     total = cpu["command"] + cpu["orphans"]
     print(f"tree_cpu: exit {code}, wall {wall:.1f} s, CPU {total:.1f} s: the command and the processes it "
