@@ -1129,6 +1129,8 @@ def _modality(verb: Token) -> str:
         return "negated"
     for t in chain:
         kids = {c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass", "mark")}
+        if _mandative(t):
+            return "hypothetical"  # "demanded that NATO withdraw": what is asked for, not done
         if kids & _CONDITIONS or (t.dep_ == "advcl" and kids & _CONDITIONS):
             return "hypothetical"
         if kids & _HYPOTHETICAL_AUX:
@@ -1146,6 +1148,17 @@ def _modality(verb: Token) -> str:
     if verb.dep_ == "xcomp" and verb.head.lemma_ == "be":
         return "scheduled"
     return "occurred"
+
+
+def _mandative(clause: Token) -> bool:
+    """A "that" clause in the bare subjunctive: its own subject, the verb's base form and no
+    auxiliary ("demanded that NATO withdraw its troops", "proposed that the talks resume"): the
+    act is asked for or proposed, not reported as done."""
+    if clause.dep_ != "ccomp" or clause.tag_ != "VB":
+        return False
+    kids = list(clause.children)
+    return (any(c.dep_ == "mark" and c.lower_ == "that" for c in kids) and any(c.dep_ in _SUBJECTS for c in kids)
+            and not any(c.dep_ in ("aux", "auxpass") for c in kids))
 
 
 def _reported_in_past(clause: Token) -> bool:

@@ -858,6 +858,9 @@ def test_wishes_stay_hypothetical(nlp):
     # ... in the mandative subjunctive it asks for the act
     ("The Russian government demanded that NATO withdraw its troops.", "demanded", ("10", "occurred")),
     ("Russian officials insisted that the prisoners be released.", "insisted", ("10", "occurred")),
+    # ... and the act it asks for is not reported as done
+    ("The Russian government demanded that NATO withdraw its troops.", "withdraw", ("08", "hypothetical")),
+    ("Russia demanded that NATO withdraw its troops from Eastern Europe.", "withdraw", ("08", "hypothetical")),
     # "would" in indirect speech after a past speech verb is "will" moved back a tense
     ("His aides said Arafat would hold a meeting of the Palestinian cabinet in Nablus.", "hold", ("04", "scheduled")),
     ("The ministry announced the Israeli foreign minister would visit Bonn for talks.", "visit", ("04", "scheduled")),
