@@ -1151,14 +1151,13 @@ def _modality(verb: Token) -> str:
 
 
 def _mandative(clause: Token) -> bool:
-    """A "that" clause in the bare subjunctive: its own subject, the verb's base form and no
-    auxiliary ("demanded that NATO withdraw its troops", "proposed that the talks resume"): the
-    act is asked for or proposed, not reported as done."""
-    if clause.dep_ != "ccomp" or clause.tag_ != "VB":
+    """A "that" clause with its own subject and the verb's base form, not in the indicative
+    (:func:`_indicative`: "demanded that NATO withdraw its troops", "proposed that the talks
+    should resume"): the act is asked for or proposed, not reported as done."""
+    if clause.dep_ != "ccomp" or clause.tag_ != "VB" or _indicative(clause):
         return False
-    kids = list(clause.children)
-    return (any(c.dep_ == "mark" and c.lower_ == "that" for c in kids) and any(c.dep_ in _SUBJECTS for c in kids)
-            and not any(c.dep_ in ("aux", "auxpass") for c in kids))
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children) \
+        and any(c.dep_ in _SUBJECTS for c in clause.children)
 
 
 def _reported_in_past(clause: Token) -> bool:
