@@ -23,21 +23,6 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _stat(pid: int) -> tuple[int, float, float] | None:
-    """(parent pid, own CPU seconds, CPU seconds of the children it has waited for)."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = raw.rpartition(")")[2].split()  # the command name may hold spaces
-    # after the name: state ppid ... utime stime cutime cstime (fields 14-17 of proc(5))
-    ticks = [int(x) for x in fields[11:15]]
-    return int(fields[1]), (ticks[0] + ticks[1]) / _TICK, (ticks[2] + ticks[3]) / _TICK
-
-
 class TreeCpu:
     """CPU seconds of a process and every process ever under it, sampled from /proc. A process
     that ended counts through its parent's children's time when the parent outlived it (it
@@ -50,10 +35,9 @@ class TreeCpu:
         self.seen: dict[int, list] = {}  # pid -> [ppid, own, children's, alive, absorbed]
 
     def sample(self) -> float:
-        stats = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit() and (stat := _stat(int(entry))):
-                stats[int(entry)] = stat
+        from benchmarks.proc_stat import all_processes
+
+        stats = all_processes()
         tracked = {self.root} | {pid for pid, row in self.seen.items() if row[3]}
         todo = [pid for pid in tracked if pid in stats]
         live = set()
@@ -77,6 +61,7 @@ def _sampler(root: int, interval: float) -> None:
     """The sampling process: a line on stdin asks for the total so far, printed on stdout."""
     import select
 
+    sys.path.insert(0, str(ROOT))  # run as a script: benchmarks/ is on the path, not the project
     tree = TreeCpu(root)
     while True:
         tree.sample()

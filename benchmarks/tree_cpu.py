@@ -20,6 +20,11 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.proc_stat import all_processes  # noqa: E402
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -33,21 +38,18 @@ def become_subreaper() -> None:
 def _children() -> dict[int, str]:
     """This process's children and their command lines (a re-parented orphan is one)."""
     me, found = os.getpid(), {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+    for pid, stat in all_processes().items():
+        if stat.parent != me:
             continue
         try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
-                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-            if parent == me:
-                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                    line = cmdline.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()[:90]
-                if not line:  # a zombie's is empty; its short name stays
-                    with open(f"/proc/{entry}/comm", encoding="utf-8") as comm:
-                        line = f"[{comm.read().strip()}]"
-                found[int(entry)] = line
-        except (OSError, IndexError, ValueError):
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                line = cmdline.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()[:90]
+            if not line:  # a zombie's is empty; its short name stays
+                with open(f"/proc/{pid}/comm", encoding="utf-8") as comm:
+                    line = f"[{comm.read().strip()}]"
+        except OSError:
             continue
+        found[pid] = line
     return found
 
 
