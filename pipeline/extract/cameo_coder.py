@@ -1618,7 +1618,22 @@ def _weak_default(j: _Judged) -> bool:
                 or agentless and c.info.root in _FORCE_ROOTS and _by_force(tok, j.found)
                 or _sector_political(tgt_code) and c.source is not None
                 and _named(doc, c.source) and _object_is(tok, c.target)
-                or (_sector_political(tgt_code) or _asks_someone(j)) and _anaphoric(c.source))
+                or (_sector_political(tgt_code) or _asks_someone(j)) and _anaphoric(c.source)
+                or _listed_with_kept(j))
+
+
+def _listed_with_kept(j: _Judged) -> bool:
+    """A bare verb coordinated with an event of the same root by the same subject ("cracking
+    down on the opposition and jailing nearly 200 people", "jailed ... and cracked down on"):
+    a list of acts of one kind, each an event when one is. Inner clauses are judged first, so
+    a later conjunct is judged before the verb it hangs on: that one counts when specific."""
+    tok, c = j.tok, j.c
+    for o in tok.conjuncts:
+        other = j.kept.get(o.i) if o.i > tok.i else j.found.get(o.i)
+        if other is not None and other.info.root == c.info.root and other.source == c.source and (
+                o.i > tok.i or other.by_pattern or other.own_code):
+            return True
+    return False
 
 
 def _asks_someone(j: _Judged) -> bool:

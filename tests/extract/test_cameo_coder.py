@@ -205,6 +205,18 @@ def test_one_act_one_event(nlp):
     assert not [c for c in _code(nlp, "The Danish consul died in prison on Monday.") if c.info.root in ("18", "19")]
 
 
+def test_a_bare_verb_listed_with_an_act_of_its_root_is_one_of_them(nlp):
+    # alone, a bare SUPPRESS by a name the dictionaries lack is weak evidence ...
+    assert _code(nlp, "Lukashenko cracked down on the opposition.") == []
+    # ... coordinated with a coercion by the same subject, it is one more act of that kind,
+    # in either order
+    for text in ("Lukashenko cracked down on the nationalist opposition and jailed nearly 200 people.",
+                 "Lukashenko jailed nearly 200 people and cracked down on the nationalist opposition."):
+        assert sorted(c.cameo_code for c in _code(nlp, text)) == ["170", "173"], text
+    # a bare verb of another root is not
+    assert [c.cameo_code for c in _code(nlp, "Lukashenko jailed nearly 200 people and cut the budget.")] == ["173"]
+
+
 def test_agentless_force_is_coded_when_the_clause_names_force(nlp):
     for text in ("Two people were killed when a hand grenade exploded in a restaurant.",
                  "Twelve civilians were wounded in the shelling of Donetsk."):
