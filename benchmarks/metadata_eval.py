@@ -9,6 +9,7 @@ run reads the 990 pages in well under a minute. Scored as extraction_eval.py sco
 
     .venv/bin/python benchmarks/metadata_eval.py
     .venv/bin/python benchmarks/metadata_eval.py --half A --show-misses author
+    .venv/bin/python benchmarks/metadata_eval.py --half A --show-misses author --misses-in A1  # read A1 only
     .venv/bin/python benchmarks/metadata_eval.py --save heads.json     # each page's title and byline
     .venv/bin/python benchmarks/metadata_eval.py --kinds               # the author misses counted by kind
     .venv/bin/python benchmarks/metadata_eval.py --title-votes         # stated title sources against a vote
@@ -255,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ev.DATA_DIR)
     parser.add_argument("--half", choices=["A", "B"])
     parser.add_argument("--show-misses", choices=["title", "author"])
+    parser.add_argument("--misses-in", metavar="PART", help="print only this part's misses (A1: the part read)")
     parser.add_argument("--title-votes", action="store_true", help="stated title sources and a vote among them")
     parser.add_argument("--kinds", action="store_true", help="count the author misses by kind (AUTHOR_MISS_KINDS)")
     parser.add_argument("--parts", action="store_true", help="half A as A1 and A2 (benchmarks/body_eval.py's split)")
@@ -298,10 +300,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{group:<9} {len(names):5d} {ev.score_cell(title):>17} {ev.score_cell(author):>17} {ev.score_cell(day):>17} "
               f"{ev.score_cell(kept):>17}")
     if args.show_misses:
+        from benchmarks.body_eval import in_group as in_part
         for name, entry in pages.items():
             gold, got = entry.get(args.show_misses), heads.get(name, (None, None))[args.show_misses == "author"]
             same = ev.author_names(gold) == ev.author_names(got) if args.show_misses == "author" else \
                 ev.norm_title(gold) == ev.norm_title(got)
+            if args.misses_in and not in_part(entry, args.misses_in):
+                continue
             if gold and not same:
                 print(f"  {args.show_misses} {name[:40]}: gold {str(gold)[:70]!r} got {str(got)[:70]!r}")
     if args.kinds:
