@@ -273,6 +273,7 @@ def is_site(text: str, sites: list[str], whole: bool = False) -> bool:
     key = squash(text)
     if not key:
         return True
+    words = {squash(w) for w in re.split(r"[\W_]+", text) if w}
     for site in sites:
         skey = squash(site)
         is_host = "." in site and " " not in site
@@ -281,9 +282,16 @@ def is_site(text: str, sites: list[str], whole: bool = False) -> bool:
             (not whole or not is_host or len(skey) - len(key) <= DOMAIN_END_CHARS)
         if key == skey or key in labels or starts \
                 or any(len(label) >= 4 and label in key and len(key) <= len(label) + SITE_NAME_SLACK
-                       for label in labels):
+                       and not (whole and _derived_word(label, words)) for label in labels):
             return True
     return False
+
+
+def _derived_word(label: str, words: set[str]) -> bool:
+    """A name of one word that carries the site's label inside a longer word ('Krimiblogger' on
+    krimiblog.de): a user name made from the site's, the blogger's, not the site ('Krimiblog
+    De', 'Jungefreiheit Online' keep the label as a word of their own)."""
+    return len(words) == 1 and label not in words
 
 
 def host_labels(host: str) -> list[str]:

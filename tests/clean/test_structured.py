@@ -172,6 +172,15 @@ def test_authors_are_people_once_each():
     assert clean_authors(["Harbour Herald; Maria Lindqvist"], sites) == ["Maria Lindqvist"]
 
 
+def test_a_user_name_made_from_the_sites_name_is_an_author_not_the_site():
+    # '<h4 class="vcard author">vom <span class="fn">Krimiblogger</span></h4>' on archiv.krimiblog.de:
+    # the label inside a longer word is the blogger's handle; the label as a word of its own is the site.
+    sites = ["Krimiblog", "archiv.krimiblog.de"]
+    assert clean_authors(["Krimiblogger"], sites) == ["Krimiblogger"]
+    assert clean_authors(["Krimiblog"], sites) == clean_authors(["Krimiblog De"], sites) == []
+    assert clean_authors(["Krimiblog Online"], ["archiv.krimiblog.de"]) == []
+
+
 def test_a_place_after_the_reporters_outlet_is_no_author_and_escaped_names_stay_whole():
     sites = ["BBC News", "bbc.com"]
     # 'By Nada Tawfik, BBC News, New York': name, outlet, dateline place.
