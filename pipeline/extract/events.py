@@ -57,7 +57,7 @@ from pipeline.extract.entities import in_model_language
 from pipeline.extract.event_consolidate import Cluster, ClusterIndex, Member, best_cluster, pattern_match
 from pipeline.extract.event_lexicon import Lexicon, load_lexicon
 from pipeline.extract.event_mentions import PLACE_TYPES, Candidate, find_candidates
-from pipeline.extract.nlp import rule_sentences
+from pipeline.extract.nlp import paragraphs, rule_sentences_in
 from pipeline.records import Article, Entity, EntityMention, Event, EventMention, Sentence, stable_id
 from pipeline.settings import Settings
 
@@ -313,7 +313,8 @@ def event_sentences(body: str, dates: list[DateExpression]) -> list[tuple[int, i
     anchor and needs one, see ``find_candidates``).
 
     Only those sentences are parsed: the parse (tagger, parser, lemmatizer) costs about what
-    the NER pass costs per sentence, and both tests are word lookups.
+    the NER pass costs per sentence, and both tests are word lookups. Only the paragraphs
+    that pass the same tests are split into sentences (``_gate_regions``).
     """
     starts = sorted(d.start for d in dates)
 
@@ -321,9 +322,31 @@ def event_sentences(body: str, dates: list[DateExpression]) -> list[tuple[int, i
         i = bisect_left(starts, s)
         return i < len(starts) and starts[i] < e
 
-    return [(s, e) for s, e in rule_sentences(body)
-            if e - s <= MAX_CODED_SENTENCE and could_hold_event(body[s:e])
-            and (dated(s, e) or could_name_political_actor(body[s:e]))]
+    def admitted(s: int, e: int) -> bool:
+        return could_hold_event(body[s:e]) and (dated(s, e) or could_name_political_actor(body[s:e]))
+
+    return [(s, e) for s, e in rule_sentences_in(body, _gate_regions(body, admitted))
+            if e - s <= MAX_CODED_SENTENCE and admitted(s, e)]
+
+
+def _gate_regions(body: str, admitted: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+    """Runs of adjacent paragraphs of ``body`` that pass the gate's word tests (``admitted``):
+    the only ones that can hold a sentence which does, so the only ones worth splitting (the
+    split tokenises all it is given, and most paragraphs name no date or political actor).
+
+    The tests cannot fail on a paragraph and pass on one of its sentences: a sentence's words
+    are a run of its paragraph's words (a boundary falls after a full stop, a closing quote or
+    whitespace, never inside a word) and its dates are the paragraph's dates.
+    """
+    regions: list[tuple[int, int]] = []
+    for s, e in paragraphs(body):
+        if not admitted(s, e):
+            continue
+        if regions and body[regions[-1][1]:s].isspace():  # only a blank line between
+            regions[-1] = (regions[-1][0], e)
+        else:
+            regions.append((s, e))
+    return regions
 
 
 def coder_sentences(article: Article, dates: list[DateExpression], lang: str) -> list[tuple[int, int]]:

@@ -132,6 +132,36 @@ def rule_sentences(text: str) -> list[tuple[int, int]]:
     return _rule_spans(text)
 
 
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the text's paragraphs: the pieces between blank lines (which no
+    sentence of ``sentence_spans`` crosses), blank ones included."""
+    spans, pos = [], 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return spans
+
+
+def rule_sentences_in(text: str, regions: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of ``rule_sentences(text)`` that lie in ``regions``, each a run of whole
+    ``paragraphs``, without splitting the text outside them.
+
+    A region split on its own gives the same spans as the whole text does there: the
+    sentencizer's state after a blank line is the same whatever precedes it (a whitespace
+    token ends any pending sentence), and spans are cut at the blank line anyway. Text long
+    enough to be split in pieces is cut where the pieces fall, so it is split whole.
+    """
+    if len(text) > _RULE_PIECE_CHARS:
+        inside = sorted(regions)
+        return [(s, e) for s, e in _rule_spans(text)
+                if any(r_start <= s and e <= r_end for r_start, r_end in inside)]
+    spans: list[tuple[int, int]] = []
+    for start, end in regions:
+        spans.extend(sentence_spans(_rule_splitter()(text[start:end]), text, offset=start))
+    return spans
+
+
 def load_models(settings: Settings) -> None:
     """The model and the rule splitter loaded in this process: forked workers share their pages."""
     load_nlp(settings.spacy_model)

@@ -58,3 +58,40 @@ def test_lower_case_us_is_no_political_actor() -> None:
     body = "He told us the plan would fail. The US criticised the plan."
     spans = event_sentences(body, [])
     assert [body[s:e] for s, e in spans] == ["The US criticised the plan."]
+
+
+# Paragraph edges the sentence splitter meets in scraped news: a headline without a full stop,
+# a quote closing after the stop, sentences glued at a lost space, a line of spaces between
+# paragraphs, a byline, a caption.
+PARAGRAPHS = ("Ukraine says Russian troops shelled Kherson\n\n"
+              "By Olena Harmash\n \n"
+              "KYIV (Reuters) - Russian forces shelled the southern city of Kherson on Sunday, "
+              "the regional governor said.The attack killed two people.\n\n"
+              "\u201cWe will rebuild,\u201d the mayor told residents.\u201d\n\n"
+              "Photo: a damaged building in the city centre\n\n"
+              "The prime minister condemned the attack and met the French President in Paris.\n")
+
+
+def test_the_gate_splits_only_paragraphs_that_can_hold_an_admitted_sentence() -> None:
+    """Same sentences as splitting the whole body, from splitting only the paragraphs that
+    pass the gate's word tests: not the byline, not the caption (no dictionary verb form)."""
+    from pipeline.extract.cameo_actors import could_name_political_actor
+    from pipeline.extract.cameo_coder import could_hold_event
+    from pipeline.extract.events import _gate_regions
+    from pipeline.extract.nlp import paragraphs, rule_sentences, rule_sentences_in
+
+    body = PARAGRAPHS
+    assert rule_sentences_in(body, paragraphs(body)) == rule_sentences(body)
+
+    def admitted(s: int, e: int) -> bool:
+        return could_hold_event(body[s:e]) and could_name_political_actor(body[s:e])
+
+    regions = [body[s:e] for s, e in _gate_regions(body, admitted)]
+    assert [r.split("\n")[0][:20] for r in regions] == ["Ukraine says Russian", "KYIV (Reuters) - Rus",
+                                                        "The prime minister c"]
+    assert "By Olena Harmash" not in "".join(regions) and "Photo:" not in "".join(regions)
+    assert [body[s:e] for s, e in event_sentences(body, [])] == [
+        "Ukraine says Russian troops shelled Kherson",
+        "KYIV (Reuters) - Russian forces shelled the southern city of Kherson on Sunday, the regional governor said.",
+        "\u201cWe will rebuild,\u201d the mayor told residents.\u201d",
+        "The prime minister condemned the attack and met the French President in Paris."]
