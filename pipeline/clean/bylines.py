@@ -38,7 +38,8 @@ _CREDIT_CLASS = re.compile(r"(?:^|[-_])(?:credits?|copyright)$", re.IGNORECASE)
 _LEGAL_WORD = re.compile(r"[^\s.]+")
 _JOINERS = frozenset({"&", "and", "und", "et", "y", "e", "+"})
 # Soft hyphens and zero-width characters split a name for line breaking only ('Mat\u00adthi\u00adas').
-_INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = str.maketrans("", "", _INVISIBLE_CHARS)
 # A byline's names end at a separator, a bracket or a digit (a date, a time).
 _TAIL = re.compile(r"\s*(?:[|•·/()\[\]]|\s[-–—]\s|\d)")
 _CONTROL_TAGS = frozenset({"input", "select", "textarea", "button", "form"})
@@ -49,6 +50,11 @@ _SKIP_TAGS = {"script", "style", "noscript", "figure", "figcaption", "template"}
 def vocabulary() -> dict[str, list[str]]:
     with VOCABULARY.open("rb") as fh:
         return tomllib.load(fh)
+
+
+@cache
+def _author_paths() -> frozenset[str]:
+    return frozenset(vocabulary()["author_paths"])
 
 
 @cache
@@ -81,7 +87,30 @@ def _by_word() -> str:
     credits = "|".join(re.escape(w) for w in sorted(vocabulary()["credit_words"], key=len, reverse=True))
     joint = r"(?:\s*(?:&|/|\+|,|\s(?:and|und|et|y|e|i|en|og|och))\s*(?:" + credits + r"))"
     # The joint form first: 'Text' alone would take '& Fotos: ...' for the names.
-    return r"(?:(?:text|texte|texto|testo|words)" + joint + r"+(?:\s+by)?|(?:" + words + r"))"
+    heads = "|".join(_JOINT_HEADS)
+    return r"(?:(?:" + heads + r")" + joint + r"+(?:\s+by)?|(?:" + words + r"))"
+
+
+_JOINT_HEADS = ("text", "texte", "texto", "testo", "words")  # 'Text & Fotos:', 'Words and photos by'
+
+
+@cache
+def _by_word_starts() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The first word of every by-word, as a case-blind pattern and as a lower-case one."""
+    starts = "|".join(re.escape(w) for w in sorted({w.split()[0].lower() for w in vocabulary()["by_words"]} |
+                                                   set(_JOINT_HEADS)))
+    return re.compile(starts, re.IGNORECASE), re.compile(starts)
+
+
+def _may_hold_by_word(text: str) -> bool:
+    """Whether the text holds the first word of a by-word: a line holding a by-word holds its
+    first word, and that word lies within one text of the element, so an element whose text
+    holds none has no byline. Most short elements (menus, buttons, labels) are passed over by
+    this test alone, without a walk for their first line. ASCII text is searched lower-cased
+    (the same matches as a case-blind search, which is several times slower); other text
+    case-blind, as the by-word pattern matches it (its folding is not str.lower's)."""
+    case_blind, lower_case = _by_word_starts()
+    return (lower_case.search(text.lower()) if text.isascii() else case_blind.search(text)) is not None
 
 
 def is_organisation(name: str) -> bool:
@@ -130,7 +159,7 @@ def _in_comments_or_figure(el: lxml_html.HtmlElement) -> bool:
     while node is not None:
         if node.tag in _SKIP_TAGS:
             return True
-        if node is not el and node.tag == "a" and len(_text(node).split()) > MAX_BYLINE_WORDS:
+        if node is not el and node.tag == "a" and _short_text(node, MAX_BYLINE_WORDS) is None:
             return True
         marks = f"{node.get('id') or ''} {node.get('class') or ''}"
         if marks.strip() and (_COMMENTS.search(marks) or any(_CREDIT_CLASS.search(c) for c in marks.split())):
@@ -140,7 +169,13 @@ def _in_comments_or_figure(el: lxml_html.HtmlElement) -> bool:
 
 
 def _clean(text: str) -> str:
-    return text.translate(_INVISIBLE)
+    # translate() looks every character up in a dict; most texts hold none of the six, and a
+    # scan for them is cheap (the texts of a page's large elements were a third of its bylines' cost)
+    return text.translate(_INVISIBLE) if _has_invisible(text) else text
+
+
+def _has_invisible(text: str) -> bool:
+    return any(c in text for c in _INVISIBLE_CHARS)  # six substring scans: faster than a regex's class
 
 
 # Text for screen readers only (WordPress's `screen-reader-text`, Bootstrap's `sr-only`,
@@ -159,6 +194,17 @@ def screen_reader_only(el: lxml_html.HtmlElement) -> bool:
 
 def _text(el: lxml_html.HtmlElement) -> str:
     return " ".join(_clean(el.get("content") if el.tag == "meta" else el.text_content() or "").split())
+
+
+def _short_text(el: lxml_html.HtmlElement, limit: int) -> str | None:
+    """The element's text, invisible characters dropped (``_text`` before its spaces are
+    tidied), when it has at most ``limit`` words; None for a longer one, found without
+    splitting its whole text into words (split at most limit times: more pieces, more words)."""
+    text = el.get("content") if el.tag == "meta" else el.text_content() or ""
+    if len(text.split(None, limit)) > limit and not _has_invisible(text):
+        return None  # dropping invisible characters can only take words away, never add one
+    text = _clean(text)
+    return text if len(text.split(None, limit)) <= limit else None
 
 
 def _shown(el: lxml_html.HtmlElement) -> str:
@@ -230,7 +276,7 @@ def box_author(tree: lxml_html.HtmlElement) -> list[str]:
         if seen > MAX_ELEMENTS:
             break
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or \
-                not any("author" in c.casefold() for c in (el.get("class") or "").split()):
+                "author" not in (el.get("class") or "").casefold():  # in one of its classes: none holds a space
             continue
         heading = next((h for h in el.iter("h2", "h3", "h4", "h5", "h6")), None)
         if heading is not None:  # '<h3><a href=profile>Jane Roe</a><a>Follow</a></h3>': the link names her
@@ -262,7 +308,8 @@ def _byline_of(el: lxml_html.HtmlElement) -> tuple[str, str] | None:
         return "hcard author", _after_by_word(_shown(named) if named is not None else _first_line(el))
     if el.tag == "a" and _links_to_its_author(el):
         return "author link", _shown(el)
-    if el.tag in _LINE_TAGS and len(_text(el).split()) <= MAX_BYLINE_WORDS:
+    if el.tag in _LINE_TAGS and (text := _short_text(el, MAX_BYLINE_WORDS)) is not None and \
+            _may_hold_by_word(text):
         line = _first_line(el)
         match = _byline_pattern().match(line)
         names = _leading_names(match["names"]) if match else []
@@ -329,7 +376,7 @@ def _following_text(el: lxml_html.HtmlElement) -> str:
         return " ".join(_clean(el.tail or "").split())
     parent = el.getparent()
     for node in (_next_element(el), _next_element(parent) if parent is not None else None):
-        if node is not None and isinstance(node.tag, str) and len(_text(node).split()) <= MAX_BYLINE_WORDS:
+        if node is not None and isinstance(node.tag, str) and _short_text(node, MAX_BYLINE_WORDS) is not None:
             return "" if _has_controls(node) else _first_line(node)
     return ""
 
@@ -373,11 +420,19 @@ def _leading_names(text: str) -> list[str]:
 
 
 def _links_to_its_author(el: lxml_html.HtmlElement) -> bool:
+    # The address first: reading a link's shown text costs more, and few links lead to an author
+    # path. An address urlsplit refuses fails the page only for a link whose text is a name, as
+    # when the text was read first.
+    try:
+        path = [p for p in urlsplit(el.get("href") or "").path.lower().split("/") if p]
+    except ValueError:
+        if looks_like_name(_shown(el)):
+            raise
+        return False
+    if len(path) < 2 or not set(path[:-1]) & _author_paths():
+        return False
     text = _shown(el)
     if not looks_like_name(text):
-        return False
-    path = [p for p in urlsplit(el.get("href") or "").path.lower().split("/") if p]
-    if len(path) < 2 or not set(path[:-1]) & set(vocabulary()["author_paths"]):
         return False
     # The slug spells the name in parts ('jil-schuller', 'jr-stone'), not one word ('memberlist').
     parts = [p for p in re.split(r"[-_.+]", path[-1]) if p and not p.isdigit()]

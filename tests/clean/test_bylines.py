@@ -235,3 +235,16 @@ def test_a_media_credit_is_no_byline():
     assert bylines('<span class="credit video-credit">By U.S. Customs and Border Protection</span>') == ([], None)
     assert bylines('<p class="photo-copyright">Von Jan Muster</p>') == ([], None)
     assert bylines('<p class="byline">Von Jan Muster</p>') == (["Jan Muster"], "byline")
+
+
+def test_a_by_word_is_found_in_any_case_split_by_markup_or_among_invisible_characters():
+    # Elements are passed over unless their text holds a by-word's first word: the test is
+    # case-blind as the by-word pattern is, on ASCII text and on other text alike.
+    assert bylines("<p>BY Jane Roe</p>")[0] == ["Jane Roe"]
+    assert bylines("<span>VON Jürgen Kürten</span>")[0] == ["Jürgen Kürten"]
+    assert bylines("<p><b>By</b> Jane Roe</p>")[0] == ["Jane Roe"]
+    # Zero-width spaces are no words: three words here, not thirteen.
+    assert bylines("<span>By Jane Roe" + " \u200b" * 10 + "</span>")[0] == ["Jane Roe"]
+    assert bylines("<span>By Mat\u00adthi\u00adas Roe</span>")[0] == ["Matthias Roe"]
+    # Thirteen words are no byline line, whatever they hold.
+    assert bylines("<span>By Jane Roe" + " and more" * 5 + "</span>") == ([], None)
