@@ -83,6 +83,10 @@ def furniture_texts(tree: lxml_html.HtmlElement) -> dict[str, str]:
     """{normalised text: rule} for the texts of furniture blocks in the page."""
     found: dict[str, str] = {}
     article_texts: set[str] = set()
+    # Elements that are furniture or inside it. The walk is in document order, so an element's
+    # parent is met before it: one look at the parent instead of a walk up its ancestors.
+    inside: set[lxml_html.HtmlElement] = set()
+    outside = not _inside_furniture(tree)
     seen = 0
     for el in tree.iter():
         seen += 1
@@ -91,8 +95,11 @@ def furniture_texts(tree: lxml_html.HtmlElement) -> dict[str, str]:
         if not isinstance(el.tag, str):
             continue
         rule = _rule_of(el)
+        below = el.getparent() in inside if el is not tree else not outside  # furniture above it
+        if rule is not None or below:
+            inside.add(el)
         if rule is None:
-            if el.tag in ("p", "h1", "h2", "h3", "blockquote") and not _inside_furniture(el):
+            if el.tag in ("p", "h1", "h2", "h3", "blockquote") and not below:
                 article_texts.add(_norm(el))
             continue
         own = _norm(el)
@@ -287,7 +294,7 @@ def _rule_of(el: lxml_html.HtmlElement) -> str | None:
 def _names_caption(el: lxml_html.HtmlElement) -> bool:
     if (el.get("itemprop") or "").strip().lower() == "caption":
         return True
-    return any("caption" in c for c in (el.get("class") or "").lower().split())
+    return "caption" in (el.get("class") or "").lower()  # in one of its classes: none holds a space
 
 
 def _inside_furniture(el: lxml_html.HtmlElement) -> bool:

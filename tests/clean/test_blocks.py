@@ -25,6 +25,19 @@ def test_a_caption_named_by_its_class_or_itemprop_is_a_caption():
     assert not any(t.startswith("der hafen") for t in found)
 
 
+def test_a_paragraph_deep_inside_a_furniture_block_is_furniture_and_the_article_after_it_is_not():
+    # A paragraph printed inside a box (at any depth) is not article text that would keep the
+    # box's line; the paragraph after the box is.
+    tree = lxml_html.fromstring(
+        '<html><body><article><div role="complementary"><section><div><div>'
+        "<p>Melden Sie sich für unseren Newsletter an</p></div></div></section></div>"
+        f'<p>{ARTICLE}</p><p class="caption-like">Bildunterschrift eines Fotos vom Hafen</p></article></body></html>')
+    found = furniture_texts(tree)
+    assert found["melden sie sich für unseren newsletter an"] == "structure:aside"
+    assert found["bildunterschrift eines fotos vom hafen"] == "structure:caption"
+    assert not any(t.startswith("der hafen") for t in found)
+
+
 def test_a_long_container_named_for_its_captions_is_not_one():
     paragraphs = "".join(f"<p>{ARTICLE} Absatz {i}.</p>" for i in range(10))
     tree = lxml_html.fromstring(f'<html><body><div class="article-with-captions">{paragraphs}</div></body></html>')
