@@ -18,6 +18,8 @@ clock's columns (``quarantined_at``) left out. Equal hashes: the two trees clean
 languages, not only the corpus's share) with the tree's ``extract_html``, the HTML half of
 clean: its CPU seconds and one hash of every page's head (title, byline, publisher, dates,
 paragraphs, removals, captions); ``--save`` writes one line per page to find a differing one.
+``--meta``: ``read_page_meta`` alone on trafilatura's tree of each page (the page's structured
+data, furniture blocks, links, bylines, lead), its CPU and a hash of every PageMeta.
 """
 
 from __future__ import annotations
@@ -102,6 +104,46 @@ def run(folder: Path, tree: Path, executor: str, profile: bool) -> None:
                       "digest": digest(run_dir(settings.staging_dir, run_id))}))
 
 
+def _plain(value: object) -> object:
+    """A PageMeta field as JSON: sets sorted, dataclasses as their fields, elements by tag."""
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    if hasattr(value, "tag"):
+        return str(value.tag)
+    return vars(value) if hasattr(value, "__dict__") else str(value)
+
+
+def page_meta(tree: Path, save: Path | None) -> None:
+    """read_page_meta alone (the page's own statements, blocks, bylines, lead) on each page's tree."""
+    sys.path.insert(0, str(tree))
+    import trafilatura
+
+    from pipeline.clean.structured import read_page_meta
+
+    folder = ROOT.parent / "shared" / "eval" / "trafilatura"
+    urls = {name: entry.get("url") for name, entry in
+            json.loads((folder / "evaldata_full.json").read_text(encoding="utf-8")).items()}
+    lines, cpu = [], 0.0
+    for path in sorted((folder / "html").glob("*.html")):
+        page = trafilatura.load_html(path.read_text(encoding="utf-8", errors="replace"))
+        if page is None:
+            continue
+        started = time.process_time()
+        meta = read_page_meta(page, urls.get(path.name))
+        cpu += time.process_time() - started
+        lines.append(f"{path.name}\t{json.dumps(vars(meta), sort_keys=True, default=_plain)}")
+    _report(lines, cpu, save)
+
+
+def _report(lines: list[str], cpu: float, save: Path | None) -> None:
+    if save:
+        save.write_text("\n".join(lines), encoding="utf-8")
+    import pipeline
+
+    print(json.dumps({"tree": str(Path(pipeline.__file__).parents[1]), "pages": len(lines), "cpu": round(cpu, 2),
+                      "digest": hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]}))
+
+
 def pages(tree: Path, save: Path | None) -> None:
     sys.path.insert(0, str(tree))
     from pipeline.clean.html import extract_html
@@ -116,12 +158,7 @@ def pages(tree: Path, save: Path | None) -> None:
         head = extract_html(html, urls.get(path.name))
         cpu += time.process_time() - started
         lines.append(f"{path.name}\t{json.dumps(vars(head) if head else None, sort_keys=True, default=str)}")
-    if save:
-        save.write_text("\n".join(lines), encoding="utf-8")
-    import pipeline
-
-    print(json.dumps({"tree": str(Path(pipeline.__file__).parents[1]), "pages": len(lines), "cpu": round(cpu, 2),
-                      "digest": hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]}))
+    _report(lines, cpu, save)
 
 
 def main() -> None:
@@ -139,11 +176,12 @@ def main() -> None:
     eval_pages = sub.add_parser("pages")
     eval_pages.add_argument("--tree", type=Path, default=ROOT)
     eval_pages.add_argument("--save", type=Path)
+    eval_pages.add_argument("--meta", action="store_true", help="read_page_meta alone, on trafilatura's tree")
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.folder.resolve(), args.n, args.language)
     elif args.command == "pages":
-        pages(args.tree.resolve(), args.save)
+        (page_meta if args.meta else pages)(args.tree.resolve(), args.save)
     else:
         run(args.folder.resolve(), args.tree.resolve(), args.executor, args.profile)
 
