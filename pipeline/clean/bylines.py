@@ -421,13 +421,11 @@ def _leading_names(text: str) -> list[str]:
 
 def _links_to_its_author(el: lxml_html.HtmlElement) -> bool:
     # The address first: reading a link's shown text costs more, and few links lead to an author
-    # path. An address urlsplit refuses fails the page only for a link whose text is a name, as
-    # when the text was read first.
+    # path. An address urlsplit refuses ('http://[x') leads to no author page, and one bad link
+    # must not cost the page its other bylines.
     try:
         path = [p for p in urlsplit(el.get("href") or "").path.lower().split("/") if p]
     except ValueError:
-        if looks_like_name(_shown(el)):
-            raise
         return False
     if len(path) < 2 or not set(path[:-1]) & _author_paths():
         return False

@@ -30,6 +30,13 @@ def test_a_link_to_the_authors_page_counts_when_its_slug_spells_the_name():
     assert bylines('<a href="/politik/olaf-scholz">Olaf Scholz</a>') == ([], None)
 
 
+def test_a_link_with_an_address_urlsplit_refuses_is_no_author_link_and_fails_nothing():
+    # urlsplit raises ValueError on an unclosed IPv6 bracket; the page's other byline still counts.
+    assert bylines('<a href="http://[x/autor/jil-schuller">Jil Schuller</a>') == ([], None)
+    assert bylines('<a href="http://[x/autor/a-b">Anna Berg</a><a rel="author" href="/u/7">Jan Berg</a>')[0] \
+        == ["Jan Berg"]
+
+
 def test_a_short_line_of_a_by_word_and_names_is_a_byline_in_several_languages():
     assert bylines("<span>von Andreas Kürten</span>")[0] == ["Andreas Kürten"]
     assert bylines("<p>By Anna Muster and Jan Berg</p>")[0] == ["Anna Muster; Jan Berg"]
