@@ -85,13 +85,9 @@ _NEGATIVE_IMPLICATIVES = {"refuse", "decline", "fail", "unable"}
 _DENIALS = {"deny", "refute"}
 _HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must"}
 _FUTURE_AUX = {"will", "shall", "'ll"}
-# Verbs that put the infinitive under them in the future or in the realm of the possible:
-# "plans to visit" is scheduled, "wants to meet" only hypothetical.
-_SCHEDULING = {"plan", "schedule", "set", "due", "expect", "prepare", "intend", "aim", "go", "poise", "slate",
-               "about"}
-_WISHING = {"want", "hope", "seek", "try", "consider", "wish", "attempt", "propose", "offer", "need",
-            "ask", "urge", "threaten", "vow", "pledge", "promise", "likely",
-            "ready", "willing", "eager", "able", "unlikely", "reluctant"}
+# Verbs that put the infinitive under them in the future or in the realm of the possible
+# ("plans to visit" is scheduled, "wants to meet" only hypothetical): knowledge/modal_verbs.txt.
+MODAL_VERBS = KNOWLEDGE / "modal_verbs.txt"
 _CONDITIONS = {"if", "unless", "whether"}
 # "ready to meet", "willing to send aid": a cooperative act under a word of readiness is the
 # codebook's expressed intent to do it (03x), which did occur; the root of the act gives the
@@ -231,6 +227,10 @@ class Coded:
     by_subject: bool = False  # ... with words of the subject ("EXPLOSION * [193]": what did it)
     own_code: bool = False  # the verb line carries its own code (not the block default)
     block: str = ""  # the dictionary's verb block ("PREDICT", "APPREHEND")
+    # the codebook's intent to do the act (036, 032, ...) when the act hangs on a word of
+    # readiness or wish ("ready to meet", "hoped to sign"): the act is judged an event or not
+    # by :func:`prune` as the act, with its actors, and the kept one is coded as the intent
+    intent_code: str = ""
 
     @property
     def cameo_code(self) -> str:
@@ -558,7 +558,11 @@ def _best_pattern(verb_tok: Token, verbs: list[Verb], dictionary: VerbDictionary
     ranked = index.ranked(verbs)
     if not ranked.entries:
         return None, verbs[0], {}
-    ctx = _context(verb_tok, verb_tok.lemma_.lower() in _WISHING or any(v.code[:2] in _SPEECH_ROOTS for v in verbs))
+    # a speech act's or an intent's infinitive says what is asked or promised; what one wants
+    # or tries to do is no object of the wanting ("sought to demonstrate support" seeks none)
+    base = _base(verb_tok)
+    ctx = _context(verb_tok, base not in _modal_words("desire") and (
+        base in _modal_words("wishing") or any(v.code[:2] in _SPEECH_ROOTS for v in verbs)))
     pre, post = _Side([ctx.pre], [], index), _Side(ctx.objects, ctx.preps, index)
     for r in ranked.candidates(pre, post):
         ok, pre_roles = pre.match(r.pre)
@@ -1093,6 +1097,50 @@ def _title_words() -> frozenset[str]:
     return frozenset(p for p in load_actor_dictionary().agents if " " not in p)
 
 
+@lru_cache
+def _modal_words(kind: str) -> frozenset[str]:
+    """The words of one class of ``knowledge/modal_verbs.txt`` ("scheduling", "wishing")."""
+    words = set()
+    for raw in MODAL_VERBS.read_text(encoding="utf-8").splitlines():
+        parts = raw.split("#", 1)[0].split()
+        if len(parts) == 2 and parts[0] == kind:
+            words.add(parts[1])
+    if not words:
+        raise ConfigError(f"{MODAL_VERBS}: no words of class {kind!r}")
+    return frozenset(words)
+
+
+_SILENT_E_ENDINGS = ("ed", "ing", "es")
+_SIBILANT_ENDS = ("s", "x", "z", "ch", "sh")
+
+
+def _base(tok: Token) -> str:
+    """The verb's lemma, lower case, with the silent "e" the rule lemmatizer cuts off a regular
+    inflection when the stem without it is a word too ("hoped", "hopes", "hoping" -> "hop";
+    "slated" -> "slat"). English doubles the single final consonant of a one-syllable stem
+    before "-ed"/"-ing" ("hopped", "hopping") and writes "-es" only after a sibilant, so an
+    undoubled one ("hoped") or "-es" after another consonant ("hopes") is the "e" of the base."""
+    lemma = tok.lemma_.lower()
+    form = tok.lower_
+    if not tok.tag_.startswith("VB") or len(form) <= len(lemma) or not form.startswith(lemma):
+        return lemma
+    ending = form[len(lemma):]
+    vowels = [ch in "aeiou" for ch in lemma]
+    one_syllable_cvc = (len(lemma) >= 3 and sum(vowels) == 1 and vowels[-2] and not vowels[-1]
+                        and not vowels[-3] and lemma[-1] not in "wxy")
+    if ending in _SILENT_E_ENDINGS and one_syllable_cvc and not (ending == "es" and lemma.endswith(_SIBILANT_ENDS)):
+        return lemma + "e"
+    return lemma
+
+
+def _wish_over_act(verb: Token) -> bool:
+    """"hopes to meet", "wanted to sign": a verb of desire over an infinitive, coded by no
+    pattern of its block, is the mood of the act the infinitive names, which is coded in its
+    place (an intent to cooperate, else the hypothetical act), not an appeal of its own."""
+    return _base(verb) in _modal_words("desire") and any(k.dep_ == "xcomp" and k.pos_ in ("VERB", "AUX")
+                                                        for k in verb.children)
+
+
 def _intent_word(verb: Token) -> Token | None:
     """The word of readiness the verb's infinitive hangs on ("are ready to move on and meet",
     "is willing to send aid"), through coordination and the infinitive."""
@@ -1101,7 +1149,7 @@ def _intent_word(verb: Token) -> Token | None:
         if tok.dep_ not in ("xcomp", "conj") or tok.head.i == tok.i:
             return None
         tok = tok.head
-        if tok.lemma_.lower() in _INTENT_WORDS and tok.dep_ != "conj":
+        if _base(tok) in _INTENT_WORDS and tok.dep_ != "conj":
             return tok
     return None
 
@@ -1140,9 +1188,9 @@ def _modality(verb: Token) -> str:
         if kids & _FUTURE_AUX:
             return "scheduled"
     for t in chain[1:]:
-        if t.lemma_.lower() in _SCHEDULING:
+        if _base(t) in _modal_words("scheduling"):
             return "scheduled"
-        if t.lemma_.lower() in _WISHING:
+        if _base(t) in _modal_words("wishing"):
             return "hypothetical"
     # "is to meet", "are due to sign": a form of "be" governing the infinitive
     if verb.dep_ == "xcomp" and verb.head.lemma_ == "be":
@@ -1396,6 +1444,8 @@ def candidate_codings(sent: Span, on: date | None = None, dictionary: VerbDictio
                 and _particle(tok)):
             continue  # "swears in a justice", "signed up": a particle the verb's entry and no
             # pattern of its block name makes another verb, not the block's act
+        if pattern is None and nominal is None and _wish_over_act(tok):
+            continue
         subj = _subject(tok)
         source_tok, target_tok = _source_and_target(tok, subj, roles, reverse, actors,
                                                     _party_preps(tok, code[:2], pattern, actors), code[:2])
@@ -1414,8 +1464,6 @@ def candidate_codings(sent: Span, on: date | None = None, dictionary: VerbDictio
             target_tok = target = None
         code = _code_in_context(tok, code, verb, pattern is None and nominal is None, source, target_tok)
         intent = _intent_word(tok) if code[:2] in _INTENT_CODES else None
-        if intent is not None:
-            code = _INTENT_CODES[code[:2]]
         info = code_info(code)
         speaker = _speaker(tok)
         confidence = 0.45 + (0.2 if pattern else 0.0) + (0.15 if source and source.code else 0.0) \
@@ -1427,7 +1475,8 @@ def candidate_codings(sent: Span, on: date | None = None, dictionary: VerbDictio
                              *_predicate(tok, subj), *_object_span(tok),
                              by_pattern=pattern is not None or nominal is not None,
                              by_subject=pattern is not None and bool(pattern.pre),
-                             own_code=verb.own_code, block=verb.block)
+                             own_code=verb.own_code, block=verb.block,
+                             intent_code=_INTENT_CODES[code[:2]] if intent is not None else "")
     return found
 
 
@@ -1702,9 +1751,14 @@ def prune(sent: Span, found: dict[int, Coded], actors: ActorDictionary) -> list[
         del kept[j]
     # "attacked a convoy, killing one soldier", "arrested ... after capturing their leader": a
     # participle or gerund of the same root as the verb it hangs on tells more of one act
-    return sorted((_by_the_force_named(c, doc[i], found) for i, c in kept.items()
+    return sorted((_as_intent(_by_the_force_named(c, doc[i], found)) for i, c in kept.items()
                    if (gov := _gerund_of(doc[i])) is None or gov.i not in kept
                    or kept[gov.i].info.root != c.info.root), key=lambda c: c.verb_start)
+
+
+def _as_intent(c: Coded) -> Coded:
+    """A kept act under a word of readiness or wish coded as the intent to do it (``intent_code``)."""
+    return replace(c, info=code_info(c.intent_code), intent_code="") if c.intent_code else c
 
 
 def _by_force(verb: Token, found: dict[int, Coded]) -> bool:

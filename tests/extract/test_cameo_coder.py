@@ -858,6 +858,24 @@ def test_acts_said_not_to_happen_are_negated(nlp, text, verbs):
         (c.verb, c.modality) for c in coded]
 
 
+@pytest.mark.parametrize("text,code", [
+    # the rule lemmatizer reads "hoped", "hopes", "hoping" as forms of "hop" (a word too); a
+    # wish to cooperate is the intent to, like readiness, in every form of the verb
+    ("The rebels hope to meet with government negotiators.", "036"),
+    ("The rebels hoped to meet with government negotiators.", "036"),
+    ("The rebel leader hopes to meet with government negotiators.", "036"),
+    ("The rebels are hoping to meet with government negotiators.", "036"),
+])
+def test_a_wish_to_cooperate_in_any_form_is_an_intent(nlp, text, code):
+    assert [(c.cameo_code, c.modality) for c in _code(nlp, text)] == [(code, "occurred")]
+
+
+def test_the_intent_to_an_act_is_judged_as_the_act(nlp):
+    # "he" may sign an agreement (the pipeline resolves him); its intent is kept as the act is
+    coded = _code(nlp, "Lebed said he hoped to sign a framework agreement on a political settlement.")
+    assert [(c.cameo_code, c.source.text if c.source else None) for c in coded] == [("032", "he")]
+
+
 def test_wishes_stay_hypothetical(nlp):
     # the implicatives moved out of the wishing verbs; a wish is still only hypothetical
     assert [c.modality for c in _code(nlp, "The minister tried to meet the protesters.")] == ["hypothetical"]
