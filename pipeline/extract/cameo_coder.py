@@ -98,6 +98,8 @@ _INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"
 # Dependencies by which a clause describes a noun rather than reports what happened.
 _DESCRIPTIVE = ("relcl", "acl", "amod")
 _ARGUMENTS = ("nsubj", "nsubjpass", "dobj", "ROOT")
+# Dependencies of a clause of its own inside a phrase (a relative, an infinitive, a participle).
+_CLAUSAL = ("acl", "relcl", "advcl", "ccomp", "xcomp")
 # Adverbs of frequency: English's closed class that makes a clause a habit or a rule.
 _FREQUENCY = {"often", "usually", "typically", "generally", "always", "frequently", "sometimes", "rarely",
               "seldom", "traditionally", "routinely", "regularly", "normally", "commonly", "customarily",
@@ -1237,7 +1239,10 @@ def _object_span(verb: Token) -> tuple[int, int]:
         (c for c in verb.rights if c.dep_ not in ("prep", "prt", "punct", "cc", "conj", "agent", "advmod")), None)
     if dobj is None:
         return 0, 0
-    toks = list(dobj.subtree)
+    # a clause inside the object is another act, or a purpose ("gave it the green light to
+    # begin operation at a review meeting"): what it names is not the object of this verb
+    inner = {t.i for c in dobj.subtree if c.i != dobj.i and c.dep_ in _CLAUSAL for t in c.subtree}
+    toks = [t for t in dobj.subtree if t.i not in inner]
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 

@@ -234,7 +234,10 @@ def _pick_event(codings: list[Coded], triggers: list[Trigger], expr: DateExpress
     inside = [t for t in nouns if best_c.object_start <= t.start and t.end <= best_c.object_end]
     if inside:
         return best_c, min(inside, key=lambda t: t.event_type.priority)
-    if best_t is not None:
+    if best_t is not None and not (best_c.by_pattern and best_c.clause_start <= best_t.start
+                                   and best_t.end <= best_c.clause_end and best_c.info.root != "01"):
+        # (a noun in the predicate of a verb a pattern codes is part of its act: "give the
+        # green light to begin operation at a review meeting on January 11" is no meeting)
         score_c = distance(best_c.verb_start, best_c.verb_end) + (72 if best_c.info.root == "01" else 0) \
             + (0 if best_c.by_pattern or best_c.own_code else 32)
         score_t = distance(best_t.start, best_t.end) + 8 * best_t.event_type.priority

@@ -126,6 +126,18 @@ def test_a_person_named_like_a_place_is_not_the_state(settings):
     assert [m for m in out.event_mentions if m.cameo_code and m.cameo_code.startswith("01")] == []
 
 
+def test_a_noun_inside_a_clause_of_the_object_does_not_name_the_event(settings):
+    # "meeting" is where the green light is to be given, in the infinitive on the object; the
+    # verb's own code (GRANT * {GREEN LIGHT}) names the event, not the noun trigger
+    body = ("The Chinese government is expected to give the observatory the final green light to begin "
+            "full operation at a review meeting on January 11.")
+    arts = [_article("gl", body, datetime(2020, 1, 2))]
+    ents = extract_entities(arts, settings, [])
+    out = extract_events(arts, ents.sentences, ents.mentions, ents.entities, settings, [], [])
+    assert [(m.cameo_code, m.pattern.startswith("GRANT") and "lexicon" not in m.pattern)
+            for m in out.event_mentions] == [("030", True)], [(m.cameo_code, m.pattern) for m in out.event_mentions]
+
+
 def test_negated_and_undated_triggers_make_no_event(settings):
     arts = [_article("n1", "The council, founded in 2002, has not met since. Leaders often talk about "
                            "sanctions against Iran.", datetime(2023, 6, 7))]
