@@ -1174,7 +1174,8 @@ def _modality(verb: Token) -> str:
         if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS and c.dep_ in ("neg", "advmod", "det")
                or c.lower_ in _CORRELATIVE_NEGATIONS and c.dep_ in ("preconj", "cc") for c in t.children):
             return "negated"
-    if any(t.lemma_.lower() in _NEGATIVE_IMPLICATIVES for t in chain[1:]) or any(
+    governors = _governors(chain)
+    if any(t.lemma_.lower() in _NEGATIVE_IMPLICATIVES for t in governors) or any(
             t.dep_ == "ccomp" and t.head.lemma_.lower() in _DENIALS for t in chain):
         return "negated"
     for t in chain:
@@ -1189,7 +1190,9 @@ def _modality(verb: Token) -> str:
             return "hypothetical"
         if kids & _FUTURE_AUX:
             return "scheduled"
-    for t in chain[1:]:
+    if _asked_whether(chain[-1]):
+        return "hypothetical"
+    for t in governors:
         if _base(t) in _modal_words("scheduling"):
             return "scheduled"
         if _base(t) in _modal_words("wishing"):
@@ -1198,6 +1201,26 @@ def _modality(verb: Token) -> str:
     if verb.dep_ == "xcomp" and verb.head.lemma_ == "be":
         return "scheduled"
     return "occurred"
+
+
+def _governors(chain: list[Token]) -> list[Token]:
+    """The words of the modality chain an infinitive or predicate of the chain hangs on ("plans
+    [to visit]", "is likely [to sign]", "refused [to provide]"): those put their act out of the
+    real ("went off, killing 247 people" is not "going to"; "refused the offer and left" did leave)."""
+    return [t for below, t in zip(chain, chain[1:], strict=False) if below.dep_ in ("xcomp", "acomp")]
+
+
+def _asked_whether(clause: Token) -> bool:
+    """A clause inside an indirect question ("asked if she thought he was being controlled",
+    "did not say whether the troops had withdrawn"): what is asked about is not said to be so."""
+    tok = clause
+    for _ in range(3):
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in tok.children) and tok.dep_ == "ccomp":
+            return True
+        if tok.dep_ != "ccomp":
+            return False
+        tok = tok.head
+    return False
 
 
 def _mandative(clause: Token) -> bool:

@@ -876,6 +876,23 @@ def test_the_intent_to_an_act_is_judged_as_the_act(nlp):
     assert [(c.cameo_code, c.source.text if c.source else None) for c in coded] == [("032", "he")]
 
 
+@pytest.mark.parametrize("text,verb,modality", [
+    # a verb of wish, plan or refusal puts out of the real only the infinitive under it, not a
+    # verb coordinated with it or a participle hanging on it
+    ("The rebels refused the offer and attacked the village.", "attacked", "occurred"),
+    ("Police were talking to the crowd when the bomb went off, killing 247 people.", "killing", "occurred"),
+    ("The rebels refused to attack the village.", "attack", "negated"),
+    # what an indirect question asks about is not said to be so
+    ("When asked if she thought the father was being controlled by the Cuban government, she frowned.",
+     "controlled", "hypothetical"),
+])
+def test_what_a_verb_of_modality_governs(nlp, text, verb, modality):
+    from pipeline.extract.cameo_coder import candidate_codings
+
+    found = [c.modality for sent in nlp(text).sents for c in candidate_codings(sent).values() if c.verb == verb]
+    assert found == [modality], text
+
+
 def test_wishes_stay_hypothetical(nlp):
     # the implicatives moved out of the wishing verbs; a wish is still only hypothetical
     assert [c.modality for c in _code(nlp, "The minister tried to meet the protesters.")] == ["hypothetical"]
