@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import TypeGuard
 
 import spacy
+from spacy import symbols as spacy_symbols
 from spacy.language import Language
 from spacy.tokens import Span, Token
 
@@ -99,7 +100,8 @@ _INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"
 _DESCRIPTIVE = ("relcl", "acl", "amod")
 _ARGUMENTS = ("nsubj", "nsubjpass", "dobj", "ROOT")
 # Dependencies of a clause of its own inside a phrase (a relative, an infinitive, a participle).
-_CLAUSAL = ("acl", "relcl", "advcl", "ccomp", "xcomp")
+_CLAUSAL_IDS = frozenset((spacy_symbols.acl, spacy_symbols.relcl, spacy_symbols.advcl, spacy_symbols.ccomp,
+                          spacy_symbols.xcomp))  # as ids: read on every token of an object
 # Adverbs of frequency: English's closed class that makes a clause a habit or a rule.
 _FREQUENCY = {"often", "usually", "typically", "generally", "always", "frequently", "sometimes", "rarely",
               "seldom", "traditionally", "routinely", "regularly", "normally", "commonly", "customarily",
@@ -1127,10 +1129,12 @@ def _base(tok: Token) -> str:
     if not tok.tag_.startswith("VB") or len(form) <= len(lemma) or not form.startswith(lemma):
         return lemma
     ending = form[len(lemma):]
+    if ending not in _SILENT_E_ENDINGS:
+        return lemma
     vowels = [ch in "aeiou" for ch in lemma]
     one_syllable_cvc = (len(lemma) >= 3 and sum(vowels) == 1 and vowels[-2] and not vowels[-1]
                         and not vowels[-3] and lemma[-1] not in "wxy")
-    if ending in _SILENT_E_ENDINGS and one_syllable_cvc and not (ending == "es" and lemma.endswith(_SIBILANT_ENDS)):
+    if one_syllable_cvc and not (ending == "es" and lemma.endswith(_SIBILANT_ENDS)):
         return lemma + "e"
     return lemma
 
@@ -1215,10 +1219,10 @@ def _asked_whether(clause: Token) -> bool:
     "did not say whether the troops had withdrawn"): what is asked about is not said to be so."""
     tok = clause
     for _ in range(3):
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in tok.children) and tok.dep_ == "ccomp":
-            return True
         if tok.dep_ != "ccomp":
             return False
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in tok.children):
+            return True
         tok = tok.head
     return False
 
@@ -1264,8 +1268,11 @@ def _object_span(verb: Token) -> tuple[int, int]:
         return 0, 0
     # a clause inside the object is another act, or a purpose ("gave it the green light to
     # begin operation at a review meeting"): what it names is not the object of this verb
-    inner = {t.i for c in dobj.subtree if c.i != dobj.i and c.dep_ in _CLAUSAL for t in c.subtree}
-    toks = [t for t in dobj.subtree if t.i not in inner]
+    toks = list(dobj.subtree)
+    clauses = [c for c in toks if c.dep in _CLAUSAL_IDS and c.i != dobj.i]
+    if clauses:
+        inner = {t.i for c in clauses for t in c.subtree}
+        toks = [t for t in toks if t.i not in inner]
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
