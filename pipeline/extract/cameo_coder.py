@@ -1124,9 +1124,20 @@ def _base(tok: Token) -> str:
     "slated" -> "slat"). English doubles the single final consonant of a one-syllable stem
     before "-ed"/"-ing" ("hopped", "hopping") and writes "-es" only after a sibilant, so an
     undoubled one ("hoped") or "-es" after another consonant ("hopes") is the "e" of the base."""
-    lemma = tok.lemma_.lower()
-    form = tok.lower_
-    if not tok.tag_.startswith("VB") or len(form) <= len(lemma) or not form.startswith(lemma):
+    key = (tok.orth, tok.lemma, tok.tag)
+    found = _BASES.get(key)
+    if found is None:
+        if len(_BASES) > 50_000:
+            _BASES.clear()  # a bound: the keys are the corpus's distinct verb forms
+        found = _BASES[key] = _silent_e_base(tok.lemma_.lower(), tok.lower_, tok.tag_.startswith("VB"))
+    return found
+
+
+_BASES: dict[tuple[int, int, int], str] = {}  # _base per (form, lemma, tag): it is asked on every coded verb
+
+
+def _silent_e_base(lemma: str, form: str, verbal: bool) -> str:
+    if not verbal or len(form) <= len(lemma) or not form.startswith(lemma):
         return lemma
     ending = form[len(lemma):]
     if ending not in _SILENT_E_ENDINGS:
