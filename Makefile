@@ -9,7 +9,8 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # make test-fast: pytest-xdist processes (one a core; a test module stays on one process so its
-# module fixtures, a spaCy model or a warehouse, are built once).
+# module fixtures, a spaCy model or a warehouse, are built once, and the modules that load the same
+# costly state, spaCy, great_expectations or Airflow, share one: tests/conftest.py).
 TEST_PROCESSES ?= 2
 
 # Airflow: embedded defaults, everything inside the project.
@@ -90,7 +91,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	@bash scripts/test_setup.sh
 	@$(BIN)/ruff check .
-	@NEWSMON_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not slow" -n $(TEST_PROCESSES) --dist loadfile
+	@NEWSMON_HYPOTHESIS_PROFILE=fast $(PY) -m pytest -q -p no:cacheprovider -m "not e2e and not slow" -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder
 
 typecheck: $(STAMP)
 	@$(BIN)/mypy

@@ -120,3 +120,67 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.e2e)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # The shared-state groups first: with `--no-loadscope-reorder` xdist hands out the
+        # groups in this order, so a process that takes one is then fed the small modules
+        # while the other works through the other (sorted() is stable: modules keep their order).
+        order = list(dict.fromkeys(SHARED_STATE_GROUPS.values()))
+        items[:] = sorted(items, key=lambda item: _group_rank(item.nodeid, order))
+
+
+# `make test-fast` (pytest-xdist, `--dist loadfile`): a test module runs whole on one process, so
+# its module fixtures are built once; and the modules that load the same costly state into their
+# process run on the same one, so that a run loads it once, not once a process: the spaCy models
+# with the gazetteer and the CAMEO dictionaries (7.8 CPU s), great_expectations (5.2), Airflow
+# (2.4). A path prefix names a group's modules. (`--dist loadgroup` with xdist_group marks would
+# say this, but pytest 9.2 drops the marks: pytest-dev/pytest-xdist#1386.)
+SHARED_STATE_GROUPS = {
+    "tests/extract/": "extraction",
+    "tests/test_extraction_measures.py": "extraction",
+    "tests/reliability/test_item_isolation.py": "extraction",
+    "tests/validate/test_quality_suites.py": "great_expectations",
+    "tests/report/": "great_expectations",
+    "tests/dags/": "airflow",
+    "tests/ingest/test_feed_dags.py": "airflow",
+    "tests/alerts/test_alerts_dag.py": "airflow",
+}
+
+
+def shared_state_group(nodeid: str) -> str | None:
+    module = nodeid.split("::")[0]
+    return next((group for prefix, group in SHARED_STATE_GROUPS.items() if module.startswith(prefix)), None)
+
+
+def _group_rank(nodeid: str, order: list[str]) -> int:
+    group = shared_state_group(nodeid)
+    return order.index(group) if group is not None else len(order)
+
+
+class SharedStateScheduling:
+    """xdist's loadfile scheduling with each shared-state group as one file: loadfile's unit is
+    what precedes a test id's first '::', so it is handed the ids of a group's tests with the
+    group's name in front, and gives back the real ids (xdist's public scheduler classes only)."""
+
+    def __init__(self, config, log) -> None:
+        from xdist.scheduler import LoadFileScheduling
+
+        self._loadfile = LoadFileScheduling(config, log)
+
+    def __getattr__(self, name: str):
+        return getattr(self._loadfile, name)
+
+    def add_node_collection(self, node, collection) -> None:
+        grouped = [f"{group}::{nodeid}" if (group := shared_state_group(nodeid)) else nodeid
+                   for nodeid in collection]
+        self._loadfile.add_node_collection(node, grouped)
+
+    def remove_node(self, node) -> str | None:
+        crashed = self._loadfile.remove_node(node)
+        if crashed is not None and shared_state_group(crashed.split("::", 1)[-1]):
+            return crashed.split("::", 1)[1]
+        return crashed
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return SharedStateScheduling(config, log) if config.getoption("dist") == "loadfile" else None
