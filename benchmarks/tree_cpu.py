@@ -9,6 +9,11 @@ process becomes a child subreaper (Linux ``prctl``): orphans of the command are 
 it, and it waits for them all, so that the CPU line counts the whole tree, and it names the
 orphans with the CPU each used (their own and their waited children's). Orphans still alive
 ``--grace`` seconds after the command ended are named and left running (their CPU is not counted).
+
+``--memory``: also the tree's peak memory, sampled about once a second: the most the processes
+under this one held at once, as the sum of their resident sets (RSS: a page shared
+copy-on-write, a forkserver's models in its workers, counts once per process) and of their
+proportional sets (PSS, /proc/PID/smaps_rollup: a shared page counts once in all).
 """
 
 from __future__ import annotations
@@ -53,10 +58,41 @@ def _children() -> dict[int, str]:
     return found
 
 
+def _descendants() -> list[int]:
+    """Every process under this one, however deep."""
+    children: dict[int, list[int]] = collections.defaultdict(list)
+    for pid, stat in all_processes().items():
+        children[stat.parent].append(pid)
+    found, todo = [], [os.getpid()]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found.extend(kids)
+        todo.extend(kids)
+    return found
+
+
+def tree_memory() -> tuple[float, float]:
+    """(RSS, PSS) in MiB summed over every process under this one."""
+    rss = pss = 0
+    for pid in _descendants():
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return rss / 1024, pss / 1024
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--grace", type=float, default=30.0,
                         help="seconds to wait for orphans after the command ends (default 30)")
+    parser.add_argument("--memory", action="store_true",
+                        help="also the tree's peak summed RSS and PSS, sampled about once a second")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- then the command")
     args = parser.parse_args(argv)
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -71,7 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     orphans: collections.Counter[str] = collections.Counter()
     cpu = {"command": 0.0, "orphans": 0.0}
     code, wall, deadline = None, 0.0, float("inf")
+    peak, sampled = [0.0, 0.0], 0.0
     while True:
+        if args.memory and code is None and time.perf_counter() - sampled >= 1.0:
+            sampled = time.perf_counter()
+            peak = [max(a, b) for a, b in zip(peak, tree_memory(), strict=True)]
         for pid, line in _children().items():  # a zombie's short name does not replace its command line
             if not (line.startswith("[") and pid in names):
                 names[pid] = line
@@ -98,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tree_cpu: exit {code}, wall {wall:.1f} s, CPU {total:.1f} s: the command and the processes it "
           f"waited for {cpu['command']:.1f}, orphans {cpu['orphans']:.1f}"
           + (f"; still running, not counted: {left}" if left else ""), file=sys.stderr)
+    if args.memory:
+        print(f"tree_cpu: peak memory of the tree (sampled each second): RSS {peak[0]:.0f} MiB, "
+              f"PSS {peak[1]:.0f} MiB", file=sys.stderr)
     for name, used in orphans.most_common(10):
         if used >= 0.05:
             print(f"tree_cpu: {used:7.1f} CPU s  orphaned {name}", file=sys.stderr)
