@@ -30,6 +30,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,24 +39,17 @@ CLOCK_COLUMNS = ("quarantined_at",)  # utc_now() when the row is written: differ
 
 
 def staged_settings(folder: Path, **overrides):
-    from pipeline.settings import load_settings
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.extract_compare import staged_settings as staged
 
-    return load_settings(env={}, db_path=folder / "news.duckdb", staging_dir=folder / "staging",
-                         reports_dir=folder / "reports", keep_staging=True, **overrides)
+    return staged(folder, **overrides)
 
 
 def prepare(folder: Path, n: int, language: str | None) -> None:
     sys.path.insert(0, str(ROOT))
-    from benchmarks.corpus import build
-    from pipeline import flow
+    from benchmarks.extract_compare import prepare as prepare_batch
 
-    folder.mkdir(parents=True, exist_ok=True)
-    corpus = build(folder / "corpus", n, language=language)
-    settings = staged_settings(folder)
-    run_id = flow.start_run("clean-compare", settings)
-    flow.ingest_step(run_id, [str(corpus.folder)], [], settings)
-    (folder / "run_id").write_text(run_id, encoding="utf-8")
-    print(f"{corpus.html_files} web pages of {len(corpus.files)} files")
+    prepare_batch(folder, n, language, steps=("ingest",), run_name="clean-compare")
 
 
 def digest(directory: Path) -> dict[str, list]:
@@ -113,6 +107,15 @@ def _plain(value: object) -> object:
     return vars(value) if hasattr(value, "__dict__") else str(value)
 
 
+def _eval_pages() -> Iterator[tuple[Path, str, str | None]]:
+    """Each evaluation page: its path, its HTML and its URL from the gold file."""
+    folder = ROOT.parent / "shared" / "eval" / "trafilatura"
+    urls = {name: entry.get("url") for name, entry in
+            json.loads((folder / "evaldata_full.json").read_text(encoding="utf-8")).items()}
+    for path in sorted((folder / "html").glob("*.html")):
+        yield path, path.read_text(encoding="utf-8", errors="replace"), urls.get(path.name)
+
+
 def page_meta(tree: Path, save: Path | None) -> None:
     """read_page_meta alone (the page's own statements, blocks, bylines, lead) on each page's tree."""
     sys.path.insert(0, str(tree))
@@ -120,16 +123,13 @@ def page_meta(tree: Path, save: Path | None) -> None:
 
     from pipeline.clean.structured import read_page_meta
 
-    folder = ROOT.parent / "shared" / "eval" / "trafilatura"
-    urls = {name: entry.get("url") for name, entry in
-            json.loads((folder / "evaldata_full.json").read_text(encoding="utf-8")).items()}
     lines, cpu = [], 0.0
-    for path in sorted((folder / "html").glob("*.html")):
-        page = trafilatura.load_html(path.read_text(encoding="utf-8", errors="replace"))
+    for path, html, url in _eval_pages():
+        page = trafilatura.load_html(html)
         if page is None:
             continue
         started = time.process_time()
-        meta = read_page_meta(page, urls.get(path.name))
+        meta = read_page_meta(page, url)
         cpu += time.process_time() - started
         lines.append(f"{path.name}\t{json.dumps(vars(meta), sort_keys=True, default=_plain)}")
     _report(lines, cpu, save)
@@ -148,14 +148,10 @@ def pages(tree: Path, save: Path | None) -> None:
     sys.path.insert(0, str(tree))
     from pipeline.clean.html import extract_html
 
-    folder = ROOT.parent / "shared" / "eval" / "trafilatura"
-    urls = {name: entry.get("url") for name, entry in
-            json.loads((folder / "evaldata_full.json").read_text(encoding="utf-8")).items()}
     lines, cpu = [], 0.0
-    for path in sorted((folder / "html").glob("*.html")):
-        html = path.read_text(encoding="utf-8", errors="replace")
+    for path, html, url in _eval_pages():
         started = time.process_time()
-        head = extract_html(html, urls.get(path.name))
+        head = extract_html(html, url)
         cpu += time.process_time() - started
         lines.append(f"{path.name}\t{json.dumps(vars(head) if head else None, sort_keys=True, default=str)}")
     _report(lines, cpu, save)

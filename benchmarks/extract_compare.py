@@ -34,20 +34,25 @@ def staged_settings(folder: Path, **overrides):
                          reports_dir=folder / "reports", keep_staging=True, **overrides)
 
 
-def prepare(folder: Path, n: int, language: str | None) -> None:
+def prepare(folder: Path, n: int, language: str | None, steps: tuple[str, ...] = ("ingest", "clean", "dedup"),
+            run_name: str = "extract-compare") -> None:
+    """A corpus (benchmarks/corpus.py) built into ``folder`` and run through ``steps`` there, the
+    staging kept: the batch the next step is measured on (``clean_compare.py`` stops at ingest)."""
     sys.path.insert(0, str(ROOT))
     from benchmarks.corpus import build
     from pipeline import flow
 
     folder.mkdir(parents=True, exist_ok=True)
     corpus = build(folder / "corpus", n, language=language)
+    print(f"{corpus.html_files} web pages of {len(corpus.files)} files")
     settings = staged_settings(folder)
-    run_id = flow.start_run("extract-compare", settings)
-    for name, call in (("ingest", lambda: flow.ingest_step(run_id, [str(corpus.folder)], [], settings)),
-                       ("clean", lambda: flow.clean_step(run_id, settings)),
-                       ("dedup", lambda: flow.dedup_step(run_id, settings))):
+    run_id = flow.start_run(run_name, settings)
+    calls = {"ingest": lambda: flow.ingest_step(run_id, [str(corpus.folder)], [], settings),
+             "clean": lambda: flow.clean_step(run_id, settings),
+             "dedup": lambda: flow.dedup_step(run_id, settings)}
+    for name in steps:
         started = time.perf_counter()
-        call()
+        calls[name]()
         print(f"{name:<7} {time.perf_counter() - started:7.2f}s", flush=True)
     (folder / "run_id").write_text(run_id, encoding="utf-8")
 
