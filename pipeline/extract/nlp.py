@@ -153,13 +153,24 @@ def rule_sentences_in(text: str, regions: Iterable[tuple[int, int]]) -> list[tup
     enough to be split in pieces is cut where the pieces fall, so it is split whole.
     """
     if len(text) > _RULE_PIECE_CHARS:
-        inside = sorted(regions)
-        return [(s, e) for s, e in _rule_spans(text)
-                if any(r_start <= s and e <= r_end for r_start, r_end in inside)]
+        return _spans_inside(_rule_spans(text), sorted(regions))
     spans: list[tuple[int, int]] = []
     for start, end in regions:
         spans.extend(sentence_spans(_rule_splitter()(text[start:end]), text, offset=start))
     return spans
+
+
+def _spans_inside(spans: list[tuple[int, int]], regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ``spans`` (in text order) that lie inside one of the sorted, disjoint ``regions``: one
+    walk over both, linear however many paragraphs a long text has."""
+    inside: list[tuple[int, int]] = []
+    i = 0
+    for s, e in spans:
+        while i < len(regions) and regions[i][1] < e:
+            i += 1
+        if i < len(regions) and regions[i][0] <= s:
+            inside.append((s, e))
+    return inside
 
 
 def load_models(settings: Settings) -> None:

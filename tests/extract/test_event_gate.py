@@ -95,3 +95,18 @@ def test_the_gate_splits_only_paragraphs_that_can_hold_an_admitted_sentence() ->
         "KYIV (Reuters) - Russian forces shelled the southern city of Kherson on Sunday, the regional governor said.",
         "\u201cWe will rebuild,\u201d the mayor told residents.\u201d",
         "The prime minister condemned the attack and met the French President in Paris."]
+
+
+def test_a_text_split_in_pieces_keeps_the_spans_inside_the_regions_only() -> None:
+    """A text over the splitter's piece size is split whole; of its spans, those inside the
+    given paragraph runs are kept (every other paragraph here), the same as filtering the whole
+    text's split."""
+    from pipeline.extract.nlp import paragraphs, rule_sentences, rule_sentences_in
+
+    body = "\n\n".join([PARAGRAPHS.strip()] * 800)  # about 230,000 characters
+    assert len(body) > 200_000
+    regions = paragraphs(body)[::2]
+    whole = rule_sentences(body)
+    kept = [(s, e) for s, e in whole if any(a <= s and e <= b for a, b in regions)]
+    assert rule_sentences_in(body, regions) == kept
+    assert 0 < len(kept) < len(whole)
