@@ -160,15 +160,10 @@ def pages(tree: Path, save: Path | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    prep = sub.add_parser("prepare")
-    prep.add_argument("folder", type=Path)
-    prep.add_argument("--n", type=int, default=2000)
-    prep.add_argument("--language")
-    go = sub.add_parser("run")
-    go.add_argument("folder", type=Path)
-    go.add_argument("--tree", type=Path, default=ROOT)
-    go.add_argument("--executor", default="none", choices=["auto", "none", "fork", "forkserver", "spawn"])
-    go.add_argument("--profile", action="store_true")
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.extract_compare import add_batch_commands
+
+    add_batch_commands(sub, executor="none").add_argument("--profile", action="store_true")
     eval_pages = sub.add_parser("pages")
     eval_pages.add_argument("--tree", type=Path, default=ROOT)
     eval_pages.add_argument("--save", type=Path)

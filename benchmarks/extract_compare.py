@@ -20,6 +20,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any  # argparse names no public type for what add_subparsers returns
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("entities", "mentions", "entity_aliases", "events", "event_mentions", "articles")
@@ -80,9 +81,9 @@ def run(folder: Path, tree: Path, executor: str) -> None:
                       "stats": stats, "digest": digest}))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
+def add_batch_commands(sub: Any, executor: str) -> argparse.ArgumentParser:
+    """The ``prepare DIR`` and ``run DIR`` commands a step-alone benchmark shares (this one,
+    ``clean_compare.py``); the ``run`` parser, for options of the caller's own."""
     prep = sub.add_parser("prepare")
     prep.add_argument("folder", type=Path)
     prep.add_argument("--n", type=int, default=2000)
@@ -90,7 +91,14 @@ def main() -> None:
     go = sub.add_parser("run")
     go.add_argument("folder", type=Path)
     go.add_argument("--tree", type=Path, default=ROOT)
-    go.add_argument("--executor", default="auto", choices=["auto", "none", "fork", "forkserver", "spawn"])
+    go.add_argument("--executor", default=executor, choices=["auto", "none", "fork", "forkserver", "spawn"])
+    return go
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_batch_commands(sub, executor="auto")
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.folder.resolve(), args.n, args.language)
